@@ -1,0 +1,29 @@
+"""What an importer hands over: the file's content as domain data, and where each part came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from matcher.model import Organisation
+from matcher.problems import Locator
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """The content of one import (one file, or a matrix with its skills file).
+
+    ``covered_holdings`` and ``covered_wishes`` say which skills the file speaks
+    for: the stored holdings (wishes) of the file's people for those skills are
+    replaced by the file's, the others are kept. ``None`` means every skill
+    (the JSON format lists a person's skills and wishes in full).
+    ``has_skills`` and ``has_history`` say whether the file carries those parts
+    at all, so that ``--replace`` only replaces what the file describes.
+    """
+
+    organisation: Organisation
+    locator: Locator = field(default_factory=Locator)
+    covered_holdings: frozenset[str] | None = None
+    covered_wishes: frozenset[str] | None = None
+    has_skills: bool = True
+    has_history: bool = False
+    sources: tuple[str, ...] = ()
