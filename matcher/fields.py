@@ -7,6 +7,7 @@ domain value, or raises ``ValueError`` with a message a person understands.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import zoneinfo
 from functools import cache
@@ -14,10 +15,14 @@ from functools import cache
 from matcher.model import MAX_PRIORITY, MIN_PRIORITY, WEEKDAYS, Level, RelatedSkill, TimeRange, WorkingHours
 
 LEVEL_WORDS: dict[str, Level] = {
-    "none": Level.NONE, "geen": Level.NONE,
-    "aware": Level.AWARE, "bekend": Level.AWARE,
-    "working": Level.WORKING, "werkend": Level.WORKING,
-    "proficient": Level.PROFICIENT, "vaardig": Level.PROFICIENT,
+    "none": Level.NONE,
+    "geen": Level.NONE,
+    "aware": Level.AWARE,
+    "bekend": Level.AWARE,
+    "working": Level.WORKING,
+    "werkend": Level.WORKING,
+    "proficient": Level.PROFICIENT,
+    "vaardig": Level.PROFICIENT,
     "expert": Level.EXPERT,
 }
 
@@ -26,9 +31,20 @@ _FALSE = {"0", "false", "no", "n", "nee", "onwaar", ""}
 
 _DAY_ALIASES: dict[str, str] = {
     **{d: d for d in WEEKDAYS},
-    "monday": "mon", "tuesday": "tue", "wednesday": "wed", "thursday": "thu",
-    "friday": "fri", "saturday": "sat", "sunday": "sun",
-    "ma": "mon", "di": "tue", "wo": "wed", "do": "thu", "vr": "fri", "za": "sat", "zo": "sun",
+    "monday": "mon",
+    "tuesday": "tue",
+    "wednesday": "wed",
+    "thursday": "thu",
+    "friday": "fri",
+    "saturday": "sat",
+    "sunday": "sun",
+    "ma": "mon",
+    "di": "tue",
+    "wo": "wed",
+    "do": "thu",
+    "vr": "fri",
+    "za": "sat",
+    "zo": "sun",
 }
 _RANGE = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
 _LIST_SPLIT = re.compile(r"\s*[,;|]\s*")
@@ -253,7 +269,7 @@ def _days(spec: str) -> list[str]:
 def _assemble(mapping: dict[str, list[TimeRange]]) -> WorkingHours:
     for day, ranges in mapping.items():
         ranges.sort()
-        for earlier, later in zip(ranges, ranges[1:], strict=False):
+        for earlier, later in itertools.pairwise(ranges):
             if later.start < earlier.end:
                 raise ValueError(f"on {day}, {earlier} and {later} overlap")
     return WorkingHours.from_mapping(mapping)
@@ -294,7 +310,11 @@ def format_working_hours(hours: WorkingHours) -> str:
     """The compact text form; consecutive days with the same hours share a span."""
     groups: list[tuple[list[str], tuple[TimeRange, ...]]] = []
     for day, ranges in hours.days:
-        if groups and groups[-1][1] == ranges and WEEKDAYS.index(groups[-1][0][-1]) + 1 == WEEKDAYS.index(day):
+        if (
+            groups
+            and groups[-1][1] == ranges
+            and WEEKDAYS.index(groups[-1][0][-1]) + 1 == WEEKDAYS.index(day)
+        ):
             groups[-1][0].append(day)
         else:
             groups.append(([day], ranges))

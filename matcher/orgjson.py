@@ -1,0 +1,306 @@
+"""The organisation as JSON: reading (checked against the published JSON Schema) and writing.
+
+The schema is ``matcher/schema/organisation.schema.json``. Reading reports
+every problem at once with the path of the offending value, e.g.
+``organisation.json, people[3], field 'start_date': '31-02-2024' is not a date``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator, ValidationError
+
+from matcher import fields
+from matcher.model import (
+    HistoryEntry,
+    Holding,
+    Level,
+    Organisation,
+    Person,
+    RelatedSkill,
+    Skill,
+    Wish,
+    office_hours,
+)
+from matcher.parsed import Parsed
+from matcher.problems import InvalidInput, Location, Locator, Problem, Problems
+
+FORMAT = "meeloop-organisation"
+VERSION = 1
+
+
+@cache
+def schema() -> dict[str, Any]:
+    text = resources.files("matcher").joinpath("schema/organisation.schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+def _where(file: str, path: list[str | int]) -> Location:
+    """``["people", 3, "skills", "sql"]`` -> row ``people[3]``, field ``skills.sql``."""
+    if len(path) >= 2 and isinstance(path[1], int):
+        row = f"{path[0]}[{path[1]}]"
+        rest = path[2:]
+    else:
+        row, rest = None, path
+    return Location(file, row, ".".join(str(p) for p in rest) or None)
+
+
+def _explain(error: ValidationError) -> str:
+    value = error.instance
+    match error.validator:
+        case "required":
+            missing = [name for name in error.validator_value if name not in (value or {})]
+            return f"missing {', '.join(repr(m) for m in missing)}"
+        case "additionalProperties":
+            return f"unknown field; {error.message}"
+        case "minimum" | "maximum" | "exclusiveMinimum":
+            return f"{value!r} is outside the allowed range ({error.message})"
+        case "pattern" if isinstance(value, str) and "@" in error.validator_value:
+            return f"'{value}' is not an e-mail address"
+        case "pattern":
+            return f"'{value}' is not in the expected form"
+        case "anyOf" | "oneOf":
+            return f"{json.dumps(value, ensure_ascii=False)[:60]} is not an accepted value here"
+        case "minLength":
+            return "may not be empty"
+        case _:
+            return error.message
+
+
+def _load(path: Path) -> Any:
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise InvalidInput([Problem(Location(path.name), "the file is empty")])
+    try:
+        return json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        where = Location(path.name, f"byte {exc.start}")
+        raise InvalidInput([Problem(where, "the file is not UTF-8 text; save it as UTF-8")]) from None
+    except json.JSONDecodeError as exc:
+        where = Location(path.name, f"line {exc.lineno}, column {exc.colno}")
+        raise InvalidInput([Problem(where, f"not valid JSON: {exc.msg}")]) from None
+
+
+class _Reader:
+    """Turns a schema-checked document into domain data, skipping values the
+    schema already rejected so that each problem is reported once."""
+
+    def __init__(self, file: str, problems: Problems, flagged: set[tuple[str | int, ...]]) -> None:
+        self.file = file
+        self.problems = problems
+        self.flagged = flagged
+        self.locator = Locator()
+
+    def value(self, path: tuple[str | int, ...], raw: Any, parse: Callable[[Any], Any], default: Any) -> Any:
+        if any(path[: i + 1] in self.flagged for i in range(len(path))):
+            return default
+        try:
+            return parse(raw)
+        except ValueError as exc:
+            self.problems.add(_where(self.file, list(path)), str(exc))
+            return default
+
+    def skill(self, index: int, doc: dict[str, Any]) -> Skill:
+        base = ("skills", index)
+        skill_id = str(doc.get("id", "")).strip()
+        self.locator.record(("skill", skill_id), _where(self.file, list(base)))
+        related = tuple(
+            self.value((*base, "related", i), item, _related, None)
+            for i, item in enumerate(doc.get("related", []))
+        )
+        return Skill(
+            id=skill_id,
+            name=str(doc.get("name", "")).strip(),
+            category=str(doc.get("category", "")).strip(),
+            aliases=fields.parse_list(doc.get("aliases", [])),
+            parent_id=doc.get("parent") or None,
+            related=tuple(r for r in related if r is not None),
+        )
+
+    def person(self, index: int, doc: dict[str, Any]) -> tuple[Person, list[Holding], list[Wish]]:
+        base = ("people", index)
+        pid = str(doc.get("id", "")).strip()
+        self.locator.record(("person", pid), _where(self.file, list(base)))
+
+        def get(name: str, parse: Callable[[Any], Any], default: Any) -> Any:
+            if name not in doc:
+                return default
+            return self.value((*base, name), doc[name], parse, default)
+
+        person = Person(
+            id=pid,
+            name=str(doc.get("name", "")).strip(),
+            email=str(doc.get("email", "")).strip(),
+            department=str(doc.get("department", "")).strip(),
+            function=str(doc.get("function", "")).strip(),
+            site=str(doc.get("site", "")).strip(),
+            team=str(doc.get("team", "")).strip(),
+            manager_id=doc.get("manager") or None,
+            start_date=get("start_date", fields.parse_date, None),
+            years_experience=float(doc.get("years_experience", 0) or 0),
+            languages=get("languages", fields.parse_languages, ()) or ("nl",),
+            timezone=get("timezone", fields.parse_timezone, "Europe/Amsterdam"),
+            working_hours=get("working_hours", fields.parse_working_hours, None) or office_hours(),
+            leaving_date=get("leaving_date", fields.parse_date, None),
+            intern=bool(doc.get("intern", False)),
+            newcomer=bool(doc.get("newcomer", False)),
+            ask_me=bool(doc.get("ask_me", True)),
+            mentor_capacity=int(doc.get("mentor_capacity", 0) or 0),
+            host_capacity=int(doc.get("host_capacity", 0) or 0),
+        )
+        holdings = []
+        for skill_id, level in (doc.get("skills") or {}).items():
+            self.locator.record(("holding", pid, skill_id), _where(self.file, [*base, "skills", skill_id]))
+            if isinstance(level, int) and level > 0:
+                holdings.append(Holding(pid, skill_id, Level(min(level, Level.EXPERT))))
+        wishes = []
+        for skill_id, priority in (doc.get("wishes") or {}).items():
+            self.locator.record(("wish", pid, skill_id), _where(self.file, [*base, "wishes", skill_id]))
+            if isinstance(priority, int):
+                wishes.append(Wish(pid, skill_id, priority))
+        return person, holdings, wishes
+
+    def history(self, index: int, doc: dict[str, Any]) -> HistoryEntry | None:
+        base = ("history", index)
+        started = self.value((*base, "started"), doc.get("started"), fields.parse_date, None)
+        ended = self.value((*base, "ended"), doc.get("ended"), fields.parse_date, None)
+        members = tuple(str(m) for m in doc.get("members", []))
+        self.locator.record(("history", index), _where(self.file, list(base)))
+        if started is None:
+            return None
+        if ended is not None and ended < started:
+            self.problems.add(
+                _where(self.file, [*base, "ended"]), f"ends on {ended}, before it started on {started}"
+            )
+        return HistoryEntry(str(doc.get("round", "")), str(doc.get("kind", "")), members, started, ended)
+
+
+def _related(item: dict[str, Any]) -> RelatedSkill:
+    return RelatedSkill(str(item["skill"]), float(item.get("strength", 0.5)))
+
+
+def parse_document(doc: Any, file: str) -> Parsed:
+    """Check a loaded JSON document against the schema and convert it."""
+    problems = Problems()
+    flagged: set[tuple[str | int, ...]] = set()
+    validator = Draft202012Validator(schema())
+    for error in sorted(validator.iter_errors(doc), key=lambda e: [str(p) for p in e.absolute_path]):
+        path = tuple(error.absolute_path)
+        if path in flagged:
+            continue
+        flagged.add(path)
+        problems.add(_where(file, list(path)), _explain(error))
+    if not isinstance(doc, dict):
+        problems.raise_if_any()
+    reader = _Reader(file, problems, flagged)
+    skills = tuple(reader.skill(i, d) for i, d in enumerate(doc.get("skills", [])) if isinstance(d, dict))
+    people, holdings, wishes = [], [], []
+    for i, d in enumerate(doc.get("people", [])):
+        if isinstance(d, dict):
+            person, held, wanted = reader.person(i, d)
+            people.append(person)
+            holdings += held
+            wishes += wanted
+    history = [reader.history(i, d) for i, d in enumerate(doc.get("history", [])) if isinstance(d, dict)]
+    problems.raise_if_any()
+    org = Organisation(
+        name=str(doc.get("name", "")),
+        people=tuple(people),
+        skills=skills,
+        holdings=tuple(holdings),
+        wishes=tuple(wishes),
+        history=tuple(h for h in history if h is not None),
+    )
+    return Parsed(
+        org,
+        reader.locator,
+        covered_holdings=None,
+        covered_wishes=None,
+        has_skills="skills" in doc,
+        has_history="history" in doc,
+        sources=(file,),
+    )
+
+
+def read_json(path: Path) -> Parsed:
+    return parse_document(_load(path), path.name)
+
+
+def _date(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _skill_doc(skill: Skill) -> dict[str, Any]:
+    doc: dict[str, Any] = {"id": skill.id, "name": skill.name}
+    if skill.category:
+        doc["category"] = skill.category
+    if skill.aliases:
+        doc["aliases"] = list(skill.aliases)
+    if skill.parent_id:
+        doc["parent"] = skill.parent_id
+    if skill.related:
+        doc["related"] = [{"skill": r.skill_id, "strength": r.strength} for r in skill.related]
+    return doc
+
+
+def _person_doc(person: Person, holdings: list[Holding], wishes: list[Wish]) -> dict[str, Any]:
+    return {
+        "id": person.id,
+        "name": person.name,
+        "email": person.email,
+        "department": person.department,
+        "function": person.function,
+        "site": person.site,
+        "team": person.team,
+        "manager": person.manager_id,
+        "start_date": _date(person.start_date),
+        "years_experience": person.years_experience,
+        "languages": list(person.languages),
+        "timezone": person.timezone,
+        "working_hours": person.working_hours.as_dict(),
+        "leaving_date": _date(person.leaving_date),
+        "intern": person.intern,
+        "newcomer": person.newcomer,
+        "ask_me": person.ask_me,
+        "mentor_capacity": person.mentor_capacity,
+        "host_capacity": person.host_capacity,
+        "skills": {h.skill_id: int(h.level) for h in sorted(holdings)},
+        "wishes": {w.skill_id: w.priority for w in sorted(wishes)},
+    }
+
+
+def to_document(org: Organisation) -> dict[str, Any]:
+    holdings: dict[str, list[Holding]] = {}
+    for h in org.holdings:
+        holdings.setdefault(h.person_id, []).append(h)
+    wishes: dict[str, list[Wish]] = {}
+    for w in org.wishes:
+        wishes.setdefault(w.person_id, []).append(w)
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "name": org.name,
+        "skills": [_skill_doc(s) for s in sorted(org.skills, key=lambda s: s.id)],
+        "people": [_person_doc(p, holdings.get(p.id, []), wishes.get(p.id, [])) for p in org.people],
+        "history": [
+            {
+                "round": h.round,
+                "kind": h.kind,
+                "members": list(h.members),
+                "started": h.started.isoformat(),
+                "ended": _date(h.ended),
+            }
+            for h in org.history
+        ],
+    }
+
+
+def write_json(org: Organisation, path: Path) -> None:
+    text = json.dumps(to_document(org), ensure_ascii=False, indent=1)
+    path.write_text(text + "\n", encoding="utf-8")
