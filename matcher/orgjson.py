@@ -51,6 +51,17 @@ def _where(file: str, path: list[str | int]) -> Location:
     return Location(file, row, ".".join(str(p) for p in rest) or None)
 
 
+_TYPE_WORDS = {
+    "object": "an object {...}",
+    "array": "a list [...]",
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "null": "null",
+}
+
+
 def _explain(error: ValidationError) -> str:
     value = error.instance
     match error.validator:
@@ -69,6 +80,10 @@ def _explain(error: ValidationError) -> str:
             return f"{json.dumps(value, ensure_ascii=False)[:60]} is not an accepted value here"
         case "minLength":
             return "may not be empty"
+        case "type":
+            expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+            wanted = " or ".join(_TYPE_WORDS.get(t, t) for t in expected)
+            return f"{json.dumps(value, ensure_ascii=False)[:60]} should be {wanted}"
         case _:
             return error.message
 
@@ -208,7 +223,6 @@ def parse_document(doc: Any, file: str) -> Parsed:
             holdings += held
             wishes += wanted
     history = [reader.history(i, d) for i, d in enumerate(doc.get("history", [])) if isinstance(d, dict)]
-    problems.raise_if_any()
     org = Organisation(
         name=str(doc.get("name", "")),
         people=tuple(people),
@@ -222,9 +236,11 @@ def parse_document(doc: Any, file: str) -> Parsed:
         reader.locator,
         covered_holdings=None,
         covered_wishes=None,
+        has_people="people" in doc,
         has_skills="skills" in doc,
         has_history="history" in doc,
         sources=(file,),
+        problems=problems,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from matcher.model import Organisation
-from matcher.problems import Locator
+from matcher.problems import Locator, Problems
 
 
 @dataclass(frozen=True)
@@ -16,14 +16,21 @@ class Parsed:
     for: the stored holdings (wishes) of the file's people for those skills are
     replaced by the file's, the others are kept. ``None`` means every skill
     (the JSON format lists a person's skills and wishes in full).
-    ``has_skills`` and ``has_history`` say whether the file carries those parts
-    at all, so that ``--replace`` only replaces what the file describes.
+    ``has_people``, ``has_skills`` and ``has_history`` say whether the file
+    carries those parts at all, so that ``--replace`` only replaces what the
+    file describes.
+
+    ``problems`` holds what was wrong in single fields. They are not raised
+    at once, so that the checks on the whole organisation can add theirs and
+    every problem is reported together.
     """
 
     organisation: Organisation
     locator: Locator = field(default_factory=Locator)
     covered_holdings: frozenset[str] | None = None
     covered_wishes: frozenset[str] | None = None
+    has_people: bool = True
     has_skills: bool = True
     has_history: bool = False
     sources: tuple[str, ...] = ()
+    problems: Problems = field(default_factory=Problems)

@@ -1,0 +1,151 @@
+"""Use cases, one function each: import and export the organisation, build the
+talent map. The CLI and the web app call these; they hold no IO of their own
+beyond the files they are given and the database they are handed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from matcher import integrity, matrix, orgjson, storage
+from matcher.merge import Changes, merge
+from matcher.model import Organisation
+from matcher.parsed import Parsed
+from matcher.problems import InvalidInput, Location, Problem
+from matcher.talentmap import TalentMap
+
+Progress = Callable[[str], None]
+
+FORMATS = {".json": "organisation JSON", ".csv": "skills matrix (CSV)", ".xlsx": "skills matrix (Excel)"}
+
+
+def _quiet(_message: str) -> None:
+    pass
+
+
+class Database:
+    """An engine and its sessions, with the schema brought up to date on opening."""
+
+    def __init__(self, url: str | None = None, *, migrate: bool = True) -> None:
+        self.url = storage.database_url(url)
+        self.engine: Engine = storage.make_engine(self.url)
+        self.sessions: sessionmaker[Session] = storage.session_factory(self.engine)
+        if migrate:
+            storage.migrate(self.engine)
+
+    def transaction(self) -> AbstractContextManager[Session]:
+        return storage.transaction(self.sessions)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _check_format(path: Path) -> None:
+    if path.suffix.lower() not in FORMATS:
+        accepted = ", ".join(f"{ext} ({name})" for ext, name in FORMATS.items())
+        raise InvalidInput(
+            [Problem(Location(path.name), f"unknown file type '{path.suffix}'; use {accepted}")]
+        )
+
+
+def read_file(path: Path, *, skills_path: Path | None = None, known: Organisation | None = None) -> Parsed:
+    """Read any supported file into domain data, or raise InvalidInput."""
+    _check_format(path)
+    if not path.is_file():
+        raise InvalidInput([Problem(Location(path.name), "the file does not exist")])
+    if path.suffix.lower() == ".json":
+        return orgjson.read_json(path)
+    return matrix.read_matrix(path, skills_path=skills_path, known_skills=known.skills if known else ())
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    changes: Changes
+    run_id: int | None
+    people: int
+    skills: int
+
+
+def import_file(
+    db: Database,
+    path: Path,
+    *,
+    skills_path: Path | None = None,
+    replace: bool = False,
+    now: dt.datetime | None = None,
+    progress: Progress = _quiet,
+) -> ImportResult:
+    """Import a file as one transaction: every problem is reported and nothing
+    is written, or everything is."""
+    now = now or dt.datetime.now(dt.UTC)
+    with db.transaction() as session:
+        progress("loading the stored organisation")
+        stored = storage.load_organisation(session)
+        progress(f"reading {path.name}")
+        parsed = read_file(path, skills_path=skills_path, known=stored)
+        progress(
+            f"checking {len(parsed.organisation.people)} people and {len(parsed.organisation.skills)} skills"
+        )
+        merged, changes = merge(stored, parsed, replace=replace)
+        problems = parsed.problems
+        integrity.check_duplicates(parsed.organisation, parsed.locator, problems)
+        integrity.check_organisation(merged, parsed.locator, problems)
+        problems.raise_if_any()
+        run_id = None
+        if not changes.nothing:
+            progress(f"writing: {changes.summary()}")
+            run_id = storage.write_changes(
+                session,
+                stored,
+                merged,
+                sources=list(parsed.sources),
+                replace=replace,
+                changes=changes,
+                now=now,
+            )
+    return ImportResult(changes, run_id, len(merged.people), len(merged.skills))
+
+
+def export_file(db: Database, path: Path) -> list[Path]:
+    _check_format(path)
+    with db.transaction() as session:
+        org = storage.load_organisation(session)
+    if path.suffix.lower() == ".json":
+        orgjson.write_json(org, path)
+        return [path]
+    return matrix.write_matrix(org, path)
+
+
+def load_organisation(db: Database) -> Organisation:
+    with db.transaction() as session:
+        return storage.load_organisation(session)
+
+
+class MapCache:
+    """The talent map, built once and rebuilt only when the stored data changed
+    (every write bumps the data version) or the day changed."""
+
+    def __init__(self, db: Database, today: Callable[[], dt.date] = dt.date.today) -> None:
+        self.db = db
+        self.today = today
+        self._lock = threading.Lock()
+        self._key: tuple[int, dt.date] | None = None
+        self._map: TalentMap | None = None
+
+    def get(self) -> TalentMap:
+        with self.db.sessions() as session:
+            version = storage.data_version(session)
+        key = (version, self.today())
+        with self._lock:
+            if self._map is None or self._key != key:
+                self._map = TalentMap(load_organisation(self.db), today=key[1])
+                self._key = key
+            return self._map

@@ -1,0 +1,210 @@
+"""Importing and exporting through the storage, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from matcher import orgjson, services, storage
+from matcher.integrity import normalise_relations
+from matcher.model import Holding, Level, Organisation
+from matcher.problems import InvalidInput
+from tests.orgs import person, small_org
+
+NOW = dt.datetime(2026, 11, 21, 9, 0, tzinfo=dt.UTC)
+
+
+def canonical(org: Organisation) -> tuple:
+    return (
+        org.name,
+        sorted(org.people, key=lambda p: p.id),
+        sorted(normalise_relations(org.skills), key=lambda s: s.id),
+        sorted(org.holdings),
+        sorted(org.wishes),
+        sorted(org.history, key=lambda h: (h.round, h.members)),
+    )
+
+
+def write(org: Organisation, path: Path) -> Path:
+    orgjson.write_json(org, path)
+    return path
+
+
+def test_json_import_stores_the_whole_organisation(db, tmp_path):
+    result = services.import_file(db, write(small_org(), tmp_path / "org.json"), now=NOW)
+    assert result.changes.people_added == ("anna", "bram", "chen", "dirk", "eva")
+    assert canonical(services.load_organisation(db)) == canonical(small_org())
+
+
+@pytest.mark.parametrize("name", ["org.json", "matrix.csv", "matrix.xlsx"])
+def test_export_then_import_gives_back_the_same_data(db, tmp_path, name, postgres_url):
+    services.import_file(db, write(small_org(), tmp_path / "in.json"), now=NOW)
+    services.export_file(db, tmp_path / name)
+    other = services.Database(postgres_url if db.url.startswith("sqlite") else f"sqlite:///{tmp_path}/b.db")
+    try:
+        services.import_file(other, tmp_path / name, now=NOW)
+        exported, imported = services.load_organisation(db), services.load_organisation(other)
+    finally:
+        other.dispose()
+    if name.endswith(".json"):
+        assert canonical(imported) == canonical(exported)
+    else:  # the matrix carries people, skills, levels and wishes; not the name or the history
+        assert canonical(imported)[1:5] == canonical(exported)[1:5]
+
+
+def test_reimporting_the_same_file_changes_nothing_and_never_duplicates(db, tmp_path):
+    path = write(small_org(), tmp_path / "org.json")
+    services.import_file(db, path, now=NOW)
+    again = services.import_file(db, path, now=NOW)
+    assert again.changes.nothing
+    with db.transaction() as session:
+        assert session.scalar(select(func.count()).select_from(storage.PersonRow)) == 5
+        assert session.scalar(select(func.count()).select_from(storage.HistoryRow)) == 1
+        assert session.scalar(select(func.count()).select_from(storage.ImportRunRow)) == 1
+
+
+def test_an_upsert_changes_people_in_the_file_and_keeps_the_others(db, tmp_path):
+    services.import_file(db, write(small_org(), tmp_path / "org.json"), now=NOW)
+    org = small_org()
+    bram = dataclasses.replace(org.person("bram"), site="Stadswinkel Noord")
+    update = Organisation(
+        people=(bram, person("fleur", "Fleur Bakker", manager_id="anna")),
+        holdings=(Holding("bram", "wmo", Level.PROFICIENT), Holding("fleur", "sql", Level.AWARE)),
+    )
+    doc = orgjson.to_document(update)
+    del doc["skills"], doc["history"]
+    (tmp_path / "update.json").write_text(json.dumps(doc), encoding="utf-8")
+
+    result = services.import_file(db, tmp_path / "update.json", now=NOW)
+
+    assert result.changes.people_added == ("fleur",)
+    assert result.changes.people_updated == ("bram",)
+    stored = services.load_organisation(db)
+    assert {p.id for p in stored.people} == {"anna", "bram", "chen", "dirk", "eva", "fleur"}
+    assert stored.person("bram").site == "Stadswinkel Noord"
+    assert {h for h in stored.holdings if h.person_id == "bram"} == {Holding("bram", "wmo", Level.PROFICIENT)}
+    assert len(stored.skills) == 5 and len(stored.history) == 1
+
+
+def test_replace_removes_people_absent_from_the_file_and_archives_them(db, tmp_path):
+    services.import_file(db, write(small_org(), tmp_path / "org.json"), now=NOW)
+    org = small_org()
+    smaller = dataclasses.replace(
+        org,
+        people=tuple(p for p in org.people if p.id != "eva"),
+        holdings=tuple(h for h in org.holdings if h.person_id != "eva"),
+        wishes=tuple(w for w in org.wishes if w.person_id != "eva"),
+    )
+    path = write(smaller, tmp_path / "smaller.json")
+
+    kept = services.import_file(db, path, now=NOW)
+    assert kept.changes.people_removed == ()
+    replaced = services.import_file(db, path, replace=True, now=NOW)
+
+    assert replaced.changes.people_removed == ("eva",)
+    assert services.load_organisation(db).person("eva") is None
+    with db.transaction() as session:
+        archived = session.scalars(select(storage.ArchivedPersonRow)).one()
+        assert archived.person_id == "eva"
+        assert archived.data["skills"] == {"python": 1}
+        assert archived.data["wishes"] == {"wmo": 2}
+
+
+def test_bad_input_is_reported_all_at_once_and_changes_nothing(db, tmp_path):
+    services.import_file(db, write(small_org(), tmp_path / "org.json"), now=NOW)
+    before = canonical(services.load_organisation(db))
+    doc = orgjson.to_document(small_org())
+    doc["people"][1]["manager"] = "nobody"
+    doc["people"][2]["email"] = doc["people"][0]["email"]
+    doc["people"][3]["skills"]["cobol"] = 3
+    doc["people"][4]["timezone"] = "Europe/Wadloo"
+    doc["people"][0]["start_date"] = "31-02-2020"
+    doc["people"][0]["working_hours"] = {"mon": ["17:00-09:00"]}
+    doc["people"][1]["wishes"]["sql"] = 5
+    (tmp_path / "bad.json").write_text(json.dumps(doc), encoding="utf-8")
+
+    with pytest.raises(InvalidInput) as caught:
+        services.import_file(db, tmp_path / "bad.json", now=NOW)
+
+    found = {(p.where.row, p.where.field) for p in caught.value.problems}
+    assert found >= {
+        ("people[1]", "manager"),
+        ("people[0]", "email"),
+        ("people[2]", "email"),
+        ("people[3]", "skills.cobol"),
+        ("people[4]", "timezone"),
+        ("people[0]", "start_date"),
+        ("people[0]", "working_hours"),
+        ("people[1]", "wishes.sql"),
+    }
+    assert all(p.where.file == "bad.json" for p in caught.value.problems)
+    assert canonical(services.load_organisation(db)) == before
+
+
+def test_a_manager_loop_is_named_with_the_people_in_it(db, tmp_path):
+    org = small_org()
+    anna = dataclasses.replace(org.person("anna"), manager_id="dirk")
+    looped = dataclasses.replace(org, people=(anna, *org.people[1:]))
+    with pytest.raises(InvalidInput) as caught:
+        services.import_file(db, write(looped, tmp_path / "loop.json"), now=NOW)
+    messages = [str(p) for p in caught.value.problems]
+    assert len(messages) == 1
+    assert "loop" in messages[0] and "anna" in messages[0] and "chen" in messages[0] and "dirk" in messages[0]
+
+
+def test_duplicate_ids_in_one_file_are_reported_not_merged(db, tmp_path):
+    doc = orgjson.to_document(small_org())
+    doc["people"].append(dict(doc["people"][0], email="other@wadloo.example"))
+    (tmp_path / "dup.json").write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(InvalidInput) as caught:
+        services.import_file(db, tmp_path / "dup.json", now=NOW)
+    assert any("anna" in p.message and "2 times" in p.message for p in caught.value.problems)
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"", "the file is empty"),
+        (b'{"people": [', "not valid JSON"),
+        (b"\xff\xfe{}", "not UTF-8"),
+        (b"[1, 2]", "should be an object"),
+    ],
+)
+def test_unreadable_json_gets_a_clear_message(sqlite_url, tmp_path, content, expected):
+    db = services.Database(sqlite_url)
+    (tmp_path / "org.json").write_bytes(content)
+    with pytest.raises(InvalidInput) as caught:
+        services.import_file(db, tmp_path / "org.json", now=NOW)
+    assert expected in str(caught.value.report())
+    db.dispose()
+
+
+def test_an_unknown_file_type_is_refused_with_the_accepted_types(sqlite_url, tmp_path):
+    db = services.Database(sqlite_url)
+    (tmp_path / "org.txt").write_text("x")
+    with pytest.raises(InvalidInput) as caught:
+        services.import_file(db, tmp_path / "org.txt", now=NOW)
+    assert ".json" in caught.value.report() and ".xlsx" in caught.value.report()
+    db.dispose()
+
+
+def test_names_in_any_script_survive_storage(db, tmp_path):
+    services.import_file(db, write(small_org(), tmp_path / "org.json"), now=NOW)
+    stored = services.load_organisation(db)
+    assert stored.person("chen").name == "王芳"
+    assert stored.person("dirk").name == "Dirk Zoë Ахмед"
+    assert stored.person("bram").name == "Bram Çelik"
+
+
+def test_the_schema_matches_the_migrations(db):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    assert storage.schema_is_current(db.engine)
+    with db.engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), storage.Base.metadata) == []

@@ -1,0 +1,249 @@
+"""The ``meeloop`` command line.
+
+Errors go to stderr with a non-zero status and never a traceback: 2 for input
+that cannot be accepted (with every problem listed), 1 for anything else.
+Progress goes to stderr only on a terminal, so ``--json`` output stays clean.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from sqlalchemy.exc import SQLAlchemyError
+
+from matcher import services
+from matcher.problems import InvalidInput
+from matcher.talentmap import UnknownSkill
+
+EXIT_BAD_INPUT = 2
+DEMO_DATABASE = Path("instance") / "demo.sqlite3"
+
+
+def demo_data_dir() -> Path:
+    """The demo organisation: ``MEELOOP_DEMO_DATA`` or ``data/demo`` in the source tree."""
+    configured = os.environ.get("MEELOOP_DEMO_DATA")
+    return Path(configured) if configured else Path(__file__).resolve().parent.parent / "data" / "demo"
+
+
+class Meeloop(click.Group):
+    """Turns the domain's errors into messages and exit statuses."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except InvalidInput as exc:
+            click.echo(exc.report(), err=True)
+            ctx.exit(EXIT_BAD_INPUT)
+        except UnknownSkill as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(1)
+        except SQLAlchemyError as exc:
+            click.echo(f"error: the database could not be used: {_first_line(exc)}", err=True)
+            ctx.exit(1)
+        except OSError as exc:
+            click.echo(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
+            ctx.exit(1)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:
+            if os.environ.get("MEELOOP_DEBUG"):
+                raise
+            click.echo(
+                f"error: unexpected {type(exc).__name__}: {exc} (set MEELOOP_DEBUG=1 for details)", err=True
+            )
+            ctx.exit(1)
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(getattr(exc, "orig", None) or exc).splitlines()[0]
+
+
+def _progress(enabled: bool) -> services.Progress:
+    def show(message: str) -> None:
+        click.echo(f"… {message}", err=True)
+
+    return show if enabled else services._quiet
+
+
+def _on_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
+@click.group(cls=Meeloop)
+@click.option(
+    "--db",
+    "db_url",
+    metavar="URL",
+    help="SQLAlchemy database URL (default: MEELOOP_DATABASE_URL, else sqlite:///instance/meeloop.sqlite3).",
+)
+@click.version_option(package_name="meeloop")
+@click.pass_context
+def cli(ctx: click.Context, db_url: str | None) -> None:
+    """meeloop: find who to ask, plan mentor rotations and shadowing, send invites."""
+    ctx.obj = {"db_url": db_url}
+
+
+def _db(ctx: click.Context) -> services.Database:
+    database = ctx.obj.get("db")
+    if database is None:
+        database = ctx.obj["db"] = services.Database(ctx.obj["db_url"])
+        ctx.call_on_close(database.dispose)
+    return database
+
+
+@cli.command()
+@click.pass_context
+def init(ctx: click.Context) -> None:
+    """Create the database or bring its schema up to date."""
+    database = _db(ctx)
+    click.echo(f"database ready: {database.engine.url.render_as_string(hide_password=True)}")
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--skills", "skills_file", type=click.Path(path_type=Path), help="Skills file for a CSV matrix."
+)
+@click.option("--replace", is_flag=True, help="Remove people (and skills) that are not in the file.")
+@click.pass_context
+def import_(ctx: click.Context, file: Path, skills_file: Path | None, replace: bool) -> None:
+    """Import the organisation from JSON, or a skills matrix from CSV or XLSX (an upsert by id)."""
+    result = services.import_file(
+        _db(ctx), file, skills_path=skills_file, replace=replace, progress=_progress(_on_terminal())
+    )
+    if result.changes.nothing:
+        click.echo(f"nothing changed ({result.people} people, {result.skills} skills stored)")
+    else:
+        click.echo(f"imported {file.name}: {result.changes.summary()}")
+
+
+@cli.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.pass_context
+def export(ctx: click.Context, file: Path) -> None:
+    """Export the organisation; the format follows the extension (.json, .csv, .xlsx)."""
+    for written in services.export_file(_db(ctx), file):
+        click.echo(f"wrote {written}")
+
+
+def _emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@cli.command()
+@click.argument("skill")
+@click.option("--as", "asker", metavar="PERSON_ID", help="Rank by fit with this person, who is left out.")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 500))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.pass_context
+def ask(ctx: click.Context, skill: str, asker: str | None, limit: int, as_json: bool) -> None:
+    """Who can I ask about SKILL (an id, name, alias or a near spelling)?"""
+    talent = services.MapCache(_db(ctx)).get()
+    if asker is not None and talent.person(asker) is None:
+        raise click.BadParameter(f"no person with id '{asker}'", param_hint="--as")
+    result = talent.ask(skill, asker_id=asker, limit=limit)
+    if as_json:
+        _emit_json([a.as_dict() for a in result.answers])
+        return
+    if result.matched_by != "id" and result.skill_name.casefold() != skill.casefold():
+        click.echo(f"(showing {result.skill_name} for '{skill}')")
+    if not result.answers:
+        click.echo(f"Nobody who is open to questions knows {result.skill_name} yet.")
+    for rank, answer in enumerate(result.answers, 1):
+        related = f" — via {talent.skill(answer.related_skill).name}" if answer.related_skill else ""
+        head = f"{rank:>2}. {answer.name} <{answer.email}>"
+        click.echo(f"{head} level {answer.level}, score {answer.score:.1f}{related}")
+        for reason in answer.reasons:
+            click.echo(f"      - {reason}")
+
+
+@cli.command()
+@click.option("--min-holders", default=2, show_default=True, type=click.IntRange(1, 100))
+@click.option(
+    "--horizon",
+    "horizon_days",
+    default=180,
+    show_default=True,
+    type=click.IntRange(0, 3650),
+    help="Days ahead in which planned departures count.",
+)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def risks(ctx: click.Context, min_holders: int, horizon_days: int, as_json: bool) -> None:
+    """Knowledge at risk: skills held well by too few people, or by people who leave soon."""
+    found = services.MapCache(_db(ctx)).get().risks(min_holders=min_holders, horizon_days=horizon_days)
+    if as_json:
+        _emit_json([r.as_dict() for r in found])
+        return
+    if not found:
+        click.echo("No knowledge at risk.")
+    for risk in found:
+        click.echo(f"{risk.skill_name} ({risk.skill_id}): {risk.remaining} left at level 3 or higher")
+        for reason in risk.reasons:
+            click.echo(f"   - {reason}")
+        for successor in risk.successors:
+            click.echo(f"   could take over: {successor.name} — {successor.reason}")
+
+
+@cli.command()
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def bridges(ctx: click.Context, limit: int, as_json: bool) -> None:
+    """Bridge figures: people who connect departments."""
+    found = services.MapCache(_db(ctx)).get().bridges(limit=limit)
+    if as_json:
+        _emit_json([b.as_dict() for b in found])
+        return
+    for bridge in found:
+        click.echo(
+            f"{bridge.name} ({bridge.department}), score {bridge.score:.3f}: {'; '.join(bridge.reasons)}"
+        )
+
+
+def _serve(database: services.Database, host: str, port: int) -> None:
+    from waitress import serve as waitress_serve
+
+    from web import create_app
+
+    app = create_app({"DATABASE_URL": database.url})
+    click.echo(f"meeloop is running on http://{host}:{port}/ (Ctrl+C stops it)")
+    waitress_serve(app, host=host, port=port, threads=8, ident="meeloop")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int) -> None:
+    """Serve the web UI."""
+    _serve(_db(ctx), host, port)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Only build the demo database.")
+@click.pass_context
+def demo(ctx: click.Context, host: str, port: int, no_serve: bool) -> None:
+    """Build a fresh demo database from data/demo (the demo municipality), then serve it."""
+    url = ctx.obj["db_url"] or os.environ.get("MEELOOP_DEMO_DATABASE_URL") or f"sqlite:///{DEMO_DATABASE}"
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+    ctx.obj["db_url"] = url
+    database = _db(ctx)
+    source = demo_data_dir() / "organisation.json"
+    result = services.import_file(database, source, replace=True, now=dt.datetime.now(dt.UTC))
+    click.echo(f"demo organisation loaded: {result.people} people, {result.skills} skills")
+    if not no_serve:
+        _serve(database, host, port)
+
+
+def main() -> None:
+    cli(prog_name="meeloop")

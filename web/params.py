@@ -1,0 +1,30 @@
+"""Query parameters, checked with a message that names the field."""
+
+from __future__ import annotations
+
+from flask import request
+from werkzeug.exceptions import BadRequest
+
+
+def text(name: str, *, required: bool = False, max_length: int = 200) -> str | None:
+    value = (request.args.get(name) or "").strip()
+    if not value:
+        if required:
+            raise BadRequest(f"'{name}' is required")
+        return None
+    if len(value) > max_length:
+        raise BadRequest(f"'{name}' is longer than {max_length} characters")
+    return value
+
+
+def integer(name: str, *, default: int, low: int, high: int) -> int:
+    raw = request.args.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise BadRequest(f"'{name}' must be a whole number, not '{raw[:40]}'") from None
+    if not low <= value <= high:
+        raise BadRequest(f"'{name}' must be between {low} and {high}")
+    return value
