@@ -1,0 +1,598 @@
+"""The HR skills matrix: reading and writing CSV and XLSX, and the problems it reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from matcher.fields import parse_working_hours
+from matcher.matrix import PERSON_COLUMNS, read_matrix, skills_file_for, write_matrix
+from matcher.model import Holding, Level, Organisation, Person, RelatedSkill, Skill, Wish, office_hours
+from matcher.parsed import Parsed
+from matcher.problems import InvalidInput, Location
+
+SKILLS_CSV = (
+    "id,name,category,parent,aliases,related\n"
+    "python,Python,programming,,py; python3,sql:0.8\n"
+    "sql,SQL,data,,,\n"
+)
+
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def matrix(tmp_path: Path, text: str, skills: str | None = SKILLS_CSV, name: str = "team.csv") -> Path:
+    """A people file, with its skills file beside it unless ``skills`` is None."""
+    path = write(tmp_path / name, text)
+    if skills is not None:
+        write(skills_file_for(path), skills)
+    return path
+
+
+def read_ok(path: Path, **kwargs: object) -> Parsed:
+    """Read a file that holds no problems."""
+    parsed = read_matrix(path, **kwargs)
+    assert not parsed.problems, [str(p) for p in parsed.problems]
+    return parsed
+
+
+def problems(path: Path, **kwargs: object) -> list[tuple[Location, str]]:
+    """What is wrong with a file: raised at once when it cannot be read as a
+    table, or carried with the result for single cells."""
+    try:
+        found = list(read_matrix(path, **kwargs).problems)
+    except InvalidInput as caught:
+        found = caught.problems
+    assert found, "expected problems"
+    return [(p.where, p.message) for p in found]
+
+
+def places(path: Path, **kwargs: object) -> list[Location]:
+    return [where for where, _ in problems(path, **kwargs)]
+
+
+def workbook(path: Path, people: list[list[object]], skills: list[list[object]] | None = None) -> Path:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "people"
+    for row in people:
+        sheet.append(row)
+    if skills is not None:
+        skills_sheet = book.create_sheet("skills")
+        for row in skills:
+            skills_sheet.append(row)
+    book.save(path)
+    return path
+
+
+# --- reading CSV --------------------------------------------------------------------------------
+
+
+def test_a_semicolon_file_reads_people_skills_holdings_and_wishes(tmp_path):
+    path = matrix(
+        tmp_path,
+        "id;name;email;manager;years_experience;python;learn:sql\n"
+        "p1;Ann de Vries;ann@example.org;;2,5;4;\n"
+        "p2;Bram Jansen;bram@example.org;p1;;2;3\n",
+    )
+    parsed = read_ok(path)
+    org = parsed.organisation
+    assert [p.id for p in org.people] == ["p1", "p2"]
+    assert org.people[0].years_experience == 2.5
+    assert org.people[1].manager_id == "p1"
+    assert [s.id for s in org.skills] == ["python", "sql"]
+    assert org.skills[0].aliases == ("py", "python3")
+    assert org.skills[0].related == (RelatedSkill("sql", 0.8),)
+    assert org.holdings == (
+        Holding("p1", "python", Level.EXPERT),
+        Holding("p2", "python", Level.WORKING),
+    )
+    assert org.wishes == (Wish("p2", "sql", 3),)
+    assert parsed.covered_holdings == frozenset({"python"})
+    assert parsed.covered_wishes == frozenset({"sql"})
+    assert parsed.has_skills is True
+    assert parsed.has_history is False
+    assert parsed.sources == ("team.csv", "team.skills.csv")
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_comma_semicolon_and_tab_separated_files_read_alike(tmp_path, delimiter):
+    lines = [["id", "name", "email", "python"], ["p1", "Ann", "ann@example.org", "3"]]
+    path = matrix(tmp_path, "".join(delimiter.join(line) + "\n" for line in lines))
+    assert read_ok(path).organisation.holdings == (Holding("p1", "python", Level.PROFICIENT),)
+
+
+def test_headers_ignore_case_and_spaces_and_match_skill_names_and_aliases(tmp_path):
+    path = matrix(tmp_path, " ID , Name ,EMAIL, PY ,learn: Sql \np1,Ann,ann@example.org,working,1\n")
+    org = read_ok(path).organisation
+    assert org.holdings == (Holding("p1", "python", Level.WORKING),)
+    assert org.wishes == (Wish("p1", "sql", 1),)
+
+
+def test_empty_optional_cells_take_the_person_defaults(tmp_path):
+    header = ",".join(PERSON_COLUMNS)
+    path = matrix(tmp_path, f"{header}\np1,Ann,ann@example.org{',' * (len(PERSON_COLUMNS) - 3)}\n")
+    assert read_ok(path).organisation.people == (Person("p1", "Ann", "ann@example.org"),)
+    person = read_ok(path).organisation.people[0]
+    assert person.ask_me is True
+    assert person.languages == ("nl",)
+    assert person.timezone == "Europe/Amsterdam"
+    assert person.working_hours == office_hours()
+
+
+def test_every_person_column_is_read(tmp_path):
+    header = ",".join(PERSON_COLUMNS)
+    row = (
+        'p2,Bram,bram@example.org,Finance,Controller,Utrecht,Close,p1,1-3-2020,"7,5","en, nl",'
+        'Europe/London,"mon-thu 08:30-17:00; fri 08:30-12:30",2026-12-31,ja,nee,no,2,1'
+    )
+    path = matrix(tmp_path, f"{header}\n{row}\n")
+    assert read_ok(path).organisation.people == (
+        Person(
+            id="p2", name="Bram", email="bram@example.org", department="Finance", function="Controller",
+            site="Utrecht", team="Close", manager_id="p1", start_date=dt.date(2020, 3, 1),
+            years_experience=7.5, languages=("en", "nl"), timezone="Europe/London",
+            working_hours=parse_working_hours("mon-thu 08:30-17:00; fri 08:30-12:30"),
+            leaving_date=dt.date(2026, 12, 31), intern=True, newcomer=False, ask_me=False,
+            mentor_capacity=2, host_capacity=1,
+        ),
+    )  # fmt: skip
+
+
+def test_level_zero_and_empty_cells_are_no_holding_and_empty_priority_is_no_wish(tmp_path):
+    path = matrix(tmp_path, "id,name,email,python,sql,learn:python\np1,Ann,ann@example.org,0,,\n")
+    parsed = read_ok(path)
+    assert parsed.organisation.holdings == ()
+    assert parsed.organisation.wishes == ()
+    assert parsed.covered_holdings == frozenset({"python", "sql"})
+
+
+def test_the_locator_points_at_the_row_and_column_of_everything_read(tmp_path):
+    path = matrix(tmp_path, "id,name,email,Python,learn:SQL\n\np1,Ann,ann@example.org,3,2\n")
+    locator = read_ok(path).locator
+    assert locator.at(("person", "p1")) == Location("team.csv", 3)
+    assert locator.at(("holding", "p1", "python")) == Location("team.csv", 3, "Python")
+    assert locator.at(("wish", "p1", "sql")) == Location("team.csv", 3, "learn:SQL")
+    assert locator.at(("skill", "sql")) == Location("team.skills.csv", 3)
+
+
+def test_a_header_with_no_rows_gives_an_organisation_without_people(tmp_path):
+    parsed = read_ok(matrix(tmp_path, "id,name,email,python\n"))
+    assert parsed.organisation.people == ()
+    assert parsed.covered_holdings == frozenset({"python"})
+
+
+def test_known_skills_resolve_headers_when_there_is_no_skills_file(tmp_path):
+    path = matrix(tmp_path, "id,name,email,Excel\np1,Ann,ann@example.org,2\n", skills=None)
+    parsed = read_ok(path, known_skills=[Skill("spreadsheets", "Excel")])
+    assert parsed.organisation.holdings == (Holding("p1", "spreadsheets", Level.WORKING),)
+    assert parsed.organisation.skills == ()
+    assert parsed.has_skills is False
+    assert parsed.sources == ("team.csv",)
+
+
+def test_a_skill_in_the_skills_file_wins_over_a_stored_skill_with_the_same_name(tmp_path):
+    path = matrix(tmp_path, "id,name,email,Python\np1,Ann,ann@example.org,2\n")
+    parsed = read_ok(path, known_skills=[Skill("py-old", "Python")])
+    assert parsed.organisation.holdings == (Holding("p1", "python", Level.WORKING),)
+
+
+def test_an_explicit_skills_path_is_used_instead_of_the_file_beside_it(tmp_path):
+    path = matrix(tmp_path, "id,name,email,go\np1,Ann,ann@example.org,1\n")
+    other = write(tmp_path / "catalogue.csv", "id,name\ngo,Go\n")
+    parsed = read_ok(path, skills_path=other)
+    assert [s.id for s in parsed.organisation.skills] == ["go"]
+    assert parsed.sources == ("team.csv", "catalogue.csv")
+
+
+def test_a_skill_name_defaults_to_its_id_and_parents_are_kept(tmp_path):
+    skills = "id,name,parent\nprogramming,,\npython,Python,programming\n"
+    org = read_ok(matrix(tmp_path, "id,name,email\n", skills=skills)).organisation
+    assert org.skills == (
+        Skill("programming", "programming"),
+        Skill("python", "Python", parent_id="programming"),
+    )
+
+
+def test_excel_utf8_with_bom_reads_the_first_header_as_id(tmp_path):
+    path = write(tmp_path / "team.csv", "id;name;email\np1;Zoë;zoe@example.org\n", encoding="utf-8-sig")
+    assert read_ok(path).organisation.people[0].id == "p1"
+
+
+def test_windows_1252_file_keeps_its_accents(tmp_path):
+    text = "id;name;email;department\np1;Zoë Çelik;zoe@example.org;Façade\np2;Loïc Hélène;loic@example.org;\n"
+    path = write(tmp_path / "team.csv", text, encoding="cp1252")
+    people = read_ok(path).organisation.people
+    assert [p.name for p in people] == ["Zoë Çelik", "Loïc Hélène"]
+    assert people[0].department == "Façade"
+
+
+def test_excel_unicode_text_in_utf16_is_read(tmp_path):
+    path = write(tmp_path / "team.csv", "id\tname\temail\np1\t王芳\twang@example.org\n", encoding="utf-16")
+    assert read_ok(path).organisation.people[0].name == "王芳"
+
+
+def test_an_excel_sep_line_sets_the_separator_and_is_not_a_row(tmp_path):
+    path = matrix(tmp_path, "sep=;\nid;name;email;python\np1;Ann, Jr.;ann@example.org;x\n")
+    assert places(path) == [Location("team.csv", 2, "python")]
+
+
+def test_cross_row_problems_are_left_for_the_integrity_checks(tmp_path):
+    path = matrix(
+        tmp_path,
+        "id,name,email,manager\np1,Ann,same@example.org,nobody\np2,Bram,same@example.org,p1\n",
+    )
+    assert len(read_ok(path).organisation.people) == 2
+
+
+# --- problems in CSV ----------------------------------------------------------------------------
+
+
+def test_an_empty_file_is_reported_as_empty(tmp_path):
+    assert problems(write(tmp_path / "team.csv", "")) == [(Location("team.csv"), "the file is empty")]
+
+
+def test_a_file_of_blank_lines_is_empty_too(tmp_path):
+    assert problems(write(tmp_path / "team.csv", "\n,,\n\n")) == [(Location("team.csv"), "the file is empty")]
+
+
+def test_a_pipe_separated_file_is_told_which_separators_are_accepted(tmp_path):
+    path = matrix(tmp_path, "id|name|email\np1|Ann|ann@example.org\n")
+    [(where, message)] = problems(path)
+    assert where == Location("team.csv", 1)
+    assert "no 'id' column" in message
+    assert "a single column 'id|name|email'" in message
+    assert "comma, a semicolon (as Dutch Excel saves) or a tab" in message
+    assert "seems to use '|'" in message
+
+
+def test_a_header_without_an_id_column_is_told_which_separators_are_accepted(tmp_path):
+    path = matrix(tmp_path, "person,name,email\np1,Ann,ann@example.org\n")
+    [(where, message)] = problems(path)
+    assert where == Location("team.csv", 1)
+    assert "3 columns: 'person', 'name', 'email'" in message
+    assert "comma, a semicolon" in message
+
+
+def test_an_empty_first_row_is_told_that_the_header_belongs_there(tmp_path):
+    where, message = problems(matrix(tmp_path, "\np1,Ann,ann@example.org\n"))[0]
+    assert where == Location("team.csv", 1)
+    assert message.startswith("there is no 'id' column; the first row is empty.")
+
+
+def test_missing_name_and_email_columns_are_each_reported(tmp_path):
+    assert problems(matrix(tmp_path, "id\np1\n")) == [
+        (Location("team.csv", 1), "the column 'name' is missing; it is required"),
+        (Location("team.csv", 1), "the column 'email' is missing; it is required"),
+    ]
+
+
+def test_bad_cells_are_all_reported_at_once_with_their_row_and_column(tmp_path):
+    path = matrix(
+        tmp_path,
+        "id,name,email,start_date,python,learn:sql\n"
+        "p1,Ann,ann@example.org,2024-02-30,3,\n"
+        "p2,Bram,bram@example.org,,7,\n"
+        "p3,Cas,cas@example.org,,,5\n",
+    )
+    found = problems(path)
+    assert [where for where, _ in found] == [
+        Location("team.csv", 2, "start_date"),
+        Location("team.csv", 3, "python"),
+        Location("team.csv", 4, "learn:sql"),
+    ]
+    assert "level 7 is outside the scale" in found[1][1]
+
+
+def test_every_kind_of_bad_person_cell_is_reported(tmp_path):
+    header = "id,name,email,years_experience,timezone,working_hours,intern,mentor_capacity,languages"
+    path = matrix(
+        tmp_path,
+        f"{header}\n,,not-an-email,eleven,Mars/Olympus,mon 17:00-09:00,maybe,-1,english\n",
+    )
+    assert places(path) == [
+        Location("team.csv", 2, field)
+        for field in header.split(",")
+    ]  # fmt: skip
+
+
+def test_an_empty_email_and_a_malformed_one_say_what_is_wrong(tmp_path):
+    path = matrix(tmp_path, "id,name,email\np1,Ann,\np2,Bram,bram at example\n")
+    assert problems(path) == [
+        (Location("team.csv", 2, "email"), "the email address is empty; every person needs one"),
+        (
+            Location("team.csv", 3, "email"),
+            "'bram at example' is not an email address; write it as name@example.org",
+        ),
+    ]
+
+
+def test_a_ragged_row_is_reported_at_its_row(tmp_path):
+    path = matrix(tmp_path, "id,name,email\np1,de Vries, Ann,ann@example.org\np2,Bram,bram@example.org,,\n")
+    # The comma in the name shifts the email address into the name column's neighbour.
+    assert places(path) == [Location("team.csv", 2), Location("team.csv", 2, "email")]
+    path = matrix(tmp_path, "id,name,email\np1,Ann,ann@example.org,extra\n")
+    [(where, message)] = problems(path)
+    assert where == Location("team.csv", 2)
+    assert message.startswith("column D has no header, yet this row has 'extra' in it")
+
+
+def test_a_repeated_column_is_reported_also_when_two_names_mean_one_skill(tmp_path):
+    path = matrix(tmp_path, "id,name,email,Name,python,py\np1,Ann,ann@example.org,Ann,1,1\n")
+    found = problems(path)
+    assert [where for where, _ in found] == [Location("team.csv", 1, "Name"), Location("team.csv", 1, "py")]
+    assert found[1][1] == "this column repeats column E ('python'); keep only one of them"
+
+
+def test_unknown_skill_columns_are_reported_once_per_column(tmp_path):
+    path = matrix(
+        tmp_path,
+        "id,name,email,cobol,learn:fortran,learn:\np1,Ann,ann@example.org,1,1,\np2,Bram,b@example.org,2,2,\n",
+    )
+    assert problems(path) == [
+        (
+            Location("team.csv", 1, "cobol"),
+            "unknown skill 'cobol'; it is not in the skills file nor in the stored skills",
+        ),
+        (
+            Location("team.csv", 1, "learn:fortran"),
+            "unknown skill 'fortran'; it is not in the skills file nor in the stored skills",
+        ),
+        (Location("team.csv", 1, "learn:"), "'learn:' needs a skill after it, as in learn:python"),
+    ]
+
+
+def test_a_duplicate_id_is_reported_at_its_second_row(tmp_path):
+    path = matrix(tmp_path, "id,name,email\np1,Ann,ann@example.org\np1,Bram,bram@example.org\n")
+    assert problems(path) == [(Location("team.csv", 3, "id"), "the id 'p1' is already used on row 2")]
+
+
+def test_skills_file_problems_point_at_the_skills_file(tmp_path):
+    rows = [
+        "id,name,related,colour",
+        "python,Python,",
+        "python,Python again,",
+        "a;b,Odd,",
+        "team,Team,",
+        "r,R,sql:2",
+    ]
+    found = problems(matrix(tmp_path, "id,name,email\n", skills="\n".join(rows)))
+    assert [message for _, message in found] == [
+        "unknown column 'colour' for skills; the columns are id, name, category, parent, aliases, related",
+        "the skill 'python' is already on row 2",
+        "'a;b' cannot be a skill id: it holds one of , ; | :",
+        "'team' cannot be a skill id: it is the name of a person column in the matrix",
+        "strength 2 for 'sql' is outside 0 to 1 (0 excluded)",
+    ]
+    assert [where for where, _ in found] == [
+        Location("team.skills.csv", 1, "colour"),
+        Location("team.skills.csv", 3, "id"),
+        Location("team.skills.csv", 4, "id"),
+        Location("team.skills.csv", 5, "id"),
+        Location("team.skills.csv", 6, "related"),
+    ]
+
+
+def test_a_missing_skills_file_given_explicitly_is_reported(tmp_path):
+    path = matrix(tmp_path, "id,name,email\n", skills=None)
+    assert problems(path, skills_path=tmp_path / "gone.csv") == [
+        (Location("gone.csv"), "the file cannot be found")
+    ]
+
+
+def test_a_missing_file_and_an_unknown_extension_are_reported_not_raised(tmp_path):
+    assert problems(tmp_path / "team.csv") == [(Location("team.csv"), "the file cannot be found")]
+    assert problems(write(tmp_path / "team.ods", "x")) == [
+        (Location("team.ods"), "a skills matrix must be a .csv or .xlsx file, not '.ods'")
+    ]
+
+
+def test_a_binary_file_named_csv_is_reported(tmp_path):
+    path = tmp_path / "team.csv"
+    path.write_bytes(b"PK\x03\x04\x00\x00binary")
+    [(where, message)] = problems(path)
+    assert where == Location("team.csv")
+    assert "not a CSV text file" in message
+
+
+# --- reading XLSX -------------------------------------------------------------------------------
+
+
+def test_a_workbook_reads_dates_numbers_and_its_skills_sheet(tmp_path):
+    path = workbook(
+        tmp_path / "team.xlsx",
+        [
+            ["id", "name", "email", "start_date", "years_experience", "Python"],
+            [1001, "Ахмед", "ahmed@example.org", dt.datetime(2021, 9, 1), 3.5, 3.0],
+        ],
+        [["id", "name"], ["python", "Python"]],
+    )
+    parsed = read_ok(path)
+    person = parsed.organisation.people[0]
+    assert (person.id, person.name, person.start_date, person.years_experience) == (
+        "1001",
+        "Ахмед",
+        dt.date(2021, 9, 1),
+        3.5,
+    )
+    assert parsed.organisation.holdings == (Holding("1001", "python", Level.PROFICIENT),)
+    assert parsed.has_skills is True
+    assert parsed.sources == ("team.xlsx",)
+    assert parsed.locator.at(("skill", "python")) == Location("team.xlsx, sheet skills", 2)
+
+
+def test_a_workbook_without_a_people_sheet_uses_its_first_sheet(tmp_path):
+    book = openpyxl.Workbook()
+    book.active.title = "Blad1"
+    book.active.append(["id", "name", "email"])
+    book.active.append(["p1", "Ann", "ann@example.org"])
+    book.save(tmp_path / "team.xlsx")
+    parsed = read_ok(tmp_path / "team.xlsx")
+    assert [p.id for p in parsed.organisation.people] == ["p1"]
+    assert parsed.has_skills is False
+
+
+def test_a_formula_cell_is_reported_by_its_cell_name(tmp_path):
+    rows = [[f"p{n}", f"Person {n}", 2, f"p{n}@example.org"] for n in range(2, 6)]
+    path = workbook(tmp_path / "team.xlsx", [["id", "name", "python", "email"], *rows], [["id"], ["python"]])
+    book = openpyxl.load_workbook(path)
+    book["people"]["C5"] = "=1+2"
+    book.save(path)
+    [(where, message)] = problems(path)
+    assert where == Location("team.xlsx", 5, "python")
+    assert message.startswith("cell C5 holds a formula (=1+2) instead of a value")
+    assert "Paste Values" in message
+
+
+def test_merged_cells_are_reported_by_their_range(tmp_path):
+    rows = [[f"p{n}", f"Person {n}", f"p{n}@example.org"] for n in range(2, 6)]
+    path = workbook(tmp_path / "team.xlsx", [["id", "name", "email"], *rows])
+    book = openpyxl.load_workbook(path)
+    book["people"].merge_cells("B3:B5")
+    book.save(path)
+    found = problems(path)
+    assert found[0] == (
+        Location("team.xlsx", 3, "name"),
+        "the cells B3:B5 are merged; unmerge them and give each cell its own value",
+    )
+    # The cells merged away are empty, which is also what the user sees in them.
+    assert [where for where, _ in found[1:]] == [
+        Location("team.xlsx", 4, "name"),
+        Location("team.xlsx", 5, "name"),
+    ]
+
+
+def test_merged_header_cells_are_reported_too(tmp_path):
+    path = workbook(tmp_path / "team.xlsx", [["id", "name", "email", "", ""]])
+    book = openpyxl.load_workbook(path)
+    book["people"].merge_cells("D1:E1")
+    book.save(path)
+    assert problems(path) == [
+        (
+            Location("team.xlsx", 1),
+            "the cells D1:E1 are merged; unmerge them and give each cell its own value",
+        )
+    ]
+
+
+def test_problems_on_the_skills_sheet_name_the_sheet(tmp_path):
+    path = workbook(tmp_path / "team.xlsx", [["id", "name", "email"]], [["id", "related"], ["python", "x:9"]])
+    assert places(path) == [Location("team.xlsx, sheet skills", 2, "related")]
+
+
+@pytest.mark.parametrize("content", [b"", b"not a workbook at all", b"PK\x03\x04broken zip", b"id,name\n"])
+def test_a_file_that_is_no_workbook_is_reported_without_a_traceback(tmp_path, content):
+    path = tmp_path / "team.xlsx"
+    path.write_bytes(content)
+    [(where, message)] = problems(path)
+    assert where == Location("team.xlsx")
+    assert message.startswith("this is not an Excel workbook that can be opened")
+
+
+def test_an_empty_people_sheet_is_reported(tmp_path):
+    path = workbook(tmp_path / "team.xlsx", [])
+    assert problems(path) == [(Location("team.xlsx"), "the sheet 'people' is empty")]
+
+
+# --- writing and the round trip -----------------------------------------------------------------
+
+
+def rich_organisation() -> Organisation:
+    hours = parse_working_hours
+    people = (
+        Person("p1", "Zoë Çelik", "zoe@example.org", "IT", "Lead", "Utrecht", "Platform",
+               start_date=dt.date(2015, 4, 1), years_experience=14.0, languages=("nl", "en"),
+               mentor_capacity=3, host_capacity=2),
+        Person("p2", "Αλέξης Παπαδόπουλος", "alexis@example.org", "IT", "Engineer", "Athens", "Platform",
+               manager_id="p1", start_date=dt.date(2022, 1, 10), years_experience=2.5, languages=("el", "en"),
+               timezone="Europe/Athens", working_hours=hours("mon-thu 08:30-17:00; fri 08:30-12:30"),
+               leaving_date=dt.date(2026, 6, 30), ask_me=False),
+        Person("p3", "王芳", "wang@example.org", "Data", "Analyst", "Shanghai", "Insights", manager_id="p1",
+               languages=("zh", "en"), timezone="Asia/Shanghai",
+               working_hours=hours("mon 09:00-12:00,13:00-17:00; wed 09:00-12:00; sat-sun 10:00-14:00")),
+        Person("p4", "Ахмед, \"Ахи\" Иванов", "ahmed@example.org", "Data", "Intern", "Amsterdam", "Insights",
+               manager_id="p3", start_date=dt.date(2025, 2, 1), intern=True, newcomer=True),
+        Person("p5", "=Not a formula", "eq@example.org"),
+    )  # fmt: skip
+    skills = (
+        Skill("sql", "SQL", "data", aliases=("structured query language",)),
+        Skill("programming", "Programming", "engineering"),
+        Skill("python", "Python", "engineering", ("py", "python3"), "programming",
+              (RelatedSkill("sql", 0.8), RelatedSkill("pandas", 0.5))),
+        Skill("pandas", "pandas", "data", parent_id="python", related=(RelatedSkill("sql", 0.3),)),
+        Skill("kotlin", "Kotlin", "engineering", parent_id="programming"),
+    )  # fmt: skip
+    holdings = (
+        Holding("p1", "python", Level.EXPERT),
+        Holding("p1", "sql", Level.PROFICIENT),
+        Holding("p2", "python", Level.WORKING),
+        Holding("p3", "pandas", Level.EXPERT),
+        Holding("p3", "sql", Level.EXPERT),
+        Holding("p4", "sql", Level.AWARE),
+    )
+    wishes = (Wish("p2", "sql", 3), Wish("p4", "python", 1), Wish("p4", "pandas", 2), Wish("p1", "kotlin", 2))
+    return Organisation(people=people, skills=skills, holdings=holdings, wishes=wishes)
+
+
+@pytest.mark.parametrize("name", ["org.csv", "org.xlsx"])
+def test_what_is_written_reads_back_the_same(tmp_path, name):
+    org = rich_organisation()
+    written = write_matrix(org, tmp_path / name)
+    back = read_ok(written[0]).organisation
+    assert back.people == org.people
+    assert back.skills == tuple(sorted(org.skills, key=lambda s: s.id))
+    assert set(back.holdings) == set(org.holdings)
+    assert set(back.wishes) == set(org.wishes)
+
+
+def test_a_csv_matrix_is_written_with_its_skills_file_beside_it(tmp_path):
+    written = write_matrix(rich_organisation(), tmp_path / "org.csv")
+    assert written == [tmp_path / "org.csv", tmp_path / "org.skills.csv"]
+    data = written[0].read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    header, first = data.decode("utf-8-sig").splitlines()[:2]
+    assert header == ",".join([*PERSON_COLUMNS, "pandas", "python", "sql", "learn:kotlin", "learn:pandas",
+                               "learn:python", "learn:sql"])  # fmt: skip
+    assert first == (
+        'p1,Zoë Çelik,zoe@example.org,IT,Lead,Utrecht,Platform,,2015-04-01,14,"nl, en",Europe/Amsterdam,'
+        "mon-fri 09:00-17:00,,no,no,yes,3,2,,4,3,2,,,"
+    )
+    skills = written[1].read_text(encoding="utf-8-sig").splitlines()
+    assert skills[0] == "id,name,category,parent,aliases,related"
+    assert skills[-1] == "sql,SQL,data,,structured query language,"
+    assert "python,Python,engineering,programming,py; python3,sql:0.8; pandas:0.5" in skills
+
+
+def test_a_workbook_is_written_with_people_and_skills_sheets(tmp_path):
+    assert write_matrix(rich_organisation(), tmp_path / "org.xlsx") == [tmp_path / "org.xlsx"]
+    book = openpyxl.load_workbook(tmp_path / "org.xlsx")
+    assert book.sheetnames == ["people", "skills"]
+    people = book["people"]
+    assert [cell.value for cell in people[1][:3]] == ["id", "name", "email"]
+    assert people["I2"].value == dt.datetime(2015, 4, 1)
+    assert people["B6"].value == "=Not a formula"
+    assert people["B6"].data_type == "s"
+    assert [row[0].value for row in book["skills"].iter_rows(min_row=2)] == [
+        "kotlin", "pandas", "programming", "python", "sql",
+    ]  # fmt: skip
+
+
+def test_an_organisation_without_skills_or_people_still_writes_both_files(tmp_path):
+    written = write_matrix(Organisation(), tmp_path / "empty.csv")
+    parsed = read_ok(written[0])
+    assert parsed.organisation == Organisation()
+    assert parsed.has_skills is True
+
+
+def test_writing_to_another_extension_is_refused(tmp_path):
+    with pytest.raises(ValueError, match=r"\.csv or \.xlsx"):
+        write_matrix(Organisation(), tmp_path / "org.ods")
+
+
+def test_skills_file_for_puts_the_skills_beside_the_people_file():
+    assert skills_file_for(Path("/data/people.csv")) == Path("/data/people.skills.csv")
