@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from matcher import services
 from matcher.problems import InvalidInput
 from matcher.talentmap import UnknownSkill
+from web.bench import bench
 
 EXIT_BAD_INPUT = 2
 DEMO_DATABASE = Path("instance") / "demo.sqlite3"
@@ -243,6 +244,9 @@ def demo(ctx: click.Context, host: str, port: int, no_serve: bool) -> None:
     click.echo(f"demo organisation loaded: {result.people} people, {result.skills} skills")
     if not no_serve:
         _serve(database, host, port)
+
+
+cli.add_command(bench)
 
 
 def main() -> None:

@@ -1,0 +1,165 @@
+"""The web UI and its JSON API: Flask's test client, and a real server over HTTP."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+from waitress.server import create_server
+
+from matcher import orgjson, services
+from tests.orgs import small_org
+from web import create_app
+
+
+@pytest.fixture
+def app(sqlite_url, tmp_path):
+    orgjson.write_json(small_org(), tmp_path / "org.json")
+    db = services.Database(sqlite_url)
+    services.import_file(db, tmp_path / "org.json")
+    db.dispose()
+    app = create_app({"DATABASE_URL": sqlite_url, "TESTING": True, "TODAY": dt.date(2026, 11, 21)})
+    yield app
+    app.extensions["meeloop"]["db"].dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def test_the_start_page_offers_the_search_and_explains_the_levels(client):
+    page = client.get("/")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'name="skill"' in html and "Gemeente Wadloo" in html
+    assert "proficient" in html and "can explain it to others" in html
+
+
+def test_searching_shows_people_with_their_reasons(client):
+    page = client.get("/ask", query_string={"skill": "Wmo"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert html.index("Anna de Vries") < html.index("Bram Çelik")
+    assert "expert in Wmo-wetgeving (level 4)" in html
+    assert "mailto:anna@wadloo.example" in html
+
+
+def test_a_person_who_opted_out_is_not_listed(client):
+    html = client.get("/ask", query_string={"skill": "python"}).get_data(as_text=True)
+    assert "Eva Jansen" not in html
+    person = client.get("/people/eva").get_data(as_text=True)
+    assert "chosen not to be listed" in person and "Python" not in person
+
+
+def test_an_unknown_skill_page_suggests_near_names(client):
+    page = client.get("/ask", query_string={"skill": "Wmo-wetgevin zorg"})
+    assert page.status_code in (200, 404)
+    unknown = client.get("/ask", query_string={"skill": "Wmo wetgeeving en meer"})
+    if unknown.status_code == 404:
+        assert "Did you mean" in unknown.get_data(as_text=True)
+
+
+def test_output_is_escaped(client):
+    page = client.get("/ask", query_string={"skill": "<script>alert(1)</script>"})
+    html = page.get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_person_and_skill_pages_link_each_other(client):
+    person = client.get("/people/chen").get_data(as_text=True)
+    assert "王芳" in person and "/skills/sql" in person
+    skill = client.get("/skills/wmo").get_data(as_text=True)
+    assert (
+        "Wmo-wetgeving" in skill and "/people/anna" in skill and "Wet- en regelgeving sociaal domein" in skill
+    )
+    assert client.get("/skills").status_code == 200
+
+
+def test_leaving_dates_are_not_shown_to_colleagues(client):
+    for url in ("/people/dirk", "/api/people/dirk", "/ask?skill=archief", "/api/ask?skill=archief"):
+        body = client.get(url).get_data(as_text=True)
+        assert "2026-12-31" not in body and "leav" not in body.lower()
+
+
+def test_missing_pages_get_a_friendly_page(client):
+    page = client.get("/people/nobody")
+    assert page.status_code == 404
+    assert "nobody with the id" in page.get_data(as_text=True)
+
+
+def test_the_api_answers_with_the_same_data(client):
+    answer = client.get("/api/ask", query_string={"skill": "sql", "as": "bram"}).get_json()
+    assert answer["skill_id"] == "sql"
+    assert [a["person_id"] for a in answer["answers"]][0] == "chen"
+    assert all(
+        {"person_id", "name", "level", "score", "reasons", "related_skill"} <= a.keys()
+        for a in answer["answers"]
+    )
+    assert client.get("/api/skills/sql").get_json()["holders"][0]["id"] == "chen"
+    assert client.get("/api/people/anna").get_json()["skills"][0]["id"] == "wmo"
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "says"),
+    [
+        ("/api/ask", 400, "'skill' is required"),
+        ("/api/ask?skill=sql&limit=abc", 400, "'limit' must be a whole number"),
+        ("/api/ask?skill=sql&limit=0", 400, "'limit' must be between 1 and 100"),
+        ("/api/ask?skill=sql&as=ghost", 400, "no person with id 'ghost'"),
+        ("/api/ask?skill=zzzzqqq", 404, "no skill matches"),
+        ("/api/people/ghost", 404, "no person with id"),
+        ("/api/nothing", 404, "not found"),
+    ],
+)
+def test_the_api_rejects_bad_requests_with_a_reason(client, url, status, says):
+    response = client.get(url)
+    assert response.status_code == status
+    assert says.lower() in json.dumps(response.get_json()).lower()
+
+
+def test_the_map_is_rebuilt_after_an_import(app, client, sqlite_url, tmp_path):
+    assert client.get("/api/health").get_json()["people"] == 5
+    doc = orgjson.to_document(small_org())
+    doc["people"].append(
+        {"id": "fleur", "name": "Fleur Bakker", "email": "fleur@wadloo.example", "skills": {"sql": 4}}
+    )
+    (tmp_path / "more.json").write_text(json.dumps(doc), encoding="utf-8")
+    db = services.Database(sqlite_url)
+    services.import_file(db, tmp_path / "more.json")
+    db.dispose()
+    assert client.get("/api/health").get_json()["people"] == 6
+    assert "fleur" in [a["person_id"] for a in client.get("/api/ask?skill=sql").get_json()["answers"]]
+
+
+@pytest.fixture
+def live_server(app) -> Iterator[str]:
+    server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        server.close()
+        thread.join(timeout=5)
+
+
+def test_a_real_http_client_gets_pages_and_json(live_server):
+    with urllib.request.urlopen(f"{live_server}/ask?skill=Wmo") as response:
+        assert response.status == 200
+        assert response.headers["Content-Type"].startswith("text/html")
+        assert "Anna de Vries" in response.read().decode("utf-8")
+    with urllib.request.urlopen(f"{live_server}/api/ask?skill=sql") as response:
+        assert response.headers["Content-Type"] == "application/json"
+        assert json.load(response)["answers"][0]["person_id"] == "chen"
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(f"{live_server}/api/people/ghost")
+    assert caught.value.code == 404
+    with urllib.request.urlopen(f"{live_server}/static/style.css") as response:
+        assert response.status == 200
