@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from waitress.server import create_server
+from werkzeug.serving import make_server
 
 from matcher import orgjson, services
 from tests.orgs import small_org
@@ -46,11 +46,12 @@ def server(tmp_path_factory) -> Iterator[str]:
     services.import_file(db, folder / "org.json")
     db.dispose()
     app = create_app({"DATABASE_URL": url, "TODAY": dt.date(2026, 11, 21)})
-    http = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=http.run, daemon=True)
+    http = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=http.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{http.effective_port}"
-    http.close()
+    yield f"http://127.0.0.1:{http.server_port}"
+    http.shutdown()
+    http.server_close()
     thread.join(timeout=5)
     app.extensions["meeloop"]["db"].dispose()
 

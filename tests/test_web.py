@@ -10,7 +10,7 @@ import urllib.request
 from collections.abc import Iterator
 
 import pytest
-from waitress.server import create_server
+from werkzeug.serving import make_server
 
 from matcher import orgjson, services
 from tests.orgs import small_org
@@ -88,6 +88,14 @@ def test_leaving_dates_are_not_shown_to_colleagues(client):
         assert "2026-12-31" not in body and "leav" not in body.lower()
 
 
+def test_the_pages_bring_their_own_stylesheet(client):
+    html = client.get("/").get_data(as_text=True)
+    assert 'href="/static/style.css"' in html and "//cdn" not in html
+    response = client.get("/static/style.css")
+    assert response.status_code == 200 and "li.answer" in response.get_data(as_text=True)
+    response.close()
+
+
 def test_missing_pages_get_a_friendly_page(client):
     page = client.get("/people/nobody")
     assert page.status_code == 404
@@ -140,13 +148,14 @@ def test_the_map_is_rebuilt_after_an_import(app, client, sqlite_url, tmp_path):
 
 @pytest.fixture
 def live_server(app) -> Iterator[str]:
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.effective_port}"
+        yield f"http://127.0.0.1:{server.server_port}"
     finally:
-        server.close()
+        server.shutdown()
+        server.server_close()
         thread.join(timeout=5)
 
 
@@ -161,5 +170,4 @@ def test_a_real_http_client_gets_pages_and_json(live_server):
     with pytest.raises(urllib.error.HTTPError) as caught:
         urllib.request.urlopen(f"{live_server}/api/people/ghost")
     assert caught.value.code == 404
-    with urllib.request.urlopen(f"{live_server}/static/style.css") as response:
-        assert response.status == 200
+    caught.value.close()
