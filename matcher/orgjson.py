@@ -81,7 +81,9 @@ def _explain(error: ValidationError) -> str:
         case "minLength":
             return "may not be empty"
         case "type":
-            expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+            expected = (
+                error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+            )
             wanted = " or ".join(_TYPE_WORDS.get(t, t) for t in expected)
             return f"{json.dumps(value, ensure_ascii=False)[:60]} should be {wanted}"
         case _:

@@ -105,7 +105,7 @@ def test_missing_pages_get_a_friendly_page(client):
 def test_the_api_answers_with_the_same_data(client):
     answer = client.get("/api/ask", query_string={"skill": "sql", "as": "bram"}).get_json()
     assert answer["skill_id"] == "sql"
-    assert [a["person_id"] for a in answer["answers"]][0] == "chen"
+    assert answer["answers"][0]["person_id"] == "chen"
     assert all(
         {"person_id", "name", "level", "score", "reasons", "related_skill"} <= a.keys()
         for a in answer["answers"]
