@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from matcher import services
 from matcher.problems import InvalidInput
-from matcher.talentmap import UnknownSkill
+from matcher.talentmap import TalentMap, UnknownSkill
 from web.bench import bench
 
 EXIT_BAD_INPUT = 2
@@ -133,6 +133,15 @@ def export(ctx: click.Context, file: Path) -> None:
         click.echo(f"wrote {written}")
 
 
+def _talent_map(ctx: click.Context, *, quiet: bool) -> TalentMap:
+    show = _progress(_on_terminal() and not quiet)
+    show("loading the organisation and building the talent map")
+    talent = services.MapCache(_db(ctx)).get()
+    org = talent.organisation
+    show(f"talent map ready: {len(org.people)} people, {len(org.skills)} skills")
+    return talent
+
+
 def _emit_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
@@ -145,7 +154,7 @@ def _emit_json(data: Any) -> None:
 @click.pass_context
 def ask(ctx: click.Context, skill: str, asker: str | None, limit: int, as_json: bool) -> None:
     """Who can I ask about SKILL (an id, name, alias or a near spelling)?"""
-    talent = services.MapCache(_db(ctx)).get()
+    talent = _talent_map(ctx, quiet=as_json)
     if asker is not None and talent.person(asker) is None:
         raise click.BadParameter(f"no person with id '{asker}'", param_hint="--as")
     result = talent.ask(skill, asker_id=asker, limit=limit)
@@ -178,7 +187,7 @@ def ask(ctx: click.Context, skill: str, asker: str | None, limit: int, as_json: 
 @click.pass_context
 def risks(ctx: click.Context, min_holders: int, horizon_days: int, as_json: bool) -> None:
     """Knowledge at risk: skills held well by too few people, or by people who leave soon."""
-    found = services.MapCache(_db(ctx)).get().risks(min_holders=min_holders, horizon_days=horizon_days)
+    found = _talent_map(ctx, quiet=as_json).risks(min_holders=min_holders, horizon_days=horizon_days)
     if as_json:
         _emit_json([r.as_dict() for r in found])
         return
@@ -198,7 +207,7 @@ def risks(ctx: click.Context, min_holders: int, horizon_days: int, as_json: bool
 @click.pass_context
 def bridges(ctx: click.Context, limit: int, as_json: bool) -> None:
     """Bridge figures: people who connect departments."""
-    found = services.MapCache(_db(ctx)).get().bridges(limit=limit)
+    found = _talent_map(ctx, quiet=as_json).bridges(limit=limit)
     if as_json:
         _emit_json([b.as_dict() for b in found])
         return
