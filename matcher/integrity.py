@@ -67,8 +67,16 @@ def _check_managers(org: Organisation, locator: Locator, problems: Problems) -> 
         else:
             lines.add_edge(person.id, person.manager_id)
     for cycle in nx.simple_cycles(lines):
-        loop = " -> ".join([*cycle, cycle[0]])
-        problems.add(locator.at(("person", min(cycle)), "manager"), f"the managers form a loop: {loop}")
+        problems.add(
+            locator.at(("person", min(cycle)), "manager"), f"the managers form a loop: {_loop(cycle)}"
+        )
+
+
+def _loop(cycle: list[str]) -> str:
+    """``b, c, a`` -> ``a -> b -> c -> a``: the same loop always reads the same."""
+    start = cycle.index(min(cycle))
+    ordered = cycle[start:] + cycle[:start]
+    return " -> ".join([*ordered, ordered[0]])
 
 
 def _check_skills(org: Organisation, locator: Locator, problems: Problems) -> None:
@@ -99,8 +107,9 @@ def _check_skills(org: Organisation, locator: Locator, problems: Problems) -> No
                     f"the name '{name}' is shared by the skills {', '.join(skill_ids)}",
                 )
     for cycle in nx.simple_cycles(taxonomy):
-        loop = " -> ".join([*cycle, cycle[0]])
-        problems.add(locator.at(("skill", min(cycle)), "parent"), f"the parent skills form a loop: {loop}")
+        problems.add(
+            locator.at(("skill", min(cycle)), "parent"), f"the parent skills form a loop: {_loop(cycle)}"
+        )
     _check_relation_strengths(org.skills, locator, problems)
 
 
