@@ -21,12 +21,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         DATABASE_URL=storage.database_url(),
         SECRET_KEY=os.environ.get("MEELOOP_SECRET_KEY") or secrets.token_hex(32),
         TODAY=None,
-        JSON_SORT_KEYS=False,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
     )
     if test_config:
         app.config.from_mapping(test_config)
+    app.json.sort_keys = False  # keep JSON in the order it was built: ranked answers, documented fields
     configure_database(app)
     configure_blueprints(app)
     configure_errors(app)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from matcher.fields import format_working_hours
 from matcher.model import LEVEL_MEANINGS, Level
 from matcher.talentmap import TalentMap
 
@@ -35,6 +36,7 @@ def person_view(talent: TalentMap, person_id: str) -> dict[str, Any] | None:
         "languages": list(person.languages),
         "timezone": person.timezone,
         "working_hours": person.working_hours.as_dict(),
+        "working_hours_text": format_working_hours(person.working_hours),
         "ask_me": person.ask_me,
         "mentor": person.is_mentor,
         "shadow_host": person.is_host,
