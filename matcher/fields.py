@@ -26,6 +26,15 @@ LEVEL_WORDS: dict[str, Level] = {
     "expert": Level.EXPERT,
 }
 
+# The skills matrix's person columns. No skill id may be one of them (or hold a list separator), so that
+# every skill of every organisation fits a column of the matrix.
+PERSON_COLUMNS: tuple[str, ...] = (
+    "id", "name", "email", "department", "function", "site", "team", "manager", "start_date",
+    "years_experience", "languages", "timezone", "working_hours", "leaving_date", "intern", "newcomer",
+    "ask_me", "mentor_capacity", "host_capacity",
+)  # fmt: skip
+SKILL_ID_SEPARATORS = ",;|:"
+
 _TRUE = {"1", "true", "yes", "y", "ja", "j", "x", "waar"}
 _FALSE = {"0", "false", "no", "n", "nee", "onwaar", ""}
 
@@ -60,6 +69,17 @@ def parse_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
+
+
+def parse_skill_id(value: object) -> str:
+    text = parse_text(value)
+    if not text:
+        raise ValueError("the skill id is empty")
+    if any(separator in text for separator in SKILL_ID_SEPARATORS):
+        raise ValueError(f"'{text}' cannot be a skill id: it holds one of {' '.join(SKILL_ID_SEPARATORS)}")
+    if text.lower() in PERSON_COLUMNS:
+        raise ValueError(f"'{text}' cannot be a skill id: it is the name of a person column in the matrix")
+    return text
 
 
 def parse_date(value: object) -> dt.date | None:

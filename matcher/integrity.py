@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 
 import networkx as nx
 
-from matcher.model import Organisation, RelatedSkill, Skill
+from matcher.model import HistoryEntry, Organisation, RelatedSkill, Skill
 from matcher.problems import Locator, Problems
 
 
@@ -31,7 +31,6 @@ def check_organisation(org: Organisation, locator: Locator, problems: Problems) 
     _check_managers(org, locator, problems)
     _check_skills(org, locator, problems)
     _check_holdings_and_wishes(org, locator, problems)
-    _check_history(org, locator, problems)
 
 
 def _check_people(org: Organisation, locator: Locator, problems: Problems) -> None:
@@ -139,10 +138,13 @@ def _check_holdings_and_wishes(org: Organisation, locator: Locator, problems: Pr
                 problems.add(locator.at(key), f"unknown person '{item.person_id}'")
 
 
-def _check_history(org: Organisation, locator: Locator, problems: Problems) -> None:
-    people = {p.id for p in org.people}
-    for index, entry in enumerate(org.history):
-        where = locator.at(("history", index), "members")
+def check_history(
+    entries: tuple[HistoryEntry, ...], people: set[str], locator: Locator, problems: Problems
+) -> None:
+    """Earlier pairings or groups coming in must name known people. Stored history is
+    not checked again: it stays as it was written, also when people leave later."""
+    for entry in entries:
+        where = locator.at(("history", entry), "members")
         unknown = [m for m in entry.members if m not in people]
         if unknown:
             problems.add(

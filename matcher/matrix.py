@@ -21,7 +21,7 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 
 from matcher import fields
-from matcher.fields import blank, parse_text
+from matcher.fields import PERSON_COLUMNS, blank, parse_text
 from matcher.matrix_xlsx import (
     PEOPLE_SHEET,
     SKILLS_SHEET,
@@ -35,17 +35,11 @@ from matcher.model import Holding, Organisation, Person, Skill, Wish
 from matcher.parsed import Parsed
 from matcher.problems import Location, Locator, Problems
 
-PERSON_COLUMNS: tuple[str, ...] = (
-    "id", "name", "email", "department", "function", "site", "team", "manager", "start_date",
-    "years_experience", "languages", "timezone", "working_hours", "leaving_date", "intern", "newcomer",
-    "ask_me", "mentor_capacity", "host_capacity",
-)  # fmt: skip
 REQUIRED_COLUMNS: tuple[str, ...] = ("id", "name", "email")
 SKILL_COLUMNS: tuple[str, ...] = ("id", "name", "category", "parent", "aliases", "related")
 LEARN_PREFIX = "learn:"
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_SKILL_ID_SEPARATORS = ",;|:"
 
 
 def _unless_blank(parse: Callable[[object], object]) -> Callable[[object], object]:
@@ -71,12 +65,7 @@ def _email(value: object) -> str:
 
 
 def _skill_id(value: object) -> str:
-    text = _required("skill id", owner="skill")(value)
-    if any(separator in text for separator in _SKILL_ID_SEPARATORS):
-        raise ValueError(f"'{text}' cannot be a skill id: it holds one of {' '.join(_SKILL_ID_SEPARATORS)}")
-    if text.lower() in PERSON_COLUMNS:
-        raise ValueError(f"'{text}' cannot be a skill id: it is the name of a person column in the matrix")
-    return text
+    return fields.parse_skill_id(_required("skill id", owner="skill")(value))
 
 
 # Per person column: the Person attribute it fills and how its cell is read.
@@ -148,6 +137,11 @@ def read_matrix(path: Path, *, skills_path: Path | None = None, known_skills: Se
         problems.raise_if_any()
     people_part = _read_people(people, columns, problems, locator) if people and columns else ((), (), ())
     persons, holdings, wishes = people_part
+    given = (
+        frozenset(_PERSON_FIELDS[c][0] for c in columns.person) | {"skills", "wishes"}
+        if columns
+        else frozenset()
+    )
     return Parsed(
         organisation=Organisation(people=persons, skills=file_skills, holdings=holdings, wishes=wishes),
         locator=locator,
@@ -157,6 +151,7 @@ def read_matrix(path: Path, *, skills_path: Path | None = None, known_skills: Se
         has_history=False,
         sources=sources,
         problems=problems,
+        given_fields=dict.fromkeys((p.id for p in persons), given),
     )
 
 
@@ -360,7 +355,8 @@ def _person(row: _Row, columns: _Columns) -> Person | None:
         value = row.parse(index, parse)
         if value is not None:
             values[attribute] = value
-    return Person(**values) if row.ok else None
+    # A bad cell is reported, and the person still counts, so that others' references to them hold.
+    return Person(**values) if {"id", "name", "email"} <= values.keys() else None
 
 
 def _holdings(row: _Row, person_id: str, columns: _Columns, locator: Locator) -> list[Holding]:

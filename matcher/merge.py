@@ -7,14 +7,18 @@ the whole truth for the parts it carries.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from matcher.integrity import normalise_relations
-from matcher.model import HistoryEntry, Holding, Organisation, RelatedSkill, Skill, Wish
+from matcher.model import HistoryEntry, Holding, Organisation, Person, RelatedSkill, Skill, Wish
 from matcher.parsed import Parsed
 
 Item = TypeVar("Item", Holding, Wish)
+
+PERSON_FIELDS = frozenset(f.name for f in dataclasses.fields(Person))
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,8 @@ class Changes:
     holdings_changed: int = 0
     wishes_changed: int = 0
     history_added: int = 0
+    history_removed: int = 0
+    name_changed: bool = False
 
     @property
     def nothing(self) -> bool:
@@ -44,6 +50,8 @@ class Changes:
                 self.holdings_changed,
                 self.wishes_changed,
                 self.history_added,
+                self.history_removed,
+                self.name_changed,
             )
         )
 
@@ -59,14 +67,39 @@ class Changes:
         ]
         if self.history_added:
             parts.append(f"{self.history_added} earlier pairings or groups added")
+        if self.history_removed:
+            parts.append(f"{self.history_removed} earlier pairings or groups removed")
+        if self.name_changed:
+            parts.append("the organisation's name changed")
         return ", ".join(parts)
 
 
-def _upsert(stored: tuple[Any, ...], incoming: tuple[Any, ...], keep_absent: bool) -> tuple[Any, ...]:
-    """Items by ``.id``: incoming ones replace stored ones in place, new ones follow."""
+def _upsert(
+    stored: tuple[Any, ...],
+    incoming: tuple[Any, ...],
+    keep_absent: bool,
+    combine: Callable[[Any, Any], Any] = lambda old, new: new,
+) -> tuple[Any, ...]:
+    """Items by ``.id``: incoming ones update stored ones in place, new ones follow."""
     new = {item.id: item for item in incoming}
-    merged = [new.pop(item.id, item) for item in stored if keep_absent or item.id in new]
+    merged = [
+        combine(item, new.pop(item.id)) if item.id in new else item
+        for item in stored
+        if keep_absent or item.id in new
+    ]
     return (*merged, *new.values())
+
+
+def _update_person(parsed: Parsed) -> Callable[[Person, Person], Person]:
+    """A stored person takes the fields the file gives; the others stay as stored."""
+
+    def combine(old: Person, new: Person) -> Person:
+        given = parsed.given_fields.get(new.id)
+        if given is None:
+            return new
+        return dataclasses.replace(old, **{f: getattr(new, f) for f in given if f in PERSON_FIELDS})
+
+    return combine
 
 
 def _merge_skills(stored: Organisation, parsed: Parsed, replace: bool) -> tuple[Skill, ...]:
@@ -74,14 +107,16 @@ def _merge_skills(stored: Organisation, parsed: Parsed, replace: bool) -> tuple[
     if not parsed.has_skills:
         return stored.skills
     keep_absent = not replace
-    skills = _upsert(stored.skills, normalise_relations(incoming), keep_absent)
+    skills = _upsert(stored.skills, incoming, keep_absent)
     in_file = {s.id for s in incoming}
-    # A stored relation survives unless the file speaks for both of its ends.
+    given = {frozenset((s.id, r.skill_id)) for s in incoming for r in s.related}
+    # A stored relation survives unless the file gives it or speaks for both of its ends.
     kept: dict[str, list[RelatedSkill]] = {}
     if keep_absent:
         for skill in stored.skills:
             for related in skill.related:
-                if not (skill.id in in_file and related.skill_id in in_file):
+                both_in_file = skill.id in in_file and related.skill_id in in_file
+                if not both_in_file and frozenset((skill.id, related.skill_id)) not in given:
                     kept.setdefault(skill.id, []).append(related)
     merged = []
     for skill in skills:
@@ -97,11 +132,14 @@ def _merge_skills(stored: Organisation, parsed: Parsed, replace: bool) -> tuple[
 def _merge_per_person(
     stored: tuple[Item, ...],
     incoming: tuple[Item, ...],
-    people_in_file: set[str],
+    speaks_for: set[str],
     covered: frozenset[str] | None,
 ) -> tuple[Item, ...]:
+    """The file's holdings (or wishes) replace the stored ones of the people it speaks for, for the
+    skills it covers."""
+
     def replaced(item: Item) -> bool:
-        return item.person_id in people_in_file and (covered is None or item.skill_id in covered)
+        return item.person_id in speaks_for and (covered is None or item.skill_id in covered)
 
     return (*(item for item in stored if not replaced(item)), *incoming)
 
@@ -114,7 +152,7 @@ def merge(stored: Organisation, parsed: Parsed, *, replace: bool = False) -> tup
     incoming = parsed.organisation
     replace_people = replace and parsed.has_people
     people = (
-        _upsert(stored.people, incoming.people, keep_absent=not replace_people)
+        _upsert(stored.people, incoming.people, not replace_people, _update_person(parsed))
         if parsed.has_people
         else stored.people
     )
@@ -122,6 +160,12 @@ def merge(stored: Organisation, parsed: Parsed, *, replace: bool = False) -> tup
     people_ids = {p.id for p in people}
     skill_ids = {s.id for s in skills}
     in_file = {p.id for p in incoming.people}
+
+    def speaking_for(part: str) -> set[str]:
+        if replace_people:
+            return in_file
+        return {i for i in in_file if part in parsed.given_fields.get(i, (part,))}
+
     covered_holdings = None if replace_people else parsed.covered_holdings
     covered_wishes = None if replace_people else parsed.covered_wishes
 
@@ -132,8 +176,10 @@ def merge(stored: Organisation, parsed: Parsed, *, replace: bool = False) -> tup
         )
 
     incoming_items = {*incoming.holdings, *incoming.wishes}
-    holdings = alive(_merge_per_person(stored.holdings, incoming.holdings, in_file, covered_holdings))
-    wishes = alive(_merge_per_person(stored.wishes, incoming.wishes, in_file, covered_wishes))
+    holdings = alive(
+        _merge_per_person(stored.holdings, incoming.holdings, speaking_for("skills"), covered_holdings)
+    )
+    wishes = alive(_merge_per_person(stored.wishes, incoming.wishes, speaking_for("wishes"), covered_wishes))
 
     history = stored.history
     if parsed.has_history:
@@ -164,10 +210,13 @@ def _changes(before: Organisation, after: Organisation) -> Changes:
     people = _diff_by_id(before.people, after.people)
     skills = _diff_by_id(before.skills, after.skills)
     old_history = {_history_key(h) for h in before.history}
+    new_history = {_history_key(h) for h in after.history}
     return Changes(
         *people,
         *skills,
         holdings_changed=_changed_count(before.holdings, after.holdings),
         wishes_changed=_changed_count(before.wishes, after.wishes),
-        history_added=sum(1 for h in after.history if _history_key(h) not in old_history),
+        history_added=len(new_history - old_history),
+        history_removed=len(old_history - new_history),
+        name_changed=before.name != after.name,
     )

@@ -7,6 +7,7 @@ every problem at once with the path of the offending value, e.g.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from functools import cache
@@ -115,7 +116,7 @@ class _Reader:
         self.locator = Locator()
 
     def value(self, path: tuple[str | int, ...], raw: Any, parse: Callable[[Any], Any], default: Any) -> Any:
-        if any(path[: i + 1] in self.flagged for i in range(len(path))):
+        if self._flagged(path):
             return default
         try:
             return parse(raw)
@@ -123,63 +124,71 @@ class _Reader:
             self.problems.add(_where(self.file, list(path)), str(exc))
             return default
 
+    def _flagged(self, path: tuple[str | int, ...]) -> bool:
+        """The schema already reported this value, a value around it, or one inside it."""
+        return any(f[: len(path)] == path or path[: len(f)] == f for f in self.flagged)
+
     def skill(self, index: int, doc: dict[str, Any]) -> Skill:
         base = ("skills", index)
-        skill_id = str(doc.get("id", "")).strip()
+        skill_id = self.value((*base, "id"), doc.get("id"), fields.parse_skill_id, _text(doc.get("id")))
         self.locator.record(("skill", skill_id), _where(self.file, list(base)))
-        related = tuple(
+        related = [
             self.value((*base, "related", i), item, _related, None)
-            for i, item in enumerate(doc.get("related", []))
-        )
+            for i, item in enumerate(_list(doc.get("related")))
+        ]
         return Skill(
             id=skill_id,
-            name=str(doc.get("name", "")).strip(),
-            category=str(doc.get("category", "")).strip(),
-            aliases=fields.parse_list(doc.get("aliases", [])),
-            parent_id=doc.get("parent") or None,
+            name=_text(doc.get("name")),
+            category=_text(doc.get("category")),
+            aliases=fields.parse_list([a for a in _list(doc.get("aliases")) if isinstance(a, str)]),
+            parent_id=_text(doc.get("parent")) or None,
             related=tuple(r for r in related if r is not None),
         )
 
     def person(self, index: int, doc: dict[str, Any]) -> tuple[Person, list[Holding], list[Wish]]:
         base = ("people", index)
-        pid = str(doc.get("id", "")).strip()
+        pid = _text(doc.get("id"))
         self.locator.record(("person", pid), _where(self.file, list(base)))
 
         def get(name: str, parse: Callable[[Any], Any], default: Any) -> Any:
-            if name not in doc:
+            if name not in doc or doc[name] is None:
                 return default
             return self.value((*base, name), doc[name], parse, default)
 
         person = Person(
             id=pid,
-            name=str(doc.get("name", "")).strip(),
-            email=str(doc.get("email", "")).strip(),
-            department=str(doc.get("department", "")).strip(),
-            function=str(doc.get("function", "")).strip(),
-            site=str(doc.get("site", "")).strip(),
-            team=str(doc.get("team", "")).strip(),
-            manager_id=doc.get("manager") or None,
+            name=_text(doc.get("name")),
+            email=_text(doc.get("email")),
+            department=get("department", _text, ""),
+            function=get("function", _text, ""),
+            site=get("site", _text, ""),
+            team=get("team", _text, ""),
+            manager_id=get("manager", _text, "") or None,
             start_date=get("start_date", fields.parse_date, None),
-            years_experience=float(doc.get("years_experience", 0) or 0),
+            years_experience=get("years_experience", fields.parse_years, 0.0),
             languages=get("languages", fields.parse_languages, ()) or ("nl",),
             timezone=get("timezone", fields.parse_timezone, "Europe/Amsterdam"),
             working_hours=get("working_hours", fields.parse_working_hours, None) or office_hours(),
             leaving_date=get("leaving_date", fields.parse_date, None),
-            intern=bool(doc.get("intern", False)),
-            newcomer=bool(doc.get("newcomer", False)),
-            ask_me=bool(doc.get("ask_me", True)),
-            mentor_capacity=int(doc.get("mentor_capacity", 0) or 0),
-            host_capacity=int(doc.get("host_capacity", 0) or 0),
+            intern=get("intern", _boolean, False),
+            newcomer=get("newcomer", _boolean, False),
+            ask_me=get("ask_me", _boolean, True),
+            mentor_capacity=get("mentor_capacity", fields.parse_count, 0),
+            host_capacity=get("host_capacity", fields.parse_count, 0),
         )
         holdings = []
-        for skill_id, level in (doc.get("skills") or {}).items():
+        for skill_id, level in _mapping(doc.get("skills")).items():
             self.locator.record(("holding", pid, skill_id), _where(self.file, [*base, "skills", skill_id]))
-            if isinstance(level, int) and level > 0:
-                holdings.append(Holding(pid, skill_id, Level(min(level, Level.EXPERT))))
+            if (
+                isinstance(level, int)
+                and not isinstance(level, bool)
+                and Level.AWARE <= level <= Level.EXPERT
+            ):
+                holdings.append(Holding(pid, skill_id, Level(level)))
         wishes = []
-        for skill_id, priority in (doc.get("wishes") or {}).items():
+        for skill_id, priority in _mapping(doc.get("wishes")).items():
             self.locator.record(("wish", pid, skill_id), _where(self.file, [*base, "wishes", skill_id]))
-            if isinstance(priority, int):
+            if isinstance(priority, int) and not isinstance(priority, bool) and 1 <= priority <= 3:
                 wishes.append(Wish(pid, skill_id, priority))
         return person, holdings, wishes
 
@@ -187,19 +196,49 @@ class _Reader:
         base = ("history", index)
         started = self.value((*base, "started"), doc.get("started"), fields.parse_date, None)
         ended = self.value((*base, "ended"), doc.get("ended"), fields.parse_date, None)
-        members = tuple(str(m) for m in doc.get("members", []))
-        self.locator.record(("history", index), _where(self.file, list(base)))
-        if started is None:
+        members = tuple(_text(m) for m in _list(doc.get("members")))
+        if started is None or self._flagged((*base, "members")):
             return None
         if ended is not None and ended < started:
             self.problems.add(
                 _where(self.file, [*base, "ended"]), f"ends on {ended}, before it started on {started}"
             )
-        return HistoryEntry(str(doc.get("round", "")), str(doc.get("kind", "")), members, started, ended)
+        entry = HistoryEntry(_text(doc.get("round")), _text(doc.get("kind")), members, started, ended)
+        self.locator.record(("history", entry), _where(self.file, list(base)))
+        return entry
 
 
-def _related(item: dict[str, Any]) -> RelatedSkill:
-    return RelatedSkill(str(item["skill"]), float(item.get("strength", 0.5)))
+# A person's JSON keys and the Person fields they give; "skills" and "wishes" stand for themselves.
+_GIVES = {"manager": "manager_id", "skills": "skills", "wishes": "wishes"}
+_PERSON_KEYS = frozenset(f.name for f in dataclasses.fields(Person)) | {"skills", "wishes"}
+
+
+def _given(doc: dict[str, Any]) -> frozenset[str]:
+    return frozenset(_GIVES.get(key, key) for key in doc) & _PERSON_KEYS
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"{json.dumps(value)} should be true or false")
+    return value
+
+
+def _related(item: Any) -> RelatedSkill:
+    if not isinstance(item, dict) or not isinstance(item.get("skill"), str):
+        raise ValueError("a related skill needs a 'skill' id")
+    return fields.parse_related(f"{item['skill']}:{item.get('strength', 0.5)}")[0]
 
 
 def parse_document(doc: Any, file: str) -> Parsed:
@@ -216,15 +255,17 @@ def parse_document(doc: Any, file: str) -> Parsed:
     if not isinstance(doc, dict):
         problems.raise_if_any()
     reader = _Reader(file, problems, flagged)
-    skills = tuple(reader.skill(i, d) for i, d in enumerate(doc.get("skills", [])) if isinstance(d, dict))
+    skills = tuple(reader.skill(i, d) for i, d in enumerate(_list(doc.get("skills"))) if isinstance(d, dict))
     people, holdings, wishes = [], [], []
-    for i, d in enumerate(doc.get("people", [])):
+    given: dict[str, frozenset[str]] = {}
+    for i, d in enumerate(_list(doc.get("people"))):
         if isinstance(d, dict):
             person, held, wanted = reader.person(i, d)
+            given[person.id] = _given(d)
             people.append(person)
             holdings += held
             wishes += wanted
-    history = [reader.history(i, d) for i, d in enumerate(doc.get("history", [])) if isinstance(d, dict)]
+    history = [reader.history(i, d) for i, d in enumerate(_list(doc.get("history"))) if isinstance(d, dict)]
     org = Organisation(
         name=str(doc.get("name", "")),
         people=tuple(people),
@@ -243,6 +284,7 @@ def parse_document(doc: Any, file: str) -> Parsed:
         has_history="history" in doc,
         sources=(file,),
         problems=problems,
+        given_fields=given,
     )
 
 

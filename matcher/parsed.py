@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from matcher.model import Organisation
@@ -20,6 +21,10 @@ class Parsed:
     carries those parts at all, so that ``--replace`` only replaces what the
     file describes.
 
+    ``given_fields`` says, per person id, which fields the file gives (names
+    of :class:`~matcher.model.Person` fields, plus ``skills`` and ``wishes``):
+    a stored person keeps the others. A person not in it gives every field.
+
     ``problems`` holds what was wrong in single fields. They are not raised
     at once, so that the checks on the whole organisation can add theirs and
     every problem is reported together.
@@ -34,3 +39,4 @@ class Parsed:
     has_history: bool = False
     sources: tuple[str, ...] = ()
     problems: Problems = field(default_factory=Problems)
+    given_fields: Mapping[str, frozenset[str]] = field(default_factory=dict)

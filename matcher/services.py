@@ -98,6 +98,9 @@ def import_file(
         problems = parsed.problems
         integrity.check_duplicates(parsed.organisation, parsed.locator, problems)
         integrity.check_organisation(merged, parsed.locator, problems)
+        integrity.check_history(
+            parsed.organisation.history, {p.id for p in merged.people}, parsed.locator, problems
+        )
         problems.raise_if_any()
         run_id = None
         if not changes.nothing:

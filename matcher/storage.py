@@ -400,6 +400,12 @@ def write_changes(
 
     skills_before, skills_after = _by_id(before.skills), _by_id(after.skills)
     people_before, people_after = _by_id(before.people), _by_id(after.people)
+    # Removed people go first, so that a new person may take over a removed person's e-mail address.
+    removed_people = [i for i in people_before if i not in people_after]
+    _archive(session, before, removed_people, run.id, now)
+    for chunk in _chunks(removed_people):
+        session.execute(delete(PersonRow).where(PersonRow.id.in_(chunk)))
+    _free_changed_emails(session, people_before, people_after)
     _write_entities(session, SkillRow, skill_values, skills_before, skills_after)
     _write_entities(session, PersonRow, person_values, people_before, people_after)
 
@@ -417,34 +423,47 @@ def write_changes(
         _keyed(before.wishes, "priority"),
         _keyed(after.wishes, "priority"),
     )
+    _write_relations(session, _relations(before.skills), _relations(after.skills))
 
-    rel_before, rel_after = _relations(before.skills), _relations(after.skills)
-    relation = SkillRelationRow.__table__
-    for a, b in rel_before.keys() - rel_after.keys():
-        session.execute(delete(relation).where((relation.c.skill_a == a) & (relation.c.skill_b == b)))
-    for (a, b), strength in rel_after.items():
-        if (a, b) not in rel_before:
-            session.execute(insert(relation).values(skill_a=a, skill_b=b, strength=strength))
-        elif rel_before[(a, b)] != strength:
-            session.execute(
-                update(relation)
-                .where((relation.c.skill_a == a) & (relation.c.skill_b == b))
-                .values(strength=strength)
-            )
-
-    removed_people = [i for i in people_before if i not in people_after]
-    _archive(session, before, removed_people, run.id, now)
-    for chunk in _chunks(removed_people):
-        session.execute(delete(PersonRow.__table__).where(PersonRow.id.in_(chunk)))
     removed_skills = [i for i in skills_before if i not in skills_after]
     for chunk in _chunks(removed_skills):
-        session.execute(delete(SkillRow.__table__).where(SkillRow.id.in_(chunk)))
+        session.execute(delete(SkillRow).where(SkillRow.id.in_(chunk)))
 
     _write_history(session, before, after)
     if after.name != before.name:
         set_meta(session, "name", after.name)
     bump_data_version(session)
     return run.id
+
+
+def _free_changed_emails(session: Session, before: dict[str, Person], after: dict[str, Person]) -> None:
+    """Park changed e-mail addresses on a value no address can have (it holds a space), so that
+    two people may swap addresses without tripping the unique constraint half-way."""
+    moving = [
+        {"id": i, "email": f"moving {i}"} for i in after if i in before and before[i].email != after[i].email
+    ]
+    for chunk in _chunks(moving):
+        session.execute(update(PersonRow), chunk)
+
+
+def _write_relations(
+    session: Session, before: dict[tuple[str, str], float], after: dict[tuple[str, str], float]
+) -> None:
+    table = SkillRelationRow.__table__
+    key = (table.c.skill_a == bindparam("a")) & (table.c.skill_b == bindparam("b"))
+    removed = [{"a": a, "b": b} for (a, b) in before.keys() - after.keys()]
+    changed = [
+        {"a": a, "b": b, "s": v} for (a, b), v in after.items() if (a, b) in before and before[(a, b)] != v
+    ]
+    added = [
+        {"skill_a": a, "skill_b": b, "strength": v} for (a, b), v in after.items() if (a, b) not in before
+    ]
+    for chunk in _chunks(removed):
+        session.execute(delete(table).where(key), chunk)
+    for chunk in _chunks(changed):
+        session.execute(update(table).where(key).values(strength=bindparam("s")), chunk)
+    for chunk in _chunks(added):
+        session.execute(insert(table), chunk)
 
 
 def _archive(
@@ -464,7 +483,7 @@ def _archive(
             wishes[w.person_id][w.skill_id] = w.priority
     rows = []
     for person_id in person_ids:
-        data = json.loads(json.dumps(person_values(people[person_id]), default=str))
+        data = json.loads(json.dumps(person_values(people[person_id]), default=str))  # dates as ISO text
         data |= {"skills": skills[person_id], "wishes": wishes[person_id]}
         rows.append({"person_id": person_id, "import_run_id": run_id, "removed_at": now, "data": data})
     session.execute(insert(ArchivedPersonRow.__table__), rows)

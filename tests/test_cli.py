@@ -86,7 +86,7 @@ def test_bad_import_exits_2_with_every_problem_and_no_traceback(loaded, tmp_path
     assert "bad.csv, row 2, field 'manager'" in result.stderr
     assert "bad.csv, row 2, field 'sql'" in result.stderr
     assert "Traceback" not in result.stderr
-    assert "x1" not in run("export", "after.json", db=loaded, cwd=tmp_path).stdout
+    run("export", "after.json", db=loaded, cwd=tmp_path)
     assert "x1" not in (tmp_path / "after.json").read_text(encoding="utf-8")
 
 
@@ -127,3 +127,26 @@ def test_the_database_comes_from_the_environment_when_no_option_is_given(tmp_pat
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "env.db").is_file()
     assert not (tmp_path / "instance").exists()
+
+
+def test_demo_refuses_a_database_that_holds_an_organisation(loaded, tmp_path):
+    result = run("demo", "--no-serve", db=loaded, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "already holds an organisation" in result.stderr
+    assert "anna" in (run("ask", "wmo", "--json", db=loaded, cwd=tmp_path).stdout)
+
+
+def test_demo_builds_its_own_database_from_the_demo_data(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MEELOOP_")}
+    result = subprocess.run(
+        [MEELOOP, "demo", "--no-serve"], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    assert "demo organisation loaded: 240 people, 108 skills" in result.stdout
+    assert (tmp_path / "instance" / "demo.sqlite3").is_file()
+
+
+def test_a_near_spelling_is_said_on_stderr_when_printing_json(loaded, tmp_path):
+    result = run("ask", "pyhton", "--json", db=loaded, cwd=tmp_path)
+    assert "(showing Python for 'pyhton')" in result.stderr
+    json.loads(result.stdout)

@@ -208,3 +208,153 @@ def test_the_schema_matches_the_migrations(db):
     assert storage.schema_is_current(db.engine)
     with db.engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), storage.Base.metadata) == []
+
+
+def test_a_matrix_without_some_person_columns_keeps_those_fields_as_stored(db, tmp_path):
+    services.import_file(db, write(small_org(), tmp_path / "org.json"), now=NOW)
+    (tmp_path / "part.csv").write_text(
+        "id,name,email,sql\nchen,王芳,chen@wadloo.example,3\n", encoding="utf-8"
+    )
+    services.import_file(db, tmp_path / "part.csv", now=NOW)
+    stored = services.load_organisation(db)
+    assert stored.person("chen") == small_org().person("chen")
+    assert {h.skill_id: h.level for h in stored.holdings if h.person_id == "chen"} == {
+        "sql": Level.PROFICIENT,
+        "python": Level.PROFICIENT,
+    }
+    eva = dataclasses.replace(small_org().person("eva"))
+    (tmp_path / "eva.csv").write_text("id,name,email\neva,Eva Jansen,eva@wadloo.example\n", encoding="utf-8")
+    services.import_file(db, tmp_path / "eva.csv", now=NOW)
+    assert services.load_organisation(db).person("eva") == eva  # still opted out of "ask me"
+
+
+def test_a_json_person_without_skills_keeps_their_stored_skills(db, tmp_path):
+    services.import_file(db, write(small_org(), tmp_path / "org.json"), now=NOW)
+    doc = {"people": [{"id": "dirk", "name": "Dirk", "email": "dirk@wadloo.example"}]}
+    (tmp_path / "dirk.json").write_text(json.dumps(doc), encoding="utf-8")
+    services.import_file(db, tmp_path / "dirk.json", now=NOW)
+    stored = services.load_organisation(db)
+    assert stored.person("dirk").name == "Dirk"
+    assert stored.person("dirk").leaving_date == small_org().person("dirk").leaving_date
+    assert {h.skill_id for h in stored.holdings if h.person_id == "dirk"} == {"archief", "sql"}
+
+
+def test_swapping_two_email_addresses_is_a_valid_import(db, tmp_path):
+    services.import_file(db, write(small_org(), tmp_path / "org.json"), now=NOW)
+    doc = orgjson.to_document(small_org())
+    doc["people"][0]["email"], doc["people"][1]["email"] = (
+        doc["people"][1]["email"],
+        doc["people"][0]["email"],
+    )
+    (tmp_path / "swap.json").write_text(json.dumps(doc), encoding="utf-8")
+    services.import_file(db, tmp_path / "swap.json", now=NOW)
+    stored = services.load_organisation(db)
+    assert stored.person("anna").email == "bram@wadloo.example"
+    assert stored.person("bram").email == "anna@wadloo.example"
+
+
+def test_replace_can_give_a_removed_persons_email_to_a_new_person(db, tmp_path):
+    services.import_file(db, write(small_org(), tmp_path / "org.json"), now=NOW)
+    org = small_org()
+    newcomer = dataclasses.replace(org.person("eva"), id="eva2")
+    people = (*org.people[:4], newcomer)
+    wishes = tuple(w for w in org.wishes if w.person_id != "eva")
+    holdings = tuple(h for h in org.holdings if h.person_id != "eva")
+    path = write(
+        dataclasses.replace(org, people=people, holdings=holdings, wishes=wishes), tmp_path / "n.json"
+    )
+    result = services.import_file(db, path, replace=True, now=NOW)
+    assert result.changes.people_removed == ("eva",) and result.changes.people_added == ("eva2",)
+
+
+def test_replace_removes_a_person_who_is_in_the_history(db, tmp_path):
+    services.import_file(db, write(small_org(), tmp_path / "org.json"), now=NOW)
+    org = small_org()
+    without = dataclasses.replace(
+        org,
+        people=tuple(p for p in org.people if p.id != "bram"),
+        holdings=tuple(h for h in org.holdings if h.person_id != "bram"),
+        wishes=tuple(w for w in org.wishes if w.person_id != "bram"),
+        history=(),
+    )
+    doc = orgjson.to_document(without)
+    del doc["history"]
+    (tmp_path / "without.json").write_text(json.dumps(doc), encoding="utf-8")
+    services.import_file(db, tmp_path / "without.json", replace=True, now=NOW)
+    stored = services.load_organisation(db)
+    assert stored.person("bram") is None
+    assert stored.history == small_org().history  # history is not rewritten
+
+
+def test_history_problems_point_at_the_entry_in_the_file(db, tmp_path):
+    services.import_file(db, write(small_org(), tmp_path / "org.json"), now=NOW)
+    doc = {
+        "history": [{"round": "r", "kind": "mentor", "members": ["anna", "NOPE"], "started": "2024-01-01"}]
+    }
+    (tmp_path / "h.json").write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(InvalidInput) as caught:
+        services.import_file(db, tmp_path / "h.json", now=NOW)
+    assert [str(p) for p in caught.value.problems] == [
+        "h.json, history[0], field 'members': unknown person: NOPE"
+    ]
+
+
+def test_a_new_name_or_removed_history_is_a_change(db, tmp_path):
+    services.import_file(db, write(small_org(), tmp_path / "org.json"), now=NOW)
+    (tmp_path / "name.json").write_text(json.dumps({"name": "Gemeente Nieuw-Wadloo"}), encoding="utf-8")
+    assert services.import_file(db, tmp_path / "name.json", now=NOW).changes.name_changed
+    (tmp_path / "nohist.json").write_text(json.dumps({"history": []}), encoding="utf-8")
+    assert (
+        services.import_file(db, tmp_path / "nohist.json", replace=True, now=NOW).changes.history_removed == 1
+    )
+    stored = services.load_organisation(db)
+    assert stored.name == "Gemeente Nieuw-Wadloo" and stored.history == ()
+
+
+@pytest.mark.parametrize(
+    ("change", "where", "says"),
+    [
+        ({"years_experience": "9,5"}, "years_experience", "should be a number"),
+        ({"mentor_capacity": "two"}, "mentor_capacity", "should be a whole number"),
+        ({"skills": ["excel"]}, "skills", "should be an object"),
+        ({"languages": []}, "languages", ""),
+        ({"intern": "yes"}, "intern", "should be true or false"),
+    ],
+)
+def test_wrong_json_types_are_reported_once_not_crashed_on(sqlite_url, tmp_path, change, where, says):
+    db = services.Database(sqlite_url)
+    doc = {"people": [{"id": "a", "name": "A", "email": "a@x.example", **change}]}
+    (tmp_path / "t.json").write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(InvalidInput) as caught:
+        services.import_file(db, tmp_path / "t.json", now=NOW)
+    assert [(p.where.row, p.where.field) for p in caught.value.problems] == [("people[0]", where)]
+    assert says in caught.value.problems[0].message
+    db.dispose()
+
+
+def test_a_bad_relation_strength_is_reported_once(sqlite_url, tmp_path):
+    db = services.Database(sqlite_url)
+    doc = {
+        "skills": [
+            {"id": "a", "name": "A", "related": [{"skill": "b", "strength": 2}]},
+            {"id": "b", "name": "B"},
+        ]
+    }
+    (tmp_path / "s.json").write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(InvalidInput) as caught:
+        services.import_file(db, tmp_path / "s.json", now=NOW)
+    assert len(caught.value.problems) == 1
+    db.dispose()
+
+
+def test_a_skill_id_that_cannot_be_a_matrix_column_is_refused_in_json_too(sqlite_url, tmp_path):
+    db = services.Database(sqlite_url)
+    doc = {"skills": [{"id": "site", "name": "Site management"}, {"id": "c;d", "name": "C and D"}]}
+    (tmp_path / "s.json").write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(InvalidInput) as caught:
+        services.import_file(db, tmp_path / "s.json", now=NOW)
+    assert [(p.where.row, p.where.field) for p in caught.value.problems] == [
+        ("skills[0]", "id"),
+        ("skills[1]", "id"),
+    ]
+    db.dispose()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from matcher.integrity import check_duplicates, check_organisation, normalise_relations
+from matcher.integrity import check_duplicates, check_history, check_organisation, normalise_relations
 from matcher.merge import merge
 from matcher.model import Holding, Level, Organisation, RelatedSkill, Skill, Wish
 from matcher.parsed import Parsed
@@ -71,9 +71,14 @@ def test_two_skills_with_one_name_are_reported():
 def test_history_with_unknown_or_repeated_members_is_reported():
     org = small_org()
     entry = dataclasses.replace(org.history[0], members=("anna", "anna", "ghost"))
-    found = problems_of(dataclasses.replace(org, history=(entry,)))
-    assert any("unknown person: ghost" in p for p in found)
-    assert any("listed twice" in p for p in found)
+    locator = Locator()
+    locator.record(("history", entry), Location("h.json", "history[0]"))
+    found = Problems()
+    check_history((entry,), {p.id for p in org.people}, locator, found)
+    assert [str(p) for p in found] == [
+        "h.json, history[0], field 'members': unknown person: ghost",
+        "h.json, history[0], field 'members': a person is listed twice",
+    ]
 
 
 def test_leaving_before_starting_is_reported():

@@ -171,3 +171,12 @@ def test_a_real_http_client_gets_pages_and_json(live_server):
         urllib.request.urlopen(f"{live_server}/api/people/ghost")
     assert caught.value.code == 404
     caught.value.close()
+
+
+@pytest.mark.parametrize(
+    ("query", "field"), [("", "skill"), ("skill=sql&limit=x", "limit"), ("skill=sql&as=ghost", "as")]
+)
+def test_a_bad_parameter_is_named_in_the_answer(client, query, field):
+    response = client.get(f"/api/ask?{query}")
+    assert response.status_code == 400
+    assert response.get_json()["field"] == field

@@ -129,8 +129,15 @@ def import_(ctx: click.Context, file: Path, skills_file: Path | None, replace: b
 @click.pass_context
 def export(ctx: click.Context, file: Path) -> None:
     """Export the organisation; the format follows the extension (.json, .csv, .xlsx)."""
-    for written in services.export_file(_db(ctx), file):
+    database = _db(ctx)
+    for written in services.export_file(database, file):
         click.echo(f"wrote {written}")
+    if file.suffix.lower() != ".json":
+        click.echo(
+            "note: the skills matrix holds people, skills, levels and wishes; the organisation's name and "
+            "its earlier pairings and groups are only in a .json export",
+            err=True,
+        )
 
 
 def _talent_map(ctx: click.Context, *, quiet: bool) -> TalentMap:
@@ -158,11 +165,11 @@ def ask(ctx: click.Context, skill: str, asker: str | None, limit: int, as_json: 
     if asker is not None and talent.person(asker) is None:
         raise click.BadParameter(f"no person with id '{asker}'", param_hint="--as")
     result = talent.ask(skill, asker_id=asker, limit=limit)
+    if result.matched_by == "spelling":
+        click.echo(f"(showing {result.skill_name} for '{skill}')", err=as_json)
     if as_json:
         _emit_json([a.as_dict() for a in result.answers])
         return
-    if result.matched_by != "id" and result.skill_name.casefold() != skill.casefold():
-        click.echo(f"(showing {result.skill_name} for '{skill}')")
     if not result.answers:
         click.echo(f"Nobody who is open to questions knows {result.skill_name} yet.")
     for rank, answer in enumerate(result.answers, 1):
@@ -243,10 +250,17 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
 @click.pass_context
 def demo(ctx: click.Context, host: str, port: int, no_serve: bool) -> None:
     """Build a fresh demo database from data/demo (the demo municipality), then serve it."""
-    url = ctx.obj["db_url"] or os.environ.get("MEELOOP_DEMO_DATABASE_URL") or f"sqlite:///{DEMO_DATABASE}"
-    if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
-    ctx.obj["db_url"] = url
+    explicit = ctx.obj["db_url"] or os.environ.get("MEELOOP_DEMO_DATABASE_URL")
+    if explicit is None:
+        # Its own file, made afresh; never the organisation's real database.
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{DEMO_DATABASE}{suffix}").unlink(missing_ok=True)
+    ctx.obj["db_url"] = explicit or f"sqlite:///{DEMO_DATABASE}"
+    if explicit is not None and services.load_organisation(_db(ctx)).people:
+        raise click.UsageError(
+            "that database already holds an organisation; 'meeloop demo' loads the demo only into an empty "
+            f"database (or, without --db, into its own {DEMO_DATABASE})"
+        )
     database = _db(ctx)
     source = demo_data_dir() / "organisation.json"
     result = services.import_file(database, source, replace=True, now=dt.datetime.now(dt.UTC))

@@ -14,7 +14,9 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         if _wants_json():
-            return jsonify(error=exc.name, message=exc.description), exc.code
+            field = getattr(exc, "field", None)
+            extra = {"field": field} if field else {}
+            return jsonify(error=exc.name, message=exc.description, **extra), exc.code
         return render_template("error.html", code=exc.code, title=exc.name, message=exc.description), exc.code
 
     @app.errorhandler(Exception)

@@ -6,14 +6,22 @@ from flask import request
 from werkzeug.exceptions import BadRequest
 
 
+class BadParameter(BadRequest):
+    """A 400 that names the parameter at fault."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 def text(name: str, *, required: bool = False, max_length: int = 200) -> str | None:
     value = (request.args.get(name) or "").strip()
     if not value:
         if required:
-            raise BadRequest(f"'{name}' is required")
+            raise BadParameter(name, f"'{name}' is required")
         return None
     if len(value) > max_length:
-        raise BadRequest(f"'{name}' is longer than {max_length} characters")
+        raise BadParameter(name, f"'{name}' is longer than {max_length} characters")
     return value
 
 
@@ -24,7 +32,7 @@ def integer(name: str, *, default: int, low: int, high: int) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise BadRequest(f"'{name}' must be a whole number, not '{raw[:40]}'") from None
+        raise BadParameter(name, f"'{name}' must be a whole number, not '{raw[:40]}'") from None
     if not low <= value <= high:
-        raise BadRequest(f"'{name}' must be between {low} and {high}")
+        raise BadParameter(name, f"'{name}' must be between {low} and {high}")
     return value
