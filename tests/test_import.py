@@ -358,3 +358,20 @@ def test_a_skill_id_that_cannot_be_a_matrix_column_is_refused_in_json_too(sqlite
         ("skills[1]", "id"),
     ]
     db.dispose()
+
+
+def test_the_quick_and_the_detailed_schema_validators_agree():
+    from jsonschema import Draft202012Validator
+
+    good = orgjson.to_document(small_org())
+    bad = [
+        {**good, "extra": 1},
+        {"people": [{"id": "a", "name": "A", "email": "not-an-address"}]},
+        {"people": [{"id": "a", "name": "A", "email": "a@x.example", "skills": {"sql": 5}}]},
+        {"skills": [{"id": "a", "name": "A", "related": [{"skill": "b", "strength": 0}]}]},
+        {"history": [{"round": "r", "kind": "k", "members": ["a"], "started": "2024-01-01"}]},
+    ]
+    detailed = Draft202012Validator(orgjson.schema())
+    assert orgjson.quick_validator().is_valid(good) and detailed.is_valid(good)
+    for doc in bad:
+        assert not orgjson.quick_validator().is_valid(doc) and not detailed.is_valid(doc)
