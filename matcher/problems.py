@@ -104,9 +104,6 @@ class Locator:
     def record(self, key: Hashable, where: Location) -> None:
         self._places.setdefault(key, where)
 
-    def knows(self, key: Hashable) -> bool:
-        return key in self._places
-
     def at(self, key: Hashable, field: str | None = None) -> Location:
         place = self._places.get(key)
         if place is None:
@@ -114,10 +111,6 @@ class Locator:
         if field is None:
             return place
         return Location(place.file, place.row, field)
-
-    def update(self, other: Locator) -> None:
-        for key, where in other._places.items():
-            self.record(key, where)
 
 
 def _describe(key: Hashable) -> str | None:
