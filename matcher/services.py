@@ -8,19 +8,26 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-
-from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session, sessionmaker
 
 from matcher import integrity, matrix, orgjson, storage
 from matcher.merge import Changes, merge
 from matcher.model import Organisation
 from matcher.parsed import Parsed
 from matcher.problems import InvalidInput, Location, Problem
+from matcher.storage import Database
 from matcher.talentmap import TalentMap
+
+__all__ = [
+    "Database",
+    "ImportResult",
+    "MapCache",
+    "export_file",
+    "import_file",
+    "load_organisation",
+    "read_file",
+]
 
 Progress = Callable[[str], None]
 
@@ -29,23 +36,6 @@ FORMATS = {".json": "organisation JSON", ".csv": "skills matrix (CSV)", ".xlsx":
 
 def _quiet(_message: str) -> None:
     pass
-
-
-class Database:
-    """An engine and its sessions, with the schema brought up to date on opening."""
-
-    def __init__(self, url: str | None = None, *, migrate: bool = True) -> None:
-        self.url = storage.database_url(url)
-        self.engine: Engine = storage.make_engine(self.url)
-        self.sessions: sessionmaker[Session] = storage.session_factory(self.engine)
-        if migrate:
-            storage.migrate(self.engine)
-
-    def transaction(self) -> AbstractContextManager[Session]:
-        return storage.transaction(self.sessions)
-
-    def dispose(self) -> None:
-        self.engine.dispose()
 
 
 def _check_format(path: Path) -> None:

@@ -5,7 +5,7 @@ code works on the frozen dataclasses of :mod:`matcher.model`; here they are
 loaded from rows and their differences are written back as rows.
 
 SQLite (a file) is the embedded default, PostgreSQL the server option. The
-schema is managed by Alembic (``matcher/migrations``).
+schema is managed by Alembic (``matcher/storage/migrations``).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import datetime as dt
 import json
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -512,7 +512,7 @@ def alembic_config(url: str) -> Any:
     from alembic.config import Config
 
     config = Config()
-    config.set_main_option("script_location", "matcher:migrations")
+    config.set_main_option("script_location", "matcher.storage:migrations")
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
 
@@ -535,3 +535,20 @@ def schema_is_current(engine: Engine) -> bool:
     with engine.connect() as connection:
         current = MigrationContext.configure(connection).get_current_revision()
     return current == script.get_current_head()
+
+
+class Database:
+    """An engine and its sessions, with the schema brought up to date on opening."""
+
+    def __init__(self, url: str | None = None, *, upgrade_schema: bool = True) -> None:
+        self.url = database_url(url)
+        self.engine: Engine = make_engine(self.url)
+        self.sessions: sessionmaker[Session] = session_factory(self.engine)
+        if upgrade_schema:
+            migrate(self.engine)
+
+    def transaction(self) -> AbstractContextManager[Session]:
+        return transaction(self.sessions)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
