@@ -8,6 +8,7 @@ two people with one e-mail address, a chain of managers that loops.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter, defaultdict
 
 import networkx as nx
@@ -165,7 +166,4 @@ def normalise_relations(skills: tuple[Skill, ...]) -> tuple[Skill, ...]:
     on: dict[str, list[RelatedSkill]] = defaultdict(list)
     for (a, b), strength in pairs.items():
         on[a].append(RelatedSkill(b, strength))
-    return tuple(
-        Skill(s.id, s.name, s.category, s.aliases, s.parent_id, tuple(sorted(on.get(s.id, ()))))
-        for s in skills
-    )
+    return tuple(dataclasses.replace(s, related=tuple(sorted(on.get(s.id, ())))) for s in skills)

@@ -118,14 +118,7 @@ def _merge_skills(stored: Organisation, parsed: Parsed, replace: bool) -> tuple[
                 both_in_file = skill.id in in_file and related.skill_id in in_file
                 if not both_in_file and frozenset((skill.id, related.skill_id)) not in given:
                     kept.setdefault(skill.id, []).append(related)
-    merged = []
-    for skill in skills:
-        extra = tuple(
-            r for r in kept.get(skill.id, ()) if r.skill_id not in {x.skill_id for x in skill.related}
-        )
-        merged.append(
-            Skill(skill.id, skill.name, skill.category, skill.aliases, skill.parent_id, skill.related + extra)
-        )
+    merged = (dataclasses.replace(s, related=s.related + tuple(kept.get(s.id, ()))) for s in skills)
     return normalise_relations(tuple(merged))
 
 

@@ -34,7 +34,7 @@ Progress = Callable[[str], None]
 FORMATS = {".json": "organisation JSON", ".csv": "skills matrix (CSV)", ".xlsx": "skills matrix (Excel)"}
 
 
-def _quiet(_message: str) -> None:
+def quiet(_message: str) -> None:
     pass
 
 
@@ -71,7 +71,7 @@ def import_file(
     skills_path: Path | None = None,
     replace: bool = False,
     now: dt.datetime | None = None,
-    progress: Progress = _quiet,
+    progress: Progress = quiet,
 ) -> ImportResult:
     """Import a file as one transaction: every problem is reported and nothing
     is written, or everything is."""

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from matcher import orgjson, services, storage
 from matcher.integrity import normalise_relations
-from matcher.model import Holding, Level, Organisation
+from matcher.model import Holding, Level, Organisation, RelatedSkill
 from matcher.problems import InvalidInput
 from tests.orgs import person, small_org
 
@@ -375,3 +375,21 @@ def test_the_quick_and_the_detailed_schema_validators_agree():
     assert orgjson.quick_validator().is_valid(good) and detailed.is_valid(good)
     for doc in bad:
         assert not orgjson.quick_validator().is_valid(doc) and not detailed.is_valid(doc)
+
+
+def test_changed_and_removed_skill_relations_are_stored(db, tmp_path):
+    services.import_file(db, write(small_org(), tmp_path / "org.json"), now=NOW)
+    skills = [
+        {"id": "python", "name": "Python", "related": [{"skill": "sql", "strength": 0.9}]},
+        {"id": "sql", "name": "SQL", "related": [{"skill": "archief", "strength": 0.2}]},
+        {"id": "archief", "name": "Archiefwet"},
+    ]
+    (tmp_path / "skills.json").write_text(json.dumps({"skills": skills}), encoding="utf-8")
+    services.import_file(db, tmp_path / "skills.json", now=NOW)
+    related = {s.id: s.related for s in services.load_organisation(db).skills}
+    assert related["python"] == (RelatedSkill("sql", 0.9),)
+    assert related["archief"] == (RelatedSkill("sql", 0.2),)
+    skills[0]["related"] = []
+    (tmp_path / "skills.json").write_text(json.dumps({"skills": skills}), encoding="utf-8")
+    services.import_file(db, tmp_path / "skills.json", now=NOW)
+    assert {s.id: s.related for s in services.load_organisation(db).skills}["python"] == ()

@@ -69,7 +69,7 @@ def _progress(enabled: bool) -> services.Progress:
     def show(message: str) -> None:
         click.echo(f"… {message}", err=True)
 
-    return show if enabled else services._quiet
+    return show if enabled else services.quiet
 
 
 def _on_terminal() -> bool:

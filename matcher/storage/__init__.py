@@ -354,21 +354,22 @@ def _keyed(items: tuple[Any, ...], value: str) -> dict[tuple[str, str], int]:
     return {(i.person_id, i.skill_id): int(getattr(i, value)) for i in items}
 
 
-def _write_pairs(
+def _write_keyed(
     session: Session,
     table: Any,
+    keys: tuple[str, str],
     column: str,
-    before: dict[tuple[str, str], int],
-    after: dict[tuple[str, str], int],
+    before: dict[tuple[str, str], Any],
+    after: dict[tuple[str, str], Any],
 ) -> None:
-    removed = [{"p": p, "s": s} for (p, s) in before.keys() - after.keys()]
-    added = [
-        {"person_id": p, "skill_id": s, column: v} for (p, s), v in after.items() if (p, s) not in before
-    ]
+    """Rows keyed by two columns holding one value: delete, update and insert only what differs."""
+    first, second = keys
+    removed = [{"k0": x, "k1": y} for (x, y) in before.keys() - after.keys()]
     changed = [
-        {"p": p, "s": s, "v": v} for (p, s), v in after.items() if (p, s) in before and before[(p, s)] != v
+        {"k0": x, "k1": y, "v": v} for (x, y), v in after.items() if (x, y) in before and before[(x, y)] != v
     ]
-    key = (table.c.person_id == bindparam("p")) & (table.c.skill_id == bindparam("s"))
+    added = [{first: x, second: y, column: v} for (x, y), v in after.items() if (x, y) not in before]
+    key = (table.c[first] == bindparam("k0")) & (table.c[second] == bindparam("k1"))
     for chunk in _chunks(removed):
         session.execute(delete(table).where(key), chunk)
     for chunk in _chunks(changed):
@@ -409,21 +410,13 @@ def write_changes(
     _write_entities(session, SkillRow, skill_values, skills_before, skills_after)
     _write_entities(session, PersonRow, person_values, people_before, people_after)
 
-    _write_pairs(
-        session,
-        HoldingRow.__table__,
-        "level",
-        _keyed(before.holdings, "level"),
-        _keyed(after.holdings, "level"),
-    )
-    _write_pairs(
-        session,
-        WishRow.__table__,
-        "priority",
-        _keyed(before.wishes, "priority"),
-        _keyed(after.wishes, "priority"),
-    )
-    _write_relations(session, _relations(before.skills), _relations(after.skills))
+    by_person = ("person_id", "skill_id")
+    levels = _keyed(before.holdings, "level"), _keyed(after.holdings, "level")
+    priorities = _keyed(before.wishes, "priority"), _keyed(after.wishes, "priority")
+    _write_keyed(session, HoldingRow.__table__, by_person, "level", *levels)
+    _write_keyed(session, WishRow.__table__, by_person, "priority", *priorities)
+    relations = _relations(before.skills), _relations(after.skills)
+    _write_keyed(session, SkillRelationRow.__table__, ("skill_a", "skill_b"), "strength", *relations)
 
     removed_skills = [i for i in skills_before if i not in skills_after]
     for chunk in _chunks(removed_skills):
@@ -444,26 +437,6 @@ def _free_changed_emails(session: Session, before: dict[str, Person], after: dic
     ]
     for chunk in _chunks(moving):
         session.execute(update(PersonRow), chunk)
-
-
-def _write_relations(
-    session: Session, before: dict[tuple[str, str], float], after: dict[tuple[str, str], float]
-) -> None:
-    table = SkillRelationRow.__table__
-    key = (table.c.skill_a == bindparam("a")) & (table.c.skill_b == bindparam("b"))
-    removed = [{"a": a, "b": b} for (a, b) in before.keys() - after.keys()]
-    changed = [
-        {"a": a, "b": b, "s": v} for (a, b), v in after.items() if (a, b) in before and before[(a, b)] != v
-    ]
-    added = [
-        {"skill_a": a, "skill_b": b, "strength": v} for (a, b), v in after.items() if (a, b) not in before
-    ]
-    for chunk in _chunks(removed):
-        session.execute(delete(table).where(key), chunk)
-    for chunk in _chunks(changed):
-        session.execute(update(table).where(key).values(strength=bindparam("s")), chunk)
-    for chunk in _chunks(added):
-        session.execute(insert(table), chunk)
 
 
 def _archive(
