@@ -47,7 +47,7 @@ import datetime as dt
 import heapq
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -405,6 +405,22 @@ class TalentMap:
         """Skills related to this one (links in either direction, parent and children), strongest first."""
         related = self._related.get(skill_id, {})
         return sorted(related.items(), key=lambda item: (-item[1], _skill_key(self._skills[item[0]])))
+
+    def levels_of(self, person_id: str) -> Mapping[str, Level]:
+        """Skill id to level for one person: the raw index the optimisers read."""
+        return self._held.get(person_id, {})
+
+    def wished_by(self, person_id: str) -> Mapping[str, int]:
+        """Skill id to priority for what one person wants to learn."""
+        return self._wishes.get(person_id, {})
+
+    def levels_in(self, skill_id: str) -> Mapping[str, Level]:
+        """Person id to level for everyone holding one skill."""
+        return self._levels.get(skill_id, {})
+
+    def related_to(self, skill_id: str) -> Mapping[str, float]:
+        """Related skill id to strength, in either direction, parent and children included."""
+        return self._related.get(skill_id, {})
 
     def wish_count(self, skill_id: str) -> int:
         """How many people want to learn the skill."""

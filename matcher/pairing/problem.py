@@ -1,0 +1,305 @@
+"""A pairing round as a problem: who takes part, which pairs may form, what each is worth.
+
+Building the problem is where the talent map meets HR's config. Each mode
+says who teaches, who learns and which pairs are eligible; the hard pair
+rules in :mod:`matcher.pairing.rules` strike out what may never form; what is
+left are the candidates, each scored in named parts with the wishes it serves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from matcher.availability_overlap import overlap_minutes, utc_week
+from matcher.model import HistoryEntry, Level, Person
+from matcher.pairing.config import PairingConfig
+from matcher.talentmap import TalentMap
+
+SCALE = 100  # scores are whole hundredths inside the solvers
+
+
+@dataclass(frozen=True)
+class Served:
+    """One wish a pair serves: the teacher knows the skill (or a related one) better."""
+
+    skill_id: str
+    teacher_level: int
+    learner_level: int
+    priority: int
+    credit: float
+    via: str | None = None  # the related skill the teacher holds, when not the wished one
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A pair that may form. ``members`` puts the teacher first in directed modes;
+    in exchange mode the order is the ids' order and ``served_back`` is what the
+    second teaches the first."""
+
+    members: tuple[str, str]
+    points: int
+    parts: tuple[tuple[str, float], ...]
+    served: tuple[Served, ...] = ()
+    served_back: tuple[Served, ...] = ()
+
+
+@dataclass
+class PairingProblem:
+    config: PairingConfig
+    tmap: TalentMap
+    today: dt.date
+    #: Person id to capacity for everyone who may teach (in exchange mode: everyone, 1).
+    teachers: dict[str, int]
+    learners: tuple[str, ...]
+    candidates: dict[tuple[str, str], Candidate] = field(default_factory=dict)
+    #: Person id to how many would-be partners each hard rule struck out, for the explanations.
+    ruled_out: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    #: Rule name to how many candidate pairs it struck out in all.
+    rule_counts: Counter[str] = field(default_factory=Counter)
+    #: Locks that hold, and the conflicts that made others drop.
+    locks: tuple[tuple[str, ...], ...] = ()
+    conflicts: list[str] = field(default_factory=list)
+    #: Pair (as a frozenset) to how many rounds of the same kind ago it last met (1 = the last round).
+    rounds_ago: dict[frozenset[str], int] = field(default_factory=dict)
+    previous_unmatched: frozenset[str] = frozenset()
+    previous_pairs: tuple[tuple[str, ...], ...] = ()
+    #: Candidates dropped by ``candidates_per_learner``; the bound still counts them.
+    pruned: dict[tuple[str, str], Candidate] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.people = {p.id: p for p in self.tmap.organisation.people}
+        self.learner_set = frozenset(self.learners)
+        self.forbidden = {frozenset(p) for p in self.config.forbidden}
+        self._ancestors: dict[str, frozenset[str]] = {}
+        self._weeks = {p.id: utc_week(p.working_hours, p.timezone) for p in self.tmap.organisation.people}
+        self._overlaps: dict[tuple[int, int], int] = {}
+        self._languages = {
+            p.id: frozenset(c.lower().split("-")[0] for c in p.languages)
+            for p in self.tmap.organisation.people
+        }
+
+    @property
+    def mode(self) -> str:
+        return self.config.mode
+
+    def name(self, person_id: str) -> str:
+        person = self.people.get(person_id)
+        return person.name if person else person_id
+
+    def skill_name(self, skill_id: str) -> str:
+        skill = self.tmap.skill(skill_id)
+        return skill.name if skill else skill_id
+
+    def experience(self, person_id: str) -> float:
+        """Years in the field, or tenure when that is longer. Never age."""
+        person = self.people[person_id]
+        return max(person.years_experience, person.tenure_years(self.today))
+
+    def ancestors(self, person_id: str) -> frozenset[str]:
+        """Everyone above the person in their reporting line."""
+        if person_id not in self._ancestors:
+            chain: list[str] = []
+            current = self.people.get(person_id)
+            while current and current.manager_id and current.manager_id not in chain:
+                chain.append(current.manager_id)
+                current = self.people.get(current.manager_id)
+            self._ancestors[person_id] = frozenset(chain)
+        return self._ancestors[person_id]
+
+    def overlap(self, a: str, b: str) -> int:
+        wa, wb = self._weeks[a], self._weeks[b]
+        key = (id(wa), id(wb))
+        if key not in self._overlaps:
+            self._overlaps[key] = overlap_minutes(wa, wb)
+        return self._overlaps[key]
+
+    def shares_language(self, a: str, b: str) -> bool:
+        return bool(self._languages[a] & self._languages[b])
+
+    def capacity(self, person_id: str) -> int:
+        return self.teachers.get(person_id, 0)
+
+
+# -- who takes part ---------------------------------------------------------------------------------
+
+
+def is_newcomer(person: Person, config: PairingConfig, today: dt.date) -> bool:
+    if person.newcomer:
+        return True
+    return person.start_date is not None and 0 <= (today - person.start_date).days <= config.newcomer_days
+
+
+def participants(tmap: TalentMap, config: PairingConfig, today: dt.date) -> tuple[dict[str, int], list[str]]:
+    """Teachers with their capacity, and learners, for the mode and HR's selection.
+
+    Capacity is a person's stated mentor capacity, or ``default_capacity`` where they
+    stated none. Mentors and buddies are people who opted in as mentors, or whom HR
+    named in the selection; reverse mentors are juniors (``junior_years``) who opted in
+    to be asked, and they teach seniors.
+    """
+    org = tmap.organisation
+    chosen = [
+        p
+        for p in org.people
+        if config.select.admits(p.id, p.department, p.site)
+        and (p.leaving_date is None or p.leaving_date > today)
+    ]
+
+    def capacity(p: Person) -> int:
+        return p.mentor_capacity if p.mentor_capacity > 0 else config.default_capacity
+
+    mode = config.mode
+    if mode == "mentor":
+        teachers = {p.id: p.mentor_capacity for p in chosen if p.mentor_capacity > 0 and tmap.levels_of(p.id)}
+        learners = [p.id for p in chosen if tmap.wished_by(p.id)]
+    elif mode == "reverse":
+
+        def junior(p: Person) -> bool:
+            return max(p.years_experience, p.tenure_years(today)) <= config.junior_years
+
+        teachers = {p.id: capacity(p) for p in chosen if p.ask_me and junior(p) and tmap.levels_of(p.id)}
+        learners = [p.id for p in chosen if not junior(p) and tmap.wished_by(p.id)]
+    elif mode == "exchange":
+        both = [p.id for p in chosen if tmap.wished_by(p.id) and tmap.levels_of(p.id)]
+        teachers = dict.fromkeys(both, 1)
+        learners = both
+    elif mode == "buddy":
+        learners = [p.id for p in chosen if is_newcomer(p, config, today) and not p.intern]
+        # Buddies volunteer (the mentor opt-in) or are named by HR.
+        teachers = {
+            p.id: capacity(p)
+            for p in chosen
+            if (p.mentor_capacity > 0 or p.id in config.select.people)
+            and not is_newcomer(p, config, today)
+            and not p.intern
+            and p.tenure_years(today) >= config.buddy_min_tenure_years
+        }
+    else:  # intern-manager
+        managers = {p.manager_id for p in org.people if p.manager_id}
+        learners = [p.id for p in chosen if p.intern]
+        teachers = {p.id: capacity(p) for p in chosen if p.id in managers and not p.intern}
+    return teachers, learners
+
+
+def rounds_ago(history: tuple[HistoryEntry, ...], kind: str) -> dict[frozenset[str], int]:
+    """For every pair that met in an earlier round of this kind: how many rounds ago (1 = the last)."""
+    starts: dict[str, dt.date] = {}
+    for entry in history:
+        if entry.kind == kind:
+            starts[entry.round] = min(entry.started, starts.get(entry.round, entry.started))
+    order = sorted(starts, key=lambda r: (starts[r], r), reverse=True)
+    age = {name: i + 1 for i, name in enumerate(order)}
+    result: dict[frozenset[str], int] = {}
+    for entry in history:
+        if entry.kind != kind:
+            continue
+        members = list(dict.fromkeys(entry.members))
+        for i, a in enumerate(members):
+            for b in members[i + 1 :]:
+                key = frozenset((a, b))
+                result[key] = min(age[entry.round], result.get(key, age[entry.round]))
+    return result
+
+
+# -- what a pair is worth ---------------------------------------------------------------------------
+
+
+def served_wishes(problem: PairingProblem, teacher: str, learner: str) -> tuple[Served, ...]:
+    """The learner's wishes that the teacher can serve, each with its credit (priority x level gap)."""
+    tmap, config = problem.tmap, problem.config
+    held = tmap.levels_of(teacher)
+    learner_levels = tmap.levels_of(learner)
+    minimum = config.min_teacher_level
+    related_credit = config.weights.related_credit
+    served = []
+    for skill_id, priority in tmap.wished_by(learner).items():
+        own = learner_levels.get(skill_id, Level.NONE)
+        level = held.get(skill_id, Level.NONE)
+        best: Served | None = None
+        if level > own and level >= minimum:
+            best = Served(skill_id, int(level), int(own), priority, float(priority * (level - own)))
+        if related_credit > 0:
+            for other, strength in tmap.related_to(skill_id).items():
+                level = held.get(other, Level.NONE)
+                if level > own and level >= minimum:
+                    credit = priority * (level - own) * strength * related_credit
+                    if best is None or credit > best.credit:
+                        best = Served(skill_id, int(level), int(own), priority, credit, via=other)
+        if best is not None:
+            served.append(best)
+    served.sort(key=lambda s: (-s.credit, s.skill_id))
+    return tuple(served)
+
+
+def score_parts(problem: PairingProblem, first: str, second: str, gain: float) -> list[tuple[str, float]]:
+    """Named parts of a pair's score besides what the solver adds for load."""
+    w = problem.config.weights
+    a, b = problem.people[first], problem.people[second]
+    parts: list[tuple[str, float]] = []
+    if gain:
+        parts.append(("learning", w.learning * gain))
+    if a.department != b.department and w.department:
+        parts.append(("department", w.department))
+    if a.function != b.function and w.function:
+        parts.append(("function", w.function))
+    if problem.mode == "buddy":
+        if a.site == b.site and w.buddy_same_site:
+            parts.append(("same site", w.buddy_same_site))
+        if a.team != b.team and w.buddy_other_team:
+            parts.append(("other team", w.buddy_other_team))
+    elif a.site != b.site and w.site:
+        parts.append(("site", w.site))
+    if (
+        abs(problem.experience(first) - problem.experience(second)) >= w.experience_gap_years
+        and w.experience_gap
+    ):
+        parts.append(("experience gap", w.experience_gap))
+    if a.team and a.team == b.team:
+        if w.same_team:
+            parts.append(("same team", w.same_team))
+    elif w.cross_team:
+        parts.append(("cross team", w.cross_team))
+    if w.unmatched_last_round and (
+        (first in problem.previous_unmatched and (not problem.config.directed or problem.mode == "exchange"))
+        or second in problem.previous_unmatched
+    ):
+        parts.append(("left out last round", w.unmatched_last_round))
+    ago = problem.rounds_ago.get(frozenset((first, second)))
+    cooldown = problem.config.rules.cooldown_rounds
+    if ago is not None and ago > cooldown and w.repeat:
+        parts.append(("repeat", -w.repeat * w.repeat_fade ** (ago - cooldown - 1)))
+    return parts
+
+
+def make_candidate(
+    problem: PairingProblem, first: str, second: str, *, require_gain: bool = True
+) -> Candidate | None:
+    """Score a pair, or None when the mode does not make it a pair at all (nothing to teach)."""
+    mode = problem.mode
+    served = served_wishes(problem, first, second)
+    back: tuple[Served, ...] = ()
+    if mode == "exchange":
+        back = served_wishes(problem, second, first)
+        if require_gain and not (served and back):
+            return None
+    elif mode in ("mentor", "reverse") and require_gain and not served:
+        return None
+    gain = sum(s.credit for s in served) + sum(s.credit for s in back)
+    parts = score_parts(problem, first, second, gain)
+    points = round(SCALE * sum(value for _, value in parts))
+    return Candidate((first, second), points, tuple(parts), served, back)
+
+
+def teacher_pool(problem: PairingProblem, learner: str) -> set[str]:
+    """Teachers who could serve at least one of the learner's wishes (or everyone, where no wish is needed)."""
+    if problem.mode in ("buddy", "intern-manager"):
+        return set(problem.teachers)
+    tmap = problem.tmap
+    pool: set[str] = set()
+    for skill_id in tmap.wished_by(learner):
+        pool.update(tmap.levels_in(skill_id))
+        for other in tmap.related_to(skill_id):
+            pool.update(tmap.levels_in(other))
+    return {t for t in pool if t in problem.teachers}

@@ -1,0 +1,220 @@
+"""The hard rules of a pairing round, one function each, shared by the solver and validate().
+
+A pair rule looks at two people and returns why they may not be paired, or
+None. The candidate builder uses the same functions to strike out pairs
+before the solver sees them, and :func:`validate` uses them to re-check any
+solution, including one HR edited by hand.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from itertools import combinations
+
+from matcher.pairing.problem import PairingProblem, make_candidate
+
+PairRule = Callable[[PairingProblem, str, str], str | None]
+
+
+@dataclass(frozen=True)
+class Violation:
+    rule: str
+    members: tuple[str, ...]
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.rule}: {self.message}"
+
+    def as_dict(self) -> dict[str, object]:
+        return {"rule": self.rule, "members": list(self.members), "message": self.message}
+
+
+def not_own_manager(problem: PairingProblem, a: str, b: str) -> str | None:
+    rules = problem.config.rules
+    if not (rules.not_own_manager or rules.not_in_reporting_line):
+        return None
+    pa, pb = problem.people[a], problem.people[b]
+    if pa.manager_id == b or pb.manager_id == a:
+        boss, other = (b, a) if pa.manager_id == b else (a, b)
+        return f"{problem.name(boss)} is {problem.name(other)}'s manager"
+    return None
+
+
+def not_in_reporting_line(problem: PairingProblem, a: str, b: str) -> str | None:
+    if not problem.config.rules.not_in_reporting_line:
+        return None
+    if b in problem.ancestors(a) or a in problem.ancestors(b):
+        return f"{problem.name(a)} and {problem.name(b)} are in one reporting line"
+    return None
+
+
+def shared_language(problem: PairingProblem, a: str, b: str) -> str | None:
+    if problem.config.rules.shared_language and not problem.shares_language(a, b):
+        return f"{problem.name(a)} and {problem.name(b)} share no language"
+    return None
+
+
+def working_hours_overlap(problem: PairingProblem, a: str, b: str) -> str | None:
+    needed = problem.config.rules.min_overlap_minutes
+    if needed and problem.overlap(a, b) < needed:
+        have = problem.overlap(a, b)
+        return (
+            f"{problem.name(a)} and {problem.name(b)} share {have // 60}h{have % 60:02d} of working time "
+            f"a week, less than the {needed // 60}h{needed % 60:02d} required"
+        )
+    return None
+
+
+def not_forbidden(problem: PairingProblem, a: str, b: str) -> str | None:
+    if frozenset((a, b)) in problem.forbidden:
+        return f"HR ruled out pairing {problem.name(a)} with {problem.name(b)}"
+    return None
+
+
+def not_recent_repeat(problem: PairingProblem, a: str, b: str) -> str | None:
+    cooldown = problem.config.rules.cooldown_rounds
+    ago = problem.rounds_ago.get(frozenset((a, b)))
+    if cooldown and ago is not None and ago <= cooldown:
+        when = "the last round" if ago == 1 else f"{ago} rounds ago"
+        return f"{problem.name(a)} and {problem.name(b)} were paired {when} (cooldown {cooldown} rounds)"
+    return None
+
+
+#: Pair rules in the order their reasons are given.
+PAIR_RULES: dict[str, PairRule] = {
+    "forbidden": not_forbidden,
+    "own manager": not_own_manager,
+    "reporting line": not_in_reporting_line,
+    "shared language": shared_language,
+    "working hours overlap": working_hours_overlap,
+    "cooldown": not_recent_repeat,
+}
+
+
+def first_broken(problem: PairingProblem, a: str, b: str) -> tuple[str, str] | None:
+    """The first pair rule the two break, as (rule name, reason), or None."""
+    for name, rule in PAIR_RULES.items():
+        reason = rule(problem, a, b)
+        if reason:
+            return name, reason
+    return None
+
+
+def pair_violations(problem: PairingProblem, members: tuple[str, ...]) -> list[Violation]:
+    found = []
+    for a, b in combinations(members, 2):
+        for name, rule in PAIR_RULES.items():
+            reason = rule(problem, a, b)
+            if reason:
+                found.append(Violation(name, members, reason))
+    return found
+
+
+def validate(problem: PairingProblem, pairs: Iterable[tuple[str, ...]]) -> list[Violation]:
+    """Every hard rule a proposed set of pairs breaks; an empty list means the plan may be published.
+
+    Checks: members are known people, nobody is in two pairs as learner (or, in
+    exchange mode, at all), capacity, one role per person, HR's locks kept, each
+    pair rule, and that each pair not locked by HR is a pair the mode allows.
+    """
+    pairs = [tuple(p) for p in pairs]
+    found: list[Violation] = []
+    locked = {frozenset(lock) for lock in problem.locks}
+    directed = problem.config.directed
+    for members in pairs:
+        unknown = [m for m in members if m not in problem.people]
+        if unknown:
+            found.append(Violation("known people", members, f"unknown person {', '.join(unknown)}"))
+            continue
+        size_ok = len(members) == 2 or (len(members) == 3 and problem.mode == "exchange")
+        if len(set(members)) != len(members) or not size_ok:
+            found.append(
+                Violation("pair size", members, "a pair is two different people (exchange: or three)")
+            )
+            continue
+        found.extend(pair_violations(problem, members))
+        if frozenset(members) not in locked:
+            found.extend(_eligibility(problem, members))
+    found.extend(_load(problem, pairs, directed))
+    present = {frozenset(p) for p in pairs}
+    for lock in problem.locks:
+        if frozenset(lock) not in present:
+            names = " and ".join(problem.name(m) for m in lock)
+            found.append(Violation("locked", lock, f"HR locked {names} together, but they are not paired"))
+    return found
+
+
+def _eligibility(problem: PairingProblem, members: tuple[str, ...]) -> list[Violation]:
+    mode = problem.mode
+    if mode == "exchange":
+        if len(members) == 3:
+            if not any(make_candidate(problem, a, b) for a, b in combinations(sorted(members), 2)):
+                return [Violation("eligible", members, "nobody in this trio teaches another what they want")]
+            return []
+        if make_candidate(problem, *sorted(members)) is None:
+            return [Violation("eligible", members, "the two do not each teach the other something they want")]
+        return []
+    teacher, learner = members
+    if teacher not in problem.teachers:
+        return [Violation("eligible", members, f"{problem.name(teacher)} does not take part as a teacher")]
+    if learner not in problem.learner_set:
+        return [Violation("eligible", members, f"{problem.name(learner)} does not take part as a learner")]
+    reason = mode_reason(problem, teacher, learner)
+    if reason:
+        return [Violation(reason[0], members, reason[1])]
+    if make_candidate(problem, teacher, learner) is None:
+        return [
+            Violation(
+                "eligible",
+                members,
+                f"{problem.name(teacher)} has nothing to teach that {problem.name(learner)} wants",
+            )
+        ]
+    return []
+
+
+def mode_reason(problem: PairingProblem, teacher: str, learner: str) -> tuple[str, str] | None:
+    """Why the mode does not allow this teacher for this learner, as (rule, reason), or None.
+
+    Whether the teacher has something the learner wants is checked when the pair is scored.
+    """
+    mode = problem.mode
+    if mode == "mentor" and problem.experience(teacher) <= problem.experience(learner):
+        return "eligible", f"{problem.name(teacher)} is not more experienced than {problem.name(learner)}"
+    if mode == "reverse" and problem.experience(teacher) >= problem.experience(learner):
+        return "eligible", f"{problem.name(teacher)} is not less experienced than {problem.name(learner)}"
+    if mode == "buddy" and problem.config.rules.buddy_outside_team:
+        a, b = problem.people[teacher], problem.people[learner]
+        if a.team and a.team == b.team:
+            return "own team", f"{problem.name(teacher)} is in {problem.name(learner)}'s own team"
+    return None
+
+
+def _load(problem: PairingProblem, pairs: list[tuple[str, ...]], directed: bool) -> list[Violation]:
+    found = []
+    if not directed:
+        seen = Counter(m for p in pairs for m in p)
+        for person, n in sorted(seen.items()):
+            if n > 1:
+                found.append(Violation("one pair each", (person,), f"{problem.name(person)} is in {n} pairs"))
+        return found
+    teaching = Counter(p[0] for p in pairs if len(p) == 2)
+    learning = Counter(p[1] for p in pairs if len(p) == 2)
+    for person, n in sorted(learning.items()):
+        if n > 1:
+            found.append(Violation("one pair each", (person,), f"{problem.name(person)} learns in {n} pairs"))
+    if problem.config.rules.capacity:
+        for person, n in sorted(teaching.items()):
+            cap = problem.capacity(person)
+            if n > cap:
+                found.append(
+                    Violation(
+                        "capacity", (person,), f"{problem.name(person)} has {n} learners, capacity {cap}"
+                    )
+                )
+    if problem.config.rules.one_role:
+        for person in sorted(set(teaching) & set(learning)):
+            found.append(Violation("one role", (person,), f"{problem.name(person)} both teaches and learns"))
+    return found

@@ -1,0 +1,408 @@
+"""The optimisers behind a pairing round. OR-Tools objects never leave this module.
+
+Which algorithm runs depends on the structure the rules leave:
+
+* A directed mode (mentor, reverse, buddy, intern-manager) in which nobody can
+  both teach and learn is a transportation problem: learners send one unit each
+  to teachers with capacities. OR-Tools' min-cost flow solves it exactly. The
+  spreading of popular experts is a convex cost per extra learner, which a flow
+  carries as parallel arcs of rising cost, so it stays exact.
+* When "one role per round" couples the two sides (someone could teach one
+  person and learn from another), the structure breaks: CP-SAT solves it, with
+  the flow relaxation (the same problem without that rule) as its hint and as
+  a proven upper bound that also covers candidates pruned away.
+* Exchange mode is a maximum-weight matching in a general graph; the blossom
+  algorithm (rustworkx) solves it exactly. A person left over may then join a
+  pair as a third.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import rustworkx as rx
+from ortools.graph.python import min_cost_flow
+from ortools.sat.python import cp_model
+
+from matcher.pairing.problem import SCALE, Candidate, PairingProblem
+from matcher.pairing.rules import first_broken
+
+#: Called with (objective, bound, seconds) whenever the search finds a better plan.
+Progress = Callable[[float, float, float], None]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    chosen: tuple[tuple[str, ...], ...]
+    status: str  # "optimal" or "feasible"
+    objective: int  # in points (hundredths), load penalties and locks included
+    bound: int
+    solver: str
+    seconds: float
+    notes: tuple[str, ...] = ()
+
+
+def load_penalty(problem: PairingProblem, load: int) -> int:
+    """Points a teacher's load costs in all: the k-th learner costs ``spread * (k - 1)``."""
+    step = round(SCALE * problem.config.weights.spread)
+    return step * load * (load - 1) // 2
+
+
+def solve(problem: PairingProblem, *, on_progress: Progress | None = None) -> Outcome:
+    started = time.perf_counter()
+    if problem.mode == "exchange":
+        outcome = _solve_exchange(problem)
+    else:
+        outcome = _solve_directed(problem, on_progress)
+    return Outcome(**{**outcome.__dict__, "seconds": time.perf_counter() - started})
+
+
+# -- directed modes ---------------------------------------------------------------------------------
+
+
+def _locked_loads(problem: PairingProblem) -> dict[str, int]:
+    loads: dict[str, int] = defaultdict(int)
+    if problem.config.directed:
+        for teacher, _ in problem.locks:
+            loads[teacher] += 1
+    return loads
+
+
+def _lock_points(problem: PairingProblem, loads: dict[str, int]) -> int:
+    from matcher.pairing.problem import make_candidate
+
+    points = 0
+    for lock in problem.locks:
+        for i, a in enumerate(lock):
+            for b in lock[i + 1 :]:
+                first, second = (a, b) if problem.config.directed else tuple(sorted((a, b)))
+                candidate = make_candidate(problem, first, second, require_gain=False)
+                points += candidate.points if candidate else 0
+    return points - sum(load_penalty(problem, n) for n in loads.values())
+
+
+def _free_capacity(problem: PairingProblem, loads: dict[str, int]) -> dict[str, int]:
+    if not problem.config.rules.capacity:
+        # Without the capacity rule a teacher may take every learner who wants them.
+        counts: dict[str, int] = defaultdict(int)
+        for teacher, _ in [*problem.candidates, *problem.pruned]:
+            counts[teacher] += 1
+        return {t: counts.get(t, 0) for t in problem.teachers}
+    return {t: max(0, cap - loads.get(t, 0)) for t, cap in problem.teachers.items()}
+
+
+def _coupled(problem: PairingProblem, arcs: list[Candidate]) -> bool:
+    if not problem.config.rules.one_role:
+        return False
+    teaching = {c.members[0] for c in arcs}
+    return any(c.members[1] in teaching for c in arcs)
+
+
+def _solve_directed(problem: PairingProblem, on_progress: Progress | None) -> Outcome:
+    loads = _locked_loads(problem)
+    free = _free_capacity(problem, loads)
+    constant = _lock_points(problem, loads)
+    every = [*problem.candidates.values(), *problem.pruned.values()]
+    flow_pairs, flow_value = _min_cost_flow(problem, every, free, loads)
+    if not _coupled(problem, every):
+        return Outcome(
+            chosen=(*problem.locks, *flow_pairs),
+            status="optimal",
+            objective=constant + flow_value,
+            bound=constant + flow_value,
+            solver="min-cost flow",
+            seconds=0.0,
+        )
+    fixed_pairs, fixed_value = _fix_roles(problem, every, free, loads, flow_pairs)
+    if fixed_value >= flow_value:
+        return Outcome(
+            chosen=(*problem.locks, *fixed_pairs),
+            status="optimal",
+            objective=constant + fixed_value,
+            bound=constant + flow_value,
+            solver="min-cost flow",
+            seconds=0.0,
+            notes=("one role per round: choosing roles for those who had two kept the relaxed optimum",),
+        )
+    hint = [p for p in fixed_pairs if p in problem.candidates]
+    kept = list(problem.candidates.values())
+    pairs, value, cp_bound, optimal = _cp_sat(problem, kept, free, loads, hint, constant, on_progress)
+    bound = flow_value if problem.pruned else min(flow_value, cp_bound)
+    notes = [
+        "one role per round couples teachers and learners; the bound is the same round without that rule"
+    ]
+    if problem.pruned:
+        notes.append(
+            f"{len(problem.pruned)} weaker candidate pairs were left out of the search; "
+            "the bound includes them, so the gap shows what that may cost"
+        )
+    return Outcome(
+        chosen=(*problem.locks, *pairs),
+        status="optimal" if optimal or value >= bound else "feasible",
+        objective=constant + value,
+        bound=constant + max(bound, value),
+        solver="CP-SAT",
+        seconds=0.0,
+        notes=tuple(notes),
+    )
+
+
+def _min_cost_flow(
+    problem: PairingProblem, arcs: list[Candidate], free: dict[str, int], loads: dict[str, int]
+) -> tuple[list[tuple[str, str]], int]:
+    """Maximum-score assignment of learners to teachers with capacities, ignoring one-role coupling."""
+    if not arcs:
+        return [], 0
+    learners = sorted({c.members[1] for c in arcs})
+    teachers = sorted({c.members[0] for c in arcs if free.get(c.members[0], 0) > 0})
+    learner_node = {p: 2 + i for i, p in enumerate(learners)}
+    teacher_node = {p: 2 + len(learners) + i for i, p in enumerate(teachers)}
+    usable = [c for c in arcs if c.members[0] in teacher_node]
+    step = round(SCALE * problem.config.weights.spread)
+    tails: list[int] = [0] * len(learners) + [0]
+    heads: list[int] = [*learner_node.values(), 1]
+    caps: list[int] = [1] * len(learners) + [len(learners)]
+    costs: list[int] = [0] * (len(learners) + 1)
+    first_pair_arc = len(tails)
+    for c in usable:
+        tails.append(learner_node[c.members[1]])
+        heads.append(teacher_node[c.members[0]])
+        caps.append(1)
+        costs.append(-c.points)
+    degree: dict[str, int] = defaultdict(int)
+    for c in usable:
+        degree[c.members[0]] += 1
+    for t in teachers:
+        base = loads.get(t, 0)
+        for j in range(min(free[t], degree[t])):
+            tails.append(teacher_node[t])
+            heads.append(1)
+            caps.append(1)
+            costs.append(step * (base + j))
+    flow = min_cost_flow.SimpleMinCostFlow()
+    flow.add_arcs_with_capacity_and_unit_cost(
+        np.asarray(tails, dtype=np.int32),
+        np.asarray(heads, dtype=np.int32),
+        np.asarray(caps, dtype=np.int64),
+        np.asarray(costs, dtype=np.int64),
+    )
+    flow.set_nodes_supplies(np.asarray([0, 1], dtype=np.int32), np.asarray([len(learners), -len(learners)]))
+    status = flow.solve()
+    if status != flow.OPTIMAL:  # cannot happen: the bypass arc always carries what is left
+        raise RuntimeError(f"min-cost flow ended with status {status}")
+    used = flow.flows(np.arange(first_pair_arc, first_pair_arc + len(usable)))
+    chosen = [usable[i].members for i in np.flatnonzero(used)]
+    return sorted(chosen), -flow.optimal_cost()
+
+
+def _fix_roles(
+    problem: PairingProblem,
+    arcs: list[Candidate],
+    free: dict[str, int],
+    loads: dict[str, int],
+    pairs: list[tuple[str, str]],
+    rounds: int = 25,
+) -> tuple[list[tuple[str, str]], int]:
+    """Give each person with two roles in the relaxed plan the role worth more to the plan, and
+    solve again, until nobody has two. The result obeys one role per person."""
+    points = {c.members: c.points for c in arcs}
+    teaches: set[str] = set()
+    learns: set[str] = set()
+    for _ in range(rounds):
+        teaching: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        learning = {p[1]: p for p in pairs}
+        for pair in pairs:
+            teaching[pair[0]].append(pair)
+        double = sorted(set(teaching) & set(learning))
+        if not double:
+            break
+        for person in double:
+            as_teacher = sum(points[p] for p in teaching[person])
+            (teaches if as_teacher >= points[learning[person]] else learns).add(person)
+        arcs = [c for c in arcs if c.members[0] not in learns and c.members[1] not in teaches]
+        pairs, _ = _min_cost_flow(problem, arcs, free, loads)
+    else:
+        # Still doubled after every round: drop the weaker side, which always obeys the rule.
+        teaching = defaultdict(list)
+        for pair in pairs:
+            teaching[pair[0]].append(pair)
+        pairs = [p for p in pairs if p[1] not in teaching]
+    return pairs, _value(points, problem, pairs, loads)
+
+
+class _Progress(cp_model.CpSolverSolutionCallback):
+    def __init__(self, report: Progress, constant: int) -> None:
+        super().__init__()
+        self.report = report
+        self.constant = constant
+
+    def on_solution_callback(self) -> None:
+        self.report(
+            (self.objective_value + self.constant) / SCALE,
+            (self.best_objective_bound + self.constant) / SCALE,
+            self.wall_time,
+        )
+
+
+def _cp_sat(
+    problem: PairingProblem,
+    arcs: list[Candidate],
+    free: dict[str, int],
+    loads: dict[str, int],
+    hint: list[tuple[str, str]],
+    constant: int,
+    on_progress: Progress | None,
+) -> tuple[list[tuple[str, str]], int, int, bool]:
+    model = cp_model.CpModel()
+    arcs = [c for c in arcs if free.get(c.members[0], 0) > 0]
+    x = [model.new_bool_var(f"x{i}") for i in range(len(arcs))]
+    by_teacher: dict[str, list[int]] = defaultdict(list)
+    by_learner: dict[str, list[int]] = defaultdict(list)
+    for i, c in enumerate(arcs):
+        by_teacher[c.members[0]].append(i)
+        by_learner[c.members[1]].append(i)
+    for indices in by_learner.values():
+        model.add_at_most_one(x[i] for i in indices)
+    step = round(SCALE * problem.config.weights.spread)
+    penalty_vars, penalty_costs = [], []
+    teacher_loads = {}
+    for teacher, indices in sorted(by_teacher.items()):
+        slots = min(free[teacher], len(indices))
+        load = cp_model.LinearExpr.sum([x[i] for i in indices])
+        teacher_loads[teacher] = load
+        if step and slots > 1:
+            # Slot j is filled only after slot j-1 (this also breaks the symmetry between slots).
+            z = [model.new_bool_var(f"z{teacher}_{j}") for j in range(slots)]
+            for j in range(slots - 1):
+                model.add_implication(z[j + 1], z[j])
+            model.add(load == cp_model.LinearExpr.sum(z))
+            base = loads.get(teacher, 0)
+            for j, var in enumerate(z):
+                if base + j:
+                    penalty_vars.append(var)
+                    penalty_costs.append(step * (base + j))
+        else:
+            model.add(load <= slots)
+            if step and loads.get(teacher, 0) and slots == 1:
+                penalty_vars.append(model.new_bool_var(f"z{teacher}"))
+                model.add(load == penalty_vars[-1])
+                penalty_costs.append(step * loads[teacher])
+    for person in sorted(set(by_teacher) & set(by_learner)):
+        # One arc at a time against the role, rather than the load against capacity times the
+        # role: the same integer solutions, a much tighter linear relaxation.
+        teaches = model.new_bool_var(f"role{person}")
+        for i in by_teacher[person]:
+            model.add_implication(x[i], teaches)
+        model.add(cp_model.LinearExpr.sum([x[i] for i in by_learner[person]]) <= 1 - teaches)
+    model.maximize(
+        cp_model.LinearExpr.weighted_sum(x, [c.points for c in arcs])
+        - cp_model.LinearExpr.weighted_sum(penalty_vars, penalty_costs)
+    )
+    chosen_hint = set(hint)
+    for var, c in zip(x, arcs, strict=True):
+        model.add_hint(var, c.members in chosen_hint)
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.random_seed = problem.config.seed
+    # One worker with the full linear relaxation (linearization level 2): with fewer than
+    # four workers CP-SAT's portfolio has no LP worker, and on a small machine one thread that
+    # proves bounds beats several that only search. Probing costs seconds on large models
+    # and buys little here. One worker also searches deterministically.
+    params.num_workers = 1
+    params.linearization_level = 2
+    params.cp_model_probing_level = 0
+    params.max_time_in_seconds = problem.config.time_limit
+    if problem.config.work_limit:
+        params.max_deterministic_time = problem.config.work_limit
+    callback = _Progress(on_progress, constant) if on_progress else None
+    status = solver.solve(model, callback)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        points = {c.members: c.points for c in arcs}
+        return sorted(hint), _value(points, problem, hint, loads), 0, False
+    chosen = sorted(c.members for var, c in zip(x, arcs, strict=True) if solver.boolean_value(var))
+    value = round(solver.objective_value)
+    return chosen, value, round(solver.best_objective_bound), status == cp_model.OPTIMAL
+
+
+def _value(
+    points: dict[tuple[str, str], int],
+    problem: PairingProblem,
+    pairs: list[tuple[str, str]],
+    loads: dict[str, int],
+) -> int:
+    counts: dict[str, int] = defaultdict(int)
+    for teacher, _ in pairs:
+        counts[teacher] += 1
+    step = round(SCALE * problem.config.weights.spread)
+    return sum(points[p] for p in pairs) - sum(
+        step * sum(loads.get(t, 0) + j for j in range(n)) for t, n in counts.items()
+    )
+
+
+# -- exchange ---------------------------------------------------------------------------------------
+
+
+def _solve_exchange(problem: PairingProblem) -> Outcome:
+    edges = list(problem.candidates.values())
+    people = sorted({m for c in edges for m in c.members})
+    index = {p: i for i, p in enumerate(people)}
+    graph = rx.PyGraph()
+    graph.add_nodes_from(people)
+    graph.add_edges_from([(index[c.members[0]], index[c.members[1]], c.points) for c in edges])
+    matching = rx.max_weight_matching(graph, weight_fn=lambda points: points)
+    pairs = sorted(tuple(sorted((people[a], people[b]))) for a, b in matching)
+    value = sum(problem.candidates[p].points for p in pairs)
+    constant = _lock_points(problem, {})
+    if problem.config.odd_one_out != "trio":
+        return Outcome(
+            (*problem.locks, *pairs), "optimal", constant + value, constant + value, "blossom", 0.0
+        )
+    groups, extra, bound_extra = _trios(problem, pairs, set(people))
+    notes = ()
+    if extra:
+        notes = ("people left over joined a pair as a third; the pairs themselves are a maximum matching",)
+    status = "optimal" if bound_extra == extra else "feasible"
+    return Outcome(
+        (*problem.locks, *groups),
+        status,
+        constant + value + extra,
+        constant + value + bound_extra,
+        "blossom",
+        0.0,
+        notes,
+    )
+
+
+def _trios(
+    problem: PairingProblem, pairs: list[tuple[str, ...]], people: set[str]
+) -> tuple[list[tuple[str, ...]], int, int]:
+    """Let each person left over join the pair they add most to, one third per pair."""
+    matched = {m for p in pairs for m in p}
+    neighbours: dict[str, dict[str, int]] = defaultdict(dict)
+    for (a, b), c in problem.candidates.items():
+        neighbours[a][b] = neighbours[b][a] = c.points
+    leftover = sorted(people - matched, key=lambda p: (-max(neighbours[p].values()), p))
+    groups = {p: p for p in pairs}
+    pair_of = {m: p for p in pairs for m in p}
+    extra = bound = 0
+    for person in leftover:
+        bound += sum(sorted(neighbours[person].values(), reverse=True)[:2])
+        best: tuple[int, tuple[str, ...]] | None = None
+        for pair in sorted({pair_of[n] for n in neighbours[person] if n in pair_of}):
+            if len(groups[pair]) == 3:
+                continue
+            gain = sum(neighbours[person].get(m, 0) for m in pair)
+            if gain <= 0 or any(
+                neighbours[person].get(m) is None and first_broken(problem, person, m) for m in pair
+            ):
+                continue
+            if best is None or gain > best[0]:
+                best = (gain, pair)
+        if best:
+            groups[best[1]] = (*best[1], person)
+            extra += best[0]
+    return sorted(groups.values()), extra, bound
