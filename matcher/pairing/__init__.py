@@ -110,7 +110,7 @@ def pair_score(problem: PairingProblem, members: tuple[str, ...]) -> int:
     for i, a in enumerate(members):
         for b in members[i + 1 :]:
             first, second = (a, b) if problem.config.directed else tuple(sorted((a, b)))
-            candidate = problem.candidates.get((first, second)) or problem.pruned.get((first, second))
+            candidate = problem.candidates.get((first, second))
             if candidate is None:
                 candidate = make_candidate(problem, first, second, require_gain=False)
             points += candidate.points if candidate else 0
@@ -149,7 +149,7 @@ def propose(
         "teachers": len(problem.teachers),
         "learners": len(problem.learners),
         "candidates": len(problem.candidates),
-        "pruned": len(problem.pruned),
+        "pruned": problem.pruned_count,
         "load_penalty": sum(load_penalty(problem, n) for n in loads.values()) // SCALE,
     }
     return Proposal(

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import heapq
+import math
 from collections import Counter
 from dataclasses import dataclass
 
 from matcher.pairing.config import PairingConfig
 from matcher.pairing.problem import (
+    SCALE,
     Candidate,
     PairingProblem,
-    make_candidate,
+    gains_from,
+    max_bonus,
     participants,
     rounds_ago,
-    teacher_pool,
+    scored,
 )
 from matcher.pairing.rules import first_broken, mode_reason
 from matcher.talentmap import TalentMap
@@ -47,7 +51,6 @@ def build_problem(
         _exchange_candidates(problem)
     else:
         _directed_candidates(problem)
-    _prune(problem)
     return problem
 
 
@@ -107,10 +110,8 @@ def _lock_clash(
     return None
 
 
-def _consider(
-    problem: PairingProblem, teacher: str, learner: str, first: str, second: str
-) -> Candidate | None:
-    """A candidate when the mode allows the pair and no hard rule forbids it; else count the rule."""
+def _consider(problem: PairingProblem, teacher: str, learner: str, gain: float) -> Candidate | None:
+    """A scored candidate when the mode allows the pair and no hard rule forbids it; else count the rule."""
     if problem.config.directed:
         reason = mode_reason(problem, teacher, learner)
         if reason:
@@ -118,16 +119,13 @@ def _consider(
                 problem.rule_counts[reason[0]] += 1
                 problem.ruled_out[learner][reason[0]] += 1
             return None
-    candidate = make_candidate(problem, first, second)
-    if candidate is None:
-        return None
-    broken = first_broken(problem, first, second)
+    broken = first_broken(problem, teacher, learner)
     if broken:
         problem.rule_counts[broken[0]] += 1
-        for person in (first, second):
+        for person in (teacher, learner):
             problem.ruled_out[person][broken[0]] += 1
         return None
-    return candidate
+    return scored(problem, teacher, learner, gain)
 
 
 def _locked_people(problem: PairingProblem) -> set[str]:
@@ -135,16 +133,50 @@ def _locked_people(problem: PairingProblem) -> set[str]:
 
 
 def _directed_candidates(problem: PairingProblem) -> None:
+    """Candidates per learner, best first. With ``candidates_per_learner`` = k, only the k best
+    that pass the rules are kept: teachers are tried in order of an upper bound on their score
+    and the search stops once that bound cannot beat the k-th best, so the k kept are exactly
+    the k best. The most any left-out pair could score is remembered for the bound."""
     locked = _locked_people(problem)
+    keep = problem.config.candidates_per_learner
+    bonus = SCALE * max_bonus(problem)
+    learning = SCALE * problem.config.weights.learning
+    open_pool = problem.mode in ("buddy", "intern-manager")
     for learner in problem.learners:
         if learner in locked:
             continue
-        for teacher in sorted(teacher_pool(problem, learner)):
-            if teacher == learner or (teacher in locked and not _teaches_in_lock(problem, teacher)):
+        gains = gains_from(problem, learner)
+        if open_pool:
+            gains = {t: gains.get(t, 0.0) for t in problem.teachers if t != learner}
+        order = sorted(gains, key=lambda t: (-gains[t], t))
+        best: list[tuple[int, tuple[str, str], Candidate]] = []  # a min-heap of the k best
+        left_out = 0
+        for index, teacher in enumerate(order):
+            ceiling = math.ceil(learning * gains[teacher] + bonus)
+            if keep and len(best) >= keep and ceiling <= best[0][0]:
+                problem.pruned_best[learner] = max(problem.pruned_best.get(learner, 0), ceiling)
+                left_out += len(order) - index
+                break
+            if teacher in locked and not _teaches_in_lock(problem, teacher):
                 continue
-            candidate = _consider(problem, teacher, learner, teacher, learner)
-            if candidate is not None and candidate.points > 0:
-                problem.candidates[candidate.members] = candidate
+            candidate = _consider(problem, teacher, learner, gains[teacher])
+            if candidate is None or candidate.points <= 0:
+                continue
+            item = (candidate.points, _reverse_key(teacher), candidate)
+            if not keep or len(best) < keep:
+                heapq.heappush(best, item)
+            else:
+                dropped = heapq.heappushpop(best, item)[2]
+                problem.pruned_best[learner] = max(problem.pruned_best.get(learner, 0), dropped.points)
+                left_out += 1
+        problem.pruned_count += left_out
+        for _, _, candidate in sorted(best, key=lambda item: (-item[0], item[2].members)):
+            problem.candidates[candidate.members] = candidate
+
+
+def _reverse_key(person_id: str) -> tuple[int, ...]:
+    """Orders ids backwards, so that among equal scores the heap drops the later id first."""
+    return tuple(-ord(c) for c in person_id)
 
 
 def _teaches_in_lock(problem: PairingProblem, person: str) -> bool:
@@ -154,26 +186,11 @@ def _teaches_in_lock(problem: PairingProblem, person: str) -> bool:
 def _exchange_candidates(problem: PairingProblem) -> None:
     locked = _locked_people(problem)
     free = [p for p in problem.learners if p not in locked]
-    teaches = {p: teacher_pool(problem, p) for p in free}  # who could teach p
+    taught_by = {p: gains_from(problem, p) for p in free}  # teacher -> credit, for each learner
     for a in free:
-        for b in sorted(teaches[a]):
-            if b <= a or b not in teaches or a not in teaches[b]:
+        for b in sorted(taught_by[a]):
+            if b <= a or b not in taught_by or a not in taught_by[b]:
                 continue
-            candidate = _consider(problem, a, b, a, b)
+            candidate = _consider(problem, a, b, taught_by[a][b] + taught_by[b][a])
             if candidate is not None and candidate.points > 0:
                 problem.candidates[candidate.members] = candidate
-
-
-def _prune(problem: PairingProblem) -> None:
-    keep = problem.config.candidates_per_learner
-    if not keep or problem.mode == "exchange":
-        return
-    by_learner: dict[str, list[Candidate]] = {}
-    for candidate in problem.candidates.values():
-        by_learner.setdefault(candidate.members[1], []).append(candidate)
-    for options in by_learner.values():
-        if len(options) <= keep:
-            continue
-        options.sort(key=lambda c: (-c.points, c.members))
-        for candidate in options[keep:]:
-            problem.pruned[candidate.members] = problem.candidates.pop(candidate.members)

@@ -6,7 +6,14 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from matcher.model import Level
-from matcher.pairing.problem import Candidate, PairingProblem, Served, make_candidate, teacher_pool
+from matcher.pairing.problem import (
+    Candidate,
+    PairingProblem,
+    Served,
+    gains_from,
+    make_candidate,
+    served_wishes,
+)
 from matcher.pairing.rules import mode_reason
 
 ROLE_NOUN = {
@@ -24,7 +31,7 @@ def level_word(level: int) -> str:
 
 def served_phrase(problem: PairingProblem, teacher: str, learner: str, served: Iterable[Served]) -> list[str]:
     phrases = []
-    for s in served:
+    for s in sorted(served, key=lambda s: (-s.credit, problem.skill_name(s.skill_id))):
         skill = problem.skill_name(s.skill_id)
         via = f" through the related skill {problem.skill_name(s.via)}" if s.via else ""
         phrases.append(
@@ -42,8 +49,9 @@ def pair_reasons(
     if locked:
         reasons.append("locked by HR")
     for a, b, candidate in _links(problem, members):
-        reasons += served_phrase(problem, a, b, candidate.served)
-        reasons += served_phrase(problem, b, a, candidate.served_back)
+        reasons += served_phrase(problem, a, b, served_wishes(problem, a, b))
+        if not problem.config.directed:
+            reasons += served_phrase(problem, b, a, served_wishes(problem, b, a))
         reasons += _mix_phrases(problem, a, b, candidate)
     if problem.config.directed and load > 1:
         reasons.append(f"{problem.name(members[0])} takes {load} learners this round")
@@ -63,7 +71,7 @@ def _links(problem: PairingProblem, members: tuple[str, ...]) -> list[tuple[str,
     for i, a in enumerate(members):
         for b in members[i + 1 :]:
             first, second = (a, b) if problem.config.directed else tuple(sorted((a, b)))
-            candidate = problem.candidates.get((first, second)) or problem.pruned.get((first, second))
+            candidate = problem.candidates.get((first, second))
             if candidate is None:
                 candidate = make_candidate(problem, first, second, require_gain=False)
             if candidate is not None:
@@ -100,7 +108,7 @@ def left_out(problem: PairingProblem, chosen: list[tuple[str, ...]]) -> list[tup
     learning = {p[-1] for p in chosen} if problem.config.directed else in_pairs
     teacher_noun, learner_noun = ROLE_NOUN[problem.mode]
     options: dict[str, list[Candidate]] = defaultdict(list)
-    for candidate in [*problem.candidates.values(), *problem.pruned.values()]:
+    for candidate in problem.candidates.values():
         for m in candidate.members:
             options[m].append(candidate)
     result = []
@@ -132,7 +140,7 @@ def _learner_reason(
     teaching: Counter[str],
     learning: set[str],
 ) -> str:
-    teacher_noun, learner_noun = ROLE_NOUN[problem.mode]
+    teacher_noun = ROLE_NOUN[problem.mode][0]
     mine = [c for c in options if c.members[1] == learner]
     if not mine:
         return _no_candidate_reason(problem, learner)
@@ -169,7 +177,7 @@ def _learner_reason(
 def _top_wish(problem: PairingProblem, learner: str, mine: list[Candidate]) -> str | None:
     credit: Counter[str] = Counter()
     for c in mine:
-        for s in c.served:
+        for s in served_wishes(problem, *c.members):
             credit[s.skill_id] = max(credit[s.skill_id], s.priority)
     return min(credit, key=lambda s: (-credit[s], problem.skill_name(s))) if credit else None
 
@@ -181,8 +189,7 @@ def _no_candidate_reason(problem: PairingProblem, learner: str) -> str:
     if locked:
         return "in a pair HR locked"
     if problem.mode in ("mentor", "reverse"):
-        pool = teacher_pool(problem, learner) - {learner}
-        able = [t for t in pool if make_candidate(problem, t, learner) is not None]
+        able = sorted(gains_from(problem, learner))
         wrong_side = [t for t in able if mode_reason(problem, t, learner)]
         wishes = ", ".join(problem.skill_name(s) for s in problem.tmap.wished_by(learner))
         if not able:

@@ -35,14 +35,12 @@ class Served:
 @dataclass(frozen=True)
 class Candidate:
     """A pair that may form. ``members`` puts the teacher first in directed modes;
-    in exchange mode the order is the ids' order and ``served_back`` is what the
-    second teaches the first."""
+    in exchange mode the ids are in sorted order. The wishes it serves are worked
+    out again when it is explained (see :func:`served_wishes`)."""
 
     members: tuple[str, str]
     points: int
     parts: tuple[tuple[str, float], ...]
-    served: tuple[Served, ...] = ()
-    served_back: tuple[Served, ...] = ()
 
 
 @dataclass
@@ -65,8 +63,10 @@ class PairingProblem:
     rounds_ago: dict[frozenset[str], int] = field(default_factory=dict)
     previous_unmatched: frozenset[str] = frozenset()
     previous_pairs: tuple[tuple[str, ...], ...] = ()
-    #: Candidates dropped by ``candidates_per_learner``; the bound still counts them.
-    pruned: dict[tuple[str, str], Candidate] = field(default_factory=dict)
+    #: Learner to the most any pair left out by ``candidates_per_learner`` could score, so the
+    #: bound still counts them; and how many pairs were left out.
+    pruned_best: dict[str, int] = field(default_factory=dict)
+    pruned_count: int = 0
 
     def __post_init__(self) -> None:
         self.people = {p.id: p for p in self.tmap.organisation.people}
@@ -75,6 +75,9 @@ class PairingProblem:
         self._ancestors: dict[str, frozenset[str]] = {}
         self._weeks = {p.id: utc_week(p.working_hours, p.timezone) for p in self.tmap.organisation.people}
         self._overlaps: dict[tuple[int, int], int] = {}
+        self._experience = {
+            p.id: max(p.years_experience, p.tenure_years(self.today)) for p in self.tmap.organisation.people
+        }
         self._languages = {
             p.id: frozenset(c.lower().split("-")[0] for c in p.languages)
             for p in self.tmap.organisation.people
@@ -94,8 +97,7 @@ class PairingProblem:
 
     def experience(self, person_id: str) -> float:
         """Years in the field, or tenure when that is longer. Never age."""
-        person = self.people[person_id]
-        return max(person.years_experience, person.tenure_years(self.today))
+        return self._experience[person_id]
 
     def ancestors(self, person_id: str) -> frozenset[str]:
         """Everyone above the person in their reporting line."""
@@ -229,7 +231,6 @@ def served_wishes(problem: PairingProblem, teacher: str, learner: str) -> tuple[
                         best = Served(skill_id, int(level), int(own), priority, credit, via=other)
         if best is not None:
             served.append(best)
-    served.sort(key=lambda s: (-s.credit, s.skill_id))
     return tuple(served)
 
 
@@ -273,33 +274,62 @@ def score_parts(problem: PairingProblem, first: str, second: str, gain: float) -
     return parts
 
 
+def gains_from(problem: PairingProblem, learner: str) -> dict[str, float]:
+    """Every teacher taking part who can serve at least one of the learner's wishes, with the
+    learning credit they bring: the same sum as :func:`served_wishes`, computed for all
+    teachers at once by walking the holders of each wished (and related) skill."""
+    tmap, config = problem.tmap, problem.config
+    own_levels = tmap.levels_of(learner)
+    minimum = config.min_teacher_level
+    related_credit = config.weights.related_credit
+    teachers = problem.teachers
+    total: dict[str, float] = defaultdict(float)
+    for skill_id, priority in tmap.wished_by(learner).items():
+        own = own_levels.get(skill_id, Level.NONE)
+        best: dict[str, float] = {}
+        for teacher, level in tmap.levels_in(skill_id).items():
+            if level > own and level >= minimum and teacher in teachers:
+                best[teacher] = priority * (level - own)
+        if related_credit > 0:
+            for other, strength in tmap.related_to(skill_id).items():
+                factor = priority * strength * related_credit
+                for teacher, level in tmap.levels_in(other).items():
+                    if level > own and level >= minimum and teacher in teachers:
+                        credit = factor * (level - own)
+                        if credit > best.get(teacher, 0.0):
+                            best[teacher] = credit
+        for teacher, credit in best.items():
+            total[teacher] += credit
+    total.pop(learner, None)
+    return total
+
+
+def max_bonus(problem: PairingProblem) -> float:
+    """The most the parts other than learning can add to any pair."""
+    w = problem.config.weights
+    site = max(w.buddy_same_site, 0.0) + max(w.buddy_other_team, 0.0) if problem.mode == "buddy" else w.site
+    return sum(
+        max(0.0, v)
+        for v in (w.department, w.function, site, w.experience_gap, max(w.same_team, w.cross_team))
+    ) + max(0.0, w.unmatched_last_round) * (2 if problem.mode == "exchange" else 1)
+
+
+def scored(problem: PairingProblem, first: str, second: str, gain: float) -> Candidate:
+    parts = score_parts(problem, first, second, gain)
+    return Candidate((first, second), round(SCALE * sum(value for _, value in parts)), tuple(parts))
+
+
 def make_candidate(
     problem: PairingProblem, first: str, second: str, *, require_gain: bool = True
 ) -> Candidate | None:
-    """Score a pair, or None when the mode does not make it a pair at all (nothing to teach)."""
+    """Score one pair, or None when the mode does not make it a pair at all (nothing to teach)."""
     mode = problem.mode
-    served = served_wishes(problem, first, second)
-    back: tuple[Served, ...] = ()
+    gain = sum(s.credit for s in served_wishes(problem, first, second))
     if mode == "exchange":
-        back = served_wishes(problem, second, first)
-        if require_gain and not (served and back):
+        back = sum(s.credit for s in served_wishes(problem, second, first))
+        if require_gain and not (gain and back):
             return None
-    elif mode in ("mentor", "reverse") and require_gain and not served:
+        gain += back
+    elif mode in ("mentor", "reverse") and require_gain and not gain:
         return None
-    gain = sum(s.credit for s in served) + sum(s.credit for s in back)
-    parts = score_parts(problem, first, second, gain)
-    points = round(SCALE * sum(value for _, value in parts))
-    return Candidate((first, second), points, tuple(parts), served, back)
-
-
-def teacher_pool(problem: PairingProblem, learner: str) -> set[str]:
-    """Teachers who could serve at least one of the learner's wishes (or everyone, where no wish is needed)."""
-    if problem.mode in ("buddy", "intern-manager"):
-        return set(problem.teachers)
-    tmap = problem.tmap
-    pool: set[str] = set()
-    for skill_id in tmap.wished_by(learner):
-        pool.update(tmap.levels_in(skill_id))
-        for other in tmap.related_to(skill_id):
-            pool.update(tmap.levels_in(other))
-    return {t for t in pool if t in problem.teachers}
+    return scored(problem, first, second, gain)

@@ -89,7 +89,7 @@ def _free_capacity(problem: PairingProblem, loads: dict[str, int]) -> dict[str, 
     if not problem.config.rules.capacity:
         # Without the capacity rule a teacher may take every learner who wants them.
         counts: dict[str, int] = defaultdict(int)
-        for teacher, _ in [*problem.candidates, *problem.pruned]:
+        for teacher, _ in problem.candidates:
             counts[teacher] += 1
         return {t: counts.get(t, 0) for t in problem.teachers}
     return {t: max(0, cap - loads.get(t, 0)) for t, cap in problem.teachers.items()}
@@ -106,43 +106,50 @@ def _solve_directed(problem: PairingProblem, on_progress: Progress | None) -> Ou
     loads = _locked_loads(problem)
     free = _free_capacity(problem, loads)
     constant = _lock_points(problem, loads)
-    every = [*problem.candidates.values(), *problem.pruned.values()]
+    every = list(problem.candidates.values())
     flow_pairs, flow_value = _min_cost_flow(problem, every, free, loads)
+    # The bound: the same round without one-role coupling, where each learner may also take a
+    # stand-in pair worth the most any pruned pair of theirs could score, from a teacher without
+    # a capacity. Every plan over all pairs scores at most this.
+    bound = flow_value
+    if problem.pruned_best:
+        _, bound = _min_cost_flow(problem, every, free, loads, stand_ins=problem.pruned_best)
+    notes = []
+    if problem.pruned_count:
+        notes.append(
+            f"{problem.pruned_count} weaker candidate pairs were left out of the search; "
+            "the bound counts each at the most it could score, so the gap shows what that may cost"
+        )
     if not _coupled(problem, every):
         return Outcome(
             chosen=(*problem.locks, *flow_pairs),
-            status="optimal",
+            status="optimal" if flow_value >= bound else "feasible",
             objective=constant + flow_value,
-            bound=constant + flow_value,
+            bound=constant + bound,
             solver="min-cost flow",
             seconds=0.0,
+            notes=tuple(notes),
         )
     fixed_pairs, fixed_value = _fix_roles(problem, every, free, loads, flow_pairs)
-    if fixed_value >= flow_value:
+    if fixed_value >= bound:
         return Outcome(
             chosen=(*problem.locks, *fixed_pairs),
             status="optimal",
             objective=constant + fixed_value,
-            bound=constant + flow_value,
+            bound=constant + bound,
             solver="min-cost flow",
             seconds=0.0,
-            notes=("one role per round: choosing roles for those who had two kept the relaxed optimum",),
+            notes=(*notes, "one role per round: choosing a role for those who had two kept the optimum"),
         )
-    hint = [p for p in fixed_pairs if p in problem.candidates]
-    kept = list(problem.candidates.values())
-    pairs, value, cp_bound, optimal = _cp_sat(problem, kept, free, loads, hint, constant, on_progress)
-    bound = flow_value if problem.pruned else min(flow_value, cp_bound)
-    notes = [
-        "one role per round couples teachers and learners; the bound is the same round without that rule"
-    ]
-    if problem.pruned:
-        notes.append(
-            f"{len(problem.pruned)} weaker candidate pairs were left out of the search; "
-            "the bound includes them, so the gap shows what that may cost"
-        )
+    pairs, value, cp_bound, optimal = _cp_sat(problem, every, free, loads, fixed_pairs, constant, on_progress)
+    if not problem.pruned_best:
+        bound = min(bound, cp_bound)
+    if value < fixed_value:  # the search ran out of time before it beat its own hint
+        pairs, value = fixed_pairs, fixed_value
+    notes.append("one role per round couples teachers and learners; CP-SAT kept it")
     return Outcome(
         chosen=(*problem.locks, *pairs),
-        status="optimal" if optimal or value >= bound else "feasible",
+        status="optimal" if value >= bound or (optimal and not problem.pruned_best) else "feasible",
         objective=constant + value,
         bound=constant + max(bound, value),
         solver="CP-SAT",
@@ -152,12 +159,20 @@ def _solve_directed(problem: PairingProblem, on_progress: Progress | None) -> Ou
 
 
 def _min_cost_flow(
-    problem: PairingProblem, arcs: list[Candidate], free: dict[str, int], loads: dict[str, int]
+    problem: PairingProblem,
+    arcs: list[Candidate],
+    free: dict[str, int],
+    loads: dict[str, int],
+    stand_ins: dict[str, int] | None = None,
 ) -> tuple[list[tuple[str, str]], int]:
-    """Maximum-score assignment of learners to teachers with capacities, ignoring one-role coupling."""
-    if not arcs:
+    """Maximum-score assignment of learners to teachers with capacities, ignoring one-role coupling.
+
+    ``stand_ins`` gives learners an extra way out, straight to the sink, worth the given points.
+    """
+    stand_ins = stand_ins or {}
+    if not arcs and not stand_ins:
         return [], 0
-    learners = sorted({c.members[1] for c in arcs})
+    learners = sorted({c.members[1] for c in arcs} | set(stand_ins))
     teachers = sorted({c.members[0] for c in arcs if free.get(c.members[0], 0) > 0})
     learner_node = {p: 2 + i for i, p in enumerate(learners)}
     teacher_node = {p: 2 + len(learners) + i for i, p in enumerate(teachers)}
@@ -173,6 +188,11 @@ def _min_cost_flow(
         heads.append(teacher_node[c.members[0]])
         caps.append(1)
         costs.append(-c.points)
+    for learner, points in sorted(stand_ins.items()):
+        tails.append(learner_node[learner])
+        heads.append(1)
+        caps.append(1)
+        costs.append(-points)
     degree: dict[str, int] = defaultdict(int)
     for c in usable:
         degree[c.members[0]] += 1
