@@ -1,35 +1,57 @@
 """Use cases, one function each: import and export the organisation, build the
-talent map. The CLI and the web app call these; they hold no IO of their own
-beyond the files they are given and the database they are handed.
+talent map, propose and publish pairing rounds. The CLI and the web app call
+these; they hold no IO of their own beyond the files they are given and the
+database they are handed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from matcher import integrity, matrix, orgjson, storage
 from matcher.merge import Changes, merge
 from matcher.model import Organisation
+from matcher.pairing import PairingConfig, Previous, Proposal, build_problem, propose, validate
 from matcher.parsed import Parsed
 from matcher.problems import InvalidInput, Location, Problem
+from matcher.rounds import (
+    NAME_LENGTH,
+    PUBLISHED,
+    RoundError,
+    RoundSummary,
+    StoredRound,
+    with_locks,
+    without_lock,
+)
 from matcher.storage import Database
+from matcher.storage import rounds as round_storage
 from matcher.talentmap import TalentMap
 
 __all__ = [
     "Database",
     "ImportResult",
     "MapCache",
+    "RoundError",
     "export_file",
     "import_file",
+    "list_rounds",
     "load_organisation",
+    "load_round",
+    "lock_pair",
+    "person_names",
+    "propose_round",
+    "publish_round",
     "read_file",
+    "unlock_pair",
 ]
 
 Progress = Callable[[str], None]
+#: The solver's progress: (best objective so far, bound, seconds).
+SolverProgress = Callable[[float, float, float], None]
 
 FORMATS = {".json": "organisation JSON", ".csv": "skills matrix (CSV)", ".xlsx": "skills matrix (Excel)"}
 
@@ -122,6 +144,11 @@ def load_organisation(db: Database) -> Organisation:
         return storage.load_organisation(session)
 
 
+def person_names(db: Database) -> dict[str, str]:
+    with db.transaction() as session:
+        return storage.person_names(session)
+
+
 class MapCache:
     """The talent map, built once and rebuilt only when the stored data changed
     (every write bumps the data version) or the day changed."""
@@ -142,3 +169,155 @@ class MapCache:
                 self._map = TalentMap(load_organisation(self.db), today=key[1])
                 self._key = key
             return self._map
+
+
+# -- pairing rounds ------------------------------------------------------------------
+
+
+def propose_round(
+    db: Database,
+    *,
+    round_name: str,
+    config: PairingConfig,
+    today: dt.date,
+    now: dt.datetime,
+    save: bool,
+    on_progress: SolverProgress | None = None,
+) -> Proposal:
+    """Propose the pairs of a round, and with ``save`` store them as the round's proposal.
+
+    The last published round of the same mode tells who was left out then. A round
+    proposed before keeps the pairs HR locked in it; a published round is final.
+    """
+    with db.transaction() as session:
+        org = storage.load_organisation(session)
+        existing = round_storage.load_round(session, round_name)
+        previous = round_storage.previous_round(session, config.mode, other_than=round_name)
+    _check_may_propose(round_name, config, existing, org)
+    if existing is not None:
+        config = with_locks(config, existing.locked_pairs)
+    problem = build_problem(TalentMap(org, today=today), config, today=today, previous=_previous(previous))
+    proposal = propose(problem, round_name=round_name, on_progress=on_progress)
+    if not save:
+        return proposal
+    with db.transaction() as session:
+        current = round_storage.load_round(session, round_name, for_update=True)
+        _check_may_propose(round_name, config, current, org)
+        if _stamp(current) != _stamp(existing):
+            raise RoundError(f"round '{round_name}' changed while it was being proposed; propose it again")
+        detail = (
+            f"{len(proposal.pairs)} pairs, {len(proposal.unmatched)} left out; "
+            f"objective {proposal.objective:g} ({proposal.status}, {proposal.solver})"
+        )
+        if existing is not None and existing.locked_pairs:
+            kept = len(existing.locked_pairs)
+            detail += f"; {kept} locked pair{'s' if kept != 1 else ''} kept"
+        action = "proposed" if existing is None else "re-proposed"
+        round_storage.write_proposal(session, proposal, config, now=now, action=action, detail=detail)
+    return proposal
+
+
+def _stamp(stored: StoredRound | None) -> dt.datetime | None:
+    return stored.updated if stored else None
+
+
+def _check_may_propose(
+    name: str, config: PairingConfig, existing: StoredRound | None, org: Organisation
+) -> None:
+    if not name.strip() or len(name) > NAME_LENGTH:
+        raise RoundError(f"a round needs a name of 1 to {NAME_LENGTH} characters")
+    if existing is None:
+        if any(entry.round == name for entry in org.history):
+            raise RoundError(f"the history already holds a round named '{name}'; use a new round name")
+        return
+    if existing.status == PUBLISHED:
+        raise RoundError(f"round '{name}' is published and cannot be proposed again; use a new round name")
+    if existing.mode != config.mode:
+        raise RoundError(
+            f"round '{name}' is a {existing.mode} round and cannot be proposed as {config.mode}; "
+            "use the same mode or a new round name"
+        )
+
+
+def _previous(stored: StoredRound | None) -> Previous:
+    if stored is None:
+        return Previous()
+    return Previous(
+        pairs=tuple(p.members for p in stored.pairs),
+        unmatched=tuple(dict.fromkeys(u.person_id for u in stored.unmatched)),
+    )
+
+
+def publish_round(db: Database, name: str, *, today: dt.date, now: dt.datetime) -> StoredRound:
+    """Publish a proposed round after checking its pairs against every rule on today's data.
+
+    Its pairs join the history, starting ``today``, so that later rounds keep the cooldown.
+    One transaction: a round that cannot be published leaves everything as it was.
+    """
+    with db.transaction() as session:
+        stored = _existing(round_storage.load_round(session, name, for_update=True), name)
+        if stored.status == PUBLISHED:
+            raise RoundError(f"round '{name}' was already published on {stored.published:%Y-%m-%d}")
+        org = storage.load_organisation(session)
+        if any(entry.round == name for entry in org.history):
+            raise RoundError(
+                f"the history already holds a round named '{name}'; it cannot be published twice"
+            )
+        problem = build_problem(TalentMap(org, today=today), stored.config, today=today)
+        violations = validate(problem, [p.members for p in stored.pairs])
+        if violations:
+            listed = "\n".join(f"  {v}" for v in violations)
+            raise RoundError(
+                f"round '{name}' cannot be published: on today's data its pairs break these rules "
+                f"(propose it again):\n{listed}",
+                violations,
+            )
+        detail = f"{len(stored.pairs)} pairs written to the history, starting {today.isoformat()}"
+        round_storage.mark_published(session, name, started=today, now=now, detail=detail)
+        return _existing(round_storage.load_round(session, name), name)
+
+
+def list_rounds(db: Database) -> list[RoundSummary]:
+    with db.transaction() as session:
+        return round_storage.round_summaries(session)
+
+
+def load_round(db: Database, name: str) -> StoredRound:
+    with db.transaction() as session:
+        return _existing(round_storage.load_round(session, name), name)
+
+
+def lock_pair(db: Database, name: str, members: Sequence[str], *, now: dt.datetime) -> StoredRound:
+    """Lock a proposed pair (members in any order): proposing the round again keeps it."""
+    return _set_locked(db, name, members, True, now)
+
+
+def unlock_pair(db: Database, name: str, members: Sequence[str], *, now: dt.datetime) -> StoredRound:
+    return _set_locked(db, name, members, False, now)
+
+
+def _set_locked(
+    db: Database, name: str, members: Sequence[str], locked: bool, now: dt.datetime
+) -> StoredRound:
+    with db.transaction() as session:
+        stored = _existing(round_storage.load_round(session, name, for_update=True), name)
+        if stored.status == PUBLISHED:
+            raise RoundError(f"round '{name}' is published; its pairs can no longer change")
+        wanted = frozenset(members)
+        position = next((i for i, p in enumerate(stored.pairs, 1) if frozenset(p.members) == wanted), None)
+        if position is None:
+            raise RoundError(f"round '{name}' has no pair of {' and '.join(members)}")
+        pair = stored.pairs[position - 1]
+        if locked:
+            config = with_locks(stored.config, [pair.members])
+        else:
+            config = without_lock(stored.config, pair.members)
+        detail = f"{'locked' if locked else 'unlocked'} {', '.join(pair.members)}"
+        round_storage.set_pair_locked(session, name, position, locked, config, now=now, detail=detail)
+        return _existing(round_storage.load_round(session, name), name)
+
+
+def _existing(stored: StoredRound | None, name: str) -> StoredRound:
+    if stored is None:
+        raise RoundError(f"there is no round named '{name}'")
+    return stored

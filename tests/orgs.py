@@ -103,3 +103,43 @@ def small_org() -> Organisation:
         ),
     )
     return Organisation("Gemeente Wadloo", people, skills, holdings, wishes, history)
+
+
+def mentoring_org() -> Organisation:
+    """Three mentors with four places and five mentees: one mentee is always left out."""
+    mentor = {"years_experience": 22, "start_date": dt.date(2004, 2, 1)}
+    mentee = {"years_experience": 1, "start_date": dt.date(2025, 1, 6)}
+    people = (
+        person("marit", "Marit Bos", department="Sociaal Domein", mentor_capacity=2, **mentor),
+        person("niels", "Niels Kok", department="Informatievoorziening", mentor_capacity=1, **mentor),
+        person("olga", "Olga Smit", department="Informatievoorziening", mentor_capacity=1, **mentor),
+        person("pim", "Pim de Wit", department="Sociaal Domein", **mentee),
+        person("roos", "Roos Visser", department="Informatievoorziening", **mentee),
+        person("sara", "Sara Yılmaz", department="Sociaal Domein", **mentee),
+        person("tom", "Tom Bakker", department="Publiekszaken", **mentee),
+        person("umar", "Umar Aziz", department="Publiekszaken", **mentee),
+    )
+    skills = (
+        Skill("wmo", "Wmo-wetgeving", "Wet- en regelgeving"),
+        Skill("sql", "SQL", "Digitaal & data"),
+        Skill("python", "Python", "Digitaal & data"),
+        Skill("archief", "Archiefwet", "Informatiehuishouding"),
+    )
+    holdings = (
+        Holding("marit", "wmo", Level.EXPERT),
+        Holding("marit", "sql", Level.PROFICIENT),
+        Holding("niels", "sql", Level.EXPERT),
+        Holding("niels", "python", Level.EXPERT),
+        Holding("olga", "archief", Level.EXPERT),
+        Holding("olga", "wmo", Level.PROFICIENT),
+    )
+    wishes = (
+        Wish("pim", "sql", 3),
+        Wish("roos", "wmo", 2),
+        Wish("sara", "python", 2),
+        Wish("tom", "archief", 3),
+        Wish("tom", "wmo", 1),
+        Wish("umar", "sql", 2),
+        Wish("umar", "wmo", 2),
+    )
+    return Organisation("Gemeente Wadloo", people, skills, holdings, wishes)

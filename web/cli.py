@@ -18,7 +18,9 @@ import click
 from sqlalchemy.exc import SQLAlchemyError
 
 from matcher import services
-from matcher.problems import InvalidInput
+from matcher.pairing import DIRECTED, MODES, LeftOut, PairingConfig, ProposedPair
+from matcher.problems import InvalidInput, Location, Problem
+from matcher.rounds import RoundError, StoredRound
 from matcher.talentmap import TalentMap, UnknownSkill
 from web.bench import bench
 
@@ -41,7 +43,7 @@ class Meeloop(click.Group):
         except InvalidInput as exc:
             click.echo(exc.report(), err=True)
             ctx.exit(EXIT_BAD_INPUT)
-        except UnknownSkill as exc:
+        except (UnknownSkill, RoundError) as exc:
             click.echo(f"error: {exc}", err=True)
             ctx.exit(1)
         except SQLAlchemyError as exc:
@@ -267,6 +269,214 @@ def demo(ctx: click.Context, host: str, port: int, no_serve: bool) -> None:
     click.echo(f"demo organisation loaded: {result.people} people, {result.skills} skills")
     if not no_serve:
         _serve(database, host, port)
+
+
+# -- pairing rounds ---------------------------------------------------------------------------------
+
+TOP_REASONS = 3
+
+
+def _read_config(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise InvalidInput([Problem(Location(path.name), "the file does not exist")])
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise InvalidInput([Problem(Location(path.name), "the file is not UTF-8 text")]) from None
+    except json.JSONDecodeError as exc:
+        where = Location(path.name, f"line {exc.lineno}, column {exc.colno}")
+        raise InvalidInput([Problem(where, f"not valid JSON: {exc.msg}")]) from None
+    if not isinstance(data, dict):
+        raise InvalidInput([Problem(Location(path.name), "expected an object with settings")])
+    return data
+
+
+def _pairing_config(config_file: Path | None, mode: str | None, time_limit: float | None) -> PairingConfig:
+    """The config file's settings, then the options: an option given wins."""
+    data = _read_config(config_file) if config_file else {}
+    if mode is None and "mode" not in data:
+        raise click.UsageError(
+            f"choose the kind of round with --mode ({', '.join(MODES)}) or a config file's 'mode'"
+        )
+    config = PairingConfig.from_mapping(data, source=config_file.name if config_file else "config")
+    if mode is not None:
+        config = config.replace(mode=mode)
+    if time_limit is not None:
+        config = config.replace(time_limit=time_limit)
+    return config
+
+
+def _solver_progress(enabled: bool) -> services.SolverProgress | None:
+    def show(objective: float, bound: float, seconds: float) -> None:
+        click.echo(f"… {seconds:6.1f} s: best plan so far scores {objective:g} (bound {bound:g})", err=True)
+
+    return show if enabled else None
+
+
+def _stamp(moment: dt.datetime | None) -> str:
+    return f"{moment.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC" if moment else "-"
+
+
+def _show_pairs(
+    mode: str,
+    pairs: tuple[ProposedPair, ...],
+    unmatched: tuple[LeftOut, ...],
+    conflicts: tuple[str, ...],
+    names: dict[str, str],
+) -> None:
+    joint = " → " if mode in DIRECTED else " & "
+    if not pairs:
+        click.echo("  No pairs.")
+    for rank, proposed in enumerate(pairs, 1):
+        who = joint.join(names.get(m, m) for m in proposed.members)
+        locked = "  [locked]" if proposed.locked else ""
+        click.echo(f"{rank:>3}. {who}  score {proposed.score:g}{locked}")
+        for reason in proposed.reasons[:TOP_REASONS]:
+            click.echo(f"       - {reason}")
+    if unmatched:
+        click.echo("Left out:")
+    for person in unmatched:
+        name = names.get(person.person_id, person.person_id)
+        click.echo(f"  - {name} ({person.person_id}), {person.role}: {person.reason}")
+    if conflicts:
+        click.echo("Conflicts:")
+    for conflict in conflicts:
+        click.echo(f"  - {conflict}")
+
+
+def _summary(status: str, objective: float, bound: float, gap: float, solver: str) -> str:
+    return f"{status}: objective {objective:g}, bound {bound:g}, gap {gap:.1%}, solver {solver}"
+
+
+@cli.command()
+@click.option(
+    "--mode", type=click.Choice(list(MODES)), help="The kind of round; overrides the config file's mode."
+)
+@click.option(
+    "--round", "round_name", required=True, metavar="NAME", help="The round's name, e.g. '2026-Q4 mentor'."
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path),
+    help="JSON file with the round's settings: rules, weights, select, locked, forbidden ...",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="SECONDS",
+    help="How long the optimiser may search; overrides the config file.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the proposal as JSON for scripts.")
+@click.option("--save", is_flag=True, help="Store the proposal as the round's, replacing an earlier one.")
+@click.pass_context
+def pair(
+    ctx: click.Context,
+    mode: str | None,
+    round_name: str,
+    config_file: Path | None,
+    time_limit: float | None,
+    as_json: bool,
+    save: bool,
+) -> None:
+    """Propose the pairs of a round: mentor, reverse, exchange, buddy or intern-manager.
+
+    A round proposed (and saved) before keeps the pairs locked in it; a published round is final.
+    """
+    config = _pairing_config(config_file, mode, time_limit)
+    show = _on_terminal() and not as_json
+    _progress(show)(f"proposing {config.mode} round '{round_name}' (search up to {config.time_limit:g} s)")
+    database = _db(ctx)
+    proposal = services.propose_round(
+        database,
+        round_name=round_name,
+        config=config,
+        today=dt.date.today(),
+        now=dt.datetime.now(dt.UTC),
+        save=save,
+        on_progress=_solver_progress(show),
+    )
+    if as_json:
+        _emit_json(proposal.as_dict())
+        return
+    click.echo(
+        f"Round '{round_name}', {proposal.mode}: "
+        f"{len(proposal.pairs)} pairs, {len(proposal.unmatched)} left out"
+    )
+    names = services.person_names(database)
+    _show_pairs(proposal.mode, proposal.pairs, proposal.unmatched, proposal.conflicts, names)
+    for violation in proposal.violations:
+        click.echo(f"  ! breaks {violation}")
+    summary = _summary(proposal.status, proposal.objective, proposal.bound, proposal.gap, proposal.solver)
+    click.echo(f"{summary}, {proposal.seconds:.2f} s")
+    if save:
+        click.echo(f"saved as the proposal of round '{round_name}'")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def rounds(ctx: click.Context, as_json: bool) -> None:
+    """The pairing rounds, newest first."""
+    found = services.list_rounds(_db(ctx))
+    if as_json:
+        _emit_json([r.as_dict() for r in found])
+        return
+    if not found:
+        click.echo("No rounds yet; 'meeloop pair --save' stores one.")
+        return
+    width = max(len("round"), *(len(r.name) for r in found))
+    click.echo(f"{'round':<{width}}  {'mode':<14}  {'status':<9}  {'pairs':>5}  {'objective':>9}  created")
+    for r in found:
+        columns = f"{r.name:<{width}}  {r.mode:<14}  {r.status:<9}  {r.pairs:>5}  {r.objective:>9g}"
+        click.echo(f"{columns}  {_stamp(r.created)}")
+
+
+def _show_round(stored: StoredRound, names: dict[str, str]) -> None:
+    click.echo(
+        f"Round '{stored.name}', {stored.mode}, {stored.status}: {len(stored.pairs)} pairs, "
+        f"{len(stored.unmatched)} left out"
+    )
+    _show_pairs(stored.mode, stored.pairs, stored.unmatched, stored.conflicts, names)
+    click.echo(_summary(stored.solver_status, stored.objective, stored.bound, stored.gap, stored.solver))
+    click.echo("Events:")
+    for event in stored.events:
+        click.echo(f"  {_stamp(event.at)}  {event.action}: {event.detail}")
+
+
+@cli.command("round")
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def round_(ctx: click.Context, name: str, as_json: bool) -> None:
+    """Show a stored round: its pairs, who was left out, and what happened to it."""
+    database = _db(ctx)
+    stored = services.load_round(database, name)
+    if as_json:
+        _emit_json(stored.as_dict())
+        return
+    _show_round(stored, services.person_names(database))
+
+
+@cli.command()
+@click.argument("name")
+@click.pass_context
+def publish(ctx: click.Context, name: str) -> None:
+    """Publish a proposed round after checking it against every rule; its pairs join the history."""
+    stored = services.publish_round(_db(ctx), name, today=dt.date.today(), now=dt.datetime.now(dt.UTC))
+    click.echo(f"published round '{name}': {stored.events[-1].detail}")
+
+
+@cli.command()
+@click.argument("name")
+@click.argument("members", nargs=-1, required=True)
+@click.option("--unlock", is_flag=True, help="Unlock the pair instead.")
+@click.pass_context
+def lock(ctx: click.Context, name: str, members: tuple[str, ...], unlock: bool) -> None:
+    """Lock a proposed pair of round NAME (person ids, any order): proposing again keeps it."""
+    change = services.unlock_pair if unlock else services.lock_pair
+    stored = change(_db(ctx), name, members, now=dt.datetime.now(dt.UTC))
+    click.echo(f"round '{name}': {stored.events[-1].detail}")
 
 
 cli.add_command(bench)

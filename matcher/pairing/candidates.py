@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import math
+from array import array
 from collections import Counter
 from dataclasses import dataclass
 
@@ -110,22 +111,22 @@ def _lock_clash(
     return None
 
 
-def _consider(problem: PairingProblem, teacher: str, learner: str, gain: float) -> Candidate | None:
-    """A scored candidate when the mode allows the pair and no hard rule forbids it; else count the rule."""
+def _allowed(problem: PairingProblem, teacher: str, learner: str) -> bool:
+    """Whether the mode allows the pair and no hard rule forbids it; counts the rule that does."""
     if problem.config.directed:
         reason = mode_reason(problem, teacher, learner)
         if reason:
             if reason[0] != "eligible":
                 problem.rule_counts[reason[0]] += 1
                 problem.ruled_out[learner][reason[0]] += 1
-            return None
+            return False
     broken = first_broken(problem, teacher, learner)
     if broken:
         problem.rule_counts[broken[0]] += 1
         for person in (teacher, learner):
             problem.ruled_out[person][broken[0]] += 1
-        return None
-    return scored(problem, teacher, learner, gain)
+        return False
+    return True
 
 
 def _locked_people(problem: PairingProblem) -> set[str]:
@@ -134,12 +135,12 @@ def _locked_people(problem: PairingProblem) -> set[str]:
 
 def _directed_candidates(problem: PairingProblem) -> None:
     """Candidates per learner, best first. With ``candidates_per_learner`` = k, only the k best
-    that pass the rules are kept: teachers are tried in order of an upper bound on their score
-    and the search stops once that bound cannot beat the k-th best, so the k kept are exactly
-    the k best. The most any left-out pair could score is remembered for the bound."""
+    that pass the rules are kept, found lazily: teachers are scored in order of an upper bound on
+    their score, and the rules are checked in order of the actual score, so the search stops as
+    soon as nothing left can beat the k-th. The most any left-out pair could score is kept for
+    the bound."""
     locked = _locked_people(problem)
-    keep = problem.config.candidates_per_learner
-    bonus = SCALE * max_bonus(problem)
+    keep = problem.config.candidates_per_learner or len(problem.teachers) + 1
     learning = SCALE * problem.config.weights.learning
     open_pool = problem.mode in ("buddy", "intern-manager")
     for learner in problem.learners:
@@ -148,35 +149,36 @@ def _directed_candidates(problem: PairingProblem) -> None:
         gains = gains_from(problem, learner)
         if open_pool:
             gains = {t: gains.get(t, 0.0) for t in problem.teachers if t != learner}
+        bonus = SCALE * max_bonus(problem, learner)
         order = sorted(gains, key=lambda t: (-gains[t], t))
-        best: list[tuple[int, tuple[str, str], Candidate]] = []  # a min-heap of the k best
-        left_out = 0
-        for index, teacher in enumerate(order):
-            ceiling = math.ceil(learning * gains[teacher] + bonus)
-            if keep and len(best) >= keep and ceiling <= best[0][0]:
-                problem.pruned_best[learner] = max(problem.pruned_best.get(learner, 0), ceiling)
-                left_out += len(order) - index
+        scored_heap: list[tuple[int, str, Candidate]] = []  # best actual score first
+        kept: list[Candidate] = []
+        index = 0
+        while len(kept) < keep:
+            ceiling = math.ceil(learning * gains[order[index]] + bonus) if index < len(order) else None
+            if scored_heap and (ceiling is None or -scored_heap[0][0] >= ceiling):
+                candidate = heapq.heappop(scored_heap)[2]
+                if _allowed(problem, *candidate.members):
+                    kept.append(candidate)
+                continue
+            if ceiling is None:
                 break
+            teacher = order[index]
+            index += 1
             if teacher in locked and not _teaches_in_lock(problem, teacher):
                 continue
-            candidate = _consider(problem, teacher, learner, gains[teacher])
-            if candidate is None or candidate.points <= 0:
-                continue
-            item = (candidate.points, _reverse_key(teacher), candidate)
-            if not keep or len(best) < keep:
-                heapq.heappush(best, item)
-            else:
-                dropped = heapq.heappushpop(best, item)[2]
-                problem.pruned_best[learner] = max(problem.pruned_best.get(learner, 0), dropped.points)
-                left_out += 1
-        problem.pruned_count += left_out
-        for _, _, candidate in sorted(best, key=lambda item: (-item[0], item[2].members)):
+            candidate = scored(problem, teacher, learner, gains[teacher])
+            if candidate.points > 0:
+                heapq.heappush(scored_heap, (-candidate.points, teacher, candidate))
+        if index < len(order) or scored_heap:
+            # Remember what was left out, each at the most it could score, for the bound.
+            teachers = [item[1] for item in scored_heap] + order[index:]
+            ceilings = array("q", [-item[0] for item in scored_heap])
+            ceilings.extend(math.ceil(learning * gains[t] + bonus) for t in order[index:])
+            problem.pruned.append((learner, teachers, ceilings))
+            problem.pruned_count += len(teachers)
+        for candidate in kept:
             problem.candidates[candidate.members] = candidate
-
-
-def _reverse_key(person_id: str) -> tuple[int, ...]:
-    """Orders ids backwards, so that among equal scores the heap drops the later id first."""
-    return tuple(-ord(c) for c in person_id)
 
 
 def _teaches_in_lock(problem: PairingProblem, person: str) -> bool:
@@ -191,6 +193,7 @@ def _exchange_candidates(problem: PairingProblem) -> None:
         for b in sorted(taught_by[a]):
             if b <= a or b not in taught_by or a not in taught_by[b]:
                 continue
-            candidate = _consider(problem, a, b, taught_by[a][b] + taught_by[b][a])
-            if candidate is not None and candidate.points > 0:
-                problem.candidates[candidate.members] = candidate
+            if _allowed(problem, a, b):
+                candidate = scored(problem, a, b, taught_by[a][b] + taught_by[b][a])
+                if candidate.points > 0:
+                    problem.candidates[candidate.members] = candidate

@@ -36,7 +36,8 @@ def served_phrase(problem: PairingProblem, teacher: str, learner: str, served: I
         via = f" through the related skill {problem.skill_name(s.via)}" if s.via else ""
         phrases.append(
             f"{problem.name(teacher)} ({level_word(s.teacher_level)}) can teach {skill}{via} to "
-            f"{problem.name(learner)} ({level_word(s.learner_level)}), who wants it with priority {s.priority}"
+            f"{problem.name(learner)} ({level_word(s.learner_level)}), "
+            f"who wants it with priority {s.priority}"
         )
     return phrases
 
@@ -157,12 +158,14 @@ def _learner_reason(
         parts.append(
             f"{demand} {'person wants' if demand == 1 else 'people want'} {problem.skill_name(wished)}; "
             f"{only}{len(teachers)} {teacher_noun}{'s' if len(teachers) != 1 else ''} who can teach it "
-            f"({names}) have {places} place{'s' if places != 1 else ''} in all, given to pairs that score higher"
+            f"({names}) have {places} place{'s' if places != 1 else ''} in all, "
+            "given to pairs that score higher"
         )
     else:
         places = sum(problem.capacity(t) for t in teachers)
         parts.append(
-            f"all {len(teachers)} possible {teacher_noun}s ({places} places in all) went to pairs that score higher"
+            f"all {len(teachers)} possible {teacher_noun}s ({places} places in all) "
+            "went to pairs that score higher"
         )
     if busy_learning:
         names = ", ".join(problem.name(t) for t in busy_learning[:3])

@@ -9,6 +9,7 @@ left are the candidates, each scored in named parts with the wishes it serves.
 from __future__ import annotations
 
 import datetime as dt
+from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -63,9 +64,9 @@ class PairingProblem:
     rounds_ago: dict[frozenset[str], int] = field(default_factory=dict)
     previous_unmatched: frozenset[str] = frozenset()
     previous_pairs: tuple[tuple[str, ...], ...] = ()
-    #: Learner to the most any pair left out by ``candidates_per_learner`` could score, so the
-    #: bound still counts them; and how many pairs were left out.
-    pruned_best: dict[str, int] = field(default_factory=dict)
+    #: Pairs left out by ``candidates_per_learner``, per learner: the teachers and the most each
+    #: pair could score. The bound still counts them.
+    pruned: list[tuple[str, list[str], array]] = field(default_factory=list)
     pruned_count: int = 0
 
     def __post_init__(self) -> None:
@@ -75,6 +76,7 @@ class PairingProblem:
         self._ancestors: dict[str, frozenset[str]] = {}
         self._weeks = {p.id: utc_week(p.working_hours, p.timezone) for p in self.tmap.organisation.people}
         self._overlaps: dict[tuple[int, int], int] = {}
+        self._teaching: dict[str, list[tuple[str, Level]]] = {}
         self._experience = {
             p.id: max(p.years_experience, p.tenure_years(self.today)) for p in self.tmap.organisation.people
         }
@@ -119,6 +121,15 @@ class PairingProblem:
 
     def shares_language(self, a: str, b: str) -> bool:
         return bool(self._languages[a] & self._languages[b])
+
+    def teaching_levels(self, skill_id: str) -> list[tuple[str, Level]]:
+        """The teachers taking part who hold the skill, with their level."""
+        found = self._teaching.get(skill_id)
+        if found is None:
+            teachers = self.teachers
+            found = [(p, level) for p, level in self.tmap.levels_in(skill_id).items() if p in teachers]
+            self._teaching[skill_id] = found
+        return found
 
     def capacity(self, person_id: str) -> int:
         return self.teachers.get(person_id, 0)
@@ -282,19 +293,18 @@ def gains_from(problem: PairingProblem, learner: str) -> dict[str, float]:
     own_levels = tmap.levels_of(learner)
     minimum = config.min_teacher_level
     related_credit = config.weights.related_credit
-    teachers = problem.teachers
     total: dict[str, float] = defaultdict(float)
     for skill_id, priority in tmap.wished_by(learner).items():
         own = own_levels.get(skill_id, Level.NONE)
         best: dict[str, float] = {}
-        for teacher, level in tmap.levels_in(skill_id).items():
-            if level > own and level >= minimum and teacher in teachers:
+        for teacher, level in problem.teaching_levels(skill_id):
+            if level > own and level >= minimum:
                 best[teacher] = priority * (level - own)
         if related_credit > 0:
             for other, strength in tmap.related_to(skill_id).items():
                 factor = priority * strength * related_credit
-                for teacher, level in tmap.levels_in(other).items():
-                    if level > own and level >= minimum and teacher in teachers:
+                for teacher, level in problem.teaching_levels(other):
+                    if level > own and level >= minimum:
                         credit = factor * (level - own)
                         if credit > best.get(teacher, 0.0):
                             best[teacher] = credit
@@ -304,14 +314,14 @@ def gains_from(problem: PairingProblem, learner: str) -> dict[str, float]:
     return total
 
 
-def max_bonus(problem: PairingProblem) -> float:
-    """The most the parts other than learning can add to any pair."""
+def max_bonus(problem: PairingProblem, learner: str) -> float:
+    """The most the parts other than learning can add to any pair with this learner."""
     w = problem.config.weights
     site = max(w.buddy_same_site, 0.0) + max(w.buddy_other_team, 0.0) if problem.mode == "buddy" else w.site
-    return sum(
-        max(0.0, v)
-        for v in (w.department, w.function, site, w.experience_gap, max(w.same_team, w.cross_team))
-    ) + max(0.0, w.unmatched_last_round) * (2 if problem.mode == "exchange" else 1)
+    parts = [w.department, w.function, site, w.experience_gap, max(w.same_team, w.cross_team)]
+    if learner in problem.previous_unmatched or problem.mode == "exchange":
+        parts.append(w.unmatched_last_round * (2 if problem.mode == "exchange" else 1))
+    return sum(max(0.0, v) for v in parts)
 
 
 def scored(problem: PairingProblem, first: str, second: str, gain: float) -> Candidate:

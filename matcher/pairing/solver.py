@@ -19,6 +19,7 @@ Which algorithm runs depends on the structure the rules leave:
 from __future__ import annotations
 
 import time
+from array import array
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -108,12 +109,11 @@ def _solve_directed(problem: PairingProblem, on_progress: Progress | None) -> Ou
     constant = _lock_points(problem, loads)
     every = list(problem.candidates.values())
     flow_pairs, flow_value = _min_cost_flow(problem, every, free, loads)
-    # The bound: the same round without one-role coupling, where each learner may also take a
-    # stand-in pair worth the most any pruned pair of theirs could score, from a teacher without
-    # a capacity. Every plan over all pairs scores at most this.
+    # The bound: the same round without one-role coupling, over all pairs, each pruned pair at
+    # the most it could score. Every plan over all pairs scores at most this.
     bound = flow_value
-    if problem.pruned_best:
-        _, bound = _min_cost_flow(problem, every, free, loads, stand_ins=problem.pruned_best)
+    if problem.pruned:
+        _, bound = _min_cost_flow(problem, every, free, loads, pruned=problem.pruned)
     notes = []
     if problem.pruned_count:
         notes.append(
@@ -142,14 +142,14 @@ def _solve_directed(problem: PairingProblem, on_progress: Progress | None) -> Ou
             notes=(*notes, "one role per round: choosing a role for those who had two kept the optimum"),
         )
     pairs, value, cp_bound, optimal = _cp_sat(problem, every, free, loads, fixed_pairs, constant, on_progress)
-    if not problem.pruned_best:
+    if not problem.pruned:
         bound = min(bound, cp_bound)
     if value < fixed_value:  # the search ran out of time before it beat its own hint
         pairs, value = fixed_pairs, fixed_value
     notes.append("one role per round couples teachers and learners; CP-SAT kept it")
     return Outcome(
         chosen=(*problem.locks, *pairs),
-        status="optimal" if value >= bound or (optimal and not problem.pruned_best) else "feasible",
+        status="optimal" if value >= bound or (optimal and not problem.pruned) else "feasible",
         objective=constant + value,
         bound=constant + max(bound, value),
         solver="CP-SAT",
@@ -163,56 +163,60 @@ def _min_cost_flow(
     arcs: list[Candidate],
     free: dict[str, int],
     loads: dict[str, int],
-    stand_ins: dict[str, int] | None = None,
+    pruned: list[tuple[str, list[str], array]] | None = None,
 ) -> tuple[list[tuple[str, str]], int]:
     """Maximum-score assignment of learners to teachers with capacities, ignoring one-role coupling.
 
-    ``stand_ins`` gives learners an extra way out, straight to the sink, worth the given points.
+    ``pruned`` adds the pairs left out of the search at the most each could score; the value
+    is then an upper bound, and only pairs from ``arcs`` are returned.
     """
-    stand_ins = stand_ins or {}
-    if not arcs and not stand_ins:
+    pruned = pruned or []
+    if not arcs and not pruned:
         return [], 0
-    learners = sorted({c.members[1] for c in arcs} | set(stand_ins))
-    teachers = sorted({c.members[0] for c in arcs if free.get(c.members[0], 0) > 0})
+    learners = sorted({c.members[1] for c in arcs} | {learner for learner, _, _ in pruned})
+    teachers = sorted(t for t, n in free.items() if n > 0)
     learner_node = {p: 2 + i for i, p in enumerate(learners)}
     teacher_node = {p: 2 + len(learners) + i for i, p in enumerate(teachers)}
     usable = [c for c in arcs if c.members[0] in teacher_node]
-    step = round(SCALE * problem.config.weights.spread)
-    tails: list[int] = [0] * len(learners) + [0]
-    heads: list[int] = [*learner_node.values(), 1]
-    caps: list[int] = [1] * len(learners) + [len(learners)]
-    costs: list[int] = [0] * (len(learners) + 1)
-    first_pair_arc = len(tails)
-    for c in usable:
-        tails.append(learner_node[c.members[1]])
-        heads.append(teacher_node[c.members[0]])
-        caps.append(1)
-        costs.append(-c.points)
-    for learner, points in sorted(stand_ins.items()):
-        tails.append(learner_node[learner])
-        heads.append(1)
-        caps.append(1)
-        costs.append(-points)
+    tails = [np.zeros(len(learners) + 1, dtype=np.int32)]
+    heads = [np.asarray([*learner_node.values(), 1], dtype=np.int32)]
+    caps = [np.asarray([1] * len(learners) + [len(learners)], dtype=np.int64)]
+    costs = [np.zeros(len(learners) + 1, dtype=np.int64)]
+    first_pair_arc = len(learners) + 1
+    tails.append(np.fromiter((learner_node[c.members[1]] for c in usable), np.int32, len(usable)))
+    heads.append(np.fromiter((teacher_node[c.members[0]] for c in usable), np.int32, len(usable)))
+    costs.append(-np.fromiter((c.points for c in usable), np.int64, len(usable)))
+    caps.append(np.ones(len(usable), dtype=np.int64))
     degree: dict[str, int] = defaultdict(int)
     for c in usable:
         degree[c.members[0]] += 1
+    for learner, ids, ceilings in pruned:
+        nodes = np.fromiter((teacher_node.get(t, -1) for t in ids), np.int32, len(ids))
+        mask = nodes >= 0
+        heads.append(nodes[mask])
+        tails.append(np.full(int(mask.sum()), learner_node[learner], dtype=np.int32))
+        costs.append(-np.frombuffer(ceilings, dtype=np.int64)[mask])
+        caps.append(np.ones(int(mask.sum()), dtype=np.int64))
+        for t in ids:
+            degree[t] += 1
+    step = round(SCALE * problem.config.weights.spread)
+    slot_tails, slot_costs = [], []
     for t in teachers:
         base = loads.get(t, 0)
         for j in range(min(free[t], degree[t])):
-            tails.append(teacher_node[t])
-            heads.append(1)
-            caps.append(1)
-            costs.append(step * (base + j))
+            slot_tails.append(teacher_node[t])
+            slot_costs.append(step * (base + j))
+    tails.append(np.asarray(slot_tails, dtype=np.int32))
+    heads.append(np.ones(len(slot_tails), dtype=np.int32))
+    caps.append(np.ones(len(slot_tails), dtype=np.int64))
+    costs.append(np.asarray(slot_costs, dtype=np.int64))
     flow = min_cost_flow.SimpleMinCostFlow()
     flow.add_arcs_with_capacity_and_unit_cost(
-        np.asarray(tails, dtype=np.int32),
-        np.asarray(heads, dtype=np.int32),
-        np.asarray(caps, dtype=np.int64),
-        np.asarray(costs, dtype=np.int64),
+        np.concatenate(tails), np.concatenate(heads), np.concatenate(caps), np.concatenate(costs)
     )
     flow.set_nodes_supplies(np.asarray([0, 1], dtype=np.int32), np.asarray([len(learners), -len(learners)]))
     status = flow.solve()
-    if status != flow.OPTIMAL:  # cannot happen: the bypass arc always carries what is left
+    if status != flow.OPTIMAL:  # cannot happen: the arc from source to sink carries what is left
         raise RuntimeError(f"min-cost flow ended with status {status}")
     used = flow.flows(np.arange(first_pair_arc, first_pair_arc + len(usable)))
     chosen = [usable[i].members for i in np.flatnonzero(used)]

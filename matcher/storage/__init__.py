@@ -1,8 +1,9 @@
 """Storage: SQLAlchemy models and the conversion to and from the domain.
 
-This is the only module of ``matcher`` that knows SQLAlchemy. The rest of the
-code works on the frozen dataclasses of :mod:`matcher.model`; here they are
-loaded from rows and their differences are written back as rows.
+This package (with :mod:`matcher.storage.rounds` for pairing rounds) is the only
+part of ``matcher`` that knows SQLAlchemy. The rest of the code works on the
+frozen dataclasses of :mod:`matcher.model`; here they are loaded from rows and
+their differences are written back as rows.
 
 SQLite (a file) is the embedded default, PostgreSQL the server option. The
 schema is managed by Alembic (``matcher/storage/migrations``).
@@ -174,6 +175,68 @@ class ArchivedPersonRow(Base):
     data: Mapped[dict[str, Any]] = mapped_column()
 
 
+class RoundRow(Base):
+    """A pairing round: the proposal HR works on, then the published plan.
+
+    Pairs, the people left out and the event log hang off it; a published
+    round's pairs are also written to the history, where the cooldown reads them.
+    """
+
+    __tablename__ = "pairing_round"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    mode: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))  # proposed | published
+    config: Mapped[dict[str, Any]] = mapped_column()
+    objective: Mapped[float] = mapped_column(Float)
+    bound: Mapped[float] = mapped_column(Float)
+    gap: Mapped[float] = mapped_column(Float)
+    solver_status: Mapped[str] = mapped_column(String(16))
+    solver: Mapped[str] = mapped_column(String(64))
+    conflicts: Mapped[list[str]] = mapped_column()
+    notes: Mapped[list[str]] = mapped_column()
+    created: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    updated: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    published: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class RoundPairRow(Base):
+    __tablename__ = "round_pair"
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("pairing_round.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: Person ids in order; in directed modes the first teaches or guides.
+    members: Mapped[list[str]] = mapped_column()
+    score: Mapped[float] = mapped_column(Float)
+    reasons: Mapped[list[str]] = mapped_column()
+    locked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class RoundLeftOutRow(Base):
+    """Someone taking part in a round who is in no pair, with the reason."""
+
+    __tablename__ = "round_left_out"
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("pairing_round.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(Text)
+
+
+class RoundEventRow(Base):
+    """What happened to a round and when: proposed, re-proposed, a pair locked, published."""
+
+    __tablename__ = "round_event"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("pairing_round.id", ondelete="CASCADE"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    action: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[str] = mapped_column(Text)
+
+
 # -- engine and sessions -------------------------------------------------------
 
 
@@ -300,6 +363,10 @@ def load_organisation(session: Session) -> Organisation:
         for r in session.scalars(select(HistoryRow).order_by(HistoryRow.id))
     )
     return Organisation(get_meta(session, "name", ""), people, skills, holdings, wishes, history)
+
+
+def person_names(session: Session) -> dict[str, str]:
+    return dict(session.execute(select(PersonRow.id, PersonRow.name)).tuples().all())
 
 
 def get_meta(session: Session, key: str, default: str = "") -> str:

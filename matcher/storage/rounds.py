@@ -1,0 +1,194 @@
+"""Pairing rounds in the database: rows to and from :mod:`matcher.rounds`.
+
+Every function runs inside the caller's transaction and only flushes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from matcher.pairing import LeftOut, PairingConfig, Proposal, ProposedPair
+from matcher.rounds import PROPOSED, PUBLISHED, RoundEvent, RoundSummary, StoredRound
+from matcher.storage import (
+    HistoryRow,
+    RoundEventRow,
+    RoundLeftOutRow,
+    RoundPairRow,
+    RoundRow,
+    bump_data_version,
+)
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    # SQLite hands back naive datetimes; they were written in UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _row(session: Session, name: str, *, for_update: bool = False) -> RoundRow | None:
+    query = select(RoundRow).where(RoundRow.name == name)
+    if for_update:
+        query = query.with_for_update()
+    return session.scalars(query).one_or_none()
+
+
+def _stored(session: Session, row: RoundRow) -> StoredRound:
+    pairs = session.scalars(
+        select(RoundPairRow).where(RoundPairRow.round_id == row.id).order_by(RoundPairRow.position)
+    )
+    left_out = session.scalars(
+        select(RoundLeftOutRow).where(RoundLeftOutRow.round_id == row.id).order_by(RoundLeftOutRow.position)
+    )
+    events = session.scalars(
+        select(RoundEventRow).where(RoundEventRow.round_id == row.id).order_by(RoundEventRow.id)
+    )
+    return StoredRound(
+        name=row.name,
+        mode=row.mode,
+        status=row.status,
+        config=PairingConfig.from_mapping(row.config, source=f"stored round '{row.name}'"),
+        objective=row.objective,
+        bound=row.bound,
+        gap=row.gap,
+        solver_status=row.solver_status,
+        solver=row.solver,
+        pairs=tuple(ProposedPair(tuple(p.members), p.score, tuple(p.reasons), p.locked) for p in pairs),
+        unmatched=tuple(LeftOut(u.person_id, u.role, u.reason) for u in left_out),
+        conflicts=tuple(row.conflicts),
+        notes=tuple(row.notes),
+        created=_utc(row.created),
+        updated=_utc(row.updated),
+        published=_utc(row.published) if row.published else None,
+        events=tuple(RoundEvent(_utc(e.at), e.action, e.detail) for e in events),
+    )
+
+
+def load_round(session: Session, name: str, *, for_update: bool = False) -> StoredRound | None:
+    """The round with its pairs and events; ``for_update`` holds it until the transaction ends."""
+    row = _row(session, name, for_update=for_update)
+    return _stored(session, row) if row is not None else None
+
+
+def previous_round(session: Session, mode: str, *, other_than: str) -> StoredRound | None:
+    """The most recently created published round of this mode, other than the named one."""
+    row = session.scalars(
+        select(RoundRow)
+        .where(RoundRow.mode == mode, RoundRow.status == PUBLISHED, RoundRow.name != other_than)
+        .order_by(RoundRow.created.desc(), RoundRow.id.desc())
+        .limit(1)
+    ).one_or_none()
+    return _stored(session, row) if row is not None else None
+
+
+def round_summaries(session: Session) -> list[RoundSummary]:
+    """Every round, newest first, with how many pairs and people left out it holds."""
+    pairs = select(RoundPairRow.round_id, func.count().label("n")).group_by(RoundPairRow.round_id).subquery()
+    left_out = (
+        select(RoundLeftOutRow.round_id, func.count().label("n"))
+        .group_by(RoundLeftOutRow.round_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(RoundRow, func.coalesce(pairs.c.n, 0), func.coalesce(left_out.c.n, 0))
+        .outerjoin(pairs, pairs.c.round_id == RoundRow.id)
+        .outerjoin(left_out, left_out.c.round_id == RoundRow.id)
+        .order_by(RoundRow.created.desc(), RoundRow.id.desc())
+    )
+    return [
+        RoundSummary(
+            r.name,
+            r.mode,
+            r.status,
+            n_pairs,
+            n_left_out,
+            r.objective,
+            _utc(r.created),
+            _utc(r.published) if r.published else None,
+        )
+        for r, n_pairs, n_left_out in rows
+    ]
+
+
+def write_proposal(
+    session: Session, proposal: Proposal, config: PairingConfig, *, now: dt.datetime, action: str, detail: str
+) -> None:
+    """Store the proposal as the round of its name, replacing what the round held before."""
+    row = _row(session, proposal.round)
+    if row is None:
+        row = RoundRow(name=proposal.round, created=now)
+        session.add(row)
+    values = {
+        "mode": proposal.mode,
+        "status": PROPOSED,
+        "config": config.as_dict(),
+        "objective": proposal.objective,
+        "bound": proposal.bound,
+        "gap": proposal.gap,
+        "solver_status": proposal.status,
+        "solver": proposal.solver,
+        "conflicts": list(proposal.conflicts),
+        "notes": list(proposal.notes),
+        "updated": now,
+    }
+    for key, value in values.items():
+        setattr(row, key, value)
+    session.flush()
+    session.execute(delete(RoundPairRow).where(RoundPairRow.round_id == row.id))
+    session.execute(delete(RoundLeftOutRow).where(RoundLeftOutRow.round_id == row.id))
+    pairs = [{"round_id": row.id, "position": i, **p.as_dict()} for i, p in enumerate(proposal.pairs, 1)]
+    left_out = [
+        {"round_id": row.id, "position": i, **u.as_dict()} for i, u in enumerate(proposal.unmatched, 1)
+    ]
+    if pairs:
+        session.execute(insert(RoundPairRow.__table__), pairs)
+    if left_out:
+        session.execute(insert(RoundLeftOutRow.__table__), left_out)
+    _event(session, row, now, action, detail)
+
+
+def set_pair_locked(
+    session: Session,
+    name: str,
+    position: int,
+    locked: bool,
+    config: PairingConfig,
+    *,
+    now: dt.datetime,
+    detail: str,
+) -> None:
+    """Lock or unlock the pair at ``position`` (1 is the first), with the config that now says so."""
+    row = _row(session, name)
+    assert row is not None, name
+    pair = session.get(RoundPairRow, (row.id, position))
+    assert pair is not None, position
+    pair.locked = locked
+    row.config = config.as_dict()
+    row.updated = now
+    _event(session, row, now, "locked" if locked else "unlocked", detail)
+
+
+def mark_published(session: Session, name: str, *, started: dt.date, now: dt.datetime, detail: str) -> None:
+    """Publish the round: its pairs join the history (where the cooldown reads them)."""
+    row = _row(session, name)
+    assert row is not None, name
+    row.status = PUBLISHED
+    row.published = row.updated = now
+    members = session.scalars(
+        select(RoundPairRow.members).where(RoundPairRow.round_id == row.id).order_by(RoundPairRow.position)
+    ).all()
+    history = [
+        {"round": name, "kind": row.mode, "members": list(m), "started": started, "ended": None}
+        for m in members
+    ]
+    if history:
+        session.execute(insert(HistoryRow.__table__), history)
+    _event(session, row, now, "published", detail)
+    # The history changed: talent maps built before now are out of date.
+    bump_data_version(session)
+
+
+def _event(session: Session, row: RoundRow, at: dt.datetime, action: str, detail: str) -> None:
+    session.add(RoundEventRow(round_id=row.id, at=at, action=action, detail=detail))
+    session.flush()
