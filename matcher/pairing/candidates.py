@@ -9,6 +9,8 @@ from array import array
 from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
+
 from matcher.pairing.config import PairingConfig
 from matcher.pairing.problem import (
     SCALE,
@@ -134,51 +136,94 @@ def _locked_people(problem: PairingProblem) -> set[str]:
 
 
 def _directed_candidates(problem: PairingProblem) -> None:
-    """Candidates per learner, best first. With ``candidates_per_learner`` = k, only the k best
-    that pass the rules are kept, found lazily: teachers are scored in order of an upper bound on
-    their score, and the rules are checked in order of the actual score, so the search stops as
-    soon as nothing left can beat the k-th. The most any left-out pair could score is kept for
-    the bound."""
+    """Candidates per learner, best first.
+
+    With ``candidates_per_learner`` = k, a learner keeps the k best pairs that pass the rules,
+    found lazily: teachers are scored in order of an upper bound on their score and the rules
+    checked in order of the actual score, so the search stops as soon as nothing left can beat
+    the k-th. Where teachers are scarce, a teacher's best learners may not have that teacher
+    among their own k, so each teacher also keeps the k x capacity learners they could teach
+    most. What is left out is remembered, with its learning credit, for the bound.
+    """
     locked = _locked_people(problem)
-    keep = problem.config.candidates_per_learner or len(problem.teachers) + 1
-    learning = SCALE * problem.config.weights.learning
+    keep = problem.config.candidates_per_learner
     open_pool = problem.mode in ("buddy", "intern-manager")
+    options: list[tuple[str, list[str], dict[str, float]]] = []
     for learner in problem.learners:
         if learner in locked:
             continue
         gains = gains_from(problem, learner)
         if open_pool:
             gains = {t: gains.get(t, 0.0) for t in problem.teachers if t != learner}
-        bonus = SCALE * max_bonus(problem, learner)
-        order = sorted(gains, key=lambda t: (-gains[t], t))
-        scored_heap: list[tuple[int, str, Candidate]] = []  # best actual score first
-        kept: list[Candidate] = []
-        index = 0
-        while len(kept) < keep:
-            ceiling = math.ceil(learning * gains[order[index]] + bonus) if index < len(order) else None
-            if scored_heap and (ceiling is None or -scored_heap[0][0] >= ceiling):
-                candidate = heapq.heappop(scored_heap)[2]
-                if _allowed(problem, *candidate.members):
+        usable = [t for t in gains if t not in locked or _teaches_in_lock(problem, t)]
+        options.append((learner, sorted(usable, key=lambda t: (-gains[t], t)), gains))
+    nominated = _teachers_choice(problem, options, keep) if keep else {}
+    for learner, order, gains in options:
+        kept, rest = _best_for(problem, learner, order, gains, keep)
+        chosen = nominated.get(learner, ())
+        left: list[str] = []
+        for teacher, candidate in rest:
+            if teacher in chosen:
+                candidate = candidate or scored(problem, teacher, learner, gains[teacher])
+                if candidate.points > 0 and _allowed(problem, teacher, learner):
                     kept.append(candidate)
                 continue
-            if ceiling is None:
-                break
-            teacher = order[index]
-            index += 1
-            if teacher in locked and not _teaches_in_lock(problem, teacher):
-                continue
-            candidate = scored(problem, teacher, learner, gains[teacher])
-            if candidate.points > 0:
-                heapq.heappush(scored_heap, (-candidate.points, teacher, candidate))
-        if index < len(order) or scored_heap:
-            # Remember what was left out, each at the most it could score, for the bound.
-            teachers = [item[1] for item in scored_heap] + order[index:]
-            ceilings = array("q", [-item[0] for item in scored_heap])
-            ceilings.extend(math.ceil(learning * gains[t] + bonus) for t in order[index:])
-            problem.pruned.append((learner, teachers, ceilings))
-            problem.pruned_count += len(teachers)
-        for candidate in kept:
+            left.append(teacher)
+        if left:
+            problem.pruned.append((learner, left, array("d", (gains[t] for t in left))))
+            problem.pruned_count += len(left)
+        for candidate in sorted(kept, key=lambda c: (-c.points, c.members)):
             problem.candidates[candidate.members] = candidate
+
+
+def _best_for(
+    problem: PairingProblem, learner: str, order: list[str], gains: dict[str, float], keep: int
+) -> tuple[list[Candidate], list[tuple[str, Candidate | None]]]:
+    """The learner's ``keep`` best allowed pairs (all when 0), and the teachers not looked at."""
+    learning = SCALE * problem.config.weights.learning
+    bonus = SCALE * max_bonus(problem, learner)
+    scored_heap: list[tuple[int, str, Candidate]] = []  # best actual score first
+    kept: list[Candidate] = []
+    index = 0
+    while not keep or len(kept) < keep:
+        ceiling = math.ceil(learning * gains[order[index]] + bonus) if index < len(order) else None
+        if scored_heap and (ceiling is None or -scored_heap[0][0] >= ceiling):
+            candidate = heapq.heappop(scored_heap)[2]
+            if _allowed(problem, *candidate.members):
+                kept.append(candidate)
+            continue
+        if ceiling is None:
+            break
+        teacher = order[index]
+        index += 1
+        candidate = scored(problem, teacher, learner, gains[teacher])
+        if candidate.points > 0:
+            heapq.heappush(scored_heap, (-candidate.points, teacher, candidate))
+    rest: list[tuple[str, Candidate | None]] = [(item[1], item[2]) for item in scored_heap]
+    rest += [(t, None) for t in order[index:]]
+    return kept, rest
+
+
+def _teachers_choice(
+    problem: PairingProblem, options: list[tuple[str, list[str], dict[str, float]]], keep: int
+) -> dict[str, set[str]]:
+    """For each teacher, the keep x capacity learners with the most to learn from them."""
+    teacher_index = {t: i for i, t in enumerate(problem.teachers)}
+    sizes = [len(order) for _, order, _ in options]
+    teachers = np.fromiter((teacher_index[t] for _, order, _ in options for t in order), np.int64, sum(sizes))
+    gains = np.fromiter((g[t] for _, order, g in options for t in order), np.float64, sum(sizes))
+    learners = np.repeat(np.arange(len(options)), sizes)
+    ranked = np.lexsort((-gains, teachers))
+    grouped = teachers[ranked]
+    starts = np.searchsorted(grouped, grouped, side="left")
+    rank = np.arange(len(grouped)) - starts
+    limit = np.asarray([keep * max(1, c) for c in problem.teachers.values()], dtype=np.int64)
+    picked = ranked[rank < limit[grouped]]
+    names = list(problem.teachers)
+    chosen: dict[str, set[str]] = {}
+    for learner_at, teacher_at in zip(learners[picked].tolist(), teachers[picked].tolist(), strict=True):
+        chosen.setdefault(options[learner_at][0], set()).add(names[teacher_at])
+    return chosen
 
 
 def _teaches_in_lock(problem: PairingProblem, person: str) -> bool:

@@ -13,6 +13,8 @@ from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from matcher.availability_overlap import overlap_minutes, utc_week
 from matcher.model import HistoryEntry, Level, Person
 from matcher.pairing.config import PairingConfig
@@ -64,8 +66,8 @@ class PairingProblem:
     rounds_ago: dict[frozenset[str], int] = field(default_factory=dict)
     previous_unmatched: frozenset[str] = frozenset()
     previous_pairs: tuple[tuple[str, ...], ...] = ()
-    #: Pairs left out by ``candidates_per_learner``, per learner: the teachers and the most each
-    #: pair could score. The bound still counts them.
+    #: Pairs left out by ``candidates_per_learner``, per learner: the teachers and the learning
+    #: credit of each pair. The bound still counts them, see :func:`ceilings`.
     pruned: list[tuple[str, list[str], array]] = field(default_factory=list)
     pruned_count: int = 0
 
@@ -77,6 +79,7 @@ class PairingProblem:
         self._weeks = {p.id: utc_week(p.working_hours, p.timezone) for p in self.tmap.organisation.people}
         self._overlaps: dict[tuple[int, int], int] = {}
         self._teaching: dict[str, list[tuple[str, Level]]] = {}
+        self._codes: PersonCodes | None = None
         self._experience = {
             p.id: max(p.years_experience, p.tenure_years(self.today)) for p in self.tmap.organisation.people
         }
@@ -130,6 +133,11 @@ class PairingProblem:
             found = [(p, level) for p, level in self.tmap.levels_in(skill_id).items() if p in teachers]
             self._teaching[skill_id] = found
         return found
+
+    def codes(self) -> PersonCodes:
+        if self._codes is None:
+            self._codes = person_codes(self)
+        return self._codes
 
     def capacity(self, person_id: str) -> int:
         return self.teachers.get(person_id, 0)
@@ -322,6 +330,62 @@ def max_bonus(problem: PairingProblem, learner: str) -> float:
     if learner in problem.previous_unmatched or problem.mode == "exchange":
         parts.append(w.unmatched_last_round * (2 if problem.mode == "exchange" else 1))
     return sum(max(0.0, v) for v in parts)
+
+
+def ceilings(problem: PairingProblem, learner: str, teachers: list[str], gains: array) -> np.ndarray:
+    """The most each pair of the learner with these teachers could score, in points, for many
+    pairs at once: every part of :func:`score_parts` except the repeat penalty (never positive),
+    with no hard rule applied. An upper bound, which is all the bound needs."""
+    codes = problem.codes()
+    w = problem.config.weights
+    index = np.fromiter((codes.index[t] for t in teachers), np.int64, len(teachers))
+    me = codes.index[learner]
+    total = w.learning * np.frombuffer(gains, dtype=np.float64)
+    total = total + w.department * (codes.department[index] != codes.department[me])
+    total = total + w.function * (codes.function[index] != codes.function[me])
+    if problem.mode == "buddy":
+        total = total + w.buddy_same_site * (codes.site[index] == codes.site[me])
+        total = total + w.buddy_other_team * (codes.team[index] != codes.team[me])
+    else:
+        total = total + w.site * (codes.site[index] != codes.site[me])
+    gap = np.abs(codes.experience[index] - codes.experience[me]) >= w.experience_gap_years
+    total = total + w.experience_gap * gap
+    same_team = (codes.team[index] == codes.team[me]) & codes.has_team[me]
+    total = total + np.where(same_team, w.same_team, w.cross_team)
+    if learner in problem.previous_unmatched:
+        total = total + w.unmatched_last_round
+    return np.ceil(SCALE * total + 1e-6).astype(np.int64)
+
+
+@dataclass(frozen=True)
+class PersonCodes:
+    """People's attributes as integer arrays, for scoring many pairs at once."""
+
+    index: dict[str, int]
+    department: np.ndarray
+    function: np.ndarray
+    site: np.ndarray
+    team: np.ndarray
+    has_team: np.ndarray
+    experience: np.ndarray
+
+
+def person_codes(problem: PairingProblem) -> PersonCodes:
+    people = list(problem.people.values())
+
+    def code(values: list[str]) -> np.ndarray:
+        seen: dict[str, int] = {}
+        return np.asarray([seen.setdefault(v, len(seen)) for v in values], dtype=np.int64)
+
+    return PersonCodes(
+        index={p.id: i for i, p in enumerate(people)},
+        department=code([p.department for p in people]),
+        function=code([p.function for p in people]),
+        site=code([p.site for p in people]),
+        team=code([p.team for p in people]),
+        has_team=np.asarray([bool(p.team) for p in people]),
+        experience=np.asarray([problem.experience(p.id) for p in people], dtype=np.float64),
+    )
 
 
 def scored(problem: PairingProblem, first: str, second: str, gain: float) -> Candidate:

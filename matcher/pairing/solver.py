@@ -29,8 +29,12 @@ import rustworkx as rx
 from ortools.graph.python import min_cost_flow
 from ortools.sat.python import cp_model
 
-from matcher.pairing.problem import SCALE, Candidate, PairingProblem
+from matcher.pairing.problem import SCALE, Candidate, PairingProblem, ceilings
 from matcher.pairing.rules import first_broken
+
+#: Above this many candidate pairs CP-SAT does not load and improve the model within a usual
+#: time limit on a small machine; the flow-based plans are returned with their proven gap.
+CP_SAT_MAX_PAIRS = 150_000
 
 #: Called with (objective, bound, seconds) whenever the search finds a better plan.
 Progress = Callable[[float, float, float], None]
@@ -130,22 +134,35 @@ def _solve_directed(problem: PairingProblem, on_progress: Progress | None) -> Ou
             seconds=0.0,
             notes=tuple(notes),
         )
-    fixed_pairs, fixed_value = _fix_roles(problem, every, free, loads, flow_pairs)
-    if fixed_value >= bound:
+    # Two plans that obey one role per person: everyone who can teach teaches (an exact flow
+    # of its own), and roles chosen one by one from the relaxed plan. The better one stands,
+    # or is the hint from which CP-SAT starts.
+    teaching = {c.members[0] for c in every}
+    plans = [_min_cost_flow(problem, [c for c in every if c.members[1] not in teaching], free, loads)]
+    small = len(every) <= CP_SAT_MAX_PAIRS
+    if small:
+        plans.append(_fix_roles(problem, every, free, loads, flow_pairs))
+    best_pairs, best_value = max(plans, key=lambda plan: plan[1])
+    if best_value >= bound or not small:
+        if not small:
+            notes.append(
+                f"{len(every)} candidate pairs are more than CP-SAT improves on within the time limit; "
+                "the plan is the best of two exact flows, and the gap says how far from optimal it can be"
+            )
         return Outcome(
-            chosen=(*problem.locks, *fixed_pairs),
-            status="optimal",
-            objective=constant + fixed_value,
+            chosen=(*problem.locks, *best_pairs),
+            status="optimal" if best_value >= bound else "feasible",
+            objective=constant + best_value,
             bound=constant + bound,
             solver="min-cost flow",
             seconds=0.0,
-            notes=(*notes, "one role per round: choosing a role for those who had two kept the optimum"),
+            notes=(*notes, "one role per round: each person either teaches or learns"),
         )
-    pairs, value, cp_bound, optimal = _cp_sat(problem, every, free, loads, fixed_pairs, constant, on_progress)
+    pairs, value, cp_bound, optimal = _cp_sat(problem, every, free, loads, best_pairs, constant, on_progress)
     if not problem.pruned:
         bound = min(bound, cp_bound)
-    if value < fixed_value:  # the search ran out of time before it beat its own hint
-        pairs, value = fixed_pairs, fixed_value
+    if value < best_value:  # the search ran out of time before it beat its own hint
+        pairs, value = best_pairs, best_value
     notes.append("one role per round couples teachers and learners; CP-SAT kept it")
     return Outcome(
         chosen=(*problem.locks, *pairs),
@@ -190,12 +207,12 @@ def _min_cost_flow(
     degree: dict[str, int] = defaultdict(int)
     for c in usable:
         degree[c.members[0]] += 1
-    for learner, ids, ceilings in pruned:
+    for learner, ids, gains in pruned:
         nodes = np.fromiter((teacher_node.get(t, -1) for t in ids), np.int32, len(ids))
         mask = nodes >= 0
         heads.append(nodes[mask])
         tails.append(np.full(int(mask.sum()), learner_node[learner], dtype=np.int32))
-        costs.append(-np.frombuffer(ceilings, dtype=np.int64)[mask])
+        costs.append(-ceilings(problem, learner, ids, gains)[mask])
         caps.append(np.ones(int(mask.sum()), dtype=np.int64))
         for t in ids:
             degree[t] += 1
@@ -229,33 +246,45 @@ def _fix_roles(
     free: dict[str, int],
     loads: dict[str, int],
     pairs: list[tuple[str, str]],
-    rounds: int = 25,
+    rounds: int = 12,
 ) -> tuple[list[tuple[str, str]], int]:
-    """Give each person with two roles in the relaxed plan the role worth more to the plan, and
-    solve again, until nobody has two. The result obeys one role per person."""
+    """A plan that obeys one role per person, from the relaxed plan.
+
+    Whoever has two roles keeps the one worth more to the plan, and the rest is solved again.
+    Someone whose kept role then brings nothing is set free to take either role again. The best
+    plan without double roles is returned.
+    """
     points = {c.members: c.points for c in arcs}
     teaches: set[str] = set()
     learns: set[str] = set()
+    best: tuple[list[tuple[str, str]], int] | None = None
     for _ in range(rounds):
         teaching: dict[str, list[tuple[str, str]]] = defaultdict(list)
         learning = {p[1]: p for p in pairs}
         for pair in pairs:
             teaching[pair[0]].append(pair)
         double = sorted(set(teaching) & set(learning))
-        if not double:
-            break
-        for person in double:
-            as_teacher = sum(points[p] for p in teaching[person])
-            (teaches if as_teacher >= points[learning[person]] else learns).add(person)
-        arcs = [c for c in arcs if c.members[0] not in learns and c.members[1] not in teaches]
-        pairs, _ = _min_cost_flow(problem, arcs, free, loads)
-    else:
-        # Still doubled after every round: drop the weaker side, which always obeys the rule.
-        teaching = defaultdict(list)
-        for pair in pairs:
-            teaching[pair[0]].append(pair)
-        pairs = [p for p in pairs if p[1] not in teaching]
-    return pairs, _value(points, problem, pairs, loads)
+        if double:
+            for person in double:
+                as_teacher = sum(points[p] for p in teaching[person])
+                (teaches if as_teacher >= points[learning[person]] else learns).add(person)
+        else:
+            value = _value(points, problem, pairs, loads)
+            if best is None or value > best[1]:
+                best = (pairs, value)
+            idle = {p for p in teaches if p not in teaching} | {p for p in learns if p not in learning}
+            if not idle:
+                break
+            teaches -= idle
+            learns -= idle
+        usable = [c for c in arcs if c.members[0] not in learns and c.members[1] not in teaches]
+        pairs, _ = _min_cost_flow(problem, usable, free, loads)
+    if best is None:
+        # Still doubled after every round: drop the learning side, which always obeys the rule.
+        teaching_now = {p[0] for p in pairs}
+        pairs = [p for p in pairs if p[1] not in teaching_now]
+        best = (pairs, _value(points, problem, pairs, loads))
+    return best
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
