@@ -57,7 +57,9 @@ def planted_mentor_org(n: int = 5) -> Organisation:
     people += [junior(f"j{i}", department=f"d{(i + 1) % n}") for i in range(n)]
     # A decoy who holds everything at expert level but is every mentee's manager.
     people.append(senior("boss", mentor_capacity=5))
-    people = [p if not p.id.startswith("j") else p.__class__(**{**p.__dict__, "manager_id": "boss"}) for p in people]
+    people = [
+        p if not p.id.startswith("j") else p.__class__(**{**p.__dict__, "manager_id": "boss"}) for p in people
+    ]
     holdings = [(f"m{i}", f"s{i}", 4) for i in range(n)] + [("boss", f"s{i}", 4) for i in range(n)]
     wishes = [(f"j{i}", f"s{i}", 3) for i in range(n)]
     return org_of(people, holdings, wishes, skills=skills)
@@ -264,11 +266,23 @@ def test_validate_names_every_broken_rule():
 def test_config_errors_say_which_field_and_why():
     with pytest.raises(InvalidInput) as caught:
         PairingConfig.from_mapping(
-            {"mode": "speed-dating", "rules": {"capacity": "yes", "colour": 1}, "locked": [["a"]], "time_limit": 0},
+            {
+                "mode": "speed-dating",
+                "rules": {"capacity": "yes", "colour": 1},
+                "locked": [["a"]],
+                "time_limit": 0,
+            },
             source="round.json",
         )
     report = caught.value.report()
-    for expected in ("'mode'", "'rules.capacity'", "'rules.colour'", "'locked[0]'", "'time_limit'", "round.json"):
+    for expected in (
+        "'mode'",
+        "'rules.capacity'",
+        "'rules.colour'",
+        "'locked[0]'",
+        "'time_limit'",
+        "round.json",
+    ):
         assert expected in report
 
 
