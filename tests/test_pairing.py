@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -57,16 +58,14 @@ def planted_mentor_org(n: int = 5) -> Organisation:
     people += [junior(f"j{i}", department=f"d{(i + 1) % n}") for i in range(n)]
     # A decoy who holds everything at expert level but is every mentee's manager.
     people.append(senior("boss", mentor_capacity=5))
-    people = [
-        p if not p.id.startswith("j") else p.__class__(**{**p.__dict__, "manager_id": "boss"}) for p in people
-    ]
+    people = [dataclasses.replace(p, manager_id="boss") if p.id.startswith("j") else p for p in people]
     holdings = [(f"m{i}", f"s{i}", 4) for i in range(n)] + [("boss", f"s{i}", 4) for i in range(n)]
     wishes = [(f"j{i}", f"s{i}", 3) for i in range(n)]
     return org_of(people, holdings, wishes, skills=skills)
 
 
 def test_planted_mentor_pairs_are_found_exactly():
-    problem, proposal = run(planted_mentor_org())
+    _, proposal = run(planted_mentor_org())
     assert members(proposal) == {(f"m{i}", f"j{i}") for i in range(5)}
     assert proposal.status == "optimal"
     assert proposal.gap == 0
@@ -248,7 +247,7 @@ def test_one_role_per_round_is_kept_by_the_coupled_solver():
 
 
 def test_previous_round_left_out_get_priority():
-    people = [senior("m")] + [junior("a"), junior("b")]
+    people = [senior("m"), junior("a"), junior("b")]
     org = org_of(people, [("m", "sql", 4)], [("a", "sql", 3), ("b", "sql", 3)])
     tmap = TalentMap(org, today=TODAY)
     for favourite in ("a", "b"):
