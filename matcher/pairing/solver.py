@@ -134,14 +134,17 @@ def _solve_directed(problem: PairingProblem, on_progress: Progress | None) -> Ou
             seconds=0.0,
             notes=tuple(notes),
         )
-    # Two plans that obey one role per person: everyone who can teach teaches (an exact flow
-    # of its own), and roles chosen one by one from the relaxed plan. The better one stands,
-    # or is the hint from which CP-SAT starts.
+    # Plans that obey one role per person: everyone who can teach teaches (an exact flow of its
+    # own), roles chosen one by one from the relaxed plan, and what is still possible of the
+    # last round's pairs. The best one stands, or is the hint from which CP-SAT starts.
     teaching = {c.members[0] for c in every}
     plans = [_min_cost_flow(problem, [c for c in every if c.members[1] not in teaching], free, loads)]
     small = len(every) <= CP_SAT_MAX_PAIRS
     if small:
         plans.append(_fix_roles(problem, every, free, loads, flow_pairs))
+    earlier = _still_possible(problem, free)
+    if earlier:
+        plans.append((earlier, _value({c.members: c.points for c in every}, problem, earlier, loads)))
     best_pairs, best_value = max(plans, key=lambda plan: plan[1])
     if best_value >= bound or not small:
         if not small:
@@ -285,6 +288,27 @@ def _fix_roles(
         pairs = [p for p in pairs if p[1] not in teaching_now]
         best = (pairs, _value(points, problem, pairs, loads))
     return best
+
+
+def _still_possible(problem: PairingProblem, free: dict[str, int]) -> list[tuple[str, str]]:
+    """The pairs of the last round that are candidates now, as far as capacity and roles allow."""
+    taken: dict[str, int] = defaultdict(int)
+    teaching: set[str] = set()
+    learning: set[str] = set()
+    plan = []
+    for pair in problem.previous_pairs:
+        if len(pair) != 2 or tuple(pair) not in problem.candidates:
+            continue
+        teacher, learner = pair
+        if learner in learning or learner in teaching or teacher in learning:
+            continue
+        if taken[teacher] >= free.get(teacher, 0):
+            continue
+        taken[teacher] += 1
+        teaching.add(teacher)
+        learning.add(learner)
+        plan.append((teacher, learner))
+    return sorted(plan)
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
