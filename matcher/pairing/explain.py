@@ -152,14 +152,18 @@ def _learner_reason(
     parts = []
     if wished and problem.mode in ("mentor", "reverse"):
         demand = sum(1 for p in problem.learners if wished in problem.tmap.wished_by(p))
-        names = ", ".join(problem.name(t) for t in teachers[:4]) + ("..." if len(teachers) > 4 else "")
-        places = sum(problem.capacity(t) for t in teachers)
-        only = "the only " if len(teachers) <= 4 else ""
+        able = [
+            t for t in teachers if any(s.skill_id == wished for s in served_wishes(problem, t, learner))
+        ] or teachers
+        names = ", ".join(problem.name(t) for t in able[:4]) + ("..." if len(able) > 4 else "")
+        places = sum(problem.capacity(t) for t in able)
+        only = "the only " if len(able) <= 4 else ""
+        one = len(able) == 1
         parts.append(
             f"{demand} {'person wants' if demand == 1 else 'people want'} {problem.skill_name(wished)}; "
-            f"{only}{len(teachers)} {teacher_noun}{'s' if len(teachers) != 1 else ''} who can teach it "
-            f"({names}) have {places} place{'s' if places != 1 else ''} in all, "
-            "given to pairs that score higher"
+            f"{only}{len(able)} {teacher_noun}{'' if one else 's'} who can teach it "
+            f"({names}) {'has' if one else 'have'} {places} place{'s' if places != 1 else ''}"
+            f"{'' if one else ' in all'}, given to pairs that score higher"
         )
     else:
         places = sum(problem.capacity(t) for t in teachers)
@@ -174,6 +178,10 @@ def _learner_reason(
         )
     elif full and len(full) < len(teachers):
         parts.append(f"{len(full)} of them are at capacity")
+    struck = problem.ruled_out.get(learner)
+    if struck:
+        detail = ", ".join(f"'{rule}' {n}" for rule, n in struck.most_common())
+        parts.append(f"the rules struck out {sum(struck.values())} more ({detail})")
     return "; ".join(parts)
 
 
