@@ -23,6 +23,7 @@ from matcher.problems import InvalidInput, Location, Problem
 from matcher.rounds import RoundError, StoredRound
 from matcher.talentmap import TalentMap, UnknownSkill
 from web.bench import bench
+from web.bench_pairing import command as bench_pairing
 
 EXIT_BAD_INPUT = 2
 DEMO_DATABASE = Path("instance") / "demo.sqlite3"
@@ -480,6 +481,7 @@ def lock(ctx: click.Context, name: str, members: tuple[str, ...], unlock: bool) 
 
 
 cli.add_command(bench)
+cli.add_command(bench_pairing)
 
 
 def main() -> None:

@@ -54,6 +54,7 @@ def build_problem(
         _exchange_candidates(problem)
     else:
         _directed_candidates(problem)
+    problem.arcs()
     return problem
 
 

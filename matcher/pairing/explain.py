@@ -112,6 +112,7 @@ def left_out(problem: PairingProblem, chosen: list[tuple[str, ...]]) -> list[tup
     for candidate in problem.candidates.values():
         for m in candidate.members:
             options[m].append(candidate)
+    demand_for = Counter(skill for p in problem.learners for skill in problem.tmap.wished_by(p))
     result = []
     for learner in problem.learners:
         if learner in in_pairs:
@@ -119,7 +120,7 @@ def left_out(problem: PairingProblem, chosen: list[tuple[str, ...]]) -> list[tup
         if problem.mode == "exchange":
             reason = _exchange_reason(problem, learner, options[learner], in_pairs)
         else:
-            reason = _learner_reason(problem, learner, options[learner], teaching, learning)
+            reason = _learner_reason(problem, learner, options[learner], teaching, learning, demand_for)
         result.append((learner, learner_noun, reason))
     if problem.config.directed:
         for teacher in problem.teachers:
@@ -140,6 +141,7 @@ def _learner_reason(
     options: list[Candidate],
     teaching: Counter[str],
     learning: set[str],
+    demand_for: Counter[str],
 ) -> str:
     teacher_noun = ROLE_NOUN[problem.mode][0]
     mine = [c for c in options if c.members[1] == learner]
@@ -151,7 +153,7 @@ def _learner_reason(
     wished = _top_wish(problem, learner, mine)
     parts = []
     if wished and problem.mode in ("mentor", "reverse"):
-        demand = sum(1 for p in problem.learners if wished in problem.tmap.wished_by(p))
+        demand = demand_for[wished]
         able = [
             t for t in teachers if any(s.skill_id == wished for s in served_wishes(problem, t, learner))
         ] or teachers

@@ -76,10 +76,16 @@ class PairingProblem:
         self.learner_set = frozenset(self.learners)
         self.forbidden = {frozenset(p) for p in self.config.forbidden}
         self._ancestors: dict[str, frozenset[str]] = {}
-        self._weeks = {p.id: utc_week(p.working_hours, p.timezone) for p in self.tmap.organisation.people}
+        weeks: dict[tuple, int] = {}
+        self._week_of = {
+            p.id: weeks.setdefault(utc_week(p.working_hours, p.timezone), len(weeks))
+            for p in self.tmap.organisation.people
+        }
+        self._weeks = list(weeks)
         self._overlaps: dict[tuple[int, int], int] = {}
         self._teaching: dict[str, list[tuple[str, Level]]] = {}
         self._codes: PersonCodes | None = None
+        self._arcs: Arcs | None = None
         self._experience = {
             p.id: max(p.years_experience, p.tenure_years(self.today)) for p in self.tmap.organisation.people
         }
@@ -116,10 +122,9 @@ class PairingProblem:
         return self._ancestors[person_id]
 
     def overlap(self, a: str, b: str) -> int:
-        wa, wb = self._weeks[a], self._weeks[b]
-        key = (id(wa), id(wb))
+        key = (self._week_of[a], self._week_of[b])
         if key not in self._overlaps:
-            self._overlaps[key] = overlap_minutes(wa, wb)
+            self._overlaps[key] = overlap_minutes(self._weeks[key[0]], self._weeks[key[1]])
         return self._overlaps[key]
 
     def shares_language(self, a: str, b: str) -> bool:
@@ -133,6 +138,12 @@ class PairingProblem:
             found = [(p, level) for p, level in self.tmap.levels_in(skill_id).items() if p in teachers]
             self._teaching[skill_id] = found
         return found
+
+    def arcs(self) -> Arcs:
+        """The candidates as arrays, in the order of ``candidates``; built once."""
+        if self._arcs is None or self._arcs.size != len(self.candidates):
+            self._arcs = Arcs.of(self)
+        return self._arcs
 
     def codes(self) -> PersonCodes:
         if self._codes is None:
@@ -368,6 +379,34 @@ class PersonCodes:
     team: np.ndarray
     has_team: np.ndarray
     experience: np.ndarray
+
+
+@dataclass(frozen=True)
+class Arcs:
+    """Candidate pairs as arrays: first and second member (as indices into ``names``) and points."""
+
+    members: list[tuple[str, str]]
+    names: list[str]
+    first: np.ndarray
+    second: np.ndarray
+    points: np.ndarray
+
+    @property
+    def size(self) -> int:
+        return len(self.members)
+
+    @classmethod
+    def of(cls, problem: PairingProblem) -> Arcs:
+        codes = problem.codes()
+        members = list(problem.candidates)
+        n = len(members)
+        return cls(
+            members=members,
+            names=list(codes.index),
+            first=np.fromiter((codes.index[a] for a, _ in members), np.int64, n),
+            second=np.fromiter((codes.index[b] for _, b in members), np.int64, n),
+            points=np.fromiter((c.points for c in problem.candidates.values()), np.int64, n),
+        )
 
 
 def person_codes(problem: PairingProblem) -> PersonCodes:

@@ -100,31 +100,25 @@ def _free_capacity(problem: PairingProblem, loads: dict[str, int]) -> dict[str, 
     return {t: max(0, cap - loads.get(t, 0)) for t, cap in problem.teachers.items()}
 
 
-def _coupled(problem: PairingProblem, arcs: list[Candidate]) -> bool:
-    if not problem.config.rules.one_role:
-        return False
-    teaching = {c.members[0] for c in arcs}
-    return any(c.members[1] in teaching for c in arcs)
-
-
 def _solve_directed(problem: PairingProblem, on_progress: Progress | None) -> Outcome:
     loads = _locked_loads(problem)
     free = _free_capacity(problem, loads)
     constant = _lock_points(problem, loads)
     every = list(problem.candidates.values())
-    flow_pairs, flow_value = _min_cost_flow(problem, every, free, loads)
+    arcs = problem.arcs()
+    flow_pairs, flow_value = _min_cost_flow(problem, None, free, loads)
     # The bound: the same round without one-role coupling, over all pairs, each pruned pair at
     # the most it could score. Every plan over all pairs scores at most this.
     bound = flow_value
     if problem.pruned:
-        _, bound = _min_cost_flow(problem, every, free, loads, pruned=problem.pruned)
+        _, bound = _min_cost_flow(problem, None, free, loads, pruned=problem.pruned)
     notes = []
     if problem.pruned_count:
         notes.append(
             f"{problem.pruned_count} weaker candidate pairs were left out of the search; "
             "the bound counts each at the most it could score, so the gap shows what that may cost"
         )
-    if not _coupled(problem, every):
+    if not (problem.config.rules.one_role and np.isin(arcs.second, arcs.first).any()):
         return Outcome(
             chosen=(*problem.locks, *flow_pairs),
             status="optimal" if flow_value >= bound else "feasible",
@@ -137,11 +131,10 @@ def _solve_directed(problem: PairingProblem, on_progress: Progress | None) -> Ou
     # Plans that obey one role per person: everyone who can teach teaches (an exact flow of its
     # own), roles chosen one by one from the relaxed plan, and what is still possible of the
     # last round's pairs. The best one stands, or is the hint from which CP-SAT starts.
-    teaching = {c.members[0] for c in every}
-    plans = [_min_cost_flow(problem, [c for c in every if c.members[1] not in teaching], free, loads)]
+    plans = [_min_cost_flow(problem, ~np.isin(arcs.second, arcs.first), free, loads)]
     small = len(every) <= CP_SAT_MAX_PAIRS
     if small:
-        plans.append(_fix_roles(problem, every, free, loads, flow_pairs))
+        plans.append(_fix_roles(problem, free, loads, flow_pairs))
     earlier = _still_possible(problem, free)
     if earlier:
         plans.append((earlier, _value({c.members: c.points for c in every}, problem, earlier, loads)))
@@ -180,72 +173,83 @@ def _solve_directed(problem: PairingProblem, on_progress: Progress | None) -> Ou
 
 def _min_cost_flow(
     problem: PairingProblem,
-    arcs: list[Candidate],
+    use: np.ndarray | None,
     free: dict[str, int],
     loads: dict[str, int],
     pruned: list[tuple[str, list[str], array]] | None = None,
 ) -> tuple[list[tuple[str, str]], int]:
     """Maximum-score assignment of learners to teachers with capacities, ignoring one-role coupling.
 
-    ``pruned`` adds the pairs left out of the search at the most each could score; the value
-    is then an upper bound, and only pairs from ``arcs`` are returned.
+    ``use`` masks the candidates to consider (all when None). ``pruned`` adds the pairs left out
+    of the search at the most each could score; the value is then an upper bound, and only
+    candidates are returned.
     """
+    arcs = problem.arcs()
     pruned = pruned or []
-    if not arcs and not pruned:
-        return [], 0
-    learners = sorted({c.members[1] for c in arcs} | {learner for learner, _, _ in pruned})
-    teachers = sorted(t for t, n in free.items() if n > 0)
-    learner_node = {p: 2 + i for i, p in enumerate(learners)}
-    teacher_node = {p: 2 + len(learners) + i for i, p in enumerate(teachers)}
-    usable = [c for c in arcs if c.members[0] in teacher_node]
-    tails = [np.zeros(len(learners) + 1, dtype=np.int32)]
-    heads = [np.asarray([*learner_node.values(), 1], dtype=np.int32)]
-    caps = [np.asarray([1] * len(learners) + [len(learners)], dtype=np.int64)]
-    costs = [np.zeros(len(learners) + 1, dtype=np.int64)]
-    first_pair_arc = len(learners) + 1
-    tails.append(np.fromiter((learner_node[c.members[1]] for c in usable), np.int32, len(usable)))
-    heads.append(np.fromiter((teacher_node[c.members[0]] for c in usable), np.int32, len(usable)))
-    costs.append(-np.fromiter((c.points for c in usable), np.int64, len(usable)))
-    caps.append(np.ones(len(usable), dtype=np.int64))
-    degree: dict[str, int] = defaultdict(int)
-    for c in usable:
-        degree[c.members[0]] += 1
+    names = arcs.names
+    index = problem.codes().index
+    capacity = np.zeros(len(names), dtype=np.int64)
+    base = np.zeros(len(names), dtype=np.int64)
+    for teacher, n in free.items():
+        capacity[index[teacher]] = n
+    for teacher, n in loads.items():
+        base[index[teacher]] = n
+    mask = capacity[arcs.first] > 0
+    if use is not None:
+        mask &= use
+    chosen_arcs = np.flatnonzero(mask)
+    teachers_of, learners_of = arcs.first[chosen_arcs], arcs.second[chosen_arcs]
+    extra_t: list[np.ndarray] = []
+    extra_l: list[np.ndarray] = []
+    extra_points: list[np.ndarray] = []
     for learner, ids, gains in pruned:
-        nodes = np.fromiter((teacher_node.get(t, -1) for t in ids), np.int32, len(ids))
-        mask = nodes >= 0
-        heads.append(nodes[mask])
-        tails.append(np.full(int(mask.sum()), learner_node[learner], dtype=np.int32))
-        costs.append(-ceilings(problem, learner, ids, gains)[mask])
-        caps.append(np.ones(int(mask.sum()), dtype=np.int64))
-        for t in ids:
-            degree[t] += 1
+        at = np.fromiter((index[t] for t in ids), np.int64, len(ids))
+        keep = capacity[at] > 0
+        extra_t.append(at[keep])
+        extra_l.append(np.full(int(keep.sum()), index[learner], dtype=np.int64))
+        extra_points.append(ceilings(problem, learner, ids, gains)[keep])
+    all_t = np.concatenate([teachers_of, *extra_t])
+    all_l = np.concatenate([learners_of, *extra_l])
+    all_points = np.concatenate([arcs.points[chosen_arcs], *extra_points])
+    if not len(all_t):
+        return [], 0
+    # Nodes: 0 source, 1 sink, then learners, then teachers (each person once per side).
+    learner_ids, learner_node = np.unique(all_l, return_inverse=True)
+    teacher_ids, teacher_node = np.unique(all_t, return_inverse=True)
+    n_learners = len(learner_ids)
+    learner_node = learner_node + 2
+    teacher_node = teacher_node + 2 + n_learners
+    # The k-th learner of a teacher costs spread * (locked + k - 1): one arc per place.
     step = round(SCALE * problem.config.weights.spread)
-    slot_tails, slot_costs = [], []
-    for t in teachers:
-        base = loads.get(t, 0)
-        for j in range(min(free[t], degree[t])):
-            slot_tails.append(teacher_node[t])
-            slot_costs.append(step * (base + j))
-    tails.append(np.asarray(slot_tails, dtype=np.int32))
-    heads.append(np.ones(len(slot_tails), dtype=np.int32))
-    caps.append(np.ones(len(slot_tails), dtype=np.int64))
-    costs.append(np.asarray(slot_costs, dtype=np.int64))
+    degree = np.bincount(teacher_node - 2 - n_learners, minlength=len(teacher_ids))
+    places = np.minimum(capacity[teacher_ids], degree)
+    slot_teacher = np.repeat(np.arange(len(teacher_ids)), places)
+    slot_rank = np.arange(len(slot_teacher)) - np.repeat(np.cumsum(places) - places, places)
+    slot_cost = step * (base[teacher_ids][slot_teacher] + slot_rank)
+    tails = np.concatenate(
+        [np.zeros(n_learners + 1, dtype=np.int64), learner_node, slot_teacher + 2 + n_learners]
+    )
+    heads = np.concatenate(
+        [np.arange(2, n_learners + 2), [1], teacher_node, np.ones(len(slot_teacher), dtype=np.int64)]
+    )
+    caps = np.concatenate([np.ones(n_learners), [n_learners], np.ones(len(all_t) + len(slot_teacher))])
+    costs = np.concatenate([np.zeros(n_learners + 1, dtype=np.int64), -all_points, slot_cost])
     flow = min_cost_flow.SimpleMinCostFlow()
     flow.add_arcs_with_capacity_and_unit_cost(
-        np.concatenate(tails), np.concatenate(heads), np.concatenate(caps), np.concatenate(costs)
+        tails.astype(np.int32), heads.astype(np.int32), caps.astype(np.int64), costs.astype(np.int64)
     )
-    flow.set_nodes_supplies(np.asarray([0, 1], dtype=np.int32), np.asarray([len(learners), -len(learners)]))
+    flow.set_nodes_supplies(np.asarray([0, 1], dtype=np.int32), np.asarray([n_learners, -n_learners]))
     status = flow.solve()
     if status != flow.OPTIMAL:  # cannot happen: the arc from source to sink carries what is left
         raise RuntimeError(f"min-cost flow ended with status {status}")
-    used = flow.flows(np.arange(first_pair_arc, first_pair_arc + len(usable)))
-    chosen = [usable[i].members for i in np.flatnonzero(used)]
-    return sorted(chosen), -flow.optimal_cost()
+    first = n_learners + 1
+    used = flow.flows(np.arange(first, first + len(chosen_arcs)))
+    pairs = [arcs.members[i] for i in chosen_arcs[np.flatnonzero(used)]]
+    return sorted(pairs), -flow.optimal_cost()
 
 
 def _fix_roles(
     problem: PairingProblem,
-    arcs: list[Candidate],
     free: dict[str, int],
     loads: dict[str, int],
     pairs: list[tuple[str, str]],
@@ -257,7 +261,9 @@ def _fix_roles(
     Someone whose kept role then brings nothing is set free to take either role again. The best
     plan without double roles is returned.
     """
-    points = {c.members: c.points for c in arcs}
+    points = {c.members: c.points for c in problem.candidates.values()}
+    arcs = problem.arcs()
+    index = problem.codes().index
     teaches: set[str] = set()
     learns: set[str] = set()
     best: tuple[list[tuple[str, str]], int] | None = None
@@ -280,7 +286,9 @@ def _fix_roles(
                 break
             teaches -= idle
             learns -= idle
-        usable = [c for c in arcs if c.members[0] not in learns and c.members[1] not in teaches]
+        usable = ~np.isin(arcs.first, [index[p] for p in learns]) & ~np.isin(
+            arcs.second, [index[p] for p in teaches]
+        )
         pairs, _ = _min_cost_flow(problem, usable, free, loads)
     if best is None:
         # Still doubled after every round: drop the learning side, which always obeys the rule.
