@@ -594,8 +594,8 @@ def bench_reference(learners: int, teachers: int, capacity: int, seed: int) -> d
         "instance": {"teachers": teachers, "capacity": capacity * teachers, "learners": learners},
     }
     result["notes"].append(
-        "the engine's solve() runs on a stand-in carrying what the solver reads (config, teachers, "
-        "candidates); propose() needs an organisation for its explanations and is not run"
+        "the engine's solve() runs on a stand-in problem whose people have nothing but an id and whose "
+        "candidates are the instance's pairs; propose() would explain pairs without skills, so it is not run"
     )
     result["goals"] = goals(result)
     return result

@@ -104,7 +104,6 @@ def _solve_directed(problem: PairingProblem, on_progress: Progress | None) -> Ou
     loads = _locked_loads(problem)
     free = _free_capacity(problem, loads)
     constant = _lock_points(problem, loads)
-    every = list(problem.candidates.values())
     arcs = problem.arcs()
     flow_pairs, flow_value = _min_cost_flow(problem, None, free, loads)
     # The bound: the same round without one-role coupling, over all pairs, each pruned pair at
@@ -132,17 +131,18 @@ def _solve_directed(problem: PairingProblem, on_progress: Progress | None) -> Ou
     # own), roles chosen one by one from the relaxed plan, and what is still possible of the
     # last round's pairs. The best one stands, or is the hint from which CP-SAT starts.
     plans = [_min_cost_flow(problem, ~np.isin(arcs.second, arcs.first), free, loads)]
-    small = len(every) <= CP_SAT_MAX_PAIRS
+    small = arcs.size <= CP_SAT_MAX_PAIRS
     if small:
         plans.append(_fix_roles(problem, free, loads, flow_pairs))
     earlier = _still_possible(problem, free)
     if earlier:
-        plans.append((earlier, _value({c.members: c.points for c in every}, problem, earlier, loads)))
+        points = {c.members: c.points for c in problem.candidates.values()}
+        plans.append((earlier, _value(points, problem, earlier, loads)))
     best_pairs, best_value = max(plans, key=lambda plan: plan[1])
     if best_value >= bound or not small:
         if not small:
             notes.append(
-                f"{len(every)} candidate pairs are more than CP-SAT improves on within the time limit; "
+                f"{arcs.size} candidate pairs are more than CP-SAT improves on within the time limit; "
                 "the plan is the best of two exact flows, and the gap says how far from optimal it can be"
             )
         return Outcome(
@@ -154,6 +154,7 @@ def _solve_directed(problem: PairingProblem, on_progress: Progress | None) -> Ou
             seconds=0.0,
             notes=(*notes, "one role per round: each person either teaches or learns"),
         )
+    every = list(problem.candidates.values())
     pairs, value, cp_bound, optimal = _cp_sat(problem, every, free, loads, best_pairs, constant, on_progress)
     if not problem.pruned:
         bound = min(bound, cp_bound)
@@ -214,8 +215,8 @@ def _min_cost_flow(
     if not len(all_t):
         return [], 0
     # Nodes: 0 source, 1 sink, then learners, then teachers (each person once per side).
-    learner_ids, learner_node = np.unique(all_l, return_inverse=True)
-    teacher_ids, teacher_node = np.unique(all_t, return_inverse=True)
+    learner_ids, learner_node = _renumber(all_l, len(names))
+    teacher_ids, teacher_node = _renumber(all_t, len(names))
     n_learners = len(learner_ids)
     learner_node = learner_node + 2
     teacher_node = teacher_node + 2 + n_learners
@@ -246,6 +247,14 @@ def _min_cost_flow(
     used = flow.flows(np.arange(first, first + len(chosen_arcs)))
     pairs = [arcs.members[i] for i in chosen_arcs[np.flatnonzero(used)]]
     return sorted(pairs), -flow.optimal_cost()
+
+
+def _renumber(people: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct people in order, and each entry's position among them (no sorting needed)."""
+    present = np.zeros(size, dtype=bool)
+    present[people] = True
+    position = np.cumsum(present) - 1
+    return np.flatnonzero(present), position[people]
 
 
 def _fix_roles(
