@@ -267,7 +267,7 @@ def test_config_errors_say_which_field_and_why():
         PairingConfig.from_mapping(
             {
                 "mode": "speed-dating",
-                "rules": {"capacity": "yes", "colour": 1},
+                "rules": {"capacity": "yes", "colour": 1, "cooldown_rounds": -1},
                 "locked": [["a"]],
                 "time_limit": 0,
             },

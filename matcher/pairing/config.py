@@ -210,8 +210,9 @@ class _Reader:
             self.fail("time_limit", "must be more than 0 seconds")
         if config.weights.repeat_fade < 0 or config.weights.repeat_fade > 1:
             self.fail("weights.repeat_fade", "must be between 0 and 1")
-        if config.rules.min_overlap_minutes < 0 or config.rules.cooldown_rounds < 0:
-            self.fail("rules", "minutes and rounds must not be negative")
+        for name in ("min_overlap_minutes", "cooldown_rounds"):
+            if getattr(config.rules, name) < 0:
+                self.fail(f"rules.{name}", "must not be negative")
         return config
 
     def scalar(self, path: str, raw: Any, default: Any) -> Any:
