@@ -1,0 +1,138 @@
+"""Group rounds: think tanks, intervision groups and communities of practice.
+
+One engine, configured per round the way team-formation tools do it::
+
+    problem = build_problem(tmap, GroupConfig.for_kind("think-tank"), today=today)
+    proposal = propose(problem)
+    assert not validate(problem, [g.members for g in proposal.groups])
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from matcher.groups.config import KINDS, Criterion, GroupConfig
+from matcher.groups.problem import (
+    GroupProblem,
+    build_problem,
+    group_score,
+    isolated_members,
+    repeated_pairs,
+    upper_bound,
+    validate,
+)
+from matcher.groups.solver import solve
+from matcher.pairing.rules import Violation
+
+__all__ = [
+    "KINDS",
+    "Criterion",
+    "GroupConfig",
+    "GroupProblem",
+    "GroupProposal",
+    "ProposedGroup",
+    "build_problem",
+    "propose",
+    "validate",
+]
+
+
+@dataclass(frozen=True)
+class ProposedGroup:
+    members: tuple[str, ...]
+    score: float
+    reasons: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"members": list(self.members), "score": self.score, "reasons": list(self.reasons)}
+
+
+@dataclass(frozen=True)
+class GroupProposal:
+    round: str
+    kind: str
+    status: str
+    objective: float
+    bound: float
+    gap: float
+    groups: tuple[ProposedGroup, ...]
+    unmatched: tuple[tuple[str, str], ...]
+    conflicts: tuple[str, ...]
+    violations: tuple[Violation, ...]
+    seconds: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "round": self.round,
+            "kind": self.kind,
+            "status": self.status,
+            "objective": self.objective,
+            "bound": self.bound,
+            "gap": self.gap,
+            "seconds": round(self.seconds, 3),
+            "groups": [g.as_dict() for g in self.groups],
+            "unmatched": [{"person_id": p, "reason": r} for p, r in self.unmatched],
+            "conflicts": list(self.conflicts),
+            "violations": [v.as_dict() for v in self.violations],
+        }
+
+
+def group_reasons(problem: GroupProblem, members: tuple[str, ...]) -> list[str]:
+    reasons = []
+    for c in problem.config.criteria:
+        if c.goal == "ignore" or not c.weight:
+            continue
+        values = Counter(problem.values[c.attribute][m] for m in members)
+        label = c.attribute.split(":")[0] if ":" in c.attribute else c.attribute
+        if c.goal == "diverse":
+            reasons.append(f"mixes {len(values)} {label} values ({', '.join(sorted(values))})")
+        else:
+            common, n = values.most_common(1)[0]
+            reasons.append(f"{n} of {len(members)} share the {label} '{common}'")
+    for skill, holders in problem.topic_holders.items():
+        here = sorted(holders & set(members), key=problem.name)
+        name = problem.tmap.skill(skill).name if problem.tmap.skill(skill) else skill
+        if here:
+            reasons.append(f"{name}: {', '.join(problem.name(m) for m in here)}")
+    isolated = isolated_members(problem, members)
+    for person, attribute in isolated:
+        reasons.append(f"{problem.name(person)} is the only one of their {attribute} here")
+    repeats = repeated_pairs(problem, members)
+    if repeats:
+        reasons.append(f"{len(repeats)} pair(s) were groupmates in a recent round")
+    return reasons
+
+
+def propose(problem: GroupProblem, *, round_name: str = "") -> GroupProposal:
+    outcome = solve(problem)
+    groups = [tuple(g) for g in outcome.groups]
+    violations = validate(problem, groups)
+    bound = upper_bound(problem)
+    objective = outcome.objective
+    gap = max(0.0, (bound - objective) / abs(bound)) if bound else 0.0
+    proposed = tuple(
+        ProposedGroup(
+            members, round(group_score(problem, members), 2), tuple(group_reasons(problem, members))
+        )
+        for members in sorted(groups, key=lambda g: (-group_score(problem, g), g))
+    )
+    size = f"{problem.config.size_min}-{problem.config.size_max}"
+    unmatched = tuple(
+        (pid, f"{len(problem.people)} people do not divide into groups of {size}; placed last in the order")
+        for pid in outcome.left_out
+    )
+    return GroupProposal(
+        round=round_name,
+        kind=problem.config.kind,
+        status="optimal" if objective >= bound - 1e-9 else "feasible",
+        objective=round(objective, 2),
+        bound=round(bound, 2),
+        gap=round(gap, 6),
+        groups=proposed,
+        unmatched=unmatched,
+        conflicts=tuple(problem.conflicts),
+        violations=tuple(violations),
+        seconds=outcome.seconds,
+    )

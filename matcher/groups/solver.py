@@ -1,0 +1,315 @@
+"""Forming groups: a construction that already mixes or gathers by the weightiest criteria,
+then a seeded local search of moves and swaps that keeps every hard rule and stops at the
+time limit or when nothing improves.
+
+The objective is the sum of the groups' scores plus ``worst_group`` times the lowest group
+score (CATME Team-Maker's criterion: no group is left with the leftovers).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import Counter
+from dataclasses import dataclass
+
+from matcher.groups.problem import ISOLATED_PENALTY, REPEAT_PENALTY, GroupProblem
+
+
+@dataclass(frozen=True)
+class GroupOutcome:
+    groups: tuple[tuple[str, ...], ...]
+    left_out: tuple[str, ...]
+    objective: float
+    moves: int
+    seconds: float
+
+
+_NONE: frozenset[str] = frozenset()
+#: What breaking a hard rule costs in the search: more than any group can score.
+BROKEN = 1000.0
+
+
+class _State:
+    """Groups with per-attribute value counts, so a move is scored by looking at two groups."""
+
+    def __init__(self, problem: GroupProblem, groups: list[list[str]]) -> None:
+        self.problem = problem
+        config = problem.config
+        self.criteria = [c for c in config.criteria if c.goal != "ignore" and c.weight]
+        self.attributes = sorted({c.attribute for c in self.criteria} | set(config.no_isolated))
+        self.groups = groups
+        self.where = {m: i for i, g in enumerate(groups) for m in g}
+        self.counts = [{a: Counter(problem.values[a][m] for m in g) for a in self.attributes} for g in groups]
+        self.recent: dict[str, set[str]] = {}
+        for pair in problem.recent:
+            a, b = tuple(pair)
+            self.recent.setdefault(a, set()).add(b)
+            self.recent.setdefault(b, set()).add(a)
+        self.forbidden: dict[str, set[str]] = {}
+        for pair in problem.forbidden:
+            a, b = tuple(pair)
+            self.forbidden.setdefault(a, set()).add(b)
+            self.forbidden.setdefault(b, set()).add(a)
+        self.scores = [self.score(i) for i in range(len(groups))]
+
+    def score(
+        self, i: int, counts: dict[str, Counter[str]] | None = None, members: list[str] | None = None
+    ) -> float:
+        counts = counts or self.counts[i]
+        members = members if members is not None else self.groups[i]
+        size = len(members)
+        total = 0.0
+        for c in self.criteria:
+            k = sum(1 for n in counts[c.attribute].values() if n)
+            total += c.weight * ((k - 1) if c.goal == "diverse" else (size - k))
+        for a in self.problem.config.no_isolated:
+            total -= ISOLATED_PENALTY * sum(1 for n in counts[a].values() if n == 1)
+        if self.recent:
+            pairs = sum(len(self.recent.get(m, _NONE) & set(members)) for m in members) // 2
+            total -= REPEAT_PENALTY * pairs
+            total -= BROKEN * max(0, pairs - self.problem.config.max_repeats)
+        return total - BROKEN * self.broken(members)
+
+    def broken(self, members: list[str]) -> int:
+        """Hard rules a group breaks: forbidden pairs in it, topics it lacks (when there are enough
+        holders). The search pays dearly for each, so it moves away from them first."""
+        inside = set(members)
+        count = sum(len(self.forbidden.get(m, _NONE) & inside) for m in members) // 2
+        for holders in self.problem.topic_holders.values():
+            if len(holders) >= self.problem.groups and not holders & inside:
+                count += 1
+        return count
+
+    def objective(self) -> float:
+        if not self.scores:
+            return 0.0
+        return sum(self.scores) + self.problem.config.worst_group * min(self.scores)
+
+    def counts_after(self, i: int, out: str | None, into: str | None) -> dict[str, Counter[str]]:
+        values = self.problem.values
+        changed = {a: Counter(c) for a, c in self.counts[i].items()}
+        for a in self.attributes:
+            if out is not None:
+                changed[a][values[a][out]] -= 1
+            if into is not None:
+                changed[a][values[a][into]] += 1
+        return changed
+
+
+def construct(problem: GroupProblem) -> tuple[list[list[str]], list[str]]:
+    """First groups: locked people together; then, ordered by the weightiest similar criterion
+    (so groups gather it) and the weightiest diverse one (so dealing spreads it), people are
+    dealt round the groups. Who cannot be placed because the sizes do not divide comes last."""
+    config = problem.config
+    sizes = _sizes(len(problem.people) - problem.left_over, problem.groups)
+    groups: list[list[str]] = [[] for _ in sizes]
+    locked = [list(dict.fromkeys(m for m in lock if m in problem.people)) for lock in config.locked]
+    placed: set[str] = set()
+    for lock in sorted(locked, key=len, reverse=True):
+        room = [i for i in range(len(groups)) if sizes[i] - len(groups[i]) >= len(lock)]
+        if not room or any(m in placed for m in lock):
+            problem.conflicts.append(f"locked group {', '.join(lock)} does not fit; kept apart")
+            continue
+        target = max(room, key=lambda i: sizes[i] - len(groups[i]))
+        groups[target] += lock
+        placed.update(lock)
+    similar = max((c for c in config.criteria if c.goal == "similar"), key=lambda c: c.weight, default=None)
+    diverse = max((c for c in config.criteria if c.goal == "diverse"), key=lambda c: c.weight, default=None)
+    rest = [p for p in problem.people if p not in placed]
+    holders = set().union(*problem.topic_holders.values()) if problem.topic_holders else set()
+
+    def key(p: str) -> tuple:
+        return (
+            problem.values[similar.attribute][p] if similar else "",
+            p not in holders,
+            problem.values[diverse.attribute][p] if diverse else "",
+            p,
+        )
+
+    rest.sort(key=key)
+    left_out = rest[len(rest) - problem.left_over :] if problem.left_over else []
+    rest = rest[: len(rest) - len(left_out)]
+    if similar:
+        # Gather: fill groups one after the other in this order.
+        order = [i for i in range(len(groups)) for _ in range(sizes[i] - len(groups[i]))]
+    else:
+        # Spread: deal round the groups.
+        room = [sizes[i] - len(groups[i]) for i in range(len(groups))]
+        order = []
+        while any(room):
+            for i in range(len(groups)):
+                if room[i]:
+                    order.append(i)
+                    room[i] -= 1
+    for person, i in zip(rest, order, strict=False):
+        groups[i].append(person)
+    _cover_topics(problem, groups, placed)
+    return groups, left_out
+
+
+def _cover_topics(problem: GroupProblem, groups: list[list[str]], locked: set[str]) -> None:
+    """Swap a holder of each topic skill into every group without one, from a group with two."""
+    for holders in problem.topic_holders.values():
+        if len(holders) < len(groups):
+            continue
+        for lacking in groups:
+            if holders & set(lacking):
+                continue
+            donor = next(g for g in groups if len(holders & set(g)) >= 2)
+            giver = next(m for m in donor if m in holders and m not in locked)
+            taker = next((m for m in lacking if m not in locked), None)
+            if taker is None:
+                continue
+            donor[donor.index(giver)], lacking[lacking.index(taker)] = taker, giver
+
+
+def _sizes(people: int, groups: int) -> list[int]:
+    if not groups:
+        return []
+    base, extra = divmod(people, groups)
+    return [base + (1 if i < extra else 0) for i in range(groups)]
+
+
+def improve(problem: GroupProblem, groups: list[list[str]], *, deadline: float) -> tuple[_State, int]:
+    """Moves and swaps between two groups, kept when the objective rises and no rule breaks."""
+    state = _State(problem, groups)
+    rng = random.Random(problem.config.seed)
+    fixed = {m for lock in problem.config.locked for m in lock}
+    movable = [p for g in groups for p in g if p not in fixed]
+    if len(groups) < 2 or not movable:
+        return state, 0
+    while _repair_isolation(state, fixed):
+        pass
+    accepted, tries, quiet = 0, 0, 0
+    patience = 40 * len(movable)
+    while quiet < patience and time.perf_counter() < deadline:
+        tries += 1
+        quiet += 1
+        p = rng.choice(movable)
+        a = state.where[p]
+        b = rng.randrange(len(groups) - 1)
+        b += b >= a
+        q = rng.choice(state.groups[b]) if rng.random() < 0.8 else None
+        if q is not None and q in fixed:
+            continue
+        if q is None and not (
+            len(state.groups[a]) > problem.config.size_min and len(state.groups[b]) < problem.config.size_max
+        ):
+            continue
+        if _try(state, p, a, q, b):
+            accepted += 1
+            quiet = 0
+    return state, accepted
+
+
+def _try(state: _State, p: str, a: int, q: str | None, b: int) -> bool:
+    problem = state.problem
+    new_a = [m for m in state.groups[a] if m != p] + ([q] if q else [])
+    new_b = [m for m in state.groups[b] if m != q] + [p]
+    counts_a = state.counts_after(a, p, q)
+    counts_b = state.counts_after(b, q, p)
+    if _isolated(state, counts_a) + _isolated(state, counts_b) > _isolated(
+        state, state.counts[a]
+    ) + _isolated(state, state.counts[b]):
+        return False
+    score_a = state.score(a, counts_a, new_a)
+    score_b = state.score(b, counts_b, new_b)
+    before = state.objective()
+    others = [s for i, s in enumerate(state.scores) if i not in (a, b)]
+    total = sum(others) + score_a + score_b
+    after = total + problem.config.worst_group * min([*others, score_a, score_b])
+    if after <= before + 1e-9:
+        return False
+    state.groups[a], state.groups[b] = new_a, new_b
+    state.counts[a], state.counts[b] = counts_a, counts_b
+    state.scores[a], state.scores[b] = score_a, score_b
+    state.where[p] = b
+    if q is not None:
+        state.where[q] = a
+    return True
+
+
+def _isolated(state: _State, counts: dict[str, Counter[str]]) -> int:
+    return sum(1 for a in state.problem.config.no_isolated for n in counts[a].values() if n == 1)
+
+
+def _repair_isolation(state: _State, fixed: set[str]) -> int:
+    """Swap a member who is alone with their value for one of the same value from a group that
+    has three or more, wherever that leaves no one else alone. Returns the swaps made."""
+    problem = state.problem
+    swaps = 0
+    for attribute in problem.config.no_isolated:
+        values = problem.values[attribute]
+        for a in range(len(state.groups)):
+            for m in list(state.groups[a]):
+                value = values[m]
+                if state.counts[a][attribute][value] != 1 or m in fixed:
+                    continue
+                donor = next(
+                    (
+                        b
+                        for b in range(len(state.groups))
+                        if b != a and state.counts[b][attribute][value] >= 3
+                    ),
+                    None,
+                )
+                if donor is None:
+                    continue
+                d = next((x for x in state.groups[donor] if values[x] == value and x not in fixed), None)
+                # Bring a second one of the value in, send someone else out in exchange.
+                for x in list(state.groups[a]):
+                    if (
+                        d is not None
+                        and x != m
+                        and x not in fixed
+                        and _swap_if_fewer_isolated(state, d, donor, x, a)
+                    ):
+                        swaps += 1
+                        break
+    return swaps
+
+
+def _swap_if_fewer_isolated(state: _State, p: str, a: int, q: str, b: int) -> bool:
+    new_a = [m for m in state.groups[a] if m != p] + [q]
+    new_b = [m for m in state.groups[b] if m != q] + [p]
+    if not _allowed(state, new_a, new_b, p, q):
+        return False
+    counts_a, counts_b = state.counts_after(a, p, q), state.counts_after(b, q, p)
+    before = _isolated(state, state.counts[a]) + _isolated(state, state.counts[b])
+    if _isolated(state, counts_a) + _isolated(state, counts_b) >= before:
+        return False
+    state.groups[a], state.groups[b] = new_a, new_b
+    state.counts[a], state.counts[b] = counts_a, counts_b
+    state.scores[a], state.scores[b] = state.score(a), state.score(b)
+    state.where[p], state.where[q] = b, a
+    return True
+
+
+def _allowed(state: _State, new_a: list[str], new_b: list[str], p: str, q: str | None) -> bool:
+    problem = state.problem
+    if state.forbidden.get(p, set()) & set(new_b) or (q and state.forbidden.get(q, set()) & set(new_a)):
+        return False
+    for holders in problem.topic_holders.values():
+        if len(holders) >= problem.groups and not (holders & set(new_a) and holders & set(new_b)):
+            return False
+    if state.recent:
+        limit = problem.config.max_repeats
+        for group in (new_a, new_b):
+            pairs = sum(len(state.recent.get(m, _NONE) & set(group)) for m in group) // 2
+            if pairs > limit:
+                return False
+    return True
+
+
+def solve(problem: GroupProblem) -> GroupOutcome:
+    started = time.perf_counter()
+    groups, left_out = construct(problem)
+    state, moves = improve(problem, groups, deadline=started + problem.config.time_limit)
+    return GroupOutcome(
+        groups=tuple(tuple(sorted(g)) for g in state.groups),
+        left_out=tuple(left_out),
+        objective=state.objective(),
+        moves=moves,
+        seconds=time.perf_counter() - started,
+    )

@@ -1,0 +1,149 @@
+"""Group rounds: sizes, diversity and similarity, rules, the bound."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+import pytest
+
+from matcher.groups import Criterion, GroupConfig, build_problem, propose, validate
+from matcher.groups.problem import upper_bound
+from matcher.model import HistoryEntry, Holding, Level, Organisation, Skill
+from matcher.problems import InvalidInput
+from matcher.synthetic import generate_organisation
+from matcher.talentmap import TalentMap
+from tests.orgs import person
+
+TODAY = dt.date(2026, 11, 2)
+
+
+def org_of(people, holdings=(), history=()) -> Organisation:
+    skills = (Skill("ai", "AI"), Skill("wmo", "Wmo"))
+    return Organisation(
+        "Test",
+        tuple(people),
+        skills,
+        tuple(Holding(p, s, Level(lv)) for p, s, lv in holdings),
+        (),
+        tuple(history),
+    )
+
+
+def run(org: Organisation, config: GroupConfig):
+    problem = build_problem(TalentMap(org, today=TODAY), config, today=TODAY)
+    return problem, propose(problem, round_name="test")
+
+
+def twelve(**extra) -> list:
+    """Twelve people: four functions, three of each, spread over three departments."""
+    return [
+        person(f"p{i:02d}", function=f"f{i % 4}", department=f"d{i % 3}", team=f"t{i // 3}", **extra)
+        for i in range(12)
+    ]
+
+
+def test_the_number_of_groups_fits_the_sizes_and_nobody_is_dropped_silently():
+    config = GroupConfig(size_min=5, size_max=7)
+    assert config.group_count(14) == (2, 0)
+    assert config.group_count(8) == (1, 1)
+    assert config.group_count(4) == (0, 4)
+    _, proposal = run(org_of(twelve()[:8]), config)
+    placed = [m for g in proposal.groups for m in g.members]
+    assert len(placed) + len(proposal.unmatched) == 8
+    assert all("do not divide" in reason for _, reason in proposal.unmatched)
+
+
+def test_think_tanks_mix_every_function():
+    config = GroupConfig(
+        size_min=4, size_max=4, criteria=(Criterion("function", "diverse", 1.0),), time_limit=5
+    )
+    problem, proposal = run(org_of(twelve()), config)
+    assert not validate(problem, [g.members for g in proposal.groups])
+    for group in proposal.groups:
+        assert len({problem.values["function"][m] for m in group.members}) == 4
+    assert proposal.status == "optimal"  # every group mixes all four: the bound is reached
+
+
+def test_intervision_groups_share_a_function():
+    config = GroupConfig(
+        size_min=3, size_max=3, criteria=(Criterion("function", "similar", 1.0),), time_limit=5
+    )
+    problem, proposal = run(org_of(twelve()), config)
+    for group in proposal.groups:
+        assert len({problem.values["function"][m] for m in group.members}) == 1
+    assert proposal.gap == 0
+
+
+def test_forbidden_people_are_apart_and_locked_people_together():
+    config = GroupConfig(
+        size_min=4,
+        size_max=4,
+        criteria=(Criterion("function", "diverse", 1.0),),
+        forbidden=(("p00", "p01"),),
+        locked=(("p02", "p06"),),
+        time_limit=5,
+    )
+    problem, proposal = run(org_of(twelve()), config)
+    groups = [set(g.members) for g in proposal.groups]
+    assert not any({"p00", "p01"} <= g for g in groups)
+    assert any({"p02", "p06"} <= g for g in groups)
+    assert not validate(problem, [g.members for g in proposal.groups])
+
+
+def test_every_think_tank_on_a_topic_has_someone_who_knows_it():
+    holdings = [("p00", "ai", 4), ("p05", "ai", 3), ("p10", "ai", 3)]
+    config = GroupConfig.for_kind("think-tank", size_min=4, size_max=4, topic_skills=("ai",), time_limit=5)
+    problem, proposal = run(org_of(twelve(), holdings), config)
+    for group in proposal.groups:
+        assert {"p00", "p05", "p10"} & set(group.members)
+        assert any("AI:" in r for r in group.reasons)
+    assert not validate(problem, [g.members for g in proposal.groups])
+
+
+def test_too_few_topic_holders_are_reported_as_a_conflict():
+    config = GroupConfig(size_min=4, size_max=4, topic_skills=("ai",), time_limit=1)
+    _, proposal = run(org_of(twelve(), [("p00", "ai", 4)]), config)
+    assert any("1 people at level 3 or more for 3 groups" in c for c in proposal.conflicts)
+
+
+def test_recent_groupmates_are_not_put_together_again():
+    history = [HistoryEntry("r1", "think-tank", ("p00", "p04", "p08"), dt.date(2026, 6, 1))]
+    config = GroupConfig(
+        size_min=4, size_max=4, criteria=(Criterion("function", "similar", 1.0),), time_limit=5
+    )
+    problem, proposal = run(org_of(twelve(), history=history), config)
+    assert not validate(problem, [g.members for g in proposal.groups])
+    together = [g for g in proposal.groups if len({"p00", "p04", "p08"} & set(g.members)) >= 2]
+    assert not together
+
+
+def test_validate_names_each_broken_rule():
+    config = GroupConfig(size_min=4, size_max=4, forbidden=(("p00", "p01"),), locked=(("p02", "p03"),))
+    problem, _ = run(org_of(twelve()), config)
+    bad = [("p00", "p01", "p02", "p04"), ("p03", "p05", "p06"), ("p00", "ghost", "p07", "p08")]
+    rules = {v.rule for v in validate(problem, bad)}
+    assert {"forbidden", "size", "locked", "one group each", "taking part"} <= rules
+
+
+def test_the_bound_is_never_below_a_plan_on_a_real_organisation():
+    org = generate_organisation(300, seed=4, today=TODAY)
+    tmap = TalentMap(org, today=TODAY)
+    for kind in ("think-tank", "intervision", "community"):
+        problem = build_problem(tmap, GroupConfig.for_kind(kind, time_limit=2), today=TODAY)
+        proposal = propose(problem)
+        assert proposal.objective <= upper_bound(problem) + 1e-9
+        assert not validate(problem, [g.members for g in proposal.groups])
+        sizes = Counter(len(g.members) for g in proposal.groups)
+        assert set(sizes) <= set(range(problem.config.size_min, problem.config.size_max + 1))
+
+
+def test_config_errors_say_which_field():
+    with pytest.raises(InvalidInput) as caught:
+        GroupConfig.from_mapping(
+            {"kind": "party", "criteria": [{"attribute": "age", "goal": "diverse"}], "size_min": "five"},
+            source="groups.json",
+        )
+    report = caught.value.report()
+    for expected in ("'kind'", "'criteria[0].attribute'", "'size_min'", "groups.json"):
+        assert expected in report
