@@ -128,6 +128,10 @@ class Person:
             return 0.0
         return max(0.0, (today - self.start_date).days / 365.25)
 
+    def experience_years(self, today: dt.date) -> float:
+        """Experience: years in the field, or tenure when that is longer. Never age."""
+        return max(self.years_experience, self.tenure_years(today))
+
 
 @dataclass(frozen=True, order=True)
 class RelatedSkill:

@@ -99,7 +99,8 @@ def _explain(error: ValidationError) -> str:
             return error.message
 
 
-def _load(path: Path) -> Any:
+def load_json(path: Path) -> Any:
+    """A JSON file's content, or InvalidInput saying where it is broken."""
     raw = path.read_bytes()
     if not raw.strip():
         raise InvalidInput([Problem(Location(path.name), "the file is empty")])
@@ -297,7 +298,7 @@ def parse_document(doc: Any, file: str) -> Parsed:
 
 
 def read_json(path: Path) -> Parsed:
-    return parse_document(_load(path), path.name)
+    return parse_document(load_json(path), path.name)
 
 
 def _date(value: Any) -> str | None:

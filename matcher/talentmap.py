@@ -356,7 +356,7 @@ class TalentMap:
         }
         self._max_fit = w.language + w.site + w.overlap
         self._languages = {
-            p.id: frozenset(_base_language(c) for c in p.languages) for p in self._people.values()
+            p.id: frozenset(base_language(c) for c in p.languages) for p in self._people.values()
         }
         # Many people share hours and a zone; a small integer key lets overlaps be cached per query.
         weeks: dict[tuple, int] = {}
@@ -584,7 +584,7 @@ class TalentMap:
 
     def _fit_reasons(self, ctx: _AskerContext, person: Person) -> list[str]:
         reasons = []
-        shared = [c for c in dict.fromkeys(map(_base_language, person.languages)) if c in ctx.languages]
+        shared = [c for c in dict.fromkeys(map(base_language, person.languages)) if c in ctx.languages]
         if shared:
             reasons.append(f"speaks {_join(LANGUAGE_NAMES.get(c, c) for c in shared)} like you")
         elif ctx.languages and person.languages:
@@ -766,7 +766,8 @@ def _skill_key(skill: Skill) -> tuple[str, str]:
     return skill.name.casefold(), skill.id
 
 
-def _base_language(code: str) -> str:
+def base_language(code: str) -> str:
+    """The language of a code: "nl-BE" and "nl" are one language for who can talk to whom."""
     return code.lower().split("-")[0]
 
 

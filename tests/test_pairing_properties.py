@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from matcher.model import HistoryEntry, Holding, Level, Organisation, Person, Skill, Wish
 from matcher.pairing import MODES, PairingConfig, Rules, build_problem, propose, validate
+from matcher.pairing.problem import gains_from, served_wishes
 from matcher.talentmap import TalentMap
 
 TODAY = dt.date(2026, 11, 2)
@@ -173,3 +174,16 @@ def test_mentor_rounds_with_one_role_per_person_pass_validate(org):
     teachers = {p[0] for p in chosen}
     assert not teachers & {p[1] for p in chosen}
     assert proposal.objective <= proposal.bound + 1e-9
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(organisations(), st.sampled_from(("mentor", "reverse", "exchange")))
+def test_the_learning_credit_of_all_teachers_at_once_equals_the_pair_by_pair_sum(org, mode):
+    problem = build_problem(TalentMap(org, today=TODAY), PairingConfig(mode=mode), today=TODAY)
+    for learner in problem.learners:
+        at_once = gains_from(problem, learner)
+        for teacher in problem.teachers:
+            one_by_one = sum(s.credit for s in served_wishes(problem, teacher, learner))
+            if teacher == learner:
+                continue
+            assert at_once.get(teacher, 0.0) == one_by_one

@@ -17,7 +17,7 @@ from typing import Any
 import click
 from sqlalchemy.exc import SQLAlchemyError
 
-from matcher import services
+from matcher import orgjson, services
 from matcher.pairing import DIRECTED, MODES, LeftOut, PairingConfig, ProposedPair
 from matcher.problems import InvalidInput, Location, Problem
 from matcher.rounds import RoundError, StoredRound
@@ -280,13 +280,7 @@ TOP_REASONS = 3
 def _read_config(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise InvalidInput([Problem(Location(path.name), "the file does not exist")])
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        raise InvalidInput([Problem(Location(path.name), "the file is not UTF-8 text")]) from None
-    except json.JSONDecodeError as exc:
-        where = Location(path.name, f"line {exc.lineno}, column {exc.colno}")
-        raise InvalidInput([Problem(where, f"not valid JSON: {exc.msg}")]) from None
+    data = orgjson.load_json(path)
     if not isinstance(data, dict):
         raise InvalidInput([Problem(Location(path.name), "expected an object with settings")])
     return data

@@ -62,7 +62,7 @@ def attribute_values(
         person = tmap.person(pid)
         assert person is not None
         if attribute == "experience":
-            found[pid] = experience_band(max(person.years_experience, person.tenure_years(today)))
+            found[pid] = experience_band(person.experience_years(today))
         elif attribute.startswith("skill:"):
             level = tmap.levels_of(pid).get(attribute[6:], Level.NONE)
             found[pid] = "holds it" if level >= Level.PROFICIENT else "does not"

@@ -8,6 +8,7 @@ score (CATME Team-Maker's criterion: no group is left with the leftovers).
 
 from __future__ import annotations
 
+import heapq
 import random
 import time
 from collections import Counter
@@ -52,6 +53,16 @@ class _State:
             self.forbidden.setdefault(a, set()).add(b)
             self.forbidden.setdefault(b, set()).add(a)
         self.scores = [self.score(i) for i in range(len(groups))]
+        self.settle()
+
+    def settle(self) -> None:
+        """Recompute the total and the three lowest scores after a change; with these, a move is
+        judged without looking at the groups it leaves alone."""
+        self.total = sum(self.scores)
+        self.lowest = heapq.nsmallest(3, ((score, i) for i, score in enumerate(self.scores)))
+
+    def lowest_other(self, a: int, b: int) -> float | None:
+        return next((score for score, i in self.lowest if i not in (a, b)), None)
 
     def score(
         self, i: int, counts: dict[str, Counter[str]] | None = None, members: list[str] | None = None
@@ -63,19 +74,24 @@ class _State:
         for c in self.criteria:
             k = sum(1 for n in counts[c.attribute].values() if n)
             total += c.weight * ((k - 1) if c.goal == "diverse" else (size - k))
-        for a in self.problem.config.no_isolated:
-            total -= ISOLATED_PENALTY * sum(1 for n in counts[a].values() if n == 1)
-        if self.recent:
-            pairs = sum(len(self.recent.get(m, _NONE) & set(members)) for m in members) // 2
-            total -= REPEAT_PENALTY * pairs
-            total -= BROKEN * max(0, pairs - self.problem.config.max_repeats)
+        total -= ISOLATED_PENALTY * self.isolated(counts)
+        total -= REPEAT_PENALTY * self.repeats(members)
         return total - BROKEN * self.broken(members)
 
+    def isolated(self, counts: dict[str, Counter[str]]) -> int:
+        return sum(1 for a in self.problem.config.no_isolated for n in counts[a].values() if n == 1)
+
+    def repeats(self, members: list[str]) -> int:
+        inside = set(members)
+        return sum(len(self.recent.get(m, _NONE) & inside) for m in members) // 2
+
     def broken(self, members: list[str]) -> int:
-        """Hard rules a group breaks: forbidden pairs in it, topics it lacks (when there are enough
-        holders). The search pays dearly for each, so it moves away from them first."""
+        """Hard rules a group breaks: forbidden pairs in it, more recent groupmates than allowed,
+        topics it lacks (when there are enough holders). The search pays dearly for each, so it
+        moves away from them first."""
         inside = set(members)
         count = sum(len(self.forbidden.get(m, _NONE) & inside) for m in members) // 2
+        count += max(0, self.repeats(members) - self.problem.config.max_repeats)
         for holders in self.problem.topic_holders.values():
             if len(holders) >= self.problem.groups and not holders & inside:
                 count += 1
@@ -84,7 +100,18 @@ class _State:
     def objective(self) -> float:
         if not self.scores:
             return 0.0
-        return sum(self.scores) + self.problem.config.worst_group * min(self.scores)
+        return self.total + self.problem.config.worst_group * self.lowest[0][0]
+
+    def apply(
+        self, a: int, b: int, groups: tuple[list[str], list[str]], counts: tuple, p: str, q: str | None
+    ) -> None:
+        self.groups[a], self.groups[b] = groups
+        self.counts[a], self.counts[b] = counts
+        self.scores[a], self.scores[b] = self.score(a), self.score(b)
+        self.where[p] = b
+        if q is not None:
+            self.where[q] = a
+        self.settle()
 
     def counts_after(self, i: int, out: str | None, into: str | None) -> dict[str, Counter[str]]:
         values = self.problem.values
@@ -209,34 +236,24 @@ def _try(state: _State, p: str, a: int, q: str | None, b: int) -> bool:
     new_b = [m for m in state.groups[b] if m != q] + [p]
     counts_a = state.counts_after(a, p, q)
     counts_b = state.counts_after(b, q, p)
-    if _isolated(state, counts_a) + _isolated(state, counts_b) > _isolated(
-        state, state.counts[a]
-    ) + _isolated(state, state.counts[b]):
+    if state.isolated(counts_a) + state.isolated(counts_b) > state.isolated(state.counts[a]) + state.isolated(
+        state.counts[b]
+    ):
         return False
     score_a = state.score(a, counts_a, new_a)
     score_b = state.score(b, counts_b, new_b)
-    before = state.objective()
-    others = [s for i, s in enumerate(state.scores) if i not in (a, b)]
-    total = sum(others) + score_a + score_b
-    after = total + problem.config.worst_group * min([*others, score_a, score_b])
-    if after <= before + 1e-9:
+    total = state.total - state.scores[a] - state.scores[b] + score_a + score_b
+    lowest = min(x for x in (state.lowest_other(a, b), score_a, score_b) if x is not None)
+    if total + problem.config.worst_group * lowest <= state.objective() + 1e-9:
         return False
-    state.groups[a], state.groups[b] = new_a, new_b
-    state.counts[a], state.counts[b] = counts_a, counts_b
-    state.scores[a], state.scores[b] = score_a, score_b
-    state.where[p] = b
-    if q is not None:
-        state.where[q] = a
+    state.apply(a, b, (new_a, new_b), (counts_a, counts_b), p, q)
     return True
 
 
-def _isolated(state: _State, counts: dict[str, Counter[str]]) -> int:
-    return sum(1 for a in state.problem.config.no_isolated for n in counts[a].values() if n == 1)
-
-
 def _repair_isolation(state: _State, fixed: set[str]) -> int:
-    """Swap a member who is alone with their value for one of the same value from a group that
-    has three or more, wherever that leaves no one else alone. Returns the swaps made."""
+    """For a member alone with their value, bring in one of the same value from a group that has
+    three or more, sending someone else the other way, wherever that leaves fewer people alone
+    and breaks no further rule. Returns the swaps made."""
     problem = state.problem
     swaps = 0
     for attribute in problem.config.no_isolated:
@@ -273,32 +290,15 @@ def _repair_isolation(state: _State, fixed: set[str]) -> int:
 def _swap_if_fewer_isolated(state: _State, p: str, a: int, q: str, b: int) -> bool:
     new_a = [m for m in state.groups[a] if m != p] + [q]
     new_b = [m for m in state.groups[b] if m != q] + [p]
-    if not _allowed(state, new_a, new_b, p, q):
+    if state.broken(new_a) + state.broken(new_b) > state.broken(state.groups[a]) + state.broken(
+        state.groups[b]
+    ):
         return False
     counts_a, counts_b = state.counts_after(a, p, q), state.counts_after(b, q, p)
-    before = _isolated(state, state.counts[a]) + _isolated(state, state.counts[b])
-    if _isolated(state, counts_a) + _isolated(state, counts_b) >= before:
+    before = state.isolated(state.counts[a]) + state.isolated(state.counts[b])
+    if state.isolated(counts_a) + state.isolated(counts_b) >= before:
         return False
-    state.groups[a], state.groups[b] = new_a, new_b
-    state.counts[a], state.counts[b] = counts_a, counts_b
-    state.scores[a], state.scores[b] = state.score(a), state.score(b)
-    state.where[p], state.where[q] = b, a
-    return True
-
-
-def _allowed(state: _State, new_a: list[str], new_b: list[str], p: str, q: str | None) -> bool:
-    problem = state.problem
-    if state.forbidden.get(p, set()) & set(new_b) or (q and state.forbidden.get(q, set()) & set(new_a)):
-        return False
-    for holders in problem.topic_holders.values():
-        if len(holders) >= problem.groups and not (holders & set(new_a) and holders & set(new_b)):
-            return False
-    if state.recent:
-        limit = problem.config.max_repeats
-        for group in (new_a, new_b):
-            pairs = sum(len(state.recent.get(m, _NONE) & set(group)) for m in group) // 2
-            if pairs > limit:
-                return False
+    state.apply(a, b, (new_a, new_b), (counts_a, counts_b), p, q)
     return True
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from matcher.pairing.candidates import Previous, build_problem
 from matcher.pairing.config import DIRECTED, MODES, PairingConfig, Rules, Selection, Weights
 from matcher.pairing.explain import left_out, pair_reasons
-from matcher.pairing.problem import SCALE, PairingProblem, make_candidate
+from matcher.pairing.problem import SCALE, PairingProblem, pair_points
 from matcher.pairing.rules import Violation, validate
 from matcher.pairing.solver import Progress, load_penalty, solve
 
@@ -104,19 +104,6 @@ class Proposal:
         }
 
 
-def pair_score(problem: PairingProblem, members: tuple[str, ...]) -> int:
-    """A pair's own points: the sum over its links (a trio has three)."""
-    points = 0
-    for i, a in enumerate(members):
-        for b in members[i + 1 :]:
-            first, second = (a, b) if problem.config.directed else tuple(sorted((a, b)))
-            candidate = problem.candidates.get((first, second))
-            if candidate is None:
-                candidate = make_candidate(problem, first, second, require_gain=False)
-            points += candidate.points if candidate else 0
-    return points
-
-
 def propose(
     problem: PairingProblem, *, round_name: str = "", on_progress: Progress | None = None
 ) -> Proposal:
@@ -126,16 +113,17 @@ def propose(
     violations = validate(problem, chosen)
     locked = {frozenset(lock) for lock in problem.locks}
     loads = Counter(p[0] for p in chosen) if problem.config.directed else Counter()
+    points = {members: pair_points(problem, members) for members in chosen}
     pairs = tuple(
         ProposedPair(
             members=members,
-            score=pair_score(problem, members) / SCALE,
+            score=points[members] / SCALE,
             reasons=tuple(
                 pair_reasons(problem, members, locked=frozenset(members) in locked, load=loads[members[0]])
             ),
             locked=frozenset(members) in locked,
         )
-        for members in sorted(chosen, key=lambda m: (-pair_score(problem, m), m))
+        for members in sorted(chosen, key=lambda m: (-points[m], m))
     )
     unmatched = tuple(LeftOut(pid, role, reason) for pid, role, reason in left_out(problem, chosen))
     conflicts = list(problem.conflicts)

@@ -11,7 +11,7 @@ from matcher.pairing.problem import (
     PairingProblem,
     Served,
     gains_from,
-    make_candidate,
+    link_candidate,
     served_wishes,
 )
 from matcher.pairing.rules import mode_reason
@@ -71,12 +71,9 @@ def _links(problem: PairingProblem, members: tuple[str, ...]) -> list[tuple[str,
     links = []
     for i, a in enumerate(members):
         for b in members[i + 1 :]:
-            first, second = (a, b) if problem.config.directed else tuple(sorted((a, b)))
-            candidate = problem.candidates.get((first, second))
-            if candidate is None:
-                candidate = make_candidate(problem, first, second, require_gain=False)
+            candidate = link_candidate(problem, a, b)
             if candidate is not None:
-                links.append((first, second, candidate))
+                links.append((*candidate.members, candidate))
     return links
 
 
@@ -108,10 +105,12 @@ def left_out(problem: PairingProblem, chosen: list[tuple[str, ...]]) -> list[tup
     teaching = Counter(p[0] for p in chosen) if problem.config.directed else Counter()
     learning = {p[-1] for p in chosen} if problem.config.directed else in_pairs
     teacher_noun, learner_noun = ROLE_NOUN[problem.mode]
+    out = {p for p in (*problem.learners, *problem.teachers) if p not in in_pairs}
     options: dict[str, list[Candidate]] = defaultdict(list)
     for candidate in problem.candidates.values():
         for m in candidate.members:
-            options[m].append(candidate)
+            if m in out:
+                options[m].append(candidate)
     demand_for = Counter(skill for p in problem.learners for skill in problem.tmap.wished_by(p))
     result = []
     for learner in problem.learners:

@@ -18,7 +18,7 @@ import numpy as np
 from matcher.availability_overlap import overlap_minutes, utc_week
 from matcher.model import HistoryEntry, Level, Person
 from matcher.pairing.config import PairingConfig
-from matcher.talentmap import TalentMap
+from matcher.talentmap import TalentMap, base_language
 
 SCALE = 100  # scores are whole hundredths inside the solvers
 
@@ -86,12 +86,9 @@ class PairingProblem:
         self._teaching: dict[str, list[tuple[str, Level]]] = {}
         self._codes: PersonCodes | None = None
         self._arcs: Arcs | None = None
-        self._experience = {
-            p.id: max(p.years_experience, p.tenure_years(self.today)) for p in self.tmap.organisation.people
-        }
+        self._experience = {p.id: p.experience_years(self.today) for p in self.tmap.organisation.people}
         self._languages = {
-            p.id: frozenset(c.lower().split("-")[0] for c in p.languages)
-            for p in self.tmap.organisation.people
+            p.id: frozenset(base_language(c) for c in p.languages) for p in self.tmap.organisation.people
         }
 
     @property
@@ -189,7 +186,7 @@ def participants(tmap: TalentMap, config: PairingConfig, today: dt.date) -> tupl
     elif mode == "reverse":
 
         def junior(p: Person) -> bool:
-            return max(p.years_experience, p.tenure_years(today)) <= config.junior_years
+            return p.experience_years(today) <= config.junior_years
 
         teachers = {p.id: capacity(p) for p in chosen if p.ask_me and junior(p) and tmap.levels_of(p.id)}
         learners = [p.id for p in chosen if not junior(p) and tmap.wished_by(p.id)]
@@ -302,6 +299,20 @@ def score_parts(problem: PairingProblem, first: str, second: str, gain: float) -
     if ago is not None and ago > cooldown and w.repeat:
         parts.append(("repeat", -w.repeat * w.repeat_fade ** (ago - cooldown - 1)))
     return parts
+
+
+def link_candidate(problem: PairingProblem, a: str, b: str) -> Candidate | None:
+    """The scored pair of two members of a plan: a candidate, or scored anew (a lock, a trio link)."""
+    first, second = (a, b) if problem.config.directed else tuple(sorted((a, b)))
+    return problem.candidates.get((first, second)) or make_candidate(
+        problem, first, second, require_gain=False
+    )
+
+
+def pair_points(problem: PairingProblem, members: tuple[str, ...]) -> int:
+    """A pair's own points, before load: the sum over its links (a trio has three)."""
+    links = (link_candidate(problem, a, b) for i, a in enumerate(members) for b in members[i + 1 :])
+    return sum(c.points for c in links if c is not None)
 
 
 def gains_from(problem: PairingProblem, learner: str) -> dict[str, float]:

@@ -8,9 +8,9 @@ Which algorithm runs depends on the structure the rules leave:
   spreading of popular experts is a convex cost per extra learner, which a flow
   carries as parallel arcs of rising cost, so it stays exact.
 * When "one role per round" couples the two sides (someone could teach one
-  person and learn from another), the structure breaks: CP-SAT solves it, with
-  the flow relaxation (the same problem without that rule) as its hint and as
-  a proven upper bound that also covers candidates pruned away.
+  person and learn from another), the structure breaks. The flow without that
+  rule gives a proven upper bound (also covering candidates pruned away); plans
+  that keep the rule are built from flows, and CP-SAT improves the best of them.
 * Exchange mode is a maximum-weight matching in a general graph; the blossom
   algorithm (rustworkx) solves it exactly. A person left over may then join a
   pair as a third.
@@ -18,6 +18,7 @@ Which algorithm runs depends on the structure the rules leave:
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from array import array
 from collections import defaultdict
@@ -29,7 +30,7 @@ import rustworkx as rx
 from ortools.graph.python import min_cost_flow
 from ortools.sat.python import cp_model
 
-from matcher.pairing.problem import SCALE, Candidate, PairingProblem, ceilings
+from matcher.pairing.problem import SCALE, Candidate, PairingProblem, ceilings, pair_points
 from matcher.pairing.rules import first_broken
 
 #: Above this many candidate pairs CP-SAT does not load and improve the model within a usual
@@ -63,7 +64,7 @@ def solve(problem: PairingProblem, *, on_progress: Progress | None = None) -> Ou
         outcome = _solve_exchange(problem)
     else:
         outcome = _solve_directed(problem, on_progress)
-    return Outcome(**{**outcome.__dict__, "seconds": time.perf_counter() - started})
+    return dataclasses.replace(outcome, seconds=time.perf_counter() - started)
 
 
 # -- directed modes ---------------------------------------------------------------------------------
@@ -78,15 +79,7 @@ def _locked_loads(problem: PairingProblem) -> dict[str, int]:
 
 
 def _lock_points(problem: PairingProblem, loads: dict[str, int]) -> int:
-    from matcher.pairing.problem import make_candidate
-
-    points = 0
-    for lock in problem.locks:
-        for i, a in enumerate(lock):
-            for b in lock[i + 1 :]:
-                first, second = (a, b) if problem.config.directed else tuple(sorted((a, b)))
-                candidate = make_candidate(problem, first, second, require_gain=False)
-                points += candidate.points if candidate else 0
+    points = sum(pair_points(problem, lock) for lock in problem.locks)
     return points - sum(load_penalty(problem, n) for n in loads.values())
 
 
@@ -117,7 +110,8 @@ def _solve_directed(problem: PairingProblem, on_progress: Progress | None) -> Ou
             f"{problem.pruned_count} weaker candidate pairs were left out of the search; "
             "the bound counts each at the most it could score, so the gap shows what that may cost"
         )
-    if not (problem.config.rules.one_role and np.isin(arcs.second, arcs.first).any()):
+    teachers_learn = np.isin(arcs.second, arcs.first)  # pairs whose learner could also teach
+    if not (problem.config.rules.one_role and teachers_learn.any()):
         return Outcome(
             chosen=(*problem.locks, *flow_pairs),
             status="optimal" if flow_value >= bound else "feasible",
@@ -130,14 +124,13 @@ def _solve_directed(problem: PairingProblem, on_progress: Progress | None) -> Ou
     # Plans that obey one role per person: everyone who can teach teaches (an exact flow of its
     # own), roles chosen one by one from the relaxed plan, and what is still possible of the
     # last round's pairs. The best one stands, or is the hint from which CP-SAT starts.
-    plans = [_min_cost_flow(problem, ~np.isin(arcs.second, arcs.first), free, loads)]
+    plans = [_min_cost_flow(problem, ~teachers_learn, free, loads)]
     small = arcs.size <= CP_SAT_MAX_PAIRS
     if small:
         plans.append(_fix_roles(problem, free, loads, flow_pairs))
     earlier = _still_possible(problem, free)
     if earlier:
-        points = {c.members: c.points for c in problem.candidates.values()}
-        plans.append((earlier, _value(points, problem, earlier, loads)))
+        plans.append((earlier, _value(problem, earlier, loads)))
     best_pairs, best_value = max(plans, key=lambda plan: plan[1])
     if best_value >= bound or not small:
         if not small:
@@ -270,7 +263,7 @@ def _fix_roles(
     Someone whose kept role then brings nothing is set free to take either role again. The best
     plan without double roles is returned.
     """
-    points = {c.members: c.points for c in problem.candidates.values()}
+    points = problem.candidates
     arcs = problem.arcs()
     index = problem.codes().index
     teaches: set[str] = set()
@@ -284,10 +277,10 @@ def _fix_roles(
         double = sorted(set(teaching) & set(learning))
         if double:
             for person in double:
-                as_teacher = sum(points[p] for p in teaching[person])
-                (teaches if as_teacher >= points[learning[person]] else learns).add(person)
+                as_teacher = sum(points[p].points for p in teaching[person])
+                (teaches if as_teacher >= points[learning[person]].points else learns).add(person)
         else:
-            value = _value(points, problem, pairs, loads)
+            value = _value(problem, pairs, loads)
             if best is None or value > best[1]:
                 best = (pairs, value)
             idle = {p for p in teaches if p not in teaching} | {p for p in learns if p not in learning}
@@ -303,7 +296,7 @@ def _fix_roles(
         # Still doubled after every round: drop the learning side, which always obeys the rule.
         teaching_now = {p[0] for p in pairs}
         pairs = [p for p in pairs if p[1] not in teaching_now]
-        best = (pairs, _value(points, problem, pairs, loads))
+        best = (pairs, _value(problem, pairs, loads))
     return best
 
 
@@ -415,26 +408,22 @@ def _cp_sat(
     callback = _Progress(on_progress, constant) if on_progress else None
     status = solver.solve(model, callback)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        points = {c.members: c.points for c in arcs}
-        return sorted(hint), _value(points, problem, hint, loads), 0, False
+        return sorted(hint), _value(problem, hint, loads), 0, False
     chosen = sorted(c.members for var, c in zip(x, arcs, strict=True) if solver.boolean_value(var))
     value = round(solver.objective_value)
     return chosen, value, round(solver.best_objective_bound), status == cp_model.OPTIMAL
 
 
-def _value(
-    points: dict[tuple[str, str], int],
-    problem: PairingProblem,
-    pairs: list[tuple[str, str]],
-    loads: dict[str, int],
-) -> int:
+def _value(problem: PairingProblem, pairs: list[tuple[str, str]], loads: dict[str, int]) -> int:
+    """A plan's points less what its load adds on top of the locked pairs' load."""
     counts: dict[str, int] = defaultdict(int)
     for teacher, _ in pairs:
         counts[teacher] += 1
-    step = round(SCALE * problem.config.weights.spread)
-    return sum(points[p] for p in pairs) - sum(
-        step * sum(loads.get(t, 0) + j for j in range(n)) for t, n in counts.items()
+    extra_load = sum(
+        load_penalty(problem, loads.get(t, 0) + n) - load_penalty(problem, loads.get(t, 0))
+        for t, n in counts.items()
     )
+    return sum(problem.candidates[p].points for p in pairs) - extra_load
 
 
 # -- exchange ---------------------------------------------------------------------------------------
