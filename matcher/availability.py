@@ -214,6 +214,27 @@ def free_time(
     return subtract(working_intervals(person.working_hours, person.timezone, window, holidays), list(busy))
 
 
+@dataclass(frozen=True)
+class Agenda:
+    """Busy time per person and the organisation's holidays: what free time is computed from.
+
+    ``busy`` holds, per person id, everything that blocks them: their uploaded
+    calendar and what meeloop already scheduled.
+    """
+
+    busy: dict[str, list[Interval]] = field(default_factory=dict)
+    holidays: frozenset[dt.date] = frozenset()
+
+    def free(self, person: Person, window: Window) -> list[Interval]:
+        return free_time(person, window, busy=self.busy.get(person.id, ()), holidays=self.holidays)
+
+    def with_busy(self, person_id: str, *intervals: Interval) -> Agenda:
+        """A new agenda in which the person is also busy at these times."""
+        busy = dict(self.busy)
+        busy[person_id] = merge([*busy.get(person_id, ()), *intervals])
+        return Agenda(busy, self.holidays)
+
+
 def slots(
     free: list[Interval],
     length: dt.timedelta,

@@ -114,6 +114,8 @@ class Person:
     ask_me: bool = True
     mentor_capacity: int = 0
     host_capacity: int = 0
+    #: Opted in to present at lunch & learn sessions.
+    presenter: bool = False
 
     @property
     def is_mentor(self) -> bool:
