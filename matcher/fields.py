@@ -31,7 +31,7 @@ LEVEL_WORDS: dict[str, Level] = {
 PERSON_COLUMNS: tuple[str, ...] = (
     "id", "name", "email", "department", "function", "site", "team", "manager", "start_date",
     "years_experience", "languages", "timezone", "working_hours", "leaving_date", "intern", "newcomer",
-    "ask_me", "mentor_capacity", "host_capacity",
+    "ask_me", "mentor_capacity", "host_capacity", "presenter",
 )  # fmt: skip
 SKILL_ID_SEPARATORS = ",;|:"
 

@@ -89,6 +89,7 @@ _PERSON_FIELDS: dict[str, tuple[str, Callable[[object], object]]] = {
     "ask_me": ("ask_me", _unless_blank(fields.parse_bool)),
     "mentor_capacity": ("mentor_capacity", fields.parse_count),
     "host_capacity": ("host_capacity", fields.parse_count),
+    "presenter": ("presenter", _unless_blank(fields.parse_bool)),
 }
 
 
@@ -464,7 +465,7 @@ def _person_cells(person: Person) -> list[object]:
         person.team, person.manager_id, person.start_date, int(years) if float(years).is_integer() else years,
         ", ".join(person.languages), person.timezone, fields.format_working_hours(person.working_hours),
         person.leaving_date, _yes_no(person.intern), _yes_no(person.newcomer), _yes_no(person.ask_me),
-        person.mentor_capacity, person.host_capacity,
+        person.mentor_capacity, person.host_capacity, _yes_no(person.presenter),
     ]  # fmt: skip
 
 

@@ -184,6 +184,7 @@ class _Reader:
             ask_me=get("ask_me", _boolean, True),
             mentor_capacity=get("mentor_capacity", fields.parse_count, 0),
             host_capacity=get("host_capacity", fields.parse_count, 0),
+            presenter=get("presenter", _boolean, False),
         )
         holdings = []
         for skill_id, level in _mapping(doc.get("skills")).items():
@@ -339,6 +340,7 @@ def _person_doc(person: Person, holdings: list[Holding], wishes: list[Wish]) -> 
         "ask_me": person.ask_me,
         "mentor_capacity": person.mentor_capacity,
         "host_capacity": person.host_capacity,
+        "presenter": person.presenter,
         "skills": {h.skill_id: int(h.level) for h in sorted(holdings)},
         "wishes": {w.skill_id: w.priority for w in sorted(wishes)},
     }

@@ -1,4 +1,5 @@
-"""Pairing rounds as HR keeps them: a proposal, re-proposed around locked pairs until it is published.
+"""Pairing and group rounds as HR keeps them: a proposal, re-proposed around locked pairs or groups
+until it is published. A group round's ``mode`` is its group kind and its ``pairs`` are its groups.
 
 Plain data. Storage converts its rows to and from these classes; the services
 in :mod:`matcher.services` decide what may happen to a round.
@@ -15,7 +16,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from matcher.groups import KINDS as GROUP_KINDS
+from matcher.groups import GroupConfig
 from matcher.pairing import LeftOut, PairingConfig, ProposedPair, Violation
+
+Config = PairingConfig | GroupConfig
 
 #: The longest round name storage keeps.
 NAME_LENGTH = 200
@@ -74,8 +79,8 @@ class StoredRound:
     mode: str
     #: ``proposed`` while HR works on it, ``published`` once its pairs are in the history.
     status: str
-    #: The config the pairs were proposed with, HR's locks included.
-    config: PairingConfig
+    #: The config the pairs or groups were proposed with, HR's locks included.
+    config: Config
     objective: float
     bound: float
     gap: float
@@ -90,6 +95,15 @@ class StoredRound:
     updated: dt.datetime
     published: dt.datetime | None = None
     events: tuple[RoundEvent, ...] = ()
+
+    @property
+    def is_group_round(self) -> bool:
+        return self.mode in GROUP_KINDS
+
+    @property
+    def unit(self) -> str:
+        """What the round is made of, in words: pair or group."""
+        return "group" if self.is_group_round else "pair"
 
     @property
     def locked_pairs(self) -> tuple[tuple[str, ...], ...]:
@@ -108,7 +122,7 @@ class StoredRound:
             "created": self.created.isoformat(),
             "updated": self.updated.isoformat(),
             "published": self.published.isoformat() if self.published else None,
-            "pairs": [p.as_dict() for p in self.pairs],
+            f"{self.unit}s": [p.as_dict() for p in self.pairs],
             "unmatched": [u.as_dict() for u in self.unmatched],
             "conflicts": list(self.conflicts),
             "notes": list(self.notes),
@@ -117,7 +131,7 @@ class StoredRound:
         }
 
 
-def with_locks(config: PairingConfig, locks: Iterable[tuple[str, ...]]) -> PairingConfig:
+def with_locks(config: Config, locks: Iterable[tuple[str, ...]]) -> Config:
     """The config with ``locks`` added after its own; a pair already locked (in either order) is kept once."""
     merged = list(config.locked)
     seen = {frozenset(lock) for lock in merged}
@@ -128,7 +142,7 @@ def with_locks(config: PairingConfig, locks: Iterable[tuple[str, ...]]) -> Pairi
     return config.replace(locked=tuple(merged))
 
 
-def without_lock(config: PairingConfig, members: tuple[str, ...]) -> PairingConfig:
+def without_lock(config: Config, members: tuple[str, ...]) -> Config:
     return config.replace(
         locked=tuple(lock for lock in config.locked if frozenset(lock) != frozenset(members))
     )

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from matcher import integrity, matrix, orgjson, storage
+from matcher import groups, integrity, matrix, orgjson, storage
 from matcher.merge import Changes, merge
 from matcher.model import Organisation
 from matcher.pairing import PairingConfig, Previous, Proposal, build_problem, propose, validate
@@ -43,6 +43,7 @@ __all__ = [
     "load_round",
     "lock_pair",
     "person_names",
+    "propose_group_round",
     "propose_round",
     "publish_round",
     "read_file",
@@ -193,37 +194,70 @@ def propose_round(
         org = storage.load_organisation(session)
         existing = round_storage.load_round(session, round_name)
         previous = round_storage.previous_round(session, config.mode, other_than=round_name)
-    _check_may_propose(round_name, config, existing, org)
+    _check_may_propose(round_name, config.mode, existing, org)
     if existing is not None:
         config = with_locks(config, existing.locked_pairs)
     problem = build_problem(TalentMap(org, today=today), config, today=today, previous=_previous(previous))
     proposal = propose(problem, round_name=round_name, on_progress=on_progress)
-    if not save:
-        return proposal
+    if save:
+        _save_proposal(db, proposal, config, existing, org, now=now, unit="pair")
+    return proposal
+
+
+def propose_group_round(
+    db: Database, *, round_name: str, config: groups.GroupConfig, today: dt.date, now: dt.datetime, save: bool
+) -> groups.GroupProposal:
+    """Propose the groups of a think tank, intervision or community round; ``save`` stores them.
+
+    Like a pairing round: a round proposed before keeps the groups HR locked in it,
+    earlier rounds of the same kind in the history count for the cooldown.
+    """
     with db.transaction() as session:
-        current = round_storage.load_round(session, round_name, for_update=True)
-        _check_may_propose(round_name, config, current, org)
+        org = storage.load_organisation(session)
+        existing = round_storage.load_round(session, round_name)
+    _check_may_propose(round_name, config.kind, existing, org)
+    if existing is not None:
+        config = with_locks(config, existing.locked_pairs)
+    problem = groups.build_problem(TalentMap(org, today=today), config, today=today)
+    proposal = groups.propose(problem, round_name=round_name)
+    if save:
+        _save_proposal(db, proposal, config, existing, org, now=now, unit="group")
+    return proposal
+
+
+def _save_proposal(
+    db: Database,
+    proposal: Proposal | groups.GroupProposal,
+    config: PairingConfig | groups.GroupConfig,
+    existing: StoredRound | None,
+    org: Organisation,
+    *,
+    now: dt.datetime,
+    unit: str,
+) -> None:
+    name = proposal.round
+    units = proposal.groups if isinstance(proposal, groups.GroupProposal) else proposal.pairs
+    with db.transaction() as session:
+        current = round_storage.load_round(session, name, for_update=True)
+        _check_may_propose(name, proposal.mode, current, org)
         if _stamp(current) != _stamp(existing):
-            raise RoundError(f"round '{round_name}' changed while it was being proposed; propose it again")
+            raise RoundError(f"round '{name}' changed while it was being proposed; propose it again")
         detail = (
-            f"{len(proposal.pairs)} pairs, {len(proposal.unmatched)} left out; "
+            f"{len(units)} {unit}s, {len(proposal.unmatched)} left out; "
             f"objective {proposal.objective:g} ({proposal.status}, {proposal.solver})"
         )
         if existing is not None and existing.locked_pairs:
             kept = len(existing.locked_pairs)
-            detail += f"; {kept} locked pair{'s' if kept != 1 else ''} kept"
+            detail += f"; {kept} locked {unit}{'s' if kept != 1 else ''} kept"
         action = "proposed" if existing is None else "re-proposed"
         round_storage.write_proposal(session, proposal, config, now=now, action=action, detail=detail)
-    return proposal
 
 
 def _stamp(stored: StoredRound | None) -> dt.datetime | None:
     return stored.updated if stored else None
 
 
-def _check_may_propose(
-    name: str, config: PairingConfig, existing: StoredRound | None, org: Organisation
-) -> None:
+def _check_may_propose(name: str, mode: str, existing: StoredRound | None, org: Organisation) -> None:
     if not name.strip() or len(name) > NAME_LENGTH:
         raise RoundError(f"a round needs a name of 1 to {NAME_LENGTH} characters")
     if existing is None:
@@ -232,9 +266,9 @@ def _check_may_propose(
         return
     if existing.status == PUBLISHED:
         raise RoundError(f"round '{name}' is published and cannot be proposed again; use a new round name")
-    if existing.mode != config.mode:
+    if existing.mode != mode:
         raise RoundError(
-            f"round '{name}' is a {existing.mode} round and cannot be proposed as {config.mode}; "
+            f"round '{name}' is a {existing.mode} round and cannot be proposed as {mode}; "
             "use the same mode or a new round name"
         )
 
@@ -263,18 +297,24 @@ def publish_round(db: Database, name: str, *, today: dt.date, now: dt.datetime) 
             raise RoundError(
                 f"the history already holds a round named '{name}'; it cannot be published twice"
             )
-        problem = build_problem(TalentMap(org, today=today), stored.config, today=today)
-        violations = validate(problem, [p.members for p in stored.pairs])
+        violations = _violations(stored, TalentMap(org, today=today), today)
         if violations:
             listed = "\n".join(f"  {v}" for v in violations)
             raise RoundError(
-                f"round '{name}' cannot be published: on today's data its pairs break these rules "
+                f"round '{name}' cannot be published: on today's data its {stored.unit}s break these rules "
                 f"(propose it again):\n{listed}",
                 violations,
             )
-        detail = f"{len(stored.pairs)} pairs written to the history, starting {today.isoformat()}"
+        detail = f"{len(stored.pairs)} {stored.unit}s written to the history, starting {today.isoformat()}"
         round_storage.mark_published(session, name, started=today, now=now, detail=detail)
         return _existing(round_storage.load_round(session, name), name)
+
+
+def _violations(stored: StoredRound, tmap: TalentMap, today: dt.date) -> list:
+    members = [p.members for p in stored.pairs]
+    if isinstance(stored.config, groups.GroupConfig):
+        return groups.validate(groups.build_problem(tmap, stored.config, today=today), members)
+    return validate(build_problem(tmap, stored.config, today=today), members)
 
 
 def list_rounds(db: Database) -> list[RoundSummary]:
@@ -288,7 +328,7 @@ def load_round(db: Database, name: str) -> StoredRound:
 
 
 def lock_pair(db: Database, name: str, members: Sequence[str], *, now: dt.datetime) -> StoredRound:
-    """Lock a proposed pair (members in any order): proposing the round again keeps it."""
+    """Lock a proposed pair or group (members in any order): proposing the round again keeps it."""
     return _set_locked(db, name, members, True, now)
 
 
@@ -302,11 +342,11 @@ def _set_locked(
     with db.transaction() as session:
         stored = _existing(round_storage.load_round(session, name, for_update=True), name)
         if stored.status == PUBLISHED:
-            raise RoundError(f"round '{name}' is published; its pairs can no longer change")
+            raise RoundError(f"round '{name}' is published; its {stored.unit}s can no longer change")
         wanted = frozenset(members)
         position = next((i for i, p in enumerate(stored.pairs, 1) if frozenset(p.members) == wanted), None)
         if position is None:
-            raise RoundError(f"round '{name}' has no pair of {' and '.join(members)}")
+            raise RoundError(f"round '{name}' has no {stored.unit} of {' and '.join(members)}")
         pair = stored.pairs[position - 1]
         if locked:
             config = with_locks(stored.config, [pair.members])

@@ -51,7 +51,7 @@ def test_the_number_of_groups_fits_the_sizes_and_nobody_is_dropped_silently():
     _, proposal = run(org_of(twelve()[:8]), config)
     placed = [m for g in proposal.groups for m in g.members]
     assert len(placed) + len(proposal.unmatched) == 8
-    assert all("do not divide" in reason for _, reason in proposal.unmatched)
+    assert all("do not divide" in u.reason for u in proposal.unmatched)
 
 
 def test_think_tanks_mix_every_function():

@@ -8,21 +8,21 @@ Progress goes to stderr only on a terminal, so ``--json`` output stays clean.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
 import click
 from sqlalchemy.exc import SQLAlchemyError
 
-from matcher import orgjson, services
-from matcher.pairing import DIRECTED, MODES, LeftOut, PairingConfig, ProposedPair
-from matcher.problems import InvalidInput, Location, Problem
+from matcher import services
+from matcher.pairing import MODES, PairingConfig
+from matcher.problems import InvalidInput
 from matcher.rounds import RoundError, StoredRound
 from matcher.talentmap import TalentMap, UnknownSkill
+from web import cli_common as common
 from web.bench import bench
+from web.cli_groups import groups
 from web.bench_pairing import command as bench_pairing
 
 EXIT_BAD_INPUT = 2
@@ -68,17 +68,6 @@ def _first_line(exc: BaseException) -> str:
     return str(getattr(exc, "orig", None) or exc).splitlines()[0]
 
 
-def _progress(enabled: bool) -> services.Progress:
-    def show(message: str) -> None:
-        click.echo(f"… {message}", err=True)
-
-    return show if enabled else services.quiet
-
-
-def _on_terminal() -> bool:
-    return sys.stderr.isatty()
-
-
 @click.group(cls=Meeloop)
 @click.option(
     "--db",
@@ -93,19 +82,11 @@ def cli(ctx: click.Context, db_url: str | None) -> None:
     ctx.obj = {"db_url": db_url}
 
 
-def _db(ctx: click.Context) -> services.Database:
-    database = ctx.obj.get("db")
-    if database is None:
-        database = ctx.obj["db"] = services.Database(ctx.obj["db_url"])
-        ctx.call_on_close(database.dispose)
-    return database
-
-
 @cli.command()
 @click.pass_context
 def init(ctx: click.Context) -> None:
     """Create the database or bring its schema up to date."""
-    database = _db(ctx)
+    database = common.open_db(ctx)
     click.echo(f"database ready: {database.engine.url.render_as_string(hide_password=True)}")
 
 
@@ -119,7 +100,11 @@ def init(ctx: click.Context) -> None:
 def import_(ctx: click.Context, file: Path, skills_file: Path | None, replace: bool) -> None:
     """Import the organisation from JSON, or a skills matrix from CSV or XLSX (an upsert by id)."""
     result = services.import_file(
-        _db(ctx), file, skills_path=skills_file, replace=replace, progress=_progress(_on_terminal())
+        common.open_db(ctx),
+        file,
+        skills_path=skills_file,
+        replace=replace,
+        progress=common.progress(common.on_terminal()),
     )
     if result.changes.nothing:
         click.echo(f"nothing changed ({result.people} people, {result.skills} skills stored)")
@@ -132,7 +117,7 @@ def import_(ctx: click.Context, file: Path, skills_file: Path | None, replace: b
 @click.pass_context
 def export(ctx: click.Context, file: Path) -> None:
     """Export the organisation; the format follows the extension (.json, .csv, .xlsx)."""
-    database = _db(ctx)
+    database = common.open_db(ctx)
     for written in services.export_file(database, file):
         click.echo(f"wrote {written}")
     if file.suffix.lower() != ".json":
@@ -144,16 +129,12 @@ def export(ctx: click.Context, file: Path) -> None:
 
 
 def _talent_map(ctx: click.Context, *, quiet: bool) -> TalentMap:
-    show = _progress(_on_terminal() and not quiet)
+    show = common.progress(common.on_terminal() and not quiet)
     show("loading the organisation and building the talent map")
-    talent = services.MapCache(_db(ctx)).get()
+    talent = services.MapCache(common.open_db(ctx)).get()
     org = talent.organisation
     show(f"talent map ready: {len(org.people)} people, {len(org.skills)} skills")
     return talent
-
-
-def _emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 @cli.command()
@@ -171,7 +152,7 @@ def ask(ctx: click.Context, skill: str, asker: str | None, limit: int, as_json: 
     if result.matched_by == "spelling":
         click.echo(f"(showing {result.skill_name} for '{skill}')", err=as_json)
     if as_json:
-        _emit_json([a.as_dict() for a in result.answers])
+        common.emit_json([a.as_dict() for a in result.answers])
         return
     if not result.answers:
         click.echo(f"Nobody who is open to questions knows {result.skill_name} yet.")
@@ -199,7 +180,7 @@ def risks(ctx: click.Context, min_holders: int, horizon_days: int, as_json: bool
     """Knowledge at risk: skills held well by too few people, or by people who leave soon."""
     found = _talent_map(ctx, quiet=as_json).risks(min_holders=min_holders, horizon_days=horizon_days)
     if as_json:
-        _emit_json([r.as_dict() for r in found])
+        common.emit_json([r.as_dict() for r in found])
         return
     if not found:
         click.echo("No knowledge at risk.")
@@ -219,7 +200,7 @@ def bridges(ctx: click.Context, limit: int, as_json: bool) -> None:
     """Bridge figures: people who connect departments."""
     found = _talent_map(ctx, quiet=as_json).bridges(limit=limit)
     if as_json:
-        _emit_json([b.as_dict() for b in found])
+        common.emit_json([b.as_dict() for b in found])
         return
     for bridge in found:
         click.echo(
@@ -243,7 +224,7 @@ def _serve(database: services.Database, host: str, port: int) -> None:
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int) -> None:
     """Serve the web UI."""
-    _serve(_db(ctx), host, port)
+    _serve(common.open_db(ctx), host, port)
 
 
 @cli.command()
@@ -259,12 +240,12 @@ def demo(ctx: click.Context, host: str, port: int, no_serve: bool) -> None:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{DEMO_DATABASE}{suffix}").unlink(missing_ok=True)
     ctx.obj["db_url"] = explicit or f"sqlite:///{DEMO_DATABASE}"
-    if explicit is not None and services.load_organisation(_db(ctx)).people:
+    if explicit is not None and services.load_organisation(common.open_db(ctx)).people:
         raise click.UsageError(
             "that database already holds an organisation; 'meeloop demo' loads the demo only into an empty "
             f"database (or, without --db, into its own {DEMO_DATABASE})"
         )
-    database = _db(ctx)
+    database = common.open_db(ctx)
     source = demo_data_dir() / "organisation.json"
     result = services.import_file(database, source, replace=True, now=dt.datetime.now(dt.UTC))
     click.echo(f"demo organisation loaded: {result.people} people, {result.skills} skills")
@@ -274,21 +255,10 @@ def demo(ctx: click.Context, host: str, port: int, no_serve: bool) -> None:
 
 # -- pairing rounds ---------------------------------------------------------------------------------
 
-TOP_REASONS = 3
-
-
-def _read_config(path: Path) -> dict[str, Any]:
-    if not path.is_file():
-        raise InvalidInput([Problem(Location(path.name), "the file does not exist")])
-    data = orgjson.load_json(path)
-    if not isinstance(data, dict):
-        raise InvalidInput([Problem(Location(path.name), "expected an object with settings")])
-    return data
-
 
 def _pairing_config(config_file: Path | None, mode: str | None, time_limit: float | None) -> PairingConfig:
     """The config file's settings, then the options: an option given wins."""
-    data = _read_config(config_file) if config_file else {}
+    data = common.read_config(config_file) if config_file else {}
     if mode is None and "mode" not in data:
         raise click.UsageError(
             f"choose the kind of round with --mode ({', '.join(MODES)}) or a config file's 'mode'"
@@ -299,48 +269,6 @@ def _pairing_config(config_file: Path | None, mode: str | None, time_limit: floa
     if time_limit is not None:
         config = config.replace(time_limit=time_limit)
     return config
-
-
-def _solver_progress(enabled: bool) -> services.SolverProgress | None:
-    def show(objective: float, bound: float, seconds: float) -> None:
-        click.echo(f"… {seconds:6.1f} s: best plan so far scores {objective:g} (bound {bound:g})", err=True)
-
-    return show if enabled else None
-
-
-def _stamp(moment: dt.datetime | None) -> str:
-    return f"{moment.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC" if moment else "-"
-
-
-def _show_pairs(
-    mode: str,
-    pairs: tuple[ProposedPair, ...],
-    unmatched: tuple[LeftOut, ...],
-    conflicts: tuple[str, ...],
-    names: dict[str, str],
-) -> None:
-    joint = " → " if mode in DIRECTED else " & "
-    if not pairs:
-        click.echo("  No pairs.")
-    for rank, proposed in enumerate(pairs, 1):
-        who = joint.join(names.get(m, m) for m in proposed.members)
-        locked = "  [locked]" if proposed.locked else ""
-        click.echo(f"{rank:>3}. {who}  score {proposed.score:g}{locked}")
-        for reason in proposed.reasons[:TOP_REASONS]:
-            click.echo(f"       - {reason}")
-    if unmatched:
-        click.echo("Left out:")
-    for person in unmatched:
-        name = names.get(person.person_id, person.person_id)
-        click.echo(f"  - {name} ({person.person_id}), {person.role}: {person.reason}")
-    if conflicts:
-        click.echo("Conflicts:")
-    for conflict in conflicts:
-        click.echo(f"  - {conflict}")
-
-
-def _summary(status: str, objective: float, bound: float, gap: float, solver: str) -> str:
-    return f"{status}: objective {objective:g}, bound {bound:g}, gap {gap:.1%}, solver {solver}"
 
 
 @cli.command()
@@ -379,9 +307,11 @@ def pair(
     A round proposed (and saved) before keeps the pairs locked in it; a published round is final.
     """
     config = _pairing_config(config_file, mode, time_limit)
-    show = _on_terminal() and not as_json
-    _progress(show)(f"proposing {config.mode} round '{round_name}' (search up to {config.time_limit:g} s)")
-    database = _db(ctx)
+    show = common.on_terminal() and not as_json
+    common.progress(show)(
+        f"proposing {config.mode} round '{round_name}' (search up to {config.time_limit:g} s)"
+    )
+    database = common.open_db(ctx)
     proposal = services.propose_round(
         database,
         round_name=round_name,
@@ -389,20 +319,22 @@ def pair(
         today=dt.date.today(),
         now=dt.datetime.now(dt.UTC),
         save=save,
-        on_progress=_solver_progress(show),
+        on_progress=common.solver_progress(show),
     )
     if as_json:
-        _emit_json(proposal.as_dict())
+        common.emit_json(proposal.as_dict())
         return
     click.echo(
         f"Round '{round_name}', {proposal.mode}: "
         f"{len(proposal.pairs)} pairs, {len(proposal.unmatched)} left out"
     )
     names = services.person_names(database)
-    _show_pairs(proposal.mode, proposal.pairs, proposal.unmatched, proposal.conflicts, names)
+    common.show_units(proposal.mode, proposal.pairs, proposal.unmatched, proposal.conflicts, names)
     for violation in proposal.violations:
         click.echo(f"  ! breaks {violation}")
-    summary = _summary(proposal.status, proposal.objective, proposal.bound, proposal.gap, proposal.solver)
+    summary = common.summary_line(
+        proposal.status, proposal.objective, proposal.bound, proposal.gap, proposal.solver
+    )
     click.echo(f"{summary}, {proposal.seconds:.2f} s")
     if save:
         click.echo(f"saved as the proposal of round '{round_name}'")
@@ -412,31 +344,33 @@ def pair(
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def rounds(ctx: click.Context, as_json: bool) -> None:
-    """The pairing rounds, newest first."""
-    found = services.list_rounds(_db(ctx))
+    """The pairing and group rounds, newest first."""
+    found = services.list_rounds(common.open_db(ctx))
     if as_json:
-        _emit_json([r.as_dict() for r in found])
+        common.emit_json([r.as_dict() for r in found])
         return
     if not found:
-        click.echo("No rounds yet; 'meeloop pair --save' stores one.")
+        click.echo("No rounds yet; 'meeloop pair --save' or 'meeloop groups --save' stores one.")
         return
     width = max(len("round"), *(len(r.name) for r in found))
-    click.echo(f"{'round':<{width}}  {'mode':<14}  {'status':<9}  {'pairs':>5}  {'objective':>9}  created")
+    click.echo(f"{'round':<{width}}  {'kind':<14}  {'status':<9}  {'units':>5}  {'objective':>9}  created")
     for r in found:
         columns = f"{r.name:<{width}}  {r.mode:<14}  {r.status:<9}  {r.pairs:>5}  {r.objective:>9g}"
-        click.echo(f"{columns}  {_stamp(r.created)}")
+        click.echo(f"{columns}  {common.stamp(r.created)}")
 
 
 def _show_round(stored: StoredRound, names: dict[str, str]) -> None:
     click.echo(
-        f"Round '{stored.name}', {stored.mode}, {stored.status}: {len(stored.pairs)} pairs, "
+        f"Round '{stored.name}', {stored.mode}, {stored.status}: {len(stored.pairs)} {stored.unit}s, "
         f"{len(stored.unmatched)} left out"
     )
-    _show_pairs(stored.mode, stored.pairs, stored.unmatched, stored.conflicts, names)
-    click.echo(_summary(stored.solver_status, stored.objective, stored.bound, stored.gap, stored.solver))
+    common.show_units(stored.mode, stored.pairs, stored.unmatched, stored.conflicts, names)
+    click.echo(
+        common.summary_line(stored.solver_status, stored.objective, stored.bound, stored.gap, stored.solver)
+    )
     click.echo("Events:")
     for event in stored.events:
-        click.echo(f"  {_stamp(event.at)}  {event.action}: {event.detail}")
+        click.echo(f"  {common.stamp(event.at)}  {event.action}: {event.detail}")
 
 
 @cli.command("round")
@@ -444,11 +378,11 @@ def _show_round(stored: StoredRound, names: dict[str, str]) -> None:
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def round_(ctx: click.Context, name: str, as_json: bool) -> None:
-    """Show a stored round: its pairs, who was left out, and what happened to it."""
-    database = _db(ctx)
+    """Show a stored round: its pairs or groups, who was left out, and what happened to it."""
+    database = common.open_db(ctx)
     stored = services.load_round(database, name)
     if as_json:
-        _emit_json(stored.as_dict())
+        common.emit_json(stored.as_dict())
         return
     _show_round(stored, services.person_names(database))
 
@@ -457,23 +391,26 @@ def round_(ctx: click.Context, name: str, as_json: bool) -> None:
 @click.argument("name")
 @click.pass_context
 def publish(ctx: click.Context, name: str) -> None:
-    """Publish a proposed round after checking it against every rule; its pairs join the history."""
-    stored = services.publish_round(_db(ctx), name, today=dt.date.today(), now=dt.datetime.now(dt.UTC))
+    """Publish a proposed round after checking it against every rule; its pairs or groups join the history."""
+    stored = services.publish_round(
+        common.open_db(ctx), name, today=dt.date.today(), now=dt.datetime.now(dt.UTC)
+    )
     click.echo(f"published round '{name}': {stored.events[-1].detail}")
 
 
 @cli.command()
 @click.argument("name")
 @click.argument("members", nargs=-1, required=True)
-@click.option("--unlock", is_flag=True, help="Unlock the pair instead.")
+@click.option("--unlock", is_flag=True, help="Unlock the pair or group instead.")
 @click.pass_context
 def lock(ctx: click.Context, name: str, members: tuple[str, ...], unlock: bool) -> None:
-    """Lock a proposed pair of round NAME (person ids, any order): proposing again keeps it."""
+    """Lock a proposed pair or group of round NAME (person ids, any order): proposing again keeps it."""
     change = services.unlock_pair if unlock else services.lock_pair
-    stored = change(_db(ctx), name, members, now=dt.datetime.now(dt.UTC))
+    stored = change(common.open_db(ctx), name, members, now=dt.datetime.now(dt.UTC))
     click.echo(f"round '{name}': {stored.events[-1].detail}")
 
 
+cli.add_command(groups)
 cli.add_command(bench)
 cli.add_command(bench_pairing)
 

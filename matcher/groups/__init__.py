@@ -24,6 +24,7 @@ from matcher.groups.problem import (
     validate,
 )
 from matcher.groups.solver import solve
+from matcher.pairing import LeftOut
 from matcher.pairing.rules import Violation
 
 __all__ = [
@@ -44,9 +45,16 @@ class ProposedGroup:
     members: tuple[str, ...]
     score: float
     reasons: tuple[str, ...]
+    #: HR locked (some of) these people together.
+    locked: bool = False
 
     def as_dict(self) -> dict[str, Any]:
-        return {"members": list(self.members), "score": self.score, "reasons": list(self.reasons)}
+        return {
+            "members": list(self.members),
+            "score": self.score,
+            "reasons": list(self.reasons),
+            "locked": self.locked,
+        }
 
 
 @dataclass(frozen=True)
@@ -58,10 +66,17 @@ class GroupProposal:
     bound: float
     gap: float
     groups: tuple[ProposedGroup, ...]
-    unmatched: tuple[tuple[str, str], ...]
+    unmatched: tuple[LeftOut, ...]
     conflicts: tuple[str, ...]
     violations: tuple[Violation, ...]
     seconds: float
+    solver: str = "local search"
+    notes: tuple[str, ...] = ()
+
+    @property
+    def mode(self) -> str:
+        """The group kind, under the name pairing rounds use, for storage and listings."""
+        return self.kind
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -73,9 +88,11 @@ class GroupProposal:
             "gap": self.gap,
             "seconds": round(self.seconds, 3),
             "groups": [g.as_dict() for g in self.groups],
-            "unmatched": [{"person_id": p, "reason": r} for p, r in self.unmatched],
+            "solver": self.solver,
+            "unmatched": [u.as_dict() for u in self.unmatched],
             "conflicts": list(self.conflicts),
             "violations": [v.as_dict() for v in self.violations],
+            "notes": list(self.notes),
         }
 
 
@@ -112,15 +129,23 @@ def propose(problem: GroupProblem, *, round_name: str = "") -> GroupProposal:
     bound = upper_bound(problem)
     objective = outcome.objective
     gap = max(0.0, (bound - objective) / abs(bound)) if bound else 0.0
+    locks = [frozenset(lock) for lock in problem.config.locked]
     proposed = tuple(
         ProposedGroup(
-            members, round(group_score(problem, members), 2), tuple(group_reasons(problem, members))
+            members,
+            round(group_score(problem, members), 2),
+            tuple(group_reasons(problem, members)),
+            any(lock <= set(members) for lock in locks),
         )
         for members in sorted(groups, key=lambda g: (-group_score(problem, g), g))
     )
     size = f"{problem.config.size_min}-{problem.config.size_max}"
     unmatched = tuple(
-        (pid, f"{len(problem.people)} people do not divide into groups of {size}; placed last in the order")
+        LeftOut(
+            pid,
+            "member",
+            f"{len(problem.people)} people do not divide into groups of {size}; placed last in the order",
+        )
         for pid in outcome.left_out
     )
     return GroupProposal(

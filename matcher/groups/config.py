@@ -77,6 +77,9 @@ class GroupConfig:
         """The documented defaults of a kind, with changes."""
         return dataclasses.replace(cls(kind=kind, **KIND_DEFAULTS.get(kind, {})), **changes)
 
+    def replace(self, **changes: Any) -> GroupConfig:
+        return dataclasses.replace(self, **changes)
+
     def group_count(self, people: int) -> tuple[int, int]:
         """How many groups, and how many people cannot be placed because no count of groups
         fits the sizes (they are reported, never dropped silently)."""

@@ -1,5 +1,5 @@
 """Forming groups: a construction that already mixes or gathers by the weightiest criteria,
-then a seeded local search of moves and swaps that keeps every hard rule and stops at the
+then a seeded local search of moves and swaps (late acceptance hill climbing) that stops at the
 time limit or when nothing improves.
 
 The objective is the sum of the groups' scores plus ``worst_group`` times the lowest group
@@ -12,9 +12,10 @@ import heapq
 import random
 import time
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from matcher.groups.problem import ISOLATED_PENALTY, REPEAT_PENALTY, GroupProblem
+from matcher.groups.problem import REPEAT_PENALTY, GroupProblem, group_score
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,14 @@ class GroupOutcome:
 _NONE: frozenset[str] = frozenset()
 #: What breaking a hard rule costs in the search: more than any group can score.
 BROKEN = 1000.0
+#: What an isolated member costs in the search: more than any one move can gain, so the search
+#: keeps people of a rare value together wherever it can (the reported score takes less off).
+ISOLATED_SEARCH = 50.0
+#: Late acceptance: a move may score as low as the plan this many steps ago.
+LATE = 50
+#: Steps without a new best plan before the search stops (at least, and per person who may move).
+PATIENCE_MIN = 20_000
+PATIENCE_PER_PERSON = 150
 
 
 class _State:
@@ -74,7 +83,7 @@ class _State:
         for c in self.criteria:
             k = sum(1 for n in counts[c.attribute].values() if n)
             total += c.weight * ((k - 1) if c.goal == "diverse" else (size - k))
-        total -= ISOLATED_PENALTY * self.isolated(counts)
+        total -= ISOLATED_SEARCH * self.isolated(counts)
         total -= REPEAT_PENALTY * self.repeats(members)
         return total - BROKEN * self.broken(members)
 
@@ -102,15 +111,14 @@ class _State:
             return 0.0
         return self.total + self.problem.config.worst_group * self.lowest[0][0]
 
-    def apply(
-        self, a: int, b: int, groups: tuple[list[str], list[str]], counts: tuple, p: str, q: str | None
-    ) -> None:
-        self.groups[a], self.groups[b] = groups
-        self.counts[a], self.counts[b] = counts
-        self.scores[a], self.scores[b] = self.score(a), self.score(b)
-        self.where[p] = b
-        if q is not None:
-            self.where[q] = a
+    def apply(self, move: _Candidate) -> None:
+        a, b = move.a, move.b
+        self.groups[a], self.groups[b] = move.groups
+        self.counts[a], self.counts[b] = move.counts
+        self.scores[a], self.scores[b] = move.scores
+        self.where[move.p] = b
+        if move.q is not None:
+            self.where[move.q] = a
         self.settle()
 
     def counts_after(self, i: int, out: str | None, into: str | None) -> dict[str, Counter[str]]:
@@ -198,56 +206,89 @@ def _sizes(people: int, groups: int) -> list[int]:
     return [base + (1 if i < extra else 0) for i in range(groups)]
 
 
-def improve(problem: GroupProblem, groups: list[list[str]], *, deadline: float) -> tuple[_State, int]:
-    """Moves and swaps between two groups, kept when the objective rises and no rule breaks."""
+def improve(
+    problem: GroupProblem, groups: list[list[str]], *, deadline: float
+) -> tuple[list[list[str]], int]:
+    """Moves and swaps between two groups, accepted by late acceptance hill climbing.
+
+    A move is kept when it scores at least as well as the current plan or as the plan of
+    ``LATE`` steps ago, so the search can cross small dips between local optima. The best plan
+    seen is returned. It stops at the deadline, or when the best has not improved for a while;
+    only a search cut off by the deadline depends on the machine's speed.
+    """
     state = _State(problem, groups)
     rng = random.Random(problem.config.seed)
     fixed = {m for lock in problem.config.locked for m in lock}
     movable = [p for g in groups for p in g if p not in fixed]
     if len(groups) < 2 or not movable:
-        return state, 0
+        return state.groups, 0
     while _repair_isolation(state, fixed):
         pass
-    accepted, tries, quiet = 0, 0, 0
-    patience = 40 * len(movable)
-    while quiet < patience and time.perf_counter() < deadline:
-        tries += 1
-        quiet += 1
-        p = rng.choice(movable)
-        a = state.where[p]
-        b = rng.randrange(len(groups) - 1)
-        b += b >= a
-        q = rng.choice(state.groups[b]) if rng.random() < 0.8 else None
-        if q is not None and q in fixed:
+    history = [state.objective()] * LATE
+    best_value, best, best_is_current = state.objective(), None, True
+    accepted, step, idle = 0, 0, 0
+    patience = max(PATIENCE_MIN, PATIENCE_PER_PERSON * len(movable))
+    while idle < patience and time.perf_counter() < deadline:
+        step += 1
+        idle += 1
+        move = _pick(state, rng, movable, fixed)
+        if move is None:
             continue
-        if q is None and not (
-            len(state.groups[a]) > problem.config.size_min and len(state.groups[b]) < problem.config.size_max
-        ):
-            continue
-        if _try(state, p, a, q, b):
+        candidate = _candidate(state, *move)
+        current = state.objective()
+        slot = step % LATE
+        if candidate.value >= current - 1e-9 or candidate.value >= history[slot]:
+            if best_is_current and candidate.value < current - 1e-9:
+                best, best_is_current = [list(g) for g in state.groups], False
+            state.apply(candidate)
             accepted += 1
-            quiet = 0
-    return state, accepted
+            if state.objective() > best_value + 1e-9:
+                best_value, best_is_current, idle = state.objective(), True, 0
+        history[slot] = state.objective()
+    return (state.groups if best_is_current or best is None else best), accepted
 
 
-def _try(state: _State, p: str, a: int, q: str | None, b: int) -> bool:
-    problem = state.problem
+def _pick(
+    state: _State, rng: random.Random, movable: list[str], fixed: set[str]
+) -> tuple[str, int, str | None, int] | None:
+    """A random move: someone to another group, in exchange for one of its members (mostly)."""
+    config = state.problem.config
+    p = rng.choice(movable)
+    a = state.where[p]
+    b = rng.randrange(len(state.groups) - 1)
+    b += b >= a
+    q = rng.choice(state.groups[b]) if rng.random() < 0.8 else None
+    if q is not None and q in fixed:
+        return None
+    if q is None and not (len(state.groups[a]) > config.size_min and len(state.groups[b]) < config.size_max):
+        return None
+    return p, a, q, b
+
+
+@dataclass
+class _Candidate:
+    a: int
+    b: int
+    p: str
+    q: str | None
+    groups: tuple[list[str], list[str]]
+    counts: tuple[dict[str, Counter[str]], dict[str, Counter[str]]]
+    scores: tuple[float, float]
+    value: float
+
+
+def _candidate(state: _State, p: str, a: int, q: str | None, b: int) -> _Candidate:
+    """The plan's value after moving ``p`` from group ``a`` to ``b`` (and ``q`` back), unapplied."""
     new_a = [m for m in state.groups[a] if m != p] + ([q] if q else [])
     new_b = [m for m in state.groups[b] if m != q] + [p]
     counts_a = state.counts_after(a, p, q)
     counts_b = state.counts_after(b, q, p)
-    if state.isolated(counts_a) + state.isolated(counts_b) > state.isolated(state.counts[a]) + state.isolated(
-        state.counts[b]
-    ):
-        return False
     score_a = state.score(a, counts_a, new_a)
     score_b = state.score(b, counts_b, new_b)
     total = state.total - state.scores[a] - state.scores[b] + score_a + score_b
     lowest = min(x for x in (state.lowest_other(a, b), score_a, score_b) if x is not None)
-    if total + problem.config.worst_group * lowest <= state.objective() + 1e-9:
-        return False
-    state.apply(a, b, (new_a, new_b), (counts_a, counts_b), p, q)
-    return True
+    value = total + state.problem.config.worst_group * lowest
+    return _Candidate(a, b, p, q, (new_a, new_b), (counts_a, counts_b), (score_a, score_b), value)
 
 
 def _repair_isolation(state: _State, fixed: set[str]) -> int:
@@ -294,22 +335,28 @@ def _swap_if_fewer_isolated(state: _State, p: str, a: int, q: str, b: int) -> bo
         state.groups[b]
     ):
         return False
-    counts_a, counts_b = state.counts_after(a, p, q), state.counts_after(b, q, p)
+    move = _candidate(state, p, a, q, b)
     before = state.isolated(state.counts[a]) + state.isolated(state.counts[b])
-    if state.isolated(counts_a) + state.isolated(counts_b) >= before:
+    if state.isolated(move.counts[0]) + state.isolated(move.counts[1]) >= before:
         return False
-    state.apply(a, b, (new_a, new_b), (counts_a, counts_b), p, q)
+    state.apply(move)
     return True
+
+
+def objective(problem: GroupProblem, groups: Iterable[Iterable[str]]) -> float:
+    """What a plan scores: the groups' scores summed, plus ``worst_group`` times the lowest."""
+    scores = [group_score(problem, g) for g in groups]
+    return sum(scores) + problem.config.worst_group * min(scores) if scores else 0.0
 
 
 def solve(problem: GroupProblem) -> GroupOutcome:
     started = time.perf_counter()
     groups, left_out = construct(problem)
-    state, moves = improve(problem, groups, deadline=started + problem.config.time_limit)
+    groups, moves = improve(problem, groups, deadline=started + problem.config.time_limit)
     return GroupOutcome(
-        groups=tuple(tuple(sorted(g)) for g in state.groups),
+        groups=tuple(tuple(sorted(g)) for g in groups),
         left_out=tuple(left_out),
-        objective=state.objective(),
+        objective=objective(problem, groups),
         moves=moves,
         seconds=time.perf_counter() - started,
     )

@@ -104,6 +104,7 @@ class PersonRow(Base):
     ask_me: Mapped[bool] = mapped_column(Boolean, default=True)
     mentor_capacity: Mapped[int] = mapped_column(Integer, default=0)
     host_capacity: Mapped[int] = mapped_column(Integer, default=0)
+    presenter: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class SkillRow(Base):
@@ -176,10 +177,12 @@ class ArchivedPersonRow(Base):
 
 
 class RoundRow(Base):
-    """A pairing round: the proposal HR works on, then the published plan.
+    """A pairing or group round: the proposal HR works on, then the published plan.
 
-    Pairs, the people left out and the event log hang off it; a published
-    round's pairs are also written to the history, where the cooldown reads them.
+    ``mode`` is a pairing mode or a group kind. Pairs or groups (``round_pair``
+    rows), the people left out and the event log hang off it; a published
+    round's pairs and groups are also written to the history, where the
+    cooldown reads them.
     """
 
     __tablename__ = "pairing_round"
@@ -206,7 +209,7 @@ class RoundPairRow(Base):
         ForeignKey("pairing_round.id", ondelete="CASCADE"), primary_key=True
     )
     position: Mapped[int] = mapped_column(Integer, primary_key=True)
-    #: Person ids in order; in directed modes the first teaches or guides.
+    #: Person ids in order: a pair (in directed modes the first teaches or guides) or a group.
     members: Mapped[list[str]] = mapped_column()
     score: Mapped[float] = mapped_column(Float)
     reasons: Mapped[list[str]] = mapped_column()
@@ -235,6 +238,72 @@ class RoundEventRow(Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     action: Mapped[str] = mapped_column(String(32))
     detail: Mapped[str] = mapped_column(Text)
+
+
+class CalendarUploadRow(Base):
+    """A person's uploaded calendar file. A new upload replaces the current one; old ones are kept."""
+
+    __tablename__ = "calendar_upload"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content: Mapped[str] = mapped_column(Text)
+    uploaded: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    replaced: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    #: Busy stretches found in the year after the upload, as a check for the person.
+    busy_count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class HolidayRow(Base):
+    """A day nobody in the organisation works (a local date in each person's own time zone)."""
+
+    __tablename__ = "holiday"
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+
+
+class ShadowRequestRow(Base):
+    """An employee's wish to shadow a colleague: on a skill, or a named host, in a window of dates."""
+
+    __tablename__ = "shadow_request"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    guest_id: Mapped[str] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    skill_id: Mapped[str | None] = mapped_column(String(120))
+    host_id: Mapped[str | None] = mapped_column(String(120))
+    minutes: Mapped[int] = mapped_column(Integer)
+    first_day: Mapped[dt.date] = mapped_column(Date)
+    last_day: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16))  # open | planned | cancelled
+    created: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class ScheduledEventRow(Base):
+    """Something meeloop put in people's calendars: a pair or group meeting (or series),
+    a shadowing slot, a lunch & learn session. Cancelled ones are kept with their history."""
+
+    __tablename__ = "scheduled_event"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    #: meeting | shadowing | lunch
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    #: What it belongs to: a round's name, a shadow request ("request:12"), a lunch plan.
+    source: Mapped[str] = mapped_column(String(200), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    start: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    end: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    #: The time zone the event is shown in to the people in it.
+    timezone: Mapped[str] = mapped_column(String(64))
+    #: For a series: the repeat rule, and every occurrence as [start, end] in UTC ISO-8601.
+    rrule: Mapped[str | None] = mapped_column(String(200))
+    occurrences: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    members: Mapped[list[str]] = mapped_column()
+    #: Person id -> role in the event: host, guest, presenter, member ...
+    roles: Mapped[dict[str, Any]] = mapped_column()
+    details: Mapped[dict[str, Any]] = mapped_column()
+    status: Mapped[str] = mapped_column(String(16))  # planned | cancelled
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    created: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    updated: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
 # -- engine and sessions -------------------------------------------------------
@@ -302,6 +371,7 @@ def person_from_row(row: PersonRow) -> Person:
         ask_me=row.ask_me,
         mentor_capacity=row.mentor_capacity,
         host_capacity=row.host_capacity,
+        presenter=row.presenter,
     )
 
 
@@ -326,6 +396,7 @@ def person_values(person: Person) -> dict[str, Any]:
         "ask_me": person.ask_me,
         "mentor_capacity": person.mentor_capacity,
         "host_capacity": person.host_capacity,
+        "presenter": person.presenter,
     }
 
 

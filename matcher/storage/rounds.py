@@ -1,4 +1,7 @@
-"""Pairing rounds in the database: rows to and from :mod:`matcher.rounds`.
+"""Pairing and group rounds in the database: rows to and from :mod:`matcher.rounds`.
+
+A group round is stored like a pairing round: its ``mode`` is the group kind
+and each group is one ``round_pair`` row with all its members.
 
 Every function runs inside the caller's transaction and only flushes.
 """
@@ -10,6 +13,8 @@ import datetime as dt
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from matcher.groups import KINDS as GROUP_KINDS
+from matcher.groups import GroupConfig, GroupProposal
 from matcher.pairing import LeftOut, PairingConfig, Proposal, ProposedPair
 from matcher.rounds import PROPOSED, PUBLISHED, RoundEvent, RoundSummary, StoredRound
 from matcher.storage import (
@@ -48,7 +53,7 @@ def _stored(session: Session, row: RoundRow) -> StoredRound:
         name=row.name,
         mode=row.mode,
         status=row.status,
-        config=PairingConfig.from_mapping(row.config, source=f"stored round '{row.name}'"),
+        config=_config(row),
         objective=row.objective,
         bound=row.bound,
         gap=row.gap,
@@ -65,6 +70,13 @@ def _stored(session: Session, row: RoundRow) -> StoredRound:
     )
 
 
+def _config(row: RoundRow) -> PairingConfig | GroupConfig:
+    source = f"stored round '{row.name}'"
+    if row.mode in GROUP_KINDS:
+        return GroupConfig.from_mapping(row.config, source=source)
+    return PairingConfig.from_mapping(row.config, source=source)
+
+
 def load_round(session: Session, name: str, *, for_update: bool = False) -> StoredRound | None:
     """The round with its pairs and events; ``for_update`` holds it until the transaction ends."""
     row = _row(session, name, for_update=for_update)
@@ -72,7 +84,7 @@ def load_round(session: Session, name: str, *, for_update: bool = False) -> Stor
 
 
 def previous_round(session: Session, mode: str, *, other_than: str) -> StoredRound | None:
-    """The most recently created published round of this mode, other than the named one."""
+    """The most recently created published round of this mode or kind, other than the named one."""
     row = session.scalars(
         select(RoundRow)
         .where(RoundRow.mode == mode, RoundRow.status == PUBLISHED, RoundRow.name != other_than)
@@ -112,9 +124,16 @@ def round_summaries(session: Session) -> list[RoundSummary]:
 
 
 def write_proposal(
-    session: Session, proposal: Proposal, config: PairingConfig, *, now: dt.datetime, action: str, detail: str
+    session: Session,
+    proposal: Proposal | GroupProposal,
+    config: PairingConfig | GroupConfig,
+    *,
+    now: dt.datetime,
+    action: str,
+    detail: str,
 ) -> None:
     """Store the proposal as the round of its name, replacing what the round held before."""
+    units = proposal.groups if isinstance(proposal, GroupProposal) else proposal.pairs
     row = _row(session, proposal.round)
     if row is None:
         row = RoundRow(name=proposal.round, created=now)
@@ -137,7 +156,7 @@ def write_proposal(
     session.flush()
     session.execute(delete(RoundPairRow).where(RoundPairRow.round_id == row.id))
     session.execute(delete(RoundLeftOutRow).where(RoundLeftOutRow.round_id == row.id))
-    pairs = [{"round_id": row.id, "position": i, **p.as_dict()} for i, p in enumerate(proposal.pairs, 1)]
+    pairs = [{"round_id": row.id, "position": i, **unit.as_dict()} for i, unit in enumerate(units, 1)]
     left_out = [
         {"round_id": row.id, "position": i, **u.as_dict()} for i, u in enumerate(proposal.unmatched, 1)
     ]
@@ -153,12 +172,12 @@ def set_pair_locked(
     name: str,
     position: int,
     locked: bool,
-    config: PairingConfig,
+    config: PairingConfig | GroupConfig,
     *,
     now: dt.datetime,
     detail: str,
 ) -> None:
-    """Lock or unlock the pair at ``position`` (1 is the first), with the config that now says so."""
+    """Lock or unlock the pair or group at ``position`` (1 is the first), with the config that now says so."""
     row = _row(session, name)
     assert row is not None, name
     pair = session.get(RoundPairRow, (row.id, position))
@@ -170,7 +189,7 @@ def set_pair_locked(
 
 
 def mark_published(session: Session, name: str, *, started: dt.date, now: dt.datetime, detail: str) -> None:
-    """Publish the round: its pairs join the history (where the cooldown reads them)."""
+    """Publish the round: its pairs or groups join the history (where the cooldown reads them)."""
     row = _row(session, name)
     assert row is not None, name
     row.status = PUBLISHED

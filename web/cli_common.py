@@ -1,0 +1,94 @@
+"""Helpers the ``meeloop`` commands share: the database, output, progress and round listings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from matcher import orgjson, services
+from matcher.groups import KINDS as GROUP_KINDS
+from matcher.groups import ProposedGroup
+from matcher.pairing import DIRECTED, LeftOut, ProposedPair
+from matcher.problems import InvalidInput, Location, Problem
+
+TOP_REASONS = 3
+
+
+def progress(enabled: bool) -> services.Progress:
+    def show(message: str) -> None:
+        click.echo(f"… {message}", err=True)
+
+    return show if enabled else services.quiet
+
+
+def on_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
+def open_db(ctx: click.Context) -> services.Database:
+    database = ctx.obj.get("db")
+    if database is None:
+        database = ctx.obj["db"] = services.Database(ctx.obj["db_url"])
+        ctx.call_on_close(database.dispose)
+    return database
+
+
+def emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def read_config(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise InvalidInput([Problem(Location(path.name), "the file does not exist")])
+    data = orgjson.load_json(path)
+    if not isinstance(data, dict):
+        raise InvalidInput([Problem(Location(path.name), "expected an object with settings")])
+    return data
+
+
+def solver_progress(enabled: bool) -> services.SolverProgress | None:
+    def show(objective: float, bound: float, seconds: float) -> None:
+        click.echo(f"… {seconds:6.1f} s: best plan so far scores {objective:g} (bound {bound:g})", err=True)
+
+    return show if enabled else None
+
+
+def stamp(moment: dt.datetime | None) -> str:
+    return f"{moment.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC" if moment else "-"
+
+
+def show_units(
+    mode: str,
+    units: tuple[ProposedPair | ProposedGroup, ...],
+    unmatched: tuple[LeftOut, ...],
+    conflicts: tuple[str, ...],
+    names: dict[str, str],
+) -> None:
+    """The pairs or groups of a round, best first, with their top reasons; then who is left out."""
+    joint = " → " if mode in DIRECTED else ", " if mode in GROUP_KINDS else " & "
+    if not units:
+        click.echo(f"  No {'groups' if mode in GROUP_KINDS else 'pairs'}.")
+    for rank, proposed in enumerate(units, 1):
+        who = joint.join(names.get(m, m) for m in proposed.members)
+        locked = "  [locked]" if proposed.locked else ""
+        click.echo(f"{rank:>3}. {who}  score {proposed.score:g}{locked}")
+        for reason in proposed.reasons[:TOP_REASONS]:
+            click.echo(f"       - {reason}")
+    if unmatched:
+        click.echo("Left out:")
+    for person in unmatched:
+        name = names.get(person.person_id, person.person_id)
+        click.echo(f"  - {name} ({person.person_id}), {person.role}: {person.reason}")
+    if conflicts:
+        click.echo("Conflicts:")
+    for conflict in conflicts:
+        click.echo(f"  - {conflict}")
+
+
+def summary_line(status: str, objective: float, bound: float, gap: float, solver: str) -> str:
+    return f"{status}: objective {objective:g}, bound {bound:g}, gap {gap:.1%}, solver {solver}"

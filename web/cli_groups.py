@@ -1,0 +1,115 @@
+"""``meeloop groups``: think tanks, intervision groups and communities of practice."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from matcher import services
+from matcher.groups import KINDS, GroupConfig
+from web import cli_common as common
+
+
+def _sizes(text: str | None) -> tuple[int, int] | None:
+    if text is None:
+        return None
+    low, _, high = text.partition("-")
+    try:
+        sizes = int(low), int(high or low)
+    except ValueError:
+        raise click.BadParameter(f"expected MIN-MAX such as 5-7, got '{text}'", param_hint="--size") from None
+    if sizes[0] < 2 or sizes[1] < sizes[0]:
+        raise click.BadParameter("sizes must be at least 2, and MIN at most MAX", param_hint="--size")
+    return sizes
+
+
+def group_config(
+    config_file: Path | None, kind: str | None, sizes: tuple[int, int] | None, time_limit: float | None
+) -> GroupConfig:
+    """The config file's settings over the kind's defaults, then the options: an option given wins."""
+    data = common.read_config(config_file) if config_file else {}
+    if kind is not None:
+        if "kind" in data and data["kind"] != kind:
+            # The file's criteria were written for its own kind; the option's kind keeps its defaults.
+            data = {k: v for k, v in data.items() if k != "kind"}
+        data = {**data, "kind": kind}
+    elif "kind" not in data:
+        raise click.UsageError(f"choose the kind of group with --kind ({', '.join(KINDS)}) or a config 'kind'")
+    config = GroupConfig.from_mapping(data, source=config_file.name if config_file else "config")
+    if sizes is not None:
+        config = config.replace(size_min=sizes[0], size_max=sizes[1])
+    if time_limit is not None:
+        config = config.replace(time_limit=time_limit)
+    return config
+
+
+@click.command()
+@click.option("--kind", type=click.Choice(list(KINDS)), help="The kind of group; overrides the config file.")
+@click.option(
+    "--round", "round_name", required=True, metavar="NAME", help="The round's name, e.g. '2027 denktank'."
+)
+@click.option("--size", metavar="MIN-MAX", help="Group sizes, e.g. 5-7; overrides the config file.")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path),
+    help="JSON file with the round's settings: criteria, topic_skills, no_isolated, select, locked ...",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="SECONDS",
+    help="How long the optimiser may search; overrides the config file.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the proposal as JSON for scripts.")
+@click.option("--save", is_flag=True, help="Store the proposal as the round's, replacing an earlier one.")
+@click.pass_context
+def groups(
+    ctx: click.Context,
+    kind: str | None,
+    round_name: str,
+    size: str | None,
+    config_file: Path | None,
+    time_limit: float | None,
+    as_json: bool,
+    save: bool,
+) -> None:
+    """Propose the groups of a round: think-tank, intervision or community.
+
+    For each attribute the config says whether groups should be diverse or similar, with a
+    weight. A round proposed (and saved) before keeps the groups locked in it.
+    """
+    config = group_config(config_file, kind, _sizes(size), time_limit)
+    show = common.on_terminal() and not as_json
+    common.progress(show)(
+        f"proposing {config.kind} round '{round_name}' in groups of {config.size_min}-{config.size_max} "
+        f"(search up to {config.time_limit:g} s)"
+    )
+    database = common.open_db(ctx)
+    proposal = services.propose_group_round(
+        database,
+        round_name=round_name,
+        config=config,
+        today=dt.date.today(),
+        now=dt.datetime.now(dt.UTC),
+        save=save,
+    )
+    if as_json:
+        common.emit_json(proposal.as_dict())
+        return
+    click.echo(
+        f"Round '{round_name}', {proposal.kind}: "
+        f"{len(proposal.groups)} groups, {len(proposal.unmatched)} left out"
+    )
+    names = services.person_names(database)
+    common.show_units(proposal.kind, proposal.groups, proposal.unmatched, proposal.conflicts, names)
+    for violation in proposal.violations:
+        click.echo(f"  ! breaks {violation}")
+    summary = common.summary_line(
+        proposal.status, proposal.objective, proposal.bound, proposal.gap, proposal.solver
+    )
+    click.echo(f"{summary}, {proposal.seconds:.2f} s")
+    if save:
+        click.echo(f"saved as the proposal of round '{round_name}'")
