@@ -37,31 +37,59 @@ ISOLATED_SEARCH = 50.0
 LATE = 50
 #: Steps without a new best plan before the search stops (at least, and per person who may move).
 PATIENCE_MIN = 20_000
-PATIENCE_PER_PERSON = 150
+PATIENCE_PER_PERSON = 500
 
 
 class _State:
-    """Groups with per-attribute value counts, so a move is scored by looking at two groups."""
+    """Groups with, per group, the value counts of every attribute and the parts of its score
+    kept up to date, so a move is scored from the two groups it touches without copying them."""
 
     def __init__(self, problem: GroupProblem, groups: list[list[str]]) -> None:
         self.problem = problem
         config = problem.config
-        self.criteria = [c for c in config.criteria if c.goal != "ignore" and c.weight]
-        self.attributes = sorted({c.attribute for c in self.criteria} | set(config.no_isolated))
+        attributes = sorted(
+            {c.attribute for c in config.criteria if c.goal != "ignore" and c.weight}
+            | set(config.no_isolated)
+        )
+        at = {a: i for i, a in enumerate(attributes)}
+        #: (attribute index, weight, diverse?) per criterion that counts.
+        self.criteria = [
+            (at[c.attribute], c.weight, c.goal == "diverse")
+            for c in config.criteria
+            if c.goal != "ignore" and c.weight
+        ]
+        self.isolating = [at[a] for a in config.no_isolated]
+        codes: dict[tuple[str, str], int] = {}
+        self.code = {
+            m: tuple(codes.setdefault((a, problem.values[a][m]), len(codes)) for a in attributes)
+            for g in groups
+            for m in g
+        }
+        #: Per similar criterion: its attribute index, and the people of each value.
+        self.alike: list[tuple[int, dict[int, list[str]]]] = []
+        for k in sorted({k for k, _, diverse in self.criteria if not diverse}):
+            by_value: dict[int, list[str]] = {}
+            for m, code in self.code.items():
+                by_value.setdefault(code[k], []).append(m)
+            self.alike.append((k, by_value))
+        self.recent = _neighbours(problem.recent)
+        self.forbidden = _neighbours(problem.forbidden)
+        self.topics = [h for h in problem.topic_holders.values() if len(h) >= problem.groups]
         self.groups = groups
+        self.members = [set(g) for g in groups]
         self.where = {m: i for i, g in enumerate(groups) for m in g}
-        self.counts = [{a: Counter(problem.values[a][m] for m in g) for a in self.attributes} for g in groups]
-        self.recent: dict[str, set[str]] = {}
-        for pair in problem.recent:
-            a, b = tuple(pair)
-            self.recent.setdefault(a, set()).add(b)
-            self.recent.setdefault(b, set()).add(a)
-        self.forbidden: dict[str, set[str]] = {}
-        for pair in problem.forbidden:
-            a, b = tuple(pair)
-            self.forbidden.setdefault(a, set()).add(b)
-            self.forbidden.setdefault(b, set()).add(a)
-        self.scores = [self.score(i) for i in range(len(groups))]
+        self.counts: list[list[Counter[int]]] = []
+        self.distinct: list[list[int]] = []
+        self.alone: list[list[int]] = []
+        for g in groups:
+            counts = [Counter(self.code[m][i] for m in g) for i in range(len(attributes))]
+            self.counts.append(counts)
+            self.distinct.append([len(c) for c in counts])
+            self.alone.append([sum(1 for n in c.values() if n == 1) for c in counts])
+        self.repeats = [_pairs_inside(self.recent, g) for g in groups]
+        self.clashes = [_pairs_inside(self.forbidden, g) for g in groups]
+        self.holders = [[len(h & set(g)) for h in self.topics] for g in groups]
+        self.scores = [self._score(i, *self._parts(i, None, None)) for i in range(len(groups))]
         self.settle()
 
     def settle(self) -> None:
@@ -73,69 +101,134 @@ class _State:
     def lowest_other(self, a: int, b: int) -> float | None:
         return next((score for score, i in self.lowest if i not in (a, b)), None)
 
-    def score(
-        self, i: int, counts: dict[str, Counter[str]] | None = None, members: list[str] | None = None
-    ) -> float:
-        counts = counts or self.counts[i]
-        members = members if members is not None else self.groups[i]
-        size = len(members)
-        total = 0.0
-        for c in self.criteria:
-            k = sum(1 for n in counts[c.attribute].values() if n)
-            total += c.weight * ((k - 1) if c.goal == "diverse" else (size - k))
-        total -= ISOLATED_SEARCH * self.isolated(counts)
-        total -= REPEAT_PENALTY * self.repeats(members)
-        return total - BROKEN * self.broken(members)
-
-    def isolated(self, counts: dict[str, Counter[str]]) -> int:
-        return sum(1 for a in self.problem.config.no_isolated for n in counts[a].values() if n == 1)
-
-    def repeats(self, members: list[str]) -> int:
-        inside = set(members)
-        return sum(len(self.recent.get(m, _NONE) & inside) for m in members) // 2
-
-    def broken(self, members: list[str]) -> int:
-        """Hard rules a group breaks: forbidden pairs in it, more recent groupmates than allowed,
-        topics it lacks (when there are enough holders). The search pays dearly for each, so it
-        moves away from them first."""
-        inside = set(members)
-        count = sum(len(self.forbidden.get(m, _NONE) & inside) for m in members) // 2
-        count += max(0, self.repeats(members) - self.problem.config.max_repeats)
-        for holders in self.problem.topic_holders.values():
-            if len(holders) >= self.problem.groups and not holders & inside:
-                count += 1
-        return count
-
     def objective(self) -> float:
         if not self.scores:
             return 0.0
         return self.total + self.problem.config.worst_group * self.lowest[0][0]
 
+    def _parts(self, i: int, out: str | None, into: str | None) -> tuple:
+        """Group ``i``'s score parts after ``out`` leaves and ``into`` joins (either may be None)."""
+        distinct, alone = list(self.distinct[i]), list(self.alone[i])
+        counts = self.counts[i]
+        code_out = self.code[out] if out is not None else None
+        code_in = self.code[into] if into is not None else None
+        for k, count in enumerate(counts):
+            gone = code_out[k] if code_out is not None else None
+            come = code_in[k] if code_in is not None else None
+            if gone == come:
+                continue
+            if gone is not None:
+                n = count[gone]
+                if n == 1:
+                    distinct[k] -= 1
+                    alone[k] -= 1
+                elif n == 2:
+                    alone[k] += 1
+            if come is not None:
+                n = count[come]
+                if n == 0:
+                    distinct[k] += 1
+                    alone[k] += 1
+                elif n == 1:
+                    alone[k] -= 1
+        size = len(self.groups[i]) + (into is not None) - (out is not None)
+        inside = self.members[i]
+        repeats = self.repeats[i] + _pair_change(self.recent, inside, out, into)
+        clashes = self.clashes[i] + _pair_change(self.forbidden, inside, out, into)
+        lacking = sum(
+            1
+            for holders, n in zip(self.topics, self.holders[i], strict=True)
+            if n - (out in holders) + (into in holders) == 0
+        )
+        return size, distinct, alone, repeats, clashes, lacking
+
+    def _score(
+        self,
+        _i: int,
+        size: int,
+        distinct: list[int],
+        alone: list[int],
+        repeats: int,
+        clashes: int,
+        lacking: int,
+    ) -> float:
+        total = 0.0
+        for k, weight, diverse in self.criteria:
+            total += weight * ((distinct[k] - 1) if diverse else (size - distinct[k]))
+        total -= ISOLATED_SEARCH * sum(alone[k] for k in self.isolating)
+        total -= REPEAT_PENALTY * repeats
+        broken = clashes + max(0, repeats - self.problem.config.max_repeats) + lacking
+        return total - BROKEN * broken
+
+    def after(self, i: int, out: str | None, into: str | None) -> float:
+        return self._score(i, *self._parts(i, out, into))
+
+    def isolated(self, i: int) -> int:
+        return sum(self.alone[i][k] for k in self.isolating)
+
     def apply(self, move: _Candidate) -> None:
-        a, b = move.a, move.b
-        self.groups[a], self.groups[b] = move.groups
-        self.counts[a], self.counts[b] = move.counts
-        self.scores[a], self.scores[b] = move.scores
-        self.where[move.p] = b
-        if move.q is not None:
-            self.where[move.q] = a
+        for i, out, into, score in (
+            (move.a, move.p, move.q, move.scores[0]),
+            (move.b, move.q, move.p, move.scores[1]),
+        ):
+            _, self.distinct[i], self.alone[i], self.repeats[i], self.clashes[i], _ = self._parts(
+                i, out, into
+            )
+            counts = self.counts[i]
+            if out is not None:
+                self.groups[i].remove(out)
+                self.members[i].discard(out)
+                for k, code in enumerate(self.code[out]):
+                    counts[k][code] -= 1
+                    if not counts[k][code]:
+                        del counts[k][code]
+            if into is not None:
+                self.groups[i].append(into)
+                self.members[i].add(into)
+                self.where[into] = i
+                for k, code in enumerate(self.code[into]):
+                    counts[k][code] += 1
+            self.holders[i] = [
+                n - (out in h) + (into in h) for h, n in zip(self.topics, self.holders[i], strict=True)
+            ]
+            self.scores[i] = score
         self.settle()
 
-    def counts_after(self, i: int, out: str | None, into: str | None) -> dict[str, Counter[str]]:
-        values = self.problem.values
-        changed = {a: Counter(c) for a, c in self.counts[i].items()}
-        for a in self.attributes:
-            if out is not None:
-                changed[a][values[a][out]] -= 1
-            if into is not None:
-                changed[a][values[a][into]] += 1
-        return changed
+
+def _neighbours(pairs: frozenset[frozenset[str]]) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for pair in pairs:
+        a, b = tuple(pair)
+        found.setdefault(a, set()).add(b)
+        found.setdefault(b, set()).add(a)
+    return found
+
+
+def _pairs_inside(neighbours: dict[str, set[str]], members: list[str]) -> int:
+    if not neighbours:
+        return 0
+    inside = set(members)
+    return sum(len(neighbours.get(m, _NONE) & inside) for m in members) // 2
+
+
+def _pair_change(neighbours: dict[str, set[str]], inside: set[str], out: str | None, into: str | None) -> int:
+    """How the number of such pairs in a group changes when ``out`` leaves and ``into`` joins."""
+    if not neighbours:
+        return 0
+    change = 0
+    if out is not None:
+        change -= len(neighbours.get(out, _NONE) & inside)
+    if into is not None:
+        partners = neighbours.get(into, _NONE)
+        change += len(partners & inside) - (out in partners)
+    return change
 
 
 def construct(problem: GroupProblem) -> tuple[list[list[str]], list[str]]:
     """First groups: locked people together; then, ordered by the weightiest similar criterion
     (so groups gather it) and the weightiest diverse one (so dealing spreads it), people are
-    dealt round the groups. Who cannot be placed because the sizes do not divide comes last."""
+    dealt round a few groups at a time, or round all of them when nothing is to be gathered.
+    Who cannot be placed because the sizes do not divide comes last."""
     config = problem.config
     sizes = _sizes(len(problem.people) - problem.left_over, problem.groups)
     groups: list[list[str]] = [[] for _ in sizes]
@@ -165,22 +258,27 @@ def construct(problem: GroupProblem) -> tuple[list[list[str]], list[str]]:
     rest.sort(key=key)
     left_out = rest[len(rest) - problem.left_over :] if problem.left_over else []
     rest = rest[: len(rest) - len(left_out)]
-    if similar:
-        # Gather: fill groups one after the other in this order.
-        order = [i for i in range(len(groups)) for _ in range(sizes[i] - len(groups[i]))]
-    else:
-        # Spread: deal round the groups.
-        room = [sizes[i] - len(groups[i]) for i in range(len(groups))]
-        order = []
-        while any(room):
-            for i in range(len(groups)):
-                if room[i]:
-                    order.append(i)
-                    room[i] -= 1
+    room = [sizes[i] - len(groups[i]) for i in range(len(groups))]
+    # Gather: deal round a few groups at a time, so each few hold one similar value and still mix
+    # the diverse one. Spread: deal round all groups.
+    order = _dealing(room, config.size_max if similar else len(groups))
     for person, i in zip(rest, order, strict=False):
         groups[i].append(person)
     _cover_topics(problem, groups, placed)
     return groups, left_out
+
+
+def _dealing(room: list[int], block: int) -> list[int]:
+    """Group indexes for people in order: round the groups of each block of ``block`` groups in turn."""
+    order = []
+    for first in range(0, len(room), block):
+        left = room[first : first + block]
+        while any(left):
+            for j, places in enumerate(left):
+                if places:
+                    order.append(first + j)
+                    left[j] -= 1
+    return order
 
 
 def _cover_topics(problem: GroupProblem, groups: list[list[str]], locked: set[str]) -> None:
@@ -222,8 +320,6 @@ def improve(
     movable = [p for g in groups for p in g if p not in fixed]
     if len(groups) < 2 or not movable:
         return state.groups, 0
-    while _repair_isolation(state, fixed):
-        pass
     history = [state.objective()] * LATE
     best_value, best, best_is_current = state.objective(), None, True
     accepted, step, idle = 0, 0, 0
@@ -251,13 +347,30 @@ def improve(
 def _pick(
     state: _State, rng: random.Random, movable: list[str], fixed: set[str]
 ) -> tuple[str, int, str | None, int] | None:
-    """A random move: someone to another group, in exchange for one of its members (mostly)."""
+    """A random move: someone to another group, in exchange for one of its members (mostly).
+
+    Most of the time, when groups should be similar in something, the other group is one that
+    holds someone of the same value, and the one sent back differs in it: random groups seldom
+    offer a move that gathers.
+    """
     config = state.problem.config
     p = rng.choice(movable)
     a = state.where[p]
-    b = rng.randrange(len(state.groups) - 1)
-    b += b >= a
-    q = rng.choice(state.groups[b]) if rng.random() < 0.8 else None
+    b = a
+    q: str | None = None
+    if state.alike and rng.random() < 0.7:
+        k, by_value = state.alike[rng.randrange(len(state.alike))]
+        same = by_value[state.code[p][k]]
+        b = state.where[same[rng.randrange(len(same))]]
+        # Send back someone who does not share the value, so b gathers it.
+        others = [m for m in state.groups[b] if state.code[m][k] != state.code[p][k]]
+        q = rng.choice(others) if others else None
+    if b == a:
+        b = rng.randrange(len(state.groups) - 1)
+        b += b >= a
+        q = None
+    if q is None:
+        q = rng.choice(state.groups[b]) if rng.random() < 0.8 else None
     if q is not None and q in fixed:
         return None
     if q is None and not (len(state.groups[a]) > config.size_min and len(state.groups[b]) < config.size_max):
@@ -271,76 +384,18 @@ class _Candidate:
     b: int
     p: str
     q: str | None
-    groups: tuple[list[str], list[str]]
-    counts: tuple[dict[str, Counter[str]], dict[str, Counter[str]]]
     scores: tuple[float, float]
     value: float
 
 
 def _candidate(state: _State, p: str, a: int, q: str | None, b: int) -> _Candidate:
     """The plan's value after moving ``p`` from group ``a`` to ``b`` (and ``q`` back), unapplied."""
-    new_a = [m for m in state.groups[a] if m != p] + ([q] if q else [])
-    new_b = [m for m in state.groups[b] if m != q] + [p]
-    counts_a = state.counts_after(a, p, q)
-    counts_b = state.counts_after(b, q, p)
-    score_a = state.score(a, counts_a, new_a)
-    score_b = state.score(b, counts_b, new_b)
+    score_a = state.after(a, p, q)
+    score_b = state.after(b, q, p)
     total = state.total - state.scores[a] - state.scores[b] + score_a + score_b
     lowest = min(x for x in (state.lowest_other(a, b), score_a, score_b) if x is not None)
     value = total + state.problem.config.worst_group * lowest
-    return _Candidate(a, b, p, q, (new_a, new_b), (counts_a, counts_b), (score_a, score_b), value)
-
-
-def _repair_isolation(state: _State, fixed: set[str]) -> int:
-    """For a member alone with their value, bring in one of the same value from a group that has
-    three or more, sending someone else the other way, wherever that leaves fewer people alone
-    and breaks no further rule. Returns the swaps made."""
-    problem = state.problem
-    swaps = 0
-    for attribute in problem.config.no_isolated:
-        values = problem.values[attribute]
-        for a in range(len(state.groups)):
-            for m in list(state.groups[a]):
-                value = values[m]
-                if state.counts[a][attribute][value] != 1 or m in fixed:
-                    continue
-                donor = next(
-                    (
-                        b
-                        for b in range(len(state.groups))
-                        if b != a and state.counts[b][attribute][value] >= 3
-                    ),
-                    None,
-                )
-                if donor is None:
-                    continue
-                d = next((x for x in state.groups[donor] if values[x] == value and x not in fixed), None)
-                # Bring a second one of the value in, send someone else out in exchange.
-                for x in list(state.groups[a]):
-                    if (
-                        d is not None
-                        and x != m
-                        and x not in fixed
-                        and _swap_if_fewer_isolated(state, d, donor, x, a)
-                    ):
-                        swaps += 1
-                        break
-    return swaps
-
-
-def _swap_if_fewer_isolated(state: _State, p: str, a: int, q: str, b: int) -> bool:
-    new_a = [m for m in state.groups[a] if m != p] + [q]
-    new_b = [m for m in state.groups[b] if m != q] + [p]
-    if state.broken(new_a) + state.broken(new_b) > state.broken(state.groups[a]) + state.broken(
-        state.groups[b]
-    ):
-        return False
-    move = _candidate(state, p, a, q, b)
-    before = state.isolated(state.counts[a]) + state.isolated(state.counts[b])
-    if state.isolated(move.counts[0]) + state.isolated(move.counts[1]) >= before:
-        return False
-    state.apply(move)
-    return True
+    return _Candidate(a, b, p, q, (score_a, score_b), value)
 
 
 def objective(problem: GroupProblem, groups: Iterable[Iterable[str]]) -> float:

@@ -436,6 +436,11 @@ def load_organisation(session: Session) -> Organisation:
     return Organisation(get_meta(session, "name", ""), people, skills, holdings, wishes, history)
 
 
+def load_person(session: Session, person_id: str) -> Person | None:
+    row = session.get(PersonRow, person_id)
+    return person_from_row(row) if row is not None else None
+
+
 def person_names(session: Session) -> dict[str, str]:
     return dict(session.execute(select(PersonRow.id, PersonRow.name)).tuples().all())
 

@@ -1,0 +1,302 @@
+"""Time in the database: calendar uploads, holidays, shadow requests and what meeloop scheduled.
+
+Every function runs inside the caller's transaction and only flushes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from matcher.availability import Interval
+from matcher.storage import (
+    CalendarUploadRow,
+    HolidayRow,
+    ScheduledEventRow,
+    ShadowRequestRow,
+)
+
+OPEN, PLANNED, CANCELLED = "open", "planned", "cancelled"
+
+
+def utc(moment: dt.datetime) -> dt.datetime:
+    # SQLite hands back naive datetimes; they were written in UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+# -- calendar uploads and holidays ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Upload:
+    person_id: str
+    filename: str
+    content: str
+    uploaded: dt.datetime
+    busy_count: int
+
+
+def store_upload(
+    session: Session, person_id: str, filename: str, content: str, busy_count: int, *, now: dt.datetime
+) -> None:
+    """The person's new calendar; the one it replaces is kept, marked with when it was replaced."""
+    session.execute(
+        update(CalendarUploadRow)
+        .where(CalendarUploadRow.person_id == person_id, CalendarUploadRow.replaced.is_(None))
+        .values(replaced=now)
+    )
+    session.add(
+        CalendarUploadRow(
+            person_id=person_id, filename=filename, content=content, uploaded=now, busy_count=busy_count
+        )
+    )
+    session.flush()
+
+
+def current_uploads(session: Session, person_ids: set[str] | None = None) -> list[Upload]:
+    query = select(CalendarUploadRow).where(CalendarUploadRow.replaced.is_(None))
+    rows = session.scalars(query.order_by(CalendarUploadRow.person_id)).all()
+    return [
+        Upload(r.person_id, r.filename, r.content, utc(r.uploaded), r.busy_count)
+        for r in rows
+        if person_ids is None or r.person_id in person_ids
+    ]
+
+
+def holidays(session: Session) -> dict[dt.date, str]:
+    return dict(session.execute(select(HolidayRow.day, HolidayRow.name).order_by(HolidayRow.day)).tuples())
+
+
+def set_holiday(session: Session, day: dt.date, name: str) -> None:
+    row = session.get(HolidayRow, day)
+    if row is None:
+        session.add(HolidayRow(day=day, name=name))
+    else:
+        row.name = name
+    session.flush()
+
+
+def remove_holiday(session: Session, day: dt.date) -> bool:
+    row = session.get(HolidayRow, day)
+    if row is not None:
+        session.delete(row)
+        session.flush()
+    return row is not None
+
+
+# -- shadow requests -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredRequest:
+    id: int
+    guest_id: str
+    skill_id: str | None
+    host_id: str | None
+    minutes: int
+    first_day: dt.date
+    last_day: dt.date
+    status: str
+    created: dt.datetime
+    note: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "guest": self.guest_id,
+            "skill": self.skill_id,
+            "host": self.host_id,
+            "minutes": self.minutes,
+            "from": self.first_day.isoformat(),
+            "to": self.last_day.isoformat(),
+            "status": self.status,
+            "created": self.created.isoformat(),
+            "note": self.note,
+        }
+
+
+def _request(row: ShadowRequestRow) -> StoredRequest:
+    return StoredRequest(
+        row.id,
+        row.guest_id,
+        row.skill_id,
+        row.host_id,
+        row.minutes,
+        row.first_day,
+        row.last_day,
+        row.status,
+        utc(row.created),
+        row.note,
+    )
+
+
+def add_request(session: Session, request: StoredRequest) -> StoredRequest:
+    row = ShadowRequestRow(
+        guest_id=request.guest_id,
+        skill_id=request.skill_id,
+        host_id=request.host_id,
+        minutes=request.minutes,
+        first_day=request.first_day,
+        last_day=request.last_day,
+        status=OPEN,
+        created=request.created,
+        note=request.note,
+    )
+    session.add(row)
+    session.flush()
+    return _request(row)
+
+
+def requests(session: Session, *, status: str | None = None) -> list[StoredRequest]:
+    query = select(ShadowRequestRow).order_by(ShadowRequestRow.id)
+    if status is not None:
+        query = query.where(ShadowRequestRow.status == status)
+    return [_request(r) for r in session.scalars(query)]
+
+
+def request(session: Session, request_id: int) -> StoredRequest | None:
+    row = session.get(ShadowRequestRow, request_id)
+    return _request(row) if row is not None else None
+
+
+def set_request_status(session: Session, request_id: int, status: str, note: str = "") -> None:
+    row = session.get(ShadowRequestRow, request_id)
+    assert row is not None, request_id
+    row.status = status
+    if note:
+        row.note = note
+    session.flush()
+
+
+# -- scheduled events --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScheduledEvent:
+    """Something meeloop put in people's calendars: one meeting, a series, a slot or a session."""
+
+    kind: str
+    source: str
+    title: str
+    start: dt.datetime
+    end: dt.datetime
+    timezone: str
+    members: tuple[str, ...]
+    roles: dict[str, str] = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)
+    rrule: str | None = None
+    #: Every occurrence of a series, the first included; empty for a single event.
+    occurrences: tuple[tuple[dt.datetime, dt.datetime], ...] = ()
+    id: int | None = None
+    status: str = PLANNED
+    sequence: int = 0
+
+    def times(self) -> list[Interval]:
+        return [Interval(s, e) for s, e in (self.occurrences or ((self.start, self.end),))]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "source": self.source,
+            "title": self.title,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "timezone": self.timezone,
+            "members": list(self.members),
+            "roles": dict(self.roles),
+            "rrule": self.rrule,
+            "occurrences": [[s.isoformat(), e.isoformat()] for s, e in self.occurrences],
+            "status": self.status,
+            "sequence": self.sequence,
+            "details": self.details,
+        }
+
+
+def _event(row: ScheduledEventRow) -> ScheduledEvent:
+    return ScheduledEvent(
+        kind=row.kind,
+        source=row.source,
+        title=row.title,
+        start=utc(row.start),
+        end=utc(row.end),
+        timezone=row.timezone,
+        members=tuple(row.members),
+        roles=dict(row.roles),
+        details=dict(row.details),
+        rrule=row.rrule,
+        occurrences=tuple(
+            (dt.datetime.fromisoformat(s), dt.datetime.fromisoformat(e)) for s, e in row.occurrences
+        ),
+        id=row.id,
+        status=row.status,
+        sequence=row.sequence,
+    )
+
+
+def add_events(session: Session, events: list[ScheduledEvent], *, now: dt.datetime) -> list[int]:
+    rows = [
+        ScheduledEventRow(
+            kind=e.kind,
+            source=e.source,
+            title=e.title,
+            start=e.start,
+            end=e.end,
+            timezone=e.timezone,
+            rrule=e.rrule,
+            occurrences=[[s.isoformat(), t.isoformat()] for s, t in e.occurrences],
+            members=list(e.members),
+            roles=dict(e.roles),
+            details=dict(e.details),
+            status=PLANNED,
+            sequence=0,
+            created=now,
+            updated=now,
+        )
+        for e in events
+    ]
+    session.add_all(rows)
+    session.flush()
+    return [r.id for r in rows]
+
+
+def events(
+    session: Session,
+    *,
+    kind: str | None = None,
+    source: str | None = None,
+    planned_only: bool = True,
+    ending_after: dt.datetime | None = None,
+) -> list[ScheduledEvent]:
+    query = select(ScheduledEventRow).order_by(ScheduledEventRow.start, ScheduledEventRow.id)
+    if kind is not None:
+        query = query.where(ScheduledEventRow.kind == kind)
+    if source is not None:
+        query = query.where(ScheduledEventRow.source == source)
+    if planned_only:
+        query = query.where(ScheduledEventRow.status == PLANNED)
+    found = [_event(r) for r in session.scalars(query)]
+    if ending_after is not None:
+        found = [e for e in found if max(t.end for t in e.times()) > ending_after]
+    return found
+
+
+def cancel_events(session: Session, *, source: str, kind: str, now: dt.datetime) -> int:
+    """Cancel what was planned for this source; the rows stay, with a higher sequence."""
+    rows = session.scalars(
+        select(ScheduledEventRow).where(
+            ScheduledEventRow.source == source,
+            ScheduledEventRow.kind == kind,
+            ScheduledEventRow.status == PLANNED,
+        )
+    ).all()
+    for row in rows:
+        row.status = CANCELLED
+        row.sequence += 1
+        row.updated = now
+    session.flush()
+    return len(rows)
