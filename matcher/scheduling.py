@@ -14,13 +14,17 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from matcher import storage
+from matcher import lunch, meetings, storage
 from matcher.availability import MAX_FILE_BYTES, Agenda, Interval, Window, merge, read_busy
 from matcher.model import Organisation
+from matcher.pairing import DIRECTED
 from matcher.problems import InvalidInput, Location, Problem, Problems
+from matcher.rounds import PUBLISHED, RoundError
 from matcher.storage import Database
+from matcher.storage import rounds as round_storage
 from matcher.storage import schedule as store
 from matcher.storage.schedule import ScheduledEvent, StoredRequest
+from matcher.talentmap import TalentMap, UnknownSkill
 
 #: An uploaded calendar is checked, and its busy time counted, over this stretch after the upload.
 CHECK_AHEAD = dt.timedelta(days=366)
@@ -66,9 +70,9 @@ def remove_holiday(db: Database, day: dt.date) -> bool:
         return store.remove_holiday(session, day)
 
 
-def agenda(session: Session, org: Organisation, window: Window) -> Agenda:
-    """Everyone's busy time in the window: their uploaded calendar and what meeloop planned,
-    with the organisation's holidays."""
+def agenda(session: Session, org: Organisation, window: Window, *, besides: str | None = None) -> Agenda:
+    """Everyone's busy time in the window: their uploaded calendar and what meeloop planned
+    (except what belongs to ``besides``, which is being planned again), with the holidays."""
     busy: dict[str, list[Interval]] = defaultdict(list)
     people = {p.id: p for p in org.people}
     for upload in store.current_uploads(session, set(people)):
@@ -77,6 +81,8 @@ def agenda(session: Session, org: Organisation, window: Window) -> Agenda:
             upload.content, source=upload.filename, timezone=person.timezone, window=window
         )
     for event in store.events(session, ending_after=window[0]):
+        if event.source == besides:
+            continue
         for member in event.members:
             busy[member] += [t for t in event.times() if t.end > window[0] and t.start < window[1]]
     return Agenda({pid: merge(times) for pid, times in busy.items()}, frozenset(store.holidays(session)))
@@ -100,8 +106,6 @@ def add_shadow_request(
     now: dt.datetime,
 ) -> StoredRequest:
     """An employee asks to shadow a colleague: on a skill, a named host, or both."""
-    from matcher.talentmap import TalentMap, UnknownSkill
-
     problems = Problems()
     where = "shadow request"
 
@@ -167,3 +171,117 @@ def request_source(request_id: int) -> str:
 def scheduled(db: Database, *, kind: str | None = None, source: str | None = None) -> list[ScheduledEvent]:
     with db.transaction() as session:
         return store.events(session, kind=kind, source=source)
+
+
+def _days_window(first_day: dt.date, last_day: dt.date) -> Window:
+    """UTC bounds that hold every local date from first to last in any time zone."""
+    start = dt.datetime.combine(first_day - dt.timedelta(days=1), dt.time(), dt.UTC)
+    return start, dt.datetime.combine(last_day + dt.timedelta(days=2), dt.time(), dt.UTC)
+
+
+def _replace_events(
+    session: Session, source: str, kind: str, planned: list[ScheduledEvent], *, now: dt.datetime
+) -> None:
+    """What was planned for ``source`` before is cancelled (and kept); the new plan is stored."""
+    store.cancel_events(session, source=source, kind=kind, now=now)
+    store.add_events(session, planned, now=now)
+
+
+# -- lunch & learn -------------------------------------------------------------------------------------
+
+
+def lunch_source(config: lunch.LunchConfig) -> str:
+    site = f" at {config.site}" if config.site else ""
+    return f"lunch & learn {config.first_day.isoformat()} – {config.last_day.isoformat()}{site}"
+
+
+def plan_lunch(db: Database, config: lunch.LunchConfig, *, now: dt.datetime, save: bool) -> lunch.LunchPlan:
+    """Lunch & learn sessions on the most-wanted topics over the horizon; ``save`` stores them,
+    cancelling an earlier plan for the same horizon."""
+    source = lunch_source(config)
+    with db.transaction() as session:
+        org = storage.load_organisation(session)
+        busy = agenda(session, org, _days_window(config.first_day, config.last_day), besides=source)
+    tmap = TalentMap(org, today=now.date())
+    found = lunch.propose(lunch.build_problem(tmap, busy, config))
+    if save:
+        events = [
+            ScheduledEvent(
+                kind="lunch",
+                source=source,
+                title=f"Lunch & learn: {_skill_name(tmap, s.skill_id)}",
+                start=s.start,
+                end=s.end,
+                timezone=s.timezone,
+                members=(s.presenter_id,),
+                roles={s.presenter_id: "presenter"},
+                details={
+                    "skill": s.skill_id,
+                    "reasons": list(s.reasons),
+                    "audience": list(s.audience),
+                    "demand": s.demand,
+                },
+            )
+            for s in found.sessions
+        ]
+        with db.transaction() as session:
+            _replace_events(session, source, "lunch", events, now=now)
+    return found
+
+
+def _skill_name(tmap: TalentMap, skill_id: str) -> str:
+    skill = tmap.skill(skill_id)
+    return skill.name if skill else skill_id
+
+
+# -- meeting times for rounds ----------------------------------------------------------------------------
+
+
+def plan_round_meetings(
+    db: Database, round_name: str, config: meetings.MeetingConfig, *, now: dt.datetime, save: bool
+) -> meetings.MeetingPlan:
+    """The first meeting (or a series) of every pair or group of a published round, when all its
+    members are free; ``save`` stores them, cancelling the round's earlier meeting times."""
+    with db.transaction() as session:
+        stored = round_storage.load_round(session, round_name)
+        if stored is None:
+            raise RoundError(f"there is no round named '{round_name}'")
+        if stored.status != PUBLISHED:
+            raise RoundError(
+                f"round '{round_name}' is not published yet; publish it before planning meetings"
+            )
+        org = storage.load_organisation(session)
+        busy = agenda(session, org, _days_window(config.first_day, config.last_day), besides=round_name)
+    people = {p.id: p for p in org.people}
+    gone = sorted({m for unit in stored.pairs for m in unit.members if m not in people})
+    if gone:
+        raise RoundError(f"round '{round_name}' names people who are no longer in the organisation: {gone}")
+    units = [(str(i), unit.members) for i, unit in enumerate(stored.pairs, 1)]
+    found = meetings.plan_meetings(units, people, busy, config)
+    if save:
+        kind = "group" if stored.is_group_round else "pair"
+        events = [
+            ScheduledEvent(
+                kind="meeting",
+                source=round_name,
+                title=f"{round_name}: {', '.join(people[m].name for m in meeting.members)}",
+                start=meeting.start,
+                end=meeting.end,
+                timezone=meeting.timezone,
+                members=tuple(meeting.members),
+                roles=_roles(stored.mode, meeting.members),
+                details={"unit": meeting.unit_id, "kind": kind, "reasons": list(meeting.reasons)},
+                rrule=meeting.rrule,
+                occurrences=tuple(meeting.occurrences) if meeting.rrule else (),
+            )
+            for meeting in found.meetings
+        ]
+        with db.transaction() as session:
+            _replace_events(session, round_name, "meeting", events, now=now)
+    return found
+
+
+def _roles(mode: str, members: tuple[str, ...]) -> dict[str, str]:
+    if mode in DIRECTED and len(members) == 2:
+        return {members[0]: "mentor", members[1]: "mentee"}
+    return {m: "member" for m in members}

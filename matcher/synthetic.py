@@ -59,6 +59,7 @@ class Shares:
     mentor: float = 0.20  # of the experienced people
     host: float = 0.15
     ask_me: float = 0.90
+    presenter: float = 0.25  # of those who hold a skill at level 3 or more
 
 
 @dataclass(frozen=True)
@@ -321,7 +322,22 @@ def _populate(blueprint: Blueprint, people: int, rng: random.Random, today: dt.d
     persons = _persons(drafts, blueprint, rng, today)
     holdings, wishes = _SkillPicker(blueprint, rng).assign(persons)
     history = _past_rounds(persons, rng, today)
+    persons = _presenters(persons, holdings, blueprint.shares, rng)
     return Organisation(blueprint.name, tuple(persons), blueprint.skills, holdings, wishes, history)
+
+
+def _presenters(
+    persons: list[Person], holdings: tuple[Holding, ...], shares: Shares, rng: random.Random
+) -> list[Person]:
+    """Some who hold a skill at level 3 or more offer to present at lunch & learn. Drawn last, so the
+    rest of an organisation is the same as before presenters existed."""
+    proficient = {h.person_id for h in holdings if h.level >= Level.PROFICIENT}
+    return [
+        replace(p, presenter=True)
+        if p.id in proficient and not p.intern and rng.random() < shares.presenter
+        else p
+        for p in persons
+    ]
 
 
 def _capacity(depth: int) -> int:

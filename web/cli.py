@@ -22,8 +22,9 @@ from matcher.rounds import RoundError, StoredRound
 from matcher.talentmap import TalentMap, UnknownSkill
 from web import cli_common as common
 from web.bench import bench
-from web.cli_groups import groups
 from web.bench_pairing import command as bench_pairing
+from web.cli_groups import groups
+from web.cli_time import calendar, lunch_group, meet, shadow
 
 EXIT_BAD_INPUT = 2
 DEMO_DATABASE = Path("instance") / "demo.sqlite3"
@@ -411,6 +412,8 @@ def lock(ctx: click.Context, name: str, members: tuple[str, ...], unlock: bool) 
 
 
 cli.add_command(groups)
+for command in (calendar, shadow, lunch_group, meet):
+    cli.add_command(command)
 cli.add_command(bench)
 cli.add_command(bench_pairing)
 

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 import click
 
 from matcher import scheduling, services
+from matcher.lunch import LunchConfig
+from matcher.meetings import MeetingConfig
 from web import cli_common as common
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
-
-
-def _day(value: dt.datetime | None) -> dt.date | None:
-    return value.date() if value is not None else None
+T = TypeVar("T")
 
 
 def _now() -> dt.datetime:
@@ -115,11 +117,10 @@ def shadow_request(
 
 
 def _describe(request: scheduling.StoredRequest) -> str:
-    what = " with ".join(
-        part for part in (request.skill_id and f"on {request.skill_id}", request.host_id) if part
-    )
+    whom = f"shadows {request.host_id}" if request.host_id else "asks to shadow someone"
+    skill = f" on {request.skill_id}" if request.skill_id else ""
     return (
-        f"{request.guest_id} {what}, {request.minutes} min, "
+        f"{request.guest_id} {whom}{skill}, {request.minutes} min, "
         f"{request.first_day:%Y-%m-%d} – {request.last_day:%Y-%m-%d} ({request.status})"
     )
 
@@ -149,5 +150,125 @@ def shadow_cancel(ctx: click.Context, request_id: int) -> None:
     click.echo(f"request {stored.id}: {stored.status}")
 
 
-def _names(ctx: click.Context) -> dict[str, str]:
-    return services.person_names(common.open_db(ctx))
+def _local(moment: dt.datetime, timezone: str) -> str:
+    return f"{moment.astimezone(ZoneInfo(timezone)):%a %Y-%m-%d %H:%M} ({timezone})"
+
+
+def _config(make: Callable[..., T], **values: Any) -> T:
+    """A config from options; what the config refuses becomes a usage error, never a traceback."""
+    try:
+        return make(**values)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+# -- lunch & learn ---------------------------------------------------------------------------------------
+
+
+@click.group("lunch")
+def lunch_group() -> None:
+    """Lunch & learn: colleagues present what others want to learn."""
+
+
+@lunch_group.command("plan")
+@click.option("--from", "first_day", type=DATE, required=True, help="First day of the horizon.")
+@click.option("--to", "last_day", type=DATE, required=True, help="Last day of the horizon.")
+@click.option("--per-week", type=click.IntRange(1, 5), default=1, show_default=True)
+@click.option("--site", help="Plan for one site: its presenters and audience.")
+@click.option("--min-demand", type=click.IntRange(1), default=2, show_default=True)
+@click.option("--max-per-presenter", type=click.IntRange(1), default=1, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--save", is_flag=True, help="Store the sessions, replacing an earlier plan for this horizon.")
+@click.pass_context
+def lunch_plan(
+    ctx: click.Context,
+    first_day: dt.datetime,
+    last_day: dt.datetime,
+    per_week: int,
+    site: str | None,
+    min_demand: int,
+    max_per_presenter: int,
+    as_json: bool,
+    save: bool,
+) -> None:
+    """Sessions on the most-wanted topics, with presenters who offered, in lunch slots."""
+    config = _config(
+        LunchConfig,
+        first_day=first_day.date(),
+        last_day=last_day.date(),
+        per_week=per_week,
+        site=site,
+        min_demand=min_demand,
+        max_sessions_per_presenter=max_per_presenter,
+    )
+    database = common.open_db(ctx)
+    found = scheduling.plan_lunch(database, config, now=_now(), save=save)
+    if as_json:
+        common.emit_json(found.as_dict())
+        return
+    names = services.person_names(database)
+    click.echo(f"Lunch & learn {config.first_day} – {config.last_day}: {len(found.sessions)} sessions")
+    for s in found.sessions:
+        click.echo(
+            f"  {_local(s.start, s.timezone)}  {s.skill_id}, by {names.get(s.presenter_id, s.presenter_id)}"
+        )
+        for reason in s.reasons:
+            click.echo(f"       - {reason}")
+    if found.unplaced:
+        click.echo("Not planned:")
+    for skill_id, reason in found.unplaced:
+        click.echo(f"  - {skill_id}: {reason}")
+    if save:
+        click.echo("saved")
+
+
+# -- meeting times ------------------------------------------------------------------------------------------
+
+
+@click.command()
+@click.argument("round_name", metavar="ROUND")
+@click.option("--from", "first_day", type=DATE, help="First day to meet (default: today).")
+@click.option("--to", "last_day", type=DATE, help="End of the round (default: 12 weeks on).")
+@click.option(
+    "--every", "every_weeks", type=click.Choice(["2", "4"]), help="Also a series, every 2 or 4 weeks."
+)
+@click.option("--minutes", type=click.IntRange(15, 480), default=60, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--save", is_flag=True, help="Store the meeting times, replacing the round's earlier ones.")
+@click.pass_context
+def meet(
+    ctx: click.Context,
+    round_name: str,
+    first_day: dt.datetime | None,
+    last_day: dt.datetime | None,
+    every_weeks: str | None,
+    minutes: int,
+    as_json: bool,
+    save: bool,
+) -> None:
+    """Meeting times for the pairs or groups of a published ROUND, when all members are free."""
+    start = first_day.date() if first_day else dt.date.today()
+    config = _config(
+        MeetingConfig,
+        first_day=start,
+        last_day=last_day.date() if last_day else start + dt.timedelta(weeks=12),
+        minutes=minutes,
+        every_weeks=int(every_weeks) if every_weeks else None,
+    )
+    database = common.open_db(ctx)
+    found = scheduling.plan_round_meetings(database, round_name, config, now=_now(), save=save)
+    if as_json:
+        common.emit_json(found.as_dict())
+        return
+    names = services.person_names(database)
+    click.echo(f"Round '{round_name}': {len(found.meetings)} meeting times, {len(found.unplaced)} without")
+    for m in found.meetings:
+        who = ", ".join(names.get(p, p) for p in m.members)
+        series = f", then {len(m.occurrences) - 1} more ({m.rrule})" if m.rrule else ""
+        click.echo(f"  {_local(m.start, m.timezone)}  {who}{series}")
+        for when, busy in m.clashes:
+            click.echo(f"       ! {when:%Y-%m-%d}: {', '.join(names.get(p, p) for p in busy)} not free")
+    for unit, reason in found.unplaced:
+        click.echo(f"  - {unit}: {reason}")
+    if save:
+        click.echo("saved")

@@ -68,7 +68,9 @@ def current_uploads(session: Session, person_ids: set[str] | None = None) -> lis
 
 
 def holidays(session: Session) -> dict[dt.date, str]:
-    return dict(session.execute(select(HolidayRow.day, HolidayRow.name).order_by(HolidayRow.day)).tuples())
+    return dict(
+        session.execute(select(HolidayRow.day, HolidayRow.name).order_by(HolidayRow.day)).tuples().all()
+    )
 
 
 def set_holiday(session: Session, day: dt.date, name: str) -> None:
