@@ -68,9 +68,10 @@ def current_uploads(session: Session, person_ids: set[str] | None = None) -> lis
 
 
 def holidays(session: Session) -> dict[dt.date, str]:
-    return dict(
-        session.execute(select(HolidayRow.day, HolidayRow.name).order_by(HolidayRow.day)).tuples().all()
-    )
+    return {
+        day: name
+        for day, name in session.execute(select(HolidayRow.day, HolidayRow.name).order_by(HolidayRow.day))
+    }
 
 
 def set_holiday(session: Session, day: dt.date, name: str) -> None:
