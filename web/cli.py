@@ -22,6 +22,7 @@ from matcher.rounds import RoundError, StoredRound
 from matcher.talentmap import TalentMap, UnknownSkill
 from web import cli_common as common
 from web.bench import bench
+from web.bench_groups import command as bench_groups
 from web.bench_pairing import command as bench_pairing
 from web.cli_groups import groups
 from web.cli_time import calendar, lunch_group, meet, shadow
@@ -416,6 +417,7 @@ for command in (calendar, shadow, lunch_group, meet):
     cli.add_command(command)
 cli.add_command(bench)
 cli.add_command(bench_pairing)
+cli.add_command(bench_groups)
 
 
 def main() -> None:

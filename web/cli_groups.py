@@ -36,7 +36,9 @@ def group_config(
             data = {k: v for k, v in data.items() if k != "kind"}
         data = {**data, "kind": kind}
     elif "kind" not in data:
-        raise click.UsageError(f"choose the kind of group with --kind ({', '.join(KINDS)}) or a config 'kind'")
+        raise click.UsageError(
+            f"choose the kind of group with --kind ({', '.join(KINDS)}) or a config 'kind'"
+        )
     config = GroupConfig.from_mapping(data, source=config_file.name if config_file else "config")
     if sizes is not None:
         config = config.replace(size_min=sizes[0], size_max=sizes[1])
