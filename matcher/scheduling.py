@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from matcher import lunch, meetings, storage
+from matcher import lunch, meetings, shadowing, storage
 from matcher.availability import MAX_FILE_BYTES, Agenda, Interval, Window, merge, read_busy
 from matcher.model import Organisation
 from matcher.pairing import DIRECTED
@@ -91,7 +91,7 @@ def agenda(session: Session, org: Organisation, window: Window, *, besides: str 
 # -- shadow requests -------------------------------------------------------------------------------------
 
 #: Lengths people ask for, in minutes.
-LENGTHS = {"hour": 60, "half-day": 240, "day": 480}
+LENGTHS = shadowing.LENGTHS
 
 
 def add_shadow_request(
@@ -166,6 +166,69 @@ def cancel_shadow_request(db: Database, request_id: int, *, now: dt.datetime) ->
 def request_source(request_id: int) -> str:
     """What a shadowing slot's event belongs to."""
     return f"request:{request_id}"
+
+
+def plan_shadowing(
+    db: Database,
+    first_day: dt.date,
+    last_day: dt.date,
+    config: shadowing.ShadowConfig,
+    *,
+    now: dt.datetime,
+    save: bool,
+) -> shadowing.ShadowPlan:
+    """Place the open requests whose window meets these dates: host and slot together, in both
+    people's free time. ``save`` stores the slots and marks their requests planned; a request left
+    open keeps the reason it could not be placed."""
+    if last_day < first_day:
+        raise _bad(Location("shadow plan", None, "to"), f"{last_day} is before {first_day}")
+    with db.transaction() as session:
+        org = storage.load_organisation(session)
+        open_requests = [
+            r
+            for r in store.requests(session, status=store.OPEN)
+            if r.first_day <= last_day and first_day <= r.last_day
+        ]
+        busy = agenda(session, org, _days_window(first_day, last_day))
+    tmap = TalentMap(org, today=now.date())
+    wanted = [
+        shadowing.ShadowRequest(
+            str(r.id),
+            r.guest_id,
+            r.skill_id,
+            r.host_id,
+            r.minutes,
+            max(r.first_day, first_day),
+            min(r.last_day, last_day),
+        )
+        for r in open_requests
+    ]
+    found = shadowing.plan(shadowing.build_problem(tmap, wanted, busy, config))
+    if save:
+        with db.transaction() as session:
+            for slot in found.slots:
+                source = request_source(int(slot.request_id))
+                event = ScheduledEvent(
+                    kind="shadowing",
+                    source=source,
+                    title=f"Shadowing {tmap.person(slot.host_id).name}"
+                    + (f": {_skill_name(tmap, slot.skill_id)}" if slot.skill_id else ""),
+                    start=slot.start,
+                    end=slot.end,
+                    timezone=slot.timezone,
+                    members=(slot.host_id, slot.guest_id),
+                    roles={slot.host_id: "host", slot.guest_id: "guest"},
+                    details={
+                        "skill": slot.skill_id,
+                        "reasons": list(slot.reasons),
+                        "request": int(slot.request_id),
+                    },
+                )
+                _replace_events(session, source, "shadowing", [event], now=now)
+                store.set_request_status(session, int(slot.request_id), store.PLANNED)
+            for request_id, reason in found.unplaced:
+                store.set_request_status(session, int(request_id), store.OPEN, note=reason)
+    return found
 
 
 def scheduled(db: Database, *, kind: str | None = None, source: str | None = None) -> list[ScheduledEvent]:

@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy
 from alembic import command
 
-from matcher import lunch, meetings, orgjson, scheduling, services, storage
+from matcher import lunch, meetings, orgjson, scheduling, services, shadowing, storage
 from matcher.groups import GroupConfig
 from matcher.problems import InvalidInput
 from matcher.rounds import RoundError
@@ -240,3 +240,27 @@ def test_the_time_migration_goes_down_and_up_again(small, tmp_path):
     assert storage.schema_is_current(small.engine)
     assert scheduling.holidays(small) == {}
     assert services.load_organisation(small).people
+
+
+def test_shadow_plans_place_open_requests_and_keep_the_reason_for_the_rest(small, tmp_path):
+    (tmp_path / "chen.ics").write_text(CALENDAR)
+    scheduling.import_calendar(small, "chen", tmp_path / "chen.ics", now=NOW)
+    last = MONDAY + dt.timedelta(days=4)
+    ask = {"host_id": None, "first_day": MONDAY, "last_day": last, "now": NOW}
+    placed = scheduling.add_shadow_request(small, guest_id="bram", skill="sql", length="hour", **ask)
+    nobody = scheduling.add_shadow_request(small, guest_id="bram", skill="archief", length="hour", **ask)
+    config = shadowing.ShadowConfig(time_limit=2)
+    plan = scheduling.plan_shadowing(small, MONDAY, last, config, now=NOW, save=True)
+    [slot] = plan.slots
+    assert (slot.request_id, slot.host_id, slot.guest_id) == (str(placed.id), "chen", "bram")
+    assert not plan.violations
+    busy = agenda(small).busy["chen"]
+    assert any(b.start <= slot.start and slot.end <= b.end for b in busy)  # now in chen's agenda
+    requests = {r.id: r for r in scheduling.shadow_requests(small)}
+    assert requests[placed.id].status == "planned"
+    assert requests[nobody.id].status == "open" and "Archiefwet" in requests[nobody.id].note
+    [event] = scheduling.scheduled(small, kind="shadowing")
+    assert event.roles == {"chen": "host", "bram": "guest"} and event.start == slot.start
+    # Planning again only looks at open requests: the planned slot stays as it is.
+    again = scheduling.plan_shadowing(small, MONDAY, last, config, now=NOW, save=True)
+    assert not again.slots and scheduling.scheduled(small, kind="shadowing") == [event]

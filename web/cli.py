@@ -24,6 +24,7 @@ from web import cli_common as common
 from web.bench import bench
 from web.bench_groups import command as bench_groups
 from web.bench_pairing import command as bench_pairing
+from web.bench_shadowing import command as bench_shadowing
 from web.cli_groups import groups
 from web.cli_time import calendar, lunch_group, meet, shadow
 
@@ -418,6 +419,7 @@ for command in (calendar, shadow, lunch_group, meet):
 cli.add_command(bench)
 cli.add_command(bench_pairing)
 cli.add_command(bench_groups)
+cli.add_command(bench_shadowing)
 
 
 def main() -> None:

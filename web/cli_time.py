@@ -13,6 +13,7 @@ import click
 from matcher import scheduling, services
 from matcher.lunch import LunchConfig
 from matcher.meetings import MeetingConfig
+from matcher.shadowing import ShadowConfig
 from web import cli_common as common
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -139,6 +140,49 @@ def shadow_requests(ctx: click.Context, status: str | None, as_json: bool) -> No
         click.echo(f"{request.id:>5}  {_describe(request)}")
     if not found:
         click.echo("No shadow requests; 'meeloop shadow request' adds one.")
+
+
+@shadow.command("plan")
+@click.option("--from", "first_day", type=DATE, required=True, help="First day a slot may fall on.")
+@click.option("--to", "last_day", type=DATE, required=True, help="Last day a slot may fall on.")
+@click.option("--capacity-per", type=click.Choice(["week", "month"]), default="month", show_default=True)
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--save", is_flag=True, help="Store the slots and mark their requests planned.")
+@click.pass_context
+def shadow_plan(
+    ctx: click.Context,
+    first_day: dt.datetime,
+    last_day: dt.datetime,
+    capacity_per: str,
+    time_limit: float,
+    as_json: bool,
+    save: bool,
+) -> None:
+    """Place the open requests: host and slot together, in both people's free time."""
+    config = ShadowConfig(capacity_period=capacity_per, time_limit=time_limit)
+    database = common.open_db(ctx)
+    found = scheduling.plan_shadowing(
+        database, first_day.date(), last_day.date(), config, now=_now(), save=save
+    )
+    if as_json:
+        common.emit_json(found.as_dict())
+        return
+    names = services.person_names(database)
+    asked = len(found.slots) + len(found.unplaced)
+    click.echo(f"{len(found.slots)} of {asked} requests placed (at most {found.bound} can be)")
+    for s in found.slots:
+        guest, host = names.get(s.guest_id, s.guest_id), names.get(s.host_id, s.host_id)
+        until = s.end.astimezone(ZoneInfo(s.timezone))
+        click.echo(
+            f"  request {s.request_id}: {guest} shadows {host}, {_local(s.start, s.timezone)}-{until:%H:%M}"
+        )
+        for reason in s.reasons:
+            click.echo(f"       - {reason}")
+    for request_id, reason in found.unplaced:
+        click.echo(f"  request {request_id} not placed: {reason}")
+    if save:
+        click.echo("saved")
 
 
 @shadow.command("cancel")
