@@ -6,6 +6,8 @@ import datetime as dt
 from collections import Counter
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from matcher.groups import Criterion, GroupConfig, build_problem, propose, validate
 from matcher.groups.problem import upper_bound
@@ -147,3 +149,50 @@ def test_config_errors_say_which_field():
     report = caught.value.report()
     for expected in ("'kind'", "'criteria[0].attribute'", "'size_min'", "groups.json"):
         assert expected in report
+
+
+@st.composite
+def rounds(draw):
+    n = draw(st.integers(4, 30))
+    people = [
+        person(
+            f"q{i:02d}",
+            function=f"f{draw(st.integers(0, 4))}",
+            department=f"d{draw(st.integers(0, 3))}",
+            site=f"s{draw(st.integers(0, 2))}",
+        )
+        for i in range(n)
+    ]
+    size_min = draw(st.integers(2, 4))
+    size_max = draw(st.integers(size_min, size_min + 3))
+    ids = [p.id for p in people]
+    forbidden = draw(st.lists(st.tuples(st.sampled_from(ids), st.sampled_from(ids)), max_size=4))
+    config = GroupConfig.for_kind(
+        draw(st.sampled_from(["think-tank", "intervision", "community"])),
+        size_min=size_min,
+        size_max=size_max,
+        no_isolated=("site",) if draw(st.booleans()) else (),
+        forbidden=tuple((a, b) for a, b in forbidden if a != b),
+        time_limit=0.5,
+        seed=draw(st.integers(0, 3)),
+    )
+    return org_of(people), config
+
+
+@settings(max_examples=25, deadline=None)
+@given(rounds())
+def test_every_group_plan_keeps_the_sizes_places_everyone_once_and_stays_under_the_bound(case):
+    org, config = case
+    problem, proposal = run(org, config)
+    placed = Counter(m for g in proposal.groups for m in g.members)
+    left_out = {u.person_id for u in proposal.unmatched}
+    assert set(placed) | left_out == {p.id for p in org.people} and not set(placed) & left_out
+    assert all(n == 1 for n in placed.values())
+    assert all(config.size_min <= len(g.members) <= config.size_max for g in proposal.groups)
+    assert len(left_out) == config.group_count(len(org.people))[1]
+    assert proposal.objective <= upper_bound(problem) + 1e-6
+    broken = {v.rule for v in validate(problem, [g.members for g in proposal.groups])}
+    # Forbidden pairs can outnumber the ways to keep them apart, and a lone site can be unavoidable;
+    # everything else always holds.
+    assert broken <= {"forbidden", "isolated"}
+    assert {v.rule for v in proposal.violations} == broken
