@@ -560,7 +560,7 @@ def test_a_csv_matrix_is_written_with_its_skills_file_beside_it(tmp_path):
                                "learn:python", "learn:sql"])  # fmt: skip
     assert first == (
         'p1,Zoë Çelik,zoe@example.org,IT,Lead,Utrecht,Platform,,2015-04-01,14,"nl, en",Europe/Amsterdam,'
-        "mon-fri 09:00-17:00,,no,no,yes,3,2,,4,3,2,,,"
+        "mon-fri 09:00-17:00,,no,no,yes,3,2,no,,4,3,2,,,"
     )
     skills = written[1].read_text(encoding="utf-8-sig").splitlines()
     assert skills[0] == "id,name,category,parent,aliases,related"
