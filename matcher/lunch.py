@@ -71,6 +71,7 @@ from matcher.availability import Agenda, Interval, Window
 from matcher.model import Level, Person, TimeRange, WorkingHours
 from matcher.pairing.rules import Violation
 from matcher.talentmap import TalentMap
+from matcher.wording import count, join
 
 DEFAULT_LUNCH = TimeRange(12 * 60, 13 * 60)
 # The solver's work limit per call, in its own deterministic units (roughly seconds): unlike a wall-clock
@@ -123,8 +124,8 @@ class LunchConfig:
             raise ValueError("max_topics must not be negative")
 
     def days(self) -> list[dt.date]:
-        count = (self.last_day - self.first_day).days + 1
-        return [self.first_day + dt.timedelta(days=n) for n in range(count)]
+        span = (self.last_day - self.first_day).days + 1
+        return [self.first_day + dt.timedelta(days=n) for n in range(span)]
 
     def starts(self) -> range:
         """Session starts in the lunch window, as minutes after local midnight."""
@@ -292,7 +293,7 @@ def _not_a_presenter(
     load = loads.get(person_id, 0)
     if load > config.busy_load:
         return (
-            f"{person.name} takes part in {_count(load, 'pairing or group', 'pairings or groups')} now, "
+            f"{person.name} takes part in {count(load, 'pairing or group', 'pairings or groups')} now, "
             f"more than {config.busy_load}"
         )
     return None
@@ -314,10 +315,8 @@ def _why_no_presenter(tmap: TalentMap, config: LunchConfig, skill_id: str, holde
     if not offered:
         return f"no colleague{where} at level {config.min_level} or more offered to present"
     takes = "takes" if len(offered) == 1 else "take"
-    limit = _count(config.busy_load, "pairing or group", "pairings or groups")
-    return (
-        f"{_join(p.name for p in offered)} offered to present but already {takes} part in more than {limit}"
-    )
+    limit = count(config.busy_load, "pairing or group", "pairings or groups")
+    return f"{join(p.name for p in offered)} offered to present but already {takes} part in more than {limit}"
 
 
 def _padded_horizon(config: LunchConfig) -> Window:
@@ -514,7 +513,7 @@ def _session(problem: LunchProblem, option: _Option) -> LunchSession:
     load = problem.loads.get(presenter.id, 0)
     if load:
         reasons.append(
-            f"{presenter.name} takes part in {_count(load, 'pairing or group', 'pairings or groups')} now"
+            f"{presenter.name} takes part in {count(load, 'pairing or group', 'pairings or groups')} now"
         )
     free = "is" if len(option.audience) == 1 else "are"
     colleagues = "colleague" if topic.demand == 1 else "colleagues"
@@ -535,18 +534,18 @@ def _session(problem: LunchProblem, option: _Option) -> LunchSession:
 
 
 def _no_slot_reason(problem: LunchProblem, topic: Topic) -> str:
-    names = _join(problem.name(pid) for pid in topic.presenters)
+    names = join(problem.name(pid) for pid in topic.presenters)
     role, has = ("presenter", "has") if len(topic.presenters) == 1 else ("presenters", "have")
     return f"{names} ({role}) {has} no free lunch slot in {_weeks_phrase(problem.config.days())}"
 
 
 def _full_reason(config: LunchConfig, limit: int) -> str:
     if config.max_topics is not None and limit == config.max_topics:
-        return f"the plan holds at most {_count(limit, 'topic')}, all taken by more-wanted topics"
+        return f"the plan holds at most {count(limit, 'topic')}, all taken by more-wanted topics"
     weeks = len({day.isocalendar()[:2] for day in config.days()})
     return (
-        f"the horizon holds only {_count(limit, 'session')} ({config.per_week} a week over "
-        f"{_count(weeks, 'week')}), all taken by more-wanted topics"
+        f"the horizon holds only {count(limit, 'session')} ({config.per_week} a week over "
+        f"{count(weeks, 'week')}), all taken by more-wanted topics"
     )
 
 
@@ -555,9 +554,9 @@ def _squeezed_reason(
 ) -> str:
     topic, config = problem.topics[n], problem.config
     presenting = Counter(o.presenter for o in placed.values())
-    names = _join(problem.name(pid) for pid in topic.presenters)
+    names = join(problem.name(pid) for pid in topic.presenters)
     if all(presenting[pid] >= config.max_sessions_per_presenter for pid in topic.presenters):
-        already = _count(config.max_sessions_per_presenter, "session")
+        already = count(config.max_sessions_per_presenter, "session")
         return (
             f"{names} already present{'s' if len(topic.presenters) == 1 else ''} {already}, the most allowed"
         )
@@ -727,14 +726,3 @@ def _inside(free: list[Interval], start: dt.datetime, end: dt.datetime) -> bool:
 
 def _clock(minute: int) -> dt.time:
     return dt.time(minute // 60, minute % 60)
-
-
-def _count(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
-
-
-def _join(words: Iterable[str]) -> str:
-    words = list(words)
-    if len(words) <= 1:
-        return "".join(words)
-    return f"{', '.join(words[:-1])} and {words[-1]}"

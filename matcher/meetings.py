@@ -65,6 +65,7 @@ from matcher.availability import (
 )
 from matcher.model import WEEKDAYS, Person, TimeRange
 from matcher.pairing.rules import Violation
+from matcher.wording import join
 
 #: A pair or group to meet: its id and its members, the organiser first.
 Unit = tuple[str, tuple[str, ...]]
@@ -429,7 +430,7 @@ class _Planner:
         return start.astimezone(zone).date(), (end.astimezone(zone) - dt.timedelta(days=1)).date()
 
     def _names(self, ids: Iterable[str]) -> str:
-        return _join(self.people[i].name for i in ids)
+        return join(self.people[i].name for i in ids)
 
 
 # --- validate --------------------------------------------------------------------------------------
@@ -571,9 +572,9 @@ def _local_times(start: dt.datetime, end: dt.datetime, members: list[Person]) ->
         by_time[when].append(member)
     parts = []
     for when, group in by_time.items():
-        zones = _join(dict.fromkeys(m.timezone for m in group))
+        zones = join(dict.fromkeys(m.timezone for m in group))
         parts.append(
-            f"{when} {zones}" if len(by_time) == 1 else f"{when} {zones} for {_join(m.name for m in group)}"
+            f"{when} {zones}" if len(by_time) == 1 else f"{when} {zones} for {join(m.name for m in group)}"
         )
     return "; ".join(parts)
 
@@ -610,10 +611,3 @@ def _length_words(minutes: int) -> str:
 def _duration(minutes: int) -> str:
     hours, rest = divmod(minutes, 60)
     return " ".join(part for part in (f"{hours} h" if hours else "", f"{rest} min" if rest else "") if part)
-
-
-def _join(words: Iterable[str]) -> str:
-    words = list(words)
-    if len(words) <= 1:
-        return "".join(words)
-    return f"{', '.join(words[:-1])} and {words[-1]}"

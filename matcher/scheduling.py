@@ -9,14 +9,10 @@ is written.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from pathlib import Path
 
-from sqlalchemy.orm import Session
-
 from matcher import lunch, meetings, shadowing, storage
-from matcher.availability import MAX_FILE_BYTES, Agenda, Interval, Window, merge, read_busy
-from matcher.model import Organisation
+from matcher.availability import MAX_FILE_BYTES, Agenda, Window, read_busy
 from matcher.pairing import DIRECTED
 from matcher.problems import InvalidInput, Location, Problem, Problems
 from matcher.rounds import PUBLISHED, RoundError
@@ -70,22 +66,10 @@ def remove_holiday(db: Database, day: dt.date) -> bool:
         return store.remove_holiday(session, day)
 
 
-def agenda(session: Session, org: Organisation, window: Window, *, besides: str | None = None) -> Agenda:
-    """Everyone's busy time in the window: their uploaded calendar and what meeloop planned
-    (except what belongs to ``besides``, which is being planned again), with the holidays."""
-    busy: dict[str, list[Interval]] = defaultdict(list)
-    people = {p.id: p for p in org.people}
-    for upload in store.current_uploads(session, set(people)):
-        person = people[upload.person_id]
-        busy[person.id] += read_busy(
-            upload.content, source=upload.filename, timezone=person.timezone, window=window
-        )
-    for event in store.events(session, ending_after=window[0]):
-        if event.source == besides:
-            continue
-        for member in event.members:
-            busy[member] += [t for t in event.times() if t.end > window[0] and t.start < window[1]]
-    return Agenda({pid: merge(times) for pid, times in busy.items()}, frozenset(store.holidays(session)))
+def agenda(db: Database, window: Window) -> Agenda:
+    """Everyone's busy time in the window, with the organisation's holidays."""
+    with db.transaction() as session:
+        return store.agenda(session, storage.load_organisation(session), window)
 
 
 # -- shadow requests -------------------------------------------------------------------------------------
@@ -189,7 +173,7 @@ def plan_shadowing(
             for r in store.requests(session, status=store.OPEN)
             if r.first_day <= last_day and first_day <= r.last_day
         ]
-        busy = agenda(session, org, _days_window(first_day, last_day))
+        busy = store.agenda(session, org, _days_window(first_day, last_day))
     tmap = TalentMap(org, today=now.date())
     wanted = [
         shadowing.ShadowRequest(
@@ -224,7 +208,7 @@ def plan_shadowing(
                         "request": int(slot.request_id),
                     },
                 )
-                _replace_events(session, source, "shadowing", [event], now=now)
+                store.replace_events(session, source, "shadowing", [event], now=now)
                 store.set_request_status(session, int(slot.request_id), store.PLANNED)
             for request_id, reason in found.unplaced:
                 store.set_request_status(session, int(request_id), store.OPEN, note=reason)
@@ -242,14 +226,6 @@ def _days_window(first_day: dt.date, last_day: dt.date) -> Window:
     return start, dt.datetime.combine(last_day + dt.timedelta(days=2), dt.time(), dt.UTC)
 
 
-def _replace_events(
-    session: Session, source: str, kind: str, planned: list[ScheduledEvent], *, now: dt.datetime
-) -> None:
-    """What was planned for ``source`` before is cancelled (and kept); the new plan is stored."""
-    store.cancel_events(session, source=source, kind=kind, now=now)
-    store.add_events(session, planned, now=now)
-
-
 # -- lunch & learn -------------------------------------------------------------------------------------
 
 
@@ -264,7 +240,7 @@ def plan_lunch(db: Database, config: lunch.LunchConfig, *, now: dt.datetime, sav
     source = lunch_source(config)
     with db.transaction() as session:
         org = storage.load_organisation(session)
-        busy = agenda(session, org, _days_window(config.first_day, config.last_day), besides=source)
+        busy = store.agenda(session, org, _days_window(config.first_day, config.last_day), besides=source)
     tmap = TalentMap(org, today=now.date())
     found = lunch.propose(lunch.build_problem(tmap, busy, config))
     if save:
@@ -288,7 +264,7 @@ def plan_lunch(db: Database, config: lunch.LunchConfig, *, now: dt.datetime, sav
             for s in found.sessions
         ]
         with db.transaction() as session:
-            _replace_events(session, source, "lunch", events, now=now)
+            store.replace_events(session, source, "lunch", events, now=now)
     return found
 
 
@@ -314,7 +290,7 @@ def plan_round_meetings(
                 f"round '{round_name}' is not published yet; publish it before planning meetings"
             )
         org = storage.load_organisation(session)
-        busy = agenda(session, org, _days_window(config.first_day, config.last_day), besides=round_name)
+        busy = store.agenda(session, org, _days_window(config.first_day, config.last_day), besides=round_name)
     people = {p.id: p for p in org.people}
     gone = sorted({m for unit in stored.pairs for m in unit.members if m not in people})
     if gone:
@@ -340,7 +316,7 @@ def plan_round_meetings(
             for meeting in found.meetings
         ]
         with db.transaction() as session:
-            _replace_events(session, round_name, "meeting", events, now=now)
+            store.replace_events(session, round_name, "meeting", events, now=now)
     return found
 
 

@@ -47,7 +47,7 @@ import datetime as dt
 import heapq
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -56,6 +56,7 @@ from rapidfuzz import fuzz, process
 
 from matcher.availability_overlap import overlap_minutes, utc_week
 from matcher.model import Level, Organisation, Person, Skill
+from matcher.wording import count, join
 
 # fuzz.ratio of a query and a skill name: "pyhton" scores 83 against "python".
 SPELLING_CUTOFF = 75.0
@@ -571,14 +572,14 @@ class TalentMap:
         if person.is_mentor:
             free = person.mentor_capacity - active
             if free > 0:
-                reasons.append(f"open to mentoring ({_count(free, 'place')})")
+                reasons.append(f"open to mentoring ({count(free, 'place')})")
             else:
                 reasons.append("open to mentoring, but has no place free at the moment")
         if person.is_host:
             reasons.append("open to being shadowed")
         if active:
             reasons.append(
-                f"already takes part in {_count(active, 'pairing or group', 'pairings or groups')} now"
+                f"already takes part in {count(active, 'pairing or group', 'pairings or groups')} now"
             )
         return reasons
 
@@ -586,7 +587,7 @@ class TalentMap:
         reasons = []
         shared = [c for c in dict.fromkeys(map(base_language, person.languages)) if c in ctx.languages]
         if shared:
-            reasons.append(f"speaks {_join(LANGUAGE_NAMES.get(c, c) for c in shared)} like you")
+            reasons.append(f"speaks {join(LANGUAGE_NAMES.get(c, c) for c in shared)} like you")
         elif ctx.languages and person.languages:
             reasons.append("has no language in common with you")
         if ctx.person.site and person.site == ctx.person.site:
@@ -646,15 +647,15 @@ class TalentMap:
         if not holders:
             reasons.append(f"nobody holds {skill.name} at level 3 or higher")
         elif len(holders) < min_holders:
-            who = _join(p.name for p in holders) if len(holders) <= 3 else f"{len(holders)} people"
+            who = join(p.name for p in holders) if len(holders) <= 3 else f"{len(holders)} people"
             verb = "holds" if len(holders) == 1 else "hold"
             reasons.append(f"only {who} {verb} {skill.name} at level 3 or higher")
         reasons.extend(_leaving_phrase(person, self.today) for person in leaving)
         if leaving:
-            after = "nobody" if remaining == 0 else f"only {_count(remaining, 'person', 'people')}"
+            after = "nobody" if remaining == 0 else f"only {count(remaining, 'person', 'people')}"
             reasons.append(f"after that {after} at level 3 or higher would remain")
         if demand:
-            reasons.append(f"{_count(demand, 'person wants', 'people want')} to learn it")
+            reasons.append(f"{count(demand, 'person wants', 'people want')} to learn it")
         return reasons
 
     def _successors(self, skill: Skill, limit: int) -> list[Successor]:
@@ -736,12 +737,12 @@ class TalentMap:
         person = self._people[pid]
         departments = tuple(sorted(counts, key=lambda d: (-counts[d], d)))
         home = person.department or "no department"
-        named = [f"{_count(counts[d], 'person', 'people')} in {d}" for d in departments[:3]]
+        named = [f"{count(counts[d], 'person', 'people')} in {d}" for d in departments[:3]]
         if len(departments) > 3:
-            named.append(_count(len(departments) - 3, "more department"))
+            named.append(count(len(departments) - 3, "more department"))
         reasons = [
-            f"connects {home} with {_join(departments)}",
-            f"knows {_join(named)} through manager lines and earlier pairings or groups",
+            f"connects {home} with {join(departments)}",
+            f"knows {join(named)} through manager lines and earlier pairings or groups",
         ]
         if betweenness > 0:
             reasons.append(
@@ -771,23 +772,12 @@ def base_language(code: str) -> str:
     return code.lower().split("-")[0]
 
 
-def _count(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
-
-
-def _join(words: Iterable[str]) -> str:
-    words = list(words)
-    if len(words) <= 1:
-        return "".join(words)
-    return f"{', '.join(words[:-1])} and {words[-1]}"
-
-
 def _shared_time_phrase(minutes: int) -> str:
     if minutes == 0:
         return "no shared working time in a usual week"
     if minutes < 60:
         return "less than an hour a week of shared working time"
-    return f"about {_count(round(minutes / 60), 'hour')} a week of shared working time"
+    return f"about {count(round(minutes / 60), 'hour')} a week of shared working time"
 
 
 def _leaving_phrase(person: Person, today: dt.date) -> str:
@@ -795,4 +785,4 @@ def _leaving_phrase(person: Person, today: dt.date) -> str:
     days = (person.leaving_date - today).days
     if days < 0:
         return f"{person.name} left on {person.leaving_date.isoformat()}"
-    return f"{person.name} leaves on {person.leaving_date.isoformat()}, in {_count(days, 'day')}"
+    return f"{person.name} leaves on {person.leaving_date.isoformat()}, in {count(days, 'day')}"

@@ -56,8 +56,7 @@ def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
 
 
 def agenda(db: services.Database, window=WEEK):
-    with db.transaction() as session:
-        return scheduling.agenda(session, storage.load_organisation(session), window)
+    return scheduling.agenda(db, window)
 
 
 def test_an_uploaded_calendar_becomes_busy_time(small, tmp_path):

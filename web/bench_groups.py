@@ -15,22 +15,20 @@ broken, and the gap of ``total + worst_group x worst`` (the engine's objective) 
 shuffles only; the report names the N used.
 
 Each method runs in a child process forked after the instance is built, so it starts from the same
-memory. Seconds are wall time inside the child; "peak MiB" is the child's ``ru_maxrss`` after the
-method: the problem held in memory plus what the method needed.
+memory. Seconds are wall time inside the child; "peak MiB" is the child's high-water resident set
+while the method ran (measured as the pairing benchmark does): the problem held in memory plus what
+the method needed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import multiprocessing
 import os
 import random
-import resource
 import statistics
 import sys
 import time
-import traceback
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -43,6 +41,7 @@ from matcher.groups import Criterion, GroupConfig, GroupProblem, build_problem, 
 from matcher.groups.problem import group_score, repeated_pairs, upper_bound
 from matcher.synthetic import generate_organisation
 from matcher.talentmap import TalentMap
+from web.bench_pairing import MethodFailed, measured
 
 TODAY = dt.date(2026, 11, 2)
 BIG_TIME_LIMIT = 120.0
@@ -542,61 +541,6 @@ def engine(problem: GroupProblem) -> Plan:
     )
 
 
-# -- measuring in a child process -------------------------------------------------------------------
-
-
-class MethodFailed(Exception):
-    """A method ran out of time, raised, or its process died."""
-
-
-def _resident_mib() -> float | None:
-    try:
-        status = Path("/proc/self/status").read_text()
-    except OSError:
-        return None
-    line = next((x for x in status.splitlines() if x.startswith("VmRSS:")), None)
-    return int(line.split()[1]) / 1024 if line else None
-
-
-def _child(work: Callable[[], Any], pipe: Any) -> None:
-    try:
-        before = _resident_mib()
-        started = time.perf_counter()
-        result = work()
-        seconds = time.perf_counter() - started
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        pipe.send(("ok", result, seconds, (peak, None if before is None else peak - before)))
-    except BaseException:  # the parent reports it
-        pipe.send(("error", traceback.format_exc(), 0.0, (0.0, None)))
-    finally:
-        pipe.close()
-
-
-def measured(
-    work: Callable[[], Any], timeout: float = METHOD_TIMEOUT
-) -> tuple[Any, float, tuple[float, float | None]]:
-    """Run ``work`` in a forked child: its result, wall seconds, and the child's peak resident
-    set in MiB (``ru_maxrss``) beside its growth over the resident set it started with."""
-    context = multiprocessing.get_context("fork")
-    receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(work, send))
-    child.start()
-    send.close()
-    try:
-        if not receive.poll(timeout):
-            child.kill()
-            raise MethodFailed(f"stopped after {timeout:.0f} s without an answer")
-        outcome, result, seconds, memory = receive.recv()
-    except EOFError:
-        raise MethodFailed("its process died (out of memory?)") from None
-    finally:
-        child.join()
-        receive.close()
-    if outcome != "ok":
-        raise MethodFailed(result)
-    return result, seconds, memory
-
-
 # -- one instance, every method ---------------------------------------------------------------------
 
 
@@ -659,11 +603,11 @@ def bench(people: int, seed: int, time_limit: float, shuffles: int, *, big: bool
     for name, work in methods:
         click.echo(f"… {people:,} people: {name}", err=True)
         try:
-            plan, seconds, memory = measured(work)
+            plan, seconds, growth, peak = measured(work, METHOD_TIMEOUT)
         except MethodFailed as failure:
             notes.append(f"{name}: {failure}")
             continue
-        rows.append(row(problem, name, plan, seconds, memory))
+        rows.append(row(problem, name, plan, seconds, (peak, growth)))
     result = {
         "people": people,
         "participants": len(problem.people),
@@ -745,8 +689,8 @@ def run(
         "seed": seed,
         "python": sys.version.split()[0],
         "cpus": os.cpu_count(),
-        "memory": "ru_maxrss of the child process forked for each method, after the method; growth: "
-        "over the child's resident set when the method began",
+        "memory": "high-water resident set of the child process forked for each method, while it ran; "
+        "growth: over the child's resident set when the method began",
         "instances": instances,
     }
 
@@ -775,7 +719,7 @@ def table(results: dict[str, Any]) -> str:
         "",
         "total = sum of the groups' scores; gap = (bound − total − worst_group × worst) ÷ bound, the "
         "engine's objective against its proven upper bound; violations = hard rules validate() finds "
-        "(groups with one or more); peak = ru_maxrss of the method's forked process.",
+        "(groups with one or more); peak = the high-water resident set of the method's forked process.",
     ]
     for result in results["instances"]:
         config = result["config"]

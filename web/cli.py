@@ -278,23 +278,7 @@ def _pairing_config(config_file: Path | None, mode: str | None, time_limit: floa
 @click.option(
     "--mode", type=click.Choice(list(MODES)), help="The kind of round; overrides the config file's mode."
 )
-@click.option(
-    "--round", "round_name", required=True, metavar="NAME", help="The round's name, e.g. '2026-Q4 mentor'."
-)
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(path_type=Path),
-    help="JSON file with the round's settings: rules, weights, select, locked, forbidden ...",
-)
-@click.option(
-    "--time-limit",
-    type=click.FloatRange(min=0, min_open=True),
-    metavar="SECONDS",
-    help="How long the optimiser may search; overrides the config file.",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the proposal as JSON for scripts.")
-@click.option("--save", is_flag=True, help="Store the proposal as the round's, replacing an earlier one.")
+@common.round_options("2026-Q4 mentor", "rules, weights, select, locked, forbidden")
 @click.pass_context
 def pair(
     ctx: click.Context,

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -16,7 +17,44 @@ from matcher.groups import ProposedGroup
 from matcher.pairing import DIRECTED, LeftOut, ProposedPair
 from matcher.problems import InvalidInput, Location, Problem
 
+F = TypeVar("F", bound=Callable[..., Any])
 TOP_REASONS = 3
+
+
+def round_options(example: str, settings: str) -> Callable[[F], F]:
+    """The options every round proposal takes: --round, --config, --time-limit, --json and --save."""
+    options = (
+        click.option(
+            "--round",
+            "round_name",
+            required=True,
+            metavar="NAME",
+            help=f"The round's name, e.g. '{example}'.",
+        ),
+        click.option(
+            "--config",
+            "config_file",
+            type=click.Path(path_type=Path),
+            help=f"JSON file with the round's settings: {settings} ...",
+        ),
+        click.option(
+            "--time-limit",
+            type=click.FloatRange(min=0, min_open=True),
+            metavar="SECONDS",
+            help="How long the optimiser may search; overrides the config file.",
+        ),
+        click.option("--json", "as_json", is_flag=True, help="Print the proposal as JSON for scripts."),
+        click.option(
+            "--save", is_flag=True, help="Store the proposal as the round's, replacing an earlier one."
+        ),
+    )
+
+    def decorate(command: F) -> F:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorate
 
 
 def progress(enabled: bool) -> services.Progress:

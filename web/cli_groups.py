@@ -49,24 +49,8 @@ def group_config(
 
 @click.command()
 @click.option("--kind", type=click.Choice(list(KINDS)), help="The kind of group; overrides the config file.")
-@click.option(
-    "--round", "round_name", required=True, metavar="NAME", help="The round's name, e.g. '2027 denktank'."
-)
 @click.option("--size", metavar="MIN-MAX", help="Group sizes, e.g. 5-7; overrides the config file.")
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(path_type=Path),
-    help="JSON file with the round's settings: criteria, topic_skills, no_isolated, select, locked ...",
-)
-@click.option(
-    "--time-limit",
-    type=click.FloatRange(min=0, min_open=True),
-    metavar="SECONDS",
-    help="How long the optimiser may search; overrides the config file.",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the proposal as JSON for scripts.")
-@click.option("--save", is_flag=True, help="Store the proposal as the round's, replacing an earlier one.")
+@common.round_options("2027 denktank", "criteria, topic_skills, no_isolated, select, locked")
 @click.pass_context
 def groups(
     ctx: click.Context,

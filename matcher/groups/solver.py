@@ -89,7 +89,7 @@ class _State:
         self.repeats = [_pairs_inside(self.recent, g) for g in groups]
         self.clashes = [_pairs_inside(self.forbidden, g) for g in groups]
         self.holders = [[len(h & set(g)) for h in self.topics] for g in groups]
-        self.scores = [self._score(i, *self._parts(i, None, None)) for i in range(len(groups))]
+        self.scores = [self._score(*self._parts(i, None, None)) for i in range(len(groups))]
         self.settle()
 
     def settle(self) -> None:
@@ -144,7 +144,6 @@ class _State:
 
     def _score(
         self,
-        _i: int,
         size: int,
         distinct: list[int],
         alone: list[int],
@@ -161,10 +160,7 @@ class _State:
         return total - BROKEN * broken
 
     def after(self, i: int, out: str | None, into: str | None) -> float:
-        return self._score(i, *self._parts(i, out, into))
-
-    def isolated(self, i: int) -> int:
-        return sum(self.alone[i][k] for k in self.isolating)
+        return self._score(*self._parts(i, out, into))
 
     def apply(self, move: _Candidate) -> None:
         for i, out, into, score in (

@@ -6,13 +6,15 @@ Every function runs inside the caller's transaction and only flushes.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from matcher.availability import Interval
+from matcher.availability import Agenda, Interval, Window, merge, read_busy
+from matcher.model import Organisation
 from matcher.storage import (
     CalendarUploadRow,
     HolidayRow,
@@ -303,3 +305,32 @@ def cancel_events(session: Session, *, source: str, kind: str, now: dt.datetime)
         row.updated = now
     session.flush()
     return len(rows)
+
+
+def replace_events(
+    session: Session, source: str, kind: str, planned: list[ScheduledEvent], *, now: dt.datetime
+) -> None:
+    """What was planned for ``source`` before is cancelled (and kept); the new plan is stored."""
+    cancel_events(session, source=source, kind=kind, now=now)
+    add_events(session, planned, now=now)
+
+
+# -- busy time ----------------------------------------------------------------------------------------
+
+
+def agenda(session: Session, org: Organisation, window: Window, *, besides: str | None = None) -> Agenda:
+    """Everyone's busy time in the window: their uploaded calendar and what meeloop planned
+    (except what belongs to ``besides``, which is being planned again), with the holidays."""
+    busy: dict[str, list[Interval]] = defaultdict(list)
+    people = {p.id: p for p in org.people}
+    for upload in current_uploads(session, set(people)):
+        person = people[upload.person_id]
+        busy[person.id] += read_busy(
+            upload.content, source=upload.filename, timezone=person.timezone, window=window
+        )
+    for event in events(session, ending_after=window[0]):
+        if event.source == besides:
+            continue
+        for member in event.members:
+            busy[member] += [t for t in event.times() if t.end > window[0] and t.start < window[1]]
+    return Agenda({pid: merge(times) for pid, times in busy.items()}, frozenset(holidays(session)))
