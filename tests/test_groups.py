@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from itertools import combinations
 
 import pytest
 from hypothesis import given, settings
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 
 from matcher.groups import Criterion, GroupConfig, build_problem, propose, validate
 from matcher.groups.problem import upper_bound
+from matcher.groups.solver import objective
 from matcher.model import HistoryEntry, Holding, Level, Organisation, Skill
 from matcher.problems import InvalidInput
 from matcher.synthetic import generate_organisation
@@ -138,6 +140,67 @@ def test_the_bound_is_never_below_a_plan_on_a_real_organisation():
         assert not validate(problem, [g.members for g in proposal.groups])
         sizes = Counter(len(g.members) for g in proposal.groups)
         assert set(sizes) <= set(range(problem.config.size_min, problem.config.size_max + 1))
+
+
+def partitions(people: tuple[str, ...], size: int):
+    """Every way to split ``people`` into groups of ``size``."""
+    if not people:
+        yield []
+        return
+    first, rest = people[0], people[1:]
+    for others in combinations(rest, size - 1):
+        remaining = tuple(p for p in rest if p not in others)
+        for tail in partitions(remaining, size):
+            yield [(first, *others), *tail]
+
+
+def test_the_bound_sees_that_pure_sites_cannot_mix_departments():
+    # Department and site coincide: a group pure in site holds one department. The best plan mixes
+    # two and two (8 + half of the worst group, 4); each criterion on its own would promise 10.
+    people = [person(f"p{i}", department=f"d{i % 2}", site=f"s{i % 2}") for i in range(8)]
+    config = GroupConfig(
+        size_min=4,
+        size_max=4,
+        criteria=(Criterion("department", "diverse", 2.0), Criterion("site", "similar", 1.0)),
+        worst_group=0.5,
+    )
+    problem = build_problem(TalentMap(org_of(people), today=TODAY), config, today=TODAY)
+    best = max(objective(problem, plan) for plan in partitions(problem.people, 4))
+    assert best == pytest.approx(10.0)
+    assert upper_bound(problem) == pytest.approx(best)
+
+
+@st.composite
+def small_rounds(draw):
+    size = draw(st.sampled_from([2, 3, 4]))
+    n = size * draw(st.integers(2, 9 // size if size > 2 else 4))
+    people = [
+        person(
+            f"q{i}",
+            function=f"f{draw(st.integers(0, 3))}",
+            department=f"d{draw(st.integers(0, 3))}",
+            site=f"s{draw(st.integers(0, 2))}",
+        )
+        for i in range(n)
+    ]
+    goals = st.sampled_from(["diverse", "similar", "ignore"])
+    criteria = tuple(
+        Criterion(attribute, draw(goals), float(draw(st.integers(0, 3))))
+        for attribute in ("function", "department", "site")
+    )
+    config = GroupConfig(
+        size_min=size, size_max=size, criteria=criteria, worst_group=draw(st.sampled_from([0, 1]))
+    )
+    return org_of(people), config
+
+
+@settings(max_examples=40, deadline=None)
+@given(small_rounds())
+def test_no_plan_beats_the_bound(case):
+    org, config = case
+    problem = build_problem(TalentMap(org, today=TODAY), config, today=TODAY)
+    best = max(objective(problem, plan) for plan in partitions(problem.people, config.size_max))
+    assert best <= upper_bound(problem) + 1e-6
 
 
 def test_config_errors_say_which_field():
