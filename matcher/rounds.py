@@ -95,6 +95,14 @@ class StoredRound:
     updated: dt.datetime
     published: dt.datetime | None = None
     events: tuple[RoundEvent, ...] = ()
+    #: Each pair's or group's stored position, the same for its whole life: removing one
+    #: from a published round leaves the others where they were.
+    positions: tuple[int, ...] = ()
+
+    def units(self) -> list[tuple[int, ProposedPair]]:
+        """(position, pair or group), in order."""
+        positions = self.positions or tuple(range(1, len(self.pairs) + 1))
+        return list(zip(positions, self.pairs, strict=True))
 
     @property
     def is_group_round(self) -> bool:

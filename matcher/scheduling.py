@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from matcher import lunch, meetings, shadowing, storage
 from matcher.availability import MAX_FILE_BYTES, Agenda, Window, read_busy
@@ -195,6 +196,7 @@ def plan_shadowing(
                 event = ScheduledEvent(
                     kind="shadowing",
                     source=source,
+                    key="slot",
                     title=f"Shadowing {tmap.person(slot.host_id).name}"
                     + (f": {_skill_name(tmap, slot.skill_id)}" if slot.skill_id else ""),
                     start=slot.start,
@@ -208,7 +210,7 @@ def plan_shadowing(
                         "request": int(slot.request_id),
                     },
                 )
-                store.replace_events(session, source, "shadowing", [event], now=now)
+                store.reconcile_events(session, source, "shadowing", [event], now=now)
                 store.set_request_status(session, int(slot.request_id), store.PLANNED)
             for request_id, reason in found.unplaced:
                 store.set_request_status(session, int(request_id), store.OPEN, note=reason)
@@ -248,6 +250,7 @@ def plan_lunch(db: Database, config: lunch.LunchConfig, *, now: dt.datetime, sav
             ScheduledEvent(
                 kind="lunch",
                 source=source,
+                key=s.skill_id,
                 title=f"Lunch & learn: {_skill_name(tmap, s.skill_id)}",
                 start=s.start,
                 end=s.end,
@@ -264,7 +267,7 @@ def plan_lunch(db: Database, config: lunch.LunchConfig, *, now: dt.datetime, sav
             for s in found.sessions
         ]
         with db.transaction() as session:
-            store.replace_events(session, source, "lunch", events, now=now)
+            store.reconcile_events(session, source, "lunch", events, now=now)
     return found
 
 
@@ -280,7 +283,11 @@ def plan_round_meetings(
     db: Database, round_name: str, config: meetings.MeetingConfig, *, now: dt.datetime, save: bool
 ) -> meetings.MeetingPlan:
     """The first meeting (or a series) of every pair or group of a published round, when all its
-    members are free; ``save`` stores them, cancelling the round's earlier meeting times."""
+    members are free; ``save`` stores them.
+
+    Planning again after the round changed keeps each meeting whose people are the same and who
+    are all still free then; only the rest is planned anew, so invites go out for what changed.
+    """
     with db.transaction() as session:
         stored = round_storage.load_round(session, round_name)
         if stored is None:
@@ -291,18 +298,32 @@ def plan_round_meetings(
             )
         org = storage.load_organisation(session)
         busy = store.agenda(session, org, _days_window(config.first_day, config.last_day), besides=round_name)
+        before = {e.key: e for e in store.events(session, kind="meeting", source=round_name)}
     people = {p.id: p for p in org.people}
-    gone = sorted({m for unit in stored.pairs for m in unit.members if m not in people})
+    gone = sorted({m for _, unit in stored.units() for m in unit.members if m not in people})
     if gone:
         raise RoundError(f"round '{round_name}' names people who are no longer in the organisation: {gone}")
-    units = [(str(i), unit.members) for i, unit in enumerate(stored.pairs, 1)]
-    found = meetings.plan_meetings(units, people, busy, config)
+    units = [(str(position), unit.members) for position, unit in stored.units()]
+    kept = {
+        unit_id: before[_unit_key(unit_id)]
+        for unit_id, members in units
+        if _unit_key(unit_id) in before and _still_fits(before[_unit_key(unit_id)], members, busy, config)
+    }
+    for event in kept.values():
+        for member in event.members:
+            busy = busy.with_busy(member, *event.times())
+    planned = meetings.plan_meetings([u for u in units if u[0] not in kept], people, busy, config)
+    by_unit = {m.unit_id: m for m in planned.meetings} | {u: _kept_meeting(u, e) for u, e in kept.items()}
+    found = meetings.MeetingPlan(
+        tuple(by_unit[unit_id] for unit_id, _ in units if unit_id in by_unit), planned.unplaced
+    )
     if save:
         kind = "group" if stored.is_group_round else "pair"
         events = [
             ScheduledEvent(
                 kind="meeting",
                 source=round_name,
+                key=_unit_key(meeting.unit_id),
                 title=f"{round_name}: {', '.join(people[m].name for m in meeting.members)}",
                 start=meeting.start,
                 end=meeting.end,
@@ -316,8 +337,49 @@ def plan_round_meetings(
             for meeting in found.meetings
         ]
         with db.transaction() as session:
-            store.replace_events(session, round_name, "meeting", events, now=now)
+            store.reconcile_events(session, round_name, "meeting", events, now=now)
     return found
+
+
+def _unit_key(unit_id: str) -> str:
+    return f"unit {unit_id}"
+
+
+def _still_fits(
+    event: ScheduledEvent, members: tuple[str, ...], busy: Agenda, config: meetings.MeetingConfig
+) -> bool:
+    """The planned meeting can stay: same people, same kind of series and length, nobody busy then."""
+    if event.members != tuple(members) or (event.rrule is None) != (config.every_weeks is None):
+        return False
+    if event.end - event.start != dt.timedelta(minutes=config.minutes):
+        return False
+    zone = ZoneInfo(event.timezone)
+    first = event.start.astimezone(zone).date()
+    last = max(t.start for t in event.times()).astimezone(zone).date()
+    if not config.first_day <= first < config.first_day + dt.timedelta(days=config.search_days):
+        return False
+    if last > config.last_day:
+        return False
+    return not any(
+        b.start < t.end and t.start < b.end
+        for m in members
+        for b in busy.busy.get(m, ())
+        for t in event.times()
+    )
+
+
+def _kept_meeting(unit_id: str, event: ScheduledEvent) -> meetings.Meeting:
+    return meetings.Meeting(
+        unit_id=unit_id,
+        members=event.members,
+        start=event.start,
+        end=event.end,
+        timezone=event.timezone,
+        occurrences=event.occurrences or ((event.start, event.end),),
+        clashes=(),
+        rrule=event.rrule,
+        reasons=tuple(event.details.get("reasons", ())),
+    )
 
 
 def _roles(mode: str, members: tuple[str, ...]) -> dict[str, str]:

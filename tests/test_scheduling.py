@@ -177,7 +177,7 @@ def lunch_org():
     return dataclasses.replace(org, people=people)
 
 
-def test_lunch_plans_are_stored_and_replanning_cancels_the_earlier_sessions(db, tmp_path):
+def test_lunch_plans_are_stored_and_replanning_changes_only_what_moved(db, tmp_path):
     load(db, lunch_org(), tmp_path)
     config = lunch.LunchConfig(first_day=MONDAY, last_day=MONDAY + dt.timedelta(days=20))
     first = scheduling.plan_lunch(db, config, now=NOW, save=True)
@@ -186,10 +186,30 @@ def test_lunch_plans_are_stored_and_replanning_cancels_the_earlier_sessions(db, 
     assert [(e.start, e.members) for e in stored] == [(s.start, (s.presenter_id,)) for s in first.sessions]
     second = scheduling.plan_lunch(db, config, now=NOW + dt.timedelta(hours=1), save=True)
     assert [s.start for s in second.sessions] == [s.start for s in first.sessions]
+    again = scheduling.scheduled(db, kind="lunch")
+    assert [(e.id, e.sequence) for e in again] == [(e.id, 0) for e in stored]
+    # A presenter who becomes busy moves their session: the same event, one sequence higher.
+    moved = stored[0]
+    (tmp_path / "busy.ics").write_text(busy_calendar(moved.start, moved.end), encoding="utf-8")
+    scheduling.import_calendar(db, moved.members[0], tmp_path / "busy.ics", now=NOW)
+    scheduling.plan_lunch(db, config, now=NOW + dt.timedelta(hours=2), save=True)
     with db.transaction() as session:
-        rows = session.scalars(sqlalchemy.select(storage.ScheduledEventRow)).all()
-        cancelled = [r for r in rows if r.status == "cancelled"]
-        assert len(cancelled) == len(first.sessions) and {r.sequence for r in cancelled} == {1}
+        row = session.get(storage.ScheduledEventRow, moved.id)
+        assert row.status == "planned" and row.sequence == 1 and row.start != moved.start
+        assert row.history[0]["start"] == moved.start.isoformat() and row.history[0]["sequence"] == 0
+        others = session.scalars(
+            sqlalchemy.select(storage.ScheduledEventRow).where(storage.ScheduledEventRow.id != moved.id)
+        ).all()
+        assert all(r.sequence == 0 for r in others if r.members != [moved.members[0]])
+
+
+def busy_calendar(start: dt.datetime, end: dt.datetime) -> str:
+    stamp = "%Y%m%dT%H%M%SZ"
+    return (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:busy-1\r\n"
+        f"DTSTAMP:{NOW:{stamp}}\r\nDTSTART:{start:{stamp}}\r\nDTEND:{end:{stamp}}\r\n"
+        "SUMMARY:Away\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
 
 
 def test_meeting_times_need_a_published_round_and_avoid_what_is_already_planned(db, tmp_path):

@@ -42,7 +42,7 @@ def _row(session: Session, name: str, *, for_update: bool = False) -> RoundRow |
 def _stored(session: Session, row: RoundRow) -> StoredRound:
     pairs = session.scalars(
         select(RoundPairRow).where(RoundPairRow.round_id == row.id).order_by(RoundPairRow.position)
-    )
+    ).all()
     left_out = session.scalars(
         select(RoundLeftOutRow).where(RoundLeftOutRow.round_id == row.id).order_by(RoundLeftOutRow.position)
     )
@@ -67,6 +67,7 @@ def _stored(session: Session, row: RoundRow) -> StoredRound:
         updated=_utc(row.updated),
         published=_utc(row.published) if row.published else None,
         events=tuple(RoundEvent(_utc(e.at), e.action, e.detail) for e in events),
+        positions=tuple(p.position for p in pairs),
     )
 
 

@@ -196,9 +196,12 @@ class ScheduledEvent:
     rrule: str | None = None
     #: Every occurrence of a series, the first included; empty for a single event.
     occurrences: tuple[tuple[dt.datetime, dt.datetime], ...] = ()
+    #: What it is within its source, the same through re-planning (see :func:`reconcile_events`).
+    key: str = ""
     id: int | None = None
     status: str = PLANNED
     sequence: int = 0
+    updated: dt.datetime | None = None
 
     def times(self) -> list[Interval]:
         return [Interval(s, e) for s, e in (self.occurrences or ((self.start, self.end),))]
@@ -216,10 +219,15 @@ class ScheduledEvent:
             "roles": dict(self.roles),
             "rrule": self.rrule,
             "occurrences": [[s.isoformat(), e.isoformat()] for s, e in self.occurrences],
+            "key": self.key,
             "status": self.status,
             "sequence": self.sequence,
             "details": self.details,
         }
+
+    def significant(self) -> tuple:
+        """What a change of bumps the SEQUENCE: time, place (it follows the people) and people."""
+        return (self.title, self.start, self.end, self.timezone, self.rrule, self.occurrences, self.members)
 
 
 def _event(row: ScheduledEventRow) -> ScheduledEvent:
@@ -237,9 +245,11 @@ def _event(row: ScheduledEventRow) -> ScheduledEvent:
         occurrences=tuple(
             (dt.datetime.fromisoformat(s), dt.datetime.fromisoformat(e)) for s, e in row.occurrences
         ),
+        key=row.key,
         id=row.id,
         status=row.status,
         sequence=row.sequence,
+        updated=utc(row.updated),
     )
 
 
@@ -259,6 +269,8 @@ def add_events(session: Session, events: list[ScheduledEvent], *, now: dt.dateti
             details=dict(e.details),
             status=PLANNED,
             sequence=0,
+            key=e.key,
+            history=[],
             created=now,
             updated=now,
         )
@@ -300,19 +312,124 @@ def cancel_events(session: Session, *, source: str, kind: str, now: dt.datetime)
         )
     ).all()
     for row in rows:
-        row.status = CANCELLED
-        row.sequence += 1
-        row.updated = now
+        _cancel(row, now)
     session.flush()
     return len(rows)
 
 
-def replace_events(
+@dataclass(frozen=True)
+class Reconciled:
+    """What re-planning a source did to its events (ids)."""
+
+    added: tuple[int, ...] = ()
+    changed: tuple[int, ...] = ()
+    cancelled: tuple[int, ...] = ()
+    unchanged: tuple[int, ...] = ()
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.added)} new, {len(self.changed)} changed, {len(self.cancelled)} cancelled, "
+            f"{len(self.unchanged)} unchanged"
+        )
+
+
+def reconcile_events(
     session: Session, source: str, kind: str, planned: list[ScheduledEvent], *, now: dt.datetime
-) -> None:
-    """What was planned for ``source`` before is cancelled (and kept); the new plan is stored."""
-    cancel_events(session, source=source, kind=kind, now=now)
-    add_events(session, planned, now=now)
+) -> Reconciled:
+    """Store a new plan for ``source`` over the one before, event by event, matched on ``key``.
+
+    An event whose time, place and people stay keeps its sequence (its reasons may be refreshed);
+    one that changed is updated in place with a sequence one higher, its earlier version kept in
+    its history; one no longer planned is cancelled (sequence one higher); a new key is a new event.
+    So the invites and feeds built from these rows change only where the plan did.
+    """
+    rows = session.scalars(
+        select(ScheduledEventRow).where(
+            ScheduledEventRow.source == source,
+            ScheduledEventRow.kind == kind,
+            ScheduledEventRow.status == PLANNED,
+        )
+    ).all()
+    current = {row.key: row for row in rows}
+    keys = [e.key for e in planned]
+    if len(set(keys)) != len(keys):
+        raise ValueError(f"events of '{source}' need distinct keys, got {keys}")
+    added, changed, unchanged = [], [], []
+    for new in planned:
+        row = current.pop(new.key, None)
+        if row is None:
+            added.append(new)
+            continue
+        if _event(row).significant() == new.significant():
+            row.details = dict(new.details)
+            unchanged.append(row.id)
+            continue
+        _remember(row, now)
+        row.title, row.start, row.end, row.timezone = new.title, new.start, new.end, new.timezone
+        row.rrule = new.rrule
+        row.occurrences = [[s.isoformat(), t.isoformat()] for s, t in new.occurrences]
+        row.members, row.roles, row.details = list(new.members), dict(new.roles), dict(new.details)
+        row.sequence += 1
+        row.updated = now
+        changed.append(row.id)
+    for row in current.values():
+        _cancel(row, now)
+    session.flush()
+    return Reconciled(
+        added=tuple(add_events(session, added, now=now)),
+        changed=tuple(changed),
+        cancelled=tuple(r.id for r in current.values()),
+        unchanged=tuple(unchanged),
+    )
+
+
+def move_event(
+    session: Session,
+    event_id: int,
+    start: dt.datetime,
+    occurrences: tuple,
+    rrule: str | None,
+    *,
+    now: dt.datetime,
+) -> ScheduledEvent:
+    """Put a planned event at another time (keeping its length); its sequence goes one up."""
+    row = session.get(ScheduledEventRow, event_id)
+    assert row is not None and row.status == PLANNED, event_id
+    _remember(row, now)
+    length = utc(row.end) - utc(row.start)
+    row.start, row.end = start, start + length
+    row.rrule = rrule
+    row.occurrences = [[s.isoformat(), t.isoformat()] for s, t in occurrences]
+    row.sequence += 1
+    row.updated = now
+    session.flush()
+    return _event(row)
+
+
+def event(session: Session, event_id: int) -> ScheduledEvent | None:
+    row = session.get(ScheduledEventRow, event_id)
+    return _event(row) if row is not None else None
+
+
+def _remember(row: ScheduledEventRow, now: dt.datetime) -> None:
+    earlier = {
+        "changed": now.isoformat(),
+        "sequence": row.sequence,
+        "status": row.status,
+        "title": row.title,
+        "start": utc(row.start).isoformat(),
+        "end": utc(row.end).isoformat(),
+        "rrule": row.rrule,
+        "members": list(row.members),
+    }
+    row.history = [*row.history, earlier]
+
+
+def _cancel(row: ScheduledEventRow, now: dt.datetime) -> None:
+    _remember(row, now)
+    row.status = CANCELLED
+    row.sequence += 1
+    row.updated = now
 
 
 # -- busy time ----------------------------------------------------------------------------------------
