@@ -1,0 +1,1 @@
+"""Calendar invites: iCalendar files, e-mail and feeds."""
