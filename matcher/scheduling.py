@@ -8,12 +8,14 @@ is written.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from matcher import lunch, meetings, shadowing, storage
-from matcher.availability import MAX_FILE_BYTES, Agenda, Window, read_busy
+from matcher.availability import MAX_FILE_BYTES, Agenda, Interval, Window, read_busy
+from matcher.model import Person
 from matcher.pairing import DIRECTED
 from matcher.problems import InvalidInput, Location, Problem, Problems
 from matcher.rounds import PUBLISHED, RoundError
@@ -285,8 +287,9 @@ def plan_round_meetings(
     """The first meeting (or a series) of every pair or group of a published round, when all its
     members are free; ``save`` stores them.
 
-    Planning again after the round changed keeps each meeting whose people are the same and who
-    are all still free then; only the rest is planned anew, so invites go out for what changed.
+    Planning again after the round changed keeps each meeting time at which all its people (also
+    someone swapped in) are still free; only the rest is planned anew, so invites go out for
+    what changed and nothing else.
     """
     with db.transaction() as session:
         stored = round_storage.load_round(session, round_name)
@@ -305,9 +308,10 @@ def plan_round_meetings(
         raise RoundError(f"round '{round_name}' names people who are no longer in the organisation: {gone}")
     units = [(str(position), unit.members) for position, unit in stored.units()]
     kept = {
-        unit_id: before[_unit_key(unit_id)]
+        unit_id: dataclasses.replace(before[_unit_key(unit_id)], members=tuple(members))
         for unit_id, members in units
-        if _unit_key(unit_id) in before and _still_fits(before[_unit_key(unit_id)], members, busy, config)
+        if _unit_key(unit_id) in before
+        and _still_fits(before[_unit_key(unit_id)], members, people, busy, config)
     }
     for event in kept.values():
         for member in event.members:
@@ -346,26 +350,31 @@ def _unit_key(unit_id: str) -> str:
 
 
 def _still_fits(
-    event: ScheduledEvent, members: tuple[str, ...], busy: Agenda, config: meetings.MeetingConfig
+    event: ScheduledEvent,
+    members: tuple[str, ...],
+    people: dict[str, Person],
+    busy: Agenda,
+    config: meetings.MeetingConfig,
 ) -> bool:
-    """The planned meeting can stay: same people, same kind of series and length, nobody busy then."""
-    if event.members != tuple(members) or (event.rrule is None) != (config.every_weeks is None):
+    """The planned time can stay: the same kind of series and length inside the dates, and every
+    member (someone swapped in too) free then, in their working hours."""
+    if (event.rrule is None) != (config.every_weeks is None):
         return False
     if event.end - event.start != dt.timedelta(minutes=config.minutes):
         return False
     zone = ZoneInfo(event.timezone)
-    first = event.start.astimezone(zone).date()
-    last = max(t.start for t in event.times()).astimezone(zone).date()
+    times = event.times()
+    first, last = times[0].start.astimezone(zone).date(), times[-1].start.astimezone(zone).date()
     if not config.first_day <= first < config.first_day + dt.timedelta(days=config.search_days):
         return False
     if last > config.last_day:
         return False
-    return not any(
-        b.start < t.end and t.start < b.end
-        for m in members
-        for b in busy.busy.get(m, ())
-        for t in event.times()
-    )
+    return all(_free_then(people[m], busy, times) for m in members)
+
+
+def _free_then(person: Person, busy: Agenda, times: list) -> bool:
+    free = busy.free(person, (times[0].start, times[-1].end))
+    return all(any(f.start <= t.start and t.end <= f.end for f in free) for t in times)
 
 
 def _kept_meeting(unit_id: str, event: ScheduledEvent) -> meetings.Meeting:
@@ -386,3 +395,47 @@ def _roles(mode: str, members: tuple[str, ...]) -> dict[str, str]:
     if mode in DIRECTED and len(members) == 2:
         return {members[0]: "mentor", members[1]: "mentee"}
     return {m: "member" for m in members}
+
+
+def move_event(db: Database, event_id: int, start: dt.datetime, *, now: dt.datetime) -> ScheduledEvent:
+    """Move a planned event (a series: all of it, keeping its weekday rhythm and last day) to
+    ``start``, when everyone in it is free then. Its sequence goes one up, so the invites update."""
+    with db.transaction() as session:
+        event = store.event(session, event_id)
+        if event is None or event.status != store.PLANNED:
+            raise RoundError(f"there is no planned event {event_id}")
+        zone = ZoneInfo(event.timezone)
+        start = (start if start.tzinfo else start.replace(tzinfo=zone)).astimezone(dt.UTC)
+        length = event.end - event.start
+        every, until = _series(event)
+        last_day = until.astimezone(zone).date() if until else start.astimezone(zone).date()
+        starts = meetings.occurrence_starts(start, event.timezone, every, last_day)
+        if not starts:
+            raise RoundError(f"{start:%Y-%m-%d %H:%M} UTC is after the series' last day {last_day}")
+        times = [(s, s + length) for s in starts]
+        org = storage.load_organisation(session)
+        people = {p.id: p for p in org.people}
+        window = (times[0][0] - dt.timedelta(days=1), times[-1][1] + dt.timedelta(days=1))
+        busy = store.agenda(session, org, window, besides=event.source)
+        for other in store.events(session, source=event.source):
+            if other.id != event.id:
+                for member in other.members:
+                    busy = busy.with_busy(member, *other.times())
+        intervals = [Interval(s, e) for s, e in times]
+        busy_people = [m for m in event.members if m in people and not _free_then(people[m], busy, intervals)]
+        if busy_people:
+            raise RoundError(
+                f"event {event_id} was not moved: {', '.join(people[m].name for m in busy_people)} "
+                f"{'is' if len(busy_people) == 1 else 'are'} not free then (busy or outside working hours)"
+            )
+        rrule = f"FREQ=WEEKLY;INTERVAL={every};UNTIL={starts[-1]:%Y%m%dT%H%M%SZ}" if every else None
+        return store.move_event(session, event_id, start, tuple(times) if every else (), rrule, now=now)
+
+
+def _series(event: ScheduledEvent) -> tuple[int | None, dt.datetime | None]:
+    """INTERVAL and UNTIL of a weekly series, or (None, None) for one meeting."""
+    if not event.rrule:
+        return None, None
+    parts = dict(part.split("=", 1) for part in event.rrule.split(";"))
+    until = dt.datetime.strptime(parts["UNTIL"], "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)
+    return int(parts.get("INTERVAL", "1")), until

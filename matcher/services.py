@@ -6,6 +6,7 @@ database they are handed.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
 from collections.abc import Callable, Sequence
@@ -355,6 +356,67 @@ def _set_locked(
         detail = f"{'locked' if locked else 'unlocked'} {', '.join(pair.members)}"
         round_storage.set_pair_locked(session, name, position, locked, config, now=now, detail=detail)
         return _existing(round_storage.load_round(session, name), name)
+
+
+def swap_people(
+    db: Database, name: str, first: str, second: str, *, today: dt.date, now: dt.datetime
+) -> StoredRound:
+    """Swap two people between their pairs or groups, also after publishing (plan the meetings
+    again and send: the two changed ones get updates). Refused when the new pairs or groups
+    break a rule that the old ones kept."""
+    with db.transaction() as session:
+        stored = _existing(round_storage.load_round(session, name, for_update=True), name)
+        where = {m: (position, unit) for position, unit in stored.units() for m in unit.members}
+        for person_id in (first, second):
+            if person_id not in where:
+                raise RoundError(f"round '{name}' has nobody with id '{person_id}' in a {stored.unit}")
+        (a, unit_a), (b, unit_b) = where[first], where[second]
+        if a == b:
+            raise RoundError(f"{first} and {second} are already in the same {stored.unit}")
+        swapped = {
+            a: tuple(second if m == first else m for m in unit_a.members),
+            b: tuple(first if m == second else m for m in unit_b.members),
+        }
+        org = storage.load_organisation(session)
+        _check_changed(stored, swapped, org, today)
+        detail = f"swapped {first} and {second}: {', '.join(swapped[a])} | {', '.join(swapped[b])}"
+        round_storage.change_units(
+            session, name, swapped, today=today, now=now, action="swapped", detail=detail
+        )
+        return _existing(round_storage.load_round(session, name), name)
+
+
+def remove_unit(db: Database, name: str, person_id: str, *, today: dt.date, now: dt.datetime) -> StoredRound:
+    """Take out the pair or group that ``person_id`` is in (also after publishing: its meetings
+    are cancelled when they are planned again); the others keep their places."""
+    with db.transaction() as session:
+        stored = _existing(round_storage.load_round(session, name, for_update=True), name)
+        found = next(((p, u) for p, u in stored.units() if person_id in u.members), None)
+        if found is None:
+            raise RoundError(f"round '{name}' has nobody with id '{person_id}' in a {stored.unit}")
+        position, unit = found
+        detail = f"removed the {stored.unit} of {', '.join(unit.members)}"
+        round_storage.change_units(
+            session, name, {position: None}, today=today, now=now, action="removed", detail=detail
+        )
+        return _existing(round_storage.load_round(session, name), name)
+
+
+def _check_changed(
+    stored: StoredRound, changed: dict[int, tuple[str, ...]], org: Organisation, today: dt.date
+) -> None:
+    units = [changed.get(position, unit.members) for position, unit in stored.units()]
+    before = {str(v) for v in _violations(stored, TalentMap(org, today=today), today)}
+    after = dataclasses.replace(
+        stored,
+        pairs=tuple(dataclasses.replace(u, members=m) for u, m in zip(stored.pairs, units, strict=True)),
+    )
+    new = [v for v in _violations(after, TalentMap(org, today=today), today) if str(v) not in before]
+    if new:
+        listed = "\n".join(f"  {v}" for v in new)
+        raise RoundError(
+            f"round '{stored.name}' was not changed: the change breaks these rules:\n{listed}", new
+        )
 
 
 def _existing(stored: StoredRound | None, name: str) -> StoredRound:

@@ -26,6 +26,7 @@ from web.bench_groups import command as bench_groups
 from web.bench_pairing import command as bench_pairing
 from web.bench_shadowing import command as bench_shadowing
 from web.cli_groups import groups
+from web.cli_invites import COMMANDS as INVITE_COMMANDS
 from web.cli_time import calendar, lunch_group, meet, shadow
 
 EXIT_BAD_INPUT = 2
@@ -398,7 +399,7 @@ def lock(ctx: click.Context, name: str, members: tuple[str, ...], unlock: bool) 
 
 
 cli.add_command(groups)
-for command in (calendar, shadow, lunch_group, meet):
+for command in (calendar, shadow, lunch_group, meet, *INVITE_COMMANDS):
     cli.add_command(command)
 cli.add_command(bench)
 cli.add_command(bench_pairing)

@@ -324,13 +324,14 @@ class OutboxRow(Base):
     event_id: Mapped[int] = mapped_column(ForeignKey("scheduled_event.id", ondelete="CASCADE"), index=True)
     person_id: Mapped[str] = mapped_column(String(120), index=True)
     email: Mapped[str] = mapped_column(String(320))
+    name: Mapped[str] = mapped_column(String(200))
     #: REQUEST or CANCEL
     method: Mapped[str] = mapped_column(String(16))
     sequence: Mapped[int] = mapped_column(Integer)
     subject: Mapped[str] = mapped_column(String(300))
     text: Mapped[str] = mapped_column(Text)
     calendar: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), index=True)  # queued | sent
+    status: Mapped[str] = mapped_column(String(16), index=True)  # queued | sent | failed
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
     created: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

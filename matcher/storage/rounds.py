@@ -209,6 +209,47 @@ def mark_published(session: Session, name: str, *, started: dt.date, now: dt.dat
     bump_data_version(session)
 
 
+def change_units(
+    session: Session,
+    name: str,
+    changes: dict[int, tuple[str, ...] | None],
+    *,
+    today: dt.date,
+    now: dt.datetime,
+    action: str,
+    detail: str,
+) -> None:
+    """New members for the pairs or groups at these positions (None removes one; the others keep
+    their positions). In a published round the history says it too: the old entry ends today,
+    the new one starts today."""
+    row = _row(session, name)
+    assert row is not None, name
+    for position, members in changes.items():
+        unit = session.get(RoundPairRow, (row.id, position))
+        assert unit is not None, position
+        before = list(unit.members)
+        if members is None:
+            session.delete(unit)
+        else:
+            unit.members = list(members)
+            unit.locked = False
+        if row.status != PUBLISHED:
+            continue
+        entries = session.scalars(
+            select(HistoryRow).where(HistoryRow.round == name, HistoryRow.ended.is_(None))
+        ).all()
+        for entry in entries:
+            if list(entry.members) == before:
+                entry.ended = today
+        if members is not None:
+            session.add(
+                HistoryRow(round=name, kind=row.mode, members=list(members), started=today, ended=None)
+            )
+    row.updated = now
+    _event(session, row, now, action, detail)
+    bump_data_version(session)
+
+
 def _event(session: Session, row: RoundRow, at: dt.datetime, action: str, detail: str) -> None:
     session.add(RoundEventRow(round_id=row.id, at=at, action=action, detail=detail))
     session.flush()

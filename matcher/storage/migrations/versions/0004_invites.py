@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column("event_id", sa.Integer(), nullable=False),
         sa.Column("person_id", sa.String(length=120), nullable=False),
         sa.Column("email", sa.String(length=320), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("method", sa.String(length=16), nullable=False),
         sa.Column("sequence", sa.Integer(), nullable=False),
         sa.Column("subject", sa.String(length=300), nullable=False),

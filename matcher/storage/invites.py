@@ -1,0 +1,189 @@
+"""The e-mail outbox and calendar feed tokens in the database.
+
+Every function runs inside the caller's transaction and only flushes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from matcher.storage import FeedTokenRow, OutboxRow, ScheduledEventRow
+from matcher.storage.schedule import utc
+
+QUEUED, SENT, FAILED = "queued", "sent", "failed"
+
+
+@dataclass(frozen=True)
+class Queued:
+    """A message in the outbox."""
+
+    id: int
+    event_id: int
+    person_id: str
+    email: str
+    name: str
+    method: str
+    sequence: int
+    subject: str
+    text: str
+    calendar: str
+    status: str
+    attempts: int
+    last_error: str
+    created: dt.datetime
+    sent: dt.datetime | None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "event_id": self.event_id,
+            "person_id": self.person_id,
+            "email": self.email,
+            "method": self.method,
+            "sequence": self.sequence,
+            "subject": self.subject,
+            "status": self.status,
+            "attempts": self.attempts,
+            "last_error": self.last_error,
+            "created": self.created.isoformat(),
+            "sent": self.sent.isoformat() if self.sent else None,
+        }
+
+
+def _queued(row: OutboxRow) -> Queued:
+    return Queued(
+        row.id,
+        row.event_id,
+        row.person_id,
+        row.email,
+        row.name,
+        row.method,
+        row.sequence,
+        row.subject,
+        row.text,
+        row.calendar,
+        row.status,
+        row.attempts,
+        row.last_error,
+        utc(row.created),
+        utc(row.sent) if row.sent else None,
+    )
+
+
+def last_messages(session: Session, event_ids: list[int]) -> dict[tuple[int, str], tuple[int, str]]:
+    """(event id, person id) -> (sequence, method) of the latest message queued or sent."""
+    found: dict[tuple[int, str], tuple[int, str]] = {}
+    if not event_ids:
+        return found
+    rows = session.execute(
+        select(OutboxRow.event_id, OutboxRow.person_id, OutboxRow.sequence, OutboxRow.method)
+        .where(OutboxRow.event_id.in_(event_ids))
+        .order_by(OutboxRow.sequence, OutboxRow.id)
+    )
+    for event_id, person_id, sequence, method in rows:
+        found[(event_id, person_id)] = (sequence, method)
+    return found
+
+
+def queue(session: Session, messages: list[dict[str, object]], *, now: dt.datetime) -> list[int]:
+    rows = [
+        OutboxRow(**message, status=QUEUED, attempts=0, last_error="", created=now, sent=None)
+        for message in messages
+    ]
+    session.add_all(rows)
+    session.flush()
+    return [r.id for r in rows]
+
+
+def waiting(session: Session, event_ids: list[int] | None = None) -> list[Queued]:
+    """Queued messages, oldest first; only those about ``event_ids`` when given."""
+    query = select(OutboxRow).where(OutboxRow.status == QUEUED).order_by(OutboxRow.id)
+    if event_ids is not None:
+        query = query.where(OutboxRow.event_id.in_(event_ids))
+    return [_queued(r) for r in session.scalars(query)]
+
+
+def messages(session: Session, *, event_ids: list[int] | None = None) -> list[Queued]:
+    query = select(OutboxRow).order_by(OutboxRow.id)
+    if event_ids is not None:
+        query = query.where(OutboxRow.event_id.in_(event_ids))
+    return [_queued(r) for r in session.scalars(query)]
+
+
+def claim(session: Session, message_id: int) -> Queued | None:
+    """The message, locked until the transaction ends, if it is still queued."""
+    row = session.scalars(
+        select(OutboxRow).where(OutboxRow.id == message_id, OutboxRow.status == QUEUED).with_for_update()
+    ).one_or_none()
+    return _queued(row) if row is not None else None
+
+
+def mark_sent(session: Session, message_id: int, *, now: dt.datetime) -> None:
+    session.execute(
+        update(OutboxRow)
+        .where(OutboxRow.id == message_id)
+        .values(status=SENT, sent=now, attempts=OutboxRow.attempts + 1, last_error="")
+    )
+
+
+def mark_failed(session: Session, message_id: int, error: str, *, permanent: bool) -> None:
+    """Count the attempt; a permanent refusal takes the message out of the queue (it stays listed)."""
+    session.execute(
+        update(OutboxRow)
+        .where(OutboxRow.id == message_id)
+        .values(
+            attempts=OutboxRow.attempts + 1,
+            last_error=error[:2000],
+            status=FAILED if permanent else QUEUED,
+        )
+    )
+
+
+# -- feed tokens ---------------------------------------------------------------------------------------
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def add_token(session: Session, person_id: str, token: str, *, now: dt.datetime) -> None:
+    """A new feed token for the person; earlier ones stop working."""
+    revoke_tokens(session, person_id, now=now)
+    session.add(FeedTokenRow(person_id=person_id, token_hash=token_hash(token), created=now, revoked=None))
+    session.flush()
+
+
+def revoke_tokens(session: Session, person_id: str, *, now: dt.datetime) -> int:
+    result = session.execute(
+        update(FeedTokenRow)
+        .where(FeedTokenRow.person_id == person_id, FeedTokenRow.revoked.is_(None))
+        .values(revoked=now)
+    )
+    return result.rowcount
+
+
+def token_owner(session: Session, token: str) -> str | None:
+    """Whose live token this is, or None for a wrong or revoked one."""
+    return session.scalars(
+        select(FeedTokenRow.person_id).where(
+            FeedTokenRow.token_hash == token_hash(token), FeedTokenRow.revoked.is_(None)
+        )
+    ).one_or_none()
+
+
+def events_for(session: Session, person_id: str) -> list[int]:
+    """Ids of every event (planned or cancelled) the person is in or was invited to."""
+    rows = session.execute(
+        select(ScheduledEventRow.id, ScheduledEventRow.members, ScheduledEventRow.details)
+    ).all()
+    invited = set(session.scalars(select(OutboxRow.event_id).where(OutboxRow.person_id == person_id)).all())
+    return [
+        event_id
+        for event_id, members, details in rows
+        if person_id in members or person_id in details.get("audience", ()) or event_id in invited
+    ]
