@@ -11,6 +11,7 @@ from typing import Any
 from flask import Flask
 
 from matcher import services, storage
+from matcher.invites.ics import InviteSettings
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -40,14 +41,20 @@ def configure_database(app: Flask) -> None:
     def today() -> dt.date:
         return fixed_today or dt.date.today()
 
-    app.extensions["meeloop"] = {"db": database, "maps": services.MapCache(database, today=today)}
+    app.extensions["meeloop"] = {
+        "db": database,
+        "maps": services.MapCache(database, today=today),
+        "invites": app.config.get("INVITES") or InviteSettings.from_env(os.environ),
+    }
 
 
 def configure_blueprints(app: Flask) -> None:
     from web.api import api
+    from web.feeds import feeds
     from web.pages import pages
 
     app.register_blueprint(pages)
+    app.register_blueprint(feeds)
     app.register_blueprint(api, url_prefix="/api")
 
 
