@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -230,8 +230,13 @@ class Agenda:
 
     def with_busy(self, person_id: str, *intervals: Interval) -> Agenda:
         """A new agenda in which the person is also busy at these times."""
+        return self.adding({person_id: intervals})
+
+    def adding(self, extra: Mapping[str, Iterable[Interval]]) -> Agenda:
+        """A new agenda in which these people are also busy at these times."""
         busy = dict(self.busy)
-        busy[person_id] = merge([*busy.get(person_id, ()), *intervals])
+        for person_id, intervals in extra.items():
+            busy[person_id] = merge([*busy.get(person_id, ()), *intervals])
         return Agenda(busy, self.holidays)
 
 

@@ -289,7 +289,7 @@ class _Planner:
         booked = [Interval(*o) for o in meeting.occurrences]
         for member in members:
             self.planned[member] = merge([*self.planned[member], *booked])
-            self.booked = self.booked.with_busy(member, *booked)
+        self.booked = self.booked.adding({member: booked for member in members})
         return meeting
 
     def _best(self, members: tuple[str, ...], starts: list[dt.datetime]) -> _Candidate | None:

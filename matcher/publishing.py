@@ -13,7 +13,7 @@ import dataclasses
 import datetime as dt
 import secrets
 import ssl
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -32,8 +32,9 @@ from matcher.storage.schedule import ScheduledEvent
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 
 
-def _people(session) -> dict[str, Person]:
-    return {p.id: p for p in storage.load_organisation(session).people}
+def _people(session, events: Iterable[ScheduledEvent]) -> dict[str, Person]:
+    """Everyone the events are for: only they are named in the files."""
+    return storage.load_people(session, (p for e in events for p in ics.participants(e)))
 
 
 def seen_by(event: ScheduledEvent, person_id: str) -> ScheduledEvent:
@@ -48,10 +49,6 @@ def seen_by(event: ScheduledEvent, person_id: str) -> ScheduledEvent:
     )
 
 
-def to_bytes(cal) -> bytes:
-    return cal.to_ical()
-
-
 # -- downloads and feeds ----------------------------------------------------------------------------
 
 
@@ -61,16 +58,21 @@ def person_calendar(
     """Everything planned for the person, as one PUBLISH file; ``with_cancelled`` (the feed) also
     lists what was cancelled or what they were taken out of, as cancelled."""
     with db.transaction() as session:
-        people = _people(session)
-        if person_id not in people:
+        person = storage.load_person(session, person_id)
+        if person is None:
             raise RoundError(f"there is nobody with id '{person_id}'")
-        ids = set(inv.events_for(session, person_id))
-        found = [e for e in store.events(session, planned_only=False) if e.id in ids]
-    shown = [seen_by(e, person_id) for e in found]
-    if not with_cancelled:
-        shown = [e for e in shown if e.status == store.PLANNED]
-    name = f"meeloop: {people[person_id].name}"
-    return to_bytes(ics.calendar(PUBLISH, shown, people, settings, now=now, person_id=person_id, name=name))
+        invited = inv.invited_to(session, person_id)
+        found = [
+            e
+            for e in store.events(session, planned_only=False)
+            if person_id in ics.participants(e) or e.id in invited
+        ]
+        shown = [seen_by(e, person_id) for e in found]
+        if not with_cancelled:
+            shown = [e for e in shown if e.status == store.PLANNED]
+        people = _people(session, shown)
+    name = f"meeloop: {person.name}"
+    return ics.calendar(PUBLISH, shown, people, settings, now=now, person_id=person_id, name=name).to_ical()
 
 
 def event_calendar(
@@ -81,9 +83,9 @@ def event_calendar(
         event = store.event(session, event_id)
         if event is None:
             raise RoundError(f"there is no scheduled event {event_id}")
-        people = _people(session)
-    shown = seen_by(event, person_id) if person_id else event
-    return to_bytes(ics.calendar(PUBLISH, [shown], people, settings, now=now, person_id=person_id))
+        shown = seen_by(event, person_id) if person_id else event
+        people = _people(session, [shown])
+    return ics.calendar(PUBLISH, [shown], people, settings, now=now, person_id=person_id).to_ical()
 
 
 def source_files(
@@ -93,7 +95,7 @@ def source_files(
     ``round.ics`` with all of them for HR. Returns the files written."""
     with db.transaction() as session:
         events = store.events(session, source=source)
-        people = _people(session)
+        people = _people(session, events)
     if not events:
         raise RoundError(f"nothing is planned for '{source}'; plan its meetings first (meeloop meet)")
     out.mkdir(parents=True, exist_ok=True)
@@ -103,10 +105,10 @@ def source_files(
         own = [e for e in events if person_id in ics.participants(e)]
         cal = ics.calendar(PUBLISH, own, people, settings, now=now, person_id=person_id, name=source)
         path = out / f"{_safe(person_id)}.ics"
-        path.write_bytes(to_bytes(cal))
+        path.write_bytes(cal.to_ical())
         written.append(path)
     path = out / "round.ics"
-    path.write_bytes(to_bytes(ics.calendar(PUBLISH, events, people, settings, now=now, name=source)))
+    path.write_bytes(ics.calendar(PUBLISH, events, people, settings, now=now, name=source).to_ical())
     written.append(path)
     return written
 
@@ -164,8 +166,8 @@ def queue_invites(
         events = store.events(session, source=source, planned_only=False)
         if source is not None and not events:
             raise RoundError(f"nothing is planned for '{source}'; plan its meetings first (meeloop meet)")
-        people = _people(session)
         found = outbox.due(events, inv.last_messages(session, [e.id for e in events]))
+        people = _people(session, events) | storage.load_people(session, (d.person_id for d in found))
         if dry_run:
             return found
         inv.queue(session, [_message(d, people, settings, now) for d in found], now=now)
@@ -202,7 +204,7 @@ def _message(
         "sequence": due.sequence,
         "subject": subject,
         "text": _letter_text(event, person, people, settings, due.method),
-        "calendar": to_bytes(cal).decode("utf-8"),
+        "calendar": cal.to_ical().decode("utf-8"),
     }
 
 
@@ -250,7 +252,7 @@ def deliver(
     """
     with db.transaction() as session:
         ids = [e.id for e in store.events(session, source=source, planned_only=False)] if source else None
-        waiting = inv.waiting(session, ids)
+        waiting = inv.messages(session, event_ids=ids, status=inv.QUEUED)
     sent, failed = 0, []
     try:
         with Postman(smtp, ssl_context=ssl_context) as postman:
@@ -265,7 +267,7 @@ def deliver(
     except DeliveryError as error:
         failed.append((None, str(error)))
     with db.transaction() as session:
-        left = len(inv.waiting(session, ids))
+        left = len(inv.messages(session, event_ids=ids, status=inv.QUEUED))
     return Delivery(sent, tuple(failed), left)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Iterable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -313,9 +314,7 @@ def plan_round_meetings(
         if _unit_key(unit_id) in before
         and _still_fits(before[_unit_key(unit_id)], members, people, busy, config)
     }
-    for event in kept.values():
-        for member in event.members:
-            busy = busy.with_busy(member, *event.times())
+    busy = busy.adding(_booked(kept.values()))
     planned = meetings.plan_meetings([u for u in units if u[0] not in kept], people, busy, config)
     by_unit = {m.unit_id: m for m in planned.meetings} | {u: _kept_meeting(u, e) for u, e in kept.items()}
     found = meetings.MeetingPlan(
@@ -377,6 +376,15 @@ def _free_then(person: Person, busy: Agenda, times: list) -> bool:
     return all(any(f.start <= t.start and t.end <= f.end for f in free) for t in times)
 
 
+def _booked(events: Iterable[ScheduledEvent]) -> dict[str, list[Interval]]:
+    """Person id -> the times these events take."""
+    found: dict[str, list[Interval]] = {}
+    for event in events:
+        for member in event.members:
+            found.setdefault(member, []).extend(event.times())
+    return found
+
+
 def _kept_meeting(unit_id: str, event: ScheduledEvent) -> meetings.Meeting:
     return meetings.Meeting(
         unit_id=unit_id,
@@ -417,10 +425,7 @@ def move_event(db: Database, event_id: int, start: dt.datetime, *, now: dt.datet
         people = {p.id: p for p in org.people}
         window = (times[0][0] - dt.timedelta(days=1), times[-1][1] + dt.timedelta(days=1))
         busy = store.agenda(session, org, window, besides=event.source)
-        for other in store.events(session, source=event.source):
-            if other.id != event.id:
-                for member in other.members:
-                    busy = busy.with_busy(member, *other.times())
+        busy = busy.adding(_booked(e for e in store.events(session, source=event.source) if e.id != event.id))
         intervals = [Interval(s, e) for s, e in times]
         busy_people = [m for m in event.members if m in people and not _free_then(people[m], busy, intervals)]
         if busy_people:

@@ -406,12 +406,13 @@ def _check_changed(
     stored: StoredRound, changed: dict[int, tuple[str, ...]], org: Organisation, today: dt.date
 ) -> None:
     units = [changed.get(position, unit.members) for position, unit in stored.units()]
-    before = {str(v) for v in _violations(stored, TalentMap(org, today=today), today)}
+    tmap = TalentMap(org, today=today)
+    before = {str(v) for v in _violations(stored, tmap, today)}
     after = dataclasses.replace(
         stored,
         pairs=tuple(dataclasses.replace(u, members=m) for u, m in zip(stored.pairs, units, strict=True)),
     )
-    new = [v for v in _violations(after, TalentMap(org, today=today), today) if str(v) not in before]
+    new = [v for v in _violations(after, tmap, today) if str(v) not in before]
     if new:
         listed = "\n".join(f"  {v}" for v in new)
         raise RoundError(

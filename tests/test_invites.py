@@ -87,7 +87,7 @@ def events_by_uid(db) -> dict[str, ScheduledEvent]:
 
 def test_every_file_passes_libical_and_vobject_and_all_agree_on_the_times(planned, tmp_path):
     files = publishing.source_files(planned, SETTINGS, "mentor", tmp_path / "mentor", now=NOW)
-    lunches = [e for e in scheduling.scheduled(planned, kind="lunch")]
+    lunches = scheduling.scheduled(planned, kind="lunch")
     assert lunches
     for e in lunches:
         path = tmp_path / f"lunch-{e.id}.ics"
@@ -111,8 +111,8 @@ def test_every_file_passes_libical_and_vobject_and_all_agree_on_the_times(planne
     assert series
     # The series cross both daylight-saving changes and keep their wall-clock time.
     meeting = next(e for e in stored.values() if e.rrule)
-    local = {t.start.astimezone(dt.UTC).hour for t in meeting.times()}
-    assert len(local) == 2, "UTC hours differ across the change"
+    utc_hours = {t.start.astimezone(dt.UTC).hour for t in meeting.times()}
+    assert len(utc_hours) == 2, "UTC hours differ across the change"
 
 
 def test_a_series_is_written_with_its_time_zone_and_a_single_event_in_utc(planned):

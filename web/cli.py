@@ -309,23 +309,7 @@ def pair(
         save=save,
         on_progress=common.solver_progress(show),
     )
-    if as_json:
-        common.emit_json(proposal.as_dict())
-        return
-    click.echo(
-        f"Round '{round_name}', {proposal.mode}: "
-        f"{len(proposal.pairs)} pairs, {len(proposal.unmatched)} left out"
-    )
-    names = services.person_names(database)
-    common.show_units(proposal.mode, proposal.pairs, proposal.unmatched, proposal.conflicts, names)
-    for violation in proposal.violations:
-        click.echo(f"  ! breaks {violation}")
-    summary = common.summary_line(
-        proposal.status, proposal.objective, proposal.bound, proposal.gap, proposal.solver
-    )
-    click.echo(f"{summary}, {proposal.seconds:.2f} s")
-    if save:
-        click.echo(f"saved as the proposal of round '{round_name}'")
+    common.show_proposal(database, proposal, proposal.pairs, "pair", as_json=as_json, saved=save)
 
 
 @cli.command()

@@ -13,8 +13,8 @@ import click
 
 from matcher import orgjson, services
 from matcher.groups import KINDS as GROUP_KINDS
-from matcher.groups import ProposedGroup
-from matcher.pairing import DIRECTED, LeftOut, ProposedPair
+from matcher.groups import GroupProposal
+from matcher.pairing import DIRECTED, LeftOut, Proposal, ProposedPair
 from matcher.problems import InvalidInput, Location, Problem
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -102,7 +102,7 @@ def stamp(moment: dt.datetime | None) -> str:
 
 def show_units(
     mode: str,
-    units: tuple[ProposedPair | ProposedGroup, ...],
+    units: tuple[ProposedPair, ...],
     unmatched: tuple[LeftOut, ...],
     conflicts: tuple[str, ...],
     names: dict[str, str],
@@ -126,6 +126,31 @@ def show_units(
         click.echo("Conflicts:")
     for conflict in conflicts:
         click.echo(f"  - {conflict}")
+
+
+def show_proposal(
+    database: services.Database,
+    proposal: Proposal | GroupProposal,
+    units: tuple[ProposedPair, ...],
+    unit: str,
+    *,
+    as_json: bool,
+    saved: bool,
+) -> None:
+    """A proposed pairing or group round: as JSON, or its units, who is left out and the solver's figures."""
+    if as_json:
+        emit_json(proposal.as_dict())
+        return
+    click.echo(
+        f"Round '{proposal.round}', {proposal.mode}: {len(units)} {unit}s, {len(proposal.unmatched)} left out"
+    )
+    show_units(proposal.mode, units, proposal.unmatched, proposal.conflicts, services.person_names(database))
+    for violation in proposal.violations:
+        click.echo(f"  ! breaks {violation}")
+    summary = summary_line(proposal.status, proposal.objective, proposal.bound, proposal.gap, proposal.solver)
+    click.echo(f"{summary}, {proposal.seconds:.2f} s")
+    if saved:
+        click.echo(f"saved as the proposal of round '{proposal.round}'")
 
 
 def summary_line(status: str, objective: float, bound: float, gap: float, solver: str) -> str:

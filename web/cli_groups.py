@@ -82,20 +82,4 @@ def groups(
         now=dt.datetime.now(dt.UTC),
         save=save,
     )
-    if as_json:
-        common.emit_json(proposal.as_dict())
-        return
-    click.echo(
-        f"Round '{round_name}', {proposal.kind}: "
-        f"{len(proposal.groups)} groups, {len(proposal.unmatched)} left out"
-    )
-    names = services.person_names(database)
-    common.show_units(proposal.kind, proposal.groups, proposal.unmatched, proposal.conflicts, names)
-    for violation in proposal.violations:
-        click.echo(f"  ! breaks {violation}")
-    summary = common.summary_line(
-        proposal.status, proposal.objective, proposal.bound, proposal.gap, proposal.solver
-    )
-    click.echo(f"{summary}, {proposal.seconds:.2f} s")
-    if save:
-        click.echo(f"saved as the proposal of round '{round_name}'")
+    common.show_proposal(database, proposal, proposal.groups, "group", as_json=as_json, saved=save)

@@ -24,7 +24,7 @@ from matcher.groups.problem import (
     validate,
 )
 from matcher.groups.solver import solve
-from matcher.pairing import LeftOut
+from matcher.pairing import LeftOut, ProposedPair
 from matcher.pairing.rules import Violation
 
 __all__ = [
@@ -40,21 +40,8 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class ProposedGroup:
-    members: tuple[str, ...]
-    score: float
-    reasons: tuple[str, ...]
-    #: HR locked (some of) these people together.
-    locked: bool = False
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "members": list(self.members),
-            "score": self.score,
-            "reasons": list(self.reasons),
-            "locked": self.locked,
-        }
+#: A proposed group is recorded like a pair: members, score, reasons, locked.
+ProposedGroup = ProposedPair
 
 
 @dataclass(frozen=True)

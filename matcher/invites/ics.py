@@ -194,14 +194,14 @@ def vevent(
     item.add("organizer", _address(settings.organizer, settings.organizer_name))
     if method != PUBLISH:
         roles = participants(event)
-        for person_id_ in attendees:
-            person = people.get(person_id_)
+        for attendee_id in attendees:
+            person = people.get(attendee_id)
             if person is None:
                 continue
             attendee = _address(person.email, person.name)
             attendee.params["CUTYPE"] = "INDIVIDUAL"
             attendee.params["ROLE"] = (
-                "OPT-PARTICIPANT" if roles.get(person_id_) == "audience" else "REQ-PARTICIPANT"
+                "OPT-PARTICIPANT" if roles.get(attendee_id) == "audience" else "REQ-PARTICIPANT"
             )
             attendee.params["PARTSTAT"] = "NEEDS-ACTION"
             attendee.params["RSVP"] = "FALSE" if method == CANCEL else "TRUE"

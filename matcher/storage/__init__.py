@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any, ClassVar
@@ -482,6 +482,13 @@ def load_organisation(session: Session) -> Organisation:
 def load_person(session: Session, person_id: str) -> Person | None:
     row = session.get(PersonRow, person_id)
     return person_from_row(row) if row is not None else None
+
+
+def load_people(session: Session, person_ids: Iterable[str]) -> dict[str, Person]:
+    """The people with these ids (those that exist), by id."""
+    wanted = sorted(set(person_ids))
+    rows = session.scalars(select(PersonRow).where(PersonRow.id.in_(wanted))) if wanted else ()
+    return {row.id: person_from_row(row) for row in rows}
 
 
 def person_names(session: Session) -> dict[str, str]:

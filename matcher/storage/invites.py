@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from matcher.storage import FeedTokenRow, OutboxRow, ScheduledEventRow
+from matcher.storage import FeedTokenRow, OutboxRow
 from matcher.storage.schedule import utc
 
 QUEUED, SENT, FAILED = "queued", "sent", "failed"
@@ -100,18 +100,15 @@ def queue(session: Session, messages: list[dict[str, object]], *, now: dt.dateti
     return [r.id for r in rows]
 
 
-def waiting(session: Session, event_ids: list[int] | None = None) -> list[Queued]:
-    """Queued messages, oldest first; only those about ``event_ids`` when given."""
-    query = select(OutboxRow).where(OutboxRow.status == QUEUED).order_by(OutboxRow.id)
-    if event_ids is not None:
-        query = query.where(OutboxRow.event_id.in_(event_ids))
-    return [_queued(r) for r in session.scalars(query)]
-
-
-def messages(session: Session, *, event_ids: list[int] | None = None) -> list[Queued]:
+def messages(
+    session: Session, *, event_ids: list[int] | None = None, status: str | None = None
+) -> list[Queued]:
+    """Outbox messages, oldest first; only those about ``event_ids`` or with ``status`` when given."""
     query = select(OutboxRow).order_by(OutboxRow.id)
     if event_ids is not None:
         query = query.where(OutboxRow.event_id.in_(event_ids))
+    if status is not None:
+        query = query.where(OutboxRow.status == status)
     return [_queued(r) for r in session.scalars(query)]
 
 
@@ -176,14 +173,6 @@ def token_owner(session: Session, token: str) -> str | None:
     ).one_or_none()
 
 
-def events_for(session: Session, person_id: str) -> list[int]:
-    """Ids of every event (planned or cancelled) the person is in or was invited to."""
-    rows = session.execute(
-        select(ScheduledEventRow.id, ScheduledEventRow.members, ScheduledEventRow.details)
-    ).all()
-    invited = set(session.scalars(select(OutboxRow.event_id).where(OutboxRow.person_id == person_id)).all())
-    return [
-        event_id
-        for event_id, members, details in rows
-        if person_id in members or person_id in details.get("audience", ()) or event_id in invited
-    ]
+def invited_to(session: Session, person_id: str) -> set[int]:
+    """Ids of the events the person was ever e-mailed about."""
+    return set(session.scalars(select(OutboxRow.event_id).where(OutboxRow.person_id == person_id)))

@@ -224,10 +224,12 @@ def change_units(
     the new one starts today."""
     row = _row(session, name)
     assert row is not None, name
+    current = session.scalars(select(HistoryRow).where(HistoryRow.round == name, HistoryRow.ended.is_(None)))
+    running = {tuple(entry.members): entry for entry in current}
     for position, members in changes.items():
         unit = session.get(RoundPairRow, (row.id, position))
         assert unit is not None, position
-        before = list(unit.members)
+        before = tuple(unit.members)
         if members is None:
             session.delete(unit)
         else:
@@ -235,12 +237,8 @@ def change_units(
             unit.locked = False
         if row.status != PUBLISHED:
             continue
-        entries = session.scalars(
-            select(HistoryRow).where(HistoryRow.round == name, HistoryRow.ended.is_(None))
-        ).all()
-        for entry in entries:
-            if list(entry.members) == before:
-                entry.ended = today
+        if before in running:
+            running[before].ended = today
         if members is not None:
             session.add(
                 HistoryRow(round=name, kind=row.mode, members=list(members), started=today, ended=None)
