@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import logging
 import os
 import secrets
+from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Response
 
 from matcher import services, storage
 from matcher.invites.ics import InviteSettings
@@ -20,18 +22,47 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(
         DATABASE_URL=storage.database_url(),
-        SECRET_KEY=os.environ.get("MEELOOP_SECRET_KEY") or secrets.token_hex(32),
+        SECRET_KEY=os.environ.get("MEELOOP_SECRET_KEY"),
         TODAY=None,
+        SESSION_COOKIE_NAME="meeloop_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        # Cookies go over HTTPS only, unless MEELOOP_SECURE_COOKIES=0 (the demo on plain http://localhost).
+        SESSION_COOKIE_SECURE=os.environ.get("MEELOOP_SECURE_COOKIES", "1") != "0",
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=12),
+        WTF_CSRF_TIME_LIMIT=12 * 3600,
+        # Wrong passwords: per login and address, and per address for all logins together.
+        LOGIN_LIMIT="5 per minute;20 per hour",
+        LOGIN_LIMIT_PER_ADDRESS="30 per minute;200 per hour",
+        RATELIMIT_ENABLED=True,
+        DEFAULT_TIMEZONE=os.environ.get("MEELOOP_TIMEZONE", "Europe/Amsterdam"),
+        MAX_CONTENT_LENGTH=20 * 1024 * 1024,
     )
     if test_config:
         app.config.from_mapping(test_config)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = instance_secret(Path(app.instance_path))
     app.json.sort_keys = False  # keep JSON in the order it was built: ranked answers, documented fields
     configure_database(app)
+    configure_security(app)
+    configure_i18n(app)
     configure_blueprints(app)
     configure_errors(app)
     return app
+
+
+def instance_secret(folder: Path) -> str:
+    """The key that signs sessions, made once and kept in the instance folder so that
+    logins survive a restart (MEELOOP_SECRET_KEY overrides it)."""
+    path = folder / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        folder.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_hex(32)
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as handle:
+            handle.write(key)
+        return key
 
 
 def configure_database(app: Flask) -> None:
@@ -48,14 +79,53 @@ def configure_database(app: Flask) -> None:
     }
 
 
-def configure_blueprints(app: Flask) -> None:
-    from web.api import api
-    from web.feeds import feeds
-    from web.pages import pages
+def configure_security(app: Flask) -> None:
+    from flask_wtf.csrf import CSRFProtect
 
-    app.register_blueprint(pages)
-    app.register_blueprint(feeds)
-    app.register_blueprint(api, url_prefix="/api")
+    from web.auth import limiter, login_manager
+
+    CSRFProtect(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+
+    @app.after_request
+    def headers(response: Response) -> Response:
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+            "script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+        )
+        return response
+
+
+def configure_i18n(app: Flask) -> None:
+    from web import i18n, navigation
+
+    i18n.configure(app)
+    navigation.configure(app)
+
+
+#: Each module holds one blueprint of the same name; the menu shows what is registered.
+BLUEPRINTS: tuple[tuple[str, str, str | None], ...] = (
+    ("web.auth", "auth", None),
+    ("web.pages", "pages", None),
+    ("web.me", "me", "/me"),
+    ("web.team", "team", "/team"),
+    ("web.hr_people", "hr_people", "/hr"),
+    ("web.hr_rounds", "hr_rounds", "/hr/rounds"),
+    ("web.hr_reports", "hr_reports", "/hr/reports"),
+    ("web.feeds", "feeds", None),
+    ("web.api", "api", "/api"),
+)
+
+
+def configure_blueprints(app: Flask) -> None:
+    for module_name, name, prefix in BLUEPRINTS:
+        blueprint = getattr(importlib.import_module(module_name), name)
+        app.register_blueprint(blueprint, url_prefix=prefix)
 
 
 def configure_errors(app: Flask) -> None:

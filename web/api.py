@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify
+from flask import Blueprint, abort, jsonify, request
+from flask_login import current_user
 
 from matcher.talentmap import UnknownSkill
 from web import params
+from web.auth import require_login
 from web.context import talent_map
 from web.views import person_view, skill_view
 
 api = Blueprint("api", __name__)
 
 
+@api.before_request
+def logged_in():
+    if request.endpoint == "api.health":
+        return None
+    return require_login()
+
+
 @api.get("/ask")
 def ask():
     query = params.text("skill", required=True)
-    asker = params.text("as")
+    asker = (params.text("as") if current_user.is_hr else None) or current_user.person_id
     limit = params.integer("limit", default=10, low=1, high=100)
     talent = talent_map()
     if asker is not None and talent.person(asker) is None:

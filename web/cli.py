@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from web.bench import bench
 from web.bench_groups import command as bench_groups
 from web.bench_pairing import command as bench_pairing
 from web.bench_shadowing import command as bench_shadowing
+from web.cli_accounts import user
 from web.cli_groups import groups
 from web.cli_invites import COMMANDS as INVITE_COMMANDS
 from web.cli_time import calendar, lunch_group, meet, shadow
@@ -212,12 +214,16 @@ def bridges(ctx: click.Context, limit: int, as_json: bool) -> None:
         )
 
 
-def _serve(database: services.Database, host: str, port: int) -> None:
+def _serve(database: services.Database, host: str, port: int, *, secure_cookies: bool | None = None) -> None:
     from waitress import serve as waitress_serve
 
     from web import create_app
 
-    app = create_app({"DATABASE_URL": database.url})
+    settings: dict[str, Any] = {"DATABASE_URL": database.url}
+    if secure_cookies is not None:
+        # The demo is plain http on this machine; a browser would drop a cookie marked Secure.
+        settings["SESSION_COOKIE_SECURE"] = secure_cookies
+    app = create_app(settings)
     click.echo(f"meeloop is running on http://{host}:{port}/ (Ctrl+C stops it)")
     waitress_serve(app, host=host, port=port, threads=8, ident="meeloop")
 
@@ -253,8 +259,40 @@ def demo(ctx: click.Context, host: str, port: int, no_serve: bool) -> None:
     source = demo_data_dir() / "organisation.json"
     result = services.import_file(database, source, replace=True, now=dt.datetime.now(dt.UTC))
     click.echo(f"demo organisation loaded: {result.people} people, {result.skills} skills")
+    click.echo("demo accounts (passwords made up for this demo database only):")
+    for login, role, password in _demo_accounts(database):
+        click.echo(f"  {role:9} {login:36} {password}")
     if not no_serve:
-        _serve(database, host, port)
+        _serve(database, host, port, secure_cookies=False)
+
+
+#: Who logs in to the demo: an HR adviser, a team leader and someone in her team.
+DEMO_ACCOUNTS = (("E00138", "hr"), ("E00123", "manager"), ("E00125", "employee"))
+
+
+def _demo_accounts(database: services.Database) -> list[tuple[str, str, str]]:
+    from matcher import storage
+    from matcher.storage import accounts
+    from web.auth import hash_password
+
+    made = []
+    now = dt.datetime.now(dt.UTC)
+    with database.transaction() as session:
+        for person_id, role in DEMO_ACCOUNTS:
+            person = storage.load_person(session, person_id)
+            if person is None or accounts.account_of_person(session, person_id) is not None:
+                continue
+            password = secrets.token_urlsafe(9)
+            accounts.add_account(
+                session,
+                person.email,
+                role=role,
+                password_hash=hash_password(password),
+                person_id=person_id,
+                now=now,
+            )
+            made.append((person.email, role, password))
+    return made
 
 
 # -- pairing rounds ---------------------------------------------------------------------------------
@@ -383,6 +421,7 @@ def lock(ctx: click.Context, name: str, members: tuple[str, ...], unlock: bool) 
 
 
 cli.add_command(groups)
+cli.add_command(user)
 for command in (calendar, shadow, lunch_group, meet, *INVITE_COMMANDS):
     cli.add_command(command)
 cli.add_command(bench)

@@ -5,14 +5,17 @@ from __future__ import annotations
 from collections import defaultdict
 
 from flask import Blueprint, abort, render_template
+from flask_babel import gettext as _
+from flask_login import current_user
 
-from matcher.model import LEVEL_MEANINGS
 from matcher.talentmap import UnknownSkill
-from web import params
+from web import params, words
+from web.auth import require_login
 from web.context import talent_map
 from web.views import person_view, skill_view
 
 pages = Blueprint("pages", __name__)
+pages.before_request(require_login)
 
 
 @pages.get("/")
@@ -22,7 +25,7 @@ def index() -> str:
         "index.html",
         organisation=talent.organisation,
         skills=sorted(talent.organisation.skills, key=lambda s: s.name.casefold()),
-        levels=LEVEL_MEANINGS,
+        levels=words.LEVELS,
     )
 
 
@@ -30,7 +33,8 @@ def index() -> str:
 def ask() -> tuple[str, int] | str:
     talent = talent_map()
     query = params.text("skill")
-    asker_id = params.text("as")
+    # You ask as yourself; HR may look from someone else's point of view.
+    asker_id = (params.text("as") if current_user.is_hr else None) or current_user.person_id
     limit = params.integer("limit", default=10, low=1, high=100)
     skills = sorted(talent.organisation.skills, key=lambda s: s.name.casefold())
     context = {
@@ -43,14 +47,12 @@ def ask() -> tuple[str, int] | str:
     if not query:
         return render_template("ask.html", **context)
     if asker_id is not None and talent.person(asker_id) is None:
-        context["problem"] = (
-            f"There is nobody with the id '{asker_id}'. Leave 'you are' empty or use your employee id."
-        )
+        context["problem"] = _("There is nobody with the id '%(id)s'.", id=asker_id)
         return render_template("ask.html", **context), 400
     try:
         context["result"] = talent.ask(query, asker_id=asker_id, limit=limit)
     except UnknownSkill as exc:
-        context["problem"] = f"No skill matches '{query}'."
+        context["problem"] = _("No skill matches '%(query)s'.", query=query)
         context["suggestions"] = exc.suggestions
         return render_template("ask.html", **context), 404
     return render_template("ask.html", **context)
@@ -61,7 +63,7 @@ def skills() -> str:
     talent = talent_map()
     by_category: dict[str, list] = defaultdict(list)
     for skill in sorted(talent.organisation.skills, key=lambda s: s.name.casefold()):
-        by_category[skill.category or "Other"].append(skill)
+        by_category[skill.category or _("Other")].append(skill)
     return render_template("skills.html", categories=sorted(by_category.items()))
 
 
@@ -69,7 +71,7 @@ def skills() -> str:
 def skill(skill_id: str) -> str:
     view = skill_view(talent_map(), skill_id)
     if view is None:
-        abort(404, f"There is no skill with the id '{skill_id}'.")
+        abort(404, _("There is no skill with the id '%(id)s'.", id=skill_id))
     return render_template("skill.html", skill=view)
 
 
@@ -77,5 +79,5 @@ def skill(skill_id: str) -> str:
 def person(person_id: str) -> str:
     view = person_view(talent_map(), person_id)
     if view is None:
-        abort(404, f"There is nobody with the id '{person_id}'.")
+        abort(404, _("There is nobody with the id '%(id)s'.", id=person_id))
     return render_template("person.html", person=view)

@@ -10,13 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from matcher.fields import format_working_hours
-from matcher.model import LEVEL_MEANINGS, Level
+from matcher.model import Level
 from matcher.talentmap import TalentMap
+from web import words
 
 
 def level_view(level: int) -> dict[str, Any]:
-    value = Level(level)
-    return {"level": int(value), "label": value.label, "meaning": LEVEL_MEANINGS[value]}
+    word = words.level(int(Level(level)))
+    return {"level": word.value, "label": str(word.label), "meaning": str(word.meaning)}
 
 
 def person_view(talent: TalentMap, person_id: str) -> dict[str, Any] | None:

@@ -349,6 +349,68 @@ class FeedTokenRow(Base):
     revoked: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class AccountRow(Base):
+    """A login to the web UI: a role, and for most accounts the person it belongs to.
+    Only a salted hash of the password is stored."""
+
+    __tablename__ = "account"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    #: What is typed at login, case-folded: usually the work e-mail address.
+    login: Mapped[str] = mapped_column(String(320), unique=True)
+    #: The person this account is; none for an HR account that is nobody on the map.
+    #: No foreign key: an account outlives a re-import that drops and returns a person.
+    person_id: Mapped[str | None] = mapped_column(String(120), unique=True)
+    #: hr | manager | employee
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    #: The interface language chosen by the person; none means the browser's.
+    locale: Mapped[str | None] = mapped_column(String(8))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: One more at each password change, so sessions started before it end.
+    session_version: Mapped[int] = mapped_column(Integer, default=0)
+    created: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    password_changed: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ReflectionRow(Base):
+    """What a session brought one participant: the value levels reached and a short story."""
+
+    __tablename__ = "reflection"
+    __table_args__ = (UniqueConstraint("person_id", "event_id", "session_day"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("scheduled_event.id", ondelete="CASCADE"), index=True)
+    #: Which occurrence of a series (its day in the event's time zone).
+    session_day: Mapped[dt.date] = mapped_column(Date)
+    #: The value levels reached: immediate, potential, applied, realised, reframing.
+    levels: Mapped[list[str]] = mapped_column(JSON, default=list)
+    story: Mapped[str] = mapped_column(Text, default="")
+    created: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    updated: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SolveJobRow(Base):
+    """A proposal being worked out in the background, with its progress and best plan so far."""
+
+    __tablename__ = "solve_job"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    round_name: Mapped[str] = mapped_column(String(200), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    #: queued | running | done | failed
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    #: The settings it was started with, as the form gave them.
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: Seconds searched so far and the search's limit, for the progress bar.
+    elapsed: Mapped[float] = mapped_column(Float, default=0.0)
+    limit: Mapped[float] = mapped_column(Float, default=0.0)
+    #: The best plan so far: its objective, how many units and who is left out.
+    best: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    message: Mapped[str] = mapped_column(Text, default="")
+    started_by: Mapped[str] = mapped_column(String(320), default="")
+    created: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    finished: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 # -- engine and sessions -------------------------------------------------------
 
 

@@ -1,0 +1,162 @@
+"""Web accounts in the database. Password hashing is the caller's: only hashes arrive here.
+
+Every function runs inside the caller's transaction and only flushes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from matcher.storage import AccountRow
+
+ROLES: tuple[str, ...] = ("hr", "manager", "employee")
+
+
+class AccountError(ValueError):
+    """An account that cannot be made or changed as asked; the message says why."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Account:
+    """Who is logged in: what the web layer needs on every request."""
+
+    id: int
+    login: str
+    person_id: str | None
+    role: str
+    locale: str | None
+    active: bool
+    session_version: int
+    password_hash: str
+    created: dt.datetime
+    password_changed: dt.datetime
+
+
+def normal_login(login: str) -> str:
+    return login.strip().casefold()
+
+
+def _account(row: AccountRow) -> Account:
+    return Account(
+        id=row.id,
+        login=row.login,
+        person_id=row.person_id,
+        role=row.role,
+        locale=row.locale,
+        active=row.active,
+        session_version=row.session_version,
+        password_hash=row.password_hash,
+        created=row.created,
+        password_changed=row.password_changed,
+    )
+
+
+def add_account(
+    session: Session,
+    login: str,
+    *,
+    role: str,
+    password_hash: str,
+    person_id: str | None,
+    now: dt.datetime,
+) -> Account:
+    login = normal_login(login)
+    if not login:
+        raise AccountError("login", "a login is needed (usually the work e-mail address)")
+    if role not in ROLES:
+        raise AccountError("role", f"the role must be one of {', '.join(ROLES)}, not '{role}'")
+    if session.scalar(select(AccountRow.id).where(AccountRow.login == login)) is not None:
+        raise AccountError("login", f"there is already an account '{login}'")
+    if person_id is not None and account_of_person(session, person_id) is not None:
+        raise AccountError("person", f"person {person_id} already has an account")
+    row = AccountRow(
+        login=login,
+        person_id=person_id,
+        role=role,
+        password_hash=password_hash,
+        locale=None,
+        active=True,
+        session_version=0,
+        created=now,
+        password_changed=now,
+    )
+    session.add(row)
+    session.flush()
+    return _account(row)
+
+
+def account(session: Session, account_id: int) -> Account | None:
+    row = session.get(AccountRow, account_id)
+    return _account(row) if row else None
+
+
+def account_by_login(session: Session, login: str) -> Account | None:
+    row = session.scalars(select(AccountRow).where(AccountRow.login == normal_login(login))).one_or_none()
+    return _account(row) if row else None
+
+
+def account_of_person(session: Session, person_id: str) -> Account | None:
+    row = session.scalars(select(AccountRow).where(AccountRow.person_id == person_id)).one_or_none()
+    return _account(row) if row else None
+
+
+def accounts(session: Session) -> list[Account]:
+    return [_account(row) for row in session.scalars(select(AccountRow).order_by(AccountRow.login))]
+
+
+def count_accounts(session: Session, role: str | None = None) -> int:
+    query = select(func.count(AccountRow.id))
+    if role is not None:
+        query = query.where(AccountRow.role == role)
+    return session.scalar(query) or 0
+
+
+def _row(session: Session, account_id: int) -> AccountRow:
+    row = session.get(AccountRow, account_id)
+    if row is None:
+        raise AccountError("account", f"there is no account {account_id}")
+    return row
+
+
+def set_password(session: Session, account_id: int, password_hash: str, *, now: dt.datetime) -> Account:
+    """A new password ends every session started with the old one."""
+    row = _row(session, account_id)
+    row.password_hash = password_hash
+    row.password_changed = now
+    row.session_version += 1
+    session.flush()
+    return _account(row)
+
+
+def set_locale(session: Session, account_id: int, locale: str | None) -> None:
+    _row(session, account_id).locale = locale
+    session.flush()
+
+
+def set_role(session: Session, account_id: int, role: str) -> Account:
+    if role not in ROLES:
+        raise AccountError("role", f"the role must be one of {', '.join(ROLES)}, not '{role}'")
+    row = _row(session, account_id)
+    if row.role == "hr" and role != "hr" and count_accounts(session, "hr") == 1:
+        raise AccountError("role", "this is the last HR account; make another one HR first")
+    row.role = role
+    session.flush()
+    return _account(row)
+
+
+def set_active(session: Session, account_id: int, active: bool) -> Account:
+    row = _row(session, account_id)
+    if not active and row.role == "hr" and count_accounts(session, "hr") == 1:
+        raise AccountError("active", "this is the last HR account; it cannot be switched off")
+    row.active = active
+    row.session_version += 1
+    session.flush()
+    return _account(row)

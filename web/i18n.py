@@ -1,0 +1,105 @@
+"""Languages and time zones: Dutch and English, chosen from the browser or by the user.
+
+The order: what the user chose (kept on their account and in the session), then the
+browser's Accept-Language, then English. Times are shown in the user's own time zone
+from the talent map, else the organisation's default.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import Blueprint, Flask, current_app, redirect, request, session, url_for
+from flask_babel import Babel, format_date, format_datetime, format_time, get_locale, get_timezone
+from flask_login import current_user
+
+from matcher.storage import accounts as store
+from web.context import database, talent_map
+
+LANGUAGES: dict[str, str] = {"en": "English", "nl": "Nederlands"}
+DEFAULT_TIMEZONE = "Europe/Amsterdam"
+
+language = Blueprint("language", __name__)
+
+
+def select_locale() -> str:
+    chosen = session.get("locale")
+    if chosen in LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(list(LANGUAGES), default="en") or "en"
+
+
+def select_timezone() -> str:
+    if current_user and current_user.is_authenticated and current_user.person_id:
+        person = talent_map().person(current_user.person_id)
+        if person is not None and person.timezone:
+            return person.timezone
+    return current_app.config.get("DEFAULT_TIMEZONE") or DEFAULT_TIMEZONE
+
+
+def configure(app: Flask) -> None:
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
+    Babel(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    app.register_blueprint(language)
+
+    @app.context_processor
+    def languages() -> dict[str, Any]:
+        return {
+            "languages": LANGUAGES,
+            "current_locale": str(get_locale() or "en"),
+            "current_timezone": str(get_timezone() or DEFAULT_TIMEZONE),
+        }
+
+    app.jinja_env.filters["date"] = _date
+    app.jinja_env.filters["datetime"] = _datetime
+    app.jinja_env.filters["time"] = _time
+
+
+def _as_moment(value: Any) -> Any:
+    if isinstance(value, str):
+        return dt.datetime.fromisoformat(value)
+    return value
+
+
+def _date(value: Any, style: str = "medium") -> str:
+    value = _as_moment(value)
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return format_datetime(value, "EEEE d MMMM y" if style == "long" else "d MMM y")
+    return format_date(value, "EEEE d MMMM y" if style == "long" else style)
+
+
+def _datetime(value: Any, style: str = "medium") -> str:
+    value = _as_moment(value)
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return format_datetime(value, "EEE d MMM y, HH:mm" if style == "medium" else style)
+
+
+def _time(value: Any) -> str:
+    value = _as_moment(value)
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime) and value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return format_time(value, "HH:mm")
+
+
+@language.post("/language")
+def choose() -> Any:
+    """The language switch: a plain form, so it works without JavaScript."""
+    chosen = request.form.get("locale", "")
+    if chosen in LANGUAGES:
+        session["locale"] = chosen
+        if current_user.is_authenticated:
+            with database().transaction() as db_session:
+                store.set_locale(db_session, current_user.id, chosen)
+    target = request.form.get("next", "")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("pages.index")
+    return redirect(target)
