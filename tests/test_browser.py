@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 import threading
 from collections.abc import Iterator
@@ -13,7 +12,7 @@ from werkzeug.serving import make_server
 
 from matcher import orgjson, services
 from tests.orgs import small_org
-from web import create_app
+from tests.webtools import PASSWORD, add_account, make_app
 
 pytestmark = pytest.mark.browser
 
@@ -45,7 +44,8 @@ def server(tmp_path_factory) -> Iterator[str]:
     db = services.Database(url)
     services.import_file(db, folder / "org.json")
     db.dispose()
-    app = create_app({"DATABASE_URL": url, "TODAY": dt.date(2026, 11, 21)})
+    app = make_app(url, TESTING=False)
+    add_account(app, "bram@wadloo.example", "employee", "bram")
     http = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=http.serve_forever, daemon=True)
     thread.start()
@@ -66,18 +66,27 @@ def browser() -> Iterator[object]:
         launched.close()
 
 
+def log_in(page, server: str, login: str = "bram@wadloo.example") -> None:
+    page.goto(f"{server}/login")
+    page.fill("#login", login)
+    page.fill("#password", PASSWORD)
+    page.click("form.card button[type=submit]")
+    page.wait_for_url(f"{server}/")
+
+
 @pytest.fixture
-def page(browser):
+def page(browser, server):
     context = browser.new_context(viewport={"width": 1100, "height": 900})
-    yield context.new_page()
+    page = context.new_page()
+    log_in(page, server)
+    yield page
     context.close()
 
 
 def test_an_employee_finds_who_to_ask_by_typing_a_skill(server, page):
     page.goto(server)
     page.fill("#skill", "Wmo")
-    page.fill("#as", "bram")
-    page.click("button[type=submit]")
+    page.click("form.search button")
     page.wait_for_selector("ol.answers")
     answers = page.locator("li.answer")
     assert answers.count() == 1
@@ -92,6 +101,7 @@ def test_an_employee_finds_who_to_ask_by_typing_a_skill(server, page):
 def test_a_typo_still_finds_the_skill_and_the_page_fits_a_phone(server, browser):
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     page = context.new_page()
+    log_in(page, server)
     page.goto(f"{server}/ask?skill=pyhton")
     assert "Python" in page.locator("h2").first.inner_text()
     assert "王芳" in page.locator("ol.answers").inner_text()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
+import http.cookiejar
 import json
+import re
 import threading
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 
@@ -14,7 +16,7 @@ from werkzeug.serving import make_server
 
 from matcher import orgjson, services
 from tests.orgs import small_org
-from web import create_app
+from tests.webtools import PASSWORD, add_account, log_in, make_app
 
 
 @pytest.fixture
@@ -23,14 +25,38 @@ def app(sqlite_url, tmp_path):
     db = services.Database(sqlite_url)
     services.import_file(db, tmp_path / "org.json")
     db.dispose()
-    app = create_app({"DATABASE_URL": sqlite_url, "TESTING": True, "TODAY": dt.date(2026, 11, 21)})
+    app = make_app(sqlite_url)
+    add_account(app, "hr@wadloo.example", "hr")
+    add_account(app, "bram@wadloo.example", "employee", "bram")
     yield app
     app.extensions["meeloop"]["db"].dispose()
 
 
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    """HR, who may also look from someone else's point of view."""
+    client = app.test_client()
+    log_in(client, "hr@wadloo.example")
+    return client
+
+
+def test_nothing_is_shown_before_logging_in(app):
+    anonymous = app.test_client()
+    for url in ("/", "/ask?skill=sql", "/people/anna", "/skills", "/skills/sql"):
+        response = anonymous.get(url)
+        assert response.status_code == 302 and "/login" in response.headers["Location"], url
+    assert anonymous.get("/api/ask?skill=sql").status_code == 401
+    assert anonymous.get("/api/people/anna").status_code == 401
+    assert anonymous.get("/api/health").status_code == 200
+
+
+def test_an_employee_asks_as_themselves_whatever_the_url_says(app):
+    employee = app.test_client()
+    log_in(employee, "bram@wadloo.example")
+    own = employee.get("/api/ask", query_string={"skill": "sql"}).get_json()
+    as_other = employee.get("/api/ask", query_string={"skill": "sql", "as": "ghost"})
+    assert as_other.status_code == 200 and as_other.get_json() == own
+    assert 'name="as"' not in employee.get("/").get_data(as_text=True)
 
 
 def test_the_start_page_offers_the_search_and_explains_the_levels(client):
@@ -159,16 +185,28 @@ def live_server(app) -> Iterator[str]:
         thread.join(timeout=5)
 
 
+def _logged_in_opener(base: str) -> urllib.request.OpenerDirector:
+    """A real HTTP client with its own cookie jar, logged in through the form."""
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    with opener.open(f"{base}/login") as response:
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', response.read().decode()).group(1)
+    form = urllib.parse.urlencode({"login": "bram@wadloo.example", "password": PASSWORD, "csrf_token": token})
+    with opener.open(f"{base}/login", data=form.encode()) as response:
+        assert response.url.rstrip("/") == base
+    return opener
+
+
 def test_a_real_http_client_gets_pages_and_json(live_server):
-    with urllib.request.urlopen(f"{live_server}/ask?skill=Wmo") as response:
+    urlopen = _logged_in_opener(live_server).open
+    with urlopen(f"{live_server}/ask?skill=Wmo") as response:
         assert response.status == 200
         assert response.headers["Content-Type"].startswith("text/html")
         assert "Anna de Vries" in response.read().decode("utf-8")
-    with urllib.request.urlopen(f"{live_server}/api/ask?skill=sql") as response:
+    with urlopen(f"{live_server}/api/ask?skill=sql") as response:
         assert response.headers["Content-Type"] == "application/json"
         assert json.load(response)["answers"][0]["person_id"] == "chen"
     with pytest.raises(urllib.error.HTTPError) as caught:
-        urllib.request.urlopen(f"{live_server}/api/people/ghost")
+        urlopen(f"{live_server}/api/people/ghost")
     assert caught.value.code == 404
     caught.value.close()
 
