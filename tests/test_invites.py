@@ -132,7 +132,10 @@ def test_a_series_is_written_with_its_time_zone_and_a_single_event_in_utc(planne
     for item in cal.walk("VEVENT"):
         assert item["DTSTAMP"].dt == NOW and item["SEQUENCE"] == 0
         assert "Why:" in item["DESCRIPTION"] and "To prepare:" in item["DESCRIPTION"]
-        assert SETTINGS.base_url in item["DESCRIPTION"]
+        assert (
+            f"{SETTINGS.base_url}/me/plans" in item["DESCRIPTION"]
+            and item["URL"] == f"{SETTINGS.base_url}/me/plans"
+        )
         assert item.walk("VALARM")[0]["TRIGGER"].dt == -dt.timedelta(minutes=15)
 
 

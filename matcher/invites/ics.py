@@ -62,6 +62,11 @@ class InviteSettings:
     reminder_minutes: int = 15
     online_link: str = ""
 
+    @property
+    def plans_url(self) -> str:
+        """The "My plans" page of the web UI, where each invite links to."""
+        return f"{self.base_url}/me/plans"
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> InviteSettings:
         """Read ``MEELOOP_ORGANIZER`` (else ``MEELOOP_SMTP_FROM``), ``MEELOOP_ORGANIZER_NAME``,
@@ -153,7 +158,7 @@ def description(
         ]
     if settings.online_link:
         lines += ["", f"Online: {settings.online_link}"]
-    lines += ["", f"Your plans in meeloop: {settings.base_url}/"]
+    lines += ["", f"Your plans in meeloop: {settings.plans_url}"]
     return "\n".join(lines)
 
 
@@ -189,7 +194,7 @@ def vevent(
     item.add("transp", "TRANSPARENT" if cancelled else "OPAQUE")
     item.add("location", location(event, people, settings))
     item.add("description", description(event, people, settings, person_id))
-    item.add("url", f"{settings.base_url}/")
+    item.add("url", settings.plans_url)
     item.add("categories", [KIND_WORDS.get(event.kind, event.kind)])
     item.add("organizer", _address(settings.organizer, settings.organizer_name))
     if method != PUBLISH:
