@@ -26,6 +26,7 @@ from web.bench import bench
 from web.bench_groups import command as bench_groups
 from web.bench_pairing import command as bench_pairing
 from web.bench_shadowing import command as bench_shadowing
+from web.bench_web import command as bench_web
 from web.cli_accounts import user
 from web.cli_groups import groups
 from web.cli_invites import COMMANDS as INVITE_COMMANDS
@@ -428,6 +429,7 @@ cli.add_command(bench)
 cli.add_command(bench_pairing)
 cli.add_command(bench_groups)
 cli.add_command(bench_shadowing)
+cli.add_command(bench_web)
 
 
 def main() -> None:

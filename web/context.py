@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, g
 
 from matcher.services import Database
 from matcher.talentmap import TalentMap
 
 
 def talent_map() -> TalentMap:
-    return current_app.extensions["meeloop"]["maps"].get()
+    """The organisation's talent map, checked for freshness once per request."""
+    if "talent_map" not in g:
+        g.talent_map = current_app.extensions["meeloop"]["maps"].get()
+    return g.talent_map
 
 
 def database() -> Database:
