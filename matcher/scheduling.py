@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from matcher import lunch, meetings, shadowing, storage
+from matcher import lunch, meetings, shadow_answers, shadowing, storage
 from matcher.availability import MAX_FILE_BYTES, Agenda, Interval, Window, read_busy
 from matcher.model import Person
 from matcher.pairing import DIRECTED
@@ -168,6 +168,18 @@ def plan_shadowing(
     """Place the open requests whose window meets these dates: host and slot together, in both
     people's free time. ``save`` stores the slots and marks their requests planned; a request left
     open keeps the reason it could not be placed."""
+    problem = shadow_problem(db, first_day, last_day, config, now=now)
+    found = shadowing.plan(problem)
+    if save:
+        save_shadow_plan(db, problem.tmap, found, now=now)
+    return found
+
+
+def shadow_problem(
+    db: Database, first_day: dt.date, last_day: dt.date, config: shadowing.ShadowConfig, *, now: dt.datetime
+) -> shadowing.ShadowProblem:
+    """The open requests whose window meets these dates, with everyone's busy time: what a
+    shadowing plan is made from, and checked against before it is saved."""
     if last_day < first_day:
         raise _bad(Location("shadow plan", None, "to"), f"{last_day} is before {first_day}")
     with db.transaction() as session:
@@ -178,6 +190,8 @@ def plan_shadowing(
             if r.first_day <= last_day and first_day <= r.last_day
         ]
         busy = store.agenda(session, org, _days_window(first_day, last_day))
+        # A slot someone declined is not offered to them again.
+        busy = busy.adding(shadow_answers.declined_times(session, {r.id for r in open_requests}))
     tmap = TalentMap(org, today=now.date())
     wanted = [
         shadowing.ShadowRequest(
@@ -191,33 +205,36 @@ def plan_shadowing(
         )
         for r in open_requests
     ]
-    found = shadowing.plan(shadowing.build_problem(tmap, wanted, busy, config))
-    if save:
-        with db.transaction() as session:
-            for slot in found.slots:
-                source = request_source(int(slot.request_id))
-                event = ScheduledEvent(
-                    kind="shadowing",
-                    source=source,
-                    key="slot",
-                    title=f"Shadowing {tmap.person(slot.host_id).name}"
-                    + (f": {_skill_name(tmap, slot.skill_id)}" if slot.skill_id else ""),
-                    start=slot.start,
-                    end=slot.end,
-                    timezone=slot.timezone,
-                    members=(slot.host_id, slot.guest_id),
-                    roles={slot.host_id: "host", slot.guest_id: "guest"},
-                    details={
-                        "skill": slot.skill_id,
-                        "reasons": list(slot.reasons),
-                        "request": int(slot.request_id),
-                    },
-                )
-                store.reconcile_events(session, source, "shadowing", [event], now=now)
-                store.set_request_status(session, int(slot.request_id), store.PLANNED)
-            for request_id, reason in found.unplaced:
-                store.set_request_status(session, int(request_id), store.OPEN, note=reason)
-    return found
+    return shadowing.build_problem(tmap, wanted, busy, config)
+
+
+def save_shadow_plan(db: Database, tmap: TalentMap, found: shadowing.ShadowPlan, *, now: dt.datetime) -> None:
+    """Store the slots as events and mark their requests planned; the others stay open with the
+    reason they were not placed. One transaction."""
+    with db.transaction() as session:
+        for slot in found.slots:
+            source = request_source(int(slot.request_id))
+            event = ScheduledEvent(
+                kind="shadowing",
+                source=source,
+                key="slot",
+                title=f"Shadowing {tmap.person(slot.host_id).name}"
+                + (f": {_skill_name(tmap, slot.skill_id)}" if slot.skill_id else ""),
+                start=slot.start,
+                end=slot.end,
+                timezone=slot.timezone,
+                members=(slot.host_id, slot.guest_id),
+                roles={slot.host_id: "host", slot.guest_id: "guest"},
+                details={
+                    "skill": slot.skill_id,
+                    "reasons": list(slot.reasons),
+                    "request": int(slot.request_id),
+                },
+            )
+            store.reconcile_events(session, source, "shadowing", [event], now=now)
+            store.set_request_status(session, int(slot.request_id), store.PLANNED)
+        for request_id, reason in found.unplaced:
+            store.set_request_status(session, int(request_id), store.OPEN, note=reason)
 
 
 def scheduled(db: Database, *, kind: str | None = None, source: str | None = None) -> list[ScheduledEvent]:
@@ -242,36 +259,51 @@ def lunch_source(config: lunch.LunchConfig) -> str:
 def plan_lunch(db: Database, config: lunch.LunchConfig, *, now: dt.datetime, save: bool) -> lunch.LunchPlan:
     """Lunch & learn sessions on the most-wanted topics over the horizon; ``save`` stores them,
     cancelling an earlier plan for the same horizon."""
-    source = lunch_source(config)
+    problem = lunch_problem(db, config, now=now)
+    found = lunch.propose(problem)
+    if save:
+        save_lunch_plan(db, problem.tmap, config, found, now=now)
+    return found
+
+
+def lunch_problem(db: Database, config: lunch.LunchConfig, *, now: dt.datetime) -> lunch.LunchProblem:
+    """Topics, presenters and everyone's busy time for the horizon (an earlier plan for the same
+    horizon not counted): what a plan is made from, and checked against before it is saved."""
     with db.transaction() as session:
         org = storage.load_organisation(session)
-        busy = store.agenda(session, org, _days_window(config.first_day, config.last_day), besides=source)
-    tmap = TalentMap(org, today=now.date())
-    found = lunch.propose(lunch.build_problem(tmap, busy, config))
-    if save:
-        events = [
-            ScheduledEvent(
-                kind="lunch",
-                source=source,
-                key=s.skill_id,
-                title=f"Lunch & learn: {_skill_name(tmap, s.skill_id)}",
-                start=s.start,
-                end=s.end,
-                timezone=s.timezone,
-                members=(s.presenter_id,),
-                roles={s.presenter_id: "presenter"},
-                details={
-                    "skill": s.skill_id,
-                    "reasons": list(s.reasons),
-                    "audience": list(s.audience),
-                    "demand": s.demand,
-                },
-            )
-            for s in found.sessions
-        ]
-        with db.transaction() as session:
-            store.reconcile_events(session, source, "lunch", events, now=now)
-    return found
+        busy = store.agenda(
+            session, org, _days_window(config.first_day, config.last_day), besides=lunch_source(config)
+        )
+    return lunch.build_problem(TalentMap(org, today=now.date()), busy, config)
+
+
+def save_lunch_plan(
+    db: Database, tmap: TalentMap, config: lunch.LunchConfig, found: lunch.LunchPlan, *, now: dt.datetime
+) -> None:
+    """Store the sessions over the earlier plan for the same horizon, in one transaction."""
+    source = lunch_source(config)
+    events = [
+        ScheduledEvent(
+            kind="lunch",
+            source=source,
+            key=s.skill_id,
+            title=f"Lunch & learn: {_skill_name(tmap, s.skill_id)}",
+            start=s.start,
+            end=s.end,
+            timezone=s.timezone,
+            members=(s.presenter_id,),
+            roles={s.presenter_id: "presenter"},
+            details={
+                "skill": s.skill_id,
+                "reasons": list(s.reasons),
+                "audience": list(s.audience),
+                "demand": s.demand,
+            },
+        )
+        for s in found.sessions
+    ]
+    with db.transaction() as session:
+        store.reconcile_events(session, source, "lunch", events, now=now)
 
 
 def _skill_name(tmap: TalentMap, skill_id: str) -> str:

@@ -1,10 +1,497 @@
-"""(being built)"""
+"""The employee's own pages: profile, plans, shadowing, reflection and the data stored about them.
+
+Every page needs a login and is about the logged-in person only (``person_required()``): an id
+in a URL that is not theirs (an event, a shadow request, a session) is a 404.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import datetime as dt
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
 
-from web.auth import require_login
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from werkzeug.utils import secure_filename
+from wtforms import DateField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from matcher import editing, personal, publishing, reflections, scheduling, shadow_answers
+from matcher.problems import InvalidInput
+from matcher.shadowing import LENGTHS
+from web import words
+from web.auth import person_required, require_login
+from web.context import database, talent_map
+from web.profile_form import ProfileForm, changes, profile_form, show_problems
 
 me = Blueprint("me", __name__)
 me.before_request(require_login)
+
+
+def _today() -> dt.date:
+    return current_app.extensions["meeloop"]["maps"].today()
+
+
+def _now() -> dt.datetime:
+    """The current moment; on the app's own day when that is fixed (the tests fix it)."""
+    now = dt.datetime.now(dt.UTC)
+    today = _today()
+    return now if now.date() == today else dt.datetime.combine(today, now.time(), dt.UTC)
+
+
+def _invites() -> Any:
+    return current_app.extensions["meeloop"]["invites"]
+
+
+def _problem_text(error: InvalidInput) -> list[str]:
+    return [str(p) for p in error.problems]
+
+
+# -- profile ---------------------------------------------------------------------------------------
+
+
+class CalendarForm(FlaskForm):
+    calendar = FileField(
+        _l("Calendar file (.ics)"), validators=[FileRequired(_l("Choose a calendar file (.ics) to upload."))]
+    )
+
+    def validate_calendar(self, field: FileField) -> None:
+        name = (field.data.filename or "") if field.data else ""
+        if name and not name.lower().endswith((".ics", ".ical", ".ifb")):
+            raise ValidationError(
+                _("'%(name)s' is not a calendar file; export your calendar as .ics.", name=name)
+            )
+
+
+def _profile_page(form: ProfileForm, calendar_form: CalendarForm, status: int = 200) -> tuple[str, int]:
+    person_id = person_required()
+    return (
+        render_template(
+            "me/profile.html",
+            form=form,
+            calendar_form=calendar_form,
+            person=talent_map().person(person_id),
+            levels=[w for w in words.LEVELS if w.value >= 1],
+            calendar=personal.current_calendar(database(), person_id),
+            hr_only=editing.HR_ONLY,
+            # the profile form was sent and refused (a refused upload marks only its own field)
+            failed=status >= 400 and request.endpoint == "me.profile",
+        ),
+        status,
+    )
+
+
+@me.route("/profile", methods=["GET", "POST"])
+def profile() -> Any:
+    person_id = person_required()
+    form = profile_form(talent_map(), person_id)
+    if request.method == "GET":
+        return _profile_page(form, CalendarForm(formdata=None))
+    if not form.validate_on_submit():
+        # Report the service's problems too, all at once, as an import does.
+        try:
+            editing.check_person(
+                database(), person_id, changes(form, leave_out_refused=True), allowed=editing.SELF_EDITABLE
+            )
+        except InvalidInput as error:
+            show_problems(form, error)
+        return _profile_page(form, CalendarForm(formdata=None), 400)
+    try:
+        result = editing.update_person(
+            database(), person_id, changes(form), now=_now(), by=person_id, allowed=editing.SELF_EDITABLE
+        )
+    except InvalidInput as error:
+        show_problems(form, error)
+        return _profile_page(form, CalendarForm(formdata=None), 400)
+    if result.nothing:
+        flash(_("Nothing changed."), "info")
+    else:
+        flash(_("Your profile is saved. Colleagues see the changes right away."), "info")
+    return redirect(url_for("me.profile"))
+
+
+@me.post("/profile/calendar")
+def calendar() -> Any:
+    person_id = person_required()
+    calendar_form = CalendarForm()
+    form = profile_form(talent_map(), person_id, submitted=False)
+    if not calendar_form.validate_on_submit():
+        return _profile_page(form, calendar_form, 400)
+    upload = calendar_form.calendar.data
+    name = secure_filename(upload.filename or "") or "calendar.ics"
+    with tempfile.TemporaryDirectory(prefix="meeloop-upload-") as folder:
+        path = Path(folder) / name
+        upload.save(path)
+        try:
+            busy = scheduling.import_calendar(database(), person_id, path, now=_now())
+        except InvalidInput as error:
+            calendar_form.calendar.errors = [*calendar_form.calendar.errors, *_problem_text(error)]
+            return _profile_page(form, calendar_form, 400)
+    flash(
+        _(
+            "Your calendar %(name)s is stored: %(count)d busy times in the coming year are kept free.",
+            name=name,
+            count=busy,
+        ),
+        "info",
+    )
+    return redirect(url_for("me.profile") + "#calendar")
+
+
+# -- plans -------------------------------------------------------------------------------------------
+
+
+class FeedForm(FlaskForm):
+    """Just the CSRF token, for the feed buttons."""
+
+
+def _plans_page(new_feed: publishing.FeedAddress | None = None) -> str:
+    person_id = person_required()
+    db = database()
+    return render_template(
+        "me/plans.html",
+        rounds=personal.my_rounds(db, person_id),
+        events=personal.my_events(db, person_id, now=_now()),
+        tokens=personal.feed_tokens(db, person_id),
+        new_feed=new_feed,
+        feed_form=FeedForm(),
+        kinds=words.by_value(words.ROUND_KINDS),
+        now=_now(),
+    )
+
+
+@me.get("/plans")
+def plans() -> str:
+    return _plans_page()
+
+
+def _calendar_response(data: bytes, filename: str) -> Response:
+    response = Response(data, mimetype="text/calendar")
+    response.headers["Content-Type"] = publishing.CALENDAR_TYPE
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@me.get("/plans.ics")
+def plans_ics() -> Response:
+    person_id = person_required()
+    data = publishing.person_calendar(database(), _invites(), person_id, now=_now())
+    return _calendar_response(data, "meeloop.ics")
+
+
+@me.get("/plans/<int:event_id>.ics")
+def event_ics(event_id: int) -> Response:
+    person_id = person_required()
+    if personal.event_for(database(), person_id, event_id) is None:
+        abort(404, _("There is nothing here for you."))
+    data = publishing.event_calendar(database(), _invites(), event_id, now=_now(), person_id=person_id)
+    return _calendar_response(data, f"meeloop-{event_id}.ics")
+
+
+@me.post("/feed")
+def feed_new() -> Any:
+    person_id = person_required()
+    if not FeedForm().validate_on_submit():
+        abort(400)
+    address = publishing.new_feed_token(database(), _invites(), person_id, now=_now())
+    return _plans_page(new_feed=address)
+
+
+@me.post("/feed/revoke")
+def feed_revoke() -> Any:
+    person_id = person_required()
+    if not FeedForm().validate_on_submit():
+        abort(400)
+    revoked = publishing.revoke_feed_token(database(), person_id, now=_now())
+    if revoked:
+        flash(
+            _("Your calendar feed address no longer works. Calendars subscribed to it stop updating."), "info"
+        )
+    else:
+        flash(_("You had no calendar feed address."), "info")
+    return redirect(url_for("me.plans") + "#feed")
+
+
+# -- shadowing --------------------------------------------------------------------------------------
+
+LENGTH_WORDS = {"hour": _l("an hour"), "half-day": _l("half a day"), "day": _l("a whole day")}
+
+
+class ShadowForm(FlaskForm):
+    skill = StringField(
+        _l("Skill"),
+        validators=[Length(max=200)],
+        render_kw={"list": "skill-names", "autocomplete": "off"},
+    )
+    host = SelectField(_l("Colleague"), choices=[], validate_choice=False)
+    length = SelectField(
+        _l("How long"),
+        choices=[
+            SelectChoice(key, f"{LENGTH_WORDS[key]} ({minutes} min)") for key, minutes in LENGTHS.items()
+        ],
+        default="half-day",
+    )
+    first_day = DateField(_l("From"), validators=[DataRequired(_l("Give the first day."))])
+    last_day = DateField(_l("Until"), validators=[DataRequired(_l("Give the last day."))])
+
+    def validate_first_day(self, field: DateField) -> None:
+        if field.data and field.data < _today():
+            raise ValidationError(_("The window cannot start in the past."))
+
+    def validate_skill(self, field: StringField) -> None:
+        if not (field.data or "").strip() and not self.host.data:
+            raise ValidationError(_("Name a skill, a colleague, or both."))
+
+
+class AnswerForm(FlaskForm):
+    """The CSRF token for the accept, decline and withdraw buttons."""
+
+
+_SHADOW_FIELDS = {"skill": "skill", "host": "host", "length": "length", "to": "last_day", "from": "first_day"}
+
+
+def _shadow_form() -> ShadowForm:
+    person_id = person_required()
+    form = ShadowForm()
+    hosts = sorted(
+        (p for p in talent_map().organisation.people if p.is_host and p.id != person_id),
+        key=lambda p: p.name.casefold(),
+    )
+    form.host.choices = [SelectChoice("", _("— anyone who knows the skill —"))] + [
+        SelectChoice(p.id, f"{p.name} · {p.function}" if p.function else p.name) for p in hosts
+    ]
+    return form
+
+
+def _shadowing_page(form: ShadowForm, status: int = 200) -> tuple[str, int]:
+    person_id = person_required()
+    return (
+        render_template(
+            "me/shadowing.html",
+            form=form,
+            answer_form=AnswerForm(),
+            items=personal.shadow_items(database(), person_id),
+            person_id=person_id,
+            skills=talent_map().organisation.skills,
+            skill_names={s.id: s.name for s in talent_map().organisation.skills},
+            now=_now(),
+        ),
+        status,
+    )
+
+
+@me.route("/shadowing", methods=["GET", "POST"])
+def shadowing() -> Any:
+    person_id = person_required()
+    form = _shadow_form()
+    if request.method == "GET":
+        if not form.first_day.data:
+            form.first_day.data = _today() + dt.timedelta(days=7)
+            form.last_day.data = _today() + dt.timedelta(days=35)
+        return _shadowing_page(form)
+    if not form.validate_on_submit():
+        return _shadowing_page(form, 400)
+    try:
+        stored = scheduling.add_shadow_request(
+            database(),
+            guest_id=person_id,
+            skill=(form.skill.data or "").strip() or None,
+            host_id=form.host.data or None,
+            length=form.length.data,
+            first_day=form.first_day.data,
+            last_day=form.last_day.data,
+            now=_now(),
+        )
+    except InvalidInput as error:
+        for problem in error.problems:
+            target = form[_SHADOW_FIELDS.get(problem.where.field or "", "skill")]
+            target.errors = [*target.errors, problem.message]
+        return _shadowing_page(form, 400)
+    flash(
+        _("Your request is stored (number %(id)d). HR plans the slots; you will see them here.", id=stored.id)
+    )
+    return redirect(url_for("me.shadowing"))
+
+
+def _my_request(request_id: int) -> personal.ShadowItem:
+    item = personal.shadow_item(database(), person_required(), request_id)
+    if item is None:
+        abort(404, _("There is nothing here for you."))
+    return item
+
+
+@me.post("/shadowing/<int:request_id>/answer")
+def shadow_answer(request_id: int) -> Any:
+    item = _my_request(request_id)
+    if not AnswerForm().validate_on_submit():
+        abort(400)
+    answer = request.form.get("answer")
+    if answer not in ("accept", "decline"):
+        abort(400, _("Choose accept or decline."))
+    if item.slot is None:
+        flash(_("There is no proposed slot to answer for this request."), "error")
+        return redirect(url_for("me.shadowing"))
+    try:
+        shadow_answers.answer_shadow_slot(
+            database(), request_id, person_required(), accept=answer == "accept", now=_now()
+        )
+    except InvalidInput as error:
+        flash("; ".join(p.message for p in error.problems), "error")
+        return redirect(url_for("me.shadowing"))
+    if answer == "accept":
+        flash(_("You accepted the slot."), "info")
+    else:
+        flash(
+            _("You declined the slot. The time is free again and the request waits for a new slot."), "info"
+        )
+    return redirect(url_for("me.shadowing"))
+
+
+@me.post("/shadowing/<int:request_id>/withdraw")
+def shadow_withdraw(request_id: int) -> Any:
+    item = _my_request(request_id)
+    if not AnswerForm().validate_on_submit():
+        abort(400)
+    if item.role != "guest":
+        abort(404, _("There is nothing here for you."))
+    scheduling.cancel_shadow_request(database(), request_id, now=_now())
+    flash(_("Your request is withdrawn."), "info")
+    return redirect(url_for("me.shadowing"))
+
+
+# -- reflection -------------------------------------------------------------------------------------
+
+
+class ReflectionForm(FlaskForm):
+    """The story; the value levels are checkboxes named ``levels`` (any number of them)."""
+
+    story = TextAreaField(
+        _l("In a few sentences"),
+        validators=[
+            Length(
+                max=reflections.STORY_LENGTH,
+                message=_l("Keep it to %(max)d characters.", max=reflections.STORY_LENGTH),
+            )
+        ],
+        render_kw={"rows": 6, "maxlength": reflections.STORY_LENGTH},
+    )
+
+
+def _levels_chosen() -> list[str]:
+    return request.form.getlist("levels")
+
+
+@me.get("/reflections", endpoint="reflections")
+def reflection_list() -> str:
+    person_id = person_required()
+    sessions = reflections.past_sessions(database(), person_id, today=_today())
+    written = reflections.reflections_of(database(), person_id)
+    titles = {s.event.id: s.event.title for s in sessions}
+    return render_template(
+        "me/reflections.html",
+        sessions=sessions,
+        written=written,
+        titles=titles,
+        counts=reflections.level_counts(r.levels for r in written),
+        value_levels=words.by_value(words.VALUE_LEVELS),
+    )
+
+
+def _session_or_404(event_id: int, day: str) -> reflections.PastSession:
+    try:
+        session_day = dt.date.fromisoformat(day)
+    except ValueError:
+        abort(404, _("There is nothing here for you."))
+    found = reflections.session_of(database(), person_required(), event_id, session_day, today=_today())
+    if found is None:
+        abort(404, _("There is nothing here for you."))
+    return found
+
+
+@me.route("/reflections/<int:event_id>/<day>", methods=["GET", "POST"])
+def reflection(event_id: int, day: str) -> Any:
+    past = _session_or_404(event_id, day)
+    form = ReflectionForm()
+    chosen = list(past.reflection.levels) if past.reflection else []
+    status = 200
+    errors: dict[str, list[str]] = {}
+    if request.method == "GET":
+        form.story.data = past.reflection.story if past.reflection else ""
+    elif form.validate_on_submit():
+        chosen = _levels_chosen()
+        if not chosen and not (form.story.data or "").strip():
+            errors["levels"] = [_("Choose at least one value level, or write a few sentences.")]
+            status = 400
+    else:
+        chosen = _levels_chosen()
+        status = 400
+    if request.method == "POST" and status == 200:
+        try:
+            reflections.save_reflection(
+                database(),
+                person_required(),
+                event_id,
+                past.day,
+                chosen,
+                form.story.data or "",
+                today=_today(),
+                now=_now(),
+            )
+        except InvalidInput as error:
+            for problem in error.problems:
+                errors.setdefault(problem.where.field or "levels", []).append(problem.message)
+            status = 400
+        else:
+            flash(_("Thank you: your reflection is saved."), "info")
+            return redirect(url_for("me.reflections"))
+    return (
+        render_template(
+            "me/reflection.html",
+            past=past,
+            form=form,
+            chosen=chosen,
+            errors=errors,
+            value_levels=words.VALUE_LEVELS,
+            story_length=reflections.STORY_LENGTH,
+        ),
+        status,
+    )
+
+
+# -- my data --------------------------------------------------------------------------------------
+
+
+@me.get("/data")
+def data() -> str:
+    person_id = person_required()
+    found = personal.person_data(database(), person_id, now=_now())
+    if found is None:
+        abort(404)
+    return render_template(
+        "me/data.html",
+        data=found,
+        self_editable=editing.SELF_EDITABLE,
+        hr_only=editing.HR_ONLY,
+        value_levels=words.by_value(words.VALUE_LEVELS),
+        kinds=words.by_value(words.ROUND_KINDS),
+    )
+
+
+@me.get("/data.json")
+def data_export() -> Response:
+    person_id = person_required()
+    found = personal.person_data(database(), person_id, now=_now())
+    if found is None:
+        abort(404)
+    response = Response(json.dumps(found, ensure_ascii=False, indent=1), mimetype="application/json")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="meeloop-{secure_filename(person_id)}.json"'
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,336 @@
+"""Pictures drawn on the server as SVG: a heatmap, bars, the talent map as a network.
+
+Every text that goes into the markup is escaped here; the result is safe to put in a page as it is.
+No JavaScript: links in a picture are plain SVG links, numbers are in <title> elements and, on the
+pages, also in a table next to the picture.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
+
+from matcher.reports import MapPicture
+
+SVG_NS = "http://www.w3.org/2000/svg"
+#: From no one to many: a light grey for zero, then four greens of the house colour.
+ZERO_COLOUR = "#f1f5f9"
+SHADES = ("#d1fae5", "#6ee7b7", "#10b981", "#065f46")
+#: Okabe-Ito, told apart also by people with a colour vision deficiency; grey for the rest.
+GROUP_COLOURS = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#000000")
+OTHER_COLOUR = "#9ca3af"
+SKILL_COLOUR = "#334155"
+BAR_COLOURS = ("#0b6e4f", "#f59e0b", "#94a3b8")
+CHAR_WIDTH = 6.5
+
+
+def _attrs(attributes: dict[str, object]) -> str:
+    return "".join(
+        f' {name.rstrip("_").replace("_", "-")}="{escape(str(value))}"'
+        for name, value in attributes.items()
+        if value is not None
+    )
+
+
+def tag(name: str, content: str | None = None, **attributes: object) -> Markup:
+    """One element; ``content`` must already be markup (use :func:`escape` for text)."""
+    if content is None:
+        return Markup(f"<{name}{_attrs(attributes)}/>")
+    return Markup(f"<{name}{_attrs(attributes)}>{content}</{name}>")
+
+
+def text(value: object, **attributes: object) -> Markup:
+    return tag("text", escape(str(value)), **attributes)
+
+
+def shorten(label: str, length: int) -> str:
+    return label if len(label) <= length else label[: length - 1] + "…"
+
+
+def _svg(width: float, height: float, title: str, body: Sequence[Markup], **attributes: object) -> Markup:
+    return tag(
+        "svg",
+        tag("title", escape(title)) + Markup("").join(body),
+        xmlns=SVG_NS,
+        width=f"{width:.0f}",
+        height=f"{height:.0f}",
+        viewBox=f"0 0 {width:.0f} {height:.0f}",
+        role="img",
+        **attributes,
+    )
+
+
+# -- colour scale -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    low: int
+    high: int
+    colour: str
+
+    @property
+    def label(self) -> str:
+        return str(self.low) if self.low == self.high else f"{self.low}–{self.high}"
+
+
+def shade_index(value: int, highest: int) -> int:
+    """Which of the shades a value above zero gets: equal parts of 1 .. highest."""
+    if highest <= len(SHADES):
+        return value - 1
+    return min(len(SHADES) - 1, (value - 1) * len(SHADES) // highest)
+
+
+def colour(value: int, highest: int) -> str:
+    return ZERO_COLOUR if value <= 0 else SHADES[shade_index(value, highest)]
+
+
+def scale(highest: int) -> list[Step]:
+    """The legend: zero, then each shade with the values it stands for."""
+    steps = [Step(0, 0, ZERO_COLOUR)]
+    if highest <= 0:
+        return steps
+    for index, shade in enumerate(SHADES):
+        values = [v for v in _edges(highest) if shade_index(v, highest) == index]
+        if values:
+            steps.append(Step(min(values), max(values), shade))
+    return steps
+
+
+def _edges(highest: int) -> list[int]:
+    """Values enough to find each shade's lowest and highest: where a shade starts and ends."""
+    if highest <= 64:
+        return list(range(1, highest + 1))
+    found = {1, highest}
+    for index in range(1, len(SHADES)):
+        start = -(-index * highest // len(SHADES)) + 1  # the first value of shade ``index``
+        found.update({start - 1, start})
+    return sorted(v for v in found if 1 <= v <= highest)
+
+
+def _ink(fill: str) -> str:
+    return "#ffffff" if fill in SHADES[2:] else "#1d2433"
+
+
+# -- heatmap --------------------------------------------------------------------------------------------
+
+
+def heatmap(
+    rows: Sequence[str],
+    columns: Sequence[str],
+    values: Sequence[Sequence[int]],
+    *,
+    title: str,
+    cell_title: Callable[[int, int, int], str],
+    legend: str,
+    row_links: Sequence[str | None] | None = None,
+) -> Markup:
+    """Rows by columns, each cell coloured by its value and carrying the value as text and title."""
+    highest = max((v for row in values for v in row), default=0)
+    cell_w, cell_h = 46, 24
+    label_w = 14 + 7.2 * max((len(shorten(r, 40)) for r in rows), default=4)
+    # Column names are turned 40 degrees: they reach up and to the right of their column.
+    longest = 6.4 * max((len(shorten(c, 30)) for c in columns), default=4)
+    header_h = 16 + 0.65 * longest
+    grid_w = cell_w * len(columns)
+    steps = scale(highest)
+    legend_h = 54
+    width = max(label_w + grid_w + 0.77 * longest, 90 * len(steps) + 20)
+    height = header_h + cell_h * len(rows) + legend_h
+    body: list[Markup] = []
+    for j, column in enumerate(columns):
+        x, y = label_w + j * cell_w + cell_w / 2, header_h - 6
+        body.append(
+            tag(
+                "text",
+                escape(shorten(column, 30)) + tag("title", escape(column)),
+                transform=f"translate({x:.1f},{y:.1f}) rotate(-40)",
+                font_size="11",
+                class_="column",
+            )
+        )
+    for i, row in enumerate(rows):
+        y = header_h + i * cell_h
+        label = text(
+            shorten(row, 40),
+            x=f"{label_w - 8:.1f}",
+            y=f"{y + cell_h * 0.68:.1f}",
+            text_anchor="end",
+            font_size="12",
+        )
+        link = row_links[i] if row_links else None
+        body.append(tag("a", label, href=link) if link else label)
+        for j, value in enumerate(values[i]):
+            fill = colour(value, highest)
+            x = label_w + j * cell_w
+            body.append(
+                tag(
+                    "g",
+                    tag("title", escape(cell_title(i, j, value)))
+                    + tag("rect", x=x, y=y, width=cell_w - 2, height=cell_h - 2, fill=fill, rx=2)
+                    + text(
+                        value,
+                        x=f"{x + (cell_w - 2) / 2:.1f}",
+                        y=f"{y + cell_h * 0.66:.1f}",
+                        text_anchor="middle",
+                        font_size="11",
+                        fill=_ink(fill),
+                    ),
+                    class_="cell",
+                )
+            )
+    y = header_h + cell_h * len(rows) + 14
+    body.append(text(legend, x=0, y=f"{y + 4:.0f}", font_size="11"))
+    for k, step in enumerate(steps):
+        x = k * 90
+        body.append(
+            tag("rect", x=x, y=y + 12, width=22, height=14, fill=step.colour, stroke="#cbd5e1")
+            + text(step.label, x=x + 28, y=f"{y + 24:.0f}", font_size="11")
+        )
+    return _svg(width, height, title, body, class_="heatmap")
+
+
+# -- bars -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    #: One value per series, stacked left to right.
+    values: tuple[int, ...]
+    #: What the bar says in words at its end, e.g. "7 of 8".
+    note: str = ""
+
+
+def bars(items: Sequence[Bar], *, title: str, series: Sequence[str]) -> Markup:
+    """Horizontal stacked bars, one per item, with a legend naming the series."""
+    label_w = min(260, 12 + CHAR_WIDTH * max((len(shorten(b.label, 38)) for b in items), default=4))
+    bar_w, row_h, legend_h = 320, 26, 30
+    highest = max((sum(b.values) for b in items), default=0) or 1
+    width = label_w + bar_w + 110
+    height = legend_h + row_h * len(items) + 6
+    body: list[Markup] = []
+    for k, name in enumerate(series):
+        x = k * 170
+        body.append(
+            tag("rect", x=x, y=6, width=14, height=14, fill=BAR_COLOURS[k % len(BAR_COLOURS)])
+            + text(name, x=x + 20, y=18, font_size="12")
+        )
+    for i, bar in enumerate(items):
+        y = legend_h + i * row_h
+        parts = [text(shorten(bar.label, 38), x=label_w - 8, y=y + 16, text_anchor="end", font_size="12")]
+        x = float(label_w)
+        for k, value in enumerate(bar.values):
+            length = bar_w * value / highest
+            if length > 0:
+                parts.append(
+                    tag(
+                        "rect",
+                        tag("title", escape(f"{bar.label}: {series[k]} {value}")),
+                        x=f"{x:.1f}",
+                        y=y + 4,
+                        width=f"{length:.1f}",
+                        height=row_h - 8,
+                        fill=BAR_COLOURS[k % len(BAR_COLOURS)],
+                    )
+                )
+            x += length
+        parts.append(text(bar.note or str(sum(bar.values)), x=f"{x + 6:.1f}", y=y + 16, font_size="12"))
+        body.append(tag("g", Markup("").join(parts), class_="bar"))
+    return _svg(width, height, title, body, class_="bars")
+
+
+# -- the talent map as a network ----------------------------------------------------------------------
+
+
+def group_colours(groups: Sequence[str]) -> dict[str, str]:
+    return {g: GROUP_COLOURS[i] if i < len(GROUP_COLOURS) else OTHER_COLOUR for i, g in enumerate(groups)}
+
+
+def network(
+    picture: MapPicture,
+    *,
+    title: str,
+    person_href: Callable[[str], str],
+    skill_href: Callable[[str], str],
+    colours: dict[str, str],
+    width: int = 760,
+    height: int = 560,
+) -> Markup:
+    """People as coloured dots (by department), skills as dark squares with their name, lines for
+    holdings (thicker for a higher level). Every node links to its page."""
+    pad = 40
+    where = {
+        (n.kind, n.id): (pad + n.x * (width - 2 * pad - 90), pad + n.y * (height - 2 * pad))
+        for n in picture.nodes
+    }
+    names = not picture.people_shown or picture.people_shown <= 25
+    body: list[Markup] = []
+    lines = []
+    for person_id, skill_id, level in picture.edges:
+        (x1, y1), (x2, y2) = where[("person", person_id)], where[("skill", skill_id)]
+        lines.append(
+            tag(
+                "line",
+                x1=f"{x1:.1f}",
+                y1=f"{y1:.1f}",
+                x2=f"{x2:.1f}",
+                y2=f"{y2:.1f}",
+                stroke_width=f"{0.6 + 0.6 * max(0, level - 2):.1f}",
+            )
+        )
+    body.append(tag("g", Markup("").join(lines), class_="edges", stroke="#94a3b8", stroke_opacity="0.7"))
+    for node in picture.nodes:
+        x, y = where[(node.kind, node.id)]
+        if node.kind == "person":
+            radius = 4 + min(4, node.degree / 3)
+            shape = tag(
+                "circle",
+                cx=f"{x:.1f}",
+                cy=f"{y:.1f}",
+                r=f"{radius:.1f}",
+                fill=colours.get(node.group, OTHER_COLOUR),
+                stroke="#ffffff",
+            )
+            label = (
+                text(
+                    shorten(node.label, 22), x=f"{x + 7:.1f}", y=f"{y - 6:.1f}", font_size="9", fill="#5b6475"
+                )
+                if names
+                else Markup("")
+            )
+            hint = f"{node.label} · {node.group}" if node.group else node.label
+            body.append(
+                tag(
+                    "a",
+                    tag("title", escape(hint)) + shape + label,
+                    href=person_href(node.id),
+                    class_="person",
+                )
+            )
+        else:
+            size = 8 + min(6, node.degree / 2)
+            shape = tag(
+                "rect",
+                x=f"{x - size / 2:.1f}",
+                y=f"{y - size / 2:.1f}",
+                width=f"{size:.1f}",
+                height=f"{size:.1f}",
+                fill=SKILL_COLOUR,
+                rx=1,
+            )
+            label = text(
+                shorten(node.label, 26),
+                x=f"{x + size / 2 + 3:.1f}",
+                y=f"{y + 4:.1f}",
+                font_size="10",
+                fill="#1d2433",
+            )
+            hint = _("%(skill)s: %(count)d people drawn hold it", skill=node.label, count=node.degree)
+            body.append(
+                tag("a", tag("title", escape(hint)) + shape + label, href=skill_href(node.id), class_="skill")
+            )
+    return _svg(width, height, title, body, class_="network")
