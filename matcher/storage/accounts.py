@@ -112,11 +112,18 @@ def accounts(session: Session) -> list[Account]:
     return [_account(row) for row in session.scalars(select(AccountRow).order_by(AccountRow.login))]
 
 
-def count_accounts(session: Session, role: str | None = None) -> int:
+def count_accounts(session: Session, role: str | None = None, *, active: bool | None = None) -> int:
     query = select(func.count(AccountRow.id))
     if role is not None:
         query = query.where(AccountRow.role == role)
+    if active is not None:
+        query = query.where(AccountRow.active == active)
     return session.scalar(query) or 0
+
+
+def _last_hr(session: Session, row: AccountRow) -> bool:
+    """Whether this is the only HR account that can log in: an account switched off does not count."""
+    return row.role == "hr" and row.active and count_accounts(session, "hr", active=True) <= 1
 
 
 def _row(session: Session, account_id: int) -> AccountRow:
@@ -145,7 +152,7 @@ def set_role(session: Session, account_id: int, role: str) -> Account:
     if role not in ROLES:
         raise AccountError("role", f"the role must be one of {', '.join(ROLES)}, not '{role}'")
     row = _row(session, account_id)
-    if row.role == "hr" and role != "hr" and count_accounts(session, "hr") == 1:
+    if role != "hr" and _last_hr(session, row):
         raise AccountError("role", "this is the last HR account; make another one HR first")
     row.role = role
     session.flush()
@@ -154,7 +161,7 @@ def set_role(session: Session, account_id: int, role: str) -> Account:
 
 def set_active(session: Session, account_id: int, active: bool) -> Account:
     row = _row(session, account_id)
-    if not active and row.role == "hr" and count_accounts(session, "hr") == 1:
+    if not active and _last_hr(session, row):
         raise AccountError("active", "this is the last HR account; it cannot be switched off")
     row.active = active
     row.session_version += 1

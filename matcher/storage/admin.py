@@ -1,0 +1,59 @@
+"""Reads and a lock for HR's admin pages: recent imports, the skills or people alone.
+
+Every function runs inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from matcher.model import Person, RelatedSkill, Skill
+from matcher.storage import ImportRunRow, MetaRow, PersonRow, SkillRelationRow, SkillRow, person_from_row
+
+
+@dataclass(frozen=True)
+class ImportRun:
+    """One recorded change of the organisation: an import, or an edit made on HR's pages."""
+
+    id: int
+    at: dt.datetime
+    sources: tuple[str, ...]
+    replace: bool
+    summary: str
+
+
+def recent_imports(session: Session, limit: int = 10) -> list[ImportRun]:
+    """The latest recorded changes, newest first."""
+    rows = session.scalars(select(ImportRunRow).order_by(ImportRunRow.id.desc()).limit(limit))
+    return [ImportRun(r.id, _aware(r.at), tuple(r.sources), r.replace, r.summary) for r in rows]
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    # SQLite hands back naive datetimes; everything is stored in UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def lock_data(session: Session) -> None:
+    """Hold the data version row until the transaction ends, so that two edits that
+    check the whole taxonomy (or all people) do not each pass on what the other changes."""
+    session.execute(select(MetaRow.key).where(MetaRow.key == "data_version").with_for_update())
+
+
+def load_skills(session: Session) -> tuple[Skill, ...]:
+    """The taxonomy as :func:`matcher.storage.load_organisation` loads it, without the people."""
+    relations: dict[str, list[RelatedSkill]] = {}
+    for rel in session.scalars(select(SkillRelationRow)):
+        relations.setdefault(rel.skill_a, []).append(RelatedSkill(rel.skill_b, rel.strength))
+    return tuple(
+        Skill(r.id, r.name, r.category, tuple(r.aliases), r.parent_id, tuple(sorted(relations.get(r.id, ()))))
+        for r in session.scalars(select(SkillRow).order_by(SkillRow.id))
+    )
+
+
+def load_all_people(session: Session) -> tuple[Person, ...]:
+    """Every person, without skills, wishes and history."""
+    return tuple(person_from_row(r) for r in session.scalars(select(PersonRow).order_by(PersonRow.id)))

@@ -1,0 +1,194 @@
+"""HR's accounts page: who may log in, with which role; new accounts and password resets.
+
+A new or reset password is made here (secrets.token_urlsafe), shown once on the page
+that answers the form, and stored only as a hash. A password reset and switching an
+account off end that account's sessions. The store refuses to demote or switch off
+the last HR account; its message is shown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import secrets
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, StringField
+from wtforms.validators import DataRequired, Length
+
+from matcher.storage import accounts as store
+from web import params
+from web.auth import hash_password
+from web.context import database, talent_map
+from web.hr_common import no_store
+
+PER_PAGE = 50
+
+
+def _roles() -> list[tuple[str, str]]:
+    return [("employee", _("Employee")), ("manager", _("Manager")), ("hr", _("HR"))]
+
+
+def new_password() -> str:
+    return secrets.token_urlsafe(12)
+
+
+class AccountForm(FlaskForm):
+    person = StringField(_l("Person id"), validators=[Length(max=120)])
+    login = StringField(_l("Login"), validators=[Length(max=320)])
+    role = SelectField(_l("Role"), choices=[], default="employee")
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=[])
+
+
+class SwitchForm(FlaskForm):
+    active = HiddenField(validators=[DataRequired()])
+
+
+def accounts() -> Any:
+    form = AccountForm()
+    form.role.choices = _roles()
+    if request.method == "GET" and request.args.get("person"):
+        form.person.data = request.args["person"]
+    if not form.is_submitted():
+        return _page(form)
+    if not form.validate():
+        return _page(form, status=400)
+    person_id = (form.person.data or "").strip() or None
+    person = talent_map().person(person_id) if person_id else None
+    if person_id and person is None:
+        form.person.errors = [_("There is nobody with the id '%(id)s'.", id=person_id)]
+        return _page(form, status=400)
+    login = (form.login.data or "").strip() or (person.email if person else "")
+    password = new_password()
+    try:
+        with database().transaction() as session:
+            created = store.add_account(
+                session,
+                login,
+                role=form.role.data,
+                password_hash=hash_password(password),
+                person_id=person_id,
+                now=dt.datetime.now(dt.UTC),
+            )
+    except store.AccountError as exc:
+        _put(form, exc)
+        return _page(form, status=400)
+    return no_store(_page(AccountForm(formdata=None), issued=(created, password, "created")))
+
+
+def _put(form: AccountForm, exc: store.AccountError) -> None:
+    field = exc.field if exc.field in form else "login"
+    form[field].errors = [*form[field].errors, str(exc)]
+
+
+def change_role(account_id: int) -> Any:
+    form = RoleForm()
+    form.role.choices = _roles()
+    if not form.validate():
+        return _page(_blank(), status=400, problem=_("Choose one of the roles."))
+    try:
+        with database().transaction() as session:
+            changed = store.set_role(session, account_id, form.role.data)
+    except store.AccountError as exc:
+        return _page(_blank(), status=_status(exc), problem=str(exc))
+    role = dict(_roles()).get(changed.role, changed.role)
+    flash(_("%(login)s now has the role %(role)s.", login=changed.login, role=role), "info")
+    return redirect(_back())
+
+
+def switch(account_id: int) -> Any:
+    form = SwitchForm()
+    if not form.validate() or form.active.data not in ("0", "1"):
+        return _page(_blank(), status=400, problem=_("Say whether the account is to be on or off."))
+    active = form.active.data == "1"
+    try:
+        with database().transaction() as session:
+            changed = store.set_active(session, account_id, active)
+    except store.AccountError as exc:
+        return _page(_blank(), status=_status(exc), problem=str(exc))
+    if active:
+        flash(_("%(login)s can log in again.", login=changed.login), "info")
+    else:
+        flash(_("%(login)s is switched off and logged out everywhere.", login=changed.login), "info")
+    return redirect(_back())
+
+
+def reset_password(account_id: int) -> Any:
+    form = FlaskForm()
+    if not form.validate():
+        return _page(_blank(), status=400)
+    password = new_password()
+    try:
+        with database().transaction() as session:
+            changed = store.set_password(
+                session, account_id, hash_password(password), now=dt.datetime.now(dt.UTC)
+            )
+    except store.AccountError as exc:
+        return _page(_blank(), status=_status(exc), problem=str(exc))
+    return no_store(_page(_blank(), issued=(changed, password, "reset")))
+
+
+def _status(exc: store.AccountError) -> int:
+    return 404 if exc.field == "account" else 400
+
+
+def _blank() -> AccountForm:
+    form = AccountForm(formdata=None)
+    form.role.choices = _roles()
+    return form
+
+
+def _back() -> str:
+    """Back to the list as it was filtered (the forms carry the list's query string)."""
+    return url_for(
+        "hr_people.accounts", q=request.args.get("q") or None, page=request.args.get("page") or None
+    )
+
+
+def _page(
+    form: AccountForm,
+    *,
+    status: int = 200,
+    problem: str | None = None,
+    issued: tuple[store.Account, str, str] | None = None,
+) -> Any:
+    if not form.role.choices:
+        form.role.choices = _roles()
+    query = (request.args.get("q") or "").strip().casefold()
+    with database().transaction() as session:
+        every = store.accounts(session)
+        hr_active = sum(1 for a in every if a.role == "hr" and a.active)
+    names = {p.id: p.name for p in talent_map().organisation.people}
+    if query:
+        every = [
+            a
+            for a in every
+            if query in a.login
+            or query in (a.person_id or "").casefold()
+            or query in names.get(a.person_id or "", "").casefold()
+        ]
+    pages = max(1, math.ceil(len(every) / PER_PAGE))
+    page = min(params.integer("page", default=1, low=1, high=1_000_000), pages)
+    role_form = RoleForm(formdata=None)
+    role_form.role.choices = _roles()
+    return render_template(
+        "hr/people/accounts.html",
+        form=form,
+        accounts=every[(page - 1) * PER_PAGE : page * PER_PAGE],
+        total=len(every),
+        page=page,
+        pages=pages,
+        query=request.args.get("q") or "",
+        names=names,
+        roles=_roles(),
+        hr_active=hr_active,
+        problem=problem,
+        issued=issued,
+    ), status
