@@ -1,0 +1,77 @@
+"""Dutch is complete: every message the code marks is translated, with the same placeholders,
+and the compiled catalog the app reads matches its source."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOG = ROOT / "web" / "translations" / "nl" / "LC_MESSAGES"
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "_l": None,
+    "lazy_gettext": None,
+    "phrase": None,
+    "counted": (2, 3),
+    "term": None,
+}
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{[\w:]+\}")
+
+
+def _marked() -> set[str]:
+    found: set[str] = set()
+    for folder, method in (("web", "python"), ("matcher", "python"), ("web/templates", "jinja2")):
+        pattern = "**.html" if method == "jinja2" else "**.py"
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            ROOT / folder, method_map=[(pattern, method)], keywords=KEYWORDS
+        ):
+            found.add(message[0] if isinstance(message, tuple) else message)
+    return found
+
+
+def _catalog():
+    with open(CATALOG / "messages.po", "rb") as handle:
+        return read_po(handle)
+
+
+def test_every_marked_message_has_a_dutch_translation():
+    catalog = _catalog()
+    missing = sorted(message for message in _marked() if not catalog.get(message) or not catalog[message].string)
+    assert len(_marked()) > 500
+    assert missing == [], f"{len(missing)} messages without Dutch, e.g. {missing[:5]}"
+
+
+def test_no_translation_is_fuzzy_or_empty_in_part():
+    for message in _catalog():
+        if not message.id:
+            continue
+        assert "fuzzy" not in message.flags, message.id
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert all(strings), message.id
+
+
+def test_translations_keep_the_placeholders():
+    for message in _catalog():
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        wanted = set(PLACEHOLDER.findall(ids[-1])) | set(PLACEHOLDER.findall(ids[0]))
+        for text in strings:
+            assert set(PLACEHOLDER.findall(text)) <= wanted, (message.id, text)
+            # every placeholder but a plural's count appears in the translation
+            assert wanted - set(PLACEHOLDER.findall(text)) <= {"{n}", "%(num)d"}, (message.id, text)
+
+
+def test_the_compiled_catalog_is_the_source_compiled():
+    source = {m.id: m.string for m in _catalog() if m.id}
+    with open(CATALOG / "messages.mo", "rb") as handle:
+        compiled = {m.id: m.string for m in read_mo(handle) if m.id}
+    assert compiled == source, "run: pybabel compile -d web/translations"
