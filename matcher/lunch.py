@@ -70,8 +70,8 @@ from ortools.sat.python import cp_model
 from matcher.availability import Agenda, Interval, Window
 from matcher.model import Level, Person, TimeRange, WorkingHours
 from matcher.pairing.rules import Violation
+from matcher.phrases import counted, phrase, term
 from matcher.talentmap import TalentMap
-from matcher.wording import count, join
 
 DEFAULT_LUNCH = TimeRange(12 * 60, 13 * 60)
 # The solver's work limit per call, in its own deterministic units (roughly seconds): unlike a wall-clock
@@ -280,28 +280,41 @@ def _not_a_presenter(
     """Why this person may not present this skill, or None: the presenter rule, shared with validate."""
     person = tmap.person(person_id)
     if person is None:
-        return f"{person_id} is not on the talent map"
+        return phrase("{id} is not on the talent map", id=person_id)
     level = tmap.levels_of(person_id).get(skill_id, Level.NONE)
     skill = tmap.skill(skill_id)
     name = skill.name if skill else skill_id
     if level < config.min_level:
-        return f"{person.name} holds {name} at level {level:d}, below {config.min_level}"
+        return phrase(
+            "{name} holds {skill} at level {level}, below {needed}",
+            name=person.name,
+            skill=name,
+            level=int(level),
+            needed=config.min_level,
+        )
     if not person.presenter:
-        return f"{person.name} did not offer to present"
+        return phrase("{name} did not offer to present", name=person.name)
     if config.site is not None and person.site != config.site:
-        return f"{person.name} works at {person.site or 'no site'}, not at {config.site}"
+        return phrase(
+            "{name} works at {site}, not at {wanted}",
+            name=person.name,
+            site=person.site or phrase("no site"),
+            wanted=config.site,
+        )
     load = loads.get(person_id, 0)
     if load > config.busy_load:
-        return (
-            f"{person.name} takes part in {count(load, 'pairing or group', 'pairings or groups')} now, "
-            f"more than {config.busy_load}"
+        return counted(
+            load,
+            "{name} takes part in {n} pairing or group now, more than {limit}",
+            "{name} takes part in {n} pairings or groups now, more than {limit}",
+            name=person.name,
+            limit=config.busy_load,
         )
     return None
 
 
 def _why_no_presenter(tmap: TalentMap, config: LunchConfig, skill_id: str, holders: list[str]) -> str:
     """Why a wanted skill has no presenter: nobody holds it well enough, nobody offered, or all are busy."""
-    where = f" at {config.site}" if config.site else ""
     levels = tmap.levels_in(skill_id)
     able = [
         person
@@ -309,14 +322,26 @@ def _why_no_presenter(tmap: TalentMap, config: LunchConfig, skill_id: str, holde
         if person is not None and (config.site is None or person.site == config.site)
     ]
     offered = [person for person in able if person.presenter]
+    words = {"site": config.site, "level": config.min_level}
+    if not able and config.site:
+        skill = tmap.skill(skill_id)
+        words["skill"] = skill.name if skill else skill_id
+        return phrase("nobody at {site} holds {skill} at level {level} or more", **words)
     if not able:
         skill = tmap.skill(skill_id)
-        return f"nobody{where} holds {skill.name if skill else skill_id} at level {config.min_level} or more"
+        words["skill"] = skill.name if skill else skill_id
+        return phrase("nobody holds {skill} at level {level} or more", **words)
+    if not offered and config.site:
+        return phrase("no colleague at {site} at level {level} or more offered to present", **words)
     if not offered:
-        return f"no colleague{where} at level {config.min_level} or more offered to present"
-    takes = "takes" if len(offered) == 1 else "take"
-    limit = count(config.busy_load, "pairing or group", "pairings or groups")
-    return f"{join(p.name for p in offered)} offered to present but already {takes} part in more than {limit}"
+        return phrase("no colleague at level {level} or more offered to present", **words)
+    return counted(
+        len(offered),
+        "{names:list} offered to present but already takes part in more than {limit}",
+        "{names:list} offered to present but already take part in more than {limit}",
+        names=[p.name for p in offered],
+        limit=counted(config.busy_load, "{n} pairing or group", "{n} pairings or groups"),
+    )
 
 
 def _padded_horizon(config: LunchConfig) -> Window:
@@ -505,19 +530,40 @@ def _session(problem: LunchProblem, option: _Option) -> LunchSession:
     topic = problem.topics[option.topic]
     presenter = problem.person(option.presenter)
     level = Level(problem.tmap.levels_in(topic.skill_id)[presenter.id])
-    want = "colleague wants" if topic.demand == 1 else "colleagues want"
     reasons = [
-        f"{topic.demand} {want} to learn {topic.name} (priority sum {topic.weight})",
-        f"{presenter.name} holds it at level {level:d} ({level.label}) and offered to present",
+        counted(
+            topic.demand,
+            "{n} colleague wants to learn {skill} (priority sum {weight})",
+            "{n} colleagues want to learn {skill} (priority sum {weight})",
+            skill=topic.name,
+            weight=topic.weight,
+        ),
+        phrase(
+            "{name} holds it at level {level} ({label}) and offered to present",
+            name=presenter.name,
+            level=int(level),
+            label=level.label,
+        ),
     ]
     load = problem.loads.get(presenter.id, 0)
     if load:
         reasons.append(
-            f"{presenter.name} takes part in {count(load, 'pairing or group', 'pairings or groups')} now"
+            counted(
+                load,
+                "{name} takes part in {n} pairing or group now",
+                "{name} takes part in {n} pairings or groups now",
+                name=presenter.name,
+            )
         )
-    free = "is" if len(option.audience) == 1 else "are"
-    colleagues = "colleague" if topic.demand == 1 else "colleagues"
-    reasons.append(f"{len(option.audience)} of {topic.demand} interested {colleagues} {free} free then")
+    interested = counted(topic.demand, "{n} interested colleague", "{n} interested colleagues")
+    reasons.append(
+        counted(
+            len(option.audience),
+            "{n} of {interested} is free then",
+            "{n} of {interested} are free then",
+            interested=interested,
+        )
+    )
     return LunchSession(
         topic.skill_id,
         presenter.id,
@@ -534,18 +580,28 @@ def _session(problem: LunchProblem, option: _Option) -> LunchSession:
 
 
 def _no_slot_reason(problem: LunchProblem, topic: Topic) -> str:
-    names = join(problem.name(pid) for pid in topic.presenters)
-    role, has = ("presenter", "has") if len(topic.presenters) == 1 else ("presenters", "have")
-    return f"{names} ({role}) {has} no free lunch slot in {_weeks_phrase(problem.config.days())}"
+    return counted(
+        len(topic.presenters),
+        "{names:list} (presenter) has no free lunch slot in {weeks}",
+        "{names:list} (presenters) have no free lunch slot in {weeks}",
+        names=[problem.name(pid) for pid in topic.presenters],
+        weeks=_weeks_phrase(problem.config.days()),
+    )
 
 
 def _full_reason(config: LunchConfig, limit: int) -> str:
     if config.max_topics is not None and limit == config.max_topics:
-        return f"the plan holds at most {count(limit, 'topic')}, all taken by more-wanted topics"
+        return counted(
+            limit,
+            "the plan holds at most {n} topic, all taken by more-wanted topics",
+            "the plan holds at most {n} topics, all taken by more-wanted topics",
+        )
     weeks = len({day.isocalendar()[:2] for day in config.days()})
-    return (
-        f"the horizon holds only {count(limit, 'session')} ({config.per_week} a week over "
-        f"{count(weeks, 'week')}), all taken by more-wanted topics"
+    return phrase(
+        "the horizon holds only {sessions} ({per_week} a week over {weeks}), all taken by more-wanted topics",
+        sessions=counted(limit, "{n} session", "{n} sessions"),
+        per_week=config.per_week,
+        weeks=counted(weeks, "{n} week", "{n} weeks"),
     )
 
 
@@ -554,16 +610,21 @@ def _squeezed_reason(
 ) -> str:
     topic, config = problem.topics[n], problem.config
     presenting = Counter(o.presenter for o in placed.values())
-    names = join(problem.name(pid) for pid in topic.presenters)
+    names = [problem.name(pid) for pid in topic.presenters]
     if all(presenting[pid] >= config.max_sessions_per_presenter for pid in topic.presenters):
-        already = count(config.max_sessions_per_presenter, "session")
-        return (
-            f"{names} already present{'s' if len(topic.presenters) == 1 else ''} {already}, the most allowed"
+        return counted(
+            len(names),
+            "{names:list} already presents {sessions}, the most allowed",
+            "{names:list} already present {sessions}, the most allowed",
+            names=names,
+            sessions=counted(config.max_sessions_per_presenter, "{n} session", "{n} sessions"),
         )
-    can = "can" if len(topic.presenters) == 1 else "can each"
-    return (
-        f"every lunch slot in which {names} {can} present ({_weeks_phrase(o.day for o in options)}) "
-        "is taken by more-wanted topics"
+    return counted(
+        len(names),
+        "every lunch slot in which {names:list} can present ({weeks}) is taken by more-wanted topics",
+        "every lunch slot in which {names:list} can each present ({weeks}) is taken by more-wanted topics",
+        names=names,
+        weeks=_weeks_phrase(o.day for o in options),
     )
 
 
@@ -572,10 +633,14 @@ def _weeks_phrase(days: Iterable[dt.date]) -> str:
     weeks = sorted({day.isocalendar()[:2] for day in days})
     years = {year for year, _ in weeks}
     if len(years) > 1:
-        return "weeks " + ", ".join(f"{year}-W{week:02d}" for year, week in weeks)
-    numbers = _ranges([week for _, week in weeks])
-    noun = "week" if len(weeks) == 1 else "weeks"
-    return f"{noun} {numbers} of {weeks[0][0]}"
+        return phrase("weeks {weeks}", weeks=", ".join(f"{year}-W{week:02d}" for year, week in weeks))
+    return counted(
+        len(weeks),
+        "week {numbers} of {year}",
+        "weeks {numbers} of {year}",
+        numbers=_ranges([week for _, week in weeks]),
+        year=weeks[0][0],
+    )
 
 
 def _ranges(numbers: list[int]) -> str:
@@ -610,23 +675,28 @@ def validate(problem: LunchProblem, sessions: Iterable[LunchSession]) -> list[Vi
     return found
 
 
+AUDIENCE, DOUBLE_BOOKED = term("audience"), term("double booked")
+
+
 def _session_violations(problem: LunchProblem, session: LunchSession) -> list[Violation]:
     config, who = problem.config, (session.presenter_id,)
     topic = problem.topic(session.skill_id)
     if topic is None:
-        return [Violation("topic", who, f"{session.skill_id} is not a topic enough colleagues want to learn")]
+        message = phrase("{id} is not a topic enough colleagues want to learn", id=session.skill_id)
+        return [Violation(term("topic"), who, message)]
     reason = _not_a_presenter(problem.tmap, problem.loads, config, session.presenter_id, session.skill_id)
     if reason:
-        return [Violation("eligible presenter", who, reason)]
+        return [Violation(term("eligible presenter"), who, reason)]
     found = []
     presenter = problem.person(session.presenter_id)
     zone = ZoneInfo(presenter.timezone)
     local_start, local_end = session.start.astimezone(zone), session.end.astimezone(zone)
     start_minute = local_start.hour * 60 + local_start.minute
     if not config.first_day <= local_start.date() <= config.last_day:
-        found.append(
-            Violation("horizon", who, f"{topic.name} on {local_start.date()} lies outside the horizon")
+        message = phrase(
+            "{skill} on {day} lies outside the horizon", skill=topic.name, day=local_start.date()
         )
+        found.append(Violation(term("horizon"), who, message))
     on_grid = (start_minute - config.lunch.start) % config.grid_minutes == 0 and local_start.second == 0
     in_window = (
         local_start.date() == local_end.date()
@@ -637,26 +707,35 @@ def _session_violations(problem: LunchProblem, session: LunchSession) -> list[Vi
     if session.end - session.start != dt.timedelta(minutes=config.minutes) or not in_window or not on_grid:
         found.append(
             Violation(
-                "lunch window",
+                term("lunch window"),
                 who,
-                f"{topic.name} at {local_start:%H:%M}–{local_end:%H:%M} {presenter.timezone} is not a "
-                f"{config.minutes}-minute session on the {config.grid_minutes}-minute grid "
-                f"of lunch {config.lunch}",
+                phrase(
+                    "{skill} at {start}–{end} {timezone} is not a {minutes}-minute session on the "
+                    "{grid}-minute grid of lunch {lunch}",
+                    skill=topic.name,
+                    start=f"{local_start:%H:%M}",
+                    end=f"{local_end:%H:%M}",
+                    timezone=presenter.timezone,
+                    minutes=config.minutes,
+                    grid=config.grid_minutes,
+                    lunch=config.lunch,
+                ),
             )
         )
     if not _free_for(problem.agenda, presenter, session.start, session.end):
-        found.append(
-            Violation("presenter free", who, f"{presenter.name} is not free at {local_start:%Y-%m-%d %H:%M}")
+        message = phrase(
+            "{name} is not free at {time}", name=presenter.name, time=f"{local_start:%Y-%m-%d %H:%M}"
         )
+        found.append(Violation(term("presenter free"), who, message))
     interested = {pid for pid, _ in topic.wishers}
     for pid in session.audience:
         person = problem.tmap.person(pid)
         if pid not in interested or person is None:
-            found.append(
-                Violation("audience", (pid,), f"{problem.name(pid)} did not ask to learn {topic.name}")
-            )
+            message = phrase("{name} did not ask to learn {skill}", name=problem.name(pid), skill=topic.name)
+            found.append(Violation(AUDIENCE, (pid,), message))
         elif not _free_for(problem.agenda, person, session.start, session.end):
-            found.append(Violation("audience", (pid,), f"{person.name} is not free for {topic.name} then"))
+            message = phrase("{name} is not free for {skill} then", name=person.name, skill=topic.name)
+            found.append(Violation(AUDIENCE, (pid,), message))
     return found
 
 
@@ -665,7 +744,8 @@ def _together(problem: LunchProblem, sessions: list[LunchSession]) -> list[Viola
     found = []
     for skill_id, n in sorted(Counter(s.skill_id for s in sessions).items()):
         if n > 1:
-            found.append(Violation("one session per topic", (), f"{skill_id} has {n} sessions"))
+            message = phrase("{id} has {n} sessions", id=skill_id, n=n)
+            found.append(Violation(term("one session per topic"), (), message))
     days: Counter[dt.date] = Counter()
     weeks: Counter[tuple[int, int]] = Counter()
     for session in sessions:
@@ -676,30 +756,46 @@ def _together(problem: LunchProblem, sessions: list[LunchSession]) -> list[Viola
         weeks[day.isocalendar()[:2]] += 1
     for day, n in sorted(days.items()):
         if n > 1:
-            found.append(Violation("double booked", (), f"{n} sessions on {day}; one a day at most"))
+            message = phrase("{n} sessions on {day}; one a day at most", n=n, day=day)
+            found.append(Violation(DOUBLE_BOOKED, (), message))
     ordered = sorted(sessions, key=lambda s: s.start)
     for before, after in pairwise(ordered):
         if after.start < before.end:
             found.append(
                 Violation(
-                    "double booked",
+                    DOUBLE_BOOKED,
                     (before.presenter_id, after.presenter_id),
-                    f"{before.skill_id} and {after.skill_id} overlap at {after.start:%Y-%m-%d %H:%M} UTC",
+                    phrase(
+                        "{first} and {second} overlap at {time} UTC",
+                        first=before.skill_id,
+                        second=after.skill_id,
+                        time=f"{after.start:%Y-%m-%d %H:%M}",
+                    ),
                 )
             )
     for (year, week), n in sorted(weeks.items()):
         if n > config.per_week:
-            found.append(
-                Violation("per week", (), f"{n} sessions in week {week} of {year}; at most {config.per_week}")
+            message = phrase(
+                "{n} sessions in week {week} of {year}; at most {most}",
+                n=n,
+                week=week,
+                year=year,
+                most=config.per_week,
             )
+            found.append(Violation(term("per week"), (), message))
     presenting = Counter(s.presenter_id for s in sessions)
     for pid, n in sorted(presenting.items()):
         if n > config.max_sessions_per_presenter:
             found.append(
                 Violation(
-                    "presenter limit",
+                    term("presenter limit"),
                     (pid,),
-                    f"{problem.name(pid)} presents {n} times; at most {config.max_sessions_per_presenter}",
+                    phrase(
+                        "{name} presents {n} times; at most {most}",
+                        name=problem.name(pid),
+                        n=n,
+                        most=config.max_sessions_per_presenter,
+                    ),
                 )
             )
     return found

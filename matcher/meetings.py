@@ -65,13 +65,22 @@ from matcher.availability import (
 )
 from matcher.model import WEEKDAYS, Person, TimeRange
 from matcher.pairing.rules import Violation
+from matcher.phrases import counted, phrase, term
 from matcher.wording import join
 
 #: A pair or group to meet: its id and its members, the organiser first.
 Unit = tuple[str, tuple[str, ...]]
 
 _GRID_ORIGIN = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_DAY_NAMES = (
+    term("Monday"),
+    term("Tuesday"),
+    term("Wednesday"),
+    term("Thursday"),
+    term("Friday"),
+    term("Saturday"),
+    term("Sunday"),
+)
 
 
 @dataclass(frozen=True)
@@ -200,7 +209,9 @@ def plan_meetings(
     for index, (unit_id, members) in enumerate(units):
         unknown = [m for m in members if m not in people]
         if unknown:
-            unplaced[unit_id] = f"unknown {'person' if len(unknown) == 1 else 'people'} {', '.join(unknown)}"
+            unplaced[unit_id] = counted(
+                len(unknown), "unknown person {ids}", "unknown people {ids}", ids=", ".join(unknown)
+            )
         else:
             ready.append((planner.count_starts(tuple(members)), index, unit_id, tuple(members)))
     placed: dict[str, Meeting] = {}
@@ -332,9 +343,15 @@ class _Planner:
         rrule = None
         if config.every_weeks:
             rrule = f"FREQ=WEEKLY;INTERVAL={config.every_weeks};UNTIL={occurrences[-1][0]:%Y%m%dT%H%M%SZ}"
-        are = {1: "is", 2: "are both"}.get(len(members), "are all")
+        names = self._names(members)
+        if len(members) == 1:
+            free = phrase("{names:list} is free then, within working hours", names=names)
+        elif len(members) == 2:
+            free = phrase("{names:list} are both free then, within working hours", names=names)
+        else:
+            free = phrase("{names:list} are all free then, within working hours", names=names)
         reasons = [
-            f"{self._names(members)} {are} free then, within working hours",
+            free,
             _local_times(chosen.start, chosen.start + length, [self.people[m] for m in members]),
             self._comfort_reason(members, chosen),
         ]
@@ -355,12 +372,15 @@ class _Planner:
     def _comfort_reason(self, members: tuple[str, ...], chosen: _Candidate) -> str:
         first, last = self._search_days(members[0])
         if not chosen.uncomfortable:
-            return "the earliest such time within everyone's preferred hours"
+            return phrase("the earliest such time within everyone's preferred hours")
         end = chosen.start + self.config.length
         outside = [m for m in members if not _comfortable(self.people[m], chosen.start, end, self.config)]
-        return (
-            f"no common free time between {first} and {last} lies within everyone's preferred hours; "
-            f"this one is outside those of {self._names(outside)}"
+        return phrase(
+            "no common free time between {first} and {last} lies within everyone's preferred hours; "
+            "this one is outside those of {names:list}",
+            first=first,
+            last=last,
+            names=self._names(outside),
         )
 
     def _series_reasons(
@@ -369,48 +389,98 @@ class _Planner:
         zone = ZoneInfo(organiser.timezone)
         local = chosen.start.astimezone(zone)
         total = len(chosen.occurrences)
-        every = "every week" if self.config.every_weeks == 1 else f"every {self.config.every_weeks} weeks"
-        reasons = [
-            f"{every} on {_DAY_NAMES[local.weekday()]} at {local:%H:%M} {organiser.timezone} "
-            f"({organiser.name}'s time zone) until {self.config.last_day}: "
-            f"{chosen.clear} of {total} meetings have everyone free"
-        ]
+        words = {
+            "day": _DAY_NAMES[local.weekday()],
+            "time": f"{local:%H:%M}",
+            "timezone": organiser.timezone,
+            "name": organiser.name,
+            "last": self.config.last_day,
+            "clear": chosen.clear,
+            "total": total,
+        }
+        if self.config.every_weeks == 1:
+            series = phrase(
+                "every week on {day} at {time} {timezone} ({name}'s time zone) until {last}: "
+                "{clear} of {total} meetings have everyone free",
+                **words,
+            )
+        else:
+            series = phrase(
+                "every {n} weeks on {day} at {time} {timezone} ({name}'s time zone) until {last}: "
+                "{clear} of {total} meetings have everyone free",
+                n=self.config.every_weeks,
+                **words,
+            )
+        reasons = [series]
         for start, who in clashes:
             day = start.astimezone(zone).date()
-            reasons.append(f"on {day} {self._names(who)} {'is' if len(who) == 1 else 'are'} not free")
+            reasons.append(
+                counted(
+                    len(who),
+                    "on {day} {names:list} is not free",
+                    "on {day} {names:list} are not free",
+                    day=day,
+                    names=self._names(who),
+                )
+            )
         offsets = {s.astimezone(zone).utcoffset() for s in chosen.occurrences}
         if len(offsets) > 1:
             reasons.append(
-                f"the series stays at {local:%H:%M} in {organiser.timezone} across the daylight-saving "
-                "change, so its time in UTC moves with it"
+                phrase(
+                    "the series stays at {time} in {timezone} across the daylight-saving change, "
+                    "so its time in UTC moves with it",
+                    time=f"{local:%H:%M}",
+                    timezone=organiser.timezone,
+                )
             )
         return reasons
 
     def _why_no_start(self, members: tuple[str, ...]) -> str:
         first, last = self._search_days(members[0])
-        free_words = _length_words(self.config.minutes)
+        words = {
+            "length": _length_words(self.config.minutes),
+            "names": self._names(members),
+            "first": first,
+            "last": last,
+        }
         window = self.config.search_window(self.people[members[0]].timezone)
         if self.starts(members, [self.base_free(m) for m in members]):
             taken = [m for m in members if _overlaps(self.planned[m], *window)]
-            return (
-                f"every common free {free_words} of {self._names(members)} between {first} and {last} "
-                f"is taken by meetings already planned for {self._names(taken)}"
+            return phrase(
+                "every common free {length} of {names:list} between {first} and {last} "
+                "is taken by meetings already planned for {taken:list}",
+                taken=self._names(taken),
+                **words,
             )
         minutes = {m: _minutes_in(self.base_free(m), window) for m in members}
         if len(members) == 1:
-            return f"{self._names(members)} has no free {free_words} between {first} and {last}"
-        head = f"{self._names(members)} have no common free {free_words} between {first} and {last}"
+            return phrase("{names:list} has no free {length} between {first} and {last}", **words)
+        head = phrase("{names:list} have no common free {length} between {first} and {last}", **words)
         least = min(minutes.values())
         fewest = [m for m in members if minutes[m] == least]
-        has = "has" if len(fewest) == 1 else "have"
-        if len(fewest) == len(members):
-            if least == 0:
-                nobody = "neither of them" if len(members) == 2 else "none of them"
-                return f"{head}; {nobody} has free working time then"
-            return f"{head}; each has {_duration(least)} of free working time then"
-        if least == 0:
-            return f"{head}; {self._names(fewest)} {has} no free working time then"
-        return f"{head}; {self._names(fewest)} {has} the least free time ({_duration(least)})"
+        if len(fewest) == len(members) and least == 0 and len(members) == 2:
+            tail = phrase("neither of them has free working time then")
+        elif len(fewest) == len(members) and least == 0:
+            tail = phrase("none of them has free working time then")
+        elif len(fewest) == len(members):
+            tail = phrase("each has {duration} of free working time then", duration=_duration(least))
+        elif least == 0:
+            tail = counted(
+                len(fewest),
+                "{names:list} has no free working time then",
+                "{names:list} have no free working time then",
+                names=self._names(fewest),
+            )
+        else:
+            tail = counted(
+                len(fewest),
+                "{names:list} has the least free time ({duration})",
+                "{names:list} have the least free time ({duration})",
+                names=self._names(fewest),
+                duration=_duration(least),
+            )
+        # Two clauses, each a phrase of its own, so each can be translated.
+        return f"{head}; {tail}"
 
     def _why_no_series(self, members: tuple[str, ...], start: dt.datetime) -> str:
         first, last = self._search_days(members[0])
@@ -419,9 +489,13 @@ class _Planner:
             start, self.people[members[0]].timezone, self.config.every_weeks, self.config.last_day
         )
         taken = [m for m in members if any(_overlaps(self.planned[m], s, s + length) for s in occurrences)]
-        return (
-            f"every common free time of {self._names(members)} between {first} and {last} would, "
-            f"in a later week of the series, meet at the same time as another meeting of {self._names(taken)}"
+        return phrase(
+            "every common free time of {names:list} between {first} and {last} would, in a later week "
+            "of the series, meet at the same time as another meeting of {taken:list}",
+            names=self._names(members),
+            first=first,
+            last=last,
+            taken=self._names(taken),
         )
 
     def _search_days(self, organiser: str) -> tuple[dt.date, dt.date]:
@@ -429,8 +503,9 @@ class _Planner:
         zone = ZoneInfo(self.people[organiser].timezone)
         return start.astimezone(zone).date(), (end.astimezone(zone) - dt.timedelta(days=1)).date()
 
-    def _names(self, ids: Iterable[str]) -> str:
-        return join(self.people[i].name for i in ids)
+    def _names(self, ids: Iterable[str]) -> list[str]:
+        """Names to put in a sentence as a ``{names:list}``."""
+        return [self.people[i].name for i in ids]
 
 
 # --- validate --------------------------------------------------------------------------------------
@@ -457,17 +532,18 @@ def validate(
     found = []
     for unit_id, n in sorted(Counter(m.unit_id for m in meetings).items()):
         if n > 1:
-            found.append(
-                Violation("one meeting per unit", members_of.get(unit_id, ()), f"{unit_id} meets {n}×")
-            )
+            message = phrase("{id} meets {n}×", id=unit_id, n=n)
+            found.append(Violation(term("one meeting per unit"), members_of.get(unit_id, ()), message))
     for meeting in meetings:
         if members_of.get(meeting.unit_id) != meeting.members:
-            message = (
-                f"{meeting.unit_id} is not a unit of the round with members {', '.join(meeting.members)}"
+            message = phrase(
+                "{id} is not a unit of the round with members {members}",
+                id=meeting.unit_id,
+                members=", ".join(meeting.members),
             )
-            found.append(Violation("unit", meeting.members, message))
+            found.append(Violation(term("unit"), meeting.members, message))
         elif any(m not in people for m in meeting.members):
-            found.append(Violation("known people", meeting.members, "names an unknown person"))
+            found.append(Violation(term("known people"), meeting.members, phrase("names an unknown person")))
         else:
             found.extend(_meeting_violations(people, agenda, config, meeting))
     found.extend(_double_booked(people, meetings))
@@ -481,24 +557,40 @@ def _meeting_violations(
     who, start, end = meeting.members, meeting.start, meeting.end
     organiser = people[meeting.members[0]]
     if end - start != config.length:
-        found.append(Violation("length", who, f"{meeting.unit_id} lasts {end - start}, not {config.length}"))
-    if (start - _GRID_ORIGIN) % dt.timedelta(minutes=config.grid_minutes):
-        found.append(
-            Violation("grid", who, f"{meeting.unit_id} starts at {start:%H:%M:%S} UTC, off the grid")
+        message = phrase(
+            "{id} lasts {length}, not {expected}",
+            id=meeting.unit_id,
+            length=end - start,
+            expected=config.length,
         )
+        found.append(Violation(term("length"), who, message))
+    if (start - _GRID_ORIGIN) % dt.timedelta(minutes=config.grid_minutes):
+        message = phrase(
+            "{id} starts at {time} UTC, off the grid", id=meeting.unit_id, time=f"{start:%H:%M:%S}"
+        )
+        found.append(Violation(term("grid"), who, message))
     window = config.search_window(organiser.timezone)
     if not window[0] <= start < window[1]:
-        message = f"{meeting.unit_id} starts at {start:%Y-%m-%d %H:%M} UTC, outside the search window"
-        found.append(Violation("window", who, message))
+        message = phrase(
+            "{id} starts at {time} UTC, outside the search window",
+            id=meeting.unit_id,
+            time=f"{start:%Y-%m-%d %H:%M}",
+        )
+        found.append(Violation(term("window"), who, message))
     for member in (people[m] for m in meeting.members):
         if working_intervals(member.working_hours, member.timezone, (start, end)) != [Interval(start, end)]:
-            message = f"{meeting.unit_id} is outside {member.name}'s working hours"
-            found.append(Violation("working hours", who, message))
+            message = phrase("{id} is outside {name}'s working hours", id=meeting.unit_id, name=member.name)
+            found.append(Violation(term("working hours"), who, message))
         elif not _free_for(agenda, member, start, end):
-            message = f"{member.name} is not free for {meeting.unit_id}'s first meeting"
-            found.append(Violation("free", who, message))
+            message = phrase(
+                "{name} is not free for {id}'s first meeting", name=member.name, id=meeting.unit_id
+            )
+            found.append(Violation(term("free"), who, message))
     found.extend(_series_violations(people, agenda, config, meeting))
     return found
+
+
+SERIES = term("series")
 
 
 def _series_violations(
@@ -507,25 +599,29 @@ def _series_violations(
     who = meeting.members
     found = []
     if meeting.timezone != people[meeting.members[0]].timezone:
-        found.append(Violation("series", who, f"{meeting.unit_id} is not shown in its organiser's time zone"))
+        message = phrase("{id} is not shown in its organiser's time zone", id=meeting.unit_id)
+        found.append(Violation(SERIES, who, message))
     starts = occurrence_starts(meeting.start, meeting.timezone, config.every_weeks, config.last_day)
     lengths_ok = all(e - s == config.length for s, e in meeting.occurrences)
     if [s for s, _ in meeting.occurrences] != starts or not lengths_ok:
-        message = f"{meeting.unit_id}'s occurrences do not follow the series rule"
-        found.append(Violation("series", who, message))
+        message = phrase("{id}'s occurrences do not follow the series rule", id=meeting.unit_id)
+        found.append(Violation(SERIES, who, message))
     if (meeting.rrule is None) != (config.every_weeks is None):
-        message = (
-            f"{meeting.unit_id} {'has no' if meeting.rrule is None else 'is one meeting but has an'} RRULE"
-        )
-        found.append(Violation("series", who, message))
+        if meeting.rrule is None:
+            message = phrase("{id} has no RRULE", id=meeting.unit_id)
+        else:
+            message = phrase("{id} is one meeting but has an RRULE", id=meeting.unit_id)
+        found.append(Violation(SERIES, who, message))
     expected = []
     for start, end in meeting.occurrences[1:]:  # the first meeting is checked on its own: everyone free
         busy = tuple(m for m in meeting.members if not _free_for(agenda, people[m], start, end))
         if busy:
             expected.append((start, busy))
     if tuple(expected) != meeting.clashes:
-        message = f"{meeting.unit_id}'s clashes are not the occurrences at which members are not free"
-        found.append(Violation("clash reported", who, message))
+        message = phrase(
+            "{id}'s clashes are not the occurrences at which members are not free", id=meeting.unit_id
+        )
+        found.append(Violation(term("clash reported"), who, message))
     return found
 
 
@@ -539,8 +635,14 @@ def _double_booked(people: Mapping[str, Person], meetings: list[Meeting]) -> lis
         for (_, first_end, first), (second_start, _, second) in pairwise(sorted(times)):
             if second_start < first_end:
                 name = people[member].name if member in people else member
-                message = f"{name} is in {first} and {second} at once on {second_start:%Y-%m-%d %H:%M} UTC"
-                found.append(Violation("double booked", (member,), message))
+                message = phrase(
+                    "{name} is in {first} and {second} at once on {time} UTC",
+                    name=name,
+                    first=first,
+                    second=second,
+                    time=f"{second_start:%Y-%m-%d %H:%M}",
+                )
+                found.append(Violation(term("double booked"), (member,), message))
     return found
 
 
@@ -605,7 +707,9 @@ def _minutes_in(free: list[Interval], window: Window) -> int:
 
 
 def _length_words(minutes: int) -> str:
-    return {60: "hour", 30: "half hour"}.get(minutes, f"{minutes} minutes")
+    if minutes in (60, 30):
+        return term("hour") if minutes == 60 else term("half hour")
+    return phrase("{n} minutes", n=minutes)
 
 
 def _duration(minutes: int) -> str:

@@ -47,7 +47,7 @@ import datetime as dt
 import heapq
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -56,7 +56,7 @@ from rapidfuzz import fuzz, process
 
 from matcher.availability_overlap import overlap_minutes, utc_week
 from matcher.model import Level, Organisation, Person, Skill
-from matcher.wording import count, join
+from matcher.phrases import counted, phrase, term
 
 # fuzz.ratio of a query and a skill name: "pyhton" scores 83 against "python".
 SPELLING_CUTOFF = 75.0
@@ -67,15 +67,17 @@ EXACT_BETWEENNESS_UP_TO = 2000
 BETWEENNESS_SAMPLE = 64
 
 LANGUAGE_NAMES = {
-    "nl": "Dutch", "en": "English", "fr": "French", "de": "German", "es": "Spanish", "it": "Italian",
-    "pt": "Portuguese", "pl": "Polish", "tr": "Turkish", "ar": "Arabic", "zh": "Chinese",
-    "fy": "Frisian", "pap": "Papiamento", "uk": "Ukrainian", "ru": "Russian", "ro": "Romanian",
+    "nl": term("Dutch"), "en": term("English"), "fr": term("French"), "de": term("German"),
+    "es": term("Spanish"), "it": term("Italian"), "pt": term("Portuguese"), "pl": term("Polish"),
+    "tr": term("Turkish"), "ar": term("Arabic"), "zh": term("Chinese"), "fy": term("Frisian"),
+    "pap": term("Papiamento"), "uk": term("Ukrainian"), "ru": term("Russian"), "ro": term("Romanian"),
 }  # fmt: skip
-LEVEL_PHRASES = {
-    Level.EXPERT: "expert in {skill} (level 4)",
-    Level.PROFICIENT: "proficient in {skill} (level 3)",
-    Level.WORKING: "works with {skill} day to day (level 2)",
-    Level.AWARE: "knows the basics of {skill} (level 1)",
+#: The first reason of an answer, by the level held: a sentence about the skill named.
+LEVEL_PHRASES: dict[Level, Callable[[str], str]] = {
+    Level.EXPERT: lambda skill: phrase("expert in {skill} (level 4)", skill=skill),
+    Level.PROFICIENT: lambda skill: phrase("proficient in {skill} (level 3)", skill=skill),
+    Level.WORKING: lambda skill: phrase("works with {skill} day to day (level 2)", skill=skill),
+    Level.AWARE: lambda skill: phrase("knows the basics of {skill} (level 1)", skill=skill),
 }
 
 
@@ -554,11 +556,13 @@ class TalentMap:
     ) -> Answer:
         person = self._people[pid]
         if via is None:
-            first = LEVEL_PHRASES[level].format(skill=skill.name)
+            first = LEVEL_PHRASES[level](skill.name)
         else:
-            related = self._skills[via].name
-            first = (
-                f"nobody you can ask holds {skill.name}; holds the related skill {related} (level {level:d})"
+            first = phrase(
+                "nobody you can ask holds {skill}; holds the related skill {related} (level {level})",
+                skill=skill.name,
+                related=self._skills[via].name,
+                level=int(level),
             )
         reasons = [first, *self._willingness_reasons(person)]
         if ctx is not None:
@@ -572,14 +576,19 @@ class TalentMap:
         if person.is_mentor:
             free = person.mentor_capacity - active
             if free > 0:
-                reasons.append(f"open to mentoring ({count(free, 'place')})")
+                places = counted(free, "{n} place", "{n} places")
+                reasons.append(phrase("open to mentoring ({places})", places=places))
             else:
-                reasons.append("open to mentoring, but has no place free at the moment")
+                reasons.append(phrase("open to mentoring, but has no place free at the moment"))
         if person.is_host:
-            reasons.append("open to being shadowed")
+            reasons.append(phrase("open to being shadowed"))
         if active:
             reasons.append(
-                f"already takes part in {count(active, 'pairing or group', 'pairings or groups')} now"
+                counted(
+                    active,
+                    "already takes part in {n} pairing or group now",
+                    "already takes part in {n} pairings or groups now",
+                )
             )
         return reasons
 
@@ -587,11 +596,12 @@ class TalentMap:
         reasons = []
         shared = [c for c in dict.fromkeys(map(base_language, person.languages)) if c in ctx.languages]
         if shared:
-            reasons.append(f"speaks {join(LANGUAGE_NAMES.get(c, c) for c in shared)} like you")
+            names = [LANGUAGE_NAMES.get(c, c) for c in shared]
+            reasons.append(phrase("speaks {languages:list} like you", languages=names))
         elif ctx.languages and person.languages:
-            reasons.append("has no language in common with you")
+            reasons.append(phrase("has no language in common with you"))
         if ctx.person.site and person.site == ctx.person.site:
-            reasons.append(f"works at {person.site} like you")
+            reasons.append(phrase("works at {site} like you", site=person.site))
         if ctx.week_minutes:
             reasons.append(_shared_time_phrase(self._overlap(ctx, person.id)))
         return reasons
@@ -645,17 +655,34 @@ class TalentMap:
     ) -> list[str]:
         reasons = []
         if not holders:
-            reasons.append(f"nobody holds {skill.name} at level 3 or higher")
+            reasons.append(phrase("nobody holds {skill} at level 3 or higher", skill=skill.name))
+        elif len(holders) <= 3 and len(holders) < min_holders:
+            reasons.append(
+                counted(
+                    len(holders),
+                    "only {names:list} holds {skill} at level 3 or higher",
+                    "only {names:list} hold {skill} at level 3 or higher",
+                    names=[p.name for p in holders],
+                    skill=skill.name,
+                )
+            )
         elif len(holders) < min_holders:
-            who = join(p.name for p in holders) if len(holders) <= 3 else f"{len(holders)} people"
-            verb = "holds" if len(holders) == 1 else "hold"
-            reasons.append(f"only {who} {verb} {skill.name} at level 3 or higher")
+            reasons.append(
+                phrase("only {n} people hold {skill} at level 3 or higher", n=len(holders), skill=skill.name)
+            )
         reasons.extend(_leaving_phrase(person, self.today) for person in leaving)
-        if leaving:
-            after = "nobody" if remaining == 0 else f"only {count(remaining, 'person', 'people')}"
-            reasons.append(f"after that {after} at level 3 or higher would remain")
+        if leaving and remaining == 0:
+            reasons.append(phrase("after that nobody at level 3 or higher would remain"))
+        elif leaving:
+            reasons.append(
+                counted(
+                    remaining,
+                    "after that only {n} person at level 3 or higher would remain",
+                    "after that only {n} people at level 3 or higher would remain",
+                )
+            )
         if demand:
-            reasons.append(f"{count(demand, 'person wants', 'people want')} to learn it")
+            reasons.append(counted(demand, "{n} person wants to learn it", "{n} people want to learn it"))
         return reasons
 
     def _successors(self, skill: Skill, limit: int) -> list[Successor]:
@@ -678,11 +705,16 @@ class TalentMap:
 
     def _direct_successor(self, skill: Skill, pid: str, level: Level, wish: int | None) -> Successor:
         if level and wish:
-            reason = f"holds {skill.name} at level {level:d} and wants to learn more (priority {wish})"
+            reason = phrase(
+                "holds {skill} at level {level} and wants to learn more (priority {priority})",
+                skill=skill.name,
+                level=int(level),
+                priority=wish,
+            )
         elif level:
-            reason = f"holds {skill.name} at level {level:d}"
+            reason = phrase("holds {skill} at level {level}", skill=skill.name, level=int(level))
         else:
-            reason = f"wants to learn {skill.name} (priority {wish})"
+            reason = phrase("wants to learn {skill} (priority {priority})", skill=skill.name, priority=wish)
         return Successor(pid, self._people[pid].name, int(level), wish, reason)
 
     def _related_successors(self, skill: Skill, taken: set[str]) -> list[Successor]:
@@ -697,7 +729,8 @@ class TalentMap:
         ranked = sorted(best, key=lambda pid: (-best[pid][0], self._order[pid]))
         return [
             Successor(pid, self._people[pid].name, 0, None,
-                      f"holds the related skill {self._skills[best[pid][1]].name} (level {best[pid][2]:d})")
+                      phrase("holds the related skill {skill} (level {level})",
+                             skill=self._skills[best[pid][1]].name, level=int(best[pid][2])))
             for pid in ranked
         ]  # fmt: skip
 
@@ -736,17 +769,23 @@ class TalentMap:
     def _bridge(self, pid: str, score: float, counts: Counter[str], betweenness: float) -> Bridge:
         person = self._people[pid]
         departments = tuple(sorted(counts, key=lambda d: (-counts[d], d)))
-        home = person.department or "no department"
-        named = [f"{count(counts[d], 'person', 'people')} in {d}" for d in departments[:3]]
+        home = person.department or phrase("no department")
+        named = [
+            counted(counts[d], "{n} person in {department}", "{n} people in {department}", department=d)
+            for d in departments[:3]
+        ]
         if len(departments) > 3:
-            named.append(count(len(departments) - 3, "more department"))
+            named.append(counted(len(departments) - 3, "{n} more department", "{n} more departments"))
         reasons = [
-            f"connects {home} with {join(departments)}",
-            f"knows {join(named)} through manager lines and earlier pairings or groups",
+            phrase("connects {home} with {departments:list}", home=home, departments=departments),
+            phrase("knows {people:list} through manager lines and earlier pairings or groups", people=named),
         ]
         if betweenness > 0:
             reasons.append(
-                f"sits on the shortest paths between many colleagues (betweenness {betweenness:.3f})"
+                phrase(
+                    "sits on the shortest paths between many colleagues (betweenness {betweenness})",
+                    betweenness=f"{betweenness:.3f}",
+                )
             )
         return Bridge(pid, person.name, person.department, score, departments, tuple(reasons))
 
@@ -774,15 +813,26 @@ def base_language(code: str) -> str:
 
 def _shared_time_phrase(minutes: int) -> str:
     if minutes == 0:
-        return "no shared working time in a usual week"
+        return phrase("no shared working time in a usual week")
     if minutes < 60:
-        return "less than an hour a week of shared working time"
-    return f"about {count(round(minutes / 60), 'hour')} a week of shared working time"
+        return phrase("less than an hour a week of shared working time")
+    return counted(
+        round(minutes / 60),
+        "about {n} hour a week of shared working time",
+        "about {n} hours a week of shared working time",
+    )
 
 
 def _leaving_phrase(person: Person, today: dt.date) -> str:
     assert person.leaving_date is not None
     days = (person.leaving_date - today).days
+    date = person.leaving_date.isoformat()
     if days < 0:
-        return f"{person.name} left on {person.leaving_date.isoformat()}"
-    return f"{person.name} leaves on {person.leaving_date.isoformat()}, in {count(days, 'day')}"
+        return phrase("{name} left on {date}", name=person.name, date=date)
+    return counted(
+        days,
+        "{name} leaves on {date}, in {n} day",
+        "{name} leaves on {date}, in {n} days",
+        name=person.name,
+        date=date,
+    )

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from matcher.phrases import join_words as join
+
+__all__ = ["count", "join"]
 
 
 def count(n: int, one: str, many: str | None = None) -> str:
-    """``count(1, "pair")`` is "1 pair", ``count(3, "pair")`` "3 pairs"."""
+    """``count(1, "pair")`` is "1 pair", ``count(3, "pair")`` "3 pairs".
+
+    English only: a sentence shown to people counts with :func:`matcher.phrases.counted`.
+    """
     return f"{n} {one if n == 1 else (many or one + 's')}"
-
-
-def join(words: Iterable[str]) -> str:
-    """Words in a sentence: "a", "a and b", "a, b and c"."""
-    words = list(words)
-    if len(words) <= 1:
-        return "".join(words)
-    return f"{', '.join(words[:-1])} and {words[-1]}"

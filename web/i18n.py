@@ -16,6 +16,7 @@ from flask_login import current_user
 
 from matcher.storage import accounts as store
 from web.context import database, talent_map
+from web.phrases import say
 
 LANGUAGES: dict[str, str] = {"en": "English", "nl": "Nederlands"}
 DEFAULT_TIMEZONE = "Europe/Amsterdam"
@@ -55,6 +56,7 @@ def configure(app: Flask) -> None:
     app.jinja_env.filters["date"] = _date
     app.jinja_env.filters["datetime"] = _datetime
     app.jinja_env.filters["time"] = _time
+    app.jinja_env.filters["say"] = say  # the domain's English sentences, translated
 
 
 def _as_moment(value: Any) -> Any:

@@ -24,6 +24,7 @@ from matcher.groups.config import Criterion, GroupConfig, experience_band
 from matcher.model import Level
 from matcher.pairing.problem import rounds_ago
 from matcher.pairing.rules import Violation
+from matcher.phrases import phrase, term
 from matcher.talentmap import TalentMap
 
 #: Points taken off for each isolated member and each repeated pair of groupmates.
@@ -113,8 +114,15 @@ def build_problem(tmap: TalentMap, config: GroupConfig, *, today: dt.date) -> Gr
         if len(holders) < groups:
             name = tmap.skill(skill).name if tmap.skill(skill) else skill
             problem.conflicts.append(
-                f"topic {name}: {len(holders)} people at level {config.topic_level} or more "
-                f"for {groups} groups; {groups - len(holders)} groups go without"
+                phrase(
+                    "topic {skill}: {n} people at level {level} or more for {groups} groups; "
+                    "{missing} groups go without",
+                    skill=name,
+                    n=len(holders),
+                    level=config.topic_level,
+                    groups=groups,
+                    missing=groups - len(holders),
+                )
             )
     return problem
 
@@ -189,30 +197,38 @@ def validate(problem: GroupProblem, groups: Iterable[Iterable[str]]) -> list[Vio
     seen = Counter(m for g in groups for m in g)
     for person, n in sorted(seen.items()):
         if person not in taking_part:
-            found.append(Violation("taking part", (person,), f"{person} does not take part in this round"))
+            message = phrase("{id} does not take part in this round", id=person)
+            found.append(Violation(term("taking part"), (person,), message))
         if n > 1:
-            found.append(Violation("one group each", (person,), f"{problem.name(person)} is in {n} groups"))
+            message = phrase("{name} is in {n} groups", name=problem.name(person), n=n)
+            found.append(Violation(term("one group each"), (person,), message))
     for g in groups:
         if not config.size_min <= len(g) <= config.size_max:
-            found.append(Violation("size", g, f"{len(g)} members, not {config.size_min}-{config.size_max}"))
+            size = f"{config.size_min}-{config.size_max}"
+            found.append(Violation(term("size"), g, phrase("{n} members, not {size}", n=len(g), size=size)))
         for pair in combinations(g, 2):
             if frozenset(pair) in problem.forbidden:
                 names = " and ".join(problem.name(p) for p in pair)
-                found.append(Violation("forbidden", g, f"HR ruled out {names} in one group"))
+                found.append(
+                    Violation(term("forbidden"), g, phrase("HR ruled out {names} in one group", names=names))
+                )
         if len(repeated_pairs(problem, g)) > config.max_repeats:
-            found.append(
-                Violation("cooldown", g, f"{len(repeated_pairs(problem, g))} pairs of recent groupmates")
-            )
+            message = phrase("{n} pairs of recent groupmates", n=len(repeated_pairs(problem, g)))
+            found.append(Violation(term("cooldown"), g, message))
     group_of = {m: i for i, g in enumerate(groups) for m in g}
     for lock in config.locked:
         places = {group_of.get(m) for m in lock}
         if len(places) != 1 or None in places:
-            found.append(Violation("locked", tuple(lock), "HR put these people together, but they are not"))
+            message = phrase("HR put these people together, but they are not")
+            found.append(Violation(term("locked"), tuple(lock), message))
     for skill, holders in problem.topic_holders.items():
         if len(holders) >= len(groups):
             for g in groups:
                 if not holders & set(g):
-                    found.append(Violation("topic", g, f"nobody at level {config.topic_level}+ in {skill}"))
+                    message = phrase(
+                        "nobody at level {level}+ in {skill}", level=config.topic_level, skill=skill
+                    )
+                    found.append(Violation(term("topic"), g, message))
     found += _avoidable_isolation(problem, groups)
     return found
 
@@ -225,11 +241,13 @@ def _avoidable_isolation(problem: GroupProblem, groups: list[tuple[str, ...]]) -
             for m in g:
                 value = problem.values[attribute][m]
                 if count[value] == 1 and any(other[value] >= 3 for other in counts if other is not count):
-                    found.append(
-                        Violation(
-                            "isolated", g, f"{problem.name(m)} is the only {attribute} '{value}' in the group"
-                        )
+                    message = phrase(
+                        "{name} is the only {attribute} '{value}' in the group",
+                        name=problem.name(m),
+                        attribute=attribute,
+                        value=value,
                     )
+                    found.append(Violation(term("isolated"), g, message))
     return found
 
 

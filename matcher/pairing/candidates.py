@@ -23,6 +23,7 @@ from matcher.pairing.problem import (
     scored,
 )
 from matcher.pairing.rules import first_broken, mode_reason
+from matcher.phrases import phrase
 from matcher.talentmap import TalentMap
 
 
@@ -68,22 +69,35 @@ def _apply_locks(problem: PairingProblem) -> None:
         names = " and ".join(problem.name(m) for m in lock)
         unknown = [m for m in lock if m not in problem.people]
         if unknown:
-            problem.conflicts.append(f"lock {names}: unknown person {', '.join(unknown)}; lock dropped")
+            problem.conflicts.append(
+                phrase(
+                    "lock {names}: unknown person {ids}; lock dropped", names=names, ids=", ".join(unknown)
+                )
+            )
             continue
         if directed and len(lock) != 2:
-            problem.conflicts.append(f"lock {names}: a {problem.mode} pair has two people; lock dropped")
+            problem.conflicts.append(
+                phrase(
+                    "lock {names}: a {mode} pair has two people; lock dropped", names=names, mode=problem.mode
+                )
+            )
             continue
         broken = next(
             (b for i, a in enumerate(lock) for c in lock[i + 1 :] if (b := first_broken(problem, a, c))), None
         )
         if broken:
             problem.conflicts.append(
-                f"lock {names} breaks the rule '{broken[0]}' ({broken[1]}); lock dropped"
+                phrase(
+                    "lock {names} breaks the rule '{rule}' ({reason}); lock dropped",
+                    names=names,
+                    rule=broken[0],
+                    reason=broken[1],
+                )
             )
             continue
         clash = _lock_clash(problem, lock, busy, roles)
         if clash:
-            problem.conflicts.append(f"lock {names}: {clash}; lock dropped")
+            problem.conflicts.append(phrase("lock {names}: {clash}; lock dropped", names=names, clash=clash))
             continue
         kept.append(lock)
         if directed:
@@ -102,15 +116,21 @@ def _lock_clash(
 ) -> str | None:
     if not problem.config.directed:
         taken = [m for m in lock if busy[m]]
-        return f"{problem.name(taken[0])} is already in another locked pair" if taken else None
+        return (
+            phrase("{name} is already in another locked pair", name=problem.name(taken[0])) if taken else None
+        )
     teacher, learner = lock
     if roles.get(learner) == "learns":
-        return f"{problem.name(learner)} already has a locked partner"
+        return phrase("{name} already has a locked partner", name=problem.name(learner))
     if problem.config.rules.one_role and (roles.get(learner) == "teaches" or roles.get(teacher) == "learns"):
-        return "it would give someone two roles in this round"
+        return phrase("it would give someone two roles in this round")
     capacity = max(problem.capacity(teacher), 1 if teacher not in problem.teachers else 0)
     if problem.config.rules.capacity and roles.get(teacher) == "teaches" and busy[teacher] >= capacity:
-        return f"{problem.name(teacher)}'s capacity of {capacity} is already taken by other locks"
+        return phrase(
+            "{name}'s capacity of {capacity} is already taken by other locks",
+            name=problem.name(teacher),
+            capacity=capacity,
+        )
     return None
 
 

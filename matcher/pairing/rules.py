@@ -14,8 +14,12 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from matcher.pairing.problem import PairingProblem, make_candidate
+from matcher.phrases import phrase, term
 
 PairRule = Callable[[PairingProblem, str, str], str | None]
+
+ELIGIBLE = term("eligible")
+ONE_PAIR_EACH = term("one pair each")
 
 
 @dataclass(frozen=True)
@@ -38,7 +42,7 @@ def not_own_manager(problem: PairingProblem, a: str, b: str) -> str | None:
     pa, pb = problem.people[a], problem.people[b]
     if pa.manager_id == b or pb.manager_id == a:
         boss, other = (b, a) if pa.manager_id == b else (a, b)
-        return f"{problem.name(boss)} is {problem.name(other)}'s manager"
+        return phrase("{boss} is {other}'s manager", boss=problem.name(boss), other=problem.name(other))
     return None
 
 
@@ -46,13 +50,13 @@ def not_in_reporting_line(problem: PairingProblem, a: str, b: str) -> str | None
     if not problem.config.rules.not_in_reporting_line:
         return None
     if b in problem.ancestors(a) or a in problem.ancestors(b):
-        return f"{problem.name(a)} and {problem.name(b)} are in one reporting line"
+        return phrase("{a} and {b} are in one reporting line", a=problem.name(a), b=problem.name(b))
     return None
 
 
 def shared_language(problem: PairingProblem, a: str, b: str) -> str | None:
     if problem.config.rules.shared_language and not problem.shares_language(a, b):
-        return f"{problem.name(a)} and {problem.name(b)} share no language"
+        return phrase("{a} and {b} share no language", a=problem.name(a), b=problem.name(b))
     return None
 
 
@@ -60,16 +64,19 @@ def working_hours_overlap(problem: PairingProblem, a: str, b: str) -> str | None
     needed = problem.config.rules.min_overlap_minutes
     if needed and problem.overlap(a, b) < needed:
         have = problem.overlap(a, b)
-        return (
-            f"{problem.name(a)} and {problem.name(b)} share {have // 60}h{have % 60:02d} of working time "
-            f"a week, less than the {needed // 60}h{needed % 60:02d} required"
+        return phrase(
+            "{a} and {b} share {have} of working time a week, less than the {needed} required",
+            a=problem.name(a),
+            b=problem.name(b),
+            have=f"{have // 60}h{have % 60:02d}",
+            needed=f"{needed // 60}h{needed % 60:02d}",
         )
     return None
 
 
 def not_forbidden(problem: PairingProblem, a: str, b: str) -> str | None:
     if frozenset((a, b)) in problem.forbidden:
-        return f"HR ruled out pairing {problem.name(a)} with {problem.name(b)}"
+        return phrase("HR ruled out pairing {a} with {b}", a=problem.name(a), b=problem.name(b))
     return None
 
 
@@ -77,19 +84,21 @@ def not_recent_repeat(problem: PairingProblem, a: str, b: str) -> str | None:
     cooldown = problem.config.rules.cooldown_rounds
     ago = problem.rounds_ago.get(frozenset((a, b)))
     if cooldown and ago is not None and ago <= cooldown:
-        when = "the last round" if ago == 1 else f"{ago} rounds ago"
-        return f"{problem.name(a)} and {problem.name(b)} were paired {when} (cooldown {cooldown} rounds)"
+        names = {"a": problem.name(a), "b": problem.name(b), "cooldown": cooldown}
+        if ago == 1:
+            return phrase("{a} and {b} were paired the last round (cooldown {cooldown} rounds)", **names)
+        return phrase("{a} and {b} were paired {n} rounds ago (cooldown {cooldown} rounds)", n=ago, **names)
     return None
 
 
 #: Pair rules in the order their reasons are given.
 PAIR_RULES: dict[str, PairRule] = {
-    "forbidden": not_forbidden,
-    "own manager": not_own_manager,
-    "reporting line": not_in_reporting_line,
-    "shared language": shared_language,
-    "working hours overlap": working_hours_overlap,
-    "cooldown": not_recent_repeat,
+    term("forbidden"): not_forbidden,
+    term("own manager"): not_own_manager,
+    term("reporting line"): not_in_reporting_line,
+    term("shared language"): shared_language,
+    term("working hours overlap"): working_hours_overlap,
+    term("cooldown"): not_recent_repeat,
 }
 
 
@@ -126,12 +135,18 @@ def validate(problem: PairingProblem, pairs: Iterable[tuple[str, ...]]) -> list[
     for members in pairs:
         unknown = [m for m in members if m not in problem.people]
         if unknown:
-            found.append(Violation("known people", members, f"unknown person {', '.join(unknown)}"))
+            found.append(
+                Violation(
+                    term("known people"), members, phrase("unknown person {ids}", ids=", ".join(unknown))
+                )
+            )
             continue
         size_ok = len(members) == 2 or (len(members) == 3 and problem.mode == "exchange")
         if len(set(members)) != len(members) or not size_ok:
             found.append(
-                Violation("pair size", members, "a pair is two different people (exchange: or three)")
+                Violation(
+                    term("pair size"), members, phrase("a pair is two different people (exchange: or three)")
+                )
             )
             continue
         found.extend(pair_violations(problem, members))
@@ -142,7 +157,8 @@ def validate(problem: PairingProblem, pairs: Iterable[tuple[str, ...]]) -> list[
     for lock in problem.locks:
         if frozenset(lock) not in present:
             names = " and ".join(problem.name(m) for m in lock)
-            found.append(Violation("locked", lock, f"HR locked {names} together, but they are not paired"))
+            message = phrase("HR locked {names} together, but they are not paired", names=names)
+            found.append(Violation(term("locked"), lock, message))
     return found
 
 
@@ -151,25 +167,37 @@ def _eligibility(problem: PairingProblem, members: tuple[str, ...]) -> list[Viol
     if mode == "exchange":
         if len(members) == 3:
             if not any(make_candidate(problem, a, b) for a, b in combinations(sorted(members), 2)):
-                return [Violation("eligible", members, "nobody in this trio teaches another what they want")]
+                return [
+                    Violation(ELIGIBLE, members, phrase("nobody in this trio teaches another what they want"))
+                ]
             return []
         if make_candidate(problem, *sorted(members)) is None:
-            return [Violation("eligible", members, "the two do not each teach the other something they want")]
+            return [
+                Violation(
+                    ELIGIBLE, members, phrase("the two do not each teach the other something they want")
+                )
+            ]
         return []
     teacher, learner = members
     if teacher not in problem.teachers:
-        return [Violation("eligible", members, f"{problem.name(teacher)} does not take part as a teacher")]
+        message = phrase("{name} does not take part as a teacher", name=problem.name(teacher))
+        return [Violation(ELIGIBLE, members, message)]
     if learner not in problem.learner_set:
-        return [Violation("eligible", members, f"{problem.name(learner)} does not take part as a learner")]
+        message = phrase("{name} does not take part as a learner", name=problem.name(learner))
+        return [Violation(ELIGIBLE, members, message)]
     reason = mode_reason(problem, teacher, learner)
     if reason:
         return [Violation(reason[0], members, reason[1])]
     if make_candidate(problem, teacher, learner) is None:
         return [
             Violation(
-                "eligible",
+                ELIGIBLE,
                 members,
-                f"{problem.name(teacher)} has nothing to teach that {problem.name(learner)} wants",
+                phrase(
+                    "{teacher} has nothing to teach that {learner} wants",
+                    teacher=problem.name(teacher),
+                    learner=problem.name(learner),
+                ),
             )
         ]
     return []
@@ -181,14 +209,15 @@ def mode_reason(problem: PairingProblem, teacher: str, learner: str) -> tuple[st
     Whether the teacher has something the learner wants is checked when the pair is scored.
     """
     mode = problem.mode
+    names = {"teacher": problem.name(teacher), "learner": problem.name(learner)}
     if mode == "mentor" and problem.experience(teacher) <= problem.experience(learner):
-        return "eligible", f"{problem.name(teacher)} is not more experienced than {problem.name(learner)}"
+        return ELIGIBLE, phrase("{teacher} is not more experienced than {learner}", **names)
     if mode == "reverse" and problem.experience(teacher) >= problem.experience(learner):
-        return "eligible", f"{problem.name(teacher)} is not less experienced than {problem.name(learner)}"
+        return ELIGIBLE, phrase("{teacher} is not less experienced than {learner}", **names)
     if mode == "buddy" and problem.config.rules.buddy_outside_team:
         a, b = problem.people[teacher], problem.people[learner]
         if a.team and a.team == b.team:
-            return "own team", f"{problem.name(teacher)} is in {problem.name(learner)}'s own team"
+            return term("own team"), phrase("{teacher} is in {learner}'s own team", **names)
     return None
 
 
@@ -198,23 +227,28 @@ def _load(problem: PairingProblem, pairs: list[tuple[str, ...]], directed: bool)
         seen = Counter(m for p in pairs for m in p)
         for person, n in sorted(seen.items()):
             if n > 1:
-                found.append(Violation("one pair each", (person,), f"{problem.name(person)} is in {n} pairs"))
+                message = phrase("{name} is in {n} pairs", name=problem.name(person), n=n)
+                found.append(Violation(ONE_PAIR_EACH, (person,), message))
         return found
     teaching = Counter(p[0] for p in pairs if len(p) == 2)
     learning = Counter(p[1] for p in pairs if len(p) == 2)
     for person, n in sorted(learning.items()):
         if n > 1:
-            found.append(Violation("one pair each", (person,), f"{problem.name(person)} learns in {n} pairs"))
+            message = phrase("{name} learns in {n} pairs", name=problem.name(person), n=n)
+            found.append(Violation(ONE_PAIR_EACH, (person,), message))
     if problem.config.rules.capacity:
         for person, n in sorted(teaching.items()):
             cap = problem.capacity(person)
             if n > cap:
-                found.append(
-                    Violation(
-                        "capacity", (person,), f"{problem.name(person)} has {n} learners, capacity {cap}"
-                    )
+                message = phrase(
+                    "{name} has {n} learners, capacity {capacity}",
+                    name=problem.name(person),
+                    n=n,
+                    capacity=cap,
                 )
+                found.append(Violation(term("capacity"), (person,), message))
     if problem.config.rules.one_role:
         for person in sorted(set(teaching) & set(learning)):
-            found.append(Violation("one role", (person,), f"{problem.name(person)} both teaches and learns"))
+            message = phrase("{name} both teaches and learns", name=problem.name(person))
+            found.append(Violation(term("one role"), (person,), message))
     return found

@@ -17,11 +17,12 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
+from matcher.phrases import phrase, term
 from matcher.problems import Location, Problem
 
 #: The lengths people pick from, in minutes. Other lengths are accepted too.
 LENGTHS: dict[str, int] = {"hour": 60, "half-day": 240, "day": 480}
-PERIODS = ("week", "month")
+PERIODS = (term("week"), term("month"))
 # Points are whole ten-thousandths inside the solver: fine enough that one grid step earlier
 # in a window of weeks still counts.
 SCALE = 10_000
@@ -136,9 +137,9 @@ class ShadowConfig:
 
 def length_words(minutes: int) -> str:
     """A length as people say it: "an hour", "half a day", "a day", "1h30"."""
-    named = {60: "an hour", 240: "half a day", 480: "a day"}
+    named = {60: phrase("an hour"), 240: phrase("half a day"), 480: phrase("a day")}
     if minutes in named:
         return named[minutes]
     if minutes % 60 == 0:
-        return f"{minutes // 60} hours"
-    return f"{minutes // 60}h{minutes % 60:02d}" if minutes > 60 else f"{minutes} minutes"
+        return phrase("{n} hours", n=minutes // 60)
+    return f"{minutes // 60}h{minutes % 60:02d}" if minutes > 60 else phrase("{n} minutes", n=minutes)

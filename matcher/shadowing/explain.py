@@ -6,6 +6,7 @@ from collections import Counter
 from zoneinfo import ZoneInfo
 
 from matcher.model import Level
+from matcher.phrases import counted, phrase, term
 from matcher.shadowing.candidates import start_ranges
 from matcher.shadowing.config import ShadowRequest, length_words
 from matcher.shadowing.problem import ShadowProblem, moment_of
@@ -22,29 +23,66 @@ def slot_reasons(
     guest, host = problem.person(request.guest_id), problem.person(host_id)
     reasons = []
     if request.host_id is not None:
-        reasons.append(f"{guest.name} asked for {host.name}")
+        reasons.append(phrase("{guest} asked for {host}", guest=guest.name, host=host.name))
     if request.skill_id is not None:
         level, skill = problem.level(request, host_id), problem.skill_name(request.skill_id)
-        reasons.append(f"{host.name} holds {skill} at level {level:d} ({Level(level).label})")
+        reasons.append(
+            phrase(
+                "{name} holds {skill} at level {level} ({label})",
+                name=host.name,
+                skill=skill,
+                level=int(level),
+                label=Level(level).label,
+            )
+        )
         priority = problem.tmap.wished_by(guest.id).get(request.skill_id)
         if priority:
-            reasons.append(f"{guest.name} wants to learn {skill} (priority {priority})")
+            reasons.append(
+                phrase(
+                    "{name} wants to learn {skill} (priority {priority})",
+                    name=guest.name,
+                    skill=skill,
+                    priority=priority,
+                )
+            )
     travel = problem.travel(request, host_id)
     if travel:
-        reasons.append(f"{host.name} works at {host.site}: {travel} minutes kept free to travel each way")
+        reasons.append(
+            phrase(
+                "{name} works at {site}: {n} minutes kept free to travel each way",
+                name=host.name,
+                site=host.site,
+                n=travel,
+            )
+        )
     elif guest.site and guest.site == host.site:
-        reasons.append(f"both work at {host.site}")
+        reasons.append(phrase("both work at {site}", site=host.site))
     if host.timezone != guest.timezone:
         zone = ZoneInfo(host.timezone)
         first, last = moment_of(start).astimezone(zone), moment_of(start + request.minutes).astimezone(zone)
-        reasons.append(f"{first:%H:%M}–{last:%H:%M} for {host.name} ({host.timezone})")
+        reasons.append(
+            phrase(
+                "{first}–{last} for {name} ({timezone})",
+                first=f"{first:%H:%M}",
+                last=f"{last:%H:%M}",
+                name=host.name,
+                timezone=host.timezone,
+            )
+        )
     if hosted > 1:
-        reasons.append(f"{host.name} hosts {hosted} guests in this plan")
+        reasons.append(phrase("{name} hosts {n} guests in this plan", name=host.name, n=hosted))
     return reasons
 
 
 #: The kinds of reasons :func:`unplaced_reason` gives.
-KINDS = ("no host", "no common free time", "capacity", "clash", "capacity or clash", "left out")
+KINDS = (
+    term("no host"),
+    term("no common free time"),
+    term("capacity"),
+    term("clash"),
+    term("capacity or clash"),
+    term("left out"),
+)
 
 
 def unplaced_reason(problem: ShadowProblem, request: ShadowRequest, ledger: Ledger) -> tuple[str, str]:
@@ -52,18 +90,21 @@ def unplaced_reason(problem: ShadowProblem, request: ShadowRequest, ledger: Ledg
     hosts = problem.hosts[request.id]
     if not hosts:
         return "no host", _no_host(problem, request)
-    window = _dates(request)
-    who = _who(problem, request, hosts)
+    words = {"people": _who(problem, request, hosts), "window": _dates(request)}
     with_options = [h for h in hosts if (request.id, h) in problem.options]
     if not with_options:
         length = length_words(request.minutes)
-        travel = problem.config.travel_minutes
         if any(problem.travel(request, h) and start_ranges(problem, request, h, travel=0) for h in hosts):
-            return "no common free time", (
-                f"no common free time of {who} {window} for {length} with {travel} minutes "
-                "to travel before and after"
+            return "no common free time", phrase(
+                "no common free time of {people:list} {window} for {length} with {n} minutes "
+                "to travel before and after",
+                length=length,
+                n=problem.config.travel_minutes,
+                **words,
             )
-        return "no common free time", f"no common free time of {who} {window} for {length}"
+        return "no common free time", phrase(
+            "no common free time of {people:list} {window} for {length}", length=length, **words
+        )
     blocked: Counter[str] = Counter()
     full: set[tuple[str, tuple[int, int]]] = set()
     for host_id in with_options:
@@ -75,19 +116,22 @@ def unplaced_reason(problem: ShadowProblem, request: ShadowRequest, ledger: Ledg
     if blocked.keys() == {"capacity"}:
         return "capacity", _full(problem, request, full)
     if blocked.keys() == {"clash"}:
-        return "clash", f"the common free times of {who} {window} clash with other placed slots"
-    if blocked.keys() == {"capacity", "clash"}:
-        return "capacity or clash", (
-            f"whenever {who} are free {window}, the host is full in that period (capacity) "
-            "or the time clashes with other placed slots"
+        return "clash", phrase(
+            "the common free times of {people:list} {window} clash with other placed slots", **words
         )
-    return "left out", "it fits, but was left out: please report this"
+    if blocked.keys() == {"capacity", "clash"}:
+        return "capacity or clash", phrase(
+            "whenever {people:list} are free {window}, the host is full in that period (capacity) "
+            "or the time clashes with other placed slots",
+            **words,
+        )
+    return "left out", phrase("it fits, but was left out: please report this")
 
 
 def _dates(request: ShadowRequest) -> str:
     if request.first_day == request.last_day:
-        return f"on {request.first_day}"
-    return f"in {request.first_day} – {request.last_day}"
+        return phrase("on {day}", day=request.first_day)
+    return phrase("in {first} – {last}", first=request.first_day, last=request.last_day)
 
 
 def _no_host(problem: ShadowProblem, request: ShadowRequest) -> str:
@@ -101,18 +145,37 @@ def _no_host(problem: ShadowProblem, request: ShadowRequest) -> str:
     }
     if not holders:
         alone = problem.tmap.levels_of(request.guest_id).get(str(request.skill_id), 0) >= level
-        besides = f" besides {problem.name(request.guest_id)}" if alone else ""
-        return f"no colleague{besides} holds {skill} at level {level} or more"
-    return f"no colleague who holds {skill} at level {level} or more hosts guests"
+        if alone:
+            return phrase(
+                "no colleague besides {name} holds {skill} at level {level} or more",
+                name=problem.name(request.guest_id),
+                skill=skill,
+                level=level,
+            )
+        return phrase("no colleague holds {skill} at level {level} or more", skill=skill, level=level)
+    return phrase(
+        "no colleague who holds {skill} at level {level} or more hosts guests", skill=skill, level=level
+    )
 
 
-def _who(problem: ShadowProblem, request: ShadowRequest, hosts: tuple[str, ...]) -> str:
+def _who(problem: ShadowProblem, request: ShadowRequest, hosts: tuple[str, ...]) -> list[str]:
+    """The guest and the host, or the hosts they could have: a list to join into a sentence."""
     guest = problem.name(request.guest_id)
     if len(hosts) == 1:
-        return f"{guest} and {problem.name(hosts[0])}"
+        return [guest, problem.name(hosts[0])]
     names = ", ".join(problem.name(h) for h in hosts[:NAMES_SHOWN])
-    more = f" and {len(hosts) - NAMES_SHOWN} more" if len(hosts) > NAMES_SHOWN else ""
-    return f"{guest} and any host of {problem.skill_name(request.skill_id)} ({names}{more})"
+    skill = problem.skill_name(request.skill_id)
+    if len(hosts) > NAMES_SHOWN:
+        return [
+            guest,
+            phrase(
+                "any host of {skill} ({names} and {n} more)",
+                skill=skill,
+                names=names,
+                n=len(hosts) - NAMES_SHOWN,
+            ),
+        ]
+    return [guest, phrase("any host of {skill} ({names})", skill=skill, names=names)]
 
 
 def _full(problem: ShadowProblem, request: ShadowRequest, full: set[tuple[str, tuple[int, int]]]) -> str:
@@ -122,8 +185,15 @@ def _full(problem: ShadowProblem, request: ShadowRequest, full: set[tuple[str, t
     hosts = sorted({host for host, _ in full}, key=problem.name)
     if len(hosts) == 1:
         host = hosts[0]
-        capacity = problem.capacity(host)
-        guests = "guest" if capacity == 1 else "guests"
-        return f"{problem.name(host)} is full in {when} (capacity {capacity} {guests} a {unit})"
+        return counted(
+            problem.capacity(host),
+            "{name} is full in {when} (capacity {n} guest a {period})",
+            "{name} is full in {when} (capacity {n} guests a {period})",
+            name=problem.name(host),
+            when=when,
+            period=unit,
+        )
     skill = problem.skill_name(request.skill_id)
-    return f"every host of {skill} free at those times is full in {when} (capacity)"
+    return phrase(
+        "every host of {skill} free at those times is full in {when} (capacity)", skill=skill, when=when
+    )

@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 from matcher.availability import Agenda, Interval
 from matcher.model import Level, Person
+from matcher.phrases import phrase
 from matcher.shadowing.config import SCALE, ShadowConfig, ShadowRequest
 from matcher.talentmap import TalentMap
 
@@ -211,7 +212,7 @@ class ShadowProblem:
     def period_words(self, period: tuple[int, int]) -> str:
         year, number = period
         if self.config.capacity_period == "week":
-            return f"week {number} of {year}"
+            return phrase("week {number} of {year}", number=number, year=year)
         return dt.date(year, number, 1).strftime("%B %Y")
 
     def starts(self, request_id: str, host_id: str) -> Iterator[int]:

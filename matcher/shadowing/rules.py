@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from typing import Protocol
 
 from matcher.pairing.rules import Violation
+from matcher.phrases import phrase, term
 from matcher.shadowing.config import ShadowRequest, length_words
 from matcher.shadowing.problem import ShadowProblem, covered, minute_of, overlaps
 
@@ -33,24 +34,37 @@ class SlotLike(Protocol):
     end: dt.datetime
 
 
+OWN_REQUEST, LENGTH = term("own request"), term("length")
+
+
 def host_reason(problem: ShadowProblem, request: ShadowRequest, host_id: str) -> str | None:
     """Why this colleague may not host the request, or None."""
     host = problem.tmap.person(host_id)
     if host is None:
-        return f"{host_id} is not a known colleague"
+        return phrase("{id} is not a known colleague", id=host_id)
     if host_id == request.guest_id:
-        return f"{host.name} cannot shadow themselves"
+        return phrase("{name} cannot shadow themselves", name=host.name)
     if not host.is_host:
-        return f"{host.name} does not host guests"
+        return phrase("{name} does not host guests", name=host.name)
     if request.host_id is not None and host_id != request.host_id:
-        return f"{problem.name(request.guest_id)} asked for {problem.name(request.host_id)}"
+        return phrase(
+            "{guest} asked for {host}",
+            guest=problem.name(request.guest_id),
+            host=problem.name(request.host_id),
+        )
     if request.skill_id is not None:
         level, needed = problem.level(request, host_id), problem.config.min_host_level
         if level < needed:
             skill = problem.skill_name(request.skill_id)
             if not level:
-                return f"{host.name} does not hold {skill}"
-            return f"{host.name} holds {skill} at level {level:d}, below {needed}"
+                return phrase("{name} does not hold {skill}", name=host.name, skill=skill)
+            return phrase(
+                "{name} holds {skill} at level {level}, below {needed}",
+                name=host.name,
+                skill=skill,
+                level=int(level),
+                needed=needed,
+            )
     return None
 
 
@@ -61,7 +75,7 @@ def eligible_host(problem: ShadowProblem, request: ShadowRequest, host_id: str, 
 def on_grid(problem: ShadowProblem, request: ShadowRequest, host_id: str, start: int) -> str | None:
     grid = problem.config.grid_minutes
     if start % grid:
-        return f"starts off the {grid}-minute grid"
+        return phrase("starts off the {minutes}-minute grid", minutes=grid)
     return None
 
 
@@ -69,9 +83,12 @@ def in_window(problem: ShadowProblem, request: ShadowRequest, host_id: str, star
     for person_id in (request.guest_id, host_id):
         first, last = problem.window(request, person_id)
         if start < first or start + request.minutes > last:
-            return (
-                f"lies outside {request.first_day} – {request.last_day} in "
-                f"{problem.name(person_id)}'s time zone ({problem.times[person_id].timezone})"
+            return phrase(
+                "lies outside {first} – {last} in {name}'s time zone ({timezone})",
+                first=request.first_day,
+                last=request.last_day,
+                name=problem.name(person_id),
+                timezone=problem.times[person_id].timezone,
             )
     return None
 
@@ -79,7 +96,9 @@ def in_window(problem: ShadowProblem, request: ShadowRequest, host_id: str, star
 def both_free(problem: ShadowProblem, request: ShadowRequest, host_id: str, start: int) -> str | None:
     for person_id in (request.guest_id, host_id):
         if not covered(problem.times[person_id].free, start, start + request.minutes):
-            return f"{problem.name(person_id)} is busy, off or outside working hours for part of it"
+            return phrase(
+                "{name} is busy, off or outside working hours for part of it", name=problem.name(person_id)
+            )
     return None
 
 
@@ -88,20 +107,26 @@ def travel_clear(problem: ShadowProblem, request: ShadowRequest, host_id: str, s
     if not travel:
         return None
     busy, end = problem.times[request.guest_id].busy, start + request.minutes
-    for side, first, last in (("before", start - travel, start), ("after", end, end + travel)):
+    for after, first, last in ((False, start - travel, start), (True, end, end + travel)):
         if overlaps(busy, first, last):
-            guest, where = problem.name(request.guest_id), problem.person(host_id).site
-            return f"{guest} is busy in the {travel} minutes {side}, needed to travel to {where}"
+            words = {
+                "guest": problem.name(request.guest_id),
+                "n": travel,
+                "site": problem.person(host_id).site,
+            }
+            if after:
+                return phrase("{guest} is busy in the {n} minutes after, needed to travel to {site}", **words)
+            return phrase("{guest} is busy in the {n} minutes before, needed to travel to {site}", **words)
     return None
 
 
 #: Slot rules in the order their reasons are given.
 SLOT_RULES: dict[str, SlotRule] = {
-    "eligible host": eligible_host,
-    "grid": on_grid,
-    "window": in_window,
-    "free time": both_free,
-    "travel": travel_clear,
+    term("eligible host"): eligible_host,
+    term("grid"): on_grid,
+    term("window"): in_window,
+    term("free time"): both_free,
+    term("travel"): travel_clear,
 }
 
 
@@ -144,7 +169,8 @@ def validate(problem: ShadowProblem, slots: Iterable[SlotLike]) -> list[Violatio
         members = (slot.request_id, slot.guest_id, slot.host_id)
         request = problem.requests.get(slot.request_id)
         if request is None:
-            found.append(Violation("known request", members, f"there is no request {slot.request_id}"))
+            message = phrase("there is no request {id}", id=slot.request_id)
+            found.append(Violation(term("known request"), members, message))
             continue
         per_request[request.id] += 1
         broken = _slot_identity(problem, request, slot)
@@ -152,38 +178,43 @@ def validate(problem: ShadowProblem, slots: Iterable[SlotLike]) -> list[Violatio
             start = minute_of(slot.start)
             broken = first_broken(problem, request, slot.host_id, start)
         if broken is not None:
-            found.append(Violation(broken[0], members, f"request {request.id}: {broken[1]}"))
+            message = phrase("request {id}: {reason}", id=request.id, reason=broken[1])
+            found.append(Violation(broken[0], members, message))
             continue
         for person_id, first, last in occupied(problem, request, slot.host_id, start):
             taken[person_id].append((first, last, request.id))
         load[capacity_key(problem, slot.host_id, start)] += 1
     for request_id, n in sorted(per_request.items()):
         if n > 1:
-            message = f"request {request_id} has {n} slots"
-            found.append(Violation("one slot per request", (request_id,), message))
+            message = phrase("request {id} has {n} slots", id=request_id, n=n)
+            found.append(Violation(term("one slot per request"), (request_id,), message))
     found.extend(_double_bookings(problem, taken))
     for (host_id, period), n in sorted(load.items()):
         capacity = problem.capacity(host_id)
         if n > capacity:
-            message = (
-                f"{problem.name(host_id)} hosts {n} guests in {problem.period_words(period)}, "
-                f"capacity {capacity} a {problem.config.capacity_period}"
+            message = phrase(
+                "{name} hosts {n} guests in {when}, capacity {capacity} a {period}",
+                name=problem.name(host_id),
+                n=n,
+                when=problem.period_words(period),
+                capacity=capacity,
+                period=problem.config.capacity_period,
             )
-            found.append(Violation("capacity", (host_id,), message))
+            found.append(Violation(term("capacity"), (host_id,), message))
     return found
 
 
 def _slot_identity(problem: ShadowProblem, request: ShadowRequest, slot: SlotLike) -> tuple[str, str] | None:
     if slot.guest_id != request.guest_id:
         owner, other = problem.name(request.guest_id), problem.name(slot.guest_id)
-        return "own request", f"the request is {owner}'s, not {other}'s"
+        return OWN_REQUEST, phrase("the request is {owner}'s, not {other}'s", owner=owner, other=other)
     if request.skill_id is not None and slot.skill_id != request.skill_id:
-        return "own request", f"the request is about {problem.skill_name(request.skill_id)}"
+        return OWN_REQUEST, phrase("the request is about {skill}", skill=problem.skill_name(request.skill_id))
     if slot.start.tzinfo is None or slot.end.tzinfo is None:
-        return "length", "needs times with a time zone"
+        return LENGTH, phrase("needs times with a time zone")
     whole_minute = not (slot.start.second or slot.start.microsecond)
     if slot.end - slot.start != dt.timedelta(minutes=request.minutes) or not whole_minute:
-        return "length", f"must last {length_words(request.minutes)}, from a whole minute"
+        return LENGTH, phrase("must last {length}, from a whole minute", length=length_words(request.minutes))
     return None
 
 
@@ -194,11 +225,13 @@ def _double_bookings(problem: ShadowProblem, taken: dict[str, list[tuple[int, in
         latest_end, latest = spans[0][1], spans[0][2]
         for first, last, request_id in spans[1:]:
             if first < latest_end:
-                message = (
-                    f"{problem.name(person_id)} is booked twice: requests {latest} and {request_id} "
-                    "overlap (travel included)"
+                message = phrase(
+                    "{name} is booked twice: requests {first} and {second} overlap (travel included)",
+                    name=problem.name(person_id),
+                    first=latest,
+                    second=request_id,
                 )
-                found.append(Violation("double booking", (person_id, latest, request_id), message))
+                found.append(Violation(term("double booking"), (person_id, latest, request_id), message))
             if last > latest_end:
                 latest_end, latest = last, request_id
     return found

@@ -48,6 +48,7 @@ from dataclasses import dataclass, field
 from ortools.graph.python import max_flow
 from ortools.sat.python import cp_model
 
+from matcher.phrases import phrase
 from matcher.shadowing.config import SCALE
 from matcher.shadowing.problem import Candidate, ShadowProblem, Span, overlaps
 from matcher.shadowing.rules import capacity_key, occupied
@@ -195,7 +196,11 @@ def solve(problem: ShadowProblem) -> Outcome:
         chosen = hint
     filled = fill(problem, chosen)
     if len(filled) > len(chosen):
-        notes.append(f"{len(filled) - len(chosen)} request(s) added afterwards at starts the model left out")
+        notes.append(
+            phrase(
+                "{n} request(s) added afterwards at starts the model left out", n=len(filled) - len(chosen)
+            )
+        )
     return Outcome(
         chosen=filled,
         status="optimal" if len(filled) >= bound else "feasible",
@@ -304,7 +309,12 @@ class _Model:
             if math.isfinite(best):
                 proven = min(bound, math.floor(best + 1e-6))
             self.notes.append(
-                f"placing: {first}, {len(chosen)} placed, at most {proven} with these candidates"
+                phrase(
+                    "placing: {status}, {n} placed, at most {most} with these candidates",
+                    status=first,
+                    n=len(chosen),
+                    most=proven,
+                )
             )
         self.stats["phase_one"] = len(chosen)
         self.model.add(self.count >= len(chosen))
@@ -319,8 +329,17 @@ class _Model:
         found, second, best = self._run(deadline)
         if found is not None:
             chosen = found
-        ceiling = f", at most {best / SCALE:.2f} points" if second == "feasible" else ""
-        self.notes.append(f"score: {second} for {len(chosen)} placed{ceiling}")
+        if second == "feasible":
+            self.notes.append(
+                phrase(
+                    "score: {status} for {n} placed, at most {points} points",
+                    status=second,
+                    n=len(chosen),
+                    points=f"{best / SCALE:.2f}",
+                )
+            )
+        else:
+            self.notes.append(phrase("score: {status} for {n} placed", status=second, n=len(chosen)))
         return chosen, proven
 
     def _hint(self, chosen: list[Choice], places: list[tuple[list[int], list]]) -> None:
@@ -347,7 +366,11 @@ class _Model:
         code = solver.solve(self.model)
         words = {cp_model.OPTIMAL: "optimal", cp_model.FEASIBLE: "feasible"}
         if code not in words:
-            self.notes.append(f"CP-SAT ended with {solver.status_name(code)}; the plan before it stands")
+            self.notes.append(
+                phrase(
+                    "CP-SAT ended with {status}; the plan before it stands", status=solver.status_name(code)
+                )
+            )
             return None, solver.status_name(code).lower(), math.inf
         chosen = [
             (c.request_id, c.host_id, c.start)
