@@ -43,6 +43,7 @@ def ask() -> tuple[str, int] | str:
         "skills": skills,
         "result": None,
         "problem": None,
+        "levels": words.LEVELS,
     }
     if not query:
         return render_template("ask.html", **context)
