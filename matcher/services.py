@@ -96,9 +96,11 @@ def import_file(
     replace: bool = False,
     now: dt.datetime | None = None,
     progress: Progress = quiet,
+    dry_run: bool = False,
 ) -> ImportResult:
     """Import a file as one transaction: every problem is reported and nothing
-    is written, or everything is."""
+    is written, or everything is. A ``dry_run`` makes the same checks and reports
+    the same changes, and writes nothing."""
     now = now or dt.datetime.now(dt.UTC)
     with db.transaction() as session:
         progress("loading the stored organisation")
@@ -117,7 +119,7 @@ def import_file(
         )
         problems.raise_if_any()
         run_id = None
-        if not changes.nothing:
+        if not changes.nothing and not dry_run:
             progress(f"writing: {changes.summary()}")
             run_id = storage.write_changes(
                 session,
@@ -206,7 +208,14 @@ def propose_round(
 
 
 def propose_group_round(
-    db: Database, *, round_name: str, config: groups.GroupConfig, today: dt.date, now: dt.datetime, save: bool
+    db: Database,
+    *,
+    round_name: str,
+    config: groups.GroupConfig,
+    today: dt.date,
+    now: dt.datetime,
+    save: bool,
+    on_progress: SolverProgress | None = None,
 ) -> groups.GroupProposal:
     """Propose the groups of a think tank, intervision or community round; ``save`` stores them.
 
@@ -220,7 +229,7 @@ def propose_group_round(
     if existing is not None:
         config = with_locks(config, existing.locked_pairs)
     problem = groups.build_problem(TalentMap(org, today=today), config, today=today)
-    proposal = groups.propose(problem, round_name=round_name)
+    proposal = groups.propose(problem, round_name=round_name, on_progress=on_progress)
     if save:
         _save_proposal(db, proposal, config, existing, org, now=now, unit="group")
     return proposal

@@ -1,10 +1,660 @@
-"""(being built)"""
+"""HR's rounds: list them, propose one in the background, review, adjust, re-solve, compare,
+publish with meetings and invites, and change a published round so that the invites follow.
+
+Pairing rounds (mentor, reverse, exchange, buddy, intern-manager) and group rounds (think tank,
+intervision, community) are stored rounds; lunch & learn and shadowing are plans kept with the
+job that made them until they are published. Every route is for HR only.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import datetime as dt
+import os
+from typing import Any
 
-from web.auth import require_login
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+
+from matcher import plan_rounds, round_changes, round_jobs, services
+from matcher.groups import KINDS as GROUP_KINDS
+from matcher.groups import GroupConfig
+from matcher.invites.mail import SmtpSettings
+from matcher.jobs import DONE, LUNCH, PLAN_KINDS, SHADOWING, SolveJob, compare
+from matcher.meetings import MeetingConfig
+from matcher.pairing import MODES, PairingConfig
+from matcher.problems import InvalidInput, Location, Problem
+from matcher.rounds import PUBLISHED, RoundError, StoredRound
+from web import jobs, round_forms, round_views, words
+from web.auth import require_login, roles_required
+from web.context import database, talent_map
 
 hr_rounds = Blueprint("hr_rounds", __name__)
 hr_rounds.before_request(require_login)
+hr_rounds.record_once(lambda state: jobs.configure(state.app))
+
+
+@hr_rounds.context_processor
+def _phrases() -> dict[str, Any]:
+    """``say``: the domain's English sentences (reasons, rules) in the user's language, where the
+    app has the phrasebook filter; unchanged otherwise."""
+    return {"say": current_app.jinja_env.filters.get("say", lambda text: text)}
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _today() -> dt.date:
+    return current_app.extensions["meeloop"]["maps"].today()
+
+
+def _invite_settings() -> Any:
+    return current_app.extensions["meeloop"]["invites"]
+
+
+def _smtp() -> SmtpSettings | None:
+    """The mail server: the app's SMTP setting (tests), else MEELOOP_SMTP_*; None when not set up."""
+    if "SMTP" in current_app.config:
+        return current_app.config["SMTP"]
+    try:
+        return SmtpSettings.from_env(os.environ)
+    except InvalidInput as exc:
+        current_app.logger.warning("e-mail settings are wrong, not sending: %s", exc.report())
+        return None
+
+
+def _names() -> round_views.Names:
+    return round_views.Names(talent_map())
+
+
+# -- the list --------------------------------------------------------------------------------------
+
+
+@hr_rounds.get("/")
+@roles_required("hr")
+def rounds() -> str:
+    db = database()
+    return render_template(
+        "hr/rounds/list.html",
+        rounds=services.list_rounds(db),
+        plans=plan_rounds.plans(db),
+        active=round_jobs.active_jobs(db),
+        kinds=words.ROUND_KINDS,
+        kind_label=round_views.kind_label,
+        unit_words=_unit_words,
+    )
+
+
+def _unit_words(kind: str, n: int) -> str:
+    if kind in GROUP_KINDS:
+        return ngettext("%(num)d group", "%(num)d groups", n)
+    if kind == LUNCH:
+        return ngettext("%(num)d session", "%(num)d sessions", n)
+    if kind == SHADOWING:
+        return ngettext("%(num)d slot", "%(num)d slots", n)
+    return ngettext("%(num)d pair", "%(num)d pairs", n)
+
+
+# -- new rounds and settings -------------------------------------------------------------------------
+
+
+@hr_rounds.route("/new/<kind>", methods=["GET", "POST"])
+@roles_required("hr")
+def new_round(kind: str) -> Any:
+    if kind not in round_views.KIND_WORDS:
+        abort(404, _("There is no kind of round called '%(kind)s'.", kind=kind))
+    org = talent_map().organisation
+    if kind in PLAN_KINDS:
+        form = round_forms.plan_form(kind, org, _today(), new=True)
+    elif kind in GROUP_KINDS:
+        form = round_forms.group_form(kind, org, GroupConfig.for_kind(kind), new=True)
+    else:
+        form = round_forms.pairing_form(kind, org, PairingConfig(mode=kind), new=True)
+    form.taken = plan_rounds.names_taken(database())
+    return _settings_form(kind, form, name=None, base=None)
+
+
+@hr_rounds.route("/<path:name>/settings", methods=["GET", "POST"])
+@roles_required("hr")
+def settings(name: str) -> Any:
+    """A round's settings, to propose it again with other ones (its locks and forbidden pairs stay)."""
+    org = talent_map().organisation
+    stored = _stored_or_none(name)
+    if stored is None:
+        job = plan_rounds.latest_plan_job(database(), name)
+        if job is None:
+            abort(404, _("There is no round named '%(name)s'.", name=name))
+        if job.published is not None:
+            flash(_("This plan is published; plan again under a new name to change it."), "error")
+            return redirect(url_for(".review", name=name))
+        form = round_forms.plan_form(job.kind, org, _today(), new=False)
+        if not form.is_submitted():
+            form.process(data=_plan_data(job))
+        return _settings_form(job.kind, form, name=name, base=None)
+    if stored.status == PUBLISHED:
+        flash(_("This round is published; its settings can no longer change."), "error")
+        return redirect(url_for(".review", name=name))
+    if isinstance(stored.config, GroupConfig):
+        form = round_forms.group_form(stored.mode, org, stored.config, new=False)
+    else:
+        form = round_forms.pairing_form(stored.mode, org, stored.config, new=False)
+    return _settings_form(stored.mode, form, name=name, base=stored.config)
+
+
+def _plan_data(job: SolveJob) -> dict[str, Any]:
+    data = dict(job.settings)
+    for key in ("first_day", "last_day"):
+        data[key] = dt.date.fromisoformat(data[key])
+    data["site"] = data.get("site") or ""
+    return data
+
+
+def _settings_form(kind: str, form: Any, *, name: str | None, base: Any) -> Any:
+    status = 200
+    if form.validate_on_submit():
+        round_name = name if name is not None else form.name.data.strip()
+        try:
+            settings, limit = _job_settings(kind, form, base)
+        except InvalidInput as exc:
+            where = (lambda path: round_forms.group_field(form, path)) if kind in GROUP_KINDS else None
+            round_forms.attach_problems(form, exc.problems, where=where)
+        else:
+            started = _start_job(round_name, kind, settings, limit)
+            if isinstance(started, str):
+                form.form_errors.append(started)
+            else:
+                return started
+        status = 400
+    elif form.is_submitted():
+        status = 400
+    template = "hr/rounds/plan_settings.html" if kind in PLAN_KINDS else "hr/rounds/settings.html"
+    return render_template(
+        template,
+        form=form,
+        kind=kind,
+        kind_word=round_views.KIND_WORDS[kind],
+        name=name,
+        group=kind in GROUP_KINDS,
+    ), status
+
+
+def _job_settings(kind: str, form: Any, base: Any) -> tuple[dict[str, Any], float]:
+    """The job's settings from a valid form, checked by the config class itself (InvalidInput)."""
+    if kind in MODES:
+        config = PairingConfig.from_mapping(round_forms.pairing_mapping(form, kind, base), source="form")
+        return {"config": config.as_dict()}, config.time_limit
+    if kind in GROUP_KINDS:
+        config = GroupConfig.from_mapping(
+            round_forms.group_mapping(form, kind, base or GroupConfig.for_kind(kind)), source="form"
+        )
+        return {"config": config.as_dict()}, config.time_limit
+    settings = {"first_day": form.first_day.data.isoformat(), "last_day": form.last_day.data.isoformat()}
+    if kind == LUNCH:
+        settings |= {
+            "per_week": form.per_week.data,
+            "site": form.site.data or None,
+            "min_demand": form.min_demand.data,
+            "max_sessions_per_presenter": form.max_sessions_per_presenter.data,
+        }
+        try:
+            round_jobs.lunch_config(settings)
+        except ValueError as exc:
+            raise InvalidInput([_problem("", str(exc))]) from None
+        return settings, 0.0
+    settings |= {"capacity_period": form.capacity_period.data, "time_limit": form.time_limit.data}
+    problems = round_jobs.shadow_config(settings).problems()
+    if problems:
+        raise InvalidInput(problems)
+    return settings, form.time_limit.data
+
+
+def _problem(field: str, message: str) -> Problem:
+    return Problem(Location("form", None, field or None), message)
+
+
+def _start_job(name: str, kind: str, settings: dict[str, Any], limit: float) -> Any:
+    """Queue the job and go to its page; or the domain's reason it may not start, as text."""
+    try:
+        job = jobs.runner_of(current_app).start(
+            round_name=name, kind=kind, settings=settings, limit=limit, started_by=current_user.login
+        )
+    except RoundError as exc:
+        return str(exc)
+    return redirect(url_for(".job", job_id=job.id, follow=1))
+
+
+# -- jobs -----------------------------------------------------------------------------------------------
+
+
+@hr_rounds.get("/jobs/<int:job_id>")
+@roles_required("hr")
+def job(job_id: int) -> Any:
+    found = round_jobs.job(database(), job_id)
+    if found is None:
+        abort(404, _("There is no job %(id)s.", id=job_id))
+    if found.status == DONE and request.args.get("follow"):
+        return redirect(url_for(".review", name=found.round_name))
+    has_round = (
+        plan_rounds.latest_plan_job(database(), found.round_name) is not None
+        if found.kind in PLAN_KINDS
+        else _stored_or_none(found.round_name) is not None
+    )
+    page = render_template(
+        "hr/rounds/job.html",
+        job=found,
+        elapsed=found.elapsed_at(_now()),
+        kind_label=round_views.kind_label(found.kind),
+        refresh=found.active,
+        has_round=has_round,
+    )
+    response = current_app.make_response(page)
+    if found.active:
+        # The meta tag sits in the body; the header refreshes in every browser too, without JavaScript.
+        response.headers["Refresh"] = "2"
+    return response
+
+
+# -- review ---------------------------------------------------------------------------------------------
+
+
+def _stored_or_none(name: str) -> StoredRound | None:
+    try:
+        return services.load_round(database(), name)
+    except RoundError:
+        return None
+
+
+@hr_rounds.get("/<path:name>")
+@roles_required("hr")
+def review(name: str) -> Any:
+    return _review(name)
+
+
+def _review(name: str, *, status: int = 200, problem: str | None = None, **forms: Any) -> Any:
+    stored = _stored_or_none(name)
+    if stored is None:
+        return _plan_review(name, status=status, problem=problem)
+    db = database()
+    names = _names()
+    everyone = round_changes.participants(stored)
+    in_units = [m for unit in stored.pairs for m in unit.members]
+    swap = forms.get("swap") or round_forms.SwapForm(formdata=None, prefix="swap")
+    swap.first.choices = swap.second.choices = names.choices(in_units)
+    exclude = forms.get("exclude") or round_forms.ExcludeForm(formdata=None, prefix="exclude")
+    exclude.person.choices = names.choices(everyone)
+    forbid = forms.get("forbid") or round_forms.ForbidForm(formdata=None, prefix="forbid")
+    forbid.first.choices = forbid.second.choices = names.choices(everyone)
+    publish = forms.get("publish") or round_forms.publish_form(_today(), bound=False)
+    try:
+        broken = round_changes.violations(db, name, today=_today())
+    except (RoundError, InvalidInput, ValueError) as exc:
+        broken, problem = [], problem or str(exc)
+    all_jobs = round_jobs.jobs_of(db, name)
+    published = stored.status == PUBLISHED
+    meeting = round_changes.meeting_config(db, name) if published else None
+    return render_template(
+        "hr/rounds/review.html",
+        stored=stored,
+        kind_label=round_views.kind_label(stored.mode),
+        rows=round_views.unit_rows(stored, names),
+        names=names,
+        broken=broken,
+        problem=problem,
+        swap=swap,
+        exclude=exclude,
+        forbid=forbid,
+        publish=publish,
+        confirm=round_forms.ConfirmForm(formdata=None),
+        lock=round_forms.LockForm(formdata=None),
+        jobs=all_jobs,
+        status_word=round_views.status_word,
+        active=[j for j in all_jobs if j.active],
+        versions=len(round_views.versions(stored, all_jobs)),
+        published=published,
+        events=round_changes.events_of(db, [name]) if published else [],
+        outbox=round_changes.outbox_counts(db, [name]) if published else {},
+        meeting=meeting,
+        smtp=_smtp() is not None,
+        excluded=set(stored.config.select.exclude),
+        excluded_names=[names(p) for p in stored.config.select.exclude],
+        forbidden_names=[" & ".join(names(p) for p in pair) for pair in stored.config.forbidden],
+    ), status
+
+
+def _round_or_404(name: str) -> StoredRound:
+    stored = _stored_or_none(name)
+    if stored is None:
+        abort(404, _("There is no round named '%(name)s'.", name=name))
+    return stored
+
+
+@hr_rounds.post("/<path:name>/lock")
+@roles_required("hr")
+def lock(name: str) -> Any:
+    _round_or_404(name)
+    form = round_forms.LockForm()
+    if not form.validate_on_submit():
+        return _review(name, status=400, problem=_("Say which pair or group to lock."))
+    members = [m for m in form.members.data.split(",") if m]
+    change = services.lock_pair if form.lock.data == "1" else services.unlock_pair
+    try:
+        stored = change(database(), name, members, now=_now())
+    except RoundError as exc:
+        return _review(name, status=400, problem=str(exc))
+    flash(stored.events[-1].detail, "info")
+    return redirect(url_for(".review", name=name, _anchor="units"))
+
+
+@hr_rounds.post("/<path:name>/swap")
+@roles_required("hr")
+def swap(name: str) -> Any:
+    stored = _round_or_404(name)
+    form = round_forms.SwapForm(prefix="swap")
+    names = _names()
+    form.first.choices = form.second.choices = names.choices([m for u in stored.pairs for m in u.members])
+    if not form.validate_on_submit():
+        return _review(name, status=400, swap=form)
+    first, second = form.first.data, form.second.data
+    try:
+        if stored.status == PUBLISHED:
+            changed, invites = round_changes.change_published(
+                database(),
+                name,
+                _invite_settings(),
+                _smtp(),
+                swap=(first, second),
+                today=_today(),
+                now=_now(),
+            )
+            _flash_invites(invites)
+        else:
+            round_changes.check_swap(stored, first, second)
+            changed = services.swap_people(database(), name, first, second, today=_today(), now=_now())
+    except RoundError as exc:
+        form.form_errors.append(str(exc))
+        return _review(name, status=400, swap=form)
+    flash(changed.events[-1].detail, "info")
+    return redirect(url_for(".review", name=name, _anchor="units"))
+
+
+@hr_rounds.post("/<path:name>/exclude")
+@roles_required("hr")
+def exclude(name: str) -> Any:
+    stored = _round_or_404(name)
+    form = round_forms.ExcludeForm(prefix="exclude")
+    form.person.choices = _names().choices(round_changes.participants(stored))
+    if not form.validate_on_submit():
+        return _review(name, status=400, exclude=form)
+    try:
+        if stored.status == PUBLISHED:
+            changed, invites = round_changes.change_published(
+                database(),
+                name,
+                _invite_settings(),
+                _smtp(),
+                remove=form.person.data,
+                today=_today(),
+                now=_now(),
+            )
+            _flash_invites(invites)
+        else:
+            changed = round_changes.exclude_person(
+                database(), name, form.person.data, today=_today(), now=_now()
+            )
+    except RoundError as exc:
+        form.form_errors.append(str(exc))
+        return _review(name, status=400, exclude=form)
+    flash(changed.events[-1].detail, "info")
+    return redirect(url_for(".review", name=name, _anchor="units"))
+
+
+@hr_rounds.post("/<path:name>/forbid")
+@roles_required("hr")
+def forbid(name: str) -> Any:
+    """Forbid a pair, then solve again around the locks."""
+    stored = _round_or_404(name)
+    form = round_forms.ForbidForm(prefix="forbid")
+    form.first.choices = form.second.choices = _names().choices(round_changes.participants(stored))
+    if not form.validate_on_submit():
+        return _review(name, status=400, forbid=form)
+    try:
+        changed = round_changes.forbid_pair(database(), name, form.first.data, form.second.data, now=_now())
+    except RoundError as exc:
+        form.form_errors.append(str(exc))
+        return _review(name, status=400, forbid=form)
+    started = _resolve(changed)
+    if isinstance(started, str):
+        return _review(name, status=400, problem=started)
+    return started
+
+
+@hr_rounds.post("/<path:name>/resolve")
+@roles_required("hr")
+def resolve(name: str) -> Any:
+    """Propose the round again with its settings, keeping the locked pairs or groups."""
+    stored = _round_or_404(name)
+    if not round_forms.ConfirmForm().validate_on_submit():
+        abort(400)
+    if stored.status == PUBLISHED:
+        return _review(name, status=400, problem=_("This round is published; it cannot be solved again."))
+    started = _resolve(stored)
+    if isinstance(started, str):
+        return _review(name, status=400, problem=started)
+    return started
+
+
+def _resolve(stored: StoredRound) -> Any:
+    return _start_job(stored.name, stored.mode, {"config": stored.config.as_dict()}, stored.config.time_limit)
+
+
+# -- compare --------------------------------------------------------------------------------------------
+
+
+@hr_rounds.get("/<path:name>/compare")
+@roles_required("hr")
+def compare_view(name: str) -> Any:
+    stored = _round_or_404(name)
+    found = round_views.versions(stored, round_jobs.jobs_of(database(), name))
+    by_key = {v.key: v for v in found}
+    first, second = round_views.default_pair(found)
+    a_key, b_key = request.args.get("a", first), request.args.get("b", second)
+    if a_key not in by_key or b_key not in by_key:
+        abort(404, _("There is no such version of this round."))
+    a, b = by_key[a_key], by_key[b_key]
+    change = compare(a.snapshot, b.snapshot)
+    names = _names()
+    return render_template(
+        "hr/rounds/compare.html",
+        stored=stored,
+        versions=found,
+        a=a,
+        b=b,
+        change=change,
+        names=names,
+        joint=round_views.joint(stored.mode),
+        people_a=", ".join(names(p) for p in change.placed_in_a),
+        people_b=", ".join(names(p) for p in change.placed_in_b),
+    )
+
+
+# -- publishing -------------------------------------------------------------------------------------------
+
+
+@hr_rounds.post("/<path:name>/publish")
+@roles_required("hr")
+def publish(name: str) -> Any:
+    stored = _stored_or_none(name)
+    if stored is None:
+        return _publish_plan(name)
+    form = round_forms.publish_form(_today())
+    meeting = _meeting_config(form)
+    if meeting is None:
+        return _review(name, status=400, publish=form)
+    try:
+        _published, invites = round_changes.publish(
+            database(), name, meeting, _invite_settings(), _smtp(), today=_today(), now=_now()
+        )
+    except RoundError as exc:
+        form.form_errors.append(str(exc))
+        return _review(name, status=400, publish=form)
+    flash(_("Round '%(name)s' is published: its pairs or groups are in the history.", name=name), "info")
+    _flash_invites(invites)
+    return redirect(url_for(".review", name=name))
+
+
+@hr_rounds.post("/<path:name>/meetings")
+@roles_required("hr")
+def meetings(name: str) -> Any:
+    """Plan a published round's meetings (again), and queue and send what that calls for."""
+    stored = _round_or_404(name)
+    form = round_forms.publish_form(_today())
+    meeting = _meeting_config(form)
+    if meeting is None or stored.status != PUBLISHED:
+        if stored.status != PUBLISHED:
+            form.form_errors.append(_("Publish the round before planning its meetings."))
+        return _review(name, status=400, publish=form)
+    _flash_invites(
+        round_changes.plan_and_send(database(), name, meeting, _invite_settings(), _smtp(), now=_now())
+    )
+    return redirect(url_for(".review", name=name))
+
+
+@hr_rounds.post("/<path:name>/send")
+@roles_required("hr")
+def send(name: str) -> Any:
+    """Queue what changed since the last send and deliver the outbox (after e-mail was set up)."""
+    if not round_forms.ConfirmForm().validate_on_submit():
+        abort(400)
+    stored = _stored_or_none(name)
+    if stored is None:
+        job = plan_rounds.plan_job(database(), name) or abort(404)
+        _flash_invites(plan_rounds.send_plan(database(), job, _invite_settings(), _smtp(), now=_now()))
+    else:
+        _flash_invites(round_changes.send(database(), name, _invite_settings(), _smtp(), now=_now()))
+    return redirect(url_for(".review", name=name))
+
+
+def _meeting_config(form: round_forms.PublishForm) -> MeetingConfig | None:
+    if not form.validate_on_submit():
+        return None
+    try:
+        return MeetingConfig(
+            first_day=form.first_day.data,
+            last_day=form.last_day.data,
+            minutes=form.minutes.data,
+            every_weeks=int(form.every.data) if form.every.data else None,
+        )
+    except ValueError as exc:
+        form.last_day.errors = [*form.last_day.errors, str(exc)]
+        return None
+
+
+def _flash_invites(invites: round_changes.Invites) -> None:
+    if invites.problem:
+        flash(_("Not done yet: %(why)s", why=invites.problem), "error")
+        return
+    if invites.meetings is not None:
+        planned = len(invites.meetings.meetings)
+        flash(ngettext("%(num)d meeting planned.", "%(num)d meetings planned.", planned), "info")
+        for unit, why in invites.meetings.unplaced:
+            flash(_("No meeting time for unit %(unit)s: %(why)s", unit=unit, why=why), "error")
+    counts = invites.count()
+    flash(
+        _(
+            "Queued %(new)d invitations, %(updated)d updates and %(cancelled)d cancellations.",
+            new=counts["new"],
+            updated=counts["updated"],
+            cancelled=counts["cancelled"],
+        ),
+        "info",
+    )
+    if invites.delivery is not None:
+        flash(
+            _(
+                "E-mail: %(sent)d sent, %(failed)d failed, %(waiting)d waiting in the outbox.",
+                sent=invites.delivery.sent,
+                failed=len(invites.delivery.failed),
+                waiting=invites.delivery.waiting,
+            ),
+            "error" if invites.delivery.failed else "info",
+        )
+    elif invites.queued:
+        flash(
+            _("E-mail is not set up here: the invites wait in the outbox; send them with `meeloop send`."),
+            "info",
+        )
+
+
+@hr_rounds.get("/<path:name>/round.ics")
+@roles_required("hr")
+def calendar(name: str) -> Any:
+    stored = _stored_or_none(name)
+    if stored is not None:
+        sources = [name]
+    else:
+        job = plan_rounds.plan_job(database(), name) or abort(404)
+        sources = plan_rounds.sources(job)
+    try:
+        data = round_changes.calendar_file(database(), _invite_settings(), sources, name=name, now=_now())
+    except RoundError as exc:
+        abort(404, str(exc))
+    return Response(
+        data,
+        mimetype="text/calendar",
+        headers={
+            "Content-Type": "text/calendar; charset=utf-8",
+            "Content-Disposition": "attachment; filename=round.ics",
+        },
+    )
+
+
+# -- lunch & learn and shadowing plans ------------------------------------------------------------------
+
+
+def _plan_review(name: str, *, status: int = 200, problem: str | None = None) -> Any:
+    db = database()
+    job = plan_rounds.plan_job(db, name)
+    if job is None:
+        latest = [j for j in round_jobs.jobs_of(db, name) if j.kind in PLAN_KINDS]
+        if latest:
+            return redirect(url_for(".job", job_id=latest[-1].id))
+        abort(404, _("There is no round named '%(name)s'.", name=name))
+    plan = plan_rounds.lunch_plan(job) if job.kind == LUNCH else plan_rounds.shadow_plan(job)
+    published = job.published is not None
+    sources = plan_rounds.sources(job)
+    return render_template(
+        "hr/rounds/plan_review.html",
+        job=job,
+        plan=plan,
+        kind_label=round_views.kind_label(job.kind),
+        names=_names(),
+        skill_name=_skill_name,
+        problem=problem,
+        confirm=round_forms.ConfirmForm(formdata=None),
+        published=published,
+        events=round_changes.events_of(db, sources) if published else [],
+        outbox=round_changes.outbox_counts(db, sources) if published else {},
+        smtp=_smtp() is not None,
+        active=[j for j in round_jobs.jobs_of(db, name) if j.active],
+    ), status
+
+
+def _skill_name(skill_id: str | None) -> str:
+    skill = talent_map().skill(skill_id) if skill_id else None
+    return skill.name if skill else (skill_id or "")
+
+
+def _publish_plan(name: str) -> Any:
+    if plan_rounds.plan_job(database(), name) is None:
+        abort(404, _("There is no round named '%(name)s'.", name=name))
+    if not round_forms.ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        _job, invites = plan_rounds.publish_plan(database(), name, _invite_settings(), _smtp(), now=_now())
+    except RoundError as exc:
+        return _plan_review(name, status=400, problem=str(exc))
+    flash(_("'%(name)s' is published: its times are in the calendars.", name=name), "info")
+    _flash_invites(invites)
+    return redirect(url_for(".review", name=name))

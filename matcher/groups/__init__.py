@@ -10,6 +10,7 @@ One engine, configured per round the way team-formation tools do it::
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +27,7 @@ from matcher.groups.problem import (
 from matcher.groups.solver import solve
 from matcher.pairing import LeftOut, ProposedPair
 from matcher.pairing.rules import Violation
+from matcher.phrases import phrase, term
 
 __all__ = [
     "KINDS",
@@ -42,6 +44,9 @@ __all__ = [
 
 #: A proposed group is recorded like a pair: members, score, reasons, locked.
 ProposedGroup = ProposedPair
+
+#: Called with (objective of the best plan so far, upper bound, seconds), as pairing rounds report.
+Progress = Callable[[float, float, float], None]
 
 
 @dataclass(frozen=True)
@@ -91,10 +96,25 @@ def group_reasons(problem: GroupProblem, members: tuple[str, ...]) -> list[str]:
         values = Counter(problem.values[c.attribute][m] for m in members)
         label = c.attribute.split(":")[0] if ":" in c.attribute else c.attribute
         if c.goal == "diverse":
-            reasons.append(f"mixes {len(values)} {label} values ({', '.join(sorted(values))})")
+            reasons.append(
+                phrase(
+                    "mixes {n} {attribute} values ({values})",
+                    n=len(values),
+                    attribute=label,
+                    values=", ".join(sorted(values)),
+                )
+            )
         else:
             common, n = values.most_common(1)[0]
-            reasons.append(f"{n} of {len(members)} share the {label} '{common}'")
+            reasons.append(
+                phrase(
+                    "{n} of {size} share the {attribute} '{value}'",
+                    n=n,
+                    size=len(members),
+                    attribute=label,
+                    value=common,
+                )
+            )
     for skill, holders in problem.topic_holders.items():
         here = sorted(holders & set(members), key=problem.name)
         name = problem.tmap.skill(skill).name if problem.tmap.skill(skill) else skill
@@ -102,18 +122,32 @@ def group_reasons(problem: GroupProblem, members: tuple[str, ...]) -> list[str]:
             reasons.append(f"{name}: {', '.join(problem.name(m) for m in here)}")
     isolated = isolated_members(problem, members)
     for person, attribute in isolated:
-        reasons.append(f"{problem.name(person)} is the only one of their {attribute} here")
+        reasons.append(
+            phrase(
+                "{name} is the only one of their {attribute} here",
+                name=problem.name(person),
+                attribute=attribute,
+            )
+        )
     repeats = repeated_pairs(problem, members)
     if repeats:
-        reasons.append(f"{len(repeats)} pair(s) were groupmates in a recent round")
+        reasons.append(phrase("{n} pair(s) were groupmates in a recent round", n=len(repeats)))
     return reasons
 
 
-def propose(problem: GroupProblem, *, round_name: str = "") -> GroupProposal:
-    outcome = solve(problem)
+def propose(
+    problem: GroupProblem, *, round_name: str = "", on_progress: Progress | None = None
+) -> GroupProposal:
+    bound = upper_bound(problem)
+    report = None
+    if on_progress is not None:
+
+        def report(value: float, seconds: float) -> None:
+            on_progress(value, bound, seconds)
+
+    outcome = solve(problem, on_progress=report)
     groups = [tuple(g) for g in outcome.groups]
     violations = validate(problem, groups)
-    bound = upper_bound(problem)
     objective = outcome.objective
     gap = max(0.0, (bound - objective) / abs(bound)) if bound else 0.0
     locks = [frozenset(lock) for lock in problem.config.locked]
@@ -127,14 +161,12 @@ def propose(problem: GroupProblem, *, round_name: str = "") -> GroupProposal:
         for members in sorted(groups, key=lambda g: (-group_score(problem, g), g))
     )
     size = f"{problem.config.size_min}-{problem.config.size_max}"
-    unmatched = tuple(
-        LeftOut(
-            pid,
-            "member",
-            f"{len(problem.people)} people do not divide into groups of {size}; placed last in the order",
-        )
-        for pid in outcome.left_out
+    reason = phrase(
+        "{n} people do not divide into groups of {size}; placed last in the order",
+        n=len(problem.people),
+        size=size,
     )
+    unmatched = tuple(LeftOut(pid, term("member"), reason) for pid in outcome.left_out)
     return GroupProposal(
         round=round_name,
         kind=problem.config.kind,

@@ -12,10 +12,11 @@ import heapq
 import random
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from matcher.groups.problem import REPEAT_PENALTY, GroupProblem, group_score
+from matcher.phrases import phrase
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,10 @@ LATE = 50
 #: Steps without a new best plan before the search stops (at least, and per person who may move).
 PATIENCE_MIN = 20_000
 PATIENCE_PER_PERSON = 500
+#: Called with (objective of the best plan so far, seconds since the search started).
+Progress = Callable[[float, float], None]
+#: At most one progress report per this many seconds: new bests come thousands at a time early on.
+REPORT_EVERY = 0.25
 
 
 class _State:
@@ -233,7 +238,9 @@ def construct(problem: GroupProblem) -> tuple[list[list[str]], list[str]]:
     for lock in sorted(locked, key=len, reverse=True):
         room = [i for i in range(len(groups)) if sizes[i] - len(groups[i]) >= len(lock)]
         if not room or any(m in placed for m in lock):
-            problem.conflicts.append(f"locked group {', '.join(lock)} does not fit; kept apart")
+            problem.conflicts.append(
+                phrase("locked group {ids} does not fit; kept apart", ids=", ".join(lock))
+            )
             continue
         target = max(room, key=lambda i: sizes[i] - len(groups[i]))
         groups[target] += lock
@@ -301,15 +308,22 @@ def _sizes(people: int, groups: int) -> list[int]:
 
 
 def improve(
-    problem: GroupProblem, groups: list[list[str]], *, deadline: float
+    problem: GroupProblem,
+    groups: list[list[str]],
+    *,
+    deadline: float,
+    on_progress: Progress | None = None,
+    started: float | None = None,
 ) -> tuple[list[list[str]], int]:
     """Moves and swaps between two groups, accepted by late acceptance hill climbing.
 
     A move is kept when it scores at least as well as the current plan or as the plan of
     ``LATE`` steps ago, so the search can cross small dips between local optima. The best plan
     seen is returned. It stops at the deadline, or when the best has not improved for a while;
-    only a search cut off by the deadline depends on the machine's speed.
+    only a search cut off by the deadline depends on the machine's speed. ``on_progress`` hears
+    of a better plan (its reported objective) at most every :data:`REPORT_EVERY` seconds.
     """
+    started = time.perf_counter() if started is None else started
     state = _State(problem, groups)
     rng = random.Random(problem.config.seed)
     fixed = {m for lock in problem.config.locked for m in lock}
@@ -320,6 +334,7 @@ def improve(
     best_value, best, best_is_current = state.objective(), None, True
     accepted, step, idle = 0, 0, 0
     patience = max(PATIENCE_MIN, PATIENCE_PER_PERSON * len(movable))
+    reported, unreported = time.perf_counter(), False
     while idle < patience and time.perf_counter() < deadline:
         step += 1
         idle += 1
@@ -336,7 +351,12 @@ def improve(
             accepted += 1
             if state.objective() > best_value + 1e-9:
                 best_value, best_is_current, idle = state.objective(), True, 0
+                unreported = True
         history[slot] = state.objective()
+        if on_progress and unreported and best_is_current and time.perf_counter() - reported >= REPORT_EVERY:
+            # The search's own objective weighs broken rules and isolation more; report the plan's.
+            reported, unreported = time.perf_counter(), False
+            on_progress(objective(problem, state.groups), reported - started)
     return (state.groups if best_is_current or best is None else best), accepted
 
 
@@ -400,14 +420,27 @@ def objective(problem: GroupProblem, groups: Iterable[Iterable[str]]) -> float:
     return sum(scores) + problem.config.worst_group * min(scores) if scores else 0.0
 
 
-def solve(problem: GroupProblem) -> GroupOutcome:
+def solve(problem: GroupProblem, *, on_progress: Progress | None = None) -> GroupOutcome:
+    """Construct, then improve until the time limit; ``on_progress`` hears of better plans as
+    (objective, seconds), the constructed plan and the final one included."""
     started = time.perf_counter()
     groups, left_out = construct(problem)
-    groups, moves = improve(problem, groups, deadline=started + problem.config.time_limit)
+    if on_progress:
+        on_progress(objective(problem, groups), time.perf_counter() - started)
+    groups, moves = improve(
+        problem,
+        groups,
+        deadline=started + problem.config.time_limit,
+        on_progress=on_progress,
+        started=started,
+    )
+    value = objective(problem, groups)
+    if on_progress:
+        on_progress(value, time.perf_counter() - started)
     return GroupOutcome(
         groups=tuple(tuple(sorted(g)) for g in groups),
         left_out=tuple(left_out),
-        objective=objective(problem, groups),
+        objective=value,
         moves=moves,
         seconds=time.perf_counter() - started,
     )

@@ -21,6 +21,7 @@ from matcher.pairing.explain import left_out, pair_reasons
 from matcher.pairing.problem import SCALE, PairingProblem, pair_points
 from matcher.pairing.rules import Violation, validate
 from matcher.pairing.solver import Progress, load_penalty, solve
+from matcher.phrases import counted
 
 __all__ = [
     "DIRECTED",
@@ -128,7 +129,12 @@ def propose(
     unmatched = tuple(LeftOut(pid, role, reason) for pid, role, reason in left_out(problem, chosen))
     conflicts = list(problem.conflicts)
     conflicts += [
-        f"the rule '{rule}' struck out {n} candidate pair{'s' if n != 1 else ''}"
+        counted(
+            n,
+            "the rule '{rule}' struck out {n} candidate pair",
+            "the rule '{rule}' struck out {n} candidate pairs",
+            rule=rule,
+        )
         for rule, n in problem.rule_counts.most_common()
     ]
     objective, bound = outcome.objective / SCALE, outcome.bound / SCALE

@@ -32,6 +32,7 @@ from ortools.sat.python import cp_model
 
 from matcher.pairing.problem import SCALE, Candidate, PairingProblem, ceilings, pair_points
 from matcher.pairing.rules import first_broken
+from matcher.phrases import phrase
 
 #: Above this many candidate pairs CP-SAT does not load and improve the model within a usual
 #: time limit on a small machine; the flow-based plans are returned with their proven gap.
@@ -107,8 +108,11 @@ def _solve_directed(problem: PairingProblem, on_progress: Progress | None) -> Ou
     notes = []
     if problem.pruned_count:
         notes.append(
-            f"{problem.pruned_count} weaker candidate pairs were left out of the search; "
-            "the bound counts each at the most it could score, so the gap shows what that may cost"
+            phrase(
+                "{n} weaker candidate pairs were left out of the search; "
+                "the bound counts each at the most it could score, so the gap shows what that may cost",
+                n=problem.pruned_count,
+            )
         )
     teachers_learn = np.isin(arcs.second, arcs.first)  # pairs whose learner could also teach
     if not (problem.config.rules.one_role and teachers_learn.any()):
@@ -135,8 +139,11 @@ def _solve_directed(problem: PairingProblem, on_progress: Progress | None) -> Ou
     if best_value >= bound or not small:
         if not small:
             notes.append(
-                f"{arcs.size} candidate pairs are more than CP-SAT improves on within the time limit; "
-                "the plan is the best of two exact flows, and the gap says how far from optimal it can be"
+                phrase(
+                    "{n} candidate pairs are more than CP-SAT improves on within the time limit; the plan "
+                    "is the best of two exact flows, and the gap says how far from optimal it can be",
+                    n=arcs.size,
+                )
             )
         return Outcome(
             chosen=(*problem.locks, *best_pairs),
@@ -145,7 +152,7 @@ def _solve_directed(problem: PairingProblem, on_progress: Progress | None) -> Ou
             bound=constant + bound,
             solver="min-cost flow",
             seconds=0.0,
-            notes=(*notes, "one role per round: each person either teaches or learns"),
+            notes=(*notes, phrase("one role per round: each person either teaches or learns")),
         )
     every = list(problem.candidates.values())
     pairs, value, cp_bound, optimal = _cp_sat(problem, every, free, loads, best_pairs, constant, on_progress)
@@ -153,7 +160,7 @@ def _solve_directed(problem: PairingProblem, on_progress: Progress | None) -> Ou
         bound = min(bound, cp_bound)
     if value < best_value:  # the search ran out of time before it beat its own hint
         pairs, value = best_pairs, best_value
-    notes.append("one role per round couples teachers and learners; CP-SAT kept it")
+    notes.append(phrase("one role per round couples teachers and learners; CP-SAT kept it"))
     return Outcome(
         chosen=(*problem.locks, *pairs),
         status="optimal" if value >= bound or (optimal and not problem.pruned) else "feasible",
@@ -447,7 +454,9 @@ def _solve_exchange(problem: PairingProblem) -> Outcome:
     groups, extra, bound_extra = _trios(problem, pairs, set(people))
     notes = ()
     if extra:
-        notes = ("people left over joined a pair as a third; the pairs themselves are a maximum matching",)
+        notes = (
+            phrase("people left over joined a pair as a third; the pairs themselves are a maximum matching"),
+        )
     status = "optimal" if bound_extra == extra else "feasible"
     return Outcome(
         (*problem.locks, *groups),
