@@ -390,7 +390,14 @@ def swap_people(
         _check_changed(stored, swapped, org, today)
         detail = f"swapped {first} and {second}: {', '.join(swapped[a])} | {', '.join(swapped[b])}"
         round_storage.change_units(
-            session, name, swapped, today=today, now=now, action="swapped", detail=detail
+            session,
+            name,
+            swapped,
+            today=today,
+            now=now,
+            action="swapped",
+            detail=detail,
+            config=_unlocked(stored, [unit_a.members, unit_b.members]),
         )
         return _existing(round_storage.load_round(session, name), name)
 
@@ -406,9 +413,27 @@ def remove_unit(db: Database, name: str, person_id: str, *, today: dt.date, now:
         position, unit = found
         detail = f"removed the {stored.unit} of {', '.join(unit.members)}"
         round_storage.change_units(
-            session, name, {position: None}, today=today, now=now, action="removed", detail=detail
+            session,
+            name,
+            {position: None},
+            today=today,
+            now=now,
+            action="removed",
+            detail=detail,
+            config=_unlocked(stored, [unit.members]),
         )
         return _existing(round_storage.load_round(session, name), name)
+
+
+def _unlocked(stored: StoredRound, changed: Sequence[tuple[str, ...]]):
+    """A proposed round's config without the locks of units that changed, so that re-solving
+    does not bring the old ones back; a published round keeps its config as it was."""
+    if stored.status == PUBLISHED:
+        return None
+    config = stored.config
+    for members in changed:
+        config = without_lock(config, members)
+    return config
 
 
 def _check_changed(
@@ -417,9 +442,12 @@ def _check_changed(
     units = [changed.get(position, unit.members) for position, unit in stored.units()]
     tmap = TalentMap(org, today=today)
     before = {str(v) for v in _violations(stored, tmap, today)}
+    # A unit HR changes by hand is no longer held by its lock.
+    old = [unit.members for position, unit in stored.units() if position in changed]
     after = dataclasses.replace(
         stored,
         pairs=tuple(dataclasses.replace(u, members=m) for u, m in zip(stored.pairs, units, strict=True)),
+        config=_unlocked(stored, old) or stored.config,
     )
     new = [v for v in _violations(after, tmap, today) if str(v) not in before]
     if new:

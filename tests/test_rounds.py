@@ -101,6 +101,18 @@ def test_an_unlocked_pair_is_no_longer_kept(loaded):
         services.lock_pair(loaded, "2026-Q4 mentor", ["marit", "sara"], now=later(4))
 
 
+def test_a_locked_pair_changed_by_a_swap_or_removal_is_no_longer_kept(loaded):
+    first = propose(loaded, "2026-Q4 mentor")
+    assert len(first.pairs) >= 3
+    one, other, third = (p.members for p in first.pairs[:3])
+    for members in (one, third):
+        services.lock_pair(loaded, "2026-Q4 mentor", members, now=later(1))
+    swapped = services.swap_people(loaded, "2026-Q4 mentor", one[1], other[1], today=TODAY, now=later(2))
+    assert one not in swapped.config.locked and third in swapped.config.locked
+    removed = services.remove_unit(loaded, "2026-Q4 mentor", third[0], today=TODAY, now=later(3))
+    assert removed.config.locked == ()
+
+
 def test_publishing_writes_the_history_and_a_later_round_keeps_the_cooldown(loaded):
     first = propose(loaded, "2026-Q4 mentor")
     version = data_version(loaded)

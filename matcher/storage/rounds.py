@@ -218,12 +218,16 @@ def change_units(
     now: dt.datetime,
     action: str,
     detail: str,
+    config: PairingConfig | GroupConfig | None = None,
 ) -> None:
     """New members for the pairs or groups at these positions (None removes one; the others keep
-    their positions). In a published round the history says it too: the old entry ends today,
-    the new one starts today."""
+    their positions), and the round's config when it changes with them (the locks of the changed
+    units). In a published round the history says it too: the old entry ends today, the new one
+    starts today."""
     row = _row(session, name)
     assert row is not None, name
+    if config is not None:
+        row.config = config.as_dict()
     current = session.scalars(select(HistoryRow).where(HistoryRow.round == name, HistoryRow.ended.is_(None)))
     running = {tuple(entry.members): entry for entry in current}
     for position, members in changes.items():
