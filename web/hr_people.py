@@ -29,7 +29,7 @@ from matcher.talentmap import TalentMap, UnknownSkill
 from web import hr_accounts, hr_imports, hr_skills, params, words
 from web.auth import require_login, roles_required
 from web.context import database, talent_map
-from web.profile_form import ProfileForm, changes, profile_form, show_problems
+from web.profile_form import ProfileForm, changes, profile_form, show_problems, skill_name_list
 
 hr_people = Blueprint("hr_people", __name__)
 hr_people.before_request(require_login)
@@ -268,6 +268,7 @@ def _edit_page(form: PersonForm, person: Person, status: int = 200) -> Any:
         form=form,
         person=person,
         levels=[w for w in words.LEVELS if w.value >= 1],
+        skill_names=skill_name_list(talent_map()),
         failed=status >= 400,
     ), status
 

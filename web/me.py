@@ -27,7 +27,7 @@ from matcher.shadowing import LENGTHS
 from web import words
 from web.auth import person_required, require_login
 from web.context import database, talent_map
-from web.profile_form import ProfileForm, changes, profile_form, show_problems
+from web.profile_form import ProfileForm, changes, profile_form, show_problems, skill_name_list
 
 me = Blueprint("me", __name__)
 me.before_request(require_login)
@@ -77,6 +77,7 @@ def _profile_page(form: ProfileForm, calendar_form: CalendarForm, status: int = 
             calendar_form=calendar_form,
             person=talent_map().person(person_id),
             levels=[w for w in words.LEVELS if w.value >= 1],
+            skill_names=skill_name_list(talent_map()),
             calendar=personal.current_calendar(database(), person_id),
             hr_only=editing.HR_ONLY,
             # the profile form was sent and refused (a refused upload marks only its own field)

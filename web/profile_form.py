@@ -38,7 +38,7 @@ from matcher import fields
 from matcher.editing import field_of
 from matcher.model import MAX_PRIORITY, MIN_PRIORITY, WEEKDAYS, Person
 from matcher.problems import InvalidInput
-from matcher.talentmap import TalentMap
+from matcher.talentmap import TalentMap, UnknownSkill
 from web import words
 
 #: The weekdays in the user's language, in the order of :data:`matcher.model.WEEKDAYS`.
@@ -100,10 +100,18 @@ def _hours_field(day: str) -> StringField:
 
 class ProfileForm(FlaskForm):
     skills = FieldList(FormField(SkillEntry), max_entries=500)
-    new_skill = SelectField(_l("Add a skill"), choices=[], validate_choice=False)
+    new_skill = StringField(
+        _l("Add a skill"),
+        validators=[Length(max=200)],
+        render_kw={"list": "skill-names", "autocomplete": "off"},
+    )
     new_level = SelectField(_l("at level"), choices=level_choices, default="2", validate_choice=False)
     wishes = FieldList(FormField(WishEntry), max_entries=500)
-    new_wish = SelectField(_l("Add a learning wish"), choices=[], validate_choice=False)
+    new_wish = StringField(
+        _l("Add a learning wish"),
+        validators=[Length(max=200)],
+        render_kw={"list": "skill-names", "autocomplete": "off"},
+    )
     new_priority = SelectField(
         _l("with priority"), choices=priority_choices, default="2", validate_choice=False
     )
@@ -202,24 +210,27 @@ def profile_form(
     form = form_class(data=data) if submitted else form_class(formdata=None, data=data)
     form.general_errors = []
     form.skill_names = {s.id: s.name for s in talent.organisation.skills}
-    held = {s.id for s, _level in talent.holdings_of(person_id)}
-    wished = {s.id for s, _priority in talent.wishes_of(person_id)}
-    form.new_skill.choices = _skill_choices(talent, held, _("— choose a skill —"))
-    form.new_wish.choices = _skill_choices(talent, wished, _("— choose a skill to learn —"))
+    # Skills are added by typing (a suggestion list offers the names): a select of the whole
+    # taxonomy made this page many times slower to draw than any other.
+    form.skill_lookup = lambda text: _skill_id(talent, text)
     return form
 
 
-def _skill_choices(talent: TalentMap, leave_out: set[str], empty: str) -> list[SelectChoice]:
-    """The taxonomy by category (an optgroup each), without the skills already listed."""
-    other = _("Other")
-    skills = sorted(
-        (s for s in talent.organisation.skills if s.id not in leave_out),
-        key=lambda s: ((s.category or other).casefold(), s.name.casefold()),
-    )
-    return [
-        SelectChoice("", empty),
-        *(SelectChoice(s.id, s.name, optgroup=s.category or other) for s in skills),
-    ]
+def skill_name_list(talent: TalentMap) -> list[str]:
+    """Every skill name, for the suggestion list of the "add" fields."""
+    return sorted((s.name for s in talent.organisation.skills), key=str.casefold)
+
+
+def _skill_id(talent: TalentMap, text: str) -> str:
+    """The skill meant by an id, a name, an alias or a near spelling; else the text itself,
+    for the importer's rules to report as an unknown skill."""
+    text = text.strip()
+    if talent.skill(text) is not None:
+        return text
+    try:
+        return talent.resolve_skill(text)[0].id
+    except UnknownSkill:
+        return text
 
 
 def _number(text: str | None) -> int | str:
@@ -241,15 +252,15 @@ def changes(form: ProfileForm, *, leave_out_refused: bool = False) -> dict[str, 
     skills = {
         e.skill_id.data: _number(e.level.data) for e in form.skills if e.skill_id.data and not e.remove.data
     }
-    if form.new_skill.data:
-        skills[form.new_skill.data] = _number(form.new_level.data)
+    if (form.new_skill.data or "").strip():
+        skills[form.skill_lookup(form.new_skill.data)] = _number(form.new_level.data)
     wishes = {
         e.skill_id.data: _number(e.priority.data)
         for e in form.wishes
         if e.skill_id.data and not e.remove.data
     }
-    if form.new_wish.data:
-        wishes[form.new_wish.data] = _number(form.new_priority.data)
+    if (form.new_wish.data or "").strip():
+        wishes[form.skill_lookup(form.new_wish.data)] = _number(form.new_priority.data)
     hours = {
         day: _day_ranges(day, field.data or "")
         for day, field in zip(WEEKDAYS, form.hours_fields(), strict=True)
