@@ -23,6 +23,7 @@ from matcher.model import (
     office_hours,
 )
 from matcher.talentmap import AskWeights, TalentMap, UnknownSkill
+from tests.orgs import small_org
 
 TODAY = dt.date(2024, 3, 1)
 
@@ -513,3 +514,15 @@ def test_a_short_list_is_the_head_of_the_full_list():
         for asker in (None, "p001", "p150"):
             full = tmap.ask(skill.id, asker_id=asker, limit=1000).answers
             assert tmap.ask(skill.id, asker_id=asker, limit=5).answers == full[:5]
+
+
+def test_bridges_among_a_team_rank_by_reach_into_other_departments():
+    org = small_org()
+    talent = TalentMap(org, today=TODAY)
+    everyone = [p.id for p in org.people]
+    among = talent.bridges_among(everyone)
+    full = {b.person_id: b for b in talent.bridges(limit=len(everyone))}
+    assert among and {b.person_id for b in among} == set(full)
+    assert [len(b.departments) for b in among] == sorted((len(b.departments) for b in among), reverse=True)
+    assert all(b.departments == full[b.person_id].departments for b in among)
+    assert talent.bridges_among([]) == []

@@ -93,9 +93,9 @@ def index() -> Any:
     if manager is None:
         return render("team/index.html", manager=None, choices=choices)
     people = reports_of(talent.organisation, manager.id)
-    # The talent map's bridge figures (ranked over the whole organisation), those in this team.
-    ranked = talent.bridges(limit=len(talent.organisation.people)) if people else []
-    bridges = {b.person_id: b for b in ranked if b.person_id in people}
+    # Bridge figures by their reach into other departments: betweenness over the whole
+    # organisation (the HR view) takes seconds on a large one.
+    bridges = {b.person_id: b for b in talent.bridges_among(sorted(people))}
     scope = people | {manager.id}
     return render(
         "team/index.html",
