@@ -144,6 +144,15 @@ def test_hr_plans_and_publishes_a_mentor_round_and_the_mentee_downloads_it(
     hr.locator("form[method=post][action$='/hr/accounts'] button[type=submit]").click()
     password = hr.locator("p.password code").inner_text().strip()
     assert len(password) >= 10
+    for name, path in (
+        ("people", "/hr/people"),
+        ("report-coverage", "/hr/reports/coverage"),
+        ("report-map", "/hr/reports/map"),
+        ("report-risks", "/hr/reports/risks"),
+    ):
+        hr.goto(f"{server}{path}")
+        assert hr.locator("h1").count() == 1, path
+        _shot(hr, language, name)
     hr_context.close()
 
     # The mentee sees the pair with its reasons and downloads the invite.
@@ -171,6 +180,14 @@ def test_hr_plans_and_publishes_a_mentor_round_and_the_mentee_downloads_it(
     )
     assert libical([path])[str(path)]["errors"] == []
     assert vobject_calendar(path.read_text(encoding="utf-8"))["errors"] == []
+    for name, page_path in (
+        ("my-profile", "/me/profile"),
+        ("shadowing", "/me/shadowing"),
+        ("my-data", "/me/data"),
+    ):
+        mentee.goto(f"{server}{page_path}")
+        assert mentee.evaluate("document.documentElement.scrollWidth") <= 390, page_path
+        _shot(mentee, language, name)
     context.close()
 
 
