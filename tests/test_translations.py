@@ -43,7 +43,9 @@ def _catalog():
 
 def test_every_marked_message_has_a_dutch_translation():
     catalog = _catalog()
-    missing = sorted(message for message in _marked() if not catalog.get(message) or not catalog[message].string)
+    missing = sorted(
+        message for message in _marked() if not catalog.get(message) or not catalog[message].string
+    )
     assert len(_marked()) > 500
     assert missing == [], f"{len(missing)} messages without Dutch, e.g. {missing[:5]}"
 
