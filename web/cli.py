@@ -226,6 +226,12 @@ def _serve(database: services.Database, host: str, port: int, *, secure_cookies:
         settings["SESSION_COOKIE_SECURE"] = secure_cookies
     app = create_app(settings)
     click.echo(f"meeloop is running on http://{host}:{port}/ (Ctrl+C stops it)")
+    if app.config["SESSION_COOKIE_SECURE"]:
+        click.echo(
+            "note: login cookies are sent over HTTPS only; put meeloop behind an HTTPS proxy, "
+            "or set MEELOOP_SECURE_COOKIES=0 to use it over plain http on a trusted network",
+            err=True,
+        )
     waitress_serve(app, host=host, port=port, threads=8, ident="meeloop")
 
 
