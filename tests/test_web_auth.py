@@ -253,3 +253,22 @@ def test_the_first_hr_account_comes_from_the_command_line(sqlite_url, tmp_path):
     app = make_app(sqlite_url)
     log_in(app.test_client(), "admin@wadloo.example", "a long admin secret")
     app.extensions["meeloop"]["db"].dispose()
+
+
+def test_behind_a_proxy_the_login_limit_counts_each_client(sqlite_url, monkeypatch):
+    monkeypatch.setenv("MEELOOP_PROXIES", "1")
+    app = make_app(sqlite_url, LOGIN_LIMIT="50 per minute", LOGIN_LIMIT_PER_ADDRESS="3 per minute")
+    add_account(app, "hr@wadloo.example", "hr")
+    client = app.test_client()
+
+    def attempt(address: str) -> int:
+        token = csrf_token(client, "/login")
+        return client.post(
+            "/login",
+            data={"login": "hr@wadloo.example", "password": "wrong password", "csrf_token": token},
+            headers={"X-Forwarded-For": address},
+        ).status_code
+
+    assert [attempt("203.0.113.1") for _ in range(4)] == [401, 401, 401, 429]
+    assert attempt("203.0.113.2") == 401
+    app.extensions["meeloop"]["db"].dispose()

@@ -43,6 +43,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = instance_secret(Path(app.instance_path))
     app.json.sort_keys = False  # keep JSON in the order it was built: ranked answers, documented fields
+    proxies = int(os.environ.get("MEELOOP_PROXIES", "0") or 0)
+    if proxies:
+        # Behind HTTPS proxies: take the client's address and scheme from their X-Forwarded headers,
+        # so that the login rate limit counts each client, not the proxy.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
     configure_database(app)
     configure_security(app)
     configure_i18n(app)
