@@ -2,38 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
-import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from matcher import orgjson, services
+from tests.conftest import ARTEFACTS
 from tests.orgs import small_org
-from tests.webtools import PASSWORD, add_account, make_app
+from tests.webtools import PASSWORD, add_account, live_server, make_app
 
 pytestmark = pytest.mark.browser
-
-ARTEFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def _chromium() -> str:
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if path is None:
-        pytest.fail("the browser tests need Debian's 'chromium' package (bash .ci/run installs it)")
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -46,24 +24,9 @@ def server(tmp_path_factory) -> Iterator[str]:
     db.dispose()
     app = make_app(url, TESTING=False)
     add_account(app, "bram@wadloo.example", "employee", "bram")
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{http.server_port}"
-    http.shutdown()
-    http.server_close()
-    thread.join(timeout=5)
+    with live_server(app) as base:
+        yield base
     app.extensions["meeloop"]["db"].dispose()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=_chromium(), args=CHROMIUM_FLAGS, headless=True)
-        yield launched
-        launched.close()
 
 
 def log_in(page, server: str, login: str = "bram@wadloo.example") -> None:

@@ -10,18 +10,16 @@ Screenshots of the pages go to test-artifacts/<language>/.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import icalendar
 import pytest
-from werkzeug.serving import make_server
 
+from tests.conftest import ARTEFACTS
 from tests.parsers import libical, vobject_calendar
-from tests.test_browser import ARTEFACTS, CHROMIUM_FLAGS, _chromium
 from tests.test_cli import run
-from tests.webtools import make_app
+from tests.webtools import live_server, make_app
 
 pytestmark = pytest.mark.browser
 
@@ -42,24 +40,9 @@ def server(tmp_path) -> Iterator[str]:
     )
     assert made.returncode == 0, made.stderr
     app = make_app(url, TESTING=False)
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{http.server_port}"
-    http.shutdown()
-    http.server_close()
-    thread.join(timeout=5)
+    with live_server(app) as base:
+        yield base
     app.extensions["meeloop"]["db"].dispose()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=_chromium(), args=CHROMIUM_FLAGS, headless=True)
-        yield launched
-        launched.close()
 
 
 def _shot(page, language: str, name: str) -> None:

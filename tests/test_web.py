@@ -5,18 +5,17 @@ from __future__ import annotations
 import http.cookiejar
 import json
 import re
-import threading
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 
 import pytest
-from werkzeug.serving import make_server
 
 from matcher import orgjson, services
 from tests.orgs import small_org
 from tests.webtools import PASSWORD, add_account, log_in, make_app
+from tests.webtools import live_server as serving
 
 
 @pytest.fixture
@@ -174,15 +173,8 @@ def test_the_map_is_rebuilt_after_an_import(app, client, sqlite_url, tmp_path):
 
 @pytest.fixture
 def live_server(app) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serving(app) as base:
+        yield base
 
 
 def _logged_in_opener(base: str) -> urllib.request.OpenerDirector:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.serving import make_server
 
 from matcher.storage import accounts
 from web import create_app
@@ -62,3 +66,17 @@ def post_form(client: FlaskClient, path: str, data: dict[str, Any], *, form_page
     """POST as the browser does: with the CSRF token from the page that shows the form."""
     token = csrf_token(client, form_page or path)
     return client.post(path, data={**data, "csrf_token": token})
+
+
+@contextmanager
+def live_server(app: Flask) -> Iterator[str]:
+    """The app on a real HTTP server on loopback, for real clients and browsers; its base URL."""
+    http = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{http.server_port}"
+    finally:
+        http.shutdown()
+        http.server_close()
+        thread.join(timeout=5)
