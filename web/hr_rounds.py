@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -357,26 +358,12 @@ def swap(name: str) -> Any:
     if not form.validate_on_submit():
         return _review(name, status=400, swap=form)
     first, second = form.first.data, form.second.data
-    try:
-        if stored.status == PUBLISHED:
-            changed, invites = round_changes.change_published(
-                database(),
-                name,
-                _invite_settings(),
-                _smtp(),
-                swap=(first, second),
-                today=_today(),
-                now=_now(),
-            )
-            _flash_invites(invites)
-        else:
-            round_changes.check_swap(stored, first, second)
-            changed = services.swap_people(database(), name, first, second, today=_today(), now=_now())
-    except RoundError as exc:
-        form.form_errors.append(str(exc))
-        return _review(name, status=400, swap=form)
-    flash(changed.events[-1].detail, "info")
-    return redirect(url_for(".review", name=name, _anchor="units"))
+
+    def in_proposal() -> StoredRound:
+        round_changes.check_swap(stored, first, second)
+        return services.swap_people(database(), name, first, second, today=_today(), now=_now())
+
+    return _change_units(stored, form, "swap", in_proposal, swap=(first, second))
 
 
 @hr_rounds.post("/<path:name>/exclude")
@@ -387,25 +374,33 @@ def exclude(name: str) -> Any:
     form.person.choices = _names().choices(round_changes.participants(stored))
     if not form.validate_on_submit():
         return _review(name, status=400, exclude=form)
+    person = form.person.data
+    return _change_units(
+        stored,
+        form,
+        "exclude",
+        lambda: round_changes.exclude_person(database(), name, person, today=_today(), now=_now()),
+        remove=person,
+    )
+
+
+def _change_units(
+    stored: StoredRound, form: Any, form_key: str, in_proposal: Callable[[], StoredRound], **published: Any
+) -> Any:
+    """A swap or exclusion: in a published round through the invites (updates and cancellations
+    go out), in a proposal by ``in_proposal``; a refusal shows at the form."""
+    name = stored.name
     try:
         if stored.status == PUBLISHED:
             changed, invites = round_changes.change_published(
-                database(),
-                name,
-                _invite_settings(),
-                _smtp(),
-                remove=form.person.data,
-                today=_today(),
-                now=_now(),
+                database(), name, _invite_settings(), _smtp(), today=_today(), now=_now(), **published
             )
             _flash_invites(invites)
         else:
-            changed = round_changes.exclude_person(
-                database(), name, form.person.data, today=_today(), now=_now()
-            )
+            changed = in_proposal()
     except RoundError as exc:
         form.form_errors.append(str(exc))
-        return _review(name, status=400, exclude=form)
+        return _review(name, status=400, **{form_key: form})
     flash(changed.events[-1].detail, "info")
     return redirect(url_for(".review", name=name, _anchor="units"))
 
@@ -424,10 +419,7 @@ def forbid(name: str) -> Any:
     except RoundError as exc:
         form.form_errors.append(str(exc))
         return _review(name, status=400, forbid=form)
-    started = _resolve(changed)
-    if isinstance(started, str):
-        return _review(name, status=400, problem=started)
-    return started
+    return _resolve(changed)
 
 
 @hr_rounds.post("/<path:name>/resolve")
@@ -439,14 +431,17 @@ def resolve(name: str) -> Any:
         abort(400)
     if stored.status == PUBLISHED:
         return _review(name, status=400, problem=_("This round is published; it cannot be solved again."))
-    started = _resolve(stored)
-    if isinstance(started, str):
-        return _review(name, status=400, problem=started)
-    return started
+    return _resolve(stored)
 
 
 def _resolve(stored: StoredRound) -> Any:
-    return _start_job(stored.name, stored.mode, {"config": stored.config.as_dict()}, stored.config.time_limit)
+    """Solve the round again around its locks; a refusal to start shows on the review page."""
+    started = _start_job(
+        stored.name, stored.mode, {"config": stored.config.as_dict()}, stored.config.time_limit
+    )
+    if isinstance(started, str):
+        return _review(stored.name, status=400, problem=started)
+    return started
 
 
 # -- compare --------------------------------------------------------------------------------------------
