@@ -18,11 +18,11 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
-from matcher import demo_vocab as vocab
-from matcher.matrix import write_matrix
-from matcher.model import Level, Organisation, Person
-from matcher.orgjson import write_json
-from matcher.synthetic import Blueprint, Shares, generate_from, taxonomy
+from bench import vocabulary as vocab
+from bench.synthetic import Blueprint, Shares, generate_from, taxonomy
+from matcher.domain.model import Level, Organisation, Person
+from matcher.io.matrix import write_matrix
+from matcher.io.orgjson import write_json
 
 NAME = "Gemeente Wadloo"
 PEOPLE = 240

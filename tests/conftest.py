@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from matcher.services import Database
+from matcher.storage import Database
 
 POSTGRES_HINT = (
     "the PostgreSQL tests need a server: install Debian's 'postgresql' package (bash .ci/run does) "

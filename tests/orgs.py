@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from matcher.fields import parse_working_hours
-from matcher.model import HistoryEntry, Holding, Level, Organisation, Person, RelatedSkill, Skill, Wish
+from matcher.domain.model import HistoryEntry, Holding, Level, Organisation, Person, RelatedSkill, Skill, Wish
+from matcher.io.fields import parse_working_hours
 
 
 def person(pid: str, name: str | None = None, **kwargs: object) -> Person:

@@ -17,8 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matcher import availability
-from matcher.availability import (
+from matcher.domain import availability
+from matcher.domain.availability import (
     Interval,
     common_free,
     free_time,
@@ -28,8 +28,8 @@ from matcher.availability import (
     subtract,
     working_intervals,
 )
-from matcher.model import WEEKDAYS, Person, TimeRange, WorkingHours, office_hours
-from matcher.problems import InvalidInput
+from matcher.domain.model import WEEKDAYS, Person, TimeRange, WorkingHours, office_hours
+from matcher.domain.problems import InvalidInput
 
 CALENDARS = Path(__file__).resolve().parent.parent / "data" / "calendars"
 AMSTERDAM, NEW_YORK, KOLKATA = "Europe/Amsterdam", "America/New_York", "Asia/Kolkata"

@@ -13,9 +13,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from matcher.groups import GroupProblem, validate
-from matcher.groups.problem import group_score, repeated_pairs
-from web.bench_groups import (
+from bench.groups import (
     command,
     groupeng_style,
     instance,
@@ -25,6 +23,8 @@ from web.bench_groups import (
     run,
     table,
 )
+from matcher.engines.groups import GroupProblem, validate
+from matcher.engines.groups.problem import group_score, repeated_pairs
 
 PEOPLE, SEED = 60, 1
 

@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from matcher.pairing import PairingConfig, build_problem
-from matcher.synthetic import generate_organisation
-from matcher.talentmap import TalentMap
-from web.bench_pairing import TODAY, command
+from bench.pairing import TODAY, command
+from bench.synthetic import generate_organisation
+from matcher.domain.talentmap import TalentMap
+from matcher.engines.pairing import PairingConfig, build_problem
 
 EXACT = ("scipy linear_sum_assignment", "scipy min_weight_full_bipartite", "or-tools min-cost flow")
 SEED = 1

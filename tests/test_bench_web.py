@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from matcher.synthetic import generate_organisation
-from matcher.talentmap import TalentMap
-from web import bench_web
-from web.bench_web import FLOOR, command, misspell, report, search_queries
+from bench import web as bench_web
+from bench.synthetic import generate_organisation
+from bench.web import FLOOR, command, misspell, report, search_queries
+from matcher.domain.talentmap import TalentMap
 
 PEOPLE, CLIENTS, REQUESTS, SEED = 60, 2, 50, 1
 

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from matcher import orgjson, services
+from matcher.io import orgjson
+from matcher.services import organisation
 from tests.conftest import ARTEFACTS
 from tests.orgs import small_org
 from tests.webtools import PASSWORD, add_account, live_server, make_app
@@ -19,8 +20,8 @@ def server(tmp_path_factory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("browser")
     url = f"sqlite:///{folder / 'meeloop.sqlite3'}"
     orgjson.write_json(small_org(), folder / "org.json")
-    db = services.Database(url)
-    services.import_file(db, folder / "org.json")
+    db = organisation.Database(url)
+    organisation.import_file(db, folder / "org.json")
     db.dispose()
     app = make_app(url, TESTING=False)
     add_account(app, "bram@wadloo.example", "employee", "bram")

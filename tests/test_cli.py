@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from matcher import orgjson
+from matcher.io import orgjson
 from tests.orgs import small_org
 
 MEELOOP = str(Path(sys.executable).parent / "meeloop")

@@ -11,10 +11,10 @@ import icalendar
 import pytest
 from aiosmtpd.controller import Controller
 
+from cli.main import demo_data_dir
 from tests.test_cli import MEELOOP
 from tests.test_invites import Mailbag
 from tests.test_mail import free_port
-from web.cli import demo_data_dir
 
 
 def run(

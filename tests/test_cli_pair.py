@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from matcher import orgjson
+from matcher.io import orgjson
 from tests.orgs import mentoring_org
 from tests.test_cli import run
 
@@ -50,7 +50,7 @@ def test_pair_json_has_the_documented_shape_and_stores_nothing(loaded, tmp_path)
 
 
 def test_pair_on_the_demo_organisation_breaks_no_rule(tmp_path, sqlite_url):
-    from web.cli import demo_data_dir
+    from cli.main import demo_data_dir
 
     imported = run("import", str(demo_data_dir() / "organisation.json"), db=sqlite_url, cwd=tmp_path)
     assert imported.returncode == 0, imported.stderr

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from cli.main import demo_data_dir
 from tests.test_cli import run
-from web.cli import demo_data_dir
 
 CALENDARS = demo_data_dir().parent / "calendars"
 

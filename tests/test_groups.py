@@ -10,13 +10,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matcher.groups import Criterion, GroupConfig, build_problem, propose, validate
-from matcher.groups.problem import upper_bound
-from matcher.groups.solver import objective
-from matcher.model import HistoryEntry, Holding, Level, Organisation, Skill
-from matcher.problems import InvalidInput
-from matcher.synthetic import generate_organisation
-from matcher.talentmap import TalentMap
+from bench.synthetic import generate_organisation
+from matcher.domain.model import HistoryEntry, Holding, Level, Organisation, Skill
+from matcher.domain.problems import InvalidInput
+from matcher.domain.talentmap import TalentMap
+from matcher.engines.groups import Criterion, GroupConfig, build_problem, propose, validate
+from matcher.engines.groups.problem import upper_bound
+from matcher.engines.groups.solver import objective
 from tests.orgs import person
 
 TODAY = dt.date(2026, 11, 2)

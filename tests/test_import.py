@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from matcher import orgjson, services, storage
-from matcher.integrity import normalise_relations
-from matcher.model import Holding, Level, Organisation, RelatedSkill
-from matcher.problems import InvalidInput
+from matcher import storage
+from matcher.domain.integrity import normalise_relations
+from matcher.domain.model import Holding, Level, Organisation, RelatedSkill
+from matcher.domain.problems import InvalidInput
+from matcher.io import orgjson
+from matcher.services import organisation
 from tests.orgs import person, small_org
 
 NOW = dt.datetime(2026, 11, 21, 9, 0, tzinfo=dt.UTC)
@@ -36,19 +38,21 @@ def write(org: Organisation, path: Path) -> Path:
 
 
 def test_json_import_stores_the_whole_organisation(db, tmp_path):
-    result = services.import_file(db, write(small_org(), tmp_path / "org.json"), now=NOW)
+    result = organisation.import_file(db, write(small_org(), tmp_path / "org.json"), now=NOW)
     assert result.changes.people_added == ("anna", "bram", "chen", "dirk", "eva")
-    assert canonical(services.load_organisation(db)) == canonical(small_org())
+    assert canonical(organisation.load_organisation(db)) == canonical(small_org())
 
 
 @pytest.mark.parametrize("name", ["org.json", "matrix.csv", "matrix.xlsx"])
 def test_export_then_import_gives_back_the_same_data(db, tmp_path, name, postgres_url):
-    services.import_file(db, write(small_org(), tmp_path / "in.json"), now=NOW)
-    services.export_file(db, tmp_path / name)
-    other = services.Database(postgres_url if db.url.startswith("sqlite") else f"sqlite:///{tmp_path}/b.db")
+    organisation.import_file(db, write(small_org(), tmp_path / "in.json"), now=NOW)
+    organisation.export_file(db, tmp_path / name)
+    other = organisation.Database(
+        postgres_url if db.url.startswith("sqlite") else f"sqlite:///{tmp_path}/b.db"
+    )
     try:
-        services.import_file(other, tmp_path / name, now=NOW)
-        exported, imported = services.load_organisation(db), services.load_organisation(other)
+        organisation.import_file(other, tmp_path / name, now=NOW)
+        exported, imported = organisation.load_organisation(db), organisation.load_organisation(other)
     finally:
         other.dispose()
     if name.endswith(".json"):
@@ -59,8 +63,8 @@ def test_export_then_import_gives_back_the_same_data(db, tmp_path, name, postgre
 
 def test_reimporting_the_same_file_changes_nothing_and_never_duplicates(db, tmp_path):
     path = write(small_org(), tmp_path / "org.json")
-    services.import_file(db, path, now=NOW)
-    again = services.import_file(db, path, now=NOW)
+    organisation.import_file(db, path, now=NOW)
+    again = organisation.import_file(db, path, now=NOW)
     assert again.changes.nothing
     with db.transaction() as session:
         assert session.scalar(select(func.count()).select_from(storage.PersonRow)) == 5
@@ -69,7 +73,7 @@ def test_reimporting_the_same_file_changes_nothing_and_never_duplicates(db, tmp_
 
 
 def test_an_upsert_changes_people_in_the_file_and_keeps_the_others(db, tmp_path):
-    services.import_file(db, write(small_org(), tmp_path / "org.json"), now=NOW)
+    organisation.import_file(db, write(small_org(), tmp_path / "org.json"), now=NOW)
     org = small_org()
     bram = dataclasses.replace(org.person("bram"), site="Stadswinkel Noord")
     update = Organisation(
@@ -80,11 +84,11 @@ def test_an_upsert_changes_people_in_the_file_and_keeps_the_others(db, tmp_path)
     del doc["skills"], doc["history"]
     (tmp_path / "update.json").write_text(json.dumps(doc), encoding="utf-8")
 
-    result = services.import_file(db, tmp_path / "update.json", now=NOW)
+    result = organisation.import_file(db, tmp_path / "update.json", now=NOW)
 
     assert result.changes.people_added == ("fleur",)
     assert result.changes.people_updated == ("bram",)
-    stored = services.load_organisation(db)
+    stored = organisation.load_organisation(db)
     assert {p.id for p in stored.people} == {"anna", "bram", "chen", "dirk", "eva", "fleur"}
     assert stored.person("bram").site == "Stadswinkel Noord"
     assert {h for h in stored.holdings if h.person_id == "bram"} == {Holding("bram", "wmo", Level.PROFICIENT)}
@@ -92,7 +96,7 @@ def test_an_upsert_changes_people_in_the_file_and_keeps_the_others(db, tmp_path)
 
 
 def test_replace_removes_people_absent_from_the_file_and_archives_them(db, tmp_path):
-    services.import_file(db, write(small_org(), tmp_path / "org.json"), now=NOW)
+    organisation.import_file(db, write(small_org(), tmp_path / "org.json"), now=NOW)
     org = small_org()
     smaller = dataclasses.replace(
         org,
@@ -102,12 +106,12 @@ def test_replace_removes_people_absent_from_the_file_and_archives_them(db, tmp_p
     )
     path = write(smaller, tmp_path / "smaller.json")
 
-    kept = services.import_file(db, path, now=NOW)
+    kept = organisation.import_file(db, path, now=NOW)
     assert kept.changes.people_removed == ()
-    replaced = services.import_file(db, path, replace=True, now=NOW)
+    replaced = organisation.import_file(db, path, replace=True, now=NOW)
 
     assert replaced.changes.people_removed == ("eva",)
-    assert services.load_organisation(db).person("eva") is None
+    assert organisation.load_organisation(db).person("eva") is None
     with db.transaction() as session:
         archived = session.scalars(select(storage.ArchivedPersonRow)).one()
         assert archived.person_id == "eva"
@@ -116,8 +120,8 @@ def test_replace_removes_people_absent_from_the_file_and_archives_them(db, tmp_p
 
 
 def test_bad_input_is_reported_all_at_once_and_changes_nothing(db, tmp_path):
-    services.import_file(db, write(small_org(), tmp_path / "org.json"), now=NOW)
-    before = canonical(services.load_organisation(db))
+    organisation.import_file(db, write(small_org(), tmp_path / "org.json"), now=NOW)
+    before = canonical(organisation.load_organisation(db))
     doc = orgjson.to_document(small_org())
     doc["people"][1]["manager"] = "nobody"
     doc["people"][2]["email"] = doc["people"][0]["email"]
@@ -129,7 +133,7 @@ def test_bad_input_is_reported_all_at_once_and_changes_nothing(db, tmp_path):
     (tmp_path / "bad.json").write_text(json.dumps(doc), encoding="utf-8")
 
     with pytest.raises(InvalidInput) as caught:
-        services.import_file(db, tmp_path / "bad.json", now=NOW)
+        organisation.import_file(db, tmp_path / "bad.json", now=NOW)
 
     found = {(p.where.row, p.where.field) for p in caught.value.problems}
     assert found >= {
@@ -143,7 +147,7 @@ def test_bad_input_is_reported_all_at_once_and_changes_nothing(db, tmp_path):
         ("people[1]", "wishes.sql"),
     }
     assert all(p.where.file == "bad.json" for p in caught.value.problems)
-    assert canonical(services.load_organisation(db)) == before
+    assert canonical(organisation.load_organisation(db)) == before
 
 
 def test_a_manager_loop_is_named_with_the_people_in_it(db, tmp_path):
@@ -151,7 +155,7 @@ def test_a_manager_loop_is_named_with_the_people_in_it(db, tmp_path):
     anna = dataclasses.replace(org.person("anna"), manager_id="dirk")
     looped = dataclasses.replace(org, people=(anna, *org.people[1:]))
     with pytest.raises(InvalidInput) as caught:
-        services.import_file(db, write(looped, tmp_path / "loop.json"), now=NOW)
+        organisation.import_file(db, write(looped, tmp_path / "loop.json"), now=NOW)
     messages = [str(p) for p in caught.value.problems]
     assert len(messages) == 1
     assert "loop" in messages[0] and "anna" in messages[0] and "chen" in messages[0] and "dirk" in messages[0]
@@ -162,7 +166,7 @@ def test_duplicate_ids_in_one_file_are_reported_not_merged(db, tmp_path):
     doc["people"].append(dict(doc["people"][0], email="other@wadloo.example"))
     (tmp_path / "dup.json").write_text(json.dumps(doc), encoding="utf-8")
     with pytest.raises(InvalidInput) as caught:
-        services.import_file(db, tmp_path / "dup.json", now=NOW)
+        organisation.import_file(db, tmp_path / "dup.json", now=NOW)
     assert any("anna" in p.message and "2 times" in p.message for p in caught.value.problems)
 
 
@@ -176,26 +180,26 @@ def test_duplicate_ids_in_one_file_are_reported_not_merged(db, tmp_path):
     ],
 )
 def test_unreadable_json_gets_a_clear_message(sqlite_url, tmp_path, content, expected):
-    db = services.Database(sqlite_url)
+    db = organisation.Database(sqlite_url)
     (tmp_path / "org.json").write_bytes(content)
     with pytest.raises(InvalidInput) as caught:
-        services.import_file(db, tmp_path / "org.json", now=NOW)
+        organisation.import_file(db, tmp_path / "org.json", now=NOW)
     assert expected in str(caught.value.report())
     db.dispose()
 
 
 def test_an_unknown_file_type_is_refused_with_the_accepted_types(sqlite_url, tmp_path):
-    db = services.Database(sqlite_url)
+    db = organisation.Database(sqlite_url)
     (tmp_path / "org.txt").write_text("x")
     with pytest.raises(InvalidInput) as caught:
-        services.import_file(db, tmp_path / "org.txt", now=NOW)
+        organisation.import_file(db, tmp_path / "org.txt", now=NOW)
     assert ".json" in caught.value.report() and ".xlsx" in caught.value.report()
     db.dispose()
 
 
 def test_names_in_any_script_survive_storage(db, tmp_path):
-    services.import_file(db, write(small_org(), tmp_path / "org.json"), now=NOW)
-    stored = services.load_organisation(db)
+    organisation.import_file(db, write(small_org(), tmp_path / "org.json"), now=NOW)
+    stored = organisation.load_organisation(db)
     assert stored.person("chen").name == "王芳"
     assert stored.person("dirk").name == "Dirk Zoë Ахмед"
     assert stored.person("bram").name == "Bram Çelik"
@@ -211,12 +215,12 @@ def test_the_schema_matches_the_migrations(db):
 
 
 def test_a_matrix_without_some_person_columns_keeps_those_fields_as_stored(db, tmp_path):
-    services.import_file(db, write(small_org(), tmp_path / "org.json"), now=NOW)
+    organisation.import_file(db, write(small_org(), tmp_path / "org.json"), now=NOW)
     (tmp_path / "part.csv").write_text(
         "id,name,email,sql\nchen,王芳,chen@wadloo.example,3\n", encoding="utf-8"
     )
-    services.import_file(db, tmp_path / "part.csv", now=NOW)
-    stored = services.load_organisation(db)
+    organisation.import_file(db, tmp_path / "part.csv", now=NOW)
+    stored = organisation.load_organisation(db)
     assert stored.person("chen") == small_org().person("chen")
     assert {h.skill_id: h.level for h in stored.holdings if h.person_id == "chen"} == {
         "sql": Level.PROFICIENT,
@@ -224,37 +228,37 @@ def test_a_matrix_without_some_person_columns_keeps_those_fields_as_stored(db, t
     }
     eva = dataclasses.replace(small_org().person("eva"))
     (tmp_path / "eva.csv").write_text("id,name,email\neva,Eva Jansen,eva@wadloo.example\n", encoding="utf-8")
-    services.import_file(db, tmp_path / "eva.csv", now=NOW)
-    assert services.load_organisation(db).person("eva") == eva  # still opted out of "ask me"
+    organisation.import_file(db, tmp_path / "eva.csv", now=NOW)
+    assert organisation.load_organisation(db).person("eva") == eva  # still opted out of "ask me"
 
 
 def test_a_json_person_without_skills_keeps_their_stored_skills(db, tmp_path):
-    services.import_file(db, write(small_org(), tmp_path / "org.json"), now=NOW)
+    organisation.import_file(db, write(small_org(), tmp_path / "org.json"), now=NOW)
     doc = {"people": [{"id": "dirk", "name": "Dirk", "email": "dirk@wadloo.example"}]}
     (tmp_path / "dirk.json").write_text(json.dumps(doc), encoding="utf-8")
-    services.import_file(db, tmp_path / "dirk.json", now=NOW)
-    stored = services.load_organisation(db)
+    organisation.import_file(db, tmp_path / "dirk.json", now=NOW)
+    stored = organisation.load_organisation(db)
     assert stored.person("dirk").name == "Dirk"
     assert stored.person("dirk").leaving_date == small_org().person("dirk").leaving_date
     assert {h.skill_id for h in stored.holdings if h.person_id == "dirk"} == {"archief", "sql"}
 
 
 def test_swapping_two_email_addresses_is_a_valid_import(db, tmp_path):
-    services.import_file(db, write(small_org(), tmp_path / "org.json"), now=NOW)
+    organisation.import_file(db, write(small_org(), tmp_path / "org.json"), now=NOW)
     doc = orgjson.to_document(small_org())
     doc["people"][0]["email"], doc["people"][1]["email"] = (
         doc["people"][1]["email"],
         doc["people"][0]["email"],
     )
     (tmp_path / "swap.json").write_text(json.dumps(doc), encoding="utf-8")
-    services.import_file(db, tmp_path / "swap.json", now=NOW)
-    stored = services.load_organisation(db)
+    organisation.import_file(db, tmp_path / "swap.json", now=NOW)
+    stored = organisation.load_organisation(db)
     assert stored.person("anna").email == "bram@wadloo.example"
     assert stored.person("bram").email == "anna@wadloo.example"
 
 
 def test_replace_can_give_a_removed_persons_email_to_a_new_person(db, tmp_path):
-    services.import_file(db, write(small_org(), tmp_path / "org.json"), now=NOW)
+    organisation.import_file(db, write(small_org(), tmp_path / "org.json"), now=NOW)
     org = small_org()
     newcomer = dataclasses.replace(org.person("eva"), id="eva2")
     people = (*org.people[:4], newcomer)
@@ -263,12 +267,12 @@ def test_replace_can_give_a_removed_persons_email_to_a_new_person(db, tmp_path):
     path = write(
         dataclasses.replace(org, people=people, holdings=holdings, wishes=wishes), tmp_path / "n.json"
     )
-    result = services.import_file(db, path, replace=True, now=NOW)
+    result = organisation.import_file(db, path, replace=True, now=NOW)
     assert result.changes.people_removed == ("eva",) and result.changes.people_added == ("eva2",)
 
 
 def test_replace_removes_a_person_who_is_in_the_history(db, tmp_path):
-    services.import_file(db, write(small_org(), tmp_path / "org.json"), now=NOW)
+    organisation.import_file(db, write(small_org(), tmp_path / "org.json"), now=NOW)
     org = small_org()
     without = dataclasses.replace(
         org,
@@ -280,34 +284,35 @@ def test_replace_removes_a_person_who_is_in_the_history(db, tmp_path):
     doc = orgjson.to_document(without)
     del doc["history"]
     (tmp_path / "without.json").write_text(json.dumps(doc), encoding="utf-8")
-    services.import_file(db, tmp_path / "without.json", replace=True, now=NOW)
-    stored = services.load_organisation(db)
+    organisation.import_file(db, tmp_path / "without.json", replace=True, now=NOW)
+    stored = organisation.load_organisation(db)
     assert stored.person("bram") is None
     assert stored.history == small_org().history  # history is not rewritten
 
 
 def test_history_problems_point_at_the_entry_in_the_file(db, tmp_path):
-    services.import_file(db, write(small_org(), tmp_path / "org.json"), now=NOW)
+    organisation.import_file(db, write(small_org(), tmp_path / "org.json"), now=NOW)
     doc = {
         "history": [{"round": "r", "kind": "mentor", "members": ["anna", "NOPE"], "started": "2024-01-01"}]
     }
     (tmp_path / "h.json").write_text(json.dumps(doc), encoding="utf-8")
     with pytest.raises(InvalidInput) as caught:
-        services.import_file(db, tmp_path / "h.json", now=NOW)
+        organisation.import_file(db, tmp_path / "h.json", now=NOW)
     assert [str(p) for p in caught.value.problems] == [
         "h.json, history[0], field 'members': unknown person: NOPE"
     ]
 
 
 def test_a_new_name_or_removed_history_is_a_change(db, tmp_path):
-    services.import_file(db, write(small_org(), tmp_path / "org.json"), now=NOW)
+    organisation.import_file(db, write(small_org(), tmp_path / "org.json"), now=NOW)
     (tmp_path / "name.json").write_text(json.dumps({"name": "Gemeente Nieuw-Wadloo"}), encoding="utf-8")
-    assert services.import_file(db, tmp_path / "name.json", now=NOW).changes.name_changed
+    assert organisation.import_file(db, tmp_path / "name.json", now=NOW).changes.name_changed
     (tmp_path / "nohist.json").write_text(json.dumps({"history": []}), encoding="utf-8")
     assert (
-        services.import_file(db, tmp_path / "nohist.json", replace=True, now=NOW).changes.history_removed == 1
+        organisation.import_file(db, tmp_path / "nohist.json", replace=True, now=NOW).changes.history_removed
+        == 1
     )
-    stored = services.load_organisation(db)
+    stored = organisation.load_organisation(db)
     assert stored.name == "Gemeente Nieuw-Wadloo" and stored.history == ()
 
 
@@ -322,18 +327,18 @@ def test_a_new_name_or_removed_history_is_a_change(db, tmp_path):
     ],
 )
 def test_wrong_json_types_are_reported_once_not_crashed_on(sqlite_url, tmp_path, change, where, says):
-    db = services.Database(sqlite_url)
+    db = organisation.Database(sqlite_url)
     doc = {"people": [{"id": "a", "name": "A", "email": "a@x.example", **change}]}
     (tmp_path / "t.json").write_text(json.dumps(doc), encoding="utf-8")
     with pytest.raises(InvalidInput) as caught:
-        services.import_file(db, tmp_path / "t.json", now=NOW)
+        organisation.import_file(db, tmp_path / "t.json", now=NOW)
     assert [(p.where.row, p.where.field) for p in caught.value.problems] == [("people[0]", where)]
     assert says in caught.value.problems[0].message
     db.dispose()
 
 
 def test_a_bad_relation_strength_is_reported_once(sqlite_url, tmp_path):
-    db = services.Database(sqlite_url)
+    db = organisation.Database(sqlite_url)
     doc = {
         "skills": [
             {"id": "a", "name": "A", "related": [{"skill": "b", "strength": 2}]},
@@ -342,17 +347,17 @@ def test_a_bad_relation_strength_is_reported_once(sqlite_url, tmp_path):
     }
     (tmp_path / "s.json").write_text(json.dumps(doc), encoding="utf-8")
     with pytest.raises(InvalidInput) as caught:
-        services.import_file(db, tmp_path / "s.json", now=NOW)
+        organisation.import_file(db, tmp_path / "s.json", now=NOW)
     assert len(caught.value.problems) == 1
     db.dispose()
 
 
 def test_a_skill_id_that_cannot_be_a_matrix_column_is_refused_in_json_too(sqlite_url, tmp_path):
-    db = services.Database(sqlite_url)
+    db = organisation.Database(sqlite_url)
     doc = {"skills": [{"id": "site", "name": "Site management"}, {"id": "c;d", "name": "C and D"}]}
     (tmp_path / "s.json").write_text(json.dumps(doc), encoding="utf-8")
     with pytest.raises(InvalidInput) as caught:
-        services.import_file(db, tmp_path / "s.json", now=NOW)
+        organisation.import_file(db, tmp_path / "s.json", now=NOW)
     assert [(p.where.row, p.where.field) for p in caught.value.problems] == [
         ("skills[0]", "id"),
         ("skills[1]", "id"),
@@ -378,18 +383,18 @@ def test_the_quick_and_the_detailed_schema_validators_agree():
 
 
 def test_changed_and_removed_skill_relations_are_stored(db, tmp_path):
-    services.import_file(db, write(small_org(), tmp_path / "org.json"), now=NOW)
+    organisation.import_file(db, write(small_org(), tmp_path / "org.json"), now=NOW)
     skills = [
         {"id": "python", "name": "Python", "related": [{"skill": "sql", "strength": 0.9}]},
         {"id": "sql", "name": "SQL", "related": [{"skill": "archief", "strength": 0.2}]},
         {"id": "archief", "name": "Archiefwet"},
     ]
     (tmp_path / "skills.json").write_text(json.dumps({"skills": skills}), encoding="utf-8")
-    services.import_file(db, tmp_path / "skills.json", now=NOW)
-    related = {s.id: s.related for s in services.load_organisation(db).skills}
+    organisation.import_file(db, tmp_path / "skills.json", now=NOW)
+    related = {s.id: s.related for s in organisation.load_organisation(db).skills}
     assert related["python"] == (RelatedSkill("sql", 0.9),)
     assert related["archief"] == (RelatedSkill("sql", 0.2),)
     skills[0]["related"] = []
     (tmp_path / "skills.json").write_text(json.dumps({"skills": skills}), encoding="utf-8")
-    services.import_file(db, tmp_path / "skills.json", now=NOW)
-    assert {s.id: s.related for s in services.load_organisation(db).skills}["python"] == ()
+    organisation.import_file(db, tmp_path / "skills.json", now=NOW)
+    assert {s.id: s.related for s in organisation.load_organisation(db).skills}["python"] == ()

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 
-from matcher.integrity import check_duplicates, check_history, check_organisation, normalise_relations
-from matcher.merge import merge
-from matcher.model import Holding, Level, Organisation, RelatedSkill, Skill, Wish
-from matcher.parsed import Parsed
-from matcher.problems import Location, Locator, Problems
+from matcher.domain.integrity import check_duplicates, check_history, check_organisation, normalise_relations
+from matcher.domain.merge import merge
+from matcher.domain.model import Holding, Level, Organisation, RelatedSkill, Skill, Wish
+from matcher.domain.parsed import Parsed
+from matcher.domain.problems import Location, Locator, Problems
 from tests.orgs import person, small_org
 
 

@@ -18,12 +18,14 @@ import sqlalchemy
 from aiosmtpd.controller import Controller
 from alembic import command
 
-from matcher import lunch, meetings, orgjson, publishing, scheduling, services, storage
-from matcher.invites import outbox
-from matcher.invites.ics import InviteSettings, participants
-from matcher.invites.mail import SmtpSettings
-from matcher.problems import InvalidInput
-from matcher.rounds import RoundError
+from matcher import storage
+from matcher.domain.problems import InvalidInput
+from matcher.engines import lunch, meetings
+from matcher.io import orgjson, outbox
+from matcher.io.ics import InviteSettings, participants
+from matcher.io.mail import SmtpSettings
+from matcher.plans.rounds import RoundError
+from matcher.services import organisation, publishing, scheduling
 from matcher.storage.schedule import ScheduledEvent
 from tests.orgs import mentoring_org
 from tests.parsers import libical, vobject_calendar
@@ -56,16 +58,16 @@ def org():
 def planned(db, tmp_path):
     """A published mentor round with a meeting series every two weeks, and lunch & learn sessions."""
     orgjson.write_json(org(), tmp_path / "org.json")
-    services.import_file(db, tmp_path / "org.json", now=NOW)
-    services.propose_round(
+    organisation.import_file(db, tmp_path / "org.json", now=NOW)
+    organisation.propose_round(
         db,
         round_name="mentor",
-        config=services.PairingConfig(mode="mentor", time_limit=2),
+        config=organisation.PairingConfig(mode="mentor", time_limit=2),
         today=NOW.date(),
         now=NOW,
         save=True,
     )
-    services.publish_round(db, "mentor", today=NOW.date(), now=NOW)
+    organisation.publish_round(db, "mentor", today=NOW.date(), now=NOW)
     plan_meetings(db)
     scheduling.plan_lunch(db, lunch.LunchConfig(first_day=FIRST, last_day=LAST), now=NOW, save=True)
     return db
@@ -226,13 +228,13 @@ def test_publish_change_and_publish_again_sends_only_what_changed(planned, mail_
     assert publishing.queue_invites(planned, SETTINGS, source="mentor", now=NOW) == []
 
     # HR swaps two mentees and removes a pair; planning again keeps the rest.
-    round_ = services.load_round(planned, "mentor")
+    round_ = organisation.load_round(planned, "mentor")
     (a, pair_a), (b, pair_b), (c, pair_c) = round_.units()[:3]
     later = NOW + dt.timedelta(days=1)
-    services.swap_people(
+    organisation.swap_people(
         planned, "mentor", pair_a.members[1], pair_b.members[1], today=later.date(), now=later
     )
-    services.remove_unit(planned, "mentor", pair_c.members[0], today=later.date(), now=later)
+    organisation.remove_unit(planned, "mentor", pair_c.members[0], today=later.date(), now=later)
     before = {e.key: e for e in events}
     plan_meetings(planned, now=later)
     bag.received.clear()
@@ -384,10 +386,10 @@ def test_feeds_answer_only_to_a_live_token_and_show_only_the_owner_s_events(plan
 
 
 def test_the_feed_keeps_what_was_cancelled_for_a_person_without_naming_the_others(planned):
-    round_ = services.load_round(planned, "mentor")
+    round_ = organisation.load_round(planned, "mentor")
     _, pair = round_.units()[0]
     mentee = pair.members[1]
-    services.remove_unit(planned, "mentor", mentee, today=NOW.date(), now=NOW)
+    organisation.remove_unit(planned, "mentor", mentee, today=NOW.date(), now=NOW)
     plan_meetings(planned)
     cal = icalendar.Calendar.from_ical(publishing.feed(planned, SETTINGS, _token(planned, mentee), now=NOW))
     cancelled = [e for e in cal.walk("VEVENT") if str(e["STATUS"]) == "CANCELLED"]
@@ -431,7 +433,7 @@ def test_unknown_rounds_people_and_events_get_a_clear_answer(planned, tmp_path):
     with pytest.raises(RoundError, match="no scheduled event"):
         publishing.event_calendar(planned, SETTINGS, 999, now=NOW)
     with pytest.raises(RoundError, match="nobody with id"):
-        services.swap_people(planned, "mentor", "ghost", "pim", today=NOW.date(), now=NOW)
+        organisation.swap_people(planned, "mentor", "ghost", "pim", today=NOW.date(), now=NOW)
 
 
 def test_files_are_the_same_for_the_same_now(planned):

@@ -15,12 +15,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matcher import lunch
-from matcher.availability import Agenda, Interval
-from matcher.fields import parse_working_hours
-from matcher.lunch import LunchConfig, LunchSession, build_problem, capacity, propose, validate
-from matcher.model import HistoryEntry, Holding, Level, Organisation, Person, Skill, TimeRange, Wish
-from matcher.talentmap import TalentMap
+from matcher.domain.availability import Agenda, Interval
+from matcher.domain.model import HistoryEntry, Holding, Level, Organisation, Person, Skill, TimeRange, Wish
+from matcher.domain.talentmap import TalentMap
+from matcher.engines import lunch
+from matcher.engines.lunch import LunchConfig, LunchSession, build_problem, capacity, propose, validate
+from matcher.io.fields import parse_working_hours
 from tests.orgs import person
 
 AMSTERDAM, NEW_YORK = "Europe/Amsterdam", "America/New_York"

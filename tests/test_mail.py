@@ -21,8 +21,8 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from icalendar import Calendar, Event
 
-from matcher.invites.mail import DeliveryError, Letter, Postman, SmtpSettings, build_message
-from matcher.problems import InvalidInput
+from matcher.domain.problems import InvalidInput
+from matcher.io.mail import DeliveryError, Letter, Postman, SmtpSettings, build_message
 
 PROGRAMME = "mentoring@meeloop.test"
 EVA = "eva@meeloop.test"

@@ -8,11 +8,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from matcher.fields import parse_working_hours
-from matcher.matrix import PERSON_COLUMNS, read_matrix, skills_file_for, write_matrix
-from matcher.model import Holding, Level, Organisation, Person, RelatedSkill, Skill, Wish, office_hours
-from matcher.parsed import Parsed
-from matcher.problems import InvalidInput, Location
+from matcher.domain.model import Holding, Level, Organisation, Person, RelatedSkill, Skill, Wish, office_hours
+from matcher.domain.parsed import Parsed
+from matcher.domain.problems import InvalidInput, Location
+from matcher.io.fields import parse_working_hours
+from matcher.io.matrix import PERSON_COLUMNS, read_matrix, skills_file_for, write_matrix
 
 SKILLS_CSV = (
     "id,name,category,parent,aliases,related\n"

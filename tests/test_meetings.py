@@ -17,11 +17,11 @@ from dateutil.rrule import rrulestr
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matcher import meetings
-from matcher.availability import Agenda, Interval, subtract, working_intervals
-from matcher.fields import parse_working_hours
-from matcher.meetings import Meeting, MeetingConfig, occurrence_starts, plan_meetings, validate
-from matcher.model import Person, TimeRange
+from matcher.domain.availability import Agenda, Interval, subtract, working_intervals
+from matcher.domain.model import Person, TimeRange
+from matcher.engines import meetings
+from matcher.engines.meetings import Meeting, MeetingConfig, occurrence_starts, plan_meetings, validate
+from matcher.io.fields import parse_working_hours
 from tests.orgs import person
 
 AMSTERDAM, NEW_YORK, KOLKATA = "Europe/Amsterdam", "America/New_York", "Asia/Kolkata"

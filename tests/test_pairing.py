@@ -7,10 +7,10 @@ import datetime as dt
 
 import pytest
 
-from matcher.model import HistoryEntry, Holding, Level, Organisation, Skill, Wish
-from matcher.pairing import PairingConfig, Previous, Rules, Weights, build_problem, propose, validate
-from matcher.problems import InvalidInput
-from matcher.talentmap import TalentMap
+from matcher.domain.model import HistoryEntry, Holding, Level, Organisation, Skill, Wish
+from matcher.domain.problems import InvalidInput
+from matcher.domain.talentmap import TalentMap
+from matcher.engines.pairing import PairingConfig, Previous, Rules, Weights, build_problem, propose, validate
 from tests.orgs import person
 
 TODAY = dt.date(2026, 11, 2)

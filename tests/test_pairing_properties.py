@@ -7,10 +7,10 @@ import datetime as dt
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from matcher.model import HistoryEntry, Holding, Level, Organisation, Person, Skill, Wish
-from matcher.pairing import MODES, PairingConfig, Rules, build_problem, propose, validate
-from matcher.pairing.problem import gains_from, served_wishes
-from matcher.talentmap import TalentMap
+from matcher.domain.model import HistoryEntry, Holding, Level, Organisation, Person, Skill, Wish
+from matcher.domain.talentmap import TalentMap
+from matcher.engines.pairing import MODES, PairingConfig, Rules, build_problem, propose, validate
+from matcher.engines.pairing.problem import gains_from, served_wishes
 
 TODAY = dt.date(2026, 11, 2)
 SKILLS = tuple(Skill(f"s{i}", f"Skill {i}") for i in range(5))

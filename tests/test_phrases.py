@@ -13,11 +13,11 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from flask import render_template_string
 
-import matcher.phrases
+import matcher.domain.phrases
 import web.phrases
-from matcher.pairing import PairingConfig, build_problem, propose, validate
-from matcher.phrases import JOIN, KEYWORDS, counted, join_words, phrase, term
-from matcher.talentmap import TalentMap
+from matcher.domain.phrases import JOIN, KEYWORDS, counted, join_words, phrase, term
+from matcher.domain.talentmap import TalentMap
+from matcher.engines.pairing import PairingConfig, build_problem, propose, validate
 from tests.orgs import mentoring_org, small_org
 from tests.webtools import make_app
 from web.phrases import Phrasebook, matchable, split_list
@@ -81,7 +81,7 @@ def test_phrase_fills_a_template_like_format() -> None:
 
 
 def test_the_examples_in_the_docstrings_hold() -> None:
-    for module in (matcher.phrases, web.phrases):
+    for module in (matcher.domain.phrases, web.phrases):
         assert doctest.testmod(module).failed == 0
 
 

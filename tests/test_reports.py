@@ -10,13 +10,14 @@ import datetime as dt
 
 import pytest
 
-from matcher import reflections, reports, services
-from matcher.model import HistoryEntry, Holding, Level, Organisation, Skill
-from matcher.pairing import PairingConfig, build_problem, propose
-from matcher.reports import ReflectionFact, RoundFacts
+from matcher.domain import reports
+from matcher.domain.model import HistoryEntry, Holding, Level, Organisation, Skill
+from matcher.domain.reports import ReflectionFact, RoundFacts
+from matcher.domain.talentmap import TalentMap
+from matcher.engines.pairing import PairingConfig, build_problem, propose
+from matcher.services import organisation, reflections
 from matcher.storage import ReflectionRow, report_queries
 from matcher.storage.schedule import ScheduledEvent, add_events
-from matcher.talentmap import TalentMap
 from tests.orgs import mentoring_org, person, small_org
 
 TODAY = dt.date(2026, 11, 21)
@@ -275,10 +276,10 @@ def test_reflections_are_counted_per_quarter_with_their_stories():
 
 
 def test_reflection_facts_carry_no_person_and_no_story(db, tmp_path):
-    from matcher import orgjson
+    from matcher.io import orgjson
 
     orgjson.write_json(small_org(), tmp_path / "org.json")
-    services.import_file(db, tmp_path / "org.json", now=NOW)
+    organisation.import_file(db, tmp_path / "org.json", now=NOW)
     with db.transaction() as session:
         event = ScheduledEvent(
             "meeting", "2026-Q4 mentor", "Mentor", NOW, NOW, "Europe/Amsterdam", ("anna", "eva")

@@ -12,10 +12,13 @@ import pytest
 import sqlalchemy
 from alembic import command
 
-from matcher import lunch, meetings, orgjson, scheduling, services, shadowing, storage
-from matcher.groups import GroupConfig
-from matcher.problems import InvalidInput
-from matcher.rounds import RoundError
+from matcher import storage
+from matcher.domain.problems import InvalidInput
+from matcher.engines import lunch, meetings, shadowing
+from matcher.engines.groups import GroupConfig
+from matcher.io import orgjson
+from matcher.plans.rounds import RoundError
+from matcher.services import organisation, scheduling
 from tests.orgs import mentoring_org, person, small_org
 
 NOW = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
@@ -40,9 +43,9 @@ END:VCALENDAR
 """
 
 
-def load(db: services.Database, org, tmp_path: Path) -> None:
+def load(db: organisation.Database, org, tmp_path: Path) -> None:
     orgjson.write_json(org, tmp_path / "org.json")
-    services.import_file(db, tmp_path / "org.json", now=NOW)
+    organisation.import_file(db, tmp_path / "org.json", now=NOW)
 
 
 @pytest.fixture
@@ -55,7 +58,7 @@ def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour, minute), dt.UTC)
 
 
-def agenda(db: services.Database, window=WEEK):
+def agenda(db: organisation.Database, window=WEEK):
     return scheduling.agenda(db, window)
 
 
@@ -145,28 +148,28 @@ def test_a_group_round_is_stored_locked_and_published_into_the_history(db, tmp_p
         tmp_path,
     )
     config = GroupConfig.for_kind("think-tank", size_min=3, size_max=4, time_limit=1.0)
-    first = services.propose_group_round(
+    first = organisation.propose_group_round(
         db, round_name="denktank", config=config, today=NOW.date(), now=NOW, save=True
     )
     assert len(first.groups) == 3 and not first.violations
     locked = first.groups[0].members
-    services.lock_pair(db, "denktank", locked, now=NOW)
-    again = services.propose_group_round(
+    organisation.lock_pair(db, "denktank", locked, now=NOW)
+    again = organisation.propose_group_round(
         db, round_name="denktank", config=config, today=NOW.date(), now=NOW, save=True
     )
     assert any(set(locked) <= set(g.members) and g.locked for g in again.groups)
     with pytest.raises(RoundError, match="think-tank round"):
-        services.propose_round(
+        organisation.propose_round(
             db,
             round_name="denktank",
-            config=services.PairingConfig(mode="mentor"),
+            config=organisation.PairingConfig(mode="mentor"),
             today=NOW.date(),
             now=NOW,
             save=True,
         )
-    published = services.publish_round(db, "denktank", today=NOW.date(), now=NOW)
+    published = organisation.publish_round(db, "denktank", today=NOW.date(), now=NOW)
     assert published.is_group_round and published.status == "published"
-    history = [e for e in services.load_organisation(db).history if e.round == "denktank"]
+    history = [e for e in organisation.load_organisation(db).history if e.round == "denktank"]
     assert sorted(e.members for e in history) == sorted(g.members for g in published.pairs)
     assert {e.kind for e in history} == {"think-tank"}
 
@@ -217,10 +220,10 @@ def test_meeting_times_need_a_published_round_and_avoid_what_is_already_planned(
     lunch_plan = scheduling.plan_lunch(
         db, lunch.LunchConfig(first_day=MONDAY, last_day=MONDAY + dt.timedelta(days=20)), now=NOW, save=True
     )
-    proposal = services.propose_round(
+    proposal = organisation.propose_round(
         db,
         round_name="mentor",
-        config=services.PairingConfig(mode="mentor", time_limit=2),
+        config=organisation.PairingConfig(mode="mentor", time_limit=2),
         today=NOW.date(),
         now=NOW,
         save=True,
@@ -228,7 +231,7 @@ def test_meeting_times_need_a_published_round_and_avoid_what_is_already_planned(
     config = meetings.MeetingConfig(first_day=MONDAY, last_day=MONDAY + dt.timedelta(weeks=8), every_weeks=2)
     with pytest.raises(RoundError, match="not published"):
         scheduling.plan_round_meetings(db, "mentor", config, now=NOW, save=True)
-    services.publish_round(db, "mentor", today=NOW.date(), now=NOW)
+    organisation.publish_round(db, "mentor", today=NOW.date(), now=NOW)
     plan = scheduling.plan_round_meetings(db, "mentor", config, now=NOW, save=True)
     assert len(plan.meetings) == len(proposal.pairs) and not plan.unplaced
     busy: dict[str, list] = {}
@@ -258,7 +261,7 @@ def test_the_time_migration_goes_down_and_up_again(small, tmp_path):
     storage.migrate(small.engine)
     assert storage.schema_is_current(small.engine)
     assert scheduling.holidays(small) == {}
-    assert services.load_organisation(small).people
+    assert organisation.load_organisation(small).people
 
 
 def test_shadow_plans_place_open_requests_and_keep_the_reason_for_the_rest(small, tmp_path):

@@ -18,13 +18,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import matcher.shadowing.candidates
-import matcher.shadowing.config
-from matcher.availability import Agenda, Interval, working_intervals
-from matcher.fields import parse_working_hours
-from matcher.model import Holding, Level, Organisation, Person, Skill, Wish
-from matcher.problems import InvalidInput
-from matcher.shadowing import (
+import matcher.engines.shadowing.candidates
+import matcher.engines.shadowing.config
+from bench.shadowing import as_slots, busy_share, greedy, instance, run
+from matcher.domain.availability import Agenda, Interval, working_intervals
+from matcher.domain.model import Holding, Level, Organisation, Person, Skill, Wish
+from matcher.domain.problems import InvalidInput
+from matcher.domain.talentmap import TalentMap
+from matcher.engines.shadowing import (
     LENGTHS,
     ShadowConfig,
     ShadowPlan,
@@ -34,9 +35,8 @@ from matcher.shadowing import (
     plan,
     validate,
 )
-from matcher.talentmap import TalentMap
+from matcher.io.fields import parse_working_hours
 from tests.orgs import person
-from web.bench_shadowing import as_slots, busy_share, greedy, instance, run
 
 AMSTERDAM, NEW_YORK, LONDON = "Europe/Amsterdam", "America/New_York", "Europe/London"
 MONDAY = dt.date(2026, 5, 4)  # Amsterdam is UTC+2 and New York UTC-4 in May
@@ -103,7 +103,7 @@ def reasons(result: ShadowPlan) -> dict[str, str]:
 
 
 def test_the_doctests_pass() -> None:
-    for module in (matcher.shadowing.config, matcher.shadowing.candidates):
+    for module in (matcher.engines.shadowing.config, matcher.engines.shadowing.candidates):
         assert doctest.testmod(module).failed == 0
 
 

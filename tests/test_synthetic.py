@@ -14,13 +14,13 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from matcher import demo_vocab as vocab
-from matcher.integrity import check_duplicates, check_organisation
-from matcher.matrix import read_matrix
-from matcher.model import MAX_PRIORITY, MIN_PRIORITY, Level, Organisation
-from matcher.orgjson import read_json
-from matcher.problems import Problems
-from matcher.synthetic import ascii_slug, default_skill_count, generate_organisation, taxonomy
+from bench import vocabulary as vocab
+from bench.synthetic import ascii_slug, default_skill_count, generate_organisation, taxonomy
+from matcher.domain.integrity import check_duplicates, check_organisation
+from matcher.domain.model import MAX_PRIORITY, MIN_PRIORITY, Level, Organisation
+from matcher.domain.problems import Problems
+from matcher.io.matrix import read_matrix
+from matcher.io.orgjson import read_json
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "demo"
@@ -214,7 +214,7 @@ def test_the_generated_organisation_passes_the_import_checks(org):
 
 
 def _no_places():
-    from matcher.problems import Locator
+    from matcher.domain.problems import Locator
 
     return Locator()
 

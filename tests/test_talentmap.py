@@ -8,8 +8,7 @@ import random
 
 import pytest
 
-from matcher.availability_overlap import overlap_minutes, utc_week
-from matcher.model import (
+from matcher.domain.model import (
     HistoryEntry,
     Holding,
     Level,
@@ -22,7 +21,8 @@ from matcher.model import (
     WorkingHours,
     office_hours,
 )
-from matcher.talentmap import AskWeights, TalentMap, UnknownSkill
+from matcher.domain.overlap import overlap_minutes, utc_week
+from matcher.domain.talentmap import AskWeights, TalentMap, UnknownSkill
 from tests.orgs import small_org
 
 TODAY = dt.date(2024, 3, 1)

@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from matcher.invites import vtimezone as vtimezone_module
-from matcher.invites.vtimezone import vtimezone
+from matcher.io import vtimezone as vtimezone_module
+from matcher.io.vtimezone import vtimezone
 from tests.parsers import libical, vobject_calendar
 
 AMSTERDAM, NEW_YORK, TOKYO = "Europe/Amsterdam", "America/New_York", "Asia/Tokyo"

@@ -12,7 +12,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from matcher import orgjson, services
+from matcher.io import orgjson
+from matcher.services import organisation
 from tests.orgs import small_org
 from tests.webtools import PASSWORD, add_account, log_in, make_app
 from tests.webtools import live_server as serving
@@ -21,8 +22,8 @@ from tests.webtools import live_server as serving
 @pytest.fixture
 def app(sqlite_url, tmp_path):
     orgjson.write_json(small_org(), tmp_path / "org.json")
-    db = services.Database(sqlite_url)
-    services.import_file(db, tmp_path / "org.json")
+    db = organisation.Database(sqlite_url)
+    organisation.import_file(db, tmp_path / "org.json")
     db.dispose()
     app = make_app(sqlite_url)
     add_account(app, "hr@wadloo.example", "hr")
@@ -164,8 +165,8 @@ def test_the_map_is_rebuilt_after_an_import(app, client, sqlite_url, tmp_path):
         {"id": "fleur", "name": "Fleur Bakker", "email": "fleur@wadloo.example", "skills": {"sql": 4}}
     )
     (tmp_path / "more.json").write_text(json.dumps(doc), encoding="utf-8")
-    db = services.Database(sqlite_url)
-    services.import_file(db, tmp_path / "more.json")
+    db = organisation.Database(sqlite_url)
+    organisation.import_file(db, tmp_path / "more.json")
     db.dispose()
     assert client.get("/api/health").get_json()["people"] == 6
     assert "fleur" in [a["person_id"] for a in client.get("/api/ask?skill=sql").get_json()["answers"]]

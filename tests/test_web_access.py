@@ -12,7 +12,8 @@ import re
 
 import pytest
 
-from matcher import orgjson, services
+from matcher.io import orgjson
+from matcher.services import organisation
 from tests.orgs import small_org
 from tests.webtools import add_account, log_in, make_app
 
@@ -38,8 +39,8 @@ def app(tmp_path_factory):
     folder = tmp_path_factory.mktemp("access")
     url = f"sqlite:///{folder / 'meeloop.sqlite3'}"
     orgjson.write_json(small_org(), folder / "org.json")
-    db = services.Database(url)
-    services.import_file(db, folder / "org.json", now=dt.datetime(2026, 11, 1, tzinfo=dt.UTC))
+    db = organisation.Database(url)
+    organisation.import_file(db, folder / "org.json", now=dt.datetime(2026, 11, 1, tzinfo=dt.UTC))
     db.dispose()
     app = make_app(url, RATELIMIT_ENABLED=False)
     add_account(app, "hr@wadloo.example", "hr")

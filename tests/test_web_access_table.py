@@ -11,7 +11,8 @@ import shutil
 
 import pytest
 
-from matcher import scheduling, storage
+from matcher import storage
+from matcher.services import scheduling
 from matcher.storage import ShadowRequestRow
 from tests.test_web_me import _prepare
 from tests.webtools import add_account, log_in, make_app

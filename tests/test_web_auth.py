@@ -7,7 +7,8 @@ import logging
 import pytest
 from flask import abort
 
-from matcher import orgjson, services
+from matcher.io import orgjson
+from matcher.services import organisation
 from matcher.storage import accounts
 from tests.orgs import small_org
 from tests.test_cli import run
@@ -18,8 +19,8 @@ from web import create_app
 @pytest.fixture
 def app(sqlite_url, tmp_path):
     orgjson.write_json(small_org(), tmp_path / "org.json")
-    db = services.Database(sqlite_url)
-    services.import_file(db, tmp_path / "org.json")
+    db = organisation.Database(sqlite_url)
+    organisation.import_file(db, tmp_path / "org.json")
     db.dispose()
     app = make_app(sqlite_url)
     add_account(app, "hr@wadloo.example", "hr")

@@ -15,9 +15,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from matcher import orgjson, services, skills_admin, storage
-from matcher.model import RelatedSkill, Skill
-from matcher.problems import InvalidInput
+from matcher import storage
+from matcher.domain.model import RelatedSkill, Skill
+from matcher.domain.problems import InvalidInput
+from matcher.io import orgjson
+from matcher.services import organisation, taxonomy
 from matcher.storage import accounts as account_store
 from matcher.storage.admin import recent_imports
 from tests.orgs import small_org
@@ -54,8 +56,8 @@ def _seed(url: str, tmp_path: Path, source: Path | None = None) -> None:
     if source is None:
         source = tmp_path / "org.json"
         orgjson.write_json(small_org(), source)
-    db = services.Database(url)
-    services.import_file(db, source)
+    db = organisation.Database(url)
+    organisation.import_file(db, source)
     db.dispose()
 
 
@@ -83,7 +85,7 @@ def hr(app):
 
 
 def _people(app) -> dict[str, object]:
-    return {p.id: p for p in services.load_organisation(app.extensions["meeloop"]["db"]).people}
+    return {p.id: p for p in organisation.load_organisation(app.extensions["meeloop"]["db"]).people}
 
 
 def _text(response) -> str:
@@ -522,7 +524,11 @@ def test_a_manager_loop_is_refused_at_the_manager_field(app, hr):
 
 def _skill(app, skill_id):
     return next(
-        (s for s in services.load_organisation(app.extensions["meeloop"]["db"]).skills if s.id == skill_id),
+        (
+            s
+            for s in organisation.load_organisation(app.extensions["meeloop"]["db"]).skills
+            if s.id == skill_id
+        ),
         None,
     )
 
@@ -560,7 +566,7 @@ def test_a_skill_is_added_and_edited_with_parent_aliases_and_related_skills(app,
 
 
 def test_a_parent_that_would_make_a_loop_is_refused(app, hr):
-    before = services.load_organisation(app.extensions["meeloop"]["db"]).skills
+    before = organisation.load_organisation(app.extensions["meeloop"]["db"]).skills
     response = post_form(
         hr,
         "/hr/skills/sociaal-recht/edit",
@@ -569,7 +575,7 @@ def test_a_parent_that_would_make_a_loop_is_refused(app, hr):
     html = _text(response)
     assert response.status_code == 400
     assert "would form a loop: sociaal-recht -&gt; wmo -&gt; sociaal-recht" in html
-    assert services.load_organisation(app.extensions["meeloop"]["db"]).skills == before
+    assert organisation.load_organisation(app.extensions["meeloop"]["db"]).skills == before
 
 
 @pytest.mark.parametrize(
@@ -587,11 +593,11 @@ def test_a_parent_that_would_make_a_loop_is_refused(app, hr):
     ],
 )
 def test_a_skill_that_clashes_or_is_malformed_is_refused(app, hr, data, says):
-    before = services.load_organisation(app.extensions["meeloop"]["db"]).skills
+    before = organisation.load_organisation(app.extensions["meeloop"]["db"]).skills
     response = post_form(hr, "/hr/skills/new", data)
     assert response.status_code == 400
     assert says in _text(response)
-    assert services.load_organisation(app.extensions["meeloop"]["db"]).skills == before
+    assert organisation.load_organisation(app.extensions["meeloop"]["db"]).skills == before
 
 
 # -- accounts ----------------------------------------------------------------------------------------
@@ -701,13 +707,13 @@ def test_an_unknown_account_is_a_404(hr):
 
 def test_a_skill_edit_is_written_like_an_import_and_a_loop_is_refused(db, tmp_path):
     orgjson.write_json(small_org(), tmp_path / "org.json")
-    services.import_file(db, tmp_path / "org.json")
+    organisation.import_file(db, tmp_path / "org.json")
     with db.transaction() as session:
         version = storage.data_version(session)
     moment = dt.datetime(2026, 11, 21, 10, 0, tzinfo=dt.UTC)
     changed = Skill("sql", "SQL en databases", "Digitaal & data", related=(RelatedSkill("python", 0.8),))
-    skills_admin.update_skill(db, changed, now=moment)
-    org = services.load_organisation(db)
+    taxonomy.update_skill(db, changed, now=moment)
+    org = organisation.load_organisation(db)
     # The relation is kept once, on the skill with the smaller id.
     assert org.skill("python").related == (RelatedSkill("sql", 0.8),) and org.skill("sql").related == ()
     assert org.skill("sql").name == "SQL en databases"
@@ -717,6 +723,6 @@ def test_a_skill_edit_is_written_like_an_import_and_a_loop_is_refused(db, tmp_pa
     assert run.sources == ("skills page: changed sql",) and run.at == moment and "1 updated" in run.summary
     loop = Skill("sociaal-recht", "Wet- en regelgeving sociaal domein", parent_id="wmo")
     with pytest.raises(InvalidInput) as refused:
-        skills_admin.update_skill(db, loop, now=moment)
+        taxonomy.update_skill(db, loop, now=moment)
     assert [p.where.field for p in refused.value.problems] == ["parent"]
-    assert services.load_organisation(db).skill("sociaal-recht").parent_id is None
+    assert organisation.load_organisation(db).skill("sociaal-recht").parent_id is None

@@ -18,10 +18,13 @@ import icalendar
 import pytest
 from sqlalchemy import select
 
-from matcher import editing, groups, meetings, orgjson, personal, reflections, scheduling, services, storage
-from matcher.invites.ics import participants
-from matcher.problems import InvalidInput
-from matcher.shadowing import ShadowConfig
+from matcher import storage
+from matcher.domain.problems import InvalidInput
+from matcher.engines import groups, meetings
+from matcher.engines.shadowing import ShadowConfig
+from matcher.io import orgjson
+from matcher.io.ics import participants
+from matcher.services import organisation, personal, profiles, reflections, scheduling
 from matcher.storage import FeedTokenRow, ImportRunRow, ReflectionRow
 from matcher.storage import schedule as schedule_store
 from tests.orgs import small_org
@@ -35,18 +38,18 @@ BRAM, CHEN, HR = "bram@wadloo.example", "chen@wadloo.example", "hr@wadloo.exampl
 # -- the organisation, built once and copied for every test -------------------------------------------
 
 
-def _prepare(app_db: services.Database, folder: Path) -> None:
+def _prepare(app_db: organisation.Database, folder: Path) -> None:
     """Gemeente Wadloo with a published intervision round of everyone and its meetings every two
     weeks from 2 November, a think tank still proposed, and a shadowing slot of Dirk's with 王芳."""
     orgjson.write_json(small_org(), folder / "org.json")
-    services.import_file(app_db, folder / "org.json", now=SETUP)
+    organisation.import_file(app_db, folder / "org.json", now=SETUP)
     intervision = groups.GroupConfig.for_kind("intervision", size_min=2, size_max=6, time_limit=1)
-    services.propose_group_round(
+    organisation.propose_group_round(
         app_db, round_name="intervisie najaar", config=intervision, today=SETUP.date(), now=SETUP, save=True
     )
-    services.publish_round(app_db, "intervisie najaar", today=SETUP.date(), now=SETUP)
+    organisation.publish_round(app_db, "intervisie najaar", today=SETUP.date(), now=SETUP)
     think_tank = groups.GroupConfig.for_kind("think-tank", size_min=2, size_max=6, time_limit=1)
-    services.propose_group_round(
+    organisation.propose_group_round(
         app_db, round_name="denktank concept", config=think_tank, today=SETUP.date(), now=SETUP, save=True
     )
     series = meetings.MeetingConfig(
@@ -338,7 +341,7 @@ def test_removing_a_skill_and_a_wish(app, bram):
 def test_bad_profile_input_is_shown_at_its_field_and_nothing_is_stored(
     app, bram, app_db, changes, field, says
 ):
-    before = services.load_organisation(app_db)
+    before = organisation.load_organisation(app_db)
     response = submit(bram, "/me/profile", changes)
     text = _text(response)
     assert response.status_code == 400
@@ -348,11 +351,11 @@ def test_bad_profile_input_is_shown_at_its_field_and_nothing_is_stored(
         rf'<(?:div|td) class="field[^"]*">(?:(?!</(?:div|td)>).)*name="{field}"(.*?)</(?:div|td)>', text, re.S
     )
     assert block and says in block.group(0), text[:4000]
-    assert services.load_organisation(app_db) == before
+    assert organisation.load_organisation(app_db) == before
 
 
 def test_every_problem_of_a_profile_is_shown_at_once(bram, app_db):
-    before = services.load_organisation(app_db)
+    before = organisation.load_organisation(app_db)
     response = submit(
         bram, "/me/profile", {"hours_tue": "9-17", "timezone": "Mars/Base", "wishes-0-priority": "9"}
     )
@@ -361,16 +364,16 @@ def test_every_problem_of_a_profile_is_shown_at_once(bram, app_db):
     assert "'9-17' is not a time range" in text
     assert "'Mars/Base' is not a known time zone" in text
     assert "9 is outside the allowed range" in text
-    assert services.load_organisation(app_db) == before
+    assert organisation.load_organisation(app_db) == before
 
 
 def test_a_profile_with_no_working_day_is_refused(bram, app_db):
-    before = services.load_organisation(app_db)
+    before = organisation.load_organisation(app_db)
     days = {f"hours_{d}": "" for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
     response = submit(bram, "/me/profile", days)
     assert response.status_code == 400
     assert "at least one day" in _text(response)
-    assert services.load_organisation(app_db) == before
+    assert organisation.load_organisation(app_db) == before
 
 
 def test_an_unchanged_profile_writes_nothing(bram, app_db):
@@ -725,14 +728,14 @@ def test_the_export_is_mine_only(chen):
 def stored(db, tmp_path):
     """The small organisation on SQLite and on PostgreSQL (conftest's ``db``)."""
     orgjson.write_json(small_org(), tmp_path / "org.json")
-    services.import_file(db, tmp_path / "org.json", now=SETUP)
+    organisation.import_file(db, tmp_path / "org.json", now=SETUP)
     return db
 
 
 def test_editing_a_person_keeps_the_record_and_bumps_the_version(stored):
     with stored.transaction() as session:
         version = storage.data_version(session)
-    result = editing.update_person(
+    result = profiles.update_person(
         stored,
         "chen",
         {"skills": {"sql": 4, "archief": 2}, "working_hours": "mon-thu 08:00-16:00"},
@@ -740,7 +743,7 @@ def test_editing_a_person_keeps_the_record_and_bumps_the_version(stored):
         by="hr",
     )
     assert result.run_id is not None and result.changes.people_updated == ("chen",)
-    org = services.load_organisation(stored)
+    org = organisation.load_organisation(stored)
     assert {(h.skill_id, int(h.level)) for h in org.holdings if h.person_id == "chen"} == {
         ("sql", 4),
         ("archief", 2),
@@ -756,9 +759,9 @@ def test_editing_a_person_keeps_the_record_and_bumps_the_version(stored):
 
 
 def test_editing_refuses_bad_fields_all_at_once_and_changes_nothing(stored):
-    before = services.load_organisation(stored)
+    before = organisation.load_organisation(stored)
     with pytest.raises(InvalidInput) as caught:
-        editing.update_person(
+        profiles.update_person(
             stored,
             "chen",
             {"timezone": "Nowhere/City", "wishes": {"sql": 9}, "manager": "ghost"},
@@ -768,8 +771,8 @@ def test_editing_refuses_bad_fields_all_at_once_and_changes_nothing(stored):
     assert fields == ["manager", "timezone", "wishes.sql"]
     assert all(p.where.row == "chen" for p in caught.value.problems)
     with pytest.raises(InvalidInput, match="1 problem"):
-        editing.update_person(stored, "chen", {"department": "X"}, now=SETUP, allowed=editing.SELF_EDITABLE)
-    assert services.load_organisation(stored) == before
+        profiles.update_person(stored, "chen", {"department": "X"}, now=SETUP, allowed=profiles.SELF_EDITABLE)
+    assert organisation.load_organisation(stored) == before
 
 
 def test_reflections_are_kept_once_per_session_and_counted(stored):

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from matcher import orgjson, services
-from matcher.pairing import LeftOut, PairingConfig, Proposal, ProposedPair
+from matcher.engines.pairing import LeftOut, PairingConfig, Proposal, ProposedPair
+from matcher.io import orgjson
+from matcher.services import organisation
 from matcher.storage import ReflectionRow
 from matcher.storage import rounds as round_storage
 from matcher.storage.schedule import ScheduledEvent, add_events
@@ -31,7 +32,7 @@ REPORTS = (
 STORY = "Eva showed me a secret trick"
 
 
-def store_round(db: services.Database) -> None:
+def store_round(db: organisation.Database) -> None:
     """A proposed mentor round: Anna with Eva, Chen with Bram; Dirk left out."""
     proposal = Proposal(
         round="2026-Q4 mentor",
@@ -53,7 +54,7 @@ def store_round(db: services.Database) -> None:
         )
 
 
-def store_reflections(db: services.Database) -> None:
+def store_reflections(db: organisation.Database) -> None:
     """Anna and Eva on a mentor meeting in October (Anna tells a story), Bram on a shadowing slot in July."""
     meeting = ScheduledEvent(
         "meeting", "2026-Q4 mentor", "Mentor", NOW, NOW, "Europe/Amsterdam", ("anna", "eva")
@@ -87,8 +88,8 @@ def template(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("reports")
     url = f"sqlite:///{folder / 'template.sqlite3'}"
     orgjson.write_json(small_org(), folder / "org.json")
-    db = services.Database(url)
-    services.import_file(db, folder / "org.json", now=NOW)
+    db = organisation.Database(url)
+    organisation.import_file(db, folder / "org.json", now=NOW)
     store_round(db)
     store_reflections(db)
     db.dispose()
@@ -379,8 +380,10 @@ def test_the_picture_says_when_it_is_cut(hr):
 
 def test_the_picture_of_the_demo_keeps_to_its_cap(tmp_path):
     url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
-    db = services.Database(url)
-    services.import_file(db, Path(__file__).parent.parent / "data" / "demo" / "organisation.json", now=NOW)
+    db = organisation.Database(url)
+    organisation.import_file(
+        db, Path(__file__).parent.parent / "data" / "demo" / "organisation.json", now=NOW
+    )
     db.dispose()
     app = make_app(url)
     try:

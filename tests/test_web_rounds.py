@@ -19,19 +19,20 @@ from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskClient
 
-from matcher import orgjson, publishing, round_changes, round_jobs, scheduling, services
-from matcher.invites.mail import SmtpSettings
-from matcher.jobs import DONE
-from matcher.model import HistoryEntry, Organisation
-from matcher.pairing import PairingConfig
-from matcher.rounds import RoundError
-from matcher.storage import jobs as job_store
+from cli.main import demo_data_dir
+from matcher.domain.model import HistoryEntry, Organisation
+from matcher.engines.pairing import PairingConfig
+from matcher.io import orgjson
+from matcher.io.mail import SmtpSettings
+from matcher.plans.rounds import RoundError
+from matcher.plans.solve_jobs import DONE
+from matcher.services import background, organisation, publishing, round_changes, scheduling
+from matcher.storage import solve_jobs as job_store
 from tests.orgs import mentoring_org
 from tests.test_invites import Mailbag
 from tests.test_mail import free_port
 from tests.webtools import add_account, csrf_token, log_in, make_app, post_form
-from web import jobs
-from web.cli import demo_data_dir
+from web import worker
 
 MENTORING = "2027-Q1 mentoring"
 
@@ -42,9 +43,9 @@ def _import(url: str, org: Organisation | Path, tmp_path: Path) -> None:
         orgjson.write_json(org, path)
     else:
         path = org
-    db = services.Database(url)
+    db = organisation.Database(url)
     try:
-        services.import_file(db, path)
+        organisation.import_file(db, path)
     finally:
         db.dispose()
 
@@ -56,7 +57,7 @@ def _make(url: str, **settings) -> Flask:
 
 
 def _close(app: Flask) -> None:
-    jobs.runner_of(app).shutdown()
+    worker.runner_of(app).shutdown()
     app.extensions["meeloop"]["db"].dispose()
 
 
@@ -78,7 +79,7 @@ def hr(app) -> FlaskClient:
     return client
 
 
-def db_of(app: Flask) -> services.Database:
+def db_of(app: Flask) -> organisation.Database:
     return app.extensions["meeloop"]["db"]
 
 
@@ -121,7 +122,7 @@ def _defaults(html: str) -> dict[str, object]:
 
 
 def stored_round(app: Flask, name: str = MENTORING):
-    return services.load_round(db_of(app), name)
+    return organisation.load_round(db_of(app), name)
 
 
 def job_id(response) -> int:
@@ -172,7 +173,7 @@ def test_a_post_without_the_csrf_token_is_refused(app, hr):
     response = hr.post("/hr/rounds/new/mentor", data={"name": "other", "who": "all"})
     assert response.status_code == 400
     assert stored_round(app) == before
-    assert [r.name for r in services.list_rounds(db_of(app))] == [MENTORING]
+    assert [r.name for r in organisation.list_rounds(db_of(app))] == [MENTORING]
 
 
 def test_unknown_rounds_and_jobs_are_not_found(hr):
@@ -236,8 +237,8 @@ def test_invalid_settings_are_refused_at_their_field(app, hr, fields, field, mes
     block = re.search(rf'<div class="field[^"]*has-error[^"]*">\s*<label for="{field}".*?</div>', html, re.S)
     assert block, f"no error at {field}"
     assert message in block.group(0)
-    assert services.list_rounds(db_of(app)) == []
-    assert round_jobs.jobs_of(db_of(app), MENTORING) == []
+    assert organisation.list_rounds(db_of(app)) == []
+    assert background.jobs_of(db_of(app), MENTORING) == []
 
 
 def test_a_name_in_use_is_refused(app, hr):
@@ -245,13 +246,13 @@ def test_a_name_in_use_is_refused(app, hr):
     response = propose(hr)
     assert response.status_code == 400
     assert "A round with this name exists" in response.get_data(as_text=True)
-    assert len(round_jobs.jobs_of(db_of(app), MENTORING)) == 1
+    assert len(background.jobs_of(db_of(app), MENTORING)) == 1
 
 
 def test_proposing_runs_a_job_and_the_review_shows_pairs_with_reasons(app, hr):
     response = propose(hr)
     assert response.status_code == 302
-    job = round_jobs.job(db_of(app), job_id(response))
+    job = background.job(db_of(app), job_id(response))
     assert job is not None and job.status == DONE and job.kind == "mentor"
     assert job.best["units"] == 4 and job.best["left_out"] == 1
     # Following the job page of a finished job lands on the review.
@@ -275,14 +276,14 @@ def test_proposing_runs_a_job_and_the_review_shows_pairs_with_reasons(app, hr):
 
 def test_a_job_page_refreshes_itself_while_the_job_runs(app, hr):
     db = db_of(app)
-    queued = round_jobs.start_job(
+    queued = background.start_job(
         db,
         round_name="later",
         kind="mentor",
         settings={"config": {"mode": "mentor"}},
         limit=10.0,
         started_by="hr",
-        runner=jobs.runner_of(app).identity,
+        runner=worker.runner_of(app).identity,
         now=dt.datetime.now(dt.UTC),
     )
     page = hr.get(f"/hr/rounds/jobs/{queued.id}")
@@ -290,7 +291,7 @@ def test_a_job_page_refreshes_itself_while_the_job_runs(app, hr):
     assert '<meta http-equiv="refresh" content="2">' in html and page.headers["Refresh"] == "2"
     assert "Waiting for its turn" in html
     with db.transaction() as session:
-        from matcher.storage import jobs as job_store
+        from matcher.storage import solve_jobs as job_store
 
         job_store.mark_running(session, queued.id, now=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=3))
         job_store.update_best(session, queued.id, {"objective": 12.5, "bound": 14.0}, elapsed=3.0)
@@ -339,7 +340,7 @@ def test_lock_swap_exclude_and_forbid_then_resolve_keeps_locks_and_honours_forbi
 
     forbid = act(hr, "forbid", {"forbid-first": "marit", "forbid-second": "roos"})
     assert forbid.status_code == 302 and "/hr/rounds/jobs/" in forbid.headers["Location"]
-    job = round_jobs.job(db_of(app), job_id(forbid))
+    job = background.job(db_of(app), job_id(forbid))
     assert job.status == DONE
     stored = stored_round(app)
     assert ("niels", "pim") in pairs_of(app) and stored.locked_pairs == (("niels", "pim"),)
@@ -374,7 +375,7 @@ def test_compare_shows_what_a_re_solve_changed(app, hr):
     page = hr.get(f"{review_url()}/compare")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    jobs_made = [j for j in round_jobs.jobs_of(db_of(app), MENTORING) if j.status == DONE]
+    jobs_made = [j for j in background.jobs_of(db_of(app), MENTORING) if j.status == DONE]
     before = jobs_made[-1].snapshot("before")
     after = jobs_made[-1].snapshot("proposal")
     assert before is not None and after is not None
@@ -525,8 +526,8 @@ def test_a_think_tank_end_to_end(app, hr):
 
 
 def test_group_progress_reaches_the_caller_with_the_bound():
-    from matcher import groups
-    from matcher.talentmap import TalentMap
+    from matcher.domain.talentmap import TalentMap
+    from matcher.engines import groups
 
     tmap = TalentMap(mentoring_org(), today=dt.date(2026, 11, 21))
     config = groups.GroupConfig.for_kind("think-tank", size_min=3, size_max=4, time_limit=1.0)
@@ -591,7 +592,7 @@ def test_a_lunch_and_learn_plan_end_to_end(time_app):
     assert 'value="2026-11-30"' in form and 'name="name"' not in form
     again = post_form(client, again_page, {**_defaults(form), "per_week": "2"}, form_page=again_page)
     assert again.status_code == 302
-    assert [j.settings["per_week"] for j in round_jobs.jobs_of(db_of(time_app), "lunch december")] == [1, 2]
+    assert [j.settings["per_week"] for j in background.jobs_of(db_of(time_app), "lunch december")] == [1, 2]
 
     published = post_form(
         client, "/hr/rounds/lunch december/publish", {}, form_page="/hr/rounds/lunch december"
@@ -632,7 +633,7 @@ def test_a_shadowing_plan_places_open_requests_and_publishes_the_reviewed_slots(
     assert "Slots" in html and "Pim de Wit" in html and "Niels Kok" in html
     assert scheduling.shadow_requests(db, status="open")[0].id == request.id
 
-    reviewed = round_jobs.jobs_of(db, "kijkstage")[-1].best["plan"]["slots"][0]
+    reviewed = background.jobs_of(db, "kijkstage")[-1].best["plan"]["slots"][0]
     assert (
         post_form(client, "/hr/rounds/kijkstage/publish", {}, form_page="/hr/rounds/kijkstage").status_code
         == 302
@@ -681,7 +682,7 @@ def test_a_job_that_fails_shows_the_domain_message_not_a_trace(sqlite_url, tmp_p
         log_in(client, "hr@wadloo.example")
         response = propose(client, name="2026 mentor")
         assert response.status_code == 302
-        job = round_jobs.job(db_of(app), job_id(response))
+        job = background.job(db_of(app), job_id(response))
         assert job.status == "failed"
         page = client.get(response.headers["Location"])
         html = page.get_data(as_text=True)
@@ -697,9 +698,9 @@ def test_an_unexpected_error_in_a_job_is_logged_and_shown_without_details(app, h
     def broken(*args, **kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(services, "propose_round", broken)
+    monkeypatch.setattr(organisation, "propose_round", broken)
     response = propose(hr)
-    job = round_jobs.job(db_of(app), job_id(response))
+    job = background.job(db_of(app), job_id(response))
     assert job.status == "failed" and job.message == ""
     html = hr.get(f"/hr/rounds/jobs/{job.id}").get_data(as_text=True)
     assert "Something went wrong on our side" in html and "secret internals" not in html
@@ -715,14 +716,14 @@ def test_a_threaded_job_returns_at_once_and_finishes_in_the_background(sqlite_ur
         response = propose(client, name="demo mentoring", time_limit="3")
         assert response.status_code == 302
         number = job_id(response)
-        first = round_jobs.job(db_of(app), number)
+        first = background.job(db_of(app), number)
         assert first.status in ("queued", "running")
         page = client.get(f"/hr/rounds/jobs/{number}")
         assert page.status_code == 200 and '<meta http-equiv="refresh" content="2">' in page.get_data(
             as_text=True
         )
         deadline = time.monotonic() + 120
-        while (job := round_jobs.job(db_of(app), number)).active:
+        while (job := background.job(db_of(app), number)).active:
             assert time.monotonic() < deadline, "the job did not finish"
             time.sleep(0.2)
         assert job.status == DONE, job.message
@@ -736,10 +737,10 @@ def test_a_threaded_job_returns_at_once_and_finishes_in_the_background(sqlite_ur
 def test_pairing_progress_reaches_the_caller_from_cp_sat(sqlite_url, tmp_path):
     """In a demo mentor round people could both teach and learn: CP-SAT searches and reports."""
     _import(sqlite_url, demo_data_dir() / "organisation.json", tmp_path)
-    db = services.Database(sqlite_url)
+    db = organisation.Database(sqlite_url)
     try:
         heard: list[tuple[float, float, float]] = []
-        proposal = services.propose_round(
+        proposal = organisation.propose_round(
             db,
             round_name="progress",
             config=PairingConfig(mode="mentor", time_limit=2.0),
@@ -764,7 +765,7 @@ def test_jobs_left_running_by_a_stopped_server_are_failed_when_the_app_starts(ap
     now = dt.datetime.now(dt.UTC)
 
     def left(name: str, runner: dict) -> int:
-        job = round_jobs.start_job(
+        job = background.start_job(
             db,
             round_name=name,
             kind="mentor",
@@ -776,17 +777,17 @@ def test_jobs_left_running_by_a_stopped_server_are_failed_when_the_app_starts(ap
         )
         return job.id
 
-    dead = left("dead", {"host": jobs.HOST, "pid": dead_pid, "token": "old"})
+    dead = left("dead", {"host": worker.HOST, "pid": dead_pid, "token": "old"})
     elsewhere = left("elsewhere", {"host": "another-server", "pid": 1, "token": "other"})
-    ours = left("ours", jobs.runner_of(app).identity)
+    ours = left("ours", worker.runner_of(app).identity)
     with db.transaction() as session:
         job_store.mark_running(session, dead, now=now)
     restarted = make_app(sqlite_url, JOBS_INLINE=True, SMTP=None)
     try:
-        assert round_jobs.job(db, dead).status == "failed"
-        assert round_jobs.job(db, dead).message == round_jobs.ABANDONED
-        assert round_jobs.job(db, elsewhere).status == "queued"
-        assert round_jobs.job(db, ours).status == "queued"  # this process is alive: its jobs may still run
+        assert background.job(db, dead).status == "failed"
+        assert background.job(db, dead).message == background.ABANDONED
+        assert background.job(db, elsewhere).status == "queued"
+        assert background.job(db, ours).status == "queued"  # this process is alive: its jobs may still run
     finally:
         _close(restarted)
     client = app.test_client()
@@ -817,10 +818,10 @@ def test_new_settings_for_a_proposed_round_propose_it_again_and_keep_its_locks(a
 
 def test_jobs_are_stored_run_once_and_abandoned_ones_fail(db, tmp_path):
     orgjson.write_json(mentoring_org(), tmp_path / "org.json")
-    services.import_file(db, tmp_path / "org.json")
+    organisation.import_file(db, tmp_path / "org.json")
     now = dt.datetime(2026, 11, 21, 9, tzinfo=dt.UTC)
     runner = {"host": "h", "pid": 1, "token": "t"}
-    queued = round_jobs.start_job(
+    queued = background.start_job(
         db,
         round_name="r1",
         kind="mentor",
@@ -831,22 +832,22 @@ def test_jobs_are_stored_run_once_and_abandoned_ones_fail(db, tmp_path):
         now=now,
     )
     with pytest.raises(RoundError, match="already being worked out"):
-        round_jobs.start_job(
+        background.start_job(
             db, round_name="r1", kind="mentor", settings={}, limit=1, started_by="hr", runner=runner, now=now
         )
-    done = round_jobs.run_job(db, queued.id, today=dt.date(2026, 11, 21), clock=lambda: now)
+    done = background.run_job(db, queued.id, today=dt.date(2026, 11, 21), clock=lambda: now)
     assert done is not None and done.status == DONE and done.best["units"] == 4
     assert done.best["runner"] == runner and done.snapshot("proposal").objective == done.best["objective"]
-    assert round_jobs.run_job(db, queued.id, today=dt.date(2026, 11, 21), clock=lambda: now) is None
+    assert background.run_job(db, queued.id, today=dt.date(2026, 11, 21), clock=lambda: now) is None
 
     round_changes.forbid_pair(db, "r1", "marit", "roos", now=now)
     round_changes.exclude_person(db, "r1", "sara", today=dt.date(2026, 11, 21), now=now)
-    stored = services.load_round(db, "r1")
+    stored = organisation.load_round(db, "r1")
     assert stored.config.forbidden == (("marit", "roos"),) and stored.config.select.exclude == ("sara",)
     assert [e.action for e in stored.events][-2:] == ["settings", "settings"]
 
-    left = round_jobs.start_job(
+    left = background.start_job(
         db, round_name="r2", kind="mentor", settings={}, limit=1, started_by="hr", runner=runner, now=now
     )
-    assert round_jobs.fail_abandoned(db, lambda job: job.id != left.id, now=now) == [left.id]
-    assert round_jobs.job(db, left.id).status == "failed"
+    assert background.fail_abandoned(db, lambda job: job.id != left.id, now=now) == [left.id]
+    assert background.job(db, left.id).status == "failed"

@@ -12,8 +12,9 @@ from typing import Any
 
 from flask import Flask, Response
 
-from matcher import services, storage
-from matcher.invites.ics import InviteSettings
+from matcher import storage
+from matcher.io.ics import InviteSettings
+from matcher.services import organisation
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -73,7 +74,7 @@ def instance_secret(folder: Path) -> str:
 
 
 def configure_database(app: Flask) -> None:
-    database = services.Database(app.config["DATABASE_URL"])
+    database = organisation.Database(app.config["DATABASE_URL"])
     fixed_today = app.config["TODAY"]
 
     def today() -> dt.date:
@@ -81,7 +82,7 @@ def configure_database(app: Flask) -> None:
 
     app.extensions["meeloop"] = {
         "db": database,
-        "maps": services.MapCache(database, today=today),
+        "maps": organisation.MapCache(database, today=today),
         "invites": app.config.get("INVITES") or InviteSettings.from_env(os.environ),
     }
 

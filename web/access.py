@@ -11,7 +11,7 @@ from flask import abort
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from matcher.model import Organisation
+from matcher.domain.model import Organisation
 from web.context import talent_map
 
 

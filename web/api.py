@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, jsonify, request
 from flask_login import current_user
 
-from matcher.talentmap import UnknownSkill
+from matcher.domain.talentmap import UnknownSkill
 from web import params
 from web.auth import require_login
 from web.context import talent_map

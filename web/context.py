@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import current_app, g
 
-from matcher.services import Database
-from matcher.talentmap import TalentMap
+from matcher.domain.talentmap import TalentMap
+from matcher.storage import Database
 
 
 def talent_map() -> TalentMap:

@@ -11,7 +11,7 @@ import datetime as dt
 
 from flask import Blueprint, Response, abort, current_app
 
-from matcher import publishing
+from matcher.services import publishing
 from web.context import database
 
 feeds = Blueprint("feeds", __name__)

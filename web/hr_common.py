@@ -7,7 +7,7 @@ from typing import Any
 from flask import Response, make_response
 from flask_wtf import FlaskForm
 
-from matcher.problems import InvalidInput
+from matcher.domain.problems import InvalidInput
 
 
 def field_errors(form: FlaskForm, exc: InvalidInput, *, default: str | None = None) -> list[str]:

@@ -24,8 +24,8 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 from wtforms import BooleanField
 
-from matcher import services
-from matcher.problems import InvalidInput
+from matcher.domain.problems import InvalidInput
+from matcher.services import organisation
 from matcher.storage.admin import recent_imports
 from web import params
 from web.context import database
@@ -70,7 +70,7 @@ def imports() -> Any:
             skills = form.skills_file.data
             skills_path = _save(skills, Path(tmp) / "skills", "skills.csv") if skills else None
             try:
-                result = services.import_file(
+                result = organisation.import_file(
                     database(),
                     path,
                     skills_path=skills_path,
@@ -101,7 +101,7 @@ def export() -> Any:
         raise params.BadParameter("format", _("Choose json, csv or xlsx."))
     stamp = dt.date.today().isoformat()
     with tempfile.TemporaryDirectory(prefix="meeloop-export-") as tmp:
-        written = services.export_file(database(), Path(tmp) / EXPORTS[chosen])
+        written = organisation.export_file(database(), Path(tmp) / EXPORTS[chosen])
         if len(written) == 1:
             content = written[0].read_bytes()
             name = f"{written[0].stem}-{stamp}{written[0].suffix}"

@@ -20,12 +20,12 @@ from flask_login import current_user
 from wtforms import BooleanField, StringField
 from wtforms.validators import Length
 
-from matcher import editing
-from matcher.fields import format_working_hours
-from matcher.model import Person
-from matcher.problems import InvalidInput
+from matcher.domain.model import Person
+from matcher.domain.problems import InvalidInput
+from matcher.domain.talentmap import TalentMap, UnknownSkill
+from matcher.io.fields import format_working_hours
+from matcher.services import profiles
 from matcher.storage import accounts as account_store
-from matcher.talentmap import TalentMap, UnknownSkill
 from web import hr_accounts, hr_imports, hr_skills, params, words
 from web.auth import require_login, roles_required
 from web.context import database, talent_map
@@ -249,7 +249,7 @@ def edit_person(person_id: str) -> Any:
     if not form.validate():
         return _edit_page(form, current, 400)
     try:
-        result = editing.update_person(
+        result = profiles.update_person(
             database(), person_id, _hr_changes(form), now=dt.datetime.now(dt.UTC), by=current_user.login
         )
     except InvalidInput as error:

@@ -1,6 +1,6 @@
 """HR's reports: knowledge at risk, skill coverage per department, rounds, reflections, the talent map.
 
-Views read their filters from the query string, call :mod:`matcher.reports` (plain computations)
+Views read their filters from the query string, call :mod:`matcher.domain.reports` (plain computations)
 or a service, and render; pictures are SVG drawn on the server (:mod:`web.plots`), each with its
 numbers also in a table. The blueprint's routing table is at the end; every route is for HR only.
 """
@@ -17,9 +17,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from matcher import reflections, reports, services
+from matcher.domain import reports
+from matcher.domain.talentmap import TalentMap
+from matcher.services import organisation, reflections
 from matcher.storage import report_queries
-from matcher.talentmap import TalentMap
 from web import plots, words
 from web.auth import require_login, roles_required
 from web.context import database, talent_map
@@ -212,7 +213,7 @@ def rounds() -> Any:
     talent = talent_map()
     org = talent.organisation
     db = database()
-    stored = [services.load_round(db, summary.name) for summary in services.list_rounds(db)]
+    stored = [organisation.load_round(db, summary.name) for summary in organisation.list_rounds(db)]
     facts = reports.rounds_from_storage(stored)
     facts += reports.rounds_from_history(org, besides={s.name for s in stored})
     facts.sort(key=lambda f: (f.day, f.name), reverse=True)
@@ -260,7 +261,7 @@ def reflection_report() -> Any:
         facts = report_queries.reflection_facts(session)
     overall = reflections.reflection_counts(db)
     by_kind = reflections.reflection_tallies(db, by="round_kind")
-    round_names = {s.name for s in services.list_rounds(db)}
+    round_names = {s.name for s in organisation.list_rounds(db)}
     by_round = {k: v for k, v in reflections.reflection_tallies(db, by="source").items() if k in round_names}
     quarters = reports.reflections_per_quarter(facts)
     total = len(facts)

@@ -18,22 +18,22 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from matcher import plan_rounds, round_changes, round_jobs, services
-from matcher.groups import KINDS as GROUP_KINDS
-from matcher.groups import GroupConfig
-from matcher.invites.mail import SmtpSettings
-from matcher.jobs import DONE, LUNCH, PLAN_KINDS, SHADOWING, SolveJob, compare
-from matcher.meetings import MeetingConfig
-from matcher.pairing import MODES, PairingConfig
-from matcher.problems import InvalidInput, Location, Problem
-from matcher.rounds import PUBLISHED, RoundError, StoredRound
-from web import jobs, round_forms, round_views, words
+from matcher.domain.problems import InvalidInput, Location, Problem
+from matcher.engines.groups import KINDS as GROUP_KINDS
+from matcher.engines.groups import GroupConfig
+from matcher.engines.meetings import MeetingConfig
+from matcher.engines.pairing import MODES, PairingConfig
+from matcher.io.mail import SmtpSettings
+from matcher.plans.rounds import PUBLISHED, RoundError, StoredRound
+from matcher.plans.solve_jobs import DONE, LUNCH, PLAN_KINDS, SHADOWING, SolveJob, compare
+from matcher.services import background, organisation, plans, round_changes
+from web import round_forms, round_views, words, worker
 from web.auth import require_login, roles_required
 from web.context import database, talent_map
 
 hr_rounds = Blueprint("hr_rounds", __name__)
 hr_rounds.before_request(require_login)
-hr_rounds.record_once(lambda state: jobs.configure(state.app))
+hr_rounds.record_once(lambda state: worker.configure(state.app))
 
 
 @hr_rounds.context_processor
@@ -79,9 +79,9 @@ def rounds() -> str:
     db = database()
     return render_template(
         "hr/rounds/list.html",
-        rounds=services.list_rounds(db),
-        plans=plan_rounds.plans(db),
-        active=round_jobs.active_jobs(db),
+        rounds=organisation.list_rounds(db),
+        plans=plans.plans(db),
+        active=background.active_jobs(db),
         kinds=words.ROUND_KINDS,
         kind_label=round_views.kind_label,
         unit_words=_unit_words,
@@ -113,7 +113,7 @@ def new_round(kind: str) -> Any:
         form = round_forms.group_form(kind, org, GroupConfig.for_kind(kind), new=True)
     else:
         form = round_forms.pairing_form(kind, org, PairingConfig(mode=kind), new=True)
-    form.taken = plan_rounds.names_taken(database())
+    form.taken = plans.names_taken(database())
     return _settings_form(kind, form, name=None, base=None)
 
 
@@ -124,7 +124,7 @@ def settings(name: str) -> Any:
     org = talent_map().organisation
     stored = _stored_or_none(name)
     if stored is None:
-        job = plan_rounds.latest_plan_job(database(), name)
+        job = plans.latest_plan_job(database(), name)
         if job is None:
             abort(404, _("There is no round named '%(name)s'.", name=name))
         if job.published is not None:
@@ -200,12 +200,12 @@ def _job_settings(kind: str, form: Any, base: Any) -> tuple[dict[str, Any], floa
             "max_sessions_per_presenter": form.max_sessions_per_presenter.data,
         }
         try:
-            round_jobs.lunch_config(settings)
+            background.lunch_config(settings)
         except ValueError as exc:
             raise InvalidInput([_problem("", str(exc))]) from None
         return settings, 0.0
     settings |= {"capacity_period": form.capacity_period.data, "time_limit": form.time_limit.data}
-    problems = round_jobs.shadow_config(settings).problems()
+    problems = background.shadow_config(settings).problems()
     if problems:
         raise InvalidInput(problems)
     return settings, form.time_limit.data
@@ -218,7 +218,7 @@ def _problem(field: str, message: str) -> Problem:
 def _start_job(name: str, kind: str, settings: dict[str, Any], limit: float) -> Any:
     """Queue the job and go to its page; or the domain's reason it may not start, as text."""
     try:
-        job = jobs.runner_of(current_app).start(
+        job = worker.runner_of(current_app).start(
             round_name=name, kind=kind, settings=settings, limit=limit, started_by=current_user.login
         )
     except RoundError as exc:
@@ -232,13 +232,13 @@ def _start_job(name: str, kind: str, settings: dict[str, Any], limit: float) -> 
 @hr_rounds.get("/jobs/<int:job_id>")
 @roles_required("hr")
 def job(job_id: int) -> Any:
-    found = round_jobs.job(database(), job_id)
+    found = background.job(database(), job_id)
     if found is None:
         abort(404, _("There is no job %(id)s.", id=job_id))
     if found.status == DONE and request.args.get("follow"):
         return redirect(url_for(".review", name=found.round_name))
     has_round = (
-        plan_rounds.latest_plan_job(database(), found.round_name) is not None
+        plans.latest_plan_job(database(), found.round_name) is not None
         if found.kind in PLAN_KINDS
         else _stored_or_none(found.round_name) is not None
     )
@@ -262,7 +262,7 @@ def job(job_id: int) -> Any:
 
 def _stored_or_none(name: str) -> StoredRound | None:
     try:
-        return services.load_round(database(), name)
+        return organisation.load_round(database(), name)
     except RoundError:
         return None
 
@@ -292,7 +292,7 @@ def _review(name: str, *, status: int = 200, problem: str | None = None, **forms
         broken = round_changes.violations(db, name, today=_today())
     except (RoundError, InvalidInput, ValueError) as exc:
         broken, problem = [], problem or str(exc)
-    all_jobs = round_jobs.jobs_of(db, name)
+    all_jobs = background.jobs_of(db, name)
     published = stored.status == PUBLISHED
     meeting = round_changes.meeting_config(db, name) if published else None
     return render_template(
@@ -339,7 +339,7 @@ def lock(name: str) -> Any:
     if not form.validate_on_submit():
         return _review(name, status=400, problem=_("Say which pair or group to lock."))
     members = [m for m in form.members.data.split(",") if m]
-    change = services.lock_pair if form.lock.data == "1" else services.unlock_pair
+    change = organisation.lock_pair if form.lock.data == "1" else organisation.unlock_pair
     try:
         stored = change(database(), name, members, now=_now())
     except RoundError as exc:
@@ -361,7 +361,7 @@ def swap(name: str) -> Any:
 
     def in_proposal() -> StoredRound:
         round_changes.check_swap(stored, first, second)
-        return services.swap_people(database(), name, first, second, today=_today(), now=_now())
+        return organisation.swap_people(database(), name, first, second, today=_today(), now=_now())
 
     return _change_units(stored, form, "swap", in_proposal, swap=(first, second))
 
@@ -451,7 +451,7 @@ def _resolve(stored: StoredRound) -> Any:
 @roles_required("hr")
 def compare_view(name: str) -> Any:
     stored = _round_or_404(name)
-    found = round_views.versions(stored, round_jobs.jobs_of(database(), name))
+    found = round_views.versions(stored, background.jobs_of(database(), name))
     by_key = {v.key: v for v in found}
     first, second = round_views.default_pair(found)
     a_key, b_key = request.args.get("a", first), request.args.get("b", second)
@@ -524,8 +524,8 @@ def send(name: str) -> Any:
         abort(400)
     stored = _stored_or_none(name)
     if stored is None:
-        job = plan_rounds.plan_job(database(), name) or abort(404)
-        _flash_invites(plan_rounds.send_plan(database(), job, _invite_settings(), _smtp(), now=_now()))
+        job = plans.plan_job(database(), name) or abort(404)
+        _flash_invites(plans.send_plan(database(), job, _invite_settings(), _smtp(), now=_now()))
     else:
         _flash_invites(round_changes.send(database(), name, _invite_settings(), _smtp(), now=_now()))
     return redirect(url_for(".review", name=name))
@@ -589,8 +589,8 @@ def calendar(name: str) -> Any:
     if stored is not None:
         sources = [name]
     else:
-        job = plan_rounds.plan_job(database(), name) or abort(404)
-        sources = plan_rounds.sources(job)
+        job = plans.plan_job(database(), name) or abort(404)
+        sources = plans.sources(job)
     try:
         data = round_changes.calendar_file(database(), _invite_settings(), sources, name=name, now=_now())
     except RoundError as exc:
@@ -610,15 +610,15 @@ def calendar(name: str) -> Any:
 
 def _plan_review(name: str, *, status: int = 200, problem: str | None = None) -> Any:
     db = database()
-    job = plan_rounds.plan_job(db, name)
+    job = plans.plan_job(db, name)
     if job is None:
-        latest = [j for j in round_jobs.jobs_of(db, name) if j.kind in PLAN_KINDS]
+        latest = [j for j in background.jobs_of(db, name) if j.kind in PLAN_KINDS]
         if latest:
             return redirect(url_for(".job", job_id=latest[-1].id))
         abort(404, _("There is no round named '%(name)s'.", name=name))
-    plan = plan_rounds.lunch_plan(job) if job.kind == LUNCH else plan_rounds.shadow_plan(job)
+    plan = plans.lunch_plan(job) if job.kind == LUNCH else plans.shadow_plan(job)
     published = job.published is not None
-    sources = plan_rounds.sources(job)
+    sources = plans.sources(job)
     return render_template(
         "hr/rounds/plan_review.html",
         job=job,
@@ -632,7 +632,7 @@ def _plan_review(name: str, *, status: int = 200, problem: str | None = None) ->
         events=round_changes.events_of(db, sources) if published else [],
         outbox=round_changes.outbox_counts(db, sources) if published else {},
         smtp=_smtp() is not None,
-        active=[j for j in round_jobs.jobs_of(db, name) if j.active],
+        active=[j for j in background.jobs_of(db, name) if j.active],
     ), status
 
 
@@ -642,12 +642,12 @@ def _skill_name(skill_id: str | None) -> str:
 
 
 def _publish_plan(name: str) -> Any:
-    if plan_rounds.plan_job(database(), name) is None:
+    if plans.plan_job(database(), name) is None:
         abort(404, _("There is no round named '%(name)s'.", name=name))
     if not round_forms.ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        _job, invites = plan_rounds.publish_plan(database(), name, _invite_settings(), _smtp(), now=_now())
+        _job, invites = plans.publish_plan(database(), name, _invite_settings(), _smtp(), now=_now())
     except RoundError as exc:
         return _plan_review(name, status=400, problem=str(exc))
     flash(_("'%(name)s' is published: its times are in the calendars.", name=name), "info")

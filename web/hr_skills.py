@@ -13,10 +13,11 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import Length
 
-from matcher import fields, skills_admin
-from matcher.model import Skill
-from matcher.problems import InvalidInput
-from matcher.talentmap import TalentMap
+from matcher.domain.model import Skill
+from matcher.domain.problems import InvalidInput
+from matcher.domain.talentmap import TalentMap
+from matcher.io import fields
+from matcher.services import taxonomy
 from web.context import database, talent_map
 from web.hr_common import field_errors
 
@@ -39,7 +40,7 @@ def skills() -> Any:
             "skill": skill,
             "parent": talent.skill(skill.parent_id) if skill.parent_id else None,
             "children": children[skill.id],
-            "related": len(skills_admin.relations_of(org.skills, skill.id)),
+            "related": len(taxonomy.relations_of(org.skills, skill.id)),
             "holders": len(talent.levels_in(skill.id)),
             "wanted": talent.wish_count(skill.id),
         }
@@ -64,13 +65,13 @@ def _values(talent: TalentMap, skill: Skill) -> dict[str, Any]:
         "aliases": "; ".join(skill.aliases),
         "related": "\n".join(
             f"{r.skill_id}:{r.strength:g}"
-            for r in skills_admin.relations_of(talent.organisation.skills, skill.id)
+            for r in taxonomy.relations_of(talent.organisation.skills, skill.id)
         ),
     }
 
 
 def _submitted(form: SkillForm, skill_id: str) -> Skill:
-    return skills_admin.skill_from_text(
+    return taxonomy.skill_from_text(
         skill_id=skill_id,
         name=form.name.data or "",
         category=form.category.data or "",
@@ -114,12 +115,12 @@ def _save(form: SkillForm, talent: TalentMap, skill: Skill | None) -> Any:
     if form.validate_on_submit():
         try:
             if skill is None:
-                submitted = skills_admin.add_skill(
+                submitted = taxonomy.add_skill(
                     database(), _submitted(form, form.id.data or ""), now=dt.datetime.now(dt.UTC)
                 )
                 flash(_("The skill %(name)s is added.", name=submitted.name), "info")
             else:
-                submitted = skills_admin.update_skill(
+                submitted = taxonomy.update_skill(
                     database(), _submitted(form, skill.id), now=dt.datetime.now(dt.UTC)
                 )
                 flash(_("The skill %(name)s is saved.", name=submitted.name), "info")

@@ -21,9 +21,16 @@ from werkzeug.utils import secure_filename
 from wtforms import DateField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from matcher import editing, personal, publishing, reflections, scheduling, shadow_answers
-from matcher.problems import InvalidInput
-from matcher.shadowing import LENGTHS
+from matcher.domain.problems import InvalidInput
+from matcher.engines.shadowing import LENGTHS
+from matcher.services import (
+    personal,
+    profiles,
+    publishing,
+    reflections,
+    scheduling,
+    shadow_answers,
+)
 from web import words
 from web.auth import person_required, require_login
 from web.context import database, talent_map
@@ -79,7 +86,7 @@ def _profile_page(form: ProfileForm, calendar_form: CalendarForm, status: int = 
             levels=[w for w in words.LEVELS if w.value >= 1],
             skill_names=skill_name_list(talent_map()),
             calendar=personal.current_calendar(database(), person_id),
-            hr_only=editing.HR_ONLY,
+            hr_only=profiles.HR_ONLY,
             # the profile form was sent and refused (a refused upload marks only its own field)
             failed=status >= 400 and request.endpoint == "me.profile",
         ),
@@ -96,15 +103,15 @@ def profile() -> Any:
     if not form.validate_on_submit():
         # Report the service's problems too, all at once, as an import does.
         try:
-            editing.check_person(
-                database(), person_id, changes(form, leave_out_refused=True), allowed=editing.SELF_EDITABLE
+            profiles.check_person(
+                database(), person_id, changes(form, leave_out_refused=True), allowed=profiles.SELF_EDITABLE
             )
         except InvalidInput as error:
             show_problems(form, error)
         return _profile_page(form, CalendarForm(formdata=None), 400)
     try:
-        result = editing.update_person(
-            database(), person_id, changes(form), now=_now(), by=person_id, allowed=editing.SELF_EDITABLE
+        result = profiles.update_person(
+            database(), person_id, changes(form), now=_now(), by=person_id, allowed=profiles.SELF_EDITABLE
         )
     except InvalidInput as error:
         show_problems(form, error)
@@ -477,8 +484,8 @@ def data() -> str:
     return render_template(
         "me/data.html",
         data=found,
-        self_editable=editing.SELF_EDITABLE,
-        hr_only=editing.HR_ONLY,
+        self_editable=profiles.SELF_EDITABLE,
+        hr_only=profiles.HR_ONLY,
         value_levels=words.by_value(words.VALUE_LEVELS),
         kinds=words.by_value(words.ROUND_KINDS),
     )

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from matcher.talentmap import UnknownSkill
+from matcher.domain.talentmap import UnknownSkill
 from web import params, words
 from web.auth import require_login
 from web.context import talent_map

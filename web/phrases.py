@@ -1,6 +1,6 @@
 """The domain's English sentences in the user's language.
 
-The domain writes reasons and explanations in English through ``matcher.phrases.phrase`` and
+The domain writes reasons and explanations in English through ``matcher.domain.phrases.phrase`` and
 ``counted``; rounds store them as plain text. Here such a text is read back: the template it
 was made from is found among the catalog's msgids, its parameters are translated in turn (a
 parameter may be a phrase itself, such as "2 places", or a list, such as "Dutch and English")
@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from babel.messages.mofile import read_mo
 from flask_babel import get_locale, get_translations
 
-from matcher.phrases import JOIN, LIST, Wording
+from matcher.domain.phrases import JOIN, LIST, Wording
 
 #: msgid -> msgstr; a plural entry is (singular, plural) -> (form 0, form 1, ...).
 Messages = Mapping[str | tuple[str, str], str | Sequence[str]]

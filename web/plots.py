@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from matcher.reports import MapPicture
+from matcher.domain.reports import MapPicture
 
 SVG_NS = "http://www.w3.org/2000/svg"
 #: From no one to many: a light grey for zero, then four greens of the house colour.

@@ -6,7 +6,7 @@ own profile (``web.me``) and HR's people pages use the same form:
 * :func:`profile_form` builds it for a person, filled in from the talent map (on a POST the
   submitted values win);
 * :func:`changes` turns a submitted form into the changes for
-  :func:`matcher.editing.update_person`;
+  :func:`matcher.services.profiles.update_person`;
 * :func:`show_problems` puts the problems that service found (the importer's rules) at their
   fields and returns those that belong to no field.
 
@@ -34,14 +34,14 @@ from wtforms import (
 )
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
-from matcher import fields
-from matcher.editing import field_of
-from matcher.model import MAX_PRIORITY, MIN_PRIORITY, WEEKDAYS, Person
-from matcher.problems import InvalidInput
-from matcher.talentmap import TalentMap, UnknownSkill
+from matcher.domain.model import MAX_PRIORITY, MIN_PRIORITY, WEEKDAYS, Person
+from matcher.domain.problems import InvalidInput
+from matcher.domain.talentmap import TalentMap, UnknownSkill
+from matcher.io import fields
+from matcher.services.profiles import field_of
 from web import words
 
-#: The weekdays in the user's language, in the order of :data:`matcher.model.WEEKDAYS`.
+#: The weekdays in the user's language, in the order of :data:`matcher.domain.model.WEEKDAYS`.
 DAY_NAMES = {
     "mon": _l("Monday"),
     "tue": _l("Tuesday"),
@@ -240,10 +240,10 @@ def _number(text: str | None) -> int | str:
 
 
 def changes(form: ProfileForm, *, leave_out_refused: bool = False) -> dict[str, Any]:
-    """The submitted form as changes for :func:`matcher.editing.update_person`.
+    """The submitted form as changes for :func:`matcher.services.profiles.update_person`.
 
     ``leave_out_refused``: leave out what the form itself already refused (a day's hours, a
-    capacity out of range ...), so that :func:`matcher.editing.check_person` can find the rest
+    capacity out of range ...), so that :func:`matcher.services.profiles.check_person` can find the rest
     of the problems without reporting those twice."""
 
     def refused(*fields: Any) -> bool:

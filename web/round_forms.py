@@ -34,12 +34,12 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from matcher.groups import GroupConfig
-from matcher.groups.config import ATTRIBUTES
-from matcher.model import Organisation
-from matcher.pairing import PairingConfig, Selection
-from matcher.problems import Problem
-from matcher.rounds import NAME_LENGTH
+from matcher.domain.model import Organisation
+from matcher.domain.problems import Problem
+from matcher.engines.groups import GroupConfig
+from matcher.engines.groups.config import ATTRIBUTES
+from matcher.engines.pairing import PairingConfig, Selection
+from matcher.plans.rounds import NAME_LENGTH
 from web.round_settings import (
     ATTRIBUTE_WORDS,
     GOAL_WORDS,

@@ -9,8 +9,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from matcher.groups.config import GOALS
-from matcher.pairing import DIRECTED
+from matcher.engines.groups.config import GOALS
+from matcher.engines.pairing import DIRECTED
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,11 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from matcher.groups import KINDS as GROUP_KINDS
-from matcher.jobs import DONE, PLAN_KINDS, Snapshot, SolveJob, snapshot
-from matcher.pairing import DIRECTED
-from matcher.rounds import StoredRound
-from matcher.talentmap import TalentMap
+from matcher.domain.talentmap import TalentMap
+from matcher.engines.groups import KINDS as GROUP_KINDS
+from matcher.engines.pairing import DIRECTED
+from matcher.plans.rounds import StoredRound
+from matcher.plans.solve_jobs import DONE, PLAN_KINDS, Snapshot, SolveJob, snapshot
 from web import words
 
 KIND_WORDS = words.by_value(words.ROUND_KINDS)

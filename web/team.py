@@ -14,9 +14,9 @@ from flask import Blueprint, abort, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from matcher import reports
-from matcher.model import Person
-from matcher.talentmap import Bridge, TalentMap
+from matcher.domain import reports
+from matcher.domain.model import Person
+from matcher.domain.talentmap import Bridge, TalentMap
 from web.access import reports_of
 from web.auth import person_required, require_login, roles_required
 from web.context import talent_map

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from matcher.fields import format_working_hours
-from matcher.model import Level
-from matcher.talentmap import TalentMap
+from matcher.domain.model import Level
+from matcher.domain.talentmap import TalentMap
+from matcher.io.fields import format_working_hours
 from web import words
 
 

@@ -2,7 +2,7 @@
 
 This package (with :mod:`matcher.storage.rounds` for pairing rounds) is the only
 part of ``matcher`` that knows SQLAlchemy. The rest of the code works on the
-frozen dataclasses of :mod:`matcher.model`; here they are loaded from rows and
+frozen dataclasses of :mod:`matcher.domain.model`; here they are loaded from rows and
 their differences are written back as rows.
 
 SQLite (a file) is the embedded default, PostgreSQL the server option. The
@@ -43,9 +43,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
-from matcher import fields
-from matcher.merge import Changes
-from matcher.model import (
+from matcher.domain.merge import Changes
+from matcher.domain.model import (
     HistoryEntry,
     Holding,
     Level,
@@ -56,6 +55,7 @@ from matcher.model import (
     Wish,
     office_hours,
 )
+from matcher.io import fields
 
 DEFAULT_DATABASE = Path("instance") / "meeloop.sqlite3"
 ENV_URL = "MEELOOP_DATABASE_URL"

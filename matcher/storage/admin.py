@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from matcher.model import Person, RelatedSkill, Skill
+from matcher.domain.model import Person, RelatedSkill, Skill
 from matcher.storage import ImportRunRow, MetaRow, PersonRow, SkillRelationRow, SkillRow, person_from_row
 
 

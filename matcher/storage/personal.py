@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from matcher.model import HistoryEntry
+from matcher.domain.model import HistoryEntry
 from matcher.storage import CalendarUploadRow, FeedTokenRow, HistoryRow, OutboxRow
 from matcher.storage.schedule import utc
 

@@ -1,5 +1,5 @@
 """What the reports read from the database beyond the organisation, the rounds and the
-reflection tallies of :mod:`matcher.reflections`.
+reflection tallies of :mod:`matcher.services.reflections`.
 
 Every function runs inside the caller's transaction and only reads.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from matcher.reports import ReflectionFact
+from matcher.domain.reports import ReflectionFact
 from matcher.storage import ReflectionRow
 
 

@@ -1,4 +1,4 @@
-"""Pairing and group rounds in the database: rows to and from :mod:`matcher.rounds`.
+"""Pairing and group rounds in the database: rows to and from :mod:`matcher.plans.rounds`.
 
 A group round is stored like a pairing round: its ``mode`` is the group kind
 and each group is one ``round_pair`` row with all its members.
@@ -13,10 +13,10 @@ import datetime as dt
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from matcher.groups import KINDS as GROUP_KINDS
-from matcher.groups import GroupConfig, GroupProposal
-from matcher.pairing import LeftOut, PairingConfig, Proposal, ProposedPair
-from matcher.rounds import PROPOSED, PUBLISHED, RoundEvent, RoundSummary, StoredRound
+from matcher.engines.groups import KINDS as GROUP_KINDS
+from matcher.engines.groups import GroupConfig, GroupProposal
+from matcher.engines.pairing import LeftOut, PairingConfig, Proposal, ProposedPair
+from matcher.plans.rounds import PROPOSED, PUBLISHED, RoundEvent, RoundSummary, StoredRound
 from matcher.storage import (
     HistoryRow,
     RoundEventRow,

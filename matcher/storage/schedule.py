@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from matcher.availability import Agenda, Interval, Window, merge, read_busy
-from matcher.model import Organisation
+from matcher.domain.availability import Agenda, Interval, Window, merge, read_busy
+from matcher.domain.model import Organisation
 from matcher.storage import (
     CalendarUploadRow,
     HolidayRow,

@@ -1,0 +1,160 @@
+"""Helpers the ``meeloop`` commands share: the database, output, progress and round listings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from matcher.domain.problems import InvalidInput, Location, Problem
+from matcher.engines.groups import KINDS as GROUP_KINDS
+from matcher.engines.groups import GroupProposal
+from matcher.engines.pairing import DIRECTED, LeftOut, Proposal, ProposedPair
+from matcher.io import orgjson
+from matcher.services import organisation
+
+F = TypeVar("F", bound=Callable[..., Any])
+TOP_REASONS = 3
+
+
+def round_options(example: str, settings: str) -> Callable[[F], F]:
+    """The options every round proposal takes: --round, --config, --time-limit, --json and --save."""
+    options = (
+        click.option(
+            "--round",
+            "round_name",
+            required=True,
+            metavar="NAME",
+            help=f"The round's name, e.g. '{example}'.",
+        ),
+        click.option(
+            "--config",
+            "config_file",
+            type=click.Path(path_type=Path),
+            help=f"JSON file with the round's settings: {settings} ...",
+        ),
+        click.option(
+            "--time-limit",
+            type=click.FloatRange(min=0, min_open=True),
+            metavar="SECONDS",
+            help="How long the optimiser may search; overrides the config file.",
+        ),
+        click.option("--json", "as_json", is_flag=True, help="Print the proposal as JSON for scripts."),
+        click.option(
+            "--save", is_flag=True, help="Store the proposal as the round's, replacing an earlier one."
+        ),
+    )
+
+    def decorate(command: F) -> F:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorate
+
+
+def progress(enabled: bool) -> organisation.Progress:
+    def show(message: str) -> None:
+        click.echo(f"… {message}", err=True)
+
+    return show if enabled else organisation.quiet
+
+
+def on_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
+def open_db(ctx: click.Context) -> organisation.Database:
+    database = ctx.obj.get("db")
+    if database is None:
+        database = ctx.obj["db"] = organisation.Database(ctx.obj["db_url"])
+        ctx.call_on_close(database.dispose)
+    return database
+
+
+def emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def read_config(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise InvalidInput([Problem(Location(path.name), "the file does not exist")])
+    data = orgjson.load_json(path)
+    if not isinstance(data, dict):
+        raise InvalidInput([Problem(Location(path.name), "expected an object with settings")])
+    return data
+
+
+def solver_progress(enabled: bool) -> organisation.SolverProgress | None:
+    def show(objective: float, bound: float, seconds: float) -> None:
+        click.echo(f"… {seconds:6.1f} s: best plan so far scores {objective:g} (bound {bound:g})", err=True)
+
+    return show if enabled else None
+
+
+def stamp(moment: dt.datetime | None) -> str:
+    return f"{moment.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC" if moment else "-"
+
+
+def show_units(
+    mode: str,
+    units: tuple[ProposedPair, ...],
+    unmatched: tuple[LeftOut, ...],
+    conflicts: tuple[str, ...],
+    names: dict[str, str],
+) -> None:
+    """The pairs or groups of a round, best first, with their top reasons; then who is left out."""
+    joint = " → " if mode in DIRECTED else ", " if mode in GROUP_KINDS else " & "
+    if not units:
+        click.echo(f"  No {'groups' if mode in GROUP_KINDS else 'pairs'}.")
+    for rank, proposed in enumerate(units, 1):
+        who = joint.join(names.get(m, m) for m in proposed.members)
+        locked = "  [locked]" if proposed.locked else ""
+        click.echo(f"{rank:>3}. {who}  score {proposed.score:g}{locked}")
+        for reason in proposed.reasons[:TOP_REASONS]:
+            click.echo(f"       - {reason}")
+    if unmatched:
+        click.echo("Left out:")
+    for person in unmatched:
+        name = names.get(person.person_id, person.person_id)
+        click.echo(f"  - {name} ({person.person_id}), {person.role}: {person.reason}")
+    if conflicts:
+        click.echo("Conflicts:")
+    for conflict in conflicts:
+        click.echo(f"  - {conflict}")
+
+
+def show_proposal(
+    database: organisation.Database,
+    proposal: Proposal | GroupProposal,
+    units: tuple[ProposedPair, ...],
+    unit: str,
+    *,
+    as_json: bool,
+    saved: bool,
+) -> None:
+    """A proposed pairing or group round: as JSON, or its units, who is left out and the solver's figures."""
+    if as_json:
+        emit_json(proposal.as_dict())
+        return
+    click.echo(
+        f"Round '{proposal.round}', {proposal.mode}: {len(units)} {unit}s, {len(proposal.unmatched)} left out"
+    )
+    show_units(
+        proposal.mode, units, proposal.unmatched, proposal.conflicts, organisation.person_names(database)
+    )
+    for violation in proposal.violations:
+        click.echo(f"  ! breaks {violation}")
+    summary = summary_line(proposal.status, proposal.objective, proposal.bound, proposal.gap, proposal.solver)
+    click.echo(f"{summary}, {proposal.seconds:.2f} s")
+    if saved:
+        click.echo(f"saved as the proposal of round '{proposal.round}'")
+
+
+def summary_line(status: str, objective: float, bound: float, gap: float, solver: str) -> str:
+    return f"{status}: objective {objective:g}, bound {bound:g}, gap {gap:.1%}, solver {solver}"

@@ -1,0 +1,709 @@
+"""Meeting times for a published round: the first meeting of each pair or group, and optionally a series.
+
+Plain data in and out. A unit is a pair or group with an id, ``(unit_id,
+member_ids)``; its first member is the organiser (for pairs with a direction
+that is the mentor or buddy, as in :class:`~matcher.domain.model.HistoryEntry`), and
+the organiser's time zone is the one the meeting is shown and repeated in.
+
+The first meeting
+-----------------
+The candidate starts are the times every member is free for the whole meeting
+(working hours in each member's own time zone, minus holidays and busy time, as
+:meth:`Agenda.free` says), on a grid of ``grid_minutes`` counted from midnight
+UTC, in the ``search_days`` from ``first_day`` in the organiser's time zone.
+A start is comfortable for a member when it lies inside ``preferred`` (their
+local wall-clock hours, when given) and keeps clear of the first and last
+``avoid_edge_minutes`` of their working day. The chosen start is the earliest
+one comfortable for everyone; when there is none, the earliest of those
+uncomfortable for the fewest members.
+
+Units are planned one after the other, the most constrained first (fewest
+candidate starts against the agenda given, then input order), and each placed
+meeting is added to the agenda, so nobody who is in several units (a mentor with
+three learners) is booked twice.
+
+A series
+--------
+With ``every_weeks`` the meeting repeats on the same weekday at the same
+wall-clock time in the organiser's time zone, every N weeks through
+``last_day``. The wall-clock time holds across a daylight-saving change, so the
+time in UTC moves by the change; the series is given as the organiser's zone,
+an RRULE (``FREQ=WEEKLY;INTERVAL=2;UNTIL=...Z``, UNTIL being the last start in
+UTC) and every occurrence in UTC. Of the candidate starts the one with the most
+occurrences where everyone is free wins, then comfort, then the earlier start.
+An occurrence where someone is busy or not working is kept and reported as a
+clash naming who; an occurrence may never overlap a meeting planned for another
+unit in the same plan, so a start whose series would do that is not a candidate.
+
+>>> from matcher.domain.model import Person
+>>> people = {pid: Person(pid, pid.title(), f"{pid}@example.org") for pid in ("anna", "bram")}
+>>> config = MeetingConfig(first_day=dt.date(2026, 5, 4), last_day=dt.date(2026, 6, 30))
+>>> plan = plan_meetings([("m1", ("anna", "bram"))], people, Agenda(), config)
+>>> f"{plan.meetings[0].start:%Y-%m-%d %H:%M}"
+'2026-05-04 08:00'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from bisect import bisect_left, bisect_right
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from matcher.domain.availability import Agenda, Interval, Window, common_free, merge, slots, working_intervals
+from matcher.domain.model import WEEKDAYS, Person, TimeRange
+from matcher.domain.phrases import counted, phrase, term
+from matcher.domain.wording import join
+from matcher.engines.pairing.rules import Violation
+
+#: A pair or group to meet: its id and its members, the organiser first.
+Unit = tuple[str, tuple[str, ...]]
+
+_GRID_ORIGIN = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_DAY_NAMES = (
+    term("Monday"),
+    term("Tuesday"),
+    term("Wednesday"),
+    term("Thursday"),
+    term("Friday"),
+    term("Saturday"),
+    term("Sunday"),
+)
+
+
+@dataclass(frozen=True)
+class MeetingConfig:
+    """When a round's meetings may be; every default is documented beside it."""
+
+    #: The round's first local date: the first meeting is searched from here.
+    first_day: dt.date
+    #: The round's last local date: no meeting after it, and a series runs until it.
+    last_day: dt.date
+    #: How long each meeting lasts.
+    minutes: int = 60
+    #: Starts lie on this grid of minutes, counted from midnight UTC.
+    grid_minutes: int = 15
+    #: None for only a first meeting, or repeat every this many weeks (2 or 4, say).
+    every_weeks: int | None = None
+    #: The first meeting falls in this many days from ``first_day``.
+    search_days: int = 14
+    #: Wall-clock hours each member prefers (their own time zone), or None for no such wish.
+    preferred: TimeRange | None = None
+    #: Keep clear of the first and last this many minutes of each member's working day when possible.
+    avoid_edge_minutes: int = 60
+    #: Kept for a uniform interface; the planner makes no random choices, ties go to the earlier time.
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if self.last_day < self.first_day:
+            raise ValueError(f"the round ends ({self.last_day}) before it starts ({self.first_day})")
+        if self.minutes <= 0 or self.grid_minutes <= 0 or self.search_days <= 0:
+            raise ValueError("meeting length, grid and search days must be positive")
+        if self.every_weeks is not None and self.every_weeks < 1:
+            raise ValueError(f"a series repeats every 1 or more weeks, not {self.every_weeks}")
+        if self.avoid_edge_minutes < 0:
+            raise ValueError("avoid_edge_minutes must not be negative")
+
+    @property
+    def length(self) -> dt.timedelta:
+        return dt.timedelta(minutes=self.minutes)
+
+    def search_window(self, timezone: str) -> Window:
+        """Where a first meeting may start: ``search_days`` from ``first_day``, from local midnight."""
+        end_day = min(
+            self.first_day + dt.timedelta(days=self.search_days), self.last_day + dt.timedelta(days=1)
+        )
+        return _midnight(self.first_day, timezone), _midnight(end_day, timezone)
+
+
+@dataclass(frozen=True)
+class Meeting:
+    unit_id: str
+    members: tuple[str, ...]
+    start: dt.datetime
+    end: dt.datetime
+    #: The organiser's time zone: the series keeps its wall-clock time here.
+    timezone: str
+    #: Every meeting of the series in UTC, the first included; just the first without a series.
+    occurrences: tuple[tuple[dt.datetime, dt.datetime], ...]
+    #: Occurrences at which some members are not free, and who.
+    clashes: tuple[tuple[dt.datetime, tuple[str, ...]], ...]
+    #: ``FREQ=WEEKLY;INTERVAL=n;UNTIL=...Z`` for a series with DTSTART in ``timezone``; None for one meeting.
+    rrule: str | None
+    reasons: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "unit_id": self.unit_id,
+            "members": list(self.members),
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "timezone": self.timezone,
+            "local_start": self.start.astimezone(ZoneInfo(self.timezone)).isoformat(),
+            "occurrences": [{"start": s.isoformat(), "end": e.isoformat()} for s, e in self.occurrences],
+            "clashes": [{"start": s.isoformat(), "members": list(who)} for s, who in self.clashes],
+            "rrule": self.rrule,
+            "reasons": list(self.reasons),
+        }
+
+
+@dataclass(frozen=True)
+class MeetingPlan:
+    #: In the order the units were given.
+    meetings: tuple[Meeting, ...]
+    #: (unit id, why it has no meeting), in the order the units were given.
+    unplaced: tuple[tuple[str, str], ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "meetings": [m.as_dict() for m in self.meetings],
+            "unplaced": [{"unit_id": unit, "reason": reason} for unit, reason in self.unplaced],
+        }
+
+
+def occurrence_starts(
+    first: dt.datetime, timezone: str, every_weeks: int | None, last_day: dt.date
+) -> list[dt.datetime]:
+    """The starts of a series in UTC: the first start's weekday and wall-clock time in ``timezone``,
+    every ``every_weeks`` weeks up to and including ``last_day``; only ``first`` without a series.
+
+    >>> first = dt.datetime(2026, 3, 23, 9, tzinfo=dt.UTC)  # 10:00 in Amsterdam, winter time
+    >>> [f"{s:%m-%d %H:%M}" for s in occurrence_starts(first, "Europe/Amsterdam", 2, dt.date(2026, 4, 10))]
+    ['03-23 09:00', '04-06 08:00']
+    """
+    first = first.astimezone(dt.UTC)
+    if not every_weeks:
+        return [first]
+    zone = ZoneInfo(timezone)
+    local = first.astimezone(zone)
+    starts, day = [], local.date()
+    while day <= last_day:
+        starts.append(dt.datetime.combine(day, local.time(), zone).astimezone(dt.UTC))
+        day += dt.timedelta(weeks=every_weeks)
+    return starts
+
+
+def plan_meetings(
+    units: Sequence[Unit], people: Mapping[str, Person], agenda: Agenda, config: MeetingConfig
+) -> MeetingPlan:
+    """A first meeting, and with ``every_weeks`` a series, for each unit; who could not meet, and why.
+
+    Raises ValueError for a unit id given twice or a unit that names a member twice.
+    """
+    _check_units(units)
+    planner = _Planner(people, agenda, config)
+    unplaced: dict[str, str] = {}
+    ready = []
+    for index, (unit_id, members) in enumerate(units):
+        unknown = [m for m in members if m not in people]
+        if unknown:
+            unplaced[unit_id] = counted(
+                len(unknown), "unknown person {ids}", "unknown people {ids}", ids=", ".join(unknown)
+            )
+        else:
+            ready.append((planner.count_starts(tuple(members)), index, unit_id, tuple(members)))
+    placed: dict[str, Meeting] = {}
+    for _, _, unit_id, members in sorted(ready):
+        result = planner.place(unit_id, members)
+        if isinstance(result, Meeting):
+            placed[unit_id] = result
+        else:
+            unplaced[unit_id] = result
+    return MeetingPlan(
+        tuple(placed[unit_id] for unit_id, _ in units if unit_id in placed),
+        tuple((unit_id, unplaced[unit_id]) for unit_id, _ in units if unit_id in unplaced),
+    )
+
+
+def _check_units(units: Sequence[Unit]) -> None:
+    ids = Counter(unit_id for unit_id, _ in units)
+    twice = sorted(unit_id for unit_id, n in ids.items() if n > 1)
+    if twice:
+        raise ValueError(f"unit ids must be unique; given more than once: {', '.join(twice)}")
+    for unit_id, members in units:
+        if not members or len(set(members)) != len(members):
+            raise ValueError(f"unit {unit_id} must name one or more different people, got {list(members)}")
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    start: dt.datetime
+    #: How many members would meet outside their preferred hours.
+    uncomfortable: int
+    occurrences: tuple[dt.datetime, ...]
+    #: Per occurrence, the members who are not free then.
+    busy: tuple[tuple[str, ...], ...]
+
+    @property
+    def clear(self) -> int:
+        return sum(1 for who in self.busy if not who)
+
+    @property
+    def rank(self) -> tuple[int, int, dt.datetime]:
+        """Lower is better: most clear occurrences, then fewest uncomfortable members, then earliest."""
+        return -self.clear, self.uncomfortable, self.start
+
+
+class _Planner:
+    """Places units one by one; remembers what it planned so nobody is booked twice."""
+
+    def __init__(self, people: Mapping[str, Person], agenda: Agenda, config: MeetingConfig) -> None:
+        self.people = people
+        self.config = config
+        self.agenda = agenda
+        self.booked = agenda
+        self.planned: dict[str, list[Interval]] = defaultdict(list)
+        self._base: dict[str, list[Interval]] = {}
+        first = dt.datetime.combine(config.first_day - dt.timedelta(days=1), dt.time(), dt.UTC)
+        last = dt.datetime.combine(config.last_day + dt.timedelta(days=2), dt.time(), dt.UTC)
+        # Wide enough for every time zone's dates in the round.
+        self.span: Window = (first, last)
+
+    def base_free(self, person_id: str) -> list[Interval]:
+        """Free time over the round in the agenda as given, before anything was planned."""
+        if person_id not in self._base:
+            self._base[person_id] = self.agenda.free(self.people[person_id], self.span)
+        return self._base[person_id]
+
+    def free_now(self, person_id: str) -> list[Interval]:
+        return self.booked.free(self.people[person_id], self.span)
+
+    def starts(self, members: tuple[str, ...], free: list[list[Interval]]) -> list[dt.datetime]:
+        window = self.config.search_window(self.people[members[0]].timezone)
+        grid = dt.timedelta(minutes=self.config.grid_minutes)
+        return list(slots(common_free(*free), self.config.length, grid=grid, window=window))
+
+    def count_starts(self, members: tuple[str, ...]) -> int:
+        return len(self.starts(members, [self.base_free(m) for m in members]))
+
+    def place(self, unit_id: str, members: tuple[str, ...]) -> Meeting | str:
+        """The unit's meeting, booked into the plan, or why there is none."""
+        starts = self.starts(members, [self.free_now(m) for m in members])
+        if not starts:
+            return self._why_no_start(members)
+        best = self._best(members, starts)
+        if best is None:
+            return self._why_no_series(members, starts[0])
+        meeting = self._meeting(unit_id, members, best)
+        booked = [Interval(*o) for o in meeting.occurrences]
+        for member in members:
+            self.planned[member] = merge([*self.planned[member], *booked])
+        self.booked = self.booked.adding({member: booked for member in members})
+        return meeting
+
+    def _best(self, members: tuple[str, ...], starts: list[dt.datetime]) -> _Candidate | None:
+        """The best candidate: most clear occurrences, then fewest uncomfortable members, then earliest.
+
+        Starts come in time order and a later start never has more occurrences
+        (the series ends on ``last_day``), so the scan stops once no later start
+        could win even with every occurrence clear and everyone comfortable.
+        """
+        config, zone = self.config, self.people[members[0]].timezone
+        best: _Candidate | None = None
+        for start in starts:
+            occurrences = occurrence_starts(start, zone, config.every_weeks, config.last_day)
+            if best is not None and (len(occurrences), 0) <= (best.clear, -best.uncomfortable):
+                break
+            candidate = self._candidate(members, start, occurrences)
+            if candidate is not None and (best is None or candidate.rank < best.rank):
+                best = candidate
+        return best
+
+    def _candidate(
+        self, members: tuple[str, ...], start: dt.datetime, occurrences: list[dt.datetime]
+    ) -> _Candidate | None:
+        config = self.config
+        busy = []
+        for occurrence in occurrences:
+            end = occurrence + config.length
+            if any(_overlaps(self.planned[m], occurrence, end) for m in members):
+                return None
+            busy.append(tuple(m for m in members if not _inside(self.base_free(m), occurrence, end)))
+        end = start + config.length
+        uncomfortable = sum(1 for m in members if not _comfortable(self.people[m], start, end, config))
+        return _Candidate(start, uncomfortable, tuple(occurrences), tuple(busy))
+
+    def _meeting(self, unit_id: str, members: tuple[str, ...], chosen: _Candidate) -> Meeting:
+        config, organiser = self.config, self.people[members[0]]
+        length = config.length
+        occurrences = tuple((s, s + length) for s in chosen.occurrences)
+        clashes = tuple((s, who) for s, who in zip(chosen.occurrences, chosen.busy, strict=True) if who)
+        rrule = None
+        if config.every_weeks:
+            rrule = f"FREQ=WEEKLY;INTERVAL={config.every_weeks};UNTIL={occurrences[-1][0]:%Y%m%dT%H%M%SZ}"
+        names = self._names(members)
+        if len(members) == 1:
+            free = phrase("{names:list} is free then, within working hours", names=names)
+        elif len(members) == 2:
+            free = phrase("{names:list} are both free then, within working hours", names=names)
+        else:
+            free = phrase("{names:list} are all free then, within working hours", names=names)
+        reasons = [
+            free,
+            _local_times(chosen.start, chosen.start + length, [self.people[m] for m in members]),
+            self._comfort_reason(members, chosen),
+        ]
+        if config.every_weeks:
+            reasons.extend(self._series_reasons(organiser, chosen, clashes))
+        return Meeting(
+            unit_id,
+            members,
+            chosen.start,
+            chosen.start + length,
+            organiser.timezone,
+            occurrences,
+            clashes,
+            rrule,
+            tuple(reasons),
+        )
+
+    def _comfort_reason(self, members: tuple[str, ...], chosen: _Candidate) -> str:
+        first, last = self._search_days(members[0])
+        if not chosen.uncomfortable:
+            return phrase("the earliest such time within everyone's preferred hours")
+        end = chosen.start + self.config.length
+        outside = [m for m in members if not _comfortable(self.people[m], chosen.start, end, self.config)]
+        return phrase(
+            "no common free time between {first} and {last} lies within everyone's preferred hours; "
+            "this one is outside those of {names:list}",
+            first=first,
+            last=last,
+            names=self._names(outside),
+        )
+
+    def _series_reasons(
+        self, organiser: Person, chosen: _Candidate, clashes: tuple[tuple[dt.datetime, tuple[str, ...]], ...]
+    ) -> list[str]:
+        zone = ZoneInfo(organiser.timezone)
+        local = chosen.start.astimezone(zone)
+        total = len(chosen.occurrences)
+        words = {
+            "day": _DAY_NAMES[local.weekday()],
+            "time": f"{local:%H:%M}",
+            "timezone": organiser.timezone,
+            "name": organiser.name,
+            "last": self.config.last_day,
+            "clear": chosen.clear,
+            "total": total,
+        }
+        if self.config.every_weeks == 1:
+            series = phrase(
+                "every week on {day} at {time} {timezone} ({name}'s time zone) until {last}: "
+                "{clear} of {total} meetings have everyone free",
+                **words,
+            )
+        else:
+            series = phrase(
+                "every {n} weeks on {day} at {time} {timezone} ({name}'s time zone) until {last}: "
+                "{clear} of {total} meetings have everyone free",
+                n=self.config.every_weeks,
+                **words,
+            )
+        reasons = [series]
+        for start, who in clashes:
+            day = start.astimezone(zone).date()
+            reasons.append(
+                counted(
+                    len(who),
+                    "on {day} {names:list} is not free",
+                    "on {day} {names:list} are not free",
+                    day=day,
+                    names=self._names(who),
+                )
+            )
+        offsets = {s.astimezone(zone).utcoffset() for s in chosen.occurrences}
+        if len(offsets) > 1:
+            reasons.append(
+                phrase(
+                    "the series stays at {time} in {timezone} across the daylight-saving change, "
+                    "so its time in UTC moves with it",
+                    time=f"{local:%H:%M}",
+                    timezone=organiser.timezone,
+                )
+            )
+        return reasons
+
+    def _why_no_start(self, members: tuple[str, ...]) -> str:
+        first, last = self._search_days(members[0])
+        words = {
+            "length": _length_words(self.config.minutes),
+            "names": self._names(members),
+            "first": first,
+            "last": last,
+        }
+        window = self.config.search_window(self.people[members[0]].timezone)
+        if self.starts(members, [self.base_free(m) for m in members]):
+            taken = [m for m in members if _overlaps(self.planned[m], *window)]
+            return phrase(
+                "every common free {length} of {names:list} between {first} and {last} "
+                "is taken by meetings already planned for {taken:list}",
+                taken=self._names(taken),
+                **words,
+            )
+        minutes = {m: _minutes_in(self.base_free(m), window) for m in members}
+        if len(members) == 1:
+            return phrase("{names:list} has no free {length} between {first} and {last}", **words)
+        head = phrase("{names:list} have no common free {length} between {first} and {last}", **words)
+        least = min(minutes.values())
+        fewest = [m for m in members if minutes[m] == least]
+        if len(fewest) == len(members) and least == 0 and len(members) == 2:
+            tail = phrase("neither of them has free working time then")
+        elif len(fewest) == len(members) and least == 0:
+            tail = phrase("none of them has free working time then")
+        elif len(fewest) == len(members):
+            tail = phrase("each has {duration} of free working time then", duration=_duration(least))
+        elif least == 0:
+            tail = counted(
+                len(fewest),
+                "{names:list} has no free working time then",
+                "{names:list} have no free working time then",
+                names=self._names(fewest),
+            )
+        else:
+            tail = counted(
+                len(fewest),
+                "{names:list} has the least free time ({duration})",
+                "{names:list} have the least free time ({duration})",
+                names=self._names(fewest),
+                duration=_duration(least),
+            )
+        # Two clauses, each a phrase of its own, so each can be translated.
+        return f"{head}; {tail}"
+
+    def _why_no_series(self, members: tuple[str, ...], start: dt.datetime) -> str:
+        first, last = self._search_days(members[0])
+        length = self.config.length
+        occurrences = occurrence_starts(
+            start, self.people[members[0]].timezone, self.config.every_weeks, self.config.last_day
+        )
+        taken = [m for m in members if any(_overlaps(self.planned[m], s, s + length) for s in occurrences)]
+        return phrase(
+            "every common free time of {names:list} between {first} and {last} would, in a later week "
+            "of the series, meet at the same time as another meeting of {taken:list}",
+            names=self._names(members),
+            first=first,
+            last=last,
+            taken=self._names(taken),
+        )
+
+    def _search_days(self, organiser: str) -> tuple[dt.date, dt.date]:
+        start, end = self.config.search_window(self.people[organiser].timezone)
+        zone = ZoneInfo(self.people[organiser].timezone)
+        return start.astimezone(zone).date(), (end.astimezone(zone) - dt.timedelta(days=1)).date()
+
+    def _names(self, ids: Iterable[str]) -> list[str]:
+        """Names to put in a sentence as a ``{names:list}``."""
+        return [self.people[i].name for i in ids]
+
+
+# --- validate --------------------------------------------------------------------------------------
+
+
+def validate(
+    units: Sequence[Unit],
+    people: Mapping[str, Person],
+    agenda: Agenda,
+    config: MeetingConfig,
+    meetings: Iterable[Meeting],
+) -> list[Violation]:
+    """Every rule a set of meetings breaks; an empty list means they may be sent out.
+
+    ``agenda`` is the one the meetings were planned against: without them.
+    Each meeting: of a known unit with its members, on the grid and of the
+    configured length, starting in the search window, within every member's
+    working hours, everyone free for the first meeting, the series repeating as
+    configured and every later occurrence where someone is not free reported
+    as a clash. Together: one meeting per unit and nobody in two meetings at once.
+    """
+    meetings = list(meetings)
+    members_of = {unit_id: tuple(members) for unit_id, members in units}
+    found = []
+    for unit_id, n in sorted(Counter(m.unit_id for m in meetings).items()):
+        if n > 1:
+            message = phrase("{id} meets {n}×", id=unit_id, n=n)
+            found.append(Violation(term("one meeting per unit"), members_of.get(unit_id, ()), message))
+    for meeting in meetings:
+        if members_of.get(meeting.unit_id) != meeting.members:
+            message = phrase(
+                "{id} is not a unit of the round with members {members}",
+                id=meeting.unit_id,
+                members=", ".join(meeting.members),
+            )
+            found.append(Violation(term("unit"), meeting.members, message))
+        elif any(m not in people for m in meeting.members):
+            found.append(Violation(term("known people"), meeting.members, phrase("names an unknown person")))
+        else:
+            found.extend(_meeting_violations(people, agenda, config, meeting))
+    found.extend(_double_booked(people, meetings))
+    return found
+
+
+def _meeting_violations(
+    people: Mapping[str, Person], agenda: Agenda, config: MeetingConfig, meeting: Meeting
+) -> list[Violation]:
+    found = []
+    who, start, end = meeting.members, meeting.start, meeting.end
+    organiser = people[meeting.members[0]]
+    if end - start != config.length:
+        message = phrase(
+            "{id} lasts {length}, not {expected}",
+            id=meeting.unit_id,
+            length=end - start,
+            expected=config.length,
+        )
+        found.append(Violation(term("length"), who, message))
+    if (start - _GRID_ORIGIN) % dt.timedelta(minutes=config.grid_minutes):
+        message = phrase(
+            "{id} starts at {time} UTC, off the grid", id=meeting.unit_id, time=f"{start:%H:%M:%S}"
+        )
+        found.append(Violation(term("grid"), who, message))
+    window = config.search_window(organiser.timezone)
+    if not window[0] <= start < window[1]:
+        message = phrase(
+            "{id} starts at {time} UTC, outside the search window",
+            id=meeting.unit_id,
+            time=f"{start:%Y-%m-%d %H:%M}",
+        )
+        found.append(Violation(term("window"), who, message))
+    for member in (people[m] for m in meeting.members):
+        if working_intervals(member.working_hours, member.timezone, (start, end)) != [Interval(start, end)]:
+            message = phrase("{id} is outside {name}'s working hours", id=meeting.unit_id, name=member.name)
+            found.append(Violation(term("working hours"), who, message))
+        elif not _free_for(agenda, member, start, end):
+            message = phrase(
+                "{name} is not free for {id}'s first meeting", name=member.name, id=meeting.unit_id
+            )
+            found.append(Violation(term("free"), who, message))
+    found.extend(_series_violations(people, agenda, config, meeting))
+    return found
+
+
+SERIES = term("series")
+
+
+def _series_violations(
+    people: Mapping[str, Person], agenda: Agenda, config: MeetingConfig, meeting: Meeting
+) -> list[Violation]:
+    who = meeting.members
+    found = []
+    if meeting.timezone != people[meeting.members[0]].timezone:
+        message = phrase("{id} is not shown in its organiser's time zone", id=meeting.unit_id)
+        found.append(Violation(SERIES, who, message))
+    starts = occurrence_starts(meeting.start, meeting.timezone, config.every_weeks, config.last_day)
+    lengths_ok = all(e - s == config.length for s, e in meeting.occurrences)
+    if [s for s, _ in meeting.occurrences] != starts or not lengths_ok:
+        message = phrase("{id}'s occurrences do not follow the series rule", id=meeting.unit_id)
+        found.append(Violation(SERIES, who, message))
+    if (meeting.rrule is None) != (config.every_weeks is None):
+        if meeting.rrule is None:
+            message = phrase("{id} has no RRULE", id=meeting.unit_id)
+        else:
+            message = phrase("{id} is one meeting but has an RRULE", id=meeting.unit_id)
+        found.append(Violation(SERIES, who, message))
+    expected = []
+    for start, end in meeting.occurrences[1:]:  # the first meeting is checked on its own: everyone free
+        busy = tuple(m for m in meeting.members if not _free_for(agenda, people[m], start, end))
+        if busy:
+            expected.append((start, busy))
+    if tuple(expected) != meeting.clashes:
+        message = phrase(
+            "{id}'s clashes are not the occurrences at which members are not free", id=meeting.unit_id
+        )
+        found.append(Violation(term("clash reported"), who, message))
+    return found
+
+
+def _double_booked(people: Mapping[str, Person], meetings: list[Meeting]) -> list[Violation]:
+    taken: dict[str, list[tuple[dt.datetime, dt.datetime, str]]] = defaultdict(list)
+    for meeting in meetings:
+        for member in meeting.members:
+            taken[member].extend((s, e, meeting.unit_id) for s, e in meeting.occurrences)
+    found = []
+    for member, times in sorted(taken.items()):
+        for (_, first_end, first), (second_start, _, second) in pairwise(sorted(times)):
+            if second_start < first_end:
+                name = people[member].name if member in people else member
+                message = phrase(
+                    "{name} is in {first} and {second} at once on {time} UTC",
+                    name=name,
+                    first=first,
+                    second=second,
+                    time=f"{second_start:%Y-%m-%d %H:%M}",
+                )
+                found.append(Violation(term("double booked"), (member,), message))
+    return found
+
+
+# --- small helpers ---------------------------------------------------------------------------------
+
+
+def _comfortable(person: Person, start: dt.datetime, end: dt.datetime, config: MeetingConfig) -> bool:
+    """Inside the person's preferred hours and clear of the edges of their working day."""
+    zone = ZoneInfo(person.timezone)
+    local = start.astimezone(zone)
+    begin = local.hour * 60 + local.minute
+    finish = begin + (end - start) // dt.timedelta(minutes=1)
+    if config.preferred is not None and not (
+        config.preferred.start <= begin and finish <= config.preferred.end
+    ):
+        return False
+    day = person.working_hours.on(WEEKDAYS[local.weekday()])
+    edge = config.avoid_edge_minutes
+    return not day or (day[0].start + edge <= begin and finish <= day[-1].end - edge)
+
+
+def _local_times(start: dt.datetime, end: dt.datetime, members: list[Person]) -> str:
+    """The meeting in each member's wall-clock time, once per distinct local time."""
+    by_time: dict[str, list[Person]] = defaultdict(list)
+    for member in members:
+        zone = ZoneInfo(member.timezone)
+        local_start, local_end = start.astimezone(zone), end.astimezone(zone)
+        when = f"{_DAY_NAMES[local_start.weekday()]} {local_start:%Y-%m-%d %H:%M}–{local_end:%H:%M}"
+        by_time[when].append(member)
+    parts = []
+    for when, group in by_time.items():
+        zones = join(dict.fromkeys(m.timezone for m in group))
+        parts.append(
+            f"{when} {zones}" if len(by_time) == 1 else f"{when} {zones} for {join(m.name for m in group)}"
+        )
+    return "; ".join(parts)
+
+
+def _midnight(day: dt.date, timezone: str) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), ZoneInfo(timezone)).astimezone(dt.UTC)
+
+
+def _free_for(agenda: Agenda, person: Person, start: dt.datetime, end: dt.datetime) -> bool:
+    return agenda.free(person, (start, end)) == [Interval(start, end)]
+
+
+def _inside(free: list[Interval], start: dt.datetime, end: dt.datetime) -> bool:
+    """Whether one interval of a sorted, disjoint list holds all of ``[start, end)``."""
+    at = bisect_right(free, start, key=lambda piece: piece.start) - 1
+    return at >= 0 and free[at].end >= end
+
+
+def _overlaps(busy: list[Interval], start: dt.datetime, end: dt.datetime) -> bool:
+    """Whether any interval of a sorted, disjoint list touches ``[start, end)``."""
+    at = bisect_left(busy, end, key=lambda piece: piece.start) - 1
+    return at >= 0 and busy[at].end > start
+
+
+def _minutes_in(free: list[Interval], window: Window) -> int:
+    within = common_free(free, [Interval(*window)]) if window[0] < window[1] else []
+    return sum((piece.end - piece.start) // dt.timedelta(minutes=1) for piece in within)
+
+
+def _length_words(minutes: int) -> str:
+    if minutes in (60, 30):
+        return term("hour") if minutes == 60 else term("half hour")
+    return phrase("{n} minutes", n=minutes)
+
+
+def _duration(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    return " ".join(part for part in (f"{hours} h" if hours else "", f"{rest} min" if rest else "") if part)

@@ -1,0 +1,327 @@
+"""Reasons in words: why a pair was proposed, and why someone was left out."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from matcher.domain.model import Level
+from matcher.domain.phrases import counted, phrase, term
+from matcher.engines.pairing.problem import (
+    Candidate,
+    PairingProblem,
+    Served,
+    gains_from,
+    link_candidate,
+    served_wishes,
+)
+from matcher.engines.pairing.rules import mode_reason
+
+#: Each mode's (teacher, learner) as one person, and below as more than one.
+ROLE_NOUN = {
+    "mentor": (term("mentor"), term("mentee")),
+    "reverse": (term("reverse mentor"), term("learner")),
+    "exchange": (term("partner"), term("partner")),
+    "buddy": (term("buddy"), term("newcomer")),
+    "intern-manager": (term("manager"), term("intern")),
+}
+ROLE_NOUNS = {
+    "mentor": (term("mentors"), term("mentees")),
+    "reverse": (term("reverse mentors"), term("learners")),
+    "exchange": (term("partners"), term("partners")),
+    "buddy": (term("buddies"), term("newcomers")),
+    "intern-manager": (term("managers"), term("interns")),
+}
+
+
+def level_word(level: int) -> str:
+    return Level(level).label
+
+
+def served_phrase(problem: PairingProblem, teacher: str, learner: str, served: Iterable[Served]) -> list[str]:
+    phrases = []
+    for s in sorted(served, key=lambda s: (-s.credit, problem.skill_name(s.skill_id))):
+        who = {
+            "teacher": problem.name(teacher),
+            "teacher_level": level_word(s.teacher_level),
+            "skill": problem.skill_name(s.skill_id),
+            "learner": problem.name(learner),
+            "learner_level": level_word(s.learner_level),
+            "priority": s.priority,
+        }
+        if s.via:
+            phrases.append(
+                phrase(
+                    "{teacher} ({teacher_level}) can teach {skill} through the related skill {related} to "
+                    "{learner} ({learner_level}), who wants it with priority {priority}",
+                    related=problem.skill_name(s.via),
+                    **who,
+                )
+            )
+        else:
+            phrases.append(
+                phrase(
+                    "{teacher} ({teacher_level}) can teach {skill} to {learner} ({learner_level}), "
+                    "who wants it with priority {priority}",
+                    **who,
+                )
+            )
+    return phrases
+
+
+def pair_reasons(
+    problem: PairingProblem, members: tuple[str, ...], *, locked: bool, load: int = 0
+) -> list[str]:
+    """Everything that made this pair: the wishes it serves, what it mixes, which rules shaped it."""
+    reasons: list[str] = []
+    if locked:
+        reasons.append(phrase("locked by HR"))
+    for a, b, candidate in _links(problem, members):
+        reasons += served_phrase(problem, a, b, served_wishes(problem, a, b))
+        if not problem.config.directed:
+            reasons += served_phrase(problem, b, a, served_wishes(problem, b, a))
+        reasons += _mix_phrases(problem, a, b, candidate)
+    if problem.config.directed and load > 1:
+        reasons.append(phrase("{name} takes {n} learners this round", name=problem.name(members[0]), n=load))
+    learner = members[-1]
+    struck = problem.ruled_out.get(learner)
+    if struck:
+        total = sum(struck.values())
+        detail = ", ".join(f"{rule} {n}" for rule, n in struck.most_common())
+        reasons.append(
+            phrase(
+                "rules struck out {n} other possible partners of {name} ({detail})",
+                n=total,
+                name=problem.name(learner),
+                detail=detail,
+            )
+        )
+    return reasons
+
+
+def _links(problem: PairingProblem, members: tuple[str, ...]) -> list[tuple[str, str, Candidate]]:
+    links = []
+    for i, a in enumerate(members):
+        for b in members[i + 1 :]:
+            candidate = link_candidate(problem, a, b)
+            if candidate is not None:
+                links.append((*candidate.members, candidate))
+    return links
+
+
+def _mix_phrases(problem: PairingProblem, a: str, b: str, candidate: Candidate) -> list[str]:
+    pa, pb = problem.people[a], problem.people[b]
+    years = f"{abs(problem.experience(a) - problem.experience(b)):.0f}"
+    say = {
+        "department": phrase("mixes departments ({a} and {b})", a=pa.department, b=pb.department),
+        "function": phrase("mixes functions ({a} and {b})", a=pa.function, b=pb.function),
+        "site": phrase("mixes sites ({a} and {b})", a=pa.site, b=pb.site),
+        "same site": phrase("both work at {site}", site=pa.site),
+        "other team": phrase("{a} is outside {b}'s own team", a=problem.name(a), b=problem.name(b)),
+        "experience gap": phrase("{years} years apart in experience", years=years),
+        "same team": phrase("same team: their work depends on each other"),
+        "cross team": phrase("brings two teams together"),
+        "left out last round": phrase("gives priority to someone left out last round"),
+        "repeat": phrase("paired before, longer ago than the cooldown (a small penalty)"),
+    }
+    return [say[name] for name, _ in candidate.parts if name in say]
+
+
+# -- left out ---------------------------------------------------------------------------------------
+
+
+def left_out(problem: PairingProblem, chosen: list[tuple[str, ...]]) -> list[tuple[str, str, str]]:
+    """Everyone taking part who is in no pair, as (person id, role, reason)."""
+    in_pairs = {m for pair in chosen for m in pair}
+    teaching = Counter(p[0] for p in chosen) if problem.config.directed else Counter()
+    learning = {p[-1] for p in chosen} if problem.config.directed else in_pairs
+    teacher_noun, learner_noun = ROLE_NOUN[problem.mode]
+    learners = ROLE_NOUNS[problem.mode][1]
+    out = {p for p in (*problem.learners, *problem.teachers) if p not in in_pairs}
+    options: dict[str, list[Candidate]] = defaultdict(list)
+    for candidate in problem.candidates.values():
+        for m in candidate.members:
+            if m in out:
+                options[m].append(candidate)
+    demand_for = Counter(skill for p in problem.learners for skill in problem.tmap.wished_by(p))
+    result = []
+    for learner in problem.learners:
+        if learner in in_pairs:
+            continue
+        if problem.mode == "exchange":
+            reason = _exchange_reason(problem, learner, options[learner], in_pairs)
+        else:
+            reason = _learner_reason(problem, learner, options[learner], teaching, learning, demand_for)
+        result.append((learner, learner_noun, reason))
+    if problem.config.directed:
+        for teacher in problem.teachers:
+            if teacher in in_pairs or (teacher in problem.learner_set and teacher in learning):
+                continue
+            mine = [c for c in options[teacher] if c.members[0] == teacher]
+            if not mine:
+                reason = phrase(
+                    "nobody taking part as {learner} can learn something from them under the rules",
+                    learner=learner_noun,
+                )
+            else:
+                reason = phrase(
+                    "their {n} possible {learners} were paired with better fits",
+                    n=len(mine),
+                    learners=learners,
+                )
+            result.append((teacher, teacher_noun, reason))
+    return sorted(result)
+
+
+def _learner_reason(
+    problem: PairingProblem,
+    learner: str,
+    options: list[Candidate],
+    teaching: Counter[str],
+    learning: set[str],
+    demand_for: Counter[str],
+) -> str:
+    teacher_noun, teachers_noun = ROLE_NOUN[problem.mode][0], ROLE_NOUNS[problem.mode][0]
+    mine = [c for c in options if c.members[1] == learner]
+    if not mine:
+        return _no_candidate_reason(problem, learner)
+    teachers = sorted({c.members[0] for c in mine}, key=problem.name)
+    full = [t for t in teachers if teaching[t] >= max(problem.capacity(t), 1)]
+    busy_learning = [t for t in teachers if t in learning]
+    wished = _top_wish(problem, learner, mine)
+    parts = []
+    if wished and problem.mode in ("mentor", "reverse"):
+        demand = demand_for[wished]
+        able = [
+            t for t in teachers if any(s.skill_id == wished for s in served_wishes(problem, t, learner))
+        ] or teachers
+        names = ", ".join(problem.name(t) for t in able[:4]) + ("..." if len(able) > 4 else "")
+        places = counted(sum(problem.capacity(t) for t in able), "{n} place", "{n} places")
+        parts.append(
+            counted(
+                demand,
+                "{n} person wants {skill}",
+                "{n} people want {skill}",
+                skill=problem.skill_name(wished),
+            )
+        )
+        who = {"teacher": teacher_noun, "teachers": teachers_noun, "names": names, "places": places}
+        if len(able) <= 4:
+            parts.append(
+                counted(
+                    len(able),
+                    "the only {n} {teacher} who can teach it ({names}) has {places}, "
+                    "given to pairs that score higher",
+                    "the only {n} {teachers} who can teach it ({names}) have {places} in all, "
+                    "given to pairs that score higher",
+                    **who,
+                )
+            )
+        else:
+            parts.append(
+                phrase(
+                    "{n} {teachers} who can teach it ({names}) have {places} in all, "
+                    "given to pairs that score higher",
+                    n=len(able),
+                    **who,
+                )
+            )
+    else:
+        parts.append(
+            phrase(
+                "all {n} possible {teachers} ({places} places in all) went to pairs that score higher",
+                n=len(teachers),
+                teachers=teachers_noun,
+                places=sum(problem.capacity(t) for t in teachers),
+            )
+        )
+    if busy_learning:
+        parts.append(
+            counted(
+                len(busy_learning),
+                "{names} learns in this round (one role per person)",
+                "{names} learn in this round (one role per person)",
+                names=", ".join(problem.name(t) for t in busy_learning[:3]),
+            )
+        )
+    elif full and len(full) < len(teachers):
+        parts.append(phrase("{n} of them are at capacity", n=len(full)))
+    struck = problem.ruled_out.get(learner)
+    if struck:
+        detail = ", ".join(f"'{rule}' {n}" for rule, n in struck.most_common())
+        parts.append(
+            phrase("the rules struck out {n} more ({detail})", n=sum(struck.values()), detail=detail)
+        )
+    # Clauses in one reason are joined by "; ", each a phrase of its own, so each can be translated.
+    return "; ".join(parts)
+
+
+def _top_wish(problem: PairingProblem, learner: str, mine: list[Candidate]) -> str | None:
+    credit: Counter[str] = Counter()
+    for c in mine:
+        for s in served_wishes(problem, *c.members):
+            credit[s.skill_id] = max(credit[s.skill_id], s.priority)
+    return min(credit, key=lambda s: (-credit[s], problem.skill_name(s))) if credit else None
+
+
+def _no_candidate_reason(problem: PairingProblem, learner: str) -> str:
+    teacher_noun, _ = ROLE_NOUN[problem.mode]
+    struck = problem.ruled_out.get(learner)
+    locked = any(learner in lock for lock in problem.locks)
+    if locked:
+        return phrase("in a pair HR locked")
+    if problem.mode in ("mentor", "reverse"):
+        able = sorted(gains_from(problem, learner))
+        wrong_side = [t for t in able if mode_reason(problem, t, learner)]
+        wishes = ", ".join(problem.skill_name(s) for s in problem.tmap.wished_by(learner))
+        if not able:
+            return phrase(
+                "nobody taking part as {teacher} holds what they want ({wishes}) at a higher level",
+                teacher=teacher_noun,
+                wishes=wishes,
+            )
+        if len(wrong_side) == len(able) and not struck and problem.mode == "mentor":
+            return phrase(
+                "the {n} people who know what they want are not more experienced than them", n=len(able)
+            )
+        if len(wrong_side) == len(able) and not struck:
+            return phrase(
+                "the {n} people who know what they want are not less experienced than them", n=len(able)
+            )
+    if struck:
+        detail = ", ".join(f"'{rule}' {n}" for rule, n in struck.most_common())
+        return phrase(
+            "every possible {teacher} is ruled out: {n} by the rules {detail}",
+            teacher=teacher_noun,
+            n=sum(struck.values()),
+            detail=detail,
+        )
+    if not problem.teachers:
+        return phrase("nobody takes part as {teacher} in this round", teacher=teacher_noun)
+    return phrase("no {teacher} taking part fits them", teacher=teacher_noun)
+
+
+def _exchange_reason(
+    problem: PairingProblem, person: str, options: list[Candidate], in_pairs: set[str]
+) -> str:
+    if any(person in lock for lock in problem.locks):
+        return phrase("in a pair HR locked")
+    if not options:
+        struck = problem.ruled_out.get(person)
+        if struck:
+            detail = ", ".join(f"'{rule}' {n}" for rule, n in struck.most_common())
+            return phrase(
+                "every colleague they could exchange with is ruled out by the rules {detail}", detail=detail
+            )
+        return phrase("nobody who can teach them what they want wants to learn something they know")
+    partners = sorted({m for c in options for m in c.members if m != person}, key=problem.name)
+    taken = [p for p in partners if p in in_pairs]
+    names = ", ".join(problem.name(p) for p in partners[:4]) + ("..." if len(partners) > 4 else "")
+    if len(taken) == len(partners):
+        return counted(
+            len(partners),
+            "their possible partner ({names}) were paired with better fits; the number taking part is odd",
+            "their possible partners ({names}) were paired with better fits; the number taking part is odd",
+            names=names,
+        )
+    return phrase("their possible partners ({names}) were paired with better fits", names=names)

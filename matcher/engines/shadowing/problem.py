@@ -1,0 +1,235 @@
+"""A shadowing round as a problem: the requests, who may host each, and when.
+
+Inside the engine every moment is a whole number of minutes since 1970-01-01
+00:00 UTC, and every stretch a half-open ``(start, end)`` pair of such minutes;
+the grid counts from the same midnight, as in :func:`matcher.domain.availability.slots`.
+Free time comes from :meth:`matcher.domain.availability.Agenda.free` (working hours
+minus busy time and holidays, each person in their own time zone), read once
+per person over the whole horizon.
+
+The options of a request with one host are all its valid starts, kept as
+ranges: ``(a, b)`` stands for the starts ``a, a + grid, ..., b - grid``. The
+candidates the solver sees are all of them, or on large problems a spread-out
+few (see :mod:`matcher.engines.shadowing.candidates`).
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from matcher.domain.availability import Agenda, Interval
+from matcher.domain.model import Level, Person
+from matcher.domain.phrases import phrase
+from matcher.domain.talentmap import TalentMap
+from matcher.engines.shadowing.config import SCALE, ShadowConfig, ShadowRequest
+
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_MINUTE = dt.timedelta(minutes=1)
+Span = tuple[int, int]
+
+
+def minute_of(moment: dt.datetime, *, up: bool = False) -> int:
+    """Minutes since the epoch, rounded down (or ``up``) to a whole minute."""
+    return -((EPOCH - moment) // _MINUTE) if up else (moment - EPOCH) // _MINUTE
+
+
+def moment_of(minute: int) -> dt.datetime:
+    return EPOCH + minute * _MINUTE
+
+
+def intersect(a: list[Span], b: list[Span]) -> list[Span]:
+    """The common part of two sorted, disjoint lists of spans."""
+    result = []
+    i = j = 0
+    while i < len(a) and j < len(b):
+        start, end = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
+        if start < end:
+            result.append((start, end))
+        if a[i][1] <= b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return result
+
+
+def clip(spans: list[Span], start: int, end: int) -> list[Span]:
+    """The parts of sorted, disjoint spans inside ``[start, end)``, found by bisection."""
+    first = bisect.bisect_right(spans, (start, start))
+    if first and spans[first - 1][1] > start:
+        first -= 1
+    result = []
+    for a, b in spans[first:]:
+        if a >= end:
+            break
+        a, b = max(a, start), min(b, end)
+        if a < b:
+            result.append((a, b))
+    return result
+
+
+def overlaps(spans: list[Span], start: int, end: int) -> bool:
+    """Whether any of the sorted, disjoint spans shares time with ``[start, end)``."""
+    i = bisect.bisect_right(spans, (start, start))
+    return (i > 0 and spans[i - 1][1] > start) or (i < len(spans) and spans[i][0] < end)
+
+
+def covered(spans: list[Span], start: int, end: int) -> bool:
+    """Whether ``[start, end)`` lies wholly inside one of the sorted, disjoint spans."""
+    i = bisect.bisect_right(spans, (start, 1 << 62)) - 1
+    return i >= 0 and spans[i][0] <= start and end <= spans[i][1]
+
+
+def _spans(intervals: list[Interval], *, inward: bool) -> list[Span]:
+    """Intervals as minute spans: shrunk to whole minutes (``inward``, for free time) or grown."""
+    spans = []
+    for piece in intervals:
+        start, end = minute_of(piece.start, up=inward), minute_of(piece.end, up=not inward)
+        if start < end:
+            if spans and start <= spans[-1][1]:
+                spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
+            else:
+                spans.append((start, end))
+    return spans
+
+
+@dataclass(frozen=True)
+class PersonTime:
+    """One person's time over the horizon, in minutes: free time, busy time and local days."""
+
+    timezone: str
+    #: Working hours minus busy time and holidays, sorted and disjoint.
+    free: list[Span]
+    #: Busy time, sorted and merged: travel must not touch it.
+    busy: list[Span]
+    #: The minute each local day of the horizon begins, and the first of those days.
+    midnights: list[int]
+    first_day: dt.date
+
+    def day(self, minute: int) -> dt.date:
+        """The local date at a minute."""
+        return self.first_day + dt.timedelta(days=bisect.bisect_right(self.midnights, minute) - 1)
+
+    def midnight(self, day: dt.date) -> int:
+        """The minute the local date begins (clamped to the horizon)."""
+        index = min(max((day - self.first_day).days, 0), len(self.midnights) - 1)
+        return self.midnights[index]
+
+
+def person_time(person: Person, agenda: Agenda, first: dt.date, last: dt.date) -> PersonTime:
+    """A person's free and busy time on the local dates ``first`` to ``last``, and a day either side."""
+    zone = ZoneInfo(person.timezone)
+    days = [first + dt.timedelta(days=n) for n in range(-1, (last - first).days + 3)]
+    midnights = [minute_of(dt.datetime.combine(day, dt.time(), zone).astimezone(dt.UTC)) for day in days]
+    window = (moment_of(midnights[0]), moment_of(midnights[-1]))
+    busy = [piece for piece in agenda.busy.get(person.id, ()) if piece.end > window[0]]
+    return PersonTime(
+        timezone=person.timezone,
+        free=_spans(agenda.free(person, window), inward=True),
+        busy=_spans(sorted(busy), inward=False),
+        midnights=midnights,
+        first_day=days[0],
+    )
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One choice the solver may make: this host, at this start, for this request."""
+
+    request_id: str
+    host_id: str
+    start: int
+    points: int
+
+
+@dataclass
+class ShadowProblem:
+    tmap: TalentMap
+    agenda: Agenda
+    config: ShadowConfig
+    requests: dict[str, ShadowRequest]
+    #: Request id to the colleagues who may host it, best level first.
+    hosts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: (request id, host id) to every valid start, as grid ranges; pairs without any are absent.
+    options: dict[tuple[str, str], tuple[Span, ...]] = field(default_factory=dict)
+    candidates: list[Candidate] = field(default_factory=list)
+    times: dict[str, PersonTime] = field(default_factory=dict)
+    #: Rule name to how many candidate starts it struck out (none, unless the ranges are wrong).
+    rule_counts: Counter[str] = field(default_factory=Counter)
+    #: Whether the candidates are a spread-out part of the valid starts rather than all of them.
+    pruned: bool = False
+
+    def person(self, person_id: str) -> Person:
+        person = self.tmap.person(person_id)
+        if person is None:
+            raise KeyError(f"unknown person {person_id!r}")
+        return person
+
+    def name(self, person_id: str) -> str:
+        person = self.tmap.person(person_id)
+        return person.name if person else person_id
+
+    def skill_name(self, skill_id: str | None) -> str:
+        skill = self.tmap.skill(skill_id) if skill_id else None
+        return skill.name if skill else str(skill_id)
+
+    def level(self, request: ShadowRequest, host_id: str) -> Level:
+        if request.skill_id is None:
+            return Level.NONE
+        return Level(self.tmap.levels_of(host_id).get(request.skill_id, Level.NONE))
+
+    def capacity(self, host_id: str) -> int:
+        person = self.tmap.person(host_id)
+        return person.host_capacity if person else 0
+
+    def travel(self, request: ShadowRequest, host_id: str) -> int:
+        """Minutes the guest keeps free before and after: when both sites are known and differ."""
+        guest, host = self.person(request.guest_id), self.person(host_id)
+        different = bool(guest.site and host.site and guest.site != host.site)
+        return self.config.travel_minutes if different else 0
+
+    def window(self, request: ShadowRequest, person_id: str) -> Span:
+        """The request's dates as minutes, in one person's own time zone."""
+        time = self.times[person_id]
+        return time.midnight(request.first_day), time.midnight(request.last_day + dt.timedelta(days=1))
+
+    def pair_window(self, request: ShadowRequest, host_id: str) -> Span:
+        (a, b), (c, d) = self.window(request, request.guest_id), self.window(request, host_id)
+        return max(a, c), min(b, d)
+
+    def period(self, host_id: str, start: int) -> tuple[int, int]:
+        """The host's capacity period of a start: (ISO year, ISO week) or (year, month), host's time."""
+        day = self.times[host_id].day(start)
+        if self.config.capacity_period == "week":
+            year, week, _ = day.isocalendar()
+            return year, week
+        return day.year, day.month
+
+    def period_words(self, period: tuple[int, int]) -> str:
+        year, number = period
+        if self.config.capacity_period == "week":
+            return phrase("week {number} of {year}", number=number, year=year)
+        return dt.date(year, number, 1).strftime("%B %Y")
+
+    def starts(self, request_id: str, host_id: str) -> Iterator[int]:
+        """Every valid start of the request with this host, in time order."""
+        grid = self.config.grid_minutes
+        for a, b in self.options.get((request_id, host_id), ()):
+            yield from range(a, b, grid)
+
+    def points(self, request: ShadowRequest, host_id: str, start: int) -> int:
+        """What the choice adds to the plan's score, in SCALE units: level, wish, site, earliness."""
+        w, config = self.config.weights, self.config
+        total = 0.0
+        if request.skill_id is not None:
+            total += w.level * max(0, self.level(request, host_id) - config.min_host_level)
+            total += w.wish * self.tmap.wished_by(request.guest_id).get(request.skill_id, 0)
+        if not self.travel(request, host_id):
+            total += w.same_site
+        first, last = self.pair_window(request, host_id)
+        total += w.early * (last - start - request.minutes) / max(1, last - first - request.minutes)
+        return round(SCALE * total)

@@ -1,1 +1,0 @@
-"""Calendar invites: iCalendar files, e-mail and feeds."""

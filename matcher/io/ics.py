@@ -1,0 +1,263 @@
+"""iCalendar files for what meeloop scheduled (RFC 5545), with the iTIP methods of RFC 5546.
+
+* ``PUBLISH`` (downloads and feeds): ORGANIZER and no ATTENDEE.
+* ``REQUEST`` (e-mailed invites and their updates): ORGANIZER and an ATTENDEE per participant,
+  ``PARTSTAT=NEEDS-ACTION`` and ``RSVP=TRUE``.
+* ``CANCEL``: the same UID with a higher SEQUENCE and ``STATUS:CANCELLED``, to the people it
+  no longer includes.
+
+Every event has one UID for its whole life (its stored id and the configured domain) and the
+SEQUENCE stored with it. A single event is written in UTC; a series keeps its wall-clock time
+in its time zone, so it carries a TZID and a VTIMEZONE. DTSTAMP is the ``now`` passed in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from icalendar import Alarm, Calendar, Event, vCalAddress, vRecur, vText
+
+from matcher.domain.model import Person
+from matcher.domain.problems import Location, Problems
+from matcher.io.mail import ENVIRONMENT, is_address
+from matcher.io.vtimezone import vtimezone
+
+if TYPE_CHECKING:
+    from matcher.storage.schedule import ScheduledEvent
+
+PRODID = "-//meeloop//invites 1.0//EN"
+PUBLISH, REQUEST, CANCEL = "PUBLISH", "REQUEST", "CANCEL"
+
+#: What each role in an event is asked to bring along.
+PREPARE = {
+    "mentor": "Think of one thing you learnt the hard way and one question to ask your mentee.",
+    "mentee": "Bring one question or piece of work you are stuck on, and what you hope to learn.",
+    "host": "Pick a piece of real work your guest can watch, and ten minutes to explain why you do it so.",
+    "guest": "Write down what you want to see, and ask your host afterwards about what surprised you.",
+    "presenter": "Prepare twenty minutes on one practical example and leave time for questions.",
+    "audience": "Bring your lunch and one question about the topic.",
+    "member": "Bring one current question from your work to share with the others.",
+}
+
+KIND_WORDS = {"meeting": "meeting", "shadowing": "shadowing slot", "lunch": "lunch & learn session"}
+
+
+@dataclass(frozen=True)
+class InviteSettings:
+    """Who the invites come from and where they point.
+
+    ``domain`` makes UIDs unique (``meeloop-event-12@example.org``); ``base_url`` is the web UI that
+    invites link back to; ``reminder_minutes`` adds a reminder that long before (0: none);
+    ``online_link`` is the meeting place when the people in an event work at different sites.
+    """
+
+    organizer: str = "meeloop@localhost"
+    organizer_name: str = "meeloop"
+    domain: str = "localhost"
+    base_url: str = "http://localhost:5000"
+    reminder_minutes: int = 15
+    online_link: str = ""
+
+    @property
+    def plans_url(self) -> str:
+        """The "My plans" page of the web UI, where each invite links to."""
+        return f"{self.base_url}/me/plans"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> InviteSettings:
+        """Read ``MEELOOP_ORGANIZER`` (else ``MEELOOP_SMTP_FROM``), ``MEELOOP_ORGANIZER_NAME``,
+        ``MEELOOP_DOMAIN`` (else the organizer's domain), ``MEELOOP_BASE_URL``,
+        ``MEELOOP_REMINDER_MINUTES`` and ``MEELOOP_ONLINE_LINK``; bad values raise
+        :class:`~matcher.domain.problems.InvalidInput` naming the variable."""
+        problems = Problems()
+
+        def get(name: str) -> str:
+            return environ.get(name, "").strip()
+
+        organizer = get("MEELOOP_ORGANIZER") or get("MEELOOP_SMTP_FROM") or cls.organizer
+        if not is_address(organizer):
+            problems.add(
+                Location(ENVIRONMENT, field="MEELOOP_ORGANIZER"), f"'{organizer}' is not an e-mail address"
+            )
+        domain = get("MEELOOP_DOMAIN") or organizer.rpartition("@")[2] or cls.domain
+        if not domain or any(c in domain for c in "@/ "):
+            problems.add(Location(ENVIRONMENT, field="MEELOOP_DOMAIN"), f"'{domain}' is not a domain name")
+        base_url = get("MEELOOP_BASE_URL").rstrip("/") or cls.base_url
+        if not base_url.startswith(("http://", "https://")):
+            problems.add(
+                Location(ENVIRONMENT, field="MEELOOP_BASE_URL"), f"'{base_url}' does not start with https://"
+            )
+        reminder = get("MEELOOP_REMINDER_MINUTES") or str(cls.reminder_minutes)
+        if not reminder.isdigit() or int(reminder) > 7 * 24 * 60:
+            problems.add(
+                Location(ENVIRONMENT, field="MEELOOP_REMINDER_MINUTES"),
+                f"'{reminder}' is not a number of minutes from 0 (no reminder) to 10080 (a week)",
+            )
+        online = get("MEELOOP_ONLINE_LINK")
+        if online and not online.startswith(("http://", "https://")):
+            problems.add(
+                Location(ENVIRONMENT, field="MEELOOP_ONLINE_LINK"), f"'{online}' is not a web address"
+            )
+        problems.raise_if_any()
+        return cls(
+            organizer=organizer,
+            organizer_name=get("MEELOOP_ORGANIZER_NAME") or cls.organizer_name,
+            domain=domain,
+            base_url=base_url,
+            reminder_minutes=int(reminder),
+            online_link=online,
+        )
+
+
+def uid(event: ScheduledEvent, settings: InviteSettings) -> str:
+    return f"meeloop-event-{event.id}@{settings.domain}"
+
+
+def participants(event: ScheduledEvent) -> dict[str, str]:
+    """Person id -> role for everyone the event is for: its members, and for a lunch & learn
+    session the colleagues who asked for the topic (optional attendees)."""
+    found = {m: event.roles.get(m, "member") for m in event.members}
+    for person_id in event.details.get("audience", ()):
+        found.setdefault(person_id, "audience")
+    return found
+
+
+def location(event: ScheduledEvent, people: Mapping[str, Person], settings: InviteSettings) -> str:
+    """The site when everyone works there (a shadowing slot: the host's), else the online link."""
+    hosts = [m for m, role in event.roles.items() if role in ("host", "presenter")]
+    sites = {people[m].site for m in (hosts or event.members) if m in people}
+    if len(sites) == 1 and "" not in sites:
+        return sites.pop()
+    return settings.online_link or "Online"
+
+
+def description(
+    event: ScheduledEvent, people: Mapping[str, Person], settings: InviteSettings, person_id: str | None
+) -> str:
+    """Why this was proposed, who is in it, what to prepare, and the way back to meeloop."""
+    kind = KIND_WORDS.get(event.kind, event.kind)
+    lines = [f"A {kind} planned by meeloop."]
+    reasons = event.details.get("reasons", ())
+    if reasons:
+        lines += ["", "Why:", *(f"- {r}" for r in reasons)]
+    names = [f"- {people[m].name} ({event.roles.get(m, 'member')})" for m in event.members if m in people]
+    lines += ["", "With:", *names]
+    role = participants(event).get(person_id) if person_id else None
+    tip = PREPARE.get(role) if role else None
+    if tip:
+        lines += ["", f"To prepare: {tip}"]
+    elif person_id is None:
+        lines += [
+            "",
+            "To prepare:",
+            *(f"- {r}: {PREPARE[r]}" for r in sorted(set(event.roles.values())) if r in PREPARE),
+        ]
+    if settings.online_link:
+        lines += ["", f"Online: {settings.online_link}"]
+    lines += ["", f"Your plans in meeloop: {settings.plans_url}"]
+    return "\n".join(lines)
+
+
+def vevent(
+    event: ScheduledEvent,
+    people: Mapping[str, Person],
+    settings: InviteSettings,
+    *,
+    now: dt.datetime,
+    method: str,
+    person_id: str | None = None,
+    attendees: Iterable[str] = (),
+) -> Event:
+    """The VEVENT for one scheduled event: as published, as an invite to ``attendees``, or as
+    their cancellation. ``person_id`` is whom the file is for (their role decides the tip)."""
+    cancelled = method == CANCEL or event.status == "cancelled"
+    item = Event()
+    item.add("uid", uid(event, settings))
+    item.add("dtstamp", now.astimezone(dt.UTC))
+    item.add("sequence", event.sequence)
+    item.add("summary", event.title)
+    if event.rrule:
+        zone = ZoneInfo(event.timezone)
+        item.add("dtstart", event.start.astimezone(zone))
+        item.add("dtend", event.end.astimezone(zone))
+        item.add("rrule", vRecur.from_ical(event.rrule))
+    else:
+        item.add("dtstart", event.start.astimezone(dt.UTC))
+        item.add("dtend", event.end.astimezone(dt.UTC))
+    if event.updated is not None:
+        item.add("last-modified", event.updated.astimezone(dt.UTC))
+    item.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    item.add("transp", "TRANSPARENT" if cancelled else "OPAQUE")
+    item.add("location", location(event, people, settings))
+    item.add("description", description(event, people, settings, person_id))
+    item.add("url", settings.plans_url)
+    item.add("categories", [KIND_WORDS.get(event.kind, event.kind)])
+    item.add("organizer", _address(settings.organizer, settings.organizer_name))
+    if method != PUBLISH:
+        roles = participants(event)
+        for attendee_id in attendees:
+            person = people.get(attendee_id)
+            if person is None:
+                continue
+            attendee = _address(person.email, person.name)
+            attendee.params["CUTYPE"] = "INDIVIDUAL"
+            attendee.params["ROLE"] = (
+                "OPT-PARTICIPANT" if roles.get(attendee_id) == "audience" else "REQ-PARTICIPANT"
+            )
+            attendee.params["PARTSTAT"] = "NEEDS-ACTION"
+            attendee.params["RSVP"] = "FALSE" if method == CANCEL else "TRUE"
+            item.add("attendee", attendee, encode=0)
+    if settings.reminder_minutes and not cancelled:
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", vText(event.title))
+        alarm.add("trigger", dt.timedelta(minutes=-settings.reminder_minutes))
+        item.add_component(alarm)
+    return item
+
+
+def calendar(
+    method: str,
+    events: Sequence[ScheduledEvent],
+    people: Mapping[str, Person],
+    settings: InviteSettings,
+    *,
+    now: dt.datetime,
+    person_id: str | None = None,
+    attendees: Mapping[int | None, Sequence[str]] | None = None,
+    name: str | None = None,
+) -> Calendar:
+    """A VCALENDAR holding ``events`` with this method, and a VTIMEZONE for each zone a series uses.
+
+    ``attendees`` maps an event id to the people listed on it (REQUEST and CANCEL only).
+    """
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", method)
+    if name:
+        cal.add("x-wr-calname", name)
+    spans: dict[str, list[dt.datetime]] = {}
+    for event in events:
+        if event.rrule:
+            times = event.times()
+            spans.setdefault(event.timezone, []).extend([times[0].start, times[-1].end])
+    for zone, moments in sorted(spans.items()):
+        cal.add_component(vtimezone(zone, min(moments), max(moments)))
+    for event in events:
+        listed = (attendees or {}).get(event.id, ())
+        cal.add_component(
+            vevent(event, people, settings, now=now, method=method, person_id=person_id, attendees=listed)
+        )
+    return cal
+
+
+def _address(email: str, name: str) -> vCalAddress:
+    address = vCalAddress(f"mailto:{email}")
+    address.params["CN"] = vText(name)
+    return address

@@ -1,0 +1,156 @@
+"""Pairing and group rounds as HR keeps them: a proposal, re-proposed around locked pairs or groups
+until it is published. A group round's ``mode`` is its group kind and its ``pairs`` are its groups.
+
+Plain data. Storage converts its rows to and from these classes; the services
+in :mod:`matcher.services.organisation` decide what may happen to a round.
+
+>>> config = with_locks(PairingConfig(locked=(("anna", "bram"),)), [("bram", "anna"), ("chen", "dirk")])
+>>> config.locked
+(('anna', 'bram'), ('chen', 'dirk'))
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from matcher.engines.groups import KINDS as GROUP_KINDS
+from matcher.engines.groups import GroupConfig
+from matcher.engines.pairing import LeftOut, PairingConfig, ProposedPair, Violation
+
+Config = PairingConfig | GroupConfig
+
+#: The longest round name storage keeps.
+NAME_LENGTH = 200
+PROPOSED = "proposed"
+PUBLISHED = "published"
+
+
+class RoundError(ValueError):
+    """A round cannot be proposed, changed or published as asked; the message says why."""
+
+    def __init__(self, message: str, violations: Iterable[Violation] = ()) -> None:
+        super().__init__(message)
+        self.violations = tuple(violations)
+
+
+@dataclass(frozen=True)
+class RoundEvent:
+    at: dt.datetime
+    #: proposed, re-proposed, locked, unlocked, published
+    action: str
+    detail: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"at": self.at.isoformat(), "action": self.action, "detail": self.detail}
+
+
+@dataclass(frozen=True)
+class RoundSummary:
+    """One line of the list of rounds."""
+
+    name: str
+    mode: str
+    status: str
+    pairs: int
+    left_out: int
+    objective: float
+    created: dt.datetime
+    published: dt.datetime | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "round": self.name,
+            "mode": self.mode,
+            "status": self.status,
+            "pairs": self.pairs,
+            "left_out": self.left_out,
+            "objective": self.objective,
+            "created": self.created.isoformat(),
+            "published": self.published.isoformat() if self.published else None,
+        }
+
+
+@dataclass(frozen=True)
+class StoredRound:
+    name: str
+    mode: str
+    #: ``proposed`` while HR works on it, ``published`` once its pairs are in the history.
+    status: str
+    #: The config the pairs or groups were proposed with, HR's locks included.
+    config: Config
+    objective: float
+    bound: float
+    gap: float
+    #: The solver's own status: optimal or feasible.
+    solver_status: str
+    solver: str
+    pairs: tuple[ProposedPair, ...]
+    unmatched: tuple[LeftOut, ...]
+    conflicts: tuple[str, ...]
+    notes: tuple[str, ...]
+    created: dt.datetime
+    updated: dt.datetime
+    published: dt.datetime | None = None
+    events: tuple[RoundEvent, ...] = ()
+    #: Each pair's or group's stored position, the same for its whole life: removing one
+    #: from a published round leaves the others where they were.
+    positions: tuple[int, ...] = ()
+
+    def units(self) -> list[tuple[int, ProposedPair]]:
+        """(position, pair or group), in order."""
+        positions = self.positions or tuple(range(1, len(self.pairs) + 1))
+        return list(zip(positions, self.pairs, strict=True))
+
+    @property
+    def is_group_round(self) -> bool:
+        return self.mode in GROUP_KINDS
+
+    @property
+    def unit(self) -> str:
+        """What the round is made of, in words: pair or group."""
+        return "group" if self.is_group_round else "pair"
+
+    @property
+    def locked_pairs(self) -> tuple[tuple[str, ...], ...]:
+        return tuple(p.members for p in self.pairs if p.locked)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "round": self.name,
+            "mode": self.mode,
+            "status": self.status,
+            "objective": self.objective,
+            "bound": self.bound,
+            "gap": self.gap,
+            "solver_status": self.solver_status,
+            "solver": self.solver,
+            "created": self.created.isoformat(),
+            "updated": self.updated.isoformat(),
+            "published": self.published.isoformat() if self.published else None,
+            f"{self.unit}s": [p.as_dict() for p in self.pairs],
+            "unmatched": [u.as_dict() for u in self.unmatched],
+            "conflicts": list(self.conflicts),
+            "notes": list(self.notes),
+            "config": self.config.as_dict(),
+            "events": [e.as_dict() for e in self.events],
+        }
+
+
+def with_locks(config: Config, locks: Iterable[tuple[str, ...]]) -> Config:
+    """The config with ``locks`` added after its own; a pair already locked (in either order) is kept once."""
+    merged = list(config.locked)
+    seen = {frozenset(lock) for lock in merged}
+    for lock in locks:
+        if frozenset(lock) not in seen:
+            merged.append(tuple(lock))
+            seen.add(frozenset(lock))
+    return config.replace(locked=tuple(merged))
+
+
+def without_lock(config: Config, members: tuple[str, ...]) -> Config:
+    return config.replace(
+        locked=tuple(lock for lock in config.locked if frozenset(lock) != frozenset(members))
+    )

@@ -1,0 +1,272 @@
+"""Use cases for proposals worked out in the background: start a job, run it, hear how far it is,
+and fail the jobs a stopped server left behind.
+
+A job proposes (or re-proposes) a pairing or group round and stores it as the round's proposal,
+as ``meeloop pair --save`` and ``meeloop groups --save`` do; or it plans lunch & learn sessions or
+shadowing slots for HR to review before they are published (:mod:`matcher.services.plans`). The job
+keeps a snapshot of the proposal it made and of the one it replaced, so that the two can be
+compared after the round was re-solved.
+
+Who runs the job is the caller's business: the web app hands :func:`run_job` to a worker thread,
+tests call it directly. Nothing here knows about threads; ``now`` is passed in as a clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from matcher.domain.problems import InvalidInput
+from matcher.engines.groups import KINDS as GROUP_KINDS
+from matcher.engines.groups import GroupConfig
+from matcher.engines.lunch import LunchConfig
+from matcher.engines.pairing import MODES, PairingConfig
+from matcher.engines.shadowing import ShadowConfig
+from matcher.plans.rounds import RoundError, StoredRound
+from matcher.plans.solve_jobs import DONE, FAILED, LUNCH, PLAN_KINDS, QUEUED, SHADOWING, SolveJob, snapshot
+from matcher.services import organisation, scheduling
+from matcher.storage import Database
+from matcher.storage import rounds as round_storage
+from matcher.storage import solve_jobs as store
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], dt.datetime]
+#: Progress goes to the database at most this often (seconds): the page refreshes every two.
+REPORT_EVERY = 0.5
+#: Kinds a job can be: the pairing modes, the group kinds and the two kinds of plan.
+KINDS = (*MODES, *GROUP_KINDS, *PLAN_KINDS)
+ABANDONED = "the server stopped before this job finished; start it again"
+
+
+def start_job(
+    db: Database,
+    *,
+    round_name: str,
+    kind: str,
+    settings: dict[str, Any],
+    limit: float,
+    started_by: str,
+    runner: dict[str, Any],
+    now: dt.datetime,
+) -> SolveJob:
+    """Queue a job; refused while another job for the same round is queued or running.
+
+    ``settings`` is ``{"config": ...}`` (a round's config as a mapping) for pairing and group
+    rounds, and the plan's settings for lunch and shadowing (see :func:`lunch_config`,
+    :func:`shadow_config`). ``runner`` says which process will run it (see :func:`fail_abandoned`).
+    """
+    if kind not in KINDS:
+        raise RoundError(f"unknown kind of round '{kind}'; choose one of {', '.join(KINDS)}")
+    with db.transaction() as session:
+        busy = [j for j in store.jobs_of(session, round_name) if j.active]
+        if busy:
+            raise RoundError(
+                f"round '{round_name}' is already being worked out (job {busy[-1].id}); wait until it is done"
+            )
+        return store.add_job(
+            session,
+            round_name=round_name,
+            kind=kind,
+            settings=settings,
+            limit=limit,
+            started_by=started_by,
+            best={"runner": runner},
+            status=QUEUED,
+            now=now,
+        )
+
+
+def job(db: Database, job_id: int) -> SolveJob | None:
+    with db.transaction() as session:
+        return store.job(session, job_id)
+
+
+def active_jobs(db: Database) -> list[SolveJob]:
+    """Jobs queued or running, oldest first."""
+    with db.transaction() as session:
+        return store.active_jobs(session)
+
+
+def jobs_of(db: Database, round_name: str) -> list[SolveJob]:
+    with db.transaction() as session:
+        return store.jobs_of(session, round_name)
+
+
+def run_job(db: Database, job_id: int, *, today: dt.date, clock: Clock) -> SolveJob | None:
+    """Run a queued job to its end: done with the proposal, or failed with the domain's message
+    (a round that may not be proposed, settings that are no longer valid). Anything else is a
+    bug: the job is marked failed without details and the error is raised for the caller to log.
+    Returns None when the job was no longer queued."""
+    with db.transaction() as session:
+        started = store.mark_running(session, job_id, now=clock())
+    if started is None:
+        return None
+    began = time.monotonic()
+    try:
+        best = _work(db, started, today=today, clock=clock)
+    except InvalidInput as exc:
+        return _finish(db, job_id, FAILED, clock, message=exc.report(), elapsed=time.monotonic() - began)
+    except (RoundError, ValueError) as exc:
+        return _finish(db, job_id, FAILED, clock, message=str(exc), elapsed=time.monotonic() - began)
+    except Exception:
+        _finish(db, job_id, FAILED, clock, message="", elapsed=time.monotonic() - began)
+        raise
+    seconds = float(best.get("seconds", time.monotonic() - began))
+    return _finish(db, job_id, DONE, clock, best=best, elapsed=seconds)
+
+
+def _finish(
+    db: Database,
+    job_id: int,
+    status: str,
+    clock: Clock,
+    *,
+    message: str = "",
+    best: dict[str, Any] | None = None,
+    elapsed: float | None = None,
+) -> SolveJob:
+    with db.transaction() as session:
+        return store.finish(
+            session, job_id, status=status, now=clock(), message=message, best=best, elapsed=elapsed
+        )
+
+
+def fail_abandoned(db: Database, may_still_run: Callable[[SolveJob], bool], *, now: dt.datetime) -> list[int]:
+    """Mark failed every queued or running job whose process is gone (``may_still_run`` says
+    False): a server that stopped left it behind, and nobody will finish it."""
+    failed = []
+    with db.transaction() as session:
+        for found in store.active_jobs(session):
+            if not may_still_run(found):
+                store.finish(session, found.id, status=FAILED, now=now, message=ABANDONED)
+                failed.append(found.id)
+    return failed
+
+
+class _Reporter:
+    """The solver's progress, written to the job at most every :data:`REPORT_EVERY` seconds."""
+
+    def __init__(self, db: Database, job_id: int) -> None:
+        self.db = db
+        self.job_id = job_id
+        self.last = 0.0
+
+    def __call__(self, objective: float, bound: float, seconds: float) -> None:
+        moment = time.monotonic()
+        if moment - self.last < REPORT_EVERY:
+            return
+        self.last = moment
+        try:
+            with self.db.transaction() as session:
+                store.update_best(
+                    session, self.job_id, {"objective": objective, "bound": bound}, elapsed=seconds
+                )
+        except Exception:  # progress is a courtesy: a busy database must not stop the search
+            log.warning("progress of job %s not written", self.job_id, exc_info=True)
+
+
+def _work(db: Database, started: SolveJob, *, today: dt.date, clock: Clock) -> dict[str, Any]:
+    if started.kind == LUNCH:
+        return _lunch(db, started, clock)
+    if started.kind == SHADOWING:
+        return _shadowing(db, started, clock)
+    return _round(db, started, today=today, clock=clock)
+
+
+def _round(db: Database, started: SolveJob, *, today: dt.date, clock: Clock) -> dict[str, Any]:
+    name = started.round_name
+    with db.transaction() as session:
+        existing = round_storage.load_round(session, name)
+    before = _snapshot("before", existing) if existing is not None else None
+    report = _Reporter(db, started.id)
+    source = f"job {started.id}"
+    if started.kind in GROUP_KINDS:
+        config = GroupConfig.from_mapping(started.settings["config"], source=source)
+        proposal = organisation.propose_group_round(
+            db, round_name=name, config=config, today=today, now=clock(), save=True, on_progress=report
+        )
+        units = proposal.groups
+    else:
+        pairing = PairingConfig.from_mapping(started.settings["config"], source=source)
+        proposal = organisation.propose_round(
+            db, round_name=name, config=pairing, today=today, now=clock(), save=True, on_progress=report
+        )
+        units = proposal.pairs
+    with db.transaction() as session:
+        stored = round_storage.load_round(session, name)
+    assert stored is not None, name
+    return {
+        "objective": proposal.objective,
+        "bound": proposal.bound,
+        "gap": proposal.gap,
+        "status": proposal.status,
+        "solver": proposal.solver,
+        "units": len(units),
+        "left_out": len(proposal.unmatched),
+        "seconds": proposal.seconds,
+        "proposal": _snapshot(f"job {started.id}", stored).as_dict(),
+        **({"before": before.as_dict()} if before is not None else {}),
+    }
+
+
+def _snapshot(label: str, stored: StoredRound) -> Any:
+    return snapshot(
+        label, stored.pairs, [u.person_id for u in stored.unmatched], stored.objective, stored.updated
+    )
+
+
+def lunch_config(settings: dict[str, Any]) -> LunchConfig:
+    """A lunch plan's settings as the job keeps them (dates as ISO text)."""
+    return LunchConfig(
+        first_day=dt.date.fromisoformat(settings["first_day"]),
+        last_day=dt.date.fromisoformat(settings["last_day"]),
+        per_week=int(settings.get("per_week", 1)),
+        site=settings.get("site") or None,
+        min_demand=int(settings.get("min_demand", 2)),
+        max_sessions_per_presenter=int(settings.get("max_sessions_per_presenter", 1)),
+    )
+
+
+def shadow_config(settings: dict[str, Any]) -> ShadowConfig:
+    """A shadowing plan's settings as the job keeps them."""
+    return ShadowConfig(
+        capacity_period=settings.get("capacity_period", "month"),
+        time_limit=float(settings.get("time_limit", 10.0)),
+    )
+
+
+def _lunch(db: Database, started: SolveJob, clock: Clock) -> dict[str, Any]:
+    config = lunch_config(started.settings)
+    began = time.monotonic()
+    plan = scheduling.plan_lunch(db, config, now=clock(), save=False)
+    return {
+        "plan": plan.as_dict(),
+        "units": len(plan.sessions),
+        "left_out": len(plan.unplaced),
+        "source": scheduling.lunch_source(config),
+        "seconds": time.monotonic() - began,
+    }
+
+
+def _shadowing(db: Database, started: SolveJob, clock: Clock) -> dict[str, Any]:
+    config = shadow_config(started.settings)
+    problems = config.problems()
+    if problems:
+        raise InvalidInput(problems)
+    first = dt.date.fromisoformat(started.settings["first_day"])
+    last = dt.date.fromisoformat(started.settings["last_day"])
+    plan = scheduling.plan_shadowing(db, first, last, config, now=clock(), save=False)
+    return {
+        "plan": plan.as_dict(),
+        "objective": plan.objective,
+        "bound": plan.bound,
+        "gap": plan.gap,
+        "status": plan.status,
+        "units": len(plan.slots),
+        "left_out": len(plan.unplaced),
+        "seconds": plan.seconds,
+    }

@@ -1,0 +1,305 @@
+"""Use cases for invites: calendar files to download, a secret feed per person, and e-mail.
+
+E-mail goes through an outbox. :func:`queue_invites` decides, in one transaction, which
+updates and cancellations a change of plan calls for and stores them; :func:`deliver` then
+sends what is queued, marking each message sent in the transaction that sent it. When the
+mail server fails half-way, the rest stays queued for the next run: nothing is lost, and
+nothing already sent is sent again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import secrets
+import ssl
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from matcher import storage
+from matcher.domain.model import Person
+from matcher.io import ics, outbox
+from matcher.io.ics import CANCEL, PUBLISH, InviteSettings
+from matcher.io.mail import DeliveryError, Letter, Postman, SmtpSettings
+from matcher.plans.rounds import RoundError
+from matcher.storage import Database
+from matcher.storage import invites as inv
+from matcher.storage import schedule as store
+from matcher.storage.schedule import ScheduledEvent
+
+CALENDAR_TYPE = "text/calendar; charset=utf-8"
+
+
+def _people(session, events: Iterable[ScheduledEvent]) -> dict[str, Person]:
+    """Everyone the events are for: only they are named in the files."""
+    return storage.load_people(session, (p for e in events for p in ics.participants(e)))
+
+
+def seen_by(event: ScheduledEvent, person_id: str) -> ScheduledEvent:
+    """The event as it concerns this person: itself while they are in it, else its cancellation
+    naming only them (nobody's file lists people of an event they are not in)."""
+    role = ics.participants(event).get(person_id)
+    if role is not None and event.status == store.PLANNED:
+        return event
+    was = event.roles.get(person_id, "member")
+    return dataclasses.replace(
+        event, status=store.CANCELLED, members=(person_id,), roles={person_id: was}, details={}
+    )
+
+
+# -- downloads and feeds ----------------------------------------------------------------------------
+
+
+def person_calendar(
+    db: Database, settings: InviteSettings, person_id: str, *, now: dt.datetime, with_cancelled: bool = False
+) -> bytes:
+    """Everything planned for the person, as one PUBLISH file; ``with_cancelled`` (the feed) also
+    lists what was cancelled or what they were taken out of, as cancelled."""
+    with db.transaction() as session:
+        person = storage.load_person(session, person_id)
+        if person is None:
+            raise RoundError(f"there is nobody with id '{person_id}'")
+        invited = inv.invited_to(session, person_id)
+        found = [
+            e
+            for e in store.events(session, planned_only=False)
+            if person_id in ics.participants(e) or e.id in invited
+        ]
+        shown = [seen_by(e, person_id) for e in found]
+        if not with_cancelled:
+            shown = [e for e in shown if e.status == store.PLANNED]
+        people = _people(session, shown)
+    name = f"meeloop: {person.name}"
+    return ics.calendar(PUBLISH, shown, people, settings, now=now, person_id=person_id, name=name).to_ical()
+
+
+def event_calendar(
+    db: Database, settings: InviteSettings, event_id: int, *, now: dt.datetime, person_id: str | None = None
+) -> bytes:
+    """One event as a PUBLISH file; for ``person_id``, as it concerns them."""
+    with db.transaction() as session:
+        event = store.event(session, event_id)
+        if event is None:
+            raise RoundError(f"there is no scheduled event {event_id}")
+        shown = seen_by(event, person_id) if person_id else event
+        people = _people(session, [shown])
+    return ics.calendar(PUBLISH, [shown], people, settings, now=now, person_id=person_id).to_ical()
+
+
+def source_files(
+    db: Database, settings: InviteSettings, source: str, out: Path, *, now: dt.datetime
+) -> list[Path]:
+    """For a round (or another source): one file per person with their own events, and
+    ``round.ics`` with all of them for HR. Returns the files written."""
+    with db.transaction() as session:
+        events = store.events(session, source=source)
+        people = _people(session, events)
+    if not events:
+        raise RoundError(f"nothing is planned for '{source}'; plan its meetings first (meeloop meet)")
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    everyone = sorted({p for e in events for p in ics.participants(e)})
+    for person_id in everyone:
+        own = [e for e in events if person_id in ics.participants(e)]
+        cal = ics.calendar(PUBLISH, own, people, settings, now=now, person_id=person_id, name=source)
+        path = out / f"{_safe(person_id)}.ics"
+        path.write_bytes(cal.to_ical())
+        written.append(path)
+    path = out / "round.ics"
+    path.write_bytes(ics.calendar(PUBLISH, events, people, settings, now=now, name=source).to_ical())
+    written.append(path)
+    return written
+
+
+def _safe(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
+
+
+@dataclass(frozen=True)
+class FeedAddress:
+    token: str
+    https: str
+    webcal: str
+
+
+def new_feed_token(
+    db: Database, settings: InviteSettings, person_id: str, *, now: dt.datetime
+) -> FeedAddress:
+    """A new secret feed address for the person; the one before stops working. Only the token's
+    hash is stored, so this is the one time it can be shown."""
+    token = secrets.token_urlsafe(32)
+    with db.transaction() as session:
+        if storage.load_person(session, person_id) is None:
+            raise RoundError(f"there is nobody with id '{person_id}'")
+        inv.add_token(session, person_id, token, now=now)
+    https = f"{settings.base_url}/feed/{token}.ics"
+    return FeedAddress(token, https, "webcal://" + https.split("://", 1)[1])
+
+
+def revoke_feed_token(db: Database, person_id: str, *, now: dt.datetime) -> int:
+    with db.transaction() as session:
+        if storage.load_person(session, person_id) is None:
+            raise RoundError(f"there is nobody with id '{person_id}'")
+        return inv.revoke_tokens(session, person_id, now=now)
+
+
+def feed(db: Database, settings: InviteSettings, token: str, *, now: dt.datetime) -> bytes | None:
+    """The feed behind a token, or None when the token is wrong or revoked."""
+    with db.transaction() as session:
+        owner = inv.token_owner(session, token)
+    if owner is None:
+        return None
+    return person_calendar(db, settings, owner, now=now, with_cancelled=True)
+
+
+# -- e-mail ------------------------------------------------------------------------------------------
+
+
+def queue_invites(
+    db: Database, settings: InviteSettings, *, source: str | None, now: dt.datetime, dry_run: bool = False
+) -> list[outbox.Due]:
+    """Queue the invites, updates and cancellations that the plan for ``source`` (every source
+    when None) calls for since the last ones; ``dry_run`` only says what they would be."""
+    with db.transaction() as session:
+        events = store.events(session, source=source, planned_only=False)
+        if source is not None and not events:
+            raise RoundError(f"nothing is planned for '{source}'; plan its meetings first (meeloop meet)")
+        found = outbox.due(events, inv.last_messages(session, [e.id for e in events]))
+        people = _people(session, events) | storage.load_people(session, (d.person_id for d in found))
+        if dry_run:
+            return found
+        inv.queue(session, [_message(d, people, settings, now) for d in found], now=now)
+    return found
+
+
+def _message(
+    due: outbox.Due, people: Mapping[str, Person], settings: InviteSettings, now: dt.datetime
+) -> dict:
+    person = people[due.person_id]
+    if due.method == CANCEL:
+        event = seen_by(due.event, due.person_id)
+        attendees = (due.person_id,)
+        subject = f"Cancelled: {due.event.title}"
+    else:
+        event = due.event
+        attendees = tuple(ics.participants(event))
+        subject = f"{'Updated' if event.sequence else 'Invitation'}: {event.title}"
+    cal = ics.calendar(
+        due.method,
+        [event],
+        people,
+        settings,
+        now=now,
+        person_id=due.person_id,
+        attendees={event.id: attendees},
+    )
+    return {
+        "event_id": due.event.id,
+        "person_id": due.person_id,
+        "email": person.email,
+        "name": person.name,
+        "method": due.method,
+        "sequence": due.sequence,
+        "subject": subject,
+        "text": _letter_text(event, person, people, settings, due.method),
+        "calendar": cal.to_ical().decode("utf-8"),
+    }
+
+
+def _letter_text(
+    event: ScheduledEvent, person: Person, people: Mapping[str, Person], settings: InviteSettings, method: str
+) -> str:
+    zone = ZoneInfo(person.timezone)
+    start, end = event.start.astimezone(zone), event.end.astimezone(zone)
+    when = f"{start:%A %d %B %Y, %H:%M}–{end:%H:%M} ({person.timezone})"
+    if event.rrule:
+        when += f", repeating ({len(event.times())} times)"
+    head = "This has been cancelled." if method == CANCEL else f"When: {when}"
+    body = ics.description(event, people, settings, person.id)
+    return f"Dear {person.name},\n\n{head}\n\n{body}\n"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    sent: int
+    #: (outbox id or None for the connection, why), in the order they happened.
+    failed: tuple[tuple[int | None, str], ...]
+    waiting: int
+
+    def summary(self) -> str:
+        text = f"{self.sent} sent"
+        if self.failed:
+            text += f", {len(self.failed)} failed"
+        return text + f", {self.waiting} waiting in the outbox"
+
+
+def deliver(
+    db: Database,
+    smtp: SmtpSettings,
+    settings: InviteSettings,
+    *,
+    now: dt.datetime,
+    source: str | None = None,
+    ssl_context: ssl.SSLContext | None = None,
+) -> Delivery:
+    """Send what waits in the outbox (for ``source``'s events when given), oldest first.
+
+    Each message is claimed, sent and marked sent in one transaction. A recipient the server
+    refuses for good (5xx) is marked failed and the rest goes on; a refusal for now (4xx) stays
+    queued; a lost connection stops the run and leaves the rest queued for the next one.
+    """
+    with db.transaction() as session:
+        ids = [e.id for e in store.events(session, source=source, planned_only=False)] if source else None
+        waiting = inv.messages(session, event_ids=ids, status=inv.QUEUED)
+    sent, failed = 0, []
+    try:
+        with Postman(smtp, ssl_context=ssl_context) as postman:
+            for message in waiting:
+                error = _send_one(db, postman, message.id, settings, now)
+                if error is None:
+                    sent += 1
+                    continue
+                failed.append((message.id, str(error)))
+                if error.code is None:
+                    break  # the connection is gone: the rest waits for the next run
+    except DeliveryError as error:
+        failed.append((None, str(error)))
+    with db.transaction() as session:
+        left = len(inv.messages(session, event_ids=ids, status=inv.QUEUED))
+    return Delivery(sent, tuple(failed), left)
+
+
+def _send_one(
+    db: Database, postman: Postman, message_id: int, settings: InviteSettings, now: dt.datetime
+) -> DeliveryError | None:
+    with db.transaction() as session:
+        message = inv.claim(session, message_id)
+        if message is None:
+            return None  # another run sent it meanwhile
+        try:
+            postman.send(_letter(message, settings))
+        except DeliveryError as error:
+            inv.mark_failed(session, message.id, str(error), permanent=error.permanent)
+            return error
+        inv.mark_sent(session, message.id, now=now)
+    return None
+
+
+def _letter(message: inv.Queued, settings: InviteSettings) -> Letter:
+    return Letter(
+        to_email=message.email,
+        to_name=message.name,
+        subject=message.subject,
+        text=message.text,
+        calendar=message.calendar.encode("utf-8"),
+        method=message.method,
+        message_id=f"<meeloop-outbox-{message.id}@{settings.domain}>",
+    )
+
+
+def outbox_messages(db: Database, *, source: str | None = None) -> list[inv.Queued]:
+    with db.transaction() as session:
+        ids = [e.id for e in store.events(session, source=source, planned_only=False)] if source else None
+        return inv.messages(session, event_ids=ids)

@@ -1,0 +1,480 @@
+"""Use cases for time, one function each: calendars and holidays, shadow requests and their
+slots, lunch & learn sessions, and meeting times for published rounds.
+
+Like :mod:`matcher.services.organisation`: the CLI and the web app call these; every change is one
+transaction, and bad input raises :class:`~matcher.domain.problems.InvalidInput` before anything
+is written.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from matcher import storage
+from matcher.domain.availability import MAX_FILE_BYTES, Agenda, Interval, Window, read_busy
+from matcher.domain.model import Person
+from matcher.domain.problems import InvalidInput, Location, Problem, Problems
+from matcher.domain.talentmap import TalentMap, UnknownSkill
+from matcher.engines import lunch, meetings, shadowing
+from matcher.engines.pairing import DIRECTED
+from matcher.plans.rounds import PUBLISHED, RoundError
+from matcher.services import shadow_answers
+from matcher.storage import Database
+from matcher.storage import rounds as round_storage
+from matcher.storage import schedule as store
+from matcher.storage.schedule import ScheduledEvent, StoredRequest
+
+#: An uploaded calendar is checked, and its busy time counted, over this stretch after the upload.
+CHECK_AHEAD = dt.timedelta(days=366)
+
+
+def _bad(where: Location, message: str) -> InvalidInput:
+    return InvalidInput([Problem(where, message)])
+
+
+# -- calendars and holidays --------------------------------------------------------------------------
+
+
+def import_calendar(db: Database, person_id: str, path: Path, *, now: dt.datetime) -> int:
+    """Store a person's calendar export (.ics) as their busy time; returns the busy stretches found
+    in the coming year. A file that cannot be read changes nothing and says where it is wrong."""
+    if not path.is_file():
+        raise _bad(Location(path.name), "the file does not exist")
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise _bad(Location(path.name), f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+    data = path.read_bytes()
+    with db.transaction() as session:
+        person = storage.load_person(session, person_id)
+        if person is None:
+            raise _bad(Location(path.name, None, "person"), f"there is no person with id '{person_id}'")
+        busy = read_busy(data, source=path.name, timezone=person.timezone, window=(now, now + CHECK_AHEAD))
+        text = data.decode("utf-8-sig", errors="replace")
+        store.store_upload(session, person_id, path.name, text, len(busy), now=now)
+    return len(busy)
+
+
+def holidays(db: Database) -> dict[dt.date, str]:
+    with db.transaction() as session:
+        return store.holidays(session)
+
+
+def set_holiday(db: Database, day: dt.date, name: str = "") -> None:
+    with db.transaction() as session:
+        store.set_holiday(session, day, name.strip())
+
+
+def remove_holiday(db: Database, day: dt.date) -> bool:
+    with db.transaction() as session:
+        return store.remove_holiday(session, day)
+
+
+def agenda(db: Database, window: Window) -> Agenda:
+    """Everyone's busy time in the window, with the organisation's holidays."""
+    with db.transaction() as session:
+        return store.agenda(session, storage.load_organisation(session), window)
+
+
+# -- shadow requests -------------------------------------------------------------------------------------
+
+#: Lengths people ask for, in minutes.
+LENGTHS = shadowing.LENGTHS
+
+
+def add_shadow_request(
+    db: Database,
+    *,
+    guest_id: str,
+    skill: str | None,
+    host_id: str | None,
+    length: str,
+    first_day: dt.date,
+    last_day: dt.date,
+    now: dt.datetime,
+) -> StoredRequest:
+    """An employee asks to shadow a colleague: on a skill, a named host, or both."""
+    problems = Problems()
+    where = "shadow request"
+
+    def fail(field: str, message: str) -> None:
+        problems.add(Location(where, None, field), message)
+
+    if length not in LENGTHS:
+        fail("length", f"'{length}' is not a length; choose {', '.join(LENGTHS)}")
+    if last_day < first_day:
+        fail("to", f"the window ends ({last_day}) before it starts ({first_day})")
+    if last_day - first_day > dt.timedelta(days=92):
+        fail("to", "the window may be at most three months long")
+    if skill is None and host_id is None:
+        fail("skill", "name a skill, a host, or both")
+    with db.transaction() as session:
+        org = storage.load_organisation(session)
+        known = {p.id: p for p in org.people}
+        if guest_id not in known:
+            fail("guest", f"there is no person with id '{guest_id}'")
+        skill_id = None
+        if skill is not None:
+            try:
+                skill_id = TalentMap(org, today=now.date()).resolve_skill(skill)[0].id
+            except UnknownSkill as exc:
+                fail("skill", str(exc))
+        if host_id is not None:
+            host = known.get(host_id)
+            if host is None:
+                fail("host", f"there is no person with id '{host_id}'")
+            elif host_id == guest_id:
+                fail("host", "nobody can shadow themselves")
+            elif not host.is_host:
+                fail("host", f"{host.name} has not offered to host guests")
+        problems.raise_if_any()
+        request = StoredRequest(
+            0, guest_id, skill_id, host_id, LENGTHS[length], first_day, last_day, store.OPEN, now
+        )
+        return store.add_request(session, request)
+
+
+def shadow_requests(db: Database, *, status: str | None = None) -> list[StoredRequest]:
+    with db.transaction() as session:
+        return store.requests(session, status=status)
+
+
+def cancel_shadow_request(db: Database, request_id: int, *, now: dt.datetime) -> StoredRequest:
+    """Withdraw a request; a slot planned for it is cancelled too (and kept, marked cancelled)."""
+    with db.transaction() as session:
+        if store.request(session, request_id) is None:
+            raise _bad(Location("shadow request", request_id), "there is no such request")
+        store.set_request_status(session, request_id, store.CANCELLED)
+        store.cancel_events(session, source=request_source(request_id), kind="shadowing", now=now)
+        cancelled = store.request(session, request_id)
+        assert cancelled is not None
+        return cancelled
+
+
+def request_source(request_id: int) -> str:
+    """What a shadowing slot's event belongs to."""
+    return f"request:{request_id}"
+
+
+def plan_shadowing(
+    db: Database,
+    first_day: dt.date,
+    last_day: dt.date,
+    config: shadowing.ShadowConfig,
+    *,
+    now: dt.datetime,
+    save: bool,
+) -> shadowing.ShadowPlan:
+    """Place the open requests whose window meets these dates: host and slot together, in both
+    people's free time. ``save`` stores the slots and marks their requests planned; a request left
+    open keeps the reason it could not be placed."""
+    problem = shadow_problem(db, first_day, last_day, config, now=now)
+    found = shadowing.plan(problem)
+    if save:
+        save_shadow_plan(db, problem.tmap, found, now=now)
+    return found
+
+
+def shadow_problem(
+    db: Database, first_day: dt.date, last_day: dt.date, config: shadowing.ShadowConfig, *, now: dt.datetime
+) -> shadowing.ShadowProblem:
+    """The open requests whose window meets these dates, with everyone's busy time: what a
+    shadowing plan is made from, and checked against before it is saved."""
+    if last_day < first_day:
+        raise _bad(Location("shadow plan", None, "to"), f"{last_day} is before {first_day}")
+    with db.transaction() as session:
+        org = storage.load_organisation(session)
+        open_requests = [
+            r
+            for r in store.requests(session, status=store.OPEN)
+            if r.first_day <= last_day and first_day <= r.last_day
+        ]
+        busy = store.agenda(session, org, _days_window(first_day, last_day))
+        # A slot someone declined is not offered to them again.
+        busy = busy.adding(shadow_answers.declined_times(session, {r.id for r in open_requests}))
+    tmap = TalentMap(org, today=now.date())
+    wanted = [
+        shadowing.ShadowRequest(
+            str(r.id),
+            r.guest_id,
+            r.skill_id,
+            r.host_id,
+            r.minutes,
+            max(r.first_day, first_day),
+            min(r.last_day, last_day),
+        )
+        for r in open_requests
+    ]
+    return shadowing.build_problem(tmap, wanted, busy, config)
+
+
+def save_shadow_plan(db: Database, tmap: TalentMap, found: shadowing.ShadowPlan, *, now: dt.datetime) -> None:
+    """Store the slots as events and mark their requests planned; the others stay open with the
+    reason they were not placed. One transaction."""
+    with db.transaction() as session:
+        for slot in found.slots:
+            source = request_source(int(slot.request_id))
+            event = ScheduledEvent(
+                kind="shadowing",
+                source=source,
+                key="slot",
+                title=f"Shadowing {tmap.person(slot.host_id).name}"
+                + (f": {_skill_name(tmap, slot.skill_id)}" if slot.skill_id else ""),
+                start=slot.start,
+                end=slot.end,
+                timezone=slot.timezone,
+                members=(slot.host_id, slot.guest_id),
+                roles={slot.host_id: "host", slot.guest_id: "guest"},
+                details={
+                    "skill": slot.skill_id,
+                    "reasons": list(slot.reasons),
+                    "request": int(slot.request_id),
+                },
+            )
+            store.reconcile_events(session, source, "shadowing", [event], now=now)
+            store.set_request_status(session, int(slot.request_id), store.PLANNED)
+        for request_id, reason in found.unplaced:
+            store.set_request_status(session, int(request_id), store.OPEN, note=reason)
+
+
+def scheduled(db: Database, *, kind: str | None = None, source: str | None = None) -> list[ScheduledEvent]:
+    with db.transaction() as session:
+        return store.events(session, kind=kind, source=source)
+
+
+def _days_window(first_day: dt.date, last_day: dt.date) -> Window:
+    """UTC bounds that hold every local date from first to last in any time zone."""
+    start = dt.datetime.combine(first_day - dt.timedelta(days=1), dt.time(), dt.UTC)
+    return start, dt.datetime.combine(last_day + dt.timedelta(days=2), dt.time(), dt.UTC)
+
+
+# -- lunch & learn -------------------------------------------------------------------------------------
+
+
+def lunch_source(config: lunch.LunchConfig) -> str:
+    site = f" at {config.site}" if config.site else ""
+    return f"lunch & learn {config.first_day.isoformat()} – {config.last_day.isoformat()}{site}"
+
+
+def plan_lunch(db: Database, config: lunch.LunchConfig, *, now: dt.datetime, save: bool) -> lunch.LunchPlan:
+    """Lunch & learn sessions on the most-wanted topics over the horizon; ``save`` stores them,
+    cancelling an earlier plan for the same horizon."""
+    problem = lunch_problem(db, config, now=now)
+    found = lunch.propose(problem)
+    if save:
+        save_lunch_plan(db, problem.tmap, config, found, now=now)
+    return found
+
+
+def lunch_problem(db: Database, config: lunch.LunchConfig, *, now: dt.datetime) -> lunch.LunchProblem:
+    """Topics, presenters and everyone's busy time for the horizon (an earlier plan for the same
+    horizon not counted): what a plan is made from, and checked against before it is saved."""
+    with db.transaction() as session:
+        org = storage.load_organisation(session)
+        busy = store.agenda(
+            session, org, _days_window(config.first_day, config.last_day), besides=lunch_source(config)
+        )
+    return lunch.build_problem(TalentMap(org, today=now.date()), busy, config)
+
+
+def save_lunch_plan(
+    db: Database, tmap: TalentMap, config: lunch.LunchConfig, found: lunch.LunchPlan, *, now: dt.datetime
+) -> None:
+    """Store the sessions over the earlier plan for the same horizon, in one transaction."""
+    source = lunch_source(config)
+    events = [
+        ScheduledEvent(
+            kind="lunch",
+            source=source,
+            key=s.skill_id,
+            title=f"Lunch & learn: {_skill_name(tmap, s.skill_id)}",
+            start=s.start,
+            end=s.end,
+            timezone=s.timezone,
+            members=(s.presenter_id,),
+            roles={s.presenter_id: "presenter"},
+            details={
+                "skill": s.skill_id,
+                "reasons": list(s.reasons),
+                "audience": list(s.audience),
+                "demand": s.demand,
+            },
+        )
+        for s in found.sessions
+    ]
+    with db.transaction() as session:
+        store.reconcile_events(session, source, "lunch", events, now=now)
+
+
+def _skill_name(tmap: TalentMap, skill_id: str) -> str:
+    skill = tmap.skill(skill_id)
+    return skill.name if skill else skill_id
+
+
+# -- meeting times for rounds ----------------------------------------------------------------------------
+
+
+def plan_round_meetings(
+    db: Database, round_name: str, config: meetings.MeetingConfig, *, now: dt.datetime, save: bool
+) -> meetings.MeetingPlan:
+    """The first meeting (or a series) of every pair or group of a published round, when all its
+    members are free; ``save`` stores them.
+
+    Planning again after the round changed keeps each meeting time at which all its people (also
+    someone swapped in) are still free; only the rest is planned anew, so invites go out for
+    what changed and nothing else.
+    """
+    with db.transaction() as session:
+        stored = round_storage.load_round(session, round_name)
+        if stored is None:
+            raise RoundError(f"there is no round named '{round_name}'")
+        if stored.status != PUBLISHED:
+            raise RoundError(
+                f"round '{round_name}' is not published yet; publish it before planning meetings"
+            )
+        org = storage.load_organisation(session)
+        busy = store.agenda(session, org, _days_window(config.first_day, config.last_day), besides=round_name)
+        before = {e.key: e for e in store.events(session, kind="meeting", source=round_name)}
+    people = {p.id: p for p in org.people}
+    gone = sorted({m for _, unit in stored.units() for m in unit.members if m not in people})
+    if gone:
+        raise RoundError(f"round '{round_name}' names people who are no longer in the organisation: {gone}")
+    units = [(str(position), unit.members) for position, unit in stored.units()]
+    kept = {
+        unit_id: dataclasses.replace(before[_unit_key(unit_id)], members=tuple(members))
+        for unit_id, members in units
+        if _unit_key(unit_id) in before
+        and _still_fits(before[_unit_key(unit_id)], members, people, busy, config)
+    }
+    busy = busy.adding(_booked(kept.values()))
+    planned = meetings.plan_meetings([u for u in units if u[0] not in kept], people, busy, config)
+    by_unit = {m.unit_id: m for m in planned.meetings} | {u: _kept_meeting(u, e) for u, e in kept.items()}
+    found = meetings.MeetingPlan(
+        tuple(by_unit[unit_id] for unit_id, _ in units if unit_id in by_unit), planned.unplaced
+    )
+    if save:
+        kind = "group" if stored.is_group_round else "pair"
+        events = [
+            ScheduledEvent(
+                kind="meeting",
+                source=round_name,
+                key=_unit_key(meeting.unit_id),
+                title=f"{round_name}: {', '.join(people[m].name for m in meeting.members)}",
+                start=meeting.start,
+                end=meeting.end,
+                timezone=meeting.timezone,
+                members=tuple(meeting.members),
+                roles=_roles(stored.mode, meeting.members),
+                details={"unit": meeting.unit_id, "kind": kind, "reasons": list(meeting.reasons)},
+                rrule=meeting.rrule,
+                occurrences=tuple(meeting.occurrences) if meeting.rrule else (),
+            )
+            for meeting in found.meetings
+        ]
+        with db.transaction() as session:
+            store.reconcile_events(session, round_name, "meeting", events, now=now)
+    return found
+
+
+def _unit_key(unit_id: str) -> str:
+    return f"unit {unit_id}"
+
+
+def _still_fits(
+    event: ScheduledEvent,
+    members: tuple[str, ...],
+    people: dict[str, Person],
+    busy: Agenda,
+    config: meetings.MeetingConfig,
+) -> bool:
+    """The planned time can stay: the same kind of series and length inside the dates, and every
+    member (someone swapped in too) free then, in their working hours."""
+    if (event.rrule is None) != (config.every_weeks is None):
+        return False
+    if event.end - event.start != dt.timedelta(minutes=config.minutes):
+        return False
+    zone = ZoneInfo(event.timezone)
+    times = event.times()
+    first, last = times[0].start.astimezone(zone).date(), times[-1].start.astimezone(zone).date()
+    if not config.first_day <= first < config.first_day + dt.timedelta(days=config.search_days):
+        return False
+    if last > config.last_day:
+        return False
+    return all(_free_then(people[m], busy, times) for m in members)
+
+
+def _free_then(person: Person, busy: Agenda, times: list) -> bool:
+    free = busy.free(person, (times[0].start, times[-1].end))
+    return all(any(f.start <= t.start and t.end <= f.end for f in free) for t in times)
+
+
+def _booked(events: Iterable[ScheduledEvent]) -> dict[str, list[Interval]]:
+    """Person id -> the times these events take."""
+    found: dict[str, list[Interval]] = {}
+    for event in events:
+        for member in event.members:
+            found.setdefault(member, []).extend(event.times())
+    return found
+
+
+def _kept_meeting(unit_id: str, event: ScheduledEvent) -> meetings.Meeting:
+    return meetings.Meeting(
+        unit_id=unit_id,
+        members=event.members,
+        start=event.start,
+        end=event.end,
+        timezone=event.timezone,
+        occurrences=event.occurrences or ((event.start, event.end),),
+        clashes=(),
+        rrule=event.rrule,
+        reasons=tuple(event.details.get("reasons", ())),
+    )
+
+
+def _roles(mode: str, members: tuple[str, ...]) -> dict[str, str]:
+    if mode in DIRECTED and len(members) == 2:
+        return {members[0]: "mentor", members[1]: "mentee"}
+    return {m: "member" for m in members}
+
+
+def move_event(db: Database, event_id: int, start: dt.datetime, *, now: dt.datetime) -> ScheduledEvent:
+    """Move a planned event (a series: all of it, keeping its weekday rhythm and last day) to
+    ``start``, when everyone in it is free then. Its sequence goes one up, so the invites update."""
+    with db.transaction() as session:
+        event = store.event(session, event_id)
+        if event is None or event.status != store.PLANNED:
+            raise RoundError(f"there is no planned event {event_id}")
+        zone = ZoneInfo(event.timezone)
+        start = (start if start.tzinfo else start.replace(tzinfo=zone)).astimezone(dt.UTC)
+        length = event.end - event.start
+        every, until = _series(event)
+        last_day = until.astimezone(zone).date() if until else start.astimezone(zone).date()
+        starts = meetings.occurrence_starts(start, event.timezone, every, last_day)
+        if not starts:
+            raise RoundError(f"{start:%Y-%m-%d %H:%M} UTC is after the series' last day {last_day}")
+        times = [(s, s + length) for s in starts]
+        org = storage.load_organisation(session)
+        people = {p.id: p for p in org.people}
+        window = (times[0][0] - dt.timedelta(days=1), times[-1][1] + dt.timedelta(days=1))
+        busy = store.agenda(session, org, window, besides=event.source)
+        busy = busy.adding(_booked(e for e in store.events(session, source=event.source) if e.id != event.id))
+        intervals = [Interval(s, e) for s, e in times]
+        busy_people = [m for m in event.members if m in people and not _free_then(people[m], busy, intervals)]
+        if busy_people:
+            raise RoundError(
+                f"event {event_id} was not moved: {', '.join(people[m].name for m in busy_people)} "
+                f"{'is' if len(busy_people) == 1 else 'are'} not free then (busy or outside working hours)"
+            )
+        rrule = f"FREQ=WEEKLY;INTERVAL={every};UNTIL={starts[-1]:%Y%m%dT%H%M%SZ}" if every else None
+        return store.move_event(session, event_id, start, tuple(times) if every else (), rrule, now=now)
+
+
+def _series(event: ScheduledEvent) -> tuple[int | None, dt.datetime | None]:
+    """INTERVAL and UNTIL of a weekly series, or (None, None) for one meeting."""
+    if not event.rrule:
+        return None, None
+    parts = dict(part.split("=", 1) for part in event.rrule.split(";"))
+    until = dt.datetime.strptime(parts["UNTIL"], "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)
+    return int(parts.get("INTERVAL", "1")), until
