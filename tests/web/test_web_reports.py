@@ -382,7 +382,7 @@ def test_the_picture_of_the_demo_keeps_to_its_cap(tmp_path):
     url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
     db = organisation.Database(url)
     organisation.import_file(
-        db, Path(__file__).parent.parent / "data" / "demo" / "organisation.json", now=NOW
+        db, Path(__file__).resolve().parents[2] / "data" / "demo" / "organisation.json", now=NOW
     )
     db.dispose()
     app = make_app(url)

@@ -31,7 +31,7 @@ from matcher.domain.availability import (
 from matcher.domain.model import WEEKDAYS, Person, TimeRange, WorkingHours, office_hours
 from matcher.domain.problems import InvalidInput
 
-CALENDARS = Path(__file__).resolve().parent.parent / "data" / "calendars"
+CALENDARS = Path(__file__).resolve().parents[2] / "data" / "calendars"
 AMSTERDAM, NEW_YORK, KOLKATA = "Europe/Amsterdam", "America/New_York", "Asia/Kolkata"
 HOUR = dt.timedelta(hours=1)
 

@@ -22,7 +22,7 @@ from matcher.domain.problems import Problems
 from matcher.io.matrix import read_matrix
 from matcher.io.orgjson import read_json
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "data" / "demo"
 TODAY = dt.date(2026, 1, 1)
 

@@ -23,7 +23,7 @@ from tests.webtools import make_app
 from web.phrases import Phrasebook, matchable, split_list
 
 TODAY = dt.date(2026, 11, 21)
-MATCHER = Path(__file__).resolve().parent.parent / "matcher"
+MATCHER = Path(__file__).resolve().parents[2] / "matcher"
 
 #: A little Dutch, as a translator would write it.
 DUTCH = {

@@ -25,7 +25,7 @@ from matcher.storage.admin import recent_imports
 from tests.orgs import small_org
 from tests.webtools import PASSWORD, add_account, csrf_token, log_in, make_app, post_form
 
-DEMO = Path(__file__).resolve().parent.parent / "data" / "demo" / "organisation.json"
+DEMO = Path(__file__).resolve().parents[2] / "data" / "demo" / "organisation.json"
 HR, MANAGER, EMPLOYEE = "hr@wadloo.example", "anna@wadloo.example", "bram@wadloo.example"
 
 #: Every route of the part, with the page whose form a POST comes from.

@@ -31,7 +31,7 @@ from tests.orgs import small_org
 from tests.webtools import TODAY, add_account, csrf_token, log_in, make_app
 
 SETUP = dt.datetime(2026, 11, 1, 9, 0, tzinfo=dt.UTC)
-CALENDARS = Path(__file__).resolve().parent.parent / "data" / "calendars"
+CALENDARS = Path(__file__).resolve().parents[2] / "data" / "calendars"
 BRAM, CHEN, HR = "bram@wadloo.example", "chen@wadloo.example", "hr@wadloo.example"
 
 

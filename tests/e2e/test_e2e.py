@@ -23,7 +23,7 @@ from tests.webtools import live_server, make_app
 
 pytestmark = pytest.mark.browser
 
-DEMO = Path(__file__).resolve().parent.parent / "data" / "demo" / "organisation.json"
+DEMO = Path(__file__).resolve().parents[2] / "data" / "demo" / "organisation.json"
 HR_LOGIN, HR_PASSWORD = "hr@wadloo.nl", "a long hr password"
 #: What each language must show on the pages the flow passes.
 WORDS = {
