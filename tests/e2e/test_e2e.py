@@ -17,8 +17,8 @@ import icalendar
 import pytest
 
 from tests.conftest import ARTEFACTS
+from tests.integration.test_cli import run
 from tests.parsers import libical, vobject_calendar
-from tests.test_cli import run
 from tests.webtools import live_server, make_app
 
 pytestmark = pytest.mark.browser

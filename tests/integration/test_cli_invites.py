@@ -12,9 +12,9 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from cli.main import demo_data_dir
-from tests.test_cli import MEELOOP
-from tests.test_invites import Mailbag
-from tests.test_mail import free_port
+from tests.integration.test_cli import MEELOOP
+from tests.integration.test_invites import Mailbag
+from tests.integration.test_mail import free_port
 
 
 def run(

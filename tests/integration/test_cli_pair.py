@@ -7,8 +7,8 @@ import json
 import pytest
 
 from matcher.io import orgjson
+from tests.integration.test_cli import run
 from tests.orgs import mentoring_org
-from tests.test_cli import run
 
 ROUND = "2026-Q4 mentor"
 

@@ -27,9 +27,9 @@ from matcher.io.mail import SmtpSettings
 from matcher.plans.rounds import RoundError
 from matcher.services import organisation, publishing, scheduling
 from matcher.storage.schedule import ScheduledEvent
+from tests.integration.test_mail import free_port
 from tests.orgs import mentoring_org
 from tests.parsers import libical, vobject_calendar
-from tests.test_mail import free_port
 
 NOW = dt.datetime(2027, 2, 20, 9, 0, tzinfo=dt.UTC)
 #: Four weeks that hold the European change (2027-03-28) and, before it, the American one (03-14).

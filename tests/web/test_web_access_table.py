@@ -14,7 +14,7 @@ import pytest
 from matcher import storage
 from matcher.services import scheduling
 from matcher.storage import ShadowRequestRow
-from tests.test_web_me import _prepare
+from tests.web.test_web_me import _prepare
 from tests.webtools import add_account, log_in, make_app
 
 ROLES = ("anonymous", "employee", "manager", "hr")

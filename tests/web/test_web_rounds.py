@@ -28,9 +28,9 @@ from matcher.plans.rounds import RoundError
 from matcher.plans.solve_jobs import DONE
 from matcher.services import background, organisation, publishing, round_changes, scheduling
 from matcher.storage import solve_jobs as job_store
+from tests.integration.test_invites import Mailbag
+from tests.integration.test_mail import free_port
 from tests.orgs import mentoring_org
-from tests.test_invites import Mailbag
-from tests.test_mail import free_port
 from tests.webtools import add_account, csrf_token, log_in, make_app, post_form
 from web import worker
 
