@@ -1,0 +1,51 @@
+"""The talent map (talentenkaart): who knows what, who wants to learn what, who connects whom.
+
+:class:`TalentMap` builds a networkx graph from an :class:`~matcher.domain.model.Organisation`
+once, with the indexes its questions need, and answers three questions:
+who can I ask about X (:meth:`TalentMap.ask`), which knowledge is at risk
+(:meth:`TalentMap.risks`) and who are the bridge figures (:meth:`TalentMap.bridges`).
+A holding at level 0 ("none") means no knowledge and is left out of the map.
+
+
+:mod:`~matcher.domain.talentmap.build` reads the organisation into a graph and
+indexes; :mod:`~matcher.domain.talentmap.ask`,
+:mod:`~matcher.domain.talentmap.risks` and
+:mod:`~matcher.domain.talentmap.bridges` each hold one question and what it
+answers with.
+"""
+
+from matcher.domain.talentmap.ask import LANGUAGE_NAMES, Answer, AskQuestions, AskResult
+from matcher.domain.talentmap.bridges import Bridge, BridgeQuestions
+from matcher.domain.talentmap.build import (
+    DEFAULT_ASK_WEIGHTS,
+    AskWeights,
+    UnknownSkill,
+    base_language,
+    collaboration_graph,
+    normalise,
+    talent_graph,
+)
+from matcher.domain.talentmap.risks import KEY_LEVEL, Risk, RiskQuestions, Successor
+
+
+class TalentMap(AskQuestions, RiskQuestions, BridgeQuestions):
+    """The talent map of one organisation on one day; build once, ask often."""
+
+
+__all__ = [
+    "DEFAULT_ASK_WEIGHTS",
+    "KEY_LEVEL",
+    "LANGUAGE_NAMES",
+    "Answer",
+    "AskResult",
+    "AskWeights",
+    "Bridge",
+    "Risk",
+    "Successor",
+    "TalentMap",
+    "UnknownSkill",
+    "base_language",
+    "collaboration_graph",
+    "normalise",
+    "talent_graph",
+]
