@@ -71,7 +71,7 @@ from matcher.domain.availability import Agenda, Interval, Window
 from matcher.domain.model import Level, Person, TimeRange, WorkingHours
 from matcher.domain.phrases import counted, phrase, term
 from matcher.domain.talentmap import TalentMap
-from matcher.engines.pairing.rules import Violation
+from matcher.engines.results import Violation
 
 DEFAULT_LUNCH = TimeRange(12 * 60, 13 * 60)
 # The solver's work limit per call, in its own deterministic units (roughly seconds): unlike a wall-clock

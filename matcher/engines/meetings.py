@@ -58,7 +58,7 @@ from matcher.domain.availability import Agenda, Interval, Window, common_free, m
 from matcher.domain.model import WEEKDAYS, Person, TimeRange
 from matcher.domain.phrases import counted, phrase, term
 from matcher.domain.wording import join
-from matcher.engines.pairing.rules import Violation
+from matcher.engines.results import Violation
 
 #: A pair or group to meet: its id and its members, the organiser first.
 Unit = tuple[str, tuple[str, ...]]

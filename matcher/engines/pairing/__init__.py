@@ -20,8 +20,9 @@ from matcher.engines.pairing.candidates import Previous, build_problem
 from matcher.engines.pairing.config import DIRECTED, MODES, PairingConfig, Rules, Selection, Weights
 from matcher.engines.pairing.explain import left_out, pair_reasons
 from matcher.engines.pairing.problem import SCALE, PairingProblem, pair_points
-from matcher.engines.pairing.rules import Violation, validate
+from matcher.engines.pairing.rules import validate
 from matcher.engines.pairing.solver import Progress, load_penalty, solve
+from matcher.engines.results import LeftOut, ProposedPair, Violation
 
 __all__ = [
     "DIRECTED",
@@ -40,33 +41,6 @@ __all__ = [
     "propose",
     "validate",
 ]
-
-
-@dataclass(frozen=True)
-class ProposedPair:
-    #: Person ids; in directed modes the first is the one who teaches or guides.
-    members: tuple[str, ...]
-    score: float
-    reasons: tuple[str, ...]
-    locked: bool = False
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "members": list(self.members),
-            "score": self.score,
-            "reasons": list(self.reasons),
-            "locked": self.locked,
-        }
-
-
-@dataclass(frozen=True)
-class LeftOut:
-    person_id: str
-    role: str
-    reason: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"person_id": self.person_id, "role": self.role, "reason": self.reason}
 
 
 @dataclass(frozen=True)

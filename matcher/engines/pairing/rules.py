@@ -10,29 +10,16 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from itertools import combinations
 
 from matcher.domain.phrases import phrase, term
 from matcher.engines.pairing.problem import PairingProblem, make_candidate
+from matcher.engines.results import Violation  # re-exported for callers that import it from here
 
 PairRule = Callable[[PairingProblem, str, str], str | None]
 
 ELIGIBLE = term("eligible")
 ONE_PAIR_EACH = term("one pair each")
-
-
-@dataclass(frozen=True)
-class Violation:
-    rule: str
-    members: tuple[str, ...]
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.rule}: {self.message}"
-
-    def as_dict(self) -> dict[str, object]:
-        return {"rule": self.rule, "members": list(self.members), "message": self.message}
 
 
 def not_own_manager(problem: PairingProblem, a: str, b: str) -> str | None:

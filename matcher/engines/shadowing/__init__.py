@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from matcher.engines.pairing.rules import Violation
+from matcher.engines.results import Violation
 from matcher.engines.shadowing.candidates import build_problem
 from matcher.engines.shadowing.config import (
     LENGTHS,

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from typing import Protocol
 
 from matcher.domain.phrases import phrase, term
-from matcher.engines.pairing.rules import Violation
+from matcher.engines.results import Violation
 from matcher.engines.shadowing.config import ShadowRequest, length_words
 from matcher.engines.shadowing.problem import ShadowProblem, covered, minute_of, overlaps
 

@@ -1,0 +1,65 @@
+"""Result data the engines share: a broken rule, a proposed pair or group, someone left out.
+
+Plain frozen dataclasses with ``as_dict()`` for JSON and storage. This module imports nothing but
+the standard library, so any engine, service or test can name these types without loading a
+solver.
+
+>>> str(Violation("forbidden", ("anna", "bram"), "HR ruled out Anna and Bram in one group"))
+'forbidden: HR ruled out Anna and Bram in one group'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["LeftOut", "ProposedGroup", "ProposedPair", "Violation"]
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A hard rule a plan breaks: the rule's name, who it concerns, and why, in words."""
+
+    rule: str
+    members: tuple[str, ...]
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.rule}: {self.message}"
+
+    def as_dict(self) -> dict[str, object]:
+        return {"rule": self.rule, "members": list(self.members), "message": self.message}
+
+
+@dataclass(frozen=True)
+class ProposedPair:
+    """A proposed pair or group. In directed pairing modes the first member teaches or guides."""
+
+    members: tuple[str, ...]
+    score: float
+    reasons: tuple[str, ...]
+    locked: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "members": list(self.members),
+            "score": self.score,
+            "reasons": list(self.reasons),
+            "locked": self.locked,
+        }
+
+
+#: A proposed group is recorded like a pair: members, score, reasons, locked.
+ProposedGroup = ProposedPair
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """Someone taking part whom the plan leaves out, in which role, and why."""
+
+    person_id: str
+    role: str
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"person_id": self.person_id, "role": self.role, "reason": self.reason}
