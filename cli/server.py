@@ -1,0 +1,104 @@
+"""Commands that serve the web UI: serve, and demo (a fresh demo organisation, then serve it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+import click
+
+from cli import common
+from cli.main import DEMO_DATABASE, demo_data_dir
+from matcher.services import organisation
+
+
+def _serve(
+    database: organisation.Database, host: str, port: int, *, secure_cookies: bool | None = None
+) -> None:
+    from waitress import serve as waitress_serve
+
+    from web import create_app
+
+    settings: dict[str, Any] = {"DATABASE_URL": database.url}
+    if secure_cookies is not None:
+        # The demo is plain http on this machine; a browser would drop a cookie marked Secure.
+        settings["SESSION_COOKIE_SECURE"] = secure_cookies
+    app = create_app(settings)
+    click.echo(f"meeloop is running on http://{host}:{port}/ (Ctrl+C stops it)")
+    if app.config["SESSION_COOKIE_SECURE"]:
+        click.echo(
+            "note: login cookies are sent over HTTPS only; put meeloop behind an HTTPS proxy, "
+            "or set MEELOOP_SECURE_COOKIES=0 to use it over plain http on a trusted network",
+            err=True,
+        )
+    waitress_serve(app, host=host, port=port, threads=8, ident="meeloop")
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int) -> None:
+    """Serve the web UI."""
+    _serve(common.open_db(ctx), host, port)
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Only build the demo database.")
+@click.pass_context
+def demo(ctx: click.Context, host: str, port: int, no_serve: bool) -> None:
+    """Build a fresh demo database from data/demo (the demo municipality), then serve it."""
+    explicit = ctx.obj["db_url"] or os.environ.get("MEELOOP_DEMO_DATABASE_URL")
+    if explicit is None:
+        # Its own file, made afresh; never the organisation's real database.
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{DEMO_DATABASE}{suffix}").unlink(missing_ok=True)
+    ctx.obj["db_url"] = explicit or f"sqlite:///{DEMO_DATABASE}"
+    if explicit is not None and organisation.load_organisation(common.open_db(ctx)).people:
+        raise click.UsageError(
+            "that database already holds an organisation; 'meeloop demo' loads the demo only into an empty "
+            f"database (or, without --db, into its own {DEMO_DATABASE})"
+        )
+    database = common.open_db(ctx)
+    source = demo_data_dir() / "organisation.json"
+    result = organisation.import_file(database, source, replace=True, now=dt.datetime.now(dt.UTC))
+    click.echo(f"demo organisation loaded: {result.people} people, {result.skills} skills")
+    click.echo("demo accounts (passwords made up for this demo database only):")
+    for login, role, password in _demo_accounts(database):
+        click.echo(f"  {role:9} {login:36} {password}")
+    if not no_serve:
+        _serve(database, host, port, secure_cookies=False)
+
+
+#: Who logs in to the demo: an HR adviser, a team leader and someone in her team.
+DEMO_ACCOUNTS = (("E00138", "hr"), ("E00123", "manager"), ("E00125", "employee"))
+
+
+def _demo_accounts(database: organisation.Database) -> list[tuple[str, str, str]]:
+    from matcher import storage
+    from matcher.storage import accounts
+    from web.auth import hash_password
+
+    made = []
+    now = dt.datetime.now(dt.UTC)
+    with database.transaction() as session:
+        for person_id, role in DEMO_ACCOUNTS:
+            person = storage.load_person(session, person_id)
+            if person is None or accounts.account_of_person(session, person_id) is not None:
+                continue
+            password = secrets.token_urlsafe(9)
+            accounts.add_account(
+                session,
+                person.email,
+                role=role,
+                password_hash=hash_password(password),
+                person_id=person_id,
+                now=now,
+            )
+            made.append((person.email, role, password))
+    return made
