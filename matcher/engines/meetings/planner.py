@@ -1,47 +1,4 @@
-"""Meeting times for a published round: the first meeting of each pair or group, and optionally a series.
-
-Plain data in and out. A unit is a pair or group with an id, ``(unit_id,
-member_ids)``; its first member is the organiser (for pairs with a direction
-that is the mentor or buddy, as in :class:`~matcher.domain.model.HistoryEntry`), and
-the organiser's time zone is the one the meeting is shown and repeated in.
-
-The first meeting
------------------
-The candidate starts are the times every member is free for the whole meeting
-(working hours in each member's own time zone, minus holidays and busy time, as
-:meth:`Agenda.free` says), on a grid of ``grid_minutes`` counted from midnight
-UTC, in the ``search_days`` from ``first_day`` in the organiser's time zone.
-A start is comfortable for a member when it lies inside ``preferred`` (their
-local wall-clock hours, when given) and keeps clear of the first and last
-``avoid_edge_minutes`` of their working day. The chosen start is the earliest
-one comfortable for everyone; when there is none, the earliest of those
-uncomfortable for the fewest members.
-
-Units are planned one after the other, the most constrained first (fewest
-candidate starts against the agenda given, then input order), and each placed
-meeting is added to the agenda, so nobody who is in several units (a mentor with
-three learners) is booked twice.
-
-A series
---------
-With ``every_weeks`` the meeting repeats on the same weekday at the same
-wall-clock time in the organiser's time zone, every N weeks through
-``last_day``. The wall-clock time holds across a daylight-saving change, so the
-time in UTC moves by the change; the series is given as the organiser's zone,
-an RRULE (``FREQ=WEEKLY;INTERVAL=2;UNTIL=...Z``, UNTIL being the last start in
-UTC) and every occurrence in UTC. Of the candidate starts the one with the most
-occurrences where everyone is free wins, then comfort, then the earlier start.
-An occurrence where someone is busy or not working is kept and reported as a
-clash naming who; an occurrence may never overlap a meeting planned for another
-unit in the same plan, so a start whose series would do that is not a candidate.
-
->>> from matcher.domain.model import Person
->>> people = {pid: Person(pid, pid.title(), f"{pid}@example.org") for pid in ("anna", "bram")}
->>> config = MeetingConfig(first_day=dt.date(2026, 5, 4), last_day=dt.date(2026, 6, 30))
->>> plan = plan_meetings([("m1", ("anna", "bram"))], people, Agenda(), config)
->>> f"{plan.meetings[0].start:%Y-%m-%d %H:%M}"
-'2026-05-04 08:00'
-"""
+"""Placing the meetings: the most constrained unit first, each at the best start its members share."""
 
 from __future__ import annotations
 
@@ -50,20 +7,15 @@ from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from matcher.domain.availability import Agenda, Interval, Window, common_free, merge, slots, working_intervals
-from matcher.domain.model import WEEKDAYS, Person, TimeRange
+from matcher.domain.availability import Agenda, Interval, Window, common_free, merge, slots
+from matcher.domain.model import WEEKDAYS, Person
 from matcher.domain.phrases import counted, phrase, term
 from matcher.domain.wording import join
-from matcher.engines.results import Violation
+from matcher.engines.meetings.config import MeetingConfig, Unit
+from matcher.engines.meetings.plan import Meeting, MeetingPlan, occurrence_starts
 
-#: A pair or group to meet: its id and its members, the organiser first.
-Unit = tuple[str, tuple[str, ...]]
-
-_GRID_ORIGIN = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _DAY_NAMES = (
     term("Monday"),
     term("Tuesday"),
@@ -73,118 +25,6 @@ _DAY_NAMES = (
     term("Saturday"),
     term("Sunday"),
 )
-
-
-@dataclass(frozen=True)
-class MeetingConfig:
-    """When a round's meetings may be; every default is documented beside it."""
-
-    #: The round's first local date: the first meeting is searched from here.
-    first_day: dt.date
-    #: The round's last local date: no meeting after it, and a series runs until it.
-    last_day: dt.date
-    #: How long each meeting lasts.
-    minutes: int = 60
-    #: Starts lie on this grid of minutes, counted from midnight UTC.
-    grid_minutes: int = 15
-    #: None for only a first meeting, or repeat every this many weeks (2 or 4, say).
-    every_weeks: int | None = None
-    #: The first meeting falls in this many days from ``first_day``.
-    search_days: int = 14
-    #: Wall-clock hours each member prefers (their own time zone), or None for no such wish.
-    preferred: TimeRange | None = None
-    #: Keep clear of the first and last this many minutes of each member's working day when possible.
-    avoid_edge_minutes: int = 60
-    #: Kept for a uniform interface; the planner makes no random choices, ties go to the earlier time.
-    seed: int = 0
-
-    def __post_init__(self) -> None:
-        if self.last_day < self.first_day:
-            raise ValueError(f"the round ends ({self.last_day}) before it starts ({self.first_day})")
-        if self.minutes <= 0 or self.grid_minutes <= 0 or self.search_days <= 0:
-            raise ValueError("meeting length, grid and search days must be positive")
-        if self.every_weeks is not None and self.every_weeks < 1:
-            raise ValueError(f"a series repeats every 1 or more weeks, not {self.every_weeks}")
-        if self.avoid_edge_minutes < 0:
-            raise ValueError("avoid_edge_minutes must not be negative")
-
-    @property
-    def length(self) -> dt.timedelta:
-        return dt.timedelta(minutes=self.minutes)
-
-    def search_window(self, timezone: str) -> Window:
-        """Where a first meeting may start: ``search_days`` from ``first_day``, from local midnight."""
-        end_day = min(
-            self.first_day + dt.timedelta(days=self.search_days), self.last_day + dt.timedelta(days=1)
-        )
-        return _midnight(self.first_day, timezone), _midnight(end_day, timezone)
-
-
-@dataclass(frozen=True)
-class Meeting:
-    unit_id: str
-    members: tuple[str, ...]
-    start: dt.datetime
-    end: dt.datetime
-    #: The organiser's time zone: the series keeps its wall-clock time here.
-    timezone: str
-    #: Every meeting of the series in UTC, the first included; just the first without a series.
-    occurrences: tuple[tuple[dt.datetime, dt.datetime], ...]
-    #: Occurrences at which some members are not free, and who.
-    clashes: tuple[tuple[dt.datetime, tuple[str, ...]], ...]
-    #: ``FREQ=WEEKLY;INTERVAL=n;UNTIL=...Z`` for a series with DTSTART in ``timezone``; None for one meeting.
-    rrule: str | None
-    reasons: tuple[str, ...]
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "unit_id": self.unit_id,
-            "members": list(self.members),
-            "start": self.start.isoformat(),
-            "end": self.end.isoformat(),
-            "timezone": self.timezone,
-            "local_start": self.start.astimezone(ZoneInfo(self.timezone)).isoformat(),
-            "occurrences": [{"start": s.isoformat(), "end": e.isoformat()} for s, e in self.occurrences],
-            "clashes": [{"start": s.isoformat(), "members": list(who)} for s, who in self.clashes],
-            "rrule": self.rrule,
-            "reasons": list(self.reasons),
-        }
-
-
-@dataclass(frozen=True)
-class MeetingPlan:
-    #: In the order the units were given.
-    meetings: tuple[Meeting, ...]
-    #: (unit id, why it has no meeting), in the order the units were given.
-    unplaced: tuple[tuple[str, str], ...]
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "meetings": [m.as_dict() for m in self.meetings],
-            "unplaced": [{"unit_id": unit, "reason": reason} for unit, reason in self.unplaced],
-        }
-
-
-def occurrence_starts(
-    first: dt.datetime, timezone: str, every_weeks: int | None, last_day: dt.date
-) -> list[dt.datetime]:
-    """The starts of a series in UTC: the first start's weekday and wall-clock time in ``timezone``,
-    every ``every_weeks`` weeks up to and including ``last_day``; only ``first`` without a series.
-
-    >>> first = dt.datetime(2026, 3, 23, 9, tzinfo=dt.UTC)  # 10:00 in Amsterdam, winter time
-    >>> [f"{s:%m-%d %H:%M}" for s in occurrence_starts(first, "Europe/Amsterdam", 2, dt.date(2026, 4, 10))]
-    ['03-23 09:00', '04-06 08:00']
-    """
-    first = first.astimezone(dt.UTC)
-    if not every_weeks:
-        return [first]
-    zone = ZoneInfo(timezone)
-    local = first.astimezone(zone)
-    starts, day = [], local.date()
-    while day <= last_day:
-        starts.append(dt.datetime.combine(day, local.time(), zone).astimezone(dt.UTC))
-        day += dt.timedelta(weeks=every_weeks)
-    return starts
 
 
 def plan_meetings(
@@ -500,147 +340,6 @@ class _Planner:
         return [self.people[i].name for i in ids]
 
 
-# --- validate --------------------------------------------------------------------------------------
-
-
-def validate(
-    units: Sequence[Unit],
-    people: Mapping[str, Person],
-    agenda: Agenda,
-    config: MeetingConfig,
-    meetings: Iterable[Meeting],
-) -> list[Violation]:
-    """Every rule a set of meetings breaks; an empty list means they may be sent out.
-
-    ``agenda`` is the one the meetings were planned against: without them.
-    Each meeting: of a known unit with its members, on the grid and of the
-    configured length, starting in the search window, within every member's
-    working hours, everyone free for the first meeting, the series repeating as
-    configured and every later occurrence where someone is not free reported
-    as a clash. Together: one meeting per unit and nobody in two meetings at once.
-    """
-    meetings = list(meetings)
-    members_of = {unit_id: tuple(members) for unit_id, members in units}
-    found = []
-    for unit_id, n in sorted(Counter(m.unit_id for m in meetings).items()):
-        if n > 1:
-            message = phrase("{id} meets {n}×", id=unit_id, n=n)
-            found.append(Violation(term("one meeting per unit"), members_of.get(unit_id, ()), message))
-    for meeting in meetings:
-        if members_of.get(meeting.unit_id) != meeting.members:
-            message = phrase(
-                "{id} is not a unit of the round with members {members}",
-                id=meeting.unit_id,
-                members=", ".join(meeting.members),
-            )
-            found.append(Violation(term("unit"), meeting.members, message))
-        elif any(m not in people for m in meeting.members):
-            found.append(Violation(term("known people"), meeting.members, phrase("names an unknown person")))
-        else:
-            found.extend(_meeting_violations(people, agenda, config, meeting))
-    found.extend(_double_booked(people, meetings))
-    return found
-
-
-def _meeting_violations(
-    people: Mapping[str, Person], agenda: Agenda, config: MeetingConfig, meeting: Meeting
-) -> list[Violation]:
-    found = []
-    who, start, end = meeting.members, meeting.start, meeting.end
-    organiser = people[meeting.members[0]]
-    if end - start != config.length:
-        message = phrase(
-            "{id} lasts {length}, not {expected}",
-            id=meeting.unit_id,
-            length=end - start,
-            expected=config.length,
-        )
-        found.append(Violation(term("length"), who, message))
-    if (start - _GRID_ORIGIN) % dt.timedelta(minutes=config.grid_minutes):
-        message = phrase(
-            "{id} starts at {time} UTC, off the grid", id=meeting.unit_id, time=f"{start:%H:%M:%S}"
-        )
-        found.append(Violation(term("grid"), who, message))
-    window = config.search_window(organiser.timezone)
-    if not window[0] <= start < window[1]:
-        message = phrase(
-            "{id} starts at {time} UTC, outside the search window",
-            id=meeting.unit_id,
-            time=f"{start:%Y-%m-%d %H:%M}",
-        )
-        found.append(Violation(term("window"), who, message))
-    for member in (people[m] for m in meeting.members):
-        if working_intervals(member.working_hours, member.timezone, (start, end)) != [Interval(start, end)]:
-            message = phrase("{id} is outside {name}'s working hours", id=meeting.unit_id, name=member.name)
-            found.append(Violation(term("working hours"), who, message))
-        elif not _free_for(agenda, member, start, end):
-            message = phrase(
-                "{name} is not free for {id}'s first meeting", name=member.name, id=meeting.unit_id
-            )
-            found.append(Violation(term("free"), who, message))
-    found.extend(_series_violations(people, agenda, config, meeting))
-    return found
-
-
-SERIES = term("series")
-
-
-def _series_violations(
-    people: Mapping[str, Person], agenda: Agenda, config: MeetingConfig, meeting: Meeting
-) -> list[Violation]:
-    who = meeting.members
-    found = []
-    if meeting.timezone != people[meeting.members[0]].timezone:
-        message = phrase("{id} is not shown in its organiser's time zone", id=meeting.unit_id)
-        found.append(Violation(SERIES, who, message))
-    starts = occurrence_starts(meeting.start, meeting.timezone, config.every_weeks, config.last_day)
-    lengths_ok = all(e - s == config.length for s, e in meeting.occurrences)
-    if [s for s, _ in meeting.occurrences] != starts or not lengths_ok:
-        message = phrase("{id}'s occurrences do not follow the series rule", id=meeting.unit_id)
-        found.append(Violation(SERIES, who, message))
-    if (meeting.rrule is None) != (config.every_weeks is None):
-        if meeting.rrule is None:
-            message = phrase("{id} has no RRULE", id=meeting.unit_id)
-        else:
-            message = phrase("{id} is one meeting but has an RRULE", id=meeting.unit_id)
-        found.append(Violation(SERIES, who, message))
-    expected = []
-    for start, end in meeting.occurrences[1:]:  # the first meeting is checked on its own: everyone free
-        busy = tuple(m for m in meeting.members if not _free_for(agenda, people[m], start, end))
-        if busy:
-            expected.append((start, busy))
-    if tuple(expected) != meeting.clashes:
-        message = phrase(
-            "{id}'s clashes are not the occurrences at which members are not free", id=meeting.unit_id
-        )
-        found.append(Violation(term("clash reported"), who, message))
-    return found
-
-
-def _double_booked(people: Mapping[str, Person], meetings: list[Meeting]) -> list[Violation]:
-    taken: dict[str, list[tuple[dt.datetime, dt.datetime, str]]] = defaultdict(list)
-    for meeting in meetings:
-        for member in meeting.members:
-            taken[member].extend((s, e, meeting.unit_id) for s, e in meeting.occurrences)
-    found = []
-    for member, times in sorted(taken.items()):
-        for (_, first_end, first), (second_start, _, second) in pairwise(sorted(times)):
-            if second_start < first_end:
-                name = people[member].name if member in people else member
-                message = phrase(
-                    "{name} is in {first} and {second} at once on {time} UTC",
-                    name=name,
-                    first=first,
-                    second=second,
-                    time=f"{second_start:%Y-%m-%d %H:%M}",
-                )
-                found.append(Violation(term("double booked"), (member,), message))
-    return found
-
-
-# --- small helpers ---------------------------------------------------------------------------------
-
-
 def _comfortable(person: Person, start: dt.datetime, end: dt.datetime, config: MeetingConfig) -> bool:
     """Inside the person's preferred hours and clear of the edges of their working day."""
     zone = ZoneInfo(person.timezone)
@@ -671,14 +370,6 @@ def _local_times(start: dt.datetime, end: dt.datetime, members: list[Person]) ->
             f"{when} {zones}" if len(by_time) == 1 else f"{when} {zones} for {join(m.name for m in group)}"
         )
     return "; ".join(parts)
-
-
-def _midnight(day: dt.date, timezone: str) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(), ZoneInfo(timezone)).astimezone(dt.UTC)
-
-
-def _free_for(agenda: Agenda, person: Person, start: dt.datetime, end: dt.datetime) -> bool:
-    return agenda.free(person, (start, end)) == [Interval(start, end)]
 
 
 def _inside(free: list[Interval], start: dt.datetime, end: dt.datetime) -> bool:
