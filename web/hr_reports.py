@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from matcher.domain import reports
 from matcher.domain.talentmap import TalentMap
+from matcher.plans.facts import rounds_from_storage
 from matcher.services import organisation, reflections
 from matcher.storage import report_queries
 from web import plots, words
@@ -214,7 +215,7 @@ def rounds() -> Any:
     org = talent.organisation
     db = database()
     stored = [organisation.load_round(db, summary.name) for summary in organisation.list_rounds(db)]
-    facts = reports.rounds_from_storage(stored)
+    facts = rounds_from_storage(stored)
     facts += reports.rounds_from_history(org, besides={s.name for s in stored})
     facts.sort(key=lambda f: (f.day, f.name), reverse=True)
     filters = Filters()
