@@ -1,4 +1,5 @@
-"""Shared fixtures: real databases (an SQLite file and a PostgreSQL server)."""
+"""Shared fixtures: real databases (an SQLite file and a PostgreSQL server), each test on its own copy
+of a database migrated once per session."""
 
 from __future__ import annotations
 
@@ -10,13 +11,14 @@ import shutil
 import socket
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 
-from matcher.storage import Database
+from matcher.storage import Database, make_engine, migrate
 
 POSTGRES_HINT = (
     "the PostgreSQL tests need a server: install Debian's 'postgresql' package (bash .ci/run does) "
@@ -81,24 +83,87 @@ def postgres_server() -> Iterator[str]:
 _databases = itertools.count(1)
 
 
-@pytest.fixture
-def postgres_url(postgres_server: str) -> Iterator[str]:
-    """A fresh, empty PostgreSQL database for one test."""
+@contextmanager
+def _postgres_database(server: str, template: str | None = None) -> Iterator[str]:
+    """A new database on the server, empty or a copy of ``template``; dropped afterwards."""
     name = f"meeloop_test_{os.getpid()}_{next(_databases)}"
-    admin = create_engine(f"{postgres_server}/postgres", isolation_level="AUTOCOMMIT")
+    copy = f' TEMPLATE "{template}"' if template else ""
+    admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"{copy}'))
     try:
-        yield f"{postgres_server}/{name}"
+        yield f"{server}/{name}"
     finally:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
 
 
+def _migrated(url: str) -> None:
+    engine = make_engine(url)
+    try:
+        migrate(engine)
+    finally:
+        engine.dispose()  # a template must have no open connections left
+
+
+# The migrations run once per session, into a template; each test gets a copy of it. The one test
+# that runs them from an empty database is tests/integration/test_migrations.py.
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_server: str) -> Iterator[str]:
+    """The name of a PostgreSQL database migrated to the newest schema, to copy from."""
+    with _postgres_database(postgres_server) as url:
+        _migrated(url)
+        yield url.rsplit("/", 1)[1]
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite file migrated to the newest schema, to copy from."""
+    path = tmp_path_factory.mktemp("template") / "meeloop.sqlite3"
+    _migrated(f"sqlite:///{path}")
+    assert not path.with_name(f"{path.name}-wal").exists(), "the template's write-ahead log was not folded in"
+    return path
+
+
+@pytest.fixture(scope="session")
+def sqlite_copy(sqlite_template: Path) -> Callable[[Path], str]:
+    """For fixtures wider than one test: ``sqlite_copy(folder)`` puts a copy of the migrated template
+    in ``folder`` and returns its URL."""
+
+    def copy(folder: Path, name: str = "meeloop.sqlite3") -> str:
+        folder.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{shutil.copy(sqlite_template, folder / name)}"
+
+    return copy
+
+
 @pytest.fixture
-def sqlite_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'meeloop.sqlite3'}"
+def postgres_url(postgres_server: str, postgres_template: str) -> Iterator[str]:
+    """A PostgreSQL database for one test, with the schema already in place."""
+    with _postgres_database(postgres_server, postgres_template) as url:
+        yield url
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path, sqlite_copy: Callable[[Path], str]) -> str:
+    """An SQLite file for one test, with the schema already in place."""
+    return sqlite_copy(tmp_path)
+
+
+@pytest.fixture
+def empty_postgres_url(postgres_server: str) -> Iterator[str]:
+    """A PostgreSQL database without any table."""
+    with _postgres_database(postgres_server) as url:
+        yield url
+
+
+@pytest.fixture
+def empty_sqlite_url(tmp_path: Path) -> str:
+    """An SQLite file that does not exist yet."""
+    return f"sqlite:///{tmp_path / 'empty.sqlite3'}"
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -21,9 +21,9 @@ from matcher.domain.talentmap import TalentMap
 PEOPLE, CLIENTS, REQUESTS, SEED = 60, 2, 50, 1
 
 
-def app_has_own_profile(tmp_path) -> bool:
+def app_has_own_profile(sqlite_url) -> bool:
     """The ``me`` blueprint is being built: the benchmark measures /me/profile once it exists."""
-    return bench_web.profile_path(f"sqlite:///{tmp_path / 'routes.sqlite3'}") is not None
+    return bench_web.profile_path(sqlite_url) is not None
 
 
 @pytest.fixture(scope="module")
@@ -56,8 +56,8 @@ def test_the_requests_asked_for_are_the_requests_counted(figures):
     assert figures["bounded_by"] == f"{REQUESTS} requests"
 
 
-def test_search_person_pages_and_the_floor_are_measured(figures, tmp_path):
-    expected = ["search", "person", *(["profile"] if app_has_own_profile(tmp_path) else [])]
+def test_search_person_pages_and_the_floor_are_measured(figures, sqlite_url):
+    expected = ["search", "person", *(["profile"] if app_has_own_profile(sqlite_url) else [])]
     assert figures["measured"] == expected
     assert list(figures["pages"]) == [*expected, FLOOR]
     assert bool(figures["not_measured"]) == ("profile" not in expected)

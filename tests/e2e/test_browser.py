@@ -16,9 +16,9 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory) -> Iterator[str]:
+def server(tmp_path_factory, sqlite_copy) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("browser")
-    url = f"sqlite:///{folder / 'meeloop.sqlite3'}"
+    url = sqlite_copy(folder)
     orgjson.write_json(small_org(), folder / "org.json")
     db = organisation.Database(url)
     organisation.import_file(db, folder / "org.json")

@@ -33,13 +33,20 @@ WORDS = {
 
 
 @pytest.fixture
-def server(tmp_path) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path / 'meeloop.sqlite3'}"
+def server(sqlite_url, tmp_path) -> Iterator[str]:
     made = run(
-        "user", "add", HR_LOGIN, "--role", "hr", "--password-stdin", db=url, cwd=tmp_path, stdin=HR_PASSWORD
+        "user",
+        "add",
+        HR_LOGIN,
+        "--role",
+        "hr",
+        "--password-stdin",
+        db=sqlite_url,
+        cwd=tmp_path,
+        stdin=HR_PASSWORD,
     )
     assert made.returncode == 0, made.stderr
-    app = make_app(url, TESTING=False)
+    app = make_app(sqlite_url, TESTING=False)
     with live_server(app) as base:
         yield base
     app.extensions["meeloop"]["db"].dispose()

@@ -44,11 +44,11 @@ def test_json_import_stores_the_whole_organisation(db, tmp_path):
 
 
 @pytest.mark.parametrize("name", ["org.json", "matrix.csv", "matrix.xlsx"])
-def test_export_then_import_gives_back_the_same_data(db, tmp_path, name, postgres_url):
+def test_export_then_import_gives_back_the_same_data(db, tmp_path, name, postgres_url, sqlite_copy):
     organisation.import_file(db, write(small_org(), tmp_path / "in.json"), now=NOW)
     organisation.export_file(db, tmp_path / name)
     other = organisation.Database(
-        postgres_url if db.url.startswith("sqlite") else f"sqlite:///{tmp_path}/b.db"
+        postgres_url if db.url.startswith("sqlite") else sqlite_copy(tmp_path, "b.sqlite3")
     )
     try:
         organisation.import_file(other, tmp_path / name, now=NOW)

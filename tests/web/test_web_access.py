@@ -35,9 +35,9 @@ SAMPLES = {
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
+def app(tmp_path_factory, sqlite_copy):
     folder = tmp_path_factory.mktemp("access")
-    url = f"sqlite:///{folder / 'meeloop.sqlite3'}"
+    url = sqlite_copy(folder)
     orgjson.write_json(small_org(), folder / "org.json")
     db = organisation.Database(url)
     organisation.import_file(db, folder / "org.json", now=dt.datetime(2026, 11, 1, tzinfo=dt.UTC))

@@ -61,10 +61,9 @@ TABLE = [
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
+def app(tmp_path_factory, sqlite_copy):
     folder = tmp_path_factory.mktemp("table")
-    path = folder / "meeloop.sqlite3"
-    app = make_app(f"sqlite:///{path}", RATELIMIT_ENABLED=False)
+    app = make_app(sqlite_copy(folder), RATELIMIT_ENABLED=False)
     _prepare(app.extensions["meeloop"]["db"], folder)
     add_account(app, LOGINS["employee"], "employee", "bram")
     add_account(app, LOGINS["manager"], "manager", "chen")

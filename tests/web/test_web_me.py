@@ -73,10 +73,10 @@ def _prepare(app_db: organisation.Database, folder: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def prepared(tmp_path_factory) -> Path:
+def prepared(tmp_path_factory, sqlite_copy) -> Path:
     folder = tmp_path_factory.mktemp("me-org")
     path = folder / "meeloop.sqlite3"
-    app = make_app(f"sqlite:///{path}")
+    app = make_app(sqlite_copy(folder))
     _prepare(app.extensions["meeloop"]["db"], folder)
     add_account(app, BRAM, "employee", "bram")
     add_account(app, CHEN, "employee", "chen")

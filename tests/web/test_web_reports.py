@@ -83,10 +83,10 @@ def store_reflections(db: organisation.Database) -> None:
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory) -> Path:
+def template(tmp_path_factory, sqlite_copy) -> Path:
     """The small organisation with a round, reflections and accounts, built once; each test gets a copy."""
     folder = tmp_path_factory.mktemp("reports")
-    url = f"sqlite:///{folder / 'template.sqlite3'}"
+    url = sqlite_copy(folder, "template.sqlite3")
     orgjson.write_json(small_org(), folder / "org.json")
     db = organisation.Database(url)
     organisation.import_file(db, folder / "org.json", now=NOW)
@@ -378,14 +378,13 @@ def test_the_picture_says_when_it_is_cut(hr):
     assert "it shows 2 of the 3 people who fit" in html
 
 
-def test_the_picture_of_the_demo_keeps_to_its_cap(tmp_path):
-    url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
-    db = organisation.Database(url)
+def test_the_picture_of_the_demo_keeps_to_its_cap(sqlite_url):
+    db = organisation.Database(sqlite_url)
     organisation.import_file(
         db, Path(__file__).resolve().parents[2] / "data" / "demo" / "organisation.json", now=NOW
     )
     db.dispose()
-    app = make_app(url)
+    app = make_app(sqlite_url)
     try:
         add_account(app, "hr", "hr")
         client = client_for(app, "hr")
