@@ -1,8 +1,9 @@
 """``meeloop bench``: the talent map's figures on a seeded synthetic organisation.
 
-Measures import time and peak memory (each import in its own process, so the
-peak is the import's own), time to load and build the talent map, who-to-ask
-latency in process and over HTTP with concurrent clients. Each figure stands
+Measures the time to generate the organisation, import time and peak memory
+(each import in its own process, so the peak is the import's own), time to load
+and build the talent map, who-to-ask latency in process and over HTTP with
+concurrent clients. Each figure stands
 beside a baseline measured in the same run, with the ratio:
 
 - import: the same rows written with the plain ORM unit of work (``session.add_all``);
@@ -283,6 +284,7 @@ def report(results: dict[str, Any]) -> str:
     ask, sql = tm["ask_in_process"], tm["baseline_sql_query"]
     web, health = http["ask_over_http"], http["baseline_health_endpoint"]
     rows = [
+        ("generate organisation (s)", results["generate_seconds"], "", ""),
         (
             "import JSON (s)",
             imp["json"]["seconds"],

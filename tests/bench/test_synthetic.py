@@ -7,7 +7,6 @@ import random
 import statistics
 import subprocess
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -114,14 +113,12 @@ def test_a_one_person_organisation_is_its_director_alone():
     assert person.function == vocab.DIRECTOR
 
 
-def test_a_20000_person_organisation_generates_within_seconds():
-    started = time.perf_counter()
+def test_a_20000_person_organisation_has_20000_distinct_people_and_its_skill_count():
+    # How long this takes is a figure of ``meeloop bench`` ("generate organisation"), not a test.
     big = generate_organisation(20_000, seed=1)
-    elapsed = time.perf_counter() - started
     assert len(big.people) == 20_000
     assert len(big.skills) == default_skill_count(20_000)
     assert len({p.id for p in big.people}) == len({p.email for p in big.people}) == 20_000
-    assert elapsed < 10
 
 
 # --- references and structure ----------------------------------------------------------------
