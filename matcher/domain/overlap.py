@@ -18,16 +18,15 @@ import datetime as dt
 from functools import cache
 from zoneinfo import ZoneInfo
 
+from matcher.domain.intervals import Span, intersect, merge
 from matcher.domain.model import WEEKDAYS, WorkingHours
 
 WEEK_MINUTES = 7 * 24 * 60
 REFERENCE_MONDAY = dt.date(2024, 1, 15)
 
-Interval = tuple[int, int]
-
 
 @cache
-def utc_week(hours: WorkingHours, timezone: str) -> tuple[Interval, ...]:
+def utc_week(hours: WorkingHours, timezone: str) -> tuple[Span, ...]:
     """Working hours as sorted, disjoint minute intervals of the reference week in UTC.
 
     Minute 0 is Monday 00:00 UTC. The week is treated as a circle, because it
@@ -36,44 +35,24 @@ def utc_week(hours: WorkingHours, timezone: str) -> tuple[Interval, ...]:
     """
     zone = ZoneInfo(timezone)
     week_start = dt.datetime.combine(REFERENCE_MONDAY, dt.time(), tzinfo=dt.UTC)
-    pieces: list[Interval] = []
+    pieces: list[Span] = []
     for offset, day in enumerate(WEEKDAYS):
         midnight = dt.datetime.combine(REFERENCE_MONDAY + dt.timedelta(days=offset), dt.time(), tzinfo=zone)
         for part in hours.on(day):
             start = midnight + dt.timedelta(minutes=part.start)
             first = int((start - week_start).total_seconds() // 60)
             pieces.extend(_wrap(first, part.minutes))
-    return _merge(pieces)
+    return tuple(merge(pieces))
 
 
-def overlap_minutes(a: tuple[Interval, ...], b: tuple[Interval, ...]) -> int:
+def overlap_minutes(a: tuple[Span, ...], b: tuple[Span, ...]) -> int:
     """Minutes that two sorted, disjoint interval lists have in common."""
-    total, i, j = 0, 0, 0
-    while i < len(a) and j < len(b):
-        start = max(a[i][0], b[j][0])
-        end = min(a[i][1], b[j][1])
-        if end > start:
-            total += end - start
-        if a[i][1] <= b[j][1]:
-            i += 1
-        else:
-            j += 1
-    return total
+    return sum(end - start for start, end in intersect(a, b))
 
 
-def _wrap(first: int, length: int) -> list[Interval]:
+def _wrap(first: int, length: int) -> list[Span]:
     start = first % WEEK_MINUTES
     end = start + length
     if end <= WEEK_MINUTES:
         return [(start, end)]
     return [(start, WEEK_MINUTES), (0, end - WEEK_MINUTES)]
-
-
-def _merge(pieces: list[Interval]) -> tuple[Interval, ...]:
-    merged: list[Interval] = []
-    for start, end in sorted(pieces):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return tuple(merged)

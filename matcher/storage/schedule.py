@@ -13,7 +13,8 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from matcher.domain.availability import Agenda, Interval, Window, merge, read_busy
+from matcher.domain.availability import Agenda, read_busy
+from matcher.domain.intervals import Interval, Window, merge
 from matcher.domain.model import Organisation
 from matcher.storage import (
     CalendarUploadRow,

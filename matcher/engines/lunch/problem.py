@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from matcher.domain.availability import Agenda, Interval, Window
+from matcher.domain.availability import Agenda
+from matcher.domain.intervals import Interval, Window
 from matcher.domain.model import Level, Person, TimeRange, WorkingHours
 from matcher.domain.phrases import counted, phrase
 from matcher.domain.talentmap import TalentMap

@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
-from matcher.domain.availability import Agenda, Interval
+from matcher.domain.availability import Agenda
+from matcher.domain.intervals import Interval
 from matcher.domain.model import Person
 from matcher.domain.phrases import phrase, term
 from matcher.engines.lunch.problem import LunchProblem, LunchSession, _not_a_presenter, at_lunch

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -11,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from ortools.sat.python import cp_model
 
-from matcher.domain.availability import Interval
+from matcher.domain.intervals import covered
 from matcher.domain.model import Level
 from matcher.domain.phrases import counted, phrase
 from matcher.engines.lunch.config import LunchConfig
@@ -90,11 +89,11 @@ def _options(problem: LunchProblem, n: int) -> list[_Option]:
             for minute in config.starts():
                 start = dt.datetime.combine(day, _clock(minute), zone).astimezone(dt.UTC)
                 end = start + length
-                if not _inside(problem.free[presenter], start, end):
+                if not covered(problem.free[presenter], start, end):
                     continue
                 if start not in audiences:
                     audiences[start] = tuple(
-                        w for w, _ in topic.wishers if _inside(problem.free[w], start, end)
+                        w for w, _ in topic.wishers if covered(problem.free[w], start, end)
                     )
                 audience = audiences[start]
                 if best is None or len(audience) > len(best.audience):
@@ -243,12 +242,6 @@ def _session(problem: LunchProblem, option: _Option) -> LunchSession:
         topic.demand,
         tuple(reasons),
     )
-
-
-def _inside(free: list[Interval], start: dt.datetime, end: dt.datetime) -> bool:
-    """Whether one interval of a sorted, disjoint list holds all of ``[start, end)``."""
-    at = bisect_right(free, start, key=lambda piece: piece.start) - 1
-    return at >= 0 and free[at].end >= end
 
 
 def _clock(minute: int) -> dt.time:

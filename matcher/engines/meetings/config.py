@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from matcher.domain.availability import Window
+from matcher.domain.intervals import Window
 from matcher.domain.model import TimeRange
 
 #: A pair or group to meet: its id and its members, the organiser first.

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from matcher.domain.availability import Agenda, Interval, Window, common_free, merge, slots
+from matcher.domain.availability import Agenda, common_free, slots
+from matcher.domain.intervals import Interval, Window, clip, covered, merge, overlaps
 from matcher.domain.model import WEEKDAYS, Person
 from matcher.domain.phrases import counted, phrase, term
 from matcher.domain.wording import join
@@ -160,9 +160,9 @@ class _Planner:
         busy = []
         for occurrence in occurrences:
             end = occurrence + config.length
-            if any(_overlaps(self.planned[m], occurrence, end) for m in members):
+            if any(overlaps(self.planned[m], occurrence, end) for m in members):
                 return None
-            busy.append(tuple(m for m in members if not _inside(self.base_free(m), occurrence, end)))
+            busy.append(tuple(m for m in members if not covered(self.base_free(m), occurrence, end)))
         end = start + config.length
         uncomfortable = sum(1 for m in members if not _comfortable(self.people[m], start, end, config))
         return _Candidate(start, uncomfortable, tuple(occurrences), tuple(busy))
@@ -277,7 +277,7 @@ class _Planner:
         }
         window = self.config.search_window(self.people[members[0]].timezone)
         if self.starts(members, [self.base_free(m) for m in members]):
-            taken = [m for m in members if _overlaps(self.planned[m], *window)]
+            taken = [m for m in members if overlaps(self.planned[m], *window)]
             return phrase(
                 "every common free {length} of {names:list} between {first} and {last} "
                 "is taken by meetings already planned for {taken:list}",
@@ -320,7 +320,7 @@ class _Planner:
         occurrences = occurrence_starts(
             start, self.people[members[0]].timezone, self.config.every_weeks, self.config.last_day
         )
-        taken = [m for m in members if any(_overlaps(self.planned[m], s, s + length) for s in occurrences)]
+        taken = [m for m in members if any(overlaps(self.planned[m], s, s + length) for s in occurrences)]
         return phrase(
             "every common free time of {names:list} between {first} and {last} would, in a later week "
             "of the series, meet at the same time as another meeting of {taken:list}",
@@ -372,20 +372,8 @@ def _local_times(start: dt.datetime, end: dt.datetime, members: list[Person]) ->
     return "; ".join(parts)
 
 
-def _inside(free: list[Interval], start: dt.datetime, end: dt.datetime) -> bool:
-    """Whether one interval of a sorted, disjoint list holds all of ``[start, end)``."""
-    at = bisect_right(free, start, key=lambda piece: piece.start) - 1
-    return at >= 0 and free[at].end >= end
-
-
-def _overlaps(busy: list[Interval], start: dt.datetime, end: dt.datetime) -> bool:
-    """Whether any interval of a sorted, disjoint list touches ``[start, end)``."""
-    at = bisect_left(busy, end, key=lambda piece: piece.start) - 1
-    return at >= 0 and busy[at].end > start
-
-
 def _minutes_in(free: list[Interval], window: Window) -> int:
-    within = common_free(free, [Interval(*window)]) if window[0] < window[1] else []
+    within = clip(free, *window)
     return sum((piece.end - piece.start) // dt.timedelta(minutes=1) for piece in within)
 
 

@@ -7,7 +7,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import pairwise
 
-from matcher.domain.availability import Agenda, Interval, working_intervals
+from matcher.domain.availability import Agenda, working_intervals
+from matcher.domain.intervals import Interval
 from matcher.domain.model import Person
 from matcher.domain.phrases import phrase, term
 from matcher.engines.meetings.config import MeetingConfig, Unit

@@ -26,10 +26,11 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 
 from matcher.domain.availability import Agenda
+from matcher.domain.intervals import Span, clip, intersect, subtract
 from matcher.domain.problems import Location, Problems
 from matcher.domain.talentmap import TalentMap
 from matcher.engines.shadowing.config import ShadowConfig, ShadowRequest
-from matcher.engines.shadowing.problem import Candidate, ShadowProblem, Span, clip, intersect, person_time
+from matcher.engines.shadowing.problem import Candidate, ShadowProblem, person_time
 from matcher.engines.shadowing.rules import first_broken, host_reason
 
 MAX_HORIZON_DAYS = 400
@@ -106,27 +107,9 @@ def start_ranges(
     ranges = [(a, b - length + 1) for a, b in common if b - a >= length]
     if travel and ranges:
         busy = clip(guest.busy, first - travel, last + travel)
-        ranges = _subtract(ranges, [(b - length - travel + 1, e + travel) for b, e in busy])
+        ranges = subtract(ranges, [(b - length - travel + 1, e + travel) for b, e in busy])
     aligned = ((-(-a // grid) * grid, -(-b // grid) * grid) for a, b in ranges)
     return tuple((a, b) for a, b in aligned if a < b)
-
-
-def _subtract(ranges: list[Span], blocks: list[Span]) -> list[Span]:
-    """The parts of sorted, disjoint ``ranges`` outside every block (blocks sorted by start)."""
-    result = []
-    i = 0
-    for a, b in ranges:
-        while i < len(blocks) and blocks[i][1] <= a:
-            i += 1
-        cursor, j = a, i
-        while j < len(blocks) and blocks[j][0] < b:
-            if blocks[j][0] > cursor:
-                result.append((cursor, blocks[j][0]))
-            cursor = max(cursor, blocks[j][1])
-            j += 1
-        if cursor < b:
-            result.append((cursor, b))
-    return result
 
 
 def spread(n: int) -> Iterator[int]:

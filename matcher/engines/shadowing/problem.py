@@ -22,7 +22,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from matcher.domain.availability import Agenda, Interval
+from matcher.domain.availability import Agenda
+from matcher.domain.intervals import Interval, Span, merge
 from matcher.domain.model import Level, Person
 from matcher.domain.phrases import phrase
 from matcher.domain.talentmap import TalentMap
@@ -30,7 +31,6 @@ from matcher.engines.shadowing.config import SCALE, ShadowConfig, ShadowRequest
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _MINUTE = dt.timedelta(minutes=1)
-Span = tuple[int, int]
 
 
 def minute_of(moment: dt.datetime, *, up: bool = False) -> int:
@@ -42,59 +42,10 @@ def moment_of(minute: int) -> dt.datetime:
     return EPOCH + minute * _MINUTE
 
 
-def intersect(a: list[Span], b: list[Span]) -> list[Span]:
-    """The common part of two sorted, disjoint lists of spans."""
-    result = []
-    i = j = 0
-    while i < len(a) and j < len(b):
-        start, end = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
-        if start < end:
-            result.append((start, end))
-        if a[i][1] <= b[j][1]:
-            i += 1
-        else:
-            j += 1
-    return result
-
-
-def clip(spans: list[Span], start: int, end: int) -> list[Span]:
-    """The parts of sorted, disjoint spans inside ``[start, end)``, found by bisection."""
-    first = bisect.bisect_right(spans, (start, start))
-    if first and spans[first - 1][1] > start:
-        first -= 1
-    result = []
-    for a, b in spans[first:]:
-        if a >= end:
-            break
-        a, b = max(a, start), min(b, end)
-        if a < b:
-            result.append((a, b))
-    return result
-
-
-def overlaps(spans: list[Span], start: int, end: int) -> bool:
-    """Whether any of the sorted, disjoint spans shares time with ``[start, end)``."""
-    i = bisect.bisect_right(spans, (start, start))
-    return (i > 0 and spans[i - 1][1] > start) or (i < len(spans) and spans[i][0] < end)
-
-
-def covered(spans: list[Span], start: int, end: int) -> bool:
-    """Whether ``[start, end)`` lies wholly inside one of the sorted, disjoint spans."""
-    i = bisect.bisect_right(spans, (start, 1 << 62)) - 1
-    return i >= 0 and spans[i][0] <= start and end <= spans[i][1]
-
-
 def _spans(intervals: list[Interval], *, inward: bool) -> list[Span]:
-    """Intervals as minute spans: shrunk to whole minutes (``inward``, for free time) or grown."""
-    spans = []
-    for piece in intervals:
-        start, end = minute_of(piece.start, up=inward), minute_of(piece.end, up=not inward)
-        if start < end:
-            if spans and start <= spans[-1][1]:
-                spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
-            else:
-                spans.append((start, end))
-    return spans
+    """Intervals as merged minute spans: shrunk to whole minutes (``inward``, for free time) or grown."""
+    spans = ((minute_of(piece.start, up=inward), minute_of(piece.end, up=not inward)) for piece in intervals)
+    return merge(span for span in spans if span[0] < span[1])
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,11 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from typing import Protocol
 
+from matcher.domain.intervals import covered, overlaps
 from matcher.domain.phrases import phrase, term
 from matcher.engines.results import Violation
 from matcher.engines.shadowing.config import ShadowRequest, length_words
-from matcher.engines.shadowing.problem import ShadowProblem, covered, minute_of, overlaps
+from matcher.engines.shadowing.problem import ShadowProblem, minute_of
 
 SlotRule = Callable[[ShadowProblem, ShadowRequest, str, int], str | None]
 

@@ -48,9 +48,10 @@ from dataclasses import dataclass, field
 from ortools.graph.python import max_flow
 from ortools.sat.python import cp_model
 
+from matcher.domain.intervals import Span, overlaps
 from matcher.domain.phrases import phrase
 from matcher.engines.shadowing.config import SCALE
-from matcher.engines.shadowing.problem import Candidate, ShadowProblem, Span, overlaps
+from matcher.engines.shadowing.problem import Candidate, ShadowProblem
 from matcher.engines.shadowing.rules import capacity_key, occupied
 
 Choice = tuple[str, str, int]  # request id, host id, start minute

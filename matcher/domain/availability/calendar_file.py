@@ -1,29 +1,9 @@
-"""Free and busy time: working hours minus calendars, holidays and what meeloop already planned.
-
-Plain data in and out. Every time is a timezone-aware datetime in UTC and every
-stretch of time a half-open :class:`Interval`. Working hours stay in the
-person's own wall-clock time until they are placed on real dates, so each
-daylight-saving change lands on the day it happens in that person's time zone.
-
-Busy time comes from an uploaded calendar (:func:`read_busy`: events, their
-repetitions, and VFREEBUSY blocks), from the organisation's holidays and from
-what meeloop itself already scheduled. :func:`free_time` takes them away from
-the working hours; :func:`common_free` and :func:`slots` find a moment for a
-group.
-
->>> from matcher.domain.model import office_hours
->>> week = (dt.datetime(2026, 3, 27, tzinfo=dt.UTC), dt.datetime(2026, 3, 31, tzinfo=dt.UTC))
->>> for stretch in working_intervals(office_hours(), "Europe/Amsterdam", week):
-...     print(stretch)
-2026-03-27 08:00–16:00 UTC
-2026-03-30 07:00–15:00 UTC
-"""
+"""Busy time from an uploaded iCalendar file: events, their repetitions, and VFREEBUSY blocks."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -32,10 +12,9 @@ import recurring_ical_events
 import x_wr_timezone
 from dateutil.rrule import rrule, rrulestr
 
-from matcher.domain.model import WEEKDAYS, Person, WorkingHours
+from matcher.domain.availability.hours import local_interval, to_utc
+from matcher.domain.intervals import Interval, Window, clip, merge, utc_window
 from matcher.domain.problems import InvalidInput, Location, Problem, Problems
-
-Window = tuple[dt.datetime, dt.datetime]
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 # Limits on the work one upload can cause: repetitions of recurring events that fall in the window, and
@@ -45,232 +24,12 @@ MAX_REPETITIONS = 200_000
 # Floating times and all-day events are placed in a time zone only after expanding, so the expansion
 # looks a day further on both sides; the result is cut back to the window.
 _MARGIN = dt.timedelta(days=1)
-_GRID_ORIGIN = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
 _CONTENT_LINE = re.compile(r"([A-Za-z0-9-]+)[;:]")
 _DATE_PROPERTIES = ("DTSTART", "DTEND", "RECURRENCE-ID", "EXDATE", "RDATE")
 _KINDS = {"VEVENT": "event", "VFREEBUSY": "free/busy block"}
 # What icalendar, dateutil and recurring_ical_events raise on input they cannot handle.
 _LIBRARY_ERRORS = (ValueError, TypeError, OverflowError)
-
-
-@dataclass(frozen=True, order=True)
-class Interval:
-    """A half-open stretch of time ``[start, end)``, stored in UTC."""
-
-    start: dt.datetime
-    end: dt.datetime
-
-    def __post_init__(self) -> None:
-        if self.start.tzinfo is None or self.end.tzinfo is None:
-            raise ValueError(f"an interval needs timezone-aware times, got {self.start} and {self.end}")
-        if self.end <= self.start:
-            raise ValueError(f"an interval must end after it starts, got {self.start} to {self.end}")
-        object.__setattr__(self, "start", self.start.astimezone(dt.UTC))
-        object.__setattr__(self, "end", self.end.astimezone(dt.UTC))
-
-    def __str__(self) -> str:
-        if self.start.date() == self.end.date():
-            return f"{self.start:%Y-%m-%d %H:%M}–{self.end:%H:%M} UTC"
-        return f"{self.start:%Y-%m-%d %H:%M} – {self.end:%Y-%m-%d %H:%M} UTC"
-
-
-# --- interval arithmetic -------------------------------------------------------------------------
-
-
-def merge(intervals: Iterable[Interval]) -> list[Interval]:
-    """Sort intervals and join the ones that overlap or touch."""
-    merged: list[Interval] = []
-    for piece in sorted(intervals):
-        if merged and piece.start <= merged[-1].end:
-            if piece.end > merged[-1].end:
-                merged[-1] = Interval(merged[-1].start, piece.end)
-        else:
-            merged.append(piece)
-    return merged
-
-
-def subtract(free: list[Interval], busy: list[Interval]) -> list[Interval]:
-    """The parts of ``free`` that no busy interval touches: sorted, disjoint, inside ``free``.
-
-    >>> at = lambda hour: dt.datetime(2026, 5, 4, hour, tzinfo=dt.UTC)
-    >>> [str(i) for i in subtract([Interval(at(8), at(16))], [Interval(at(10), at(11))])]
-    ['2026-05-04 08:00–10:00 UTC', '2026-05-04 11:00–16:00 UTC']
-    """
-    blocked = merge(busy)
-    result: list[Interval] = []
-    first = 0
-    for piece in merge(free):
-        while first < len(blocked) and blocked[first].end <= piece.start:
-            first += 1
-        cursor = piece.start
-        for block in blocked[first:]:
-            if block.start >= piece.end:
-                break
-            if block.start > cursor:
-                result.append(Interval(cursor, block.start))
-            cursor = max(cursor, block.end)
-        if cursor < piece.end:
-            result.append(Interval(cursor, piece.end))
-    return result
-
-
-def common_free(*free_lists: list[Interval]) -> list[Interval]:
-    """The time that is free in every list: their intersection, sorted and disjoint."""
-    if not free_lists:
-        raise ValueError("common_free needs at least one list of free time")
-    common = merge(free_lists[0])
-    for other in free_lists[1:]:
-        common = _intersect(common, merge(other))
-    return common
-
-
-def _intersect(a: list[Interval], b: list[Interval]) -> list[Interval]:
-    result: list[Interval] = []
-    i = j = 0
-    while i < len(a) and j < len(b):
-        start, end = max(a[i].start, b[j].start), min(a[i].end, b[j].end)
-        if start < end:
-            result.append(Interval(start, end))
-        if a[i].end <= b[j].end:
-            i += 1
-        else:
-            j += 1
-    return result
-
-
-def _clip(intervals: list[Interval], window: Window) -> list[Interval]:
-    return _intersect(intervals, [Interval(*window)]) if window[0] < window[1] else []
-
-
-def _utc_window(window: Window) -> Window:
-    start, end = window
-    if start.tzinfo is None or end.tzinfo is None:
-        raise ValueError(f"a window needs timezone-aware times, got {start} and {end}")
-    if end < start:
-        raise ValueError(f"a window must not end before it starts, got {start} to {end}")
-    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
-
-
-def _span(start: dt.date, end: dt.date, zone: ZoneInfo) -> Interval | None:
-    """An interval from iCalendar-style bounds: a date is local midnight, a naive time is local."""
-    start_utc, end_utc = _to_utc(start, zone), _to_utc(end, zone)
-    return Interval(start_utc, end_utc) if start_utc < end_utc else None
-
-
-def _to_utc(moment: dt.date, zone: ZoneInfo) -> dt.datetime:
-    if not isinstance(moment, dt.datetime):
-        moment = dt.datetime.combine(moment, dt.time())
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=zone)
-    return moment.astimezone(dt.UTC)
-
-
-# --- working hours, free time and slots ----------------------------------------------------------
-
-
-def working_intervals(
-    person_hours: WorkingHours, timezone: str, window: Window, holidays: Iterable[dt.date] = ()
-) -> list[Interval]:
-    """Working hours placed on the real dates of a window.
-
-    Parameters
-    ----------
-    person_hours
-        Wall-clock hours per weekday, in ``timezone``.
-    timezone
-        An IANA time zone name such as ``"Europe/Amsterdam"``.
-    window
-        A half-open range of aware datetimes; the result is cut to it.
-    holidays
-        Local dates on which nobody works.
-
-    Returns
-    -------
-    list of Interval
-        Sorted and disjoint, in UTC. On a daylight-saving day a range keeps its
-        wall-clock times, so 01:00–04:00 lasts two or four hours in Europe.
-    """
-    start, end = _utc_window(window)
-    zone = ZoneInfo(timezone)
-    days_off = set(holidays)
-    pieces = []
-    day, last = start.astimezone(zone).date(), end.astimezone(zone).date()
-    while day <= last:
-        if day not in days_off:
-            for part in person_hours.on(WEEKDAYS[day.weekday()]):
-                midnight = dt.datetime.combine(day, dt.time())
-                begin, finish = (midnight + dt.timedelta(minutes=m) for m in (part.start, part.end))
-                span = _span(begin, finish, zone)
-                if span is not None:
-                    pieces.append(span)
-        day += dt.timedelta(days=1)
-    return _clip(merge(pieces), (start, end))
-
-
-def free_time(
-    person: Person, window: Window, *, busy: Iterable[Interval] = (), holidays: Iterable[dt.date] = ()
-) -> list[Interval]:
-    """A person's working hours in the window, without their holidays and busy time."""
-    return subtract(working_intervals(person.working_hours, person.timezone, window, holidays), list(busy))
-
-
-@dataclass(frozen=True)
-class Agenda:
-    """Busy time per person and the organisation's holidays: what free time is computed from.
-
-    ``busy`` holds, per person id, everything that blocks them: their uploaded
-    calendar and what meeloop already scheduled.
-    """
-
-    busy: dict[str, list[Interval]] = field(default_factory=dict)
-    holidays: frozenset[dt.date] = frozenset()
-
-    def free(self, person: Person, window: Window) -> list[Interval]:
-        return free_time(person, window, busy=self.busy.get(person.id, ()), holidays=self.holidays)
-
-    def with_busy(self, person_id: str, *intervals: Interval) -> Agenda:
-        """A new agenda in which the person is also busy at these times."""
-        return self.adding({person_id: intervals})
-
-    def adding(self, extra: Mapping[str, Iterable[Interval]]) -> Agenda:
-        """A new agenda in which these people are also busy at these times."""
-        busy = dict(self.busy)
-        for person_id, intervals in extra.items():
-            busy[person_id] = merge([*busy.get(person_id, ()), *intervals])
-        return Agenda(busy, self.holidays)
-
-
-def slots(
-    free: list[Interval],
-    length: dt.timedelta,
-    *,
-    grid: dt.timedelta = dt.timedelta(minutes=15),
-    window: Window | None = None,
-) -> Iterator[dt.datetime]:
-    """Start times for a meeting of ``length`` that fits wholly inside one free interval.
-
-    Starts lie on a grid counted from midnight UTC (quarter hours by default),
-    in time order. Slots may overlap each other: each is one possible start.
-
-    >>> at = lambda hour, minute=0: dt.datetime(2026, 5, 4, hour, minute, tzinfo=dt.UTC)
-    >>> [f"{start:%H:%M}" for start in slots([Interval(at(9, 10), at(10, 30))], dt.timedelta(hours=1))]
-    ['09:15', '09:30']
-    """
-    if length <= dt.timedelta(0) or grid <= dt.timedelta(0):
-        raise ValueError(f"slot length and grid must be positive, got {length} and {grid}")
-    pieces = merge(free) if window is None else _clip(merge(free), _utc_window(window))
-    return _slot_starts(pieces, length, grid)
-
-
-def _slot_starts(pieces: list[Interval], length: dt.timedelta, grid: dt.timedelta) -> Iterator[dt.datetime]:
-    for piece in pieces:
-        start = piece.start + (-(piece.start - _GRID_ORIGIN) % grid)
-        while start + length <= piece.end:
-            yield start
-            start += grid
-
-
-# --- busy time from an iCalendar file ------------------------------------------------------------
 
 
 def read_busy(data: bytes | str, *, source: str, timezone: str, window: Window) -> list[Interval]:
@@ -302,7 +61,7 @@ def read_busy(data: bytes | str, *, source: str, timezone: str, window: Window) 
         unreadable dates or unknown time zones, or repeats absurdly often; each
         problem names the file and, where it can, the line and the event.
     """
-    start, end = _utc_window(window)
+    start, end = utc_window(window)
     zone = ZoneInfo(timezone)
     text = _decode(data, source)
     outline = _outline(text, source)
@@ -314,7 +73,7 @@ def read_busy(data: bytes | str, *, source: str, timezone: str, window: Window) 
     except _LIBRARY_ERRORS as error:
         # The checks before name the event and line where they can; this is what slips past them.
         raise InvalidInput([Problem(Location(source), f"cannot be expanded: {error}")]) from None
-    return _clip(merge(busy), (start, end))
+    return clip(merge(busy), start, end)
 
 
 def _event_busy(calendar: icalendar.Calendar, zone: ZoneInfo, span: Window) -> list[Interval]:
@@ -325,7 +84,7 @@ def _event_busy(calendar: icalendar.Calendar, zone: ZoneInfo, span: Window) -> l
             continue
         if str(event.get("STATUS", "")).upper() == "CANCELLED":
             continue
-        span_of_event = _span(event.start, event.end, zone)
+        span_of_event = local_interval(event.start, event.end, zone)
         if span_of_event is not None:
             busy.append(span_of_event)
     return busy
@@ -339,7 +98,7 @@ def _freebusy_busy(calendar: icalendar.Calendar, zone: ZoneInfo) -> list[Interva
             if str(period.params.get("FBTYPE", "BUSY")).upper() == "FREE":
                 continue
             start, end = period.dt
-            span = _span(start, start + end if isinstance(end, dt.timedelta) else end, zone)
+            span = local_interval(start, start + end if isinstance(end, dt.timedelta) else end, zone)
             if span is not None:
                 busy.append(span)
     return busy
@@ -535,7 +294,7 @@ def _check_event(event: icalendar.Event, place: _Place, zone: ZoneInfo, problems
         start, end = event.start, event.end
         if isinstance(start, dt.datetime) != isinstance(end, dt.datetime):
             problems.add(place.at("DTEND"), "DTSTART and DTEND must both be dates or both be date-times")
-        elif _to_utc(end, zone) < _to_utc(start, zone):
+        elif to_utc(end, zone) < to_utc(start, zone):
             problems.add(place.at(end_name), "the event ends before it starts")
     except _LIBRARY_ERRORS as error:
         problems.add(place.at(end_name), f"cannot be read: {error}")
@@ -561,7 +320,7 @@ def _check_repetitions(
     """
     if "RRULE" not in event:
         return
-    start, length = event.start, _to_utc(event.end, zone) - _to_utc(event.start, zone)
+    start, length = event.start, to_utc(event.end, zone) - to_utc(event.start, zone)
     if not isinstance(start, dt.datetime):
         start = dt.datetime.combine(start, dt.time())
     earliest, latest = window[0] - _MARGIN, window[1] + _MARGIN
