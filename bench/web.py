@@ -60,8 +60,8 @@ from bench.talentmap import percentile
 from matcher.domain.talentmap import TalentMap
 from matcher.io import orgjson
 from matcher.services import organisation
+from matcher.services.accounts import hash_password
 from matcher.storage import accounts
-from web.auth import hash_password
 
 GOAL_MS = 200.0
 FLOOR = "health"

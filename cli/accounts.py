@@ -9,9 +9,15 @@ import sys
 import click
 
 from cli import common
-from matcher import storage
-from matcher.storage import accounts as store
-from web.auth import hash_password, password_problem_text
+from matcher.domain.accounts import MIN_PASSWORD, ROLES, Account, AccountError, password_rule
+from matcher.services import accounts
+
+#: Why a password is refused, for the command line.
+PASSWORD_PROBLEMS = {
+    "length": f"use at least {MIN_PASSWORD} characters",
+    "login": "it cannot be the same as the login",
+    "variety": "use more different characters",
+}
 
 
 def _password(given_on_stdin: bool, login: str) -> str:
@@ -19,14 +25,14 @@ def _password(given_on_stdin: bool, login: str) -> str:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("password", hide_input=True, confirmation_prompt=True)
-    problem = password_problem_text(password, login)
-    if problem:
-        raise click.UsageError(f"the password is not accepted: {problem}")
+    broken = password_rule(password, login)
+    if broken:
+        raise click.UsageError(f"the password is not accepted: {PASSWORD_PROBLEMS[broken]}")
     return password
 
 
-def _account(session, login: str) -> store.Account:
-    account = store.account_by_login(session, login)
+def _account(ctx: click.Context, login: str) -> Account:
+    account = accounts.account_by_login(common.open_db(ctx), login)
     if account is None:
         raise click.UsageError(f"there is no account '{login}' ('meeloop user list' shows them)")
     return account
@@ -39,7 +45,7 @@ def user() -> None:
 
 @user.command("add")
 @click.argument("login")
-@click.option("--role", type=click.Choice(store.ROLES), required=True)
+@click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--person", "person_id", metavar="ID", help="The person on the talent map this account is.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
 @click.option(
@@ -52,20 +58,12 @@ def add(
     """Add an account. Without --person it is nobody on the map (fine for an HR administrator)."""
     database = common.open_db(ctx)
     password = secrets.token_urlsafe(12) if generate else _password(password_stdin, login)
-    with database.transaction() as session:
-        if person_id is not None and storage.load_person(session, person_id) is None:
-            raise click.UsageError(f"there is nobody with the id '{person_id}' on the talent map")
-        try:
-            account = store.add_account(
-                session,
-                login,
-                role=role,
-                password_hash=hash_password(password),
-                person_id=person_id,
-                now=dt.datetime.now(dt.UTC),
-            )
-        except store.AccountError as exc:
-            raise click.UsageError(str(exc)) from None
+    try:
+        account = accounts.add_account(
+            database, login, role=role, password=password, person_id=person_id, now=dt.datetime.now(dt.UTC)
+        )
+    except AccountError as exc:
+        raise click.UsageError(str(exc)) from None
     click.echo(f"account '{account.login}' added ({account.role}{', ' + person_id if person_id else ''})")
     if generate:
         click.echo(f"password: {password}")
@@ -75,8 +73,7 @@ def add(
 @click.pass_context
 def list_(ctx: click.Context) -> None:
     """Every account with its role and person."""
-    with common.open_db(ctx).transaction() as session:
-        found = store.accounts(session)
+    found = accounts.accounts(common.open_db(ctx))
     if not found:
         click.echo("no accounts yet: add the first HR account with 'meeloop user add LOGIN --role hr'")
     for account in found:
@@ -90,24 +87,22 @@ def list_(ctx: click.Context) -> None:
 @click.pass_context
 def password(ctx: click.Context, login: str, password_stdin: bool) -> None:
     """Set a new password; the account's open sessions end."""
-    with common.open_db(ctx).transaction() as session:
-        account = _account(session, login)
-        new = _password(password_stdin, account.login)
-        store.set_password(session, account.id, hash_password(new), now=dt.datetime.now(dt.UTC))
+    account = _account(ctx, login)
+    new = _password(password_stdin, account.login)
+    accounts.set_password(common.open_db(ctx), account.id, new, now=dt.datetime.now(dt.UTC))
     click.echo(f"password of '{account.login}' changed; its open sessions have ended")
 
 
 @user.command("role")
 @click.argument("login")
-@click.argument("role", type=click.Choice(store.ROLES))
+@click.argument("role", type=click.Choice(ROLES))
 @click.pass_context
 def role(ctx: click.Context, login: str, role: str) -> None:
     """Give an account another role."""
-    with common.open_db(ctx).transaction() as session:
-        try:
-            account = store.set_role(session, _account(session, login).id, role)
-        except store.AccountError as exc:
-            raise click.UsageError(str(exc)) from None
+    try:
+        account = accounts.set_role(common.open_db(ctx), _account(ctx, login).id, role)
+    except AccountError as exc:
+        raise click.UsageError(str(exc)) from None
     click.echo(f"'{account.login}' is now {account.role}")
 
 
@@ -116,11 +111,10 @@ def role(ctx: click.Context, login: str, role: str) -> None:
 @click.pass_context
 def disable(ctx: click.Context, login: str) -> None:
     """Switch an account off: it can no longer log in, and its sessions end."""
-    with common.open_db(ctx).transaction() as session:
-        try:
-            store.set_active(session, _account(session, login).id, False)
-        except store.AccountError as exc:
-            raise click.UsageError(str(exc)) from None
+    try:
+        accounts.set_active(common.open_db(ctx), _account(ctx, login).id, False)
+    except AccountError as exc:
+        raise click.UsageError(str(exc)) from None
     click.echo(f"'{login}' is switched off")
 
 
@@ -129,6 +123,5 @@ def disable(ctx: click.Context, login: str) -> None:
 @click.pass_context
 def enable(ctx: click.Context, login: str) -> None:
     """Switch an account on again."""
-    with common.open_db(ctx).transaction() as session:
-        store.set_active(session, _account(session, login).id, True)
+    accounts.set_active(common.open_db(ctx), _account(ctx, login).id, True)
     click.echo(f"'{login}' is switched on")

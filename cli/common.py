@@ -12,10 +12,10 @@ from typing import Any, TypeVar
 import click
 
 from matcher.domain.problems import InvalidInput, Location, Problem
-from matcher.engines.groups import KINDS as GROUP_KINDS
 from matcher.engines.groups import GroupProposal
-from matcher.engines.pairing import DIRECTED, LeftOut, Proposal, ProposedPair
+from matcher.engines.pairing import LeftOut, Proposal, ProposedPair
 from matcher.io import orgjson
+from matcher.plans.kinds import kind
 from matcher.services import organisation
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -109,9 +109,10 @@ def show_units(
     names: dict[str, str],
 ) -> None:
     """The pairs or groups of a round, best first, with their top reasons; then who is left out."""
-    joint = " → " if mode in DIRECTED else ", " if mode in GROUP_KINDS else " & "
+    round_kind = kind(mode)
+    joint = round_kind.joint if round_kind.joint == ", " else f" {round_kind.joint} "
     if not units:
-        click.echo(f"  No {'groups' if mode in GROUP_KINDS else 'pairs'}.")
+        click.echo(f"  No {round_kind.unit}s.")
     for rank, proposed in enumerate(units, 1):
         who = joint.join(names.get(m, m) for m in proposed.members)
         locked = "  [locked]" if proposed.locked else ""

@@ -198,18 +198,17 @@ class Meeloop(click.Group):
 
 def _report(exc: Exception) -> int:
     """Say what went wrong on stderr; the exit status for it."""
-    from sqlalchemy.exc import SQLAlchemyError
-
     from matcher.domain.problems import InvalidInput
     from matcher.domain.talentmap import UnknownSkill
     from matcher.plans.rounds import RoundError
+    from matcher.services.database import DATABASE_ERRORS
 
     if isinstance(exc, InvalidInput):
         click.echo(exc.report(), err=True)
         return EXIT_BAD_INPUT
     if isinstance(exc, UnknownSkill | RoundError):
         click.echo(f"error: {exc}", err=True)
-    elif isinstance(exc, SQLAlchemyError):
+    elif isinstance(exc, DATABASE_ERRORS):
         click.echo(f"error: the database could not be used: {_first_line(exc)}", err=True)
     elif isinstance(exc, OSError):
         click.echo(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)

@@ -80,25 +80,7 @@ DEMO_ACCOUNTS = (("E00138", "hr"), ("E00123", "manager"), ("E00125", "employee")
 
 
 def _demo_accounts(database: organisation.Database) -> list[tuple[str, str, str]]:
-    from matcher import storage
-    from matcher.storage import accounts
-    from web.auth import hash_password
+    from matcher.services import accounts
 
-    made = []
-    now = dt.datetime.now(dt.UTC)
-    with database.transaction() as session:
-        for person_id, role in DEMO_ACCOUNTS:
-            person = storage.load_person(session, person_id)
-            if person is None or accounts.account_of_person(session, person_id) is not None:
-                continue
-            password = secrets.token_urlsafe(9)
-            accounts.add_account(
-                session,
-                person.email,
-                role=role,
-                password_hash=hash_password(password),
-                person_id=person_id,
-                now=now,
-            )
-            made.append((person.email, role, password))
-    return made
+    wanted = [(person_id, role, secrets.token_urlsafe(9)) for person_id, role in DEMO_ACCOUNTS]
+    return accounts.add_person_accounts(database, wanted, now=dt.datetime.now(dt.UTC))

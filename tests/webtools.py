@@ -13,9 +13,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
+from matcher.services.accounts import hash_password
 from matcher.storage import accounts
 from web import create_app
-from web.auth import hash_password
 
 PASSWORD = "correct horse battery"
 TODAY = dt.date(2026, 11, 21)

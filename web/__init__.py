@@ -12,9 +12,9 @@ from typing import Any
 
 from flask import Flask, Response
 
-from matcher import storage
 from matcher.io.ics import InviteSettings
 from matcher.services import organisation
+from matcher.services.database import database_url
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -22,7 +22,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     and then ``test_config`` override them."""
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(
-        DATABASE_URL=storage.database_url(),
+        DATABASE_URL=database_url(),
         SECRET_KEY=os.environ.get("MEELOOP_SECRET_KEY"),
         TODAY=None,
         SESSION_COOKIE_NAME="meeloop_session",

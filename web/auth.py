@@ -21,14 +21,13 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
-from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
-from matcher.storage import accounts as store
+from matcher.domain.accounts import MIN_PASSWORD, Account, normal_login, password_rule
+from matcher.services import accounts
 from web.context import database
 
-MIN_PASSWORD = 10
 F = TypeVar("F", bound=Callable[..., Any])
 
 login_manager = LoginManager()
@@ -44,7 +43,7 @@ class User:
 
     is_anonymous = False
 
-    def __init__(self, account: store.Account) -> None:
+    def __init__(self, account: Account) -> None:
         self.account = account
 
     @property
@@ -103,30 +102,15 @@ def load_user(user_id: str) -> User | None:
     account_id, _sep, version = user_id.partition(":")
     if not account_id.isdigit() or not version.isdigit():
         return None
-    with database().transaction() as db_session:
-        account = store.account(db_session, int(account_id))
+    account = accounts.account(database(), int(account_id))
     if account is None or not account.active or account.session_version != int(version):
         return None
     return User(account)
 
 
-def hash_password(password: str) -> str:
-    return generate_password_hash(password, method="scrypt")
-
-
-def _password_rule(password: str, login: str) -> str | None:
-    if len(password) < MIN_PASSWORD:
-        return "length"
-    if password.strip().casefold() == login.strip().casefold():
-        return "login"
-    if len(set(password)) < 4:
-        return "variety"
-    return None
-
-
 def password_problem(password: str, login: str) -> str | None:
     """Why a new password is not good enough, in the user's language; None when it is."""
-    broken = _password_rule(password, login)
+    broken = password_rule(password, login)
     if broken == "length":
         return _("Use at least %(count)d characters.", count=MIN_PASSWORD)
     if broken == "login":
@@ -134,16 +118,6 @@ def password_problem(password: str, login: str) -> str | None:
     if broken == "variety":
         return _("Use more different characters.")
     return None
-
-
-def password_problem_text(password: str, login: str) -> str | None:
-    """The same rules for the command line, in English."""
-    return {
-        "length": f"use at least {MIN_PASSWORD} characters",
-        "login": "it cannot be the same as the login",
-        "variety": "use more different characters",
-        None: None,
-    }[_password_rule(password, login)]
 
 
 def roles_required(*roles: str) -> Callable[[F], F]:
@@ -188,7 +162,7 @@ def _safe_next(target: str | None) -> str | None:
 
 
 def _login_key() -> str:
-    return f"{store.normal_login(request.form.get('login', ''))}|{get_remote_address()}"
+    return f"{normal_login(request.form.get('login', ''))}|{get_remote_address()}"
 
 
 class LoginForm(FlaskForm):
@@ -228,13 +202,8 @@ def login() -> Any:
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        with database().transaction() as db_session:
-            account = store.account_by_login(db_session, form.login.data or "")
-        if (
-            account is not None
-            and account.active
-            and check_password_hash(account.password_hash, form.password.data or "")
-        ):
+        account = accounts.log_in(database(), form.login.data or "", form.password.data or "")
+        if account is not None:
             session.clear()
             login_user(User(account))
             if account.locale:
@@ -264,17 +233,13 @@ def change_password() -> Any:
     form = PasswordForm()
     status = 200
     if form.validate_on_submit():
-        if not check_password_hash(current_user.account.password_hash, form.current.data or ""):
+        if not accounts.password_matches(current_user.account, form.current.data or ""):
             form.current.errors = [_("That is not your current password.")]
             status = 400
         else:
-            with database().transaction() as db_session:
-                account = store.set_password(
-                    db_session,
-                    current_user.id,
-                    hash_password(form.new.data or ""),
-                    now=dt.datetime.now(dt.UTC),
-                )
+            account = accounts.set_password(
+                database(), current_user.id, form.new.data or "", now=dt.datetime.now(dt.UTC)
+            )
             # Other sessions end with the old version; this one carries on with the new.
             login_user(User(account))
             flash(_("Your password is changed. Other sessions with the old password have ended."), "info")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app, g
 
 from matcher.domain.talentmap import TalentMap
-from matcher.storage import Database
+from matcher.services.database import Database
 
 
 def talent_map() -> TalentMap:

@@ -20,9 +20,9 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
-from matcher.storage import accounts as store
+from matcher.domain.accounts import Account, AccountError
+from matcher.services import accounts as account_service
 from web import params
-from web.auth import hash_password
 from web.context import database, talent_map
 from web.hr_common import no_store
 
@@ -68,22 +68,21 @@ def accounts() -> Any:
     login = (form.login.data or "").strip() or (person.email if person else "")
     password = new_password()
     try:
-        with database().transaction() as session:
-            created = store.add_account(
-                session,
-                login,
-                role=form.role.data,
-                password_hash=hash_password(password),
-                person_id=person_id,
-                now=dt.datetime.now(dt.UTC),
-            )
-    except store.AccountError as exc:
+        created = account_service.add_account(
+            database(),
+            login,
+            role=form.role.data,
+            password=password,
+            person_id=person_id,
+            now=dt.datetime.now(dt.UTC),
+        )
+    except AccountError as exc:
         _put(form, exc)
         return _page(form, status=400)
     return no_store(_page(AccountForm(formdata=None), issued=(created, password, "created")))
 
 
-def _put(form: AccountForm, exc: store.AccountError) -> None:
+def _put(form: AccountForm, exc: AccountError) -> None:
     field = exc.field if exc.field in form else "login"
     form[field].errors = [*form[field].errors, str(exc)]
 
@@ -94,9 +93,8 @@ def change_role(account_id: int) -> Any:
     if not form.validate():
         return _page(_blank(), status=400, problem=_("Choose one of the roles."))
     try:
-        with database().transaction() as session:
-            changed = store.set_role(session, account_id, form.role.data)
-    except store.AccountError as exc:
+        changed = account_service.set_role(database(), account_id, form.role.data)
+    except AccountError as exc:
         return _page(_blank(), status=_status(exc), problem=str(exc))
     role = dict(_roles()).get(changed.role, changed.role)
     flash(_("%(login)s now has the role %(role)s.", login=changed.login, role=role), "info")
@@ -109,9 +107,8 @@ def switch(account_id: int) -> Any:
         return _page(_blank(), status=400, problem=_("Say whether the account is to be on or off."))
     active = form.active.data == "1"
     try:
-        with database().transaction() as session:
-            changed = store.set_active(session, account_id, active)
-    except store.AccountError as exc:
+        changed = account_service.set_active(database(), account_id, active)
+    except AccountError as exc:
         return _page(_blank(), status=_status(exc), problem=str(exc))
     if active:
         flash(_("%(login)s can log in again.", login=changed.login), "info")
@@ -126,16 +123,13 @@ def reset_password(account_id: int) -> Any:
         return _page(_blank(), status=400)
     password = new_password()
     try:
-        with database().transaction() as session:
-            changed = store.set_password(
-                session, account_id, hash_password(password), now=dt.datetime.now(dt.UTC)
-            )
-    except store.AccountError as exc:
+        changed = account_service.set_password(database(), account_id, password, now=dt.datetime.now(dt.UTC))
+    except AccountError as exc:
         return _page(_blank(), status=_status(exc), problem=str(exc))
     return no_store(_page(_blank(), issued=(changed, password, "reset")))
 
 
-def _status(exc: store.AccountError) -> int:
+def _status(exc: AccountError) -> int:
     return 404 if exc.field == "account" else 400
 
 
@@ -157,14 +151,13 @@ def _page(
     *,
     status: int = 200,
     problem: str | None = None,
-    issued: tuple[store.Account, str, str] | None = None,
+    issued: tuple[Account, str, str] | None = None,
 ) -> Any:
     if not form.role.choices:
         form.role.choices = _roles()
     query = (request.args.get("q") or "").strip().casefold()
-    with database().transaction() as session:
-        every = store.accounts(session)
-        hr_active = sum(1 for a in every if a.role == "hr" and a.active)
+    every = account_service.accounts(database())
+    hr_active = sum(1 for a in every if a.role == "hr" and a.active)
     names = {p.id: p.name for p in talent_map().organisation.people}
     if query:
         every = [

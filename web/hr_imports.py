@@ -26,7 +26,6 @@ from wtforms import BooleanField
 
 from matcher.domain.problems import InvalidInput
 from matcher.services import organisation
-from matcher.storage.admin import recent_imports
 from web import params
 from web.context import database
 
@@ -82,8 +81,7 @@ def imports() -> Any:
                 status, report = 400, exc
     elif form.is_submitted():
         status = 400
-    with database().transaction() as session:
-        runs = recent_imports(session, limit=10)
+    runs = organisation.recent_imports(database(), limit=10)
     return render_template(
         "hr/people/imports.html",
         form=form,

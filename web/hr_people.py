@@ -24,8 +24,7 @@ from matcher.domain.model import Person
 from matcher.domain.problems import InvalidInput
 from matcher.domain.talentmap import TalentMap, UnknownSkill
 from matcher.io.fields import format_working_hours
-from matcher.services import profiles
-from matcher.storage import accounts as account_store
+from matcher.services import accounts, profiles
 from web import hr_accounts, hr_imports, hr_skills, params, words
 from web.auth import require_login, roles_required
 from web.context import database, talent_map
@@ -161,8 +160,7 @@ def _person_or_404(talent: TalentMap, person_id: str) -> Person:
 def person(person_id: str) -> Any:
     talent = talent_map()
     found = _person_or_404(talent, person_id)
-    with database().transaction() as session:
-        account = account_store.account_of_person(session, person_id)
+    account = accounts.account_of_person(database(), person_id)
     reports = sorted(
         (p for p in talent.organisation.people if p.manager_id == person_id), key=lambda p: p.name.casefold()
     )

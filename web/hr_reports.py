@@ -21,7 +21,6 @@ from matcher.domain import reports
 from matcher.domain.talentmap import TalentMap
 from matcher.plans.facts import rounds_from_storage
 from matcher.services import organisation, reflections
-from matcher.storage import report_queries
 from web import plots, words
 from web.auth import require_login, roles_required
 from web.context import database, talent_map
@@ -258,8 +257,7 @@ def rounds() -> Any:
 
 def reflection_report() -> Any:
     db = database()
-    with db.transaction() as session:
-        facts = report_queries.reflection_facts(session)
+    facts = reflections.reflection_facts(db)
     overall = reflections.reflection_counts(db)
     by_kind = reflections.reflection_tallies(db, by="round_kind")
     round_names = {s.name for s in organisation.list_rounds(db)}

@@ -18,16 +18,14 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from matcher.domain.problems import InvalidInput, Location, Problem
-from matcher.engines.groups import KINDS as GROUP_KINDS
-from matcher.engines.groups import GroupConfig
+from matcher.domain.problems import InvalidInput
 from matcher.engines.meetings import MeetingConfig
-from matcher.engines.pairing import MODES, PairingConfig
 from matcher.io.mail import SmtpSettings
+from matcher.plans.kinds import KINDS, PlanKind, is_round, kind
 from matcher.plans.rounds import PUBLISHED, RoundError, StoredRound
-from matcher.plans.solve_jobs import DONE, LUNCH, PLAN_KINDS, SHADOWING, SolveJob, compare
+from matcher.plans.solve_jobs import DONE, SolveJob, compare
 from matcher.services import background, organisation, plans, round_changes
-from web import round_forms, round_views, words, worker
+from web import round_forms, round_kinds, round_views, words, worker
 from web.auth import require_login, roles_required
 from web.context import database, talent_map
 
@@ -88,14 +86,8 @@ def rounds() -> str:
     )
 
 
-def _unit_words(kind: str, n: int) -> str:
-    if kind in GROUP_KINDS:
-        return ngettext("%(num)d group", "%(num)d groups", n)
-    if kind == LUNCH:
-        return ngettext("%(num)d session", "%(num)d sessions", n)
-    if kind == SHADOWING:
-        return ngettext("%(num)d slot", "%(num)d slots", n)
-    return ngettext("%(num)d pair", "%(num)d pairs", n)
+def _unit_words(kind_name: str, n: int) -> str:
+    return round_kinds.unit_words(kind(kind_name), n)
 
 
 # -- new rounds and settings -------------------------------------------------------------------------
@@ -104,17 +96,12 @@ def _unit_words(kind: str, n: int) -> str:
 @hr_rounds.route("/new/<kind>", methods=["GET", "POST"])
 @roles_required("hr")
 def new_round(kind: str) -> Any:
-    if kind not in round_views.KIND_WORDS:
+    if kind not in KINDS or kind not in round_views.KIND_WORDS:
         abort(404, _("There is no kind of round called '%(kind)s'.", kind=kind))
-    org = talent_map().organisation
-    if kind in PLAN_KINDS:
-        form = round_forms.plan_form(kind, org, _today(), new=True)
-    elif kind in GROUP_KINDS:
-        form = round_forms.group_form(kind, org, GroupConfig.for_kind(kind), new=True)
-    else:
-        form = round_forms.pairing_form(kind, org, PairingConfig(mode=kind), new=True)
+    plan_kind = KINDS[kind]
+    form = round_kinds.settings_form(plan_kind, talent_map().organisation, _today(), None, new=True)
     form.taken = plans.names_taken(database())
-    return _settings_form(kind, form, name=None, base=None)
+    return _settings_form(plan_kind, form, name=None, base=None)
 
 
 @hr_rounds.route("/<path:name>/settings", methods=["GET", "POST"])
@@ -130,18 +117,16 @@ def settings(name: str) -> Any:
         if job.published is not None:
             flash(_("This plan is published; plan again under a new name to change it."), "error")
             return redirect(url_for(".review", name=name))
-        form = round_forms.plan_form(job.kind, org, _today(), new=False)
+        form = round_kinds.settings_form(kind(job.kind), org, _today(), None, new=False)
         if not form.is_submitted():
             form.process(data=_plan_data(job))
-        return _settings_form(job.kind, form, name=name, base=None)
+        return _settings_form(kind(job.kind), form, name=name, base=None)
     if stored.status == PUBLISHED:
         flash(_("This round is published; its settings can no longer change."), "error")
         return redirect(url_for(".review", name=name))
-    if isinstance(stored.config, GroupConfig):
-        form = round_forms.group_form(stored.mode, org, stored.config, new=False)
-    else:
-        form = round_forms.pairing_form(stored.mode, org, stored.config, new=False)
-    return _settings_form(stored.mode, form, name=name, base=stored.config)
+    round_kind = kind(stored.mode)
+    form = round_kinds.settings_form(round_kind, org, _today(), stored.config, new=False)
+    return _settings_form(round_kind, form, name=name, base=stored.config)
 
 
 def _plan_data(job: SolveJob) -> dict[str, Any]:
@@ -152,17 +137,16 @@ def _plan_data(job: SolveJob) -> dict[str, Any]:
     return data
 
 
-def _settings_form(kind: str, form: Any, *, name: str | None, base: Any) -> Any:
+def _settings_form(plan_kind: PlanKind, form: Any, *, name: str | None, base: Any) -> Any:
     status = 200
     if form.validate_on_submit():
         round_name = name if name is not None else form.name.data.strip()
         try:
-            settings, limit = _job_settings(kind, form, base)
+            settings, limit = round_kinds.job_settings(plan_kind, form, base)
         except InvalidInput as exc:
-            where = (lambda path: round_forms.group_field(form, path)) if kind in GROUP_KINDS else None
-            round_forms.attach_problems(form, exc.problems, where=where)
+            round_forms.attach_problems(form, exc.problems, where=round_kinds.field_of(plan_kind, form))
         else:
-            started = _start_job(round_name, kind, settings, limit)
+            started = _start_job(round_name, plan_kind.name, settings, limit)
             if isinstance(started, str):
                 form.form_errors.append(started)
             else:
@@ -170,49 +154,14 @@ def _settings_form(kind: str, form: Any, *, name: str | None, base: Any) -> Any:
         status = 400
     elif form.is_submitted():
         status = 400
-    template = "hr/rounds/plan_settings.html" if kind in PLAN_KINDS else "hr/rounds/settings.html"
     return render_template(
-        template,
+        round_kinds.settings_template(plan_kind),
         form=form,
-        kind=kind,
-        kind_word=round_views.KIND_WORDS[kind],
+        kind=plan_kind.name,
+        kind_word=round_views.KIND_WORDS[plan_kind.name],
         name=name,
-        group=kind in GROUP_KINDS,
+        group=plan_kind.unit == "group",
     ), status
-
-
-def _job_settings(kind: str, form: Any, base: Any) -> tuple[dict[str, Any], float]:
-    """The job's settings from a valid form, checked by the config class itself (InvalidInput)."""
-    if kind in MODES:
-        config = PairingConfig.from_mapping(round_forms.pairing_mapping(form, kind, base), source="form")
-        return {"config": config.as_dict()}, config.time_limit
-    if kind in GROUP_KINDS:
-        config = GroupConfig.from_mapping(
-            round_forms.group_mapping(form, kind, base or GroupConfig.for_kind(kind)), source="form"
-        )
-        return {"config": config.as_dict()}, config.time_limit
-    settings = {"first_day": form.first_day.data.isoformat(), "last_day": form.last_day.data.isoformat()}
-    if kind == LUNCH:
-        settings |= {
-            "per_week": form.per_week.data,
-            "site": form.site.data or None,
-            "min_demand": form.min_demand.data,
-            "max_sessions_per_presenter": form.max_sessions_per_presenter.data,
-        }
-        try:
-            background.lunch_config(settings)
-        except ValueError as exc:
-            raise InvalidInput([_problem("", str(exc))]) from None
-        return settings, 0.0
-    settings |= {"capacity_period": form.capacity_period.data, "time_limit": form.time_limit.data}
-    problems = background.shadow_config(settings).problems()
-    if problems:
-        raise InvalidInput(problems)
-    return settings, form.time_limit.data
-
-
-def _problem(field: str, message: str) -> Problem:
-    return Problem(Location("form", None, field or None), message)
 
 
 def _start_job(name: str, kind: str, settings: dict[str, Any], limit: float) -> Any:
@@ -239,7 +188,7 @@ def job(job_id: int) -> Any:
         return redirect(url_for(".review", name=found.round_name))
     has_round = (
         plans.latest_plan_job(database(), found.round_name) is not None
-        if found.kind in PLAN_KINDS
+        if not is_round(found.kind)
         else _stored_or_none(found.round_name) is not None
     )
     page = render_template(
@@ -612,11 +561,11 @@ def _plan_review(name: str, *, status: int = 200, problem: str | None = None) ->
     db = database()
     job = plans.plan_job(db, name)
     if job is None:
-        latest = [j for j in background.jobs_of(db, name) if j.kind in PLAN_KINDS]
+        latest = [j for j in background.jobs_of(db, name) if not is_round(j.kind)]
         if latest:
             return redirect(url_for(".job", job_id=latest[-1].id))
         abort(404, _("There is no round named '%(name)s'.", name=name))
-    plan = plans.lunch_plan(job) if job.kind == LUNCH else plans.shadow_plan(job)
+    plan = plans.plan_of(job)
     published = job.published is not None
     sources = plans.sources(job)
     return render_template(

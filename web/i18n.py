@@ -14,7 +14,7 @@ from flask import Blueprint, Flask, current_app, redirect, request, session, url
 from flask_babel import Babel, format_date, format_datetime, format_time, get_locale, get_timezone
 from flask_login import current_user
 
-from matcher.storage import accounts as store
+from matcher.services import accounts
 from web.context import database, talent_map
 from web.phrases import say
 
@@ -99,8 +99,7 @@ def choose() -> Any:
     if chosen in LANGUAGES:
         session["locale"] = chosen
         if current_user.is_authenticated:
-            with database().transaction() as db_session:
-                store.set_locale(db_session, current_user.id, chosen)
+            accounts.set_locale(database(), current_user.id, chosen)
     target = request.form.get("next", "")
     if not target.startswith("/") or target.startswith("//"):
         target = url_for("pages.index")

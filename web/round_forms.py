@@ -39,6 +39,8 @@ from matcher.domain.problems import Problem
 from matcher.engines.groups import GroupConfig
 from matcher.engines.groups.config import ATTRIBUTES
 from matcher.engines.pairing import PairingConfig, Selection
+from matcher.plans.kinds import Family
+from matcher.plans.kinds import kind as plan_kind
 from matcher.plans.rounds import NAME_LENGTH
 from web.round_settings import (
     ATTRIBUTE_WORDS,
@@ -390,7 +392,7 @@ class NewShadowingForm(NameMixin, ShadowingForm):
 
 
 def plan_form(kind: str, org: Organisation, today: dt.date, *, new: bool) -> FlaskForm:
-    if kind == "lunch":
+    if plan_kind(kind).family is Family.SESSIONS:
         form = (NewLunchForm if new else LunchForm)()
         form.site.choices = [("", _l("every site")), *_choices(p.site for p in org.people)]
     else:

@@ -10,7 +10,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from matcher.engines.groups.config import GOALS
-from matcher.engines.pairing import DIRECTED
+from matcher.plans.kinds import Family, kinds
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class Setting:
         return not self.modes or mode in self.modes
 
 
-_DIRECTED = tuple(sorted(DIRECTED))
+_DIRECTED = tuple(sorted(k.name for k in kinds(Family.PAIRS) if k.directed))
 
 RULES = (
     Setting(

@@ -9,10 +9,10 @@ from typing import Any
 from flask_babel import gettext as _
 
 from matcher.domain.talentmap import TalentMap
-from matcher.engines.groups import KINDS as GROUP_KINDS
-from matcher.engines.pairing import DIRECTED
+from matcher.plans.kinds import KINDS, Family
+from matcher.plans.kinds import is_round as _is_round
 from matcher.plans.rounds import StoredRound
-from matcher.plans.solve_jobs import DONE, PLAN_KINDS, Snapshot, SolveJob, snapshot
+from matcher.plans.solve_jobs import DONE, Snapshot, SolveJob, snapshot
 from web import words
 
 KIND_WORDS = words.by_value(words.ROUND_KINDS)
@@ -33,11 +33,11 @@ def kind_label(kind: str) -> Any:
 
 
 def is_round_kind(kind: str) -> bool:
-    return kind in KIND_WORDS and kind not in PLAN_KINDS
+    return kind in KIND_WORDS and _is_round(kind)
 
 
 def is_group_kind(kind: str) -> bool:
-    return kind in GROUP_KINDS
+    return kind in KINDS and KINDS[kind].family is Family.GROUPS
 
 
 class Names:
@@ -73,7 +73,7 @@ class UnitRow:
 
 
 def joint(mode: str) -> str:
-    return "→" if mode in DIRECTED else ", " if mode in GROUP_KINDS else "&"
+    return KINDS[mode].joint
 
 
 def unit_rows(stored: StoredRound, names: Names) -> list[UnitRow]:

@@ -25,7 +25,7 @@ from flask import Flask
 
 from matcher.plans.solve_jobs import SolveJob
 from matcher.services import background
-from matcher.storage import Database
+from matcher.services.database import Database
 
 HOST = socket.gethostname()
 #: A queued or running job this much older than its time limit is taken for abandoned anyhow.

@@ -16,9 +16,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from matcher.engines.groups import KINDS as GROUP_KINDS
 from matcher.engines.groups import GroupConfig
 from matcher.engines.pairing import LeftOut, PairingConfig, ProposedPair, Violation
+from matcher.plans.kinds import Family, kind
 
 Config = PairingConfig | GroupConfig
 
@@ -106,7 +106,7 @@ class StoredRound:
 
     @property
     def is_group_round(self) -> bool:
-        return self.mode in GROUP_KINDS
+        return kind(self.mode).family is Family.GROUPS
 
     @property
     def unit(self) -> str:

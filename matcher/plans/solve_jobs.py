@@ -27,17 +27,12 @@ FAILED = "failed"
 #: A job in one of these may still change; the others are finished.
 ACTIVE = (QUEUED, RUNNING)
 
-#: Kinds of job besides the pairing modes and group kinds: plans of time slots.
-LUNCH = "lunch"
-SHADOWING = "shadowing"
-PLAN_KINDS = (LUNCH, SHADOWING)
-
 
 @dataclass(frozen=True)
 class SolveJob:
     id: int
     round_name: str
-    #: A pairing mode, a group kind, ``lunch`` or ``shadowing``.
+    #: The name of its kind of plan (:mod:`matcher.plans.kinds`).
     kind: str
     status: str
     #: What it was started with: the round's config, or the plan's settings.

@@ -20,13 +20,12 @@ from collections.abc import Callable
 from typing import Any
 
 from matcher.domain.problems import InvalidInput
-from matcher.engines.groups import KINDS as GROUP_KINDS
-from matcher.engines.groups import GroupConfig
 from matcher.engines.lunch import LunchConfig
-from matcher.engines.pairing import MODES, PairingConfig
 from matcher.engines.shadowing import ShadowConfig
+from matcher.plans.kinds import Family, UnknownKind
+from matcher.plans.kinds import kind as plan_kind
 from matcher.plans.rounds import RoundError, StoredRound
-from matcher.plans.solve_jobs import DONE, FAILED, LUNCH, PLAN_KINDS, QUEUED, SHADOWING, SolveJob, snapshot
+from matcher.plans.solve_jobs import DONE, FAILED, QUEUED, SolveJob, snapshot
 from matcher.services import organisation, scheduling
 from matcher.storage import Database
 from matcher.storage import rounds as round_storage
@@ -37,8 +36,6 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], dt.datetime]
 #: Progress goes to the database at most this often (seconds): the page refreshes every two.
 REPORT_EVERY = 0.5
-#: Kinds a job can be: the pairing modes, the group kinds and the two kinds of plan.
-KINDS = (*MODES, *GROUP_KINDS, *PLAN_KINDS)
 ABANDONED = "the server stopped before this job finished; start it again"
 
 
@@ -59,8 +56,10 @@ def start_job(
     rounds, and the plan's settings for lunch and shadowing (see :func:`lunch_config`,
     :func:`shadow_config`). ``runner`` says which process will run it (see :func:`fail_abandoned`).
     """
-    if kind not in KINDS:
-        raise RoundError(f"unknown kind of round '{kind}'; choose one of {', '.join(KINDS)}")
+    try:
+        plan_kind(kind)
+    except UnknownKind as exc:
+        raise RoundError(str(exc)) from None
     with db.transaction() as session:
         busy = [j for j in store.jobs_of(session, round_name) if j.active]
         if busy:
@@ -170,9 +169,10 @@ class _Reporter:
 
 
 def _work(db: Database, started: SolveJob, *, today: dt.date, clock: Clock) -> dict[str, Any]:
-    if started.kind == LUNCH:
+    family = plan_kind(started.kind).family
+    if family is Family.SESSIONS:
         return _lunch(db, started, clock)
-    if started.kind == SHADOWING:
+    if family is Family.SLOTS:
         return _shadowing(db, started, clock)
     return _round(db, started, today=today, clock=clock)
 
@@ -183,17 +183,17 @@ def _round(db: Database, started: SolveJob, *, today: dt.date, clock: Clock) -> 
         existing = round_storage.load_round(session, name)
     before = _snapshot("before", existing) if existing is not None else None
     report = _Reporter(db, started.id)
-    source = f"job {started.id}"
-    if started.kind in GROUP_KINDS:
-        config = GroupConfig.from_mapping(started.settings["config"], source=source)
+    round_kind = plan_kind(started.kind)
+    config = round_kind.config_from(started.settings["config"], source=f"job {started.id}")
+    proposal: Any
+    if round_kind.family is Family.GROUPS:
         proposal = organisation.propose_group_round(
             db, round_name=name, config=config, today=today, now=clock(), save=True, on_progress=report
         )
         units = proposal.groups
     else:
-        pairing = PairingConfig.from_mapping(started.settings["config"], source=source)
         proposal = organisation.propose_round(
-            db, round_name=name, config=pairing, today=today, now=clock(), save=True, on_progress=report
+            db, round_name=name, config=config, today=today, now=clock(), save=True, on_progress=report
         )
         units = proposal.pairs
     with db.transaction() as session:

@@ -32,8 +32,9 @@ from matcher.plans.rounds import (
     with_locks,
     without_lock,
 )
-from matcher.storage import Database
+from matcher.storage import Database, admin
 from matcher.storage import rounds as round_storage
+from matcher.storage.admin import ImportRun
 
 __all__ = [
     "Database",
@@ -149,6 +150,12 @@ def export_file(db: Database, path: Path) -> list[Path]:
 def load_organisation(db: Database) -> Organisation:
     with db.transaction() as session:
         return storage.load_organisation(session)
+
+
+def recent_imports(db: Database, limit: int = 10) -> list[ImportRun]:
+    """The latest imports, newest first, with what each changed."""
+    with db.transaction() as session:
+        return admin.recent_imports(session, limit=limit)
 
 
 def person_names(db: Database) -> dict[str, str]:

@@ -13,8 +13,8 @@ from typing import Any
 
 from matcher import storage
 from matcher.domain.model import Person
-from matcher.engines.pairing import DIRECTED
 from matcher.io.ics import participants
+from matcher.plans.kinds import directed
 from matcher.plans.rounds import PUBLISHED
 from matcher.services.scheduling import request_source
 from matcher.storage import Database, schedule
@@ -56,7 +56,7 @@ class MyRounds:
 
 
 def _role(mode: str, members: tuple[str, ...], person_id: str) -> str:
-    if mode in DIRECTED and len(members) == 2:
+    if directed(mode) and len(members) == 2:
         return "teaches" if members[0] == person_id else "learns"
     return "member"
 

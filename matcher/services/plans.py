@@ -15,14 +15,18 @@ from typing import Any
 from matcher.engines import lunch, shadowing
 from matcher.io.ics import InviteSettings
 from matcher.io.mail import SmtpSettings
+from matcher.plans.kinds import Family, kind, names
 from matcher.plans.rounds import RoundError
-from matcher.plans.solve_jobs import DONE, LUNCH, PLAN_KINDS, SHADOWING, SolveJob
+from matcher.plans.solve_jobs import DONE, SolveJob
 from matcher.services import publishing, scheduling
 from matcher.services.background import lunch_config, shadow_config
 from matcher.services.round_changes import Invites
 from matcher.storage import Database
 from matcher.storage import rounds as round_storage
 from matcher.storage import solve_jobs as store
+
+#: The kinds whose plans are times (lunch & learn sessions, shadowing slots) rather than rounds.
+PLAN_KINDS = names(Family.SESSIONS, Family.SLOTS)
 
 
 def plans(db: Database) -> list[SolveJob]:
@@ -103,9 +107,14 @@ def shadow_plan(job: SolveJob) -> shadowing.ShadowPlan:
     )
 
 
+def plan_of(job: SolveJob) -> lunch.LunchPlan | shadowing.ShadowPlan:
+    """The plan a finished job made, as its engine returned it."""
+    return lunch_plan(job) if kind(job.kind).family is Family.SESSIONS else shadow_plan(job)
+
+
 def sources(job: SolveJob) -> list[str]:
     """What the plan's events belong to: the lunch plan's horizon, or each placed request."""
-    if job.kind == LUNCH:
+    if kind(job.kind).family is Family.SESSIONS:
         return [scheduling.lunch_source(lunch_config(job.settings))]
     return [scheduling.request_source(int(s["request_id"])) for s in job.best["plan"]["slots"]]
 
@@ -124,10 +133,8 @@ def publish_plan(
         raise RoundError(f"there is no plan named '{name}'")
     if job.published is not None:
         raise RoundError(f"plan '{name}' was already published; plan again under a new name to change it")
-    if job.kind == LUNCH:
-        _save_lunch(db, job, now=now)
-    elif job.kind == SHADOWING:
-        _save_shadowing(db, job, now=now)
+    save = {Family.SESSIONS: _save_lunch, Family.SLOTS: _save_shadowing}[kind(job.kind).family]
+    save(db, job, now=now)
     with db.transaction() as session:
         store.update_best(session, job.id, {"published": now.isoformat()})
         published = store.job(session, job.id)

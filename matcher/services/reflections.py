@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from matcher.domain.problems import Location, Problems
+from matcher.domain.reports import ReflectionFact
 from matcher.io.ics import participants
-from matcher.storage import Database, schedule
+from matcher.storage import Database, report_queries, schedule
 from matcher.storage import reflections as store
 from matcher.storage import rounds as round_storage
 from matcher.storage.reflections import Reflection
@@ -153,6 +154,12 @@ def level_counts(levels: Iterable[Iterable[str]]) -> dict[str, int]:
             if level in counts:
                 counts[level] += 1
     return counts
+
+
+def reflection_facts(db: Database) -> list[ReflectionFact]:
+    """Every reflection as a fact for the reports: when, which levels, which kind of round."""
+    with db.transaction() as session:
+        return report_queries.reflection_facts(session)
 
 
 def reflection_counts(db: Database) -> dict[str, int]:

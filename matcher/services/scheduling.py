@@ -20,7 +20,7 @@ from matcher.domain.model import Person
 from matcher.domain.problems import InvalidInput, Location, Problem, Problems
 from matcher.domain.talentmap import TalentMap, UnknownSkill
 from matcher.engines import lunch, meetings, shadowing
-from matcher.engines.pairing import DIRECTED
+from matcher.plans.kinds import directed
 from matcher.plans.rounds import PUBLISHED, RoundError
 from matcher.services import shadow_answers
 from matcher.storage import Database
@@ -434,7 +434,7 @@ def _kept_meeting(unit_id: str, event: ScheduledEvent) -> meetings.Meeting:
 
 
 def _roles(mode: str, members: tuple[str, ...]) -> dict[str, str]:
-    if mode in DIRECTED and len(members) == 2:
+    if directed(mode) and len(members) == 2:
         return {members[0]: "mentor", members[1]: "mentee"}
     return {m: "member" for m in members}
 

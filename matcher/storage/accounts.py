@@ -6,42 +6,12 @@ Every function runs inside the caller's transaction and only flushes.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from matcher.domain.accounts import ROLES, Account, AccountError, normal_login
 from matcher.storage import AccountRow
-
-ROLES: tuple[str, ...] = ("hr", "manager", "employee")
-
-
-class AccountError(ValueError):
-    """An account that cannot be made or changed as asked; the message says why."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-@dataclass(frozen=True)
-class Account:
-    """Who is logged in: what the web layer needs on every request."""
-
-    id: int
-    login: str
-    person_id: str | None
-    role: str
-    locale: str | None
-    active: bool
-    session_version: int
-    password_hash: str
-    created: dt.datetime
-    password_changed: dt.datetime
-
-
-def normal_login(login: str) -> str:
-    return login.strip().casefold()
 
 
 def _account(row: AccountRow) -> Account:

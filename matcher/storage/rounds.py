@@ -13,9 +13,9 @@ import datetime as dt
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from matcher.engines.groups import KINDS as GROUP_KINDS
 from matcher.engines.groups import GroupConfig, GroupProposal
 from matcher.engines.pairing import LeftOut, PairingConfig, Proposal, ProposedPair
+from matcher.plans.kinds import kind
 from matcher.plans.rounds import PROPOSED, PUBLISHED, RoundEvent, RoundSummary, StoredRound
 from matcher.storage import (
     HistoryRow,
@@ -72,10 +72,7 @@ def _stored(session: Session, row: RoundRow) -> StoredRound:
 
 
 def _config(row: RoundRow) -> PairingConfig | GroupConfig:
-    source = f"stored round '{row.name}'"
-    if row.mode in GROUP_KINDS:
-        return GroupConfig.from_mapping(row.config, source=source)
-    return PairingConfig.from_mapping(row.config, source=source)
+    return kind(row.mode).config_from(row.config, source=f"stored round '{row.name}'")
 
 
 def load_round(session: Session, name: str, *, for_update: bool = False) -> StoredRound | None:

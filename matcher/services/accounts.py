@@ -1,0 +1,108 @@
+"""Use cases for web accounts: who may log in, with which role, and their passwords.
+
+Passwords are hashed here (scrypt, as werkzeug writes it) and only hashes are stored. Each function
+is one transaction; refusals are :class:`~matcher.domain.accounts.AccountError` with the field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from matcher.domain.accounts import Account, AccountError
+from matcher.storage import Database, load_person
+from matcher.storage import accounts as store
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method="scrypt")
+
+
+def password_matches(account: Account, password: str) -> bool:
+    return check_password_hash(account.password_hash, password)
+
+
+def account(db: Database, account_id: int) -> Account | None:
+    with db.transaction() as session:
+        return store.account(session, account_id)
+
+
+def account_by_login(db: Database, login: str) -> Account | None:
+    with db.transaction() as session:
+        return store.account_by_login(session, login)
+
+
+def account_of_person(db: Database, person_id: str) -> Account | None:
+    with db.transaction() as session:
+        return store.account_of_person(session, person_id)
+
+
+def accounts(db: Database) -> list[Account]:
+    with db.transaction() as session:
+        return store.accounts(session)
+
+
+def log_in(db: Database, login: str, password: str) -> Account | None:
+    """The active account with this login and password; None for anything else."""
+    found = account_by_login(db, login)
+    if found is None or not found.active or not password_matches(found, password):
+        return None
+    return found
+
+
+def add_account(
+    db: Database, login: str, *, role: str, password: str, person_id: str | None, now: dt.datetime
+) -> Account:
+    """A new account; for a person on the talent map when ``person_id`` is given."""
+    with db.transaction() as session:
+        if person_id is not None and load_person(session, person_id) is None:
+            raise AccountError("person", f"there is nobody with the id '{person_id}' on the talent map")
+        return store.add_account(
+            session, login, role=role, password_hash=hash_password(password), person_id=person_id, now=now
+        )
+
+
+def add_person_accounts(
+    db: Database, wanted: Iterable[tuple[str, str, str]], *, now: dt.datetime
+) -> list[tuple[str, str, str]]:
+    """Accounts for people on the map who have none yet: ``(person id, role, password)`` each,
+    logging in with their e-mail address. Says which were made: ``(login, role, password)``."""
+    made = []
+    with db.transaction() as session:
+        for person_id, role, password in wanted:
+            person = load_person(session, person_id)
+            if person is None or store.account_of_person(session, person_id) is not None:
+                continue
+            store.add_account(
+                session,
+                person.email,
+                role=role,
+                password_hash=hash_password(password),
+                person_id=person_id,
+                now=now,
+            )
+            made.append((person.email, role, password))
+    return made
+
+
+def set_password(db: Database, account_id: int, password: str, *, now: dt.datetime) -> Account:
+    """A new password; the account's other sessions end."""
+    with db.transaction() as session:
+        return store.set_password(session, account_id, hash_password(password), now=now)
+
+
+def set_role(db: Database, account_id: int, role: str) -> Account:
+    with db.transaction() as session:
+        return store.set_role(session, account_id, role)
+
+
+def set_active(db: Database, account_id: int, active: bool) -> Account:
+    with db.transaction() as session:
+        return store.set_active(session, account_id, active)
+
+
+def set_locale(db: Database, account_id: int, locale: str | None) -> None:
+    with db.transaction() as session:
+        store.set_locale(session, account_id, locale)
