@@ -9,23 +9,19 @@ job that made them until they are published. Every route is for HR only.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from matcher.domain.problems import InvalidInput
-from matcher.engines.meetings import MeetingConfig
-from matcher.io.mail import SmtpSettings
 from matcher.plans.kinds import KINDS, PlanKind, is_round, kind
 from matcher.plans.rounds import PUBLISHED, RoundError, StoredRound
-from matcher.plans.solve_jobs import DONE, SolveJob, compare
+from matcher.plans.solve_jobs import DONE, compare
 from matcher.services import background, organisation, plans, round_changes
-from web import round_forms, round_kinds, round_views, words, worker
+from web import plan_pages, round_forms, round_kinds, round_publishing, round_views, words, worker
 from web.auth import require_login, roles_required
 from web.context import database, talent_map
 
@@ -47,21 +43,6 @@ def _now() -> dt.datetime:
 
 def _today() -> dt.date:
     return current_app.extensions["meeloop"]["maps"].today()
-
-
-def _invite_settings() -> Any:
-    return current_app.extensions["meeloop"]["invites"]
-
-
-def _smtp() -> SmtpSettings | None:
-    """The mail server: the app's SMTP setting (tests), else MEELOOP_SMTP_*; None when not set up."""
-    if "SMTP" in current_app.config:
-        return current_app.config["SMTP"]
-    try:
-        return SmtpSettings.from_env(os.environ)
-    except InvalidInput as exc:
-        current_app.logger.warning("e-mail settings are wrong, not sending: %s", exc.report())
-        return None
 
 
 def _names() -> round_views.Names:
@@ -119,7 +100,7 @@ def settings(name: str) -> Any:
             return redirect(url_for(".review", name=name))
         form = round_kinds.settings_form(kind(job.kind), org, _today(), None, new=False)
         if not form.is_submitted():
-            form.process(data=_plan_data(job))
+            form.process(data=plan_pages.settings_data(job))
         return _settings_form(kind(job.kind), form, name=name, base=None)
     if stored.status == PUBLISHED:
         flash(_("This round is published; its settings can no longer change."), "error")
@@ -127,14 +108,6 @@ def settings(name: str) -> Any:
     round_kind = kind(stored.mode)
     form = round_kinds.settings_form(round_kind, org, _today(), stored.config, new=False)
     return _settings_form(round_kind, form, name=name, base=stored.config)
-
-
-def _plan_data(job: SolveJob) -> dict[str, Any]:
-    data = dict(job.settings)
-    for key in ("first_day", "last_day"):
-        data[key] = dt.date.fromisoformat(data[key])
-    data["site"] = data.get("site") or ""
-    return data
 
 
 def _settings_form(plan_kind: PlanKind, form: Any, *, name: str | None, base: Any) -> Any:
@@ -225,7 +198,7 @@ def review(name: str) -> Any:
 def _review(name: str, *, status: int = 200, problem: str | None = None, **forms: Any) -> Any:
     stored = _stored_or_none(name)
     if stored is None:
-        return _plan_review(name, status=status, problem=problem)
+        return plan_pages.review(name, status=status, problem=problem)
     db = database()
     names = _names()
     everyone = round_changes.participants(stored)
@@ -266,7 +239,7 @@ def _review(name: str, *, status: int = 200, problem: str | None = None, **forms
         events=round_changes.events_of(db, [name]) if published else [],
         outbox=round_changes.outbox_counts(db, [name]) if published else {},
         meeting=meeting,
-        smtp=_smtp() is not None,
+        smtp=round_publishing.smtp() is not None,
         excluded=set(stored.config.select.exclude),
         excluded_names=[names(p) for p in stored.config.select.exclude],
         forbidden_names=[" & ".join(names(p) for p in pair) for pair in stored.config.forbidden],
@@ -342,9 +315,15 @@ def _change_units(
     try:
         if stored.status == PUBLISHED:
             changed, invites = round_changes.change_published(
-                database(), name, _invite_settings(), _smtp(), today=_today(), now=_now(), **published
+                database(),
+                name,
+                round_publishing.invite_settings(),
+                round_publishing.smtp(),
+                today=_today(),
+                now=_now(),
+                **published,
             )
-            _flash_invites(invites)
+            round_publishing.flash_invites(invites)
         else:
             changed = in_proposal()
     except RoundError as exc:
@@ -431,20 +410,26 @@ def compare_view(name: str) -> Any:
 def publish(name: str) -> Any:
     stored = _stored_or_none(name)
     if stored is None:
-        return _publish_plan(name)
+        return plan_pages.publish(name)
     form = round_forms.publish_form(_today())
-    meeting = _meeting_config(form)
+    meeting = round_publishing.meeting_config(form)
     if meeting is None:
         return _review(name, status=400, publish=form)
     try:
         _published, invites = round_changes.publish(
-            database(), name, meeting, _invite_settings(), _smtp(), today=_today(), now=_now()
+            database(),
+            name,
+            meeting,
+            round_publishing.invite_settings(),
+            round_publishing.smtp(),
+            today=_today(),
+            now=_now(),
         )
     except RoundError as exc:
         form.form_errors.append(str(exc))
         return _review(name, status=400, publish=form)
     flash(_("Round '%(name)s' is published: its pairs or groups are in the history.", name=name), "info")
-    _flash_invites(invites)
+    round_publishing.flash_invites(invites)
     return redirect(url_for(".review", name=name))
 
 
@@ -454,13 +439,15 @@ def meetings(name: str) -> Any:
     """Plan a published round's meetings (again), and queue and send what that calls for."""
     stored = _round_or_404(name)
     form = round_forms.publish_form(_today())
-    meeting = _meeting_config(form)
+    meeting = round_publishing.meeting_config(form)
     if meeting is None or stored.status != PUBLISHED:
         if stored.status != PUBLISHED:
             form.form_errors.append(_("Publish the round before planning its meetings."))
         return _review(name, status=400, publish=form)
-    _flash_invites(
-        round_changes.plan_and_send(database(), name, meeting, _invite_settings(), _smtp(), now=_now())
+    round_publishing.flash_invites(
+        round_changes.plan_and_send(
+            database(), name, meeting, round_publishing.invite_settings(), round_publishing.smtp(), now=_now()
+        )
     )
     return redirect(url_for(".review", name=name))
 
@@ -474,61 +461,18 @@ def send(name: str) -> Any:
     stored = _stored_or_none(name)
     if stored is None:
         job = plans.plan_job(database(), name) or abort(404)
-        _flash_invites(plans.send_plan(database(), job, _invite_settings(), _smtp(), now=_now()))
+        round_publishing.flash_invites(
+            plans.send_plan(
+                database(), job, round_publishing.invite_settings(), round_publishing.smtp(), now=_now()
+            )
+        )
     else:
-        _flash_invites(round_changes.send(database(), name, _invite_settings(), _smtp(), now=_now()))
+        round_publishing.flash_invites(
+            round_changes.send(
+                database(), name, round_publishing.invite_settings(), round_publishing.smtp(), now=_now()
+            )
+        )
     return redirect(url_for(".review", name=name))
-
-
-def _meeting_config(form: round_forms.PublishForm) -> MeetingConfig | None:
-    if not form.validate_on_submit():
-        return None
-    try:
-        return MeetingConfig(
-            first_day=form.first_day.data,
-            last_day=form.last_day.data,
-            minutes=form.minutes.data,
-            every_weeks=int(form.every.data) if form.every.data else None,
-        )
-    except ValueError as exc:
-        form.last_day.errors = [*form.last_day.errors, str(exc)]
-        return None
-
-
-def _flash_invites(invites: round_changes.Invites) -> None:
-    if invites.problem:
-        flash(_("Not done yet: %(why)s", why=invites.problem), "error")
-        return
-    if invites.meetings is not None:
-        planned = len(invites.meetings.meetings)
-        flash(ngettext("%(num)d meeting planned.", "%(num)d meetings planned.", planned), "info")
-        for unit, why in invites.meetings.unplaced:
-            flash(_("No meeting time for unit %(unit)s: %(why)s", unit=unit, why=why), "error")
-    counts = invites.count()
-    flash(
-        _(
-            "Queued %(new)d invitations, %(updated)d updates and %(cancelled)d cancellations.",
-            new=counts["new"],
-            updated=counts["updated"],
-            cancelled=counts["cancelled"],
-        ),
-        "info",
-    )
-    if invites.delivery is not None:
-        flash(
-            _(
-                "E-mail: %(sent)d sent, %(failed)d failed, %(waiting)d waiting in the outbox.",
-                sent=invites.delivery.sent,
-                failed=len(invites.delivery.failed),
-                waiting=invites.delivery.waiting,
-            ),
-            "error" if invites.delivery.failed else "info",
-        )
-    elif invites.queued:
-        flash(
-            _("E-mail is not set up here: the invites wait in the outbox; send them with `meeloop send`."),
-            "info",
-        )
 
 
 @hr_rounds.get("/<path:name>/round.ics")
@@ -541,7 +485,9 @@ def calendar(name: str) -> Any:
         job = plans.plan_job(database(), name) or abort(404)
         sources = plans.sources(job)
     try:
-        data = round_changes.calendar_file(database(), _invite_settings(), sources, name=name, now=_now())
+        data = round_changes.calendar_file(
+            database(), round_publishing.invite_settings(), sources, name=name, now=_now()
+        )
     except RoundError as exc:
         abort(404, str(exc))
     return Response(
@@ -552,53 +498,3 @@ def calendar(name: str) -> Any:
             "Content-Disposition": "attachment; filename=round.ics",
         },
     )
-
-
-# -- lunch & learn and shadowing plans ------------------------------------------------------------------
-
-
-def _plan_review(name: str, *, status: int = 200, problem: str | None = None) -> Any:
-    db = database()
-    job = plans.plan_job(db, name)
-    if job is None:
-        latest = [j for j in background.jobs_of(db, name) if not is_round(j.kind)]
-        if latest:
-            return redirect(url_for(".job", job_id=latest[-1].id))
-        abort(404, _("There is no round named '%(name)s'.", name=name))
-    plan = plans.plan_of(job)
-    published = job.published is not None
-    sources = plans.sources(job)
-    return render_template(
-        "hr/rounds/plan_review.html",
-        job=job,
-        plan=plan,
-        kind_label=round_views.kind_label(job.kind),
-        names=_names(),
-        skill_name=_skill_name,
-        problem=problem,
-        confirm=round_forms.ConfirmForm(formdata=None),
-        published=published,
-        events=round_changes.events_of(db, sources) if published else [],
-        outbox=round_changes.outbox_counts(db, sources) if published else {},
-        smtp=_smtp() is not None,
-        active=[j for j in background.jobs_of(db, name) if j.active],
-    ), status
-
-
-def _skill_name(skill_id: str | None) -> str:
-    skill = talent_map().skill(skill_id) if skill_id else None
-    return skill.name if skill else (skill_id or "")
-
-
-def _publish_plan(name: str) -> Any:
-    if plans.plan_job(database(), name) is None:
-        abort(404, _("There is no round named '%(name)s'.", name=name))
-    if not round_forms.ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        _job, invites = plans.publish_plan(database(), name, _invite_settings(), _smtp(), now=_now())
-    except RoundError as exc:
-        return _plan_review(name, status=400, problem=str(exc))
-    flash(_("'%(name)s' is published: its times are in the calendars.", name=name), "info")
-    _flash_invites(invites)
-    return redirect(url_for(".review", name=name))

@@ -1,0 +1,83 @@
+"""What the rounds pages share around publishing: the invite and e-mail settings of the app, a
+published round's meeting settings from the form, and telling HR what was queued and sent."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import current_app, flash
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from matcher.domain.problems import InvalidInput
+from matcher.engines.meetings import MeetingConfig
+from matcher.io.mail import SmtpSettings
+from matcher.services import round_changes
+from web import round_forms
+
+
+def invite_settings() -> Any:
+    return current_app.extensions["meeloop"]["invites"]
+
+
+def smtp() -> SmtpSettings | None:
+    """The mail server: the app's SMTP setting (tests), else MEELOOP_SMTP_*; None when not set up."""
+    if "SMTP" in current_app.config:
+        return current_app.config["SMTP"]
+    try:
+        return SmtpSettings.from_env(os.environ)
+    except InvalidInput as exc:
+        current_app.logger.warning("e-mail settings are wrong, not sending: %s", exc.report())
+        return None
+
+
+def meeting_config(form: round_forms.PublishForm) -> MeetingConfig | None:
+    if not form.validate_on_submit():
+        return None
+    try:
+        return MeetingConfig(
+            first_day=form.first_day.data,
+            last_day=form.last_day.data,
+            minutes=form.minutes.data,
+            every_weeks=int(form.every.data) if form.every.data else None,
+        )
+    except ValueError as exc:
+        form.last_day.errors = [*form.last_day.errors, str(exc)]
+        return None
+
+
+def flash_invites(invites: round_changes.Invites) -> None:
+    if invites.problem:
+        flash(_("Not done yet: %(why)s", why=invites.problem), "error")
+        return
+    if invites.meetings is not None:
+        planned = len(invites.meetings.meetings)
+        flash(ngettext("%(num)d meeting planned.", "%(num)d meetings planned.", planned), "info")
+        for unit, why in invites.meetings.unplaced:
+            flash(_("No meeting time for unit %(unit)s: %(why)s", unit=unit, why=why), "error")
+    counts = invites.count()
+    flash(
+        _(
+            "Queued %(new)d invitations, %(updated)d updates and %(cancelled)d cancellations.",
+            new=counts["new"],
+            updated=counts["updated"],
+            cancelled=counts["cancelled"],
+        ),
+        "info",
+    )
+    if invites.delivery is not None:
+        flash(
+            _(
+                "E-mail: %(sent)d sent, %(failed)d failed, %(waiting)d waiting in the outbox.",
+                sent=invites.delivery.sent,
+                failed=len(invites.delivery.failed),
+                waiting=invites.delivery.waiting,
+            ),
+            "error" if invites.delivery.failed else "info",
+        )
+    elif invites.queued:
+        flash(
+            _("E-mail is not set up here: the invites wait in the outbox; send them with `meeloop send`."),
+            "info",
+        )
