@@ -23,7 +23,7 @@ the guest that breaks no rule with what is already planned.
 
 :func:`run` measures building the problem, the engine (:func:`matcher.engines.shadowing.plan`)
 and the baseline, each in a forked child process (``measured`` from
-:mod:`bench.pairing`), so that its time and memory are its own; peak
+:mod:`bench.measuring`), so that its time and memory are its own; peak
 memory is the child's high-water mark, the problem in memory included.
 """
 
@@ -42,7 +42,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from bench.pairing import measured
+from bench.measuring import measured
 from bench.synthetic import generate_organisation
 from matcher.domain.availability import Agenda, Interval, merge
 from matcher.domain.model import WEEKDAYS, Holding, Level, Organisation, Person
