@@ -1,0 +1,168 @@
+"""The employee's shadowing pages: ask to shadow a colleague, answer a proposed slot, withdraw.
+
+Routes of the ``me`` blueprint (``me.shadowing``, ``me.shadow_answer``, ``me.shadow_withdraw``);
+:mod:`web.me` imports this module at its end, so that they are registered with it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from matcher.domain.problems import InvalidInput
+from matcher.engines.shadowing import LENGTHS
+from matcher.services import personal, scheduling, shadow_answers
+from web.auth import person_required
+from web.context import database, talent_map
+from web.me import _now, _today, me
+
+LENGTH_WORDS = {"hour": _l("an hour"), "half-day": _l("half a day"), "day": _l("a whole day")}
+
+
+class ShadowForm(FlaskForm):
+    skill = StringField(
+        _l("Skill"),
+        validators=[Length(max=200)],
+        render_kw={"list": "skill-names", "autocomplete": "off"},
+    )
+    host = SelectField(_l("Colleague"), choices=[], validate_choice=False)
+    length = SelectField(
+        _l("How long"),
+        choices=[
+            SelectChoice(key, f"{LENGTH_WORDS[key]} ({minutes} min)") for key, minutes in LENGTHS.items()
+        ],
+        default="half-day",
+    )
+    first_day = DateField(_l("From"), validators=[DataRequired(_l("Give the first day."))])
+    last_day = DateField(_l("Until"), validators=[DataRequired(_l("Give the last day."))])
+
+    def validate_first_day(self, field: DateField) -> None:
+        if field.data and field.data < _today():
+            raise ValidationError(_("The window cannot start in the past."))
+
+    def validate_skill(self, field: StringField) -> None:
+        if not (field.data or "").strip() and not self.host.data:
+            raise ValidationError(_("Name a skill, a colleague, or both."))
+
+
+class AnswerForm(FlaskForm):
+    """The CSRF token for the accept, decline and withdraw buttons."""
+
+
+_SHADOW_FIELDS = {"skill": "skill", "host": "host", "length": "length", "to": "last_day", "from": "first_day"}
+
+
+def _shadow_form() -> ShadowForm:
+    person_id = person_required()
+    form = ShadowForm()
+    hosts = sorted(
+        (p for p in talent_map().organisation.people if p.is_host and p.id != person_id),
+        key=lambda p: p.name.casefold(),
+    )
+    form.host.choices = [SelectChoice("", _("— anyone who knows the skill —"))] + [
+        SelectChoice(p.id, f"{p.name} · {p.function}" if p.function else p.name) for p in hosts
+    ]
+    return form
+
+
+def _shadowing_page(form: ShadowForm, status: int = 200) -> tuple[str, int]:
+    person_id = person_required()
+    return (
+        render_template(
+            "me/shadowing.html",
+            form=form,
+            answer_form=AnswerForm(),
+            items=personal.shadow_items(database(), person_id),
+            person_id=person_id,
+            skills=talent_map().organisation.skills,
+            skill_names={s.id: s.name for s in talent_map().organisation.skills},
+            now=_now(),
+        ),
+        status,
+    )
+
+
+@me.route("/shadowing", methods=["GET", "POST"])
+def shadowing() -> Any:
+    person_id = person_required()
+    form = _shadow_form()
+    if request.method == "GET":
+        if not form.first_day.data:
+            form.first_day.data = _today() + dt.timedelta(days=7)
+            form.last_day.data = _today() + dt.timedelta(days=35)
+        return _shadowing_page(form)
+    if not form.validate_on_submit():
+        return _shadowing_page(form, 400)
+    try:
+        stored = scheduling.add_shadow_request(
+            database(),
+            guest_id=person_id,
+            skill=(form.skill.data or "").strip() or None,
+            host_id=form.host.data or None,
+            length=form.length.data,
+            first_day=form.first_day.data,
+            last_day=form.last_day.data,
+            now=_now(),
+        )
+    except InvalidInput as error:
+        for problem in error.problems:
+            target = form[_SHADOW_FIELDS.get(problem.where.field or "", "skill")]
+            target.errors = [*target.errors, problem.message]
+        return _shadowing_page(form, 400)
+    flash(
+        _("Your request is stored (number %(id)d). HR plans the slots; you will see them here.", id=stored.id)
+    )
+    return redirect(url_for("me.shadowing"))
+
+
+def _my_request(request_id: int) -> personal.ShadowItem:
+    item = personal.shadow_item(database(), person_required(), request_id)
+    if item is None:
+        abort(404, _("There is nothing here for you."))
+    return item
+
+
+@me.post("/shadowing/<int:request_id>/answer")
+def shadow_answer(request_id: int) -> Any:
+    item = _my_request(request_id)
+    if not AnswerForm().validate_on_submit():
+        abort(400)
+    answer = request.form.get("answer")
+    if answer not in ("accept", "decline"):
+        abort(400, _("Choose accept or decline."))
+    if item.slot is None:
+        flash(_("There is no proposed slot to answer for this request."), "error")
+        return redirect(url_for("me.shadowing"))
+    try:
+        shadow_answers.answer_shadow_slot(
+            database(), request_id, person_required(), accept=answer == "accept", now=_now()
+        )
+    except InvalidInput as error:
+        flash("; ".join(p.message for p in error.problems), "error")
+        return redirect(url_for("me.shadowing"))
+    if answer == "accept":
+        flash(_("You accepted the slot."), "info")
+    else:
+        flash(
+            _("You declined the slot. The time is free again and the request waits for a new slot."), "info"
+        )
+    return redirect(url_for("me.shadowing"))
+
+
+@me.post("/shadowing/<int:request_id>/withdraw")
+def shadow_withdraw(request_id: int) -> Any:
+    item = _my_request(request_id)
+    if not AnswerForm().validate_on_submit():
+        abort(400)
+    if item.role != "guest":
+        abort(404, _("There is nothing here for you."))
+    scheduling.cancel_shadow_request(database(), request_id, now=_now())
+    flash(_("Your request is withdrawn."), "info")
+    return redirect(url_for("me.shadowing"))
