@@ -16,8 +16,8 @@ from pathlib import Path
 import icalendar
 import pytest
 
+from tests.clitools import run
 from tests.conftest import ARTEFACTS
-from tests.integration.test_cli import run
 from tests.parsers import libical, vobject_calendar
 from tests.webtools import live_server, make_app
 

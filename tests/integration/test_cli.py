@@ -5,28 +5,12 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from matcher.io import orgjson
+from tests.clitools import MEELOOP, run
 from tests.orgs import small_org
-
-MEELOOP = str(Path(sys.executable).parent / "meeloop")
-
-
-def run(*args: str, db: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MEELOOP_")}
-    return subprocess.run(
-        [MEELOOP, "--db", db, *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=env,
-        input=stdin,
-        timeout=120,
-    )
 
 
 @pytest.fixture

@@ -3,32 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from pathlib import Path
 
 import icalendar
 import pytest
-from aiosmtpd.controller import Controller
 
 from cli.main import demo_data_dir
-from tests.integration.test_cli import MEELOOP
-from tests.integration.test_invites import Mailbag
-from tests.integration.test_mail import free_port
-
-
-def run(
-    *args: str, db: str, cwd: Path, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("MEELOOP_")}
-    return subprocess.run(
-        [MEELOOP, "--db", db, *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env={**clean, **(env or {})},
-        timeout=180,
-    )
+from tests.clitools import run
+from tests.mailtools import smtp_server
 
 
 def ok(*args: str, db: str, cwd: Path, env: dict[str, str] | None = None) -> str:
@@ -61,17 +43,14 @@ def published(sqlite_url, tmp_path) -> str:
 
 @pytest.fixture
 def smtp():
-    bag, port = Mailbag(), free_port()
-    controller = Controller(bag, hostname="127.0.0.1", port=port)
-    controller.start()
-    env = {
-        "MEELOOP_SMTP_HOST": "127.0.0.1",
-        "MEELOOP_SMTP_PORT": str(port),
-        "MEELOOP_SMTP_SECURITY": "none",
-        "MEELOOP_SMTP_FROM": "mentoring@wadloo.example",
-    }
-    yield bag, env
-    controller.stop()
+    with smtp_server() as (bag, port):
+        env = {
+            "MEELOOP_SMTP_HOST": "127.0.0.1",
+            "MEELOOP_SMTP_PORT": str(port),
+            "MEELOOP_SMTP_SECURITY": "none",
+            "MEELOOP_SMTP_FROM": "mentoring@wadloo.example",
+        }
+        yield bag, env
 
 
 def test_send_queues_without_a_server_and_delivers_once_there_is_one(published, tmp_path, smtp):

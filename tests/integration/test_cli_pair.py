@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from matcher.io import orgjson
-from tests.integration.test_cli import run
+from tests.clitools import run
 from tests.orgs import mentoring_org
 
 ROUND = "2026-Q4 mentor"
@@ -92,7 +93,7 @@ def test_the_config_file_is_read_and_the_options_override_it(loaded, tmp_path):
     ],
 )
 def test_a_bad_config_file_exits_2_with_the_file_and_field_and_touches_no_database(
-    sqlite_url, tmp_path, text, where
+    empty_sqlite_url, tmp_path, text, where
 ):
     (tmp_path / "round.json").write_text(text, encoding="utf-8")
     result = run(
@@ -104,13 +105,13 @@ def test_a_bad_config_file_exits_2_with_the_file_and_field_and_touches_no_databa
         "--config",
         "round.json",
         "--save",
-        db=sqlite_url,
+        db=empty_sqlite_url,
         cwd=tmp_path,
     )
     assert result.returncode == 2
     assert where in result.stderr
     assert "Traceback" not in result.stderr
-    assert not (tmp_path / "meeloop.sqlite3").exists()
+    assert not Path(empty_sqlite_url.removeprefix("sqlite:///")).exists()
 
 
 def test_pair_without_a_mode_is_a_usage_error(loaded, tmp_path):

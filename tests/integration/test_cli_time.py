@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from cli.main import demo_data_dir
-from tests.integration.test_cli import run
+from tests.clitools import run
 
 CALENDARS = demo_data_dir().parent / "calendars"
 

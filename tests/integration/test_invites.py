@@ -5,17 +5,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import email
-import email.policy
 import hashlib
-import threading
 from collections import Counter
 from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
 import sqlalchemy
-from aiosmtpd.controller import Controller
 from alembic import command
 
 from matcher import storage
@@ -27,7 +23,7 @@ from matcher.io.mail import SmtpSettings
 from matcher.plans.rounds import RoundError
 from matcher.services import organisation, publishing, scheduling
 from matcher.storage.schedule import ScheduledEvent
-from tests.integration.test_mail import free_port
+from tests.mailtools import smtp_server
 from tests.orgs import mentoring_org
 from tests.parsers import libical, vobject_calendar
 
@@ -162,30 +158,13 @@ def test_nobody_s_file_lists_people_who_are_not_in_their_events(planned, tmp_pat
 # -- e-mail --------------------------------------------------------------------------------------------
 
 
-class Mailbag:
-    """An SMTP handler that keeps every message; ``fail_from`` makes it answer 421 from then on."""
-
-    def __init__(self) -> None:
-        self.received: list[email.message.EmailMessage] = []
-        self.fail_from: int | None = None
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):
-        with self.lock:
-            if self.fail_from is not None and len(self.received) >= self.fail_from:
-                return "421 4.3.0 try again later"
-            self.received.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
-        return "250 OK"
-
-
 @pytest.fixture
 def mail_server():
-    bag = Mailbag()
-    port = free_port()
-    controller = Controller(bag, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield bag, SmtpSettings(host="127.0.0.1", port=port, security="none", sender="mentoring@wadloo.example")
-    controller.stop()
+    with smtp_server() as (bag, port):
+        yield (
+            bag,
+            SmtpSettings(host="127.0.0.1", port=port, security="none", sender="mentoring@wadloo.example"),
+        )
 
 
 def calendars(received) -> list[tuple[str, str, icalendar.Event, str]]:

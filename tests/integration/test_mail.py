@@ -7,7 +7,6 @@ from __future__ import annotations
 import email
 import email.policy
 import shutil
-import socket
 import ssl
 import subprocess
 from collections.abc import Callable, Iterable, Iterator
@@ -23,6 +22,7 @@ from icalendar import Calendar, Event
 
 from matcher.domain.problems import InvalidInput
 from matcher.io.mail import DeliveryError, Letter, Postman, SmtpSettings, build_message
+from tests.mailtools import free_port
 
 PROGRAMME = "mentoring@meeloop.test"
 EVA = "eva@meeloop.test"
@@ -105,12 +105,6 @@ def authenticator(server, session, envelope, mechanism, auth_data) -> AuthResult
         and auth_data.password == PASSWORD.encode()
     )
     return AuthResult(success=right, handled=False, auth_data=auth_data)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass

@@ -1,75 +1,31 @@
-"""Lunch & learn: topics by demand, presenters, lunch slots, limits, time zones and properties.
+"""Lunch & learn: topics by demand, presenters, and where and when the sessions are placed.
 
 Expected times are worked out by hand or with zoneinfo directly, never with the code under test.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import doctest
-import json
-from zoneinfo import ZoneInfo
-
-import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from matcher.domain.availability import Agenda, Interval
-from matcher.domain.model import HistoryEntry, Holding, Level, Organisation, Person, Skill, TimeRange, Wish
-from matcher.domain.talentmap import TalentMap
+from matcher.domain.model import HistoryEntry, Holding, Level, TimeRange, Wish
 from matcher.engines import lunch
-from matcher.engines.lunch import LunchConfig, LunchSession, build_problem, capacity, propose, validate
+from matcher.engines.lunch import build_problem, capacity, propose
 from matcher.io.fields import parse_working_hours
 from tests.orgs import person
-
-AMSTERDAM, NEW_YORK = "Europe/Amsterdam", "America/New_York"
-TODAY = dt.date(2026, 5, 1)
-# ISO weeks 19 and 20 of 2026, Monday to Sunday.
-WEEK19, WEEK20_END = dt.date(2026, 5, 4), dt.date(2026, 5, 17)
-SKILLS = (Skill("wmo", "Wmo"), Skill("sql", "SQL"), Skill("archief", "Archiefwet"), Skill("python", "Python"))
-
-
-def local(zone: str, *parts: int) -> dt.datetime:
-    """A wall-clock time somewhere, in UTC, by zoneinfo alone."""
-    return dt.datetime(*parts, tzinfo=ZoneInfo(zone)).astimezone(dt.UTC)
-
-
-def lunch_on(day: dt.date, zone: str = AMSTERDAM) -> Interval:
-    return Interval(
-        local(zone, day.year, day.month, day.day, 12), local(zone, day.year, day.month, day.day, 13)
-    )
-
-
-def talent(people, holdings=(), wishes=(), history=()) -> TalentMap:
-    org = Organisation(
-        "Gemeente Wadloo", tuple(people), SKILLS, tuple(holdings), tuple(wishes), tuple(history)
-    )
-    return TalentMap(org, today=TODAY)
-
-
-def presenter(pid: str, **kwargs: object) -> Person:
-    return person(pid, presenter=True, **kwargs)
-
-
-def colleagues(*ids: str, **kwargs: object) -> list[Person]:
-    return [person(pid, **kwargs) for pid in ids]
-
-
-def config(**changes: object) -> LunchConfig:
-    return LunchConfig(**{"first_day": WEEK19, "last_day": WEEK20_END, **changes})  # type: ignore[arg-type]
-
-
-def plan_for(tmap: TalentMap, agenda: Agenda | None = None, **changes: object):
-    problem = build_problem(tmap, agenda or Agenda(), config(**changes))
-    plan = propose(problem)
-    assert validate(problem, plan.sessions) == []
-    return problem, plan
-
-
-def where(plan) -> list[tuple[str, str, dt.datetime]]:
-    return [(s.skill_id, s.presenter_id, s.start) for s in plan.sessions]
-
+from tests.unit.lunch_support import (
+    AMSTERDAM,
+    WEEK19,
+    colleagues,
+    config,
+    local,
+    lunch_on,
+    plan_for,
+    presenter,
+    talent,
+    where,
+)
 
 # --- topics and presenters -------------------------------------------------------------------------
 
@@ -321,287 +277,6 @@ def test_at_most_per_week_sessions_and_the_rest_say_the_horizon_is_full() -> Non
 def test_capacity_counts_per_week_sessions_in_each_iso_week_one_a_day() -> None:
     # Sunday 05-03 is in week 18, 05-04 to 05-10 is week 19, Monday 05-11 in week 20.
     assert capacity(config(first_day=dt.date(2026, 5, 3), last_day=dt.date(2026, 5, 11), per_week=3)) == 5
-
-
-# --- time zones and daylight saving ----------------------------------------------------------------
-
-
-def test_lunch_is_at_noon_in_the_presenters_own_time_zone() -> None:
-    tmap = talent(
-        [presenter("nick", timezone=NEW_YORK), person("w1"), person("w2"), person("w3", timezone=NEW_YORK)],
-        [Holding("nick", "wmo", Level.EXPERT)],
-        [Wish(w, "wmo", 2) for w in ("w1", "w2", "w3")],
-    )
-    _, plan = plan_for(tmap)
-    (session,) = plan.sessions
-    # 12:00 in New York in May is 16:00 UTC, 18:00 in Amsterdam: after work there.
-    assert session.start == local(NEW_YORK, 2026, 5, 4, 12) == dt.datetime(2026, 5, 4, 16, tzinfo=dt.UTC)
-    assert session.timezone == NEW_YORK
-    assert session.audience == ("w3",)
-    assert session.reasons[-1] == "1 of 3 interested colleagues is free then"
-
-
-def test_lunch_stays_at_noon_across_the_spring_clock_change() -> None:
-    tmap = talent(
-        [presenter("anna"), presenter("chen"), *colleagues("w1", "w2")],
-        [Holding("anna", "wmo", Level.EXPERT), Holding("chen", "sql", Level.EXPERT)],
-        [Wish(w, "wmo", 3) for w in ("w1", "w2")] + [Wish(w, "sql", 1) for w in ("w1", "w2")],
-    )
-    _, plan = plan_for(tmap, first_day=dt.date(2026, 3, 23), last_day=dt.date(2026, 4, 5))
-    # Noon is 11:00 UTC on 03-23 (winter time) and 10:00 UTC on 03-30 (summer time).
-    assert [s.start for s in plan.sessions] == [
-        dt.datetime(2026, 3, 23, 11, tzinfo=dt.UTC),
-        dt.datetime(2026, 3, 30, 10, tzinfo=dt.UTC),
-    ]
-
-
-# --- input and output ------------------------------------------------------------------------------
-
-
-def test_as_dict_gives_iso_times_in_utc_and_the_time_zone() -> None:
-    tmap = talent(
-        [presenter("anna"), *colleagues("w1", "w2")],
-        [Holding("anna", "wmo", Level.EXPERT)],
-        [Wish(w, "wmo", 2) for w in ("w1", "w2")] + [Wish(w, "sql", 2) for w in ("w1", "w2")],
-    )
-    _, plan = plan_for(tmap)
-    data = json.loads(json.dumps(plan.as_dict()))
-    session = data["sessions"][0]
-    assert (session["start"], session["end"]) == ("2026-05-04T10:00:00+00:00", "2026-05-04T11:00:00+00:00")
-    assert (session["timezone"], session["local_start"]) == (AMSTERDAM, "2026-05-04T12:00:00+02:00")
-    assert session["audience"] == ["w1", "w2"]
-    assert data["unplaced"] == [{"skill_id": "sql", "reason": "nobody holds SQL at level 3 or more"}]
-
-
-@pytest.mark.parametrize(
-    "changes",
-    [
-        {"last_day": WEEK19 - dt.timedelta(days=1)},
-        {"minutes": 90},
-        {"per_week": 0},
-        {"grid_minutes": 0},
-        {"max_topics": -1},
-    ],
-)
-def test_a_config_that_cannot_work_is_refused(changes: dict) -> None:
-    with pytest.raises(ValueError):
-        config(**changes)
-
-
-def test_the_same_input_gives_the_same_plan() -> None:
-    tmap = talent(
-        [presenter("anna"), presenter("bram"), presenter("chen"), *colleagues("w1", "w2", "w3")],
-        [Holding(p, s, 4) for p in ("anna", "bram", "chen") for s in ("wmo", "sql", "archief")],
-        [Wish(w, s, 2) for w in ("w1", "w2", "w3") for s in ("wmo", "sql", "archief")],
-    )
-    assert plan_for(tmap, per_week=2)[1] == plan_for(tmap, per_week=2)[1]
-
-
-# --- validate ---------------------------------------------------------------------------------------
-
-
-def test_validate_reports_each_rule_a_hand_made_plan_breaks() -> None:
-    tmap = talent(
-        [presenter("anna"), presenter("chen"), person("bram"), *colleagues("w1", "w2")],
-        [Holding("anna", "wmo", 4), Holding("chen", "sql", 4), Holding("bram", "wmo", 4),
-         Holding("anna", "sql", 4)],
-        [Wish(w, s, 2) for w in ("w1", "w2") for s in ("wmo", "sql")],
-    )  # fmt: skip
-    agenda = Agenda({"chen": [lunch_on(dt.date(2026, 5, 12))]})
-    problem = build_problem(tmap, agenda, config())
-
-    def session(
-        skill: str, who: str, day: int, hour: int = 12, audience: tuple[str, ...] = ()
-    ) -> LunchSession:
-        start = local(AMSTERDAM, 2026, 5, day, hour)
-        return LunchSession(skill, who, start, start + dt.timedelta(hours=1), AMSTERDAM, audience, 2, ())
-
-    def rules(*sessions: LunchSession) -> list[str]:
-        return sorted({v.rule for v in validate(problem, sessions)})
-
-    assert rules(session("wmo", "anna", 4, audience=("w1", "w2"))) == []
-    assert rules(session("wmo", "bram", 4)) == ["eligible presenter"]
-    assert rules(session("wmo", "ghost", 4)) == ["eligible presenter"]
-    assert rules(session("wmo", "anna", 4), session("sql", "chen", 5)) == ["per week"]
-    assert rules(session("sql", "chen", 12)) == ["presenter free"]
-    assert rules(session("wmo", "anna", 4, hour=13)) == ["lunch window"]
-    assert rules(session("wmo", "anna", 20)) == ["horizon"]
-    assert rules(session("wmo", "anna", 11), session("sql", "chen", 11)) == ["double booked", "per week"]
-    assert rules(session("wmo", "anna", 4), session("sql", "anna", 11)) == ["presenter limit"]
-    assert rules(session("wmo", "anna", 4), session("wmo", "anna", 11)) == [
-        "one session per topic",
-        "presenter limit",
-    ]
-    assert rules(session("wmo", "anna", 4, audience=("chen",))) == ["audience"]
-    assert rules(session("python", "anna", 4)) == ["topic"]
-
-
-# --- properties -------------------------------------------------------------------------------------
-
-
-@st.composite
-def organisations(draw: st.DrawFn) -> tuple:
-    ids = [f"p{n}" for n in range(draw(st.integers(3, 9)))]
-    people = [
-        person(
-            pid,
-            presenter=draw(st.sampled_from((True, True, False))),
-            timezone=draw(st.sampled_from((AMSTERDAM, AMSTERDAM, NEW_YORK, "Europe/London"))),
-            site=draw(st.sampled_from(("Stadhuis", "Werf"))),
-        )
-        for pid in ids
-    ]
-    skills = [s.id for s in SKILLS]
-    holdings = [
-        Holding(pid, skill, draw(st.integers(2, 4)))
-        for pid in ids
-        for skill in skills
-        if draw(st.integers(0, 2)) == 0
-    ]
-    wishes = [
-        Wish(pid, skill, draw(st.integers(1, 3))) for pid in ids for skill in skills if draw(st.booleans())
-    ]
-    first_day = dt.date(2026, 3, 2) + dt.timedelta(days=draw(st.integers(0, 240)))
-    last_day = first_day + dt.timedelta(days=draw(st.integers(0, 27)))
-    origin = dt.datetime.combine(first_day, dt.time(), dt.UTC)
-    busy = {
-        pid: [
-            Interval(origin + dt.timedelta(hours=h), origin + dt.timedelta(hours=h + n))
-            for h, n in draw(st.lists(st.tuples(st.integers(0, 28 * 24), st.integers(1, 50)), max_size=10))
-        ]
-        for pid in ids
-    }
-    holidays = frozenset(
-        first_day + dt.timedelta(days=d) for d in draw(st.lists(st.integers(0, 27), max_size=3))
-    )
-    lunch_config = LunchConfig(
-        first_day=first_day,
-        last_day=last_day,
-        per_week=draw(st.integers(1, 3)),
-        lunch=draw(st.sampled_from((TimeRange(12 * 60, 13 * 60), TimeRange(11 * 60 + 30, 13 * 60 + 30)))),
-        minutes=draw(st.sampled_from((45, 60))),
-        max_sessions_per_presenter=draw(st.integers(1, 2)),
-        max_topics=draw(st.sampled_from((None, 1, 3))),
-        min_demand=draw(st.integers(1, 2)),
-        site=draw(st.sampled_from((None, "Stadhuis"))),
-        busy_load=draw(st.integers(0, 2)),
-    )
-    loads = {pid: draw(st.integers(0, 3)) for pid in ids if draw(st.booleans())}
-    return talent(people, holdings, wishes), Agenda(busy, holidays), lunch_config, loads
-
-
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(organisations())
-def test_every_plan_passes_validate_and_never_touches_a_presenters_busy_time(case: tuple) -> None:
-    tmap, agenda, lunch_config, loads = case
-    problem = build_problem(tmap, agenda, lunch_config, loads=loads)
-    plan = propose(problem)
-    assert validate(problem, plan.sessions) == []
-    for session in plan.sessions:
-        for block in agenda.busy[session.presenter_id]:
-            assert not (block.start < session.end and session.start < block.end)
-    assert len(plan.sessions) <= capacity(lunch_config)
-    assert len({s.start.date() for s in plan.sessions}) == len(plan.sessions)
-    placed = {s.skill_id for s in plan.sessions}
-    assert placed | {skill for skill, _ in plan.unplaced} == {t.skill_id for t in problem.topics}
-    assert not placed & {skill for skill, _ in plan.unplaced}
-
-
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(organisations())
-def test_random_organisations_give_the_same_plan_twice(case: tuple) -> None:
-    tmap, agenda, lunch_config, loads = case
-    problem = build_problem(tmap, agenda, lunch_config, loads=loads)
-    assert propose(problem) == propose(problem)
-
-
-def lunch_days(problem, pid: str) -> set[dt.date]:
-    """The horizon's days on which the person is free for some lunch start, straight from the agenda."""
-    lunch_config, who = problem.config, problem.person(pid)
-    zone, length = ZoneInfo(who.timezone), dt.timedelta(minutes=lunch_config.minutes)
-    found = set()
-    for offset in range((lunch_config.last_day - lunch_config.first_day).days + 1):
-        day = lunch_config.first_day + dt.timedelta(days=offset)
-        for minute in range(lunch_config.lunch.start, lunch_config.lunch.end - lunch_config.minutes + 1, 15):
-            start = dt.datetime.combine(day, dt.time(minute // 60, minute % 60), zone).astimezone(dt.UTC)
-            if problem.agenda.free(who, (start, start + length)) == [Interval(start, start + length)]:
-                found.add(day)
-    return found
-
-
-def can_place(problem, topics: list) -> bool:
-    """Whether these topics fit together, by plain backtracking over (presenter, day)."""
-    lunch_config = problem.config
-    free = {pid: lunch_days(problem, pid) for t in topics for pid in t.presenters}
-
-    def place(rest: list, days: set, weeks: dict, talks: dict) -> bool:
-        if not rest:
-            return True
-        for pid in rest[0].presenters:
-            if talks.get(pid, 0) >= lunch_config.max_sessions_per_presenter:
-                continue
-            for day in sorted(free[pid] - days):
-                week = day.isocalendar()[:2]
-                if weeks.get(week, 0) < lunch_config.per_week and place(
-                    rest[1:],
-                    days | {day},
-                    {**weeks, week: weeks.get(week, 0) + 1},
-                    {**talks, pid: talks.get(pid, 0) + 1},
-                ):
-                    return True
-        return False
-
-    return place(topics, set(), {}, {})
-
-
-@st.composite
-def crowded(draw: st.DrawFn) -> tuple:
-    """Few weeks, several topics and presenters who are away on whole days: topics compete for weeks."""
-    ids = [f"p{n}" for n in range(6)]
-    people = [presenter(pid) for pid in ids[:3]] + colleagues(*ids[3:])
-    holdings = [Holding(pid, skill.id, 4) for pid in ids[:3] for skill in SKILLS if draw(st.booleans())]
-    wishes = [Wish(pid, skill.id, draw(st.integers(1, 3))) for pid in ids[3:] for skill in SKILLS]
-    away = {
-        pid: [
-            Interval(*(local(AMSTERDAM, 2026, 5, 4 + d, 0), local(AMSTERDAM, 2026, 5, 5 + d, 0)))
-            for d in draw(st.sets(st.integers(0, 13), max_size=12))
-        ]
-        for pid in ids[:3]
-    }
-    lunch_config = config(
-        per_week=draw(st.integers(1, 2)), max_sessions_per_presenter=draw(st.integers(1, 2))
-    )
-    return talent(people, holdings, wishes), Agenda(away), lunch_config
-
-
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(crowded())
-def test_a_topic_left_out_for_more_wanted_ones_could_not_have_joined_them(case: tuple) -> None:
-    tmap, agenda, lunch_config = case
-    problem = build_problem(tmap, agenda, lunch_config)
-    plan = propose(problem)
-    assert validate(problem, plan.sessions) == []
-    placed = {s.skill_id for s in plan.sessions}
-    for n, topic in enumerate(problem.topics):
-        before = [t for t in problem.topics[:n] if t.skill_id in placed]
-        if topic.skill_id in placed:
-            assert can_place(problem, [*before, topic])
-        elif topic.presenters:
-            assert not can_place(problem, [*before, topic])
-
-
-def test_a_hand_edited_session_moved_onto_a_weekend_is_reported() -> None:
-    tmap = talent(
-        [presenter("anna"), *colleagues("w1", "w2")],
-        [Holding("anna", "wmo", Level.EXPERT)],
-        [Wish(w, "wmo", 2) for w in ("w1", "w2")],
-    )
-    problem, plan = plan_for(tmap)
-    saturday = local(AMSTERDAM, 2026, 5, 9, 12)
-    moved = dataclasses.replace(
-        plan.sessions[0], start=saturday, end=saturday + dt.timedelta(hours=1), audience=()
-    )
-    assert [v.rule for v in validate(problem, [moved])] == ["presenter free"]
 
 
 def test_the_examples_in_the_module_run() -> None:

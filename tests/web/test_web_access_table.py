@@ -14,7 +14,7 @@ import pytest
 from matcher import storage
 from matcher.services import scheduling
 from matcher.storage import ShadowRequestRow
-from tests.web.test_web_me import _prepare
+from tests.web.me.support import prepare_organisation
 from tests.webtools import add_account, log_in, make_app
 
 ROLES = ("anonymous", "employee", "manager", "hr")
@@ -64,7 +64,7 @@ TABLE = [
 def app(tmp_path_factory, sqlite_copy):
     folder = tmp_path_factory.mktemp("table")
     app = make_app(sqlite_copy(folder), RATELIMIT_ENABLED=False)
-    _prepare(app.extensions["meeloop"]["db"], folder)
+    prepare_organisation(app.extensions["meeloop"]["db"], folder)
     add_account(app, LOGINS["employee"], "employee", "bram")
     add_account(app, LOGINS["manager"], "manager", "chen")
     add_account(app, LOGINS["hr"], "hr", None)

@@ -10,7 +10,7 @@ from flask import abort
 from matcher.io import orgjson
 from matcher.services import organisation
 from matcher.storage import accounts
-from tests.integration.test_cli import run
+from tests.clitools import run
 from tests.orgs import small_org
 from tests.webtools import PASSWORD, add_account, csrf_token, log_in, make_app, post_form
 from web import create_app

@@ -1,0 +1,201 @@
+"""Solve jobs: failures, background threads, progress, a restarted server, and their storage on
+SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import subprocess
+import sys
+import time
+
+import pytest
+
+from cli.main import demo_data_dir
+from matcher.domain.model import HistoryEntry
+from matcher.engines.pairing import PairingConfig
+from matcher.io import orgjson
+from matcher.plans.rounds import RoundError
+from matcher.plans.solve_jobs import DONE
+from matcher.services import background, organisation, round_changes
+from matcher.storage import solve_jobs as job_store
+from tests.orgs import mentoring_org
+from tests.web.rounds.support import (
+    close_app,
+    db_of,
+    import_organisation,
+    job_id,
+    propose,
+    start_app,
+    stored_round,
+)
+from tests.webtools import log_in, make_app
+from web import worker
+
+# -- jobs: failures, threads, a restarted server -------------------------------------------------------------
+
+
+def test_a_job_that_fails_shows_the_domain_message_not_a_trace(sqlite_url, tmp_path):
+    org = dataclasses.replace(
+        mentoring_org(),
+        history=(HistoryEntry("2026 mentor", "mentor", ("marit", "pim"), dt.date(2026, 1, 5), None),),
+    )
+    import_organisation(sqlite_url, org, tmp_path)
+    app = start_app(sqlite_url)
+    try:
+        client = app.test_client()
+        log_in(client, "hr@wadloo.example")
+        response = propose(client, name="2026 mentor")
+        assert response.status_code == 302
+        job = background.job(db_of(app), job_id(response))
+        assert job.status == "failed"
+        page = client.get(response.headers["Location"])
+        html = page.get_data(as_text=True)
+        assert page.status_code == 200 and "This could not be worked out" in html
+        assert "the history already holds a round named &#39;2026 mentor&#39;; use a new round name" in html
+        assert "Traceback" not in html and 'http-equiv="refresh"' not in html
+        assert "/hr/rounds/new/mentor" in html
+    finally:
+        close_app(app)
+
+
+def test_an_unexpected_error_in_a_job_is_logged_and_shown_without_details(app, hr, monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(organisation, "propose_round", broken)
+    response = propose(hr)
+    job = background.job(db_of(app), job_id(response))
+    assert job.status == "failed" and job.message == ""
+    html = hr.get(f"/hr/rounds/jobs/{job.id}").get_data(as_text=True)
+    assert "Something went wrong on our side" in html and "secret internals" not in html
+    assert any("solve job" in r.getMessage() for r in caplog.records)
+
+
+def test_a_threaded_job_returns_at_once_and_finishes_in_the_background(sqlite_url, tmp_path):
+    import_organisation(sqlite_url, demo_data_dir() / "organisation.json", tmp_path)
+    app = start_app(sqlite_url, JOBS_INLINE=False)
+    try:
+        client = app.test_client()
+        log_in(client, "hr@wadloo.example")
+        response = propose(client, name="demo mentoring", time_limit="3")
+        assert response.status_code == 302
+        number = job_id(response)
+        first = background.job(db_of(app), number)
+        assert first.status in ("queued", "running")
+        page = client.get(f"/hr/rounds/jobs/{number}")
+        assert page.status_code == 200 and '<meta http-equiv="refresh" content="2">' in page.get_data(
+            as_text=True
+        )
+        deadline = time.monotonic() + 120
+        while (job := background.job(db_of(app), number)).active:
+            assert time.monotonic() < deadline, "the job did not finish"
+            time.sleep(0.2)
+        assert job.status == DONE, job.message
+        assert job.best["units"] > 0 and job.best["objective"] > 0 and job.elapsed > 0
+        assert client.get(f"/hr/rounds/jobs/{number}", query_string={"follow": 1}).status_code == 302
+        assert len(stored_round(app, "demo mentoring").pairs) == job.best["units"]
+    finally:
+        close_app(app)
+
+
+def test_pairing_progress_reaches_the_caller_from_cp_sat(sqlite_url, tmp_path):
+    """In a demo mentor round people could both teach and learn: CP-SAT searches and reports."""
+    import_organisation(sqlite_url, demo_data_dir() / "organisation.json", tmp_path)
+    db = organisation.Database(sqlite_url)
+    try:
+        heard: list[tuple[float, float, float]] = []
+        proposal = organisation.propose_round(
+            db,
+            round_name="progress",
+            config=PairingConfig(mode="mentor", time_limit=2.0),
+            today=dt.date(2026, 11, 21),
+            now=dt.datetime(2026, 11, 21, tzinfo=dt.UTC),
+            save=False,
+            on_progress=lambda *a: heard.append(a),
+        )
+        assert proposal.solver == "CP-SAT" and heard
+        assert all(objective <= bound + 1e-6 for objective, bound, _ in heard)
+        assert heard[-1][0] <= proposal.objective + 1e-6
+    finally:
+        db.dispose()
+
+
+def test_jobs_left_running_by_a_stopped_server_are_failed_when_the_app_starts(app, sqlite_url):
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    dead_pid = int(gone.stdout)
+    db = db_of(app)
+    now = dt.datetime.now(dt.UTC)
+
+    def left(name: str, runner: dict) -> int:
+        job = background.start_job(
+            db,
+            round_name=name,
+            kind="mentor",
+            settings={"config": {"mode": "mentor"}},
+            limit=10.0,
+            started_by="hr",
+            runner=runner,
+            now=now,
+        )
+        return job.id
+
+    dead = left("dead", {"host": worker.HOST, "pid": dead_pid, "token": "old"})
+    elsewhere = left("elsewhere", {"host": "another-server", "pid": 1, "token": "other"})
+    ours = left("ours", worker.runner_of(app).identity)
+    with db.transaction() as session:
+        job_store.mark_running(session, dead, now=now)
+    restarted = make_app(sqlite_url, JOBS_INLINE=True, SMTP=None)
+    try:
+        assert background.job(db, dead).status == "failed"
+        assert background.job(db, dead).message == background.ABANDONED
+        assert background.job(db, elsewhere).status == "queued"
+        assert background.job(db, ours).status == "queued"  # this process is alive: its jobs may still run
+    finally:
+        close_app(restarted)
+    client = app.test_client()
+    log_in(client, "hr@wadloo.example")
+    html = client.get(f"/hr/rounds/jobs/{dead}").get_data(as_text=True)
+    assert "the server stopped before this job finished" in html
+
+
+# -- storage of jobs, on SQLite and PostgreSQL ------------------------------------------------------
+
+
+def test_jobs_are_stored_run_once_and_abandoned_ones_fail(db, tmp_path):
+    orgjson.write_json(mentoring_org(), tmp_path / "org.json")
+    organisation.import_file(db, tmp_path / "org.json")
+    now = dt.datetime(2026, 11, 21, 9, tzinfo=dt.UTC)
+    runner = {"host": "h", "pid": 1, "token": "t"}
+    queued = background.start_job(
+        db,
+        round_name="r1",
+        kind="mentor",
+        settings={"config": PairingConfig(mode="mentor", time_limit=2.0).as_dict()},
+        limit=2.0,
+        started_by="hr",
+        runner=runner,
+        now=now,
+    )
+    with pytest.raises(RoundError, match="already being worked out"):
+        background.start_job(
+            db, round_name="r1", kind="mentor", settings={}, limit=1, started_by="hr", runner=runner, now=now
+        )
+    done = background.run_job(db, queued.id, today=dt.date(2026, 11, 21), clock=lambda: now)
+    assert done is not None and done.status == DONE and done.best["units"] == 4
+    assert done.best["runner"] == runner and done.snapshot("proposal").objective == done.best["objective"]
+    assert background.run_job(db, queued.id, today=dt.date(2026, 11, 21), clock=lambda: now) is None
+
+    round_changes.forbid_pair(db, "r1", "marit", "roos", now=now)
+    round_changes.exclude_person(db, "r1", "sara", today=dt.date(2026, 11, 21), now=now)
+    stored = organisation.load_round(db, "r1")
+    assert stored.config.forbidden == (("marit", "roos"),) and stored.config.select.exclude == ("sara",)
+    assert [e.action for e in stored.events][-2:] == ["settings", "settings"]
+
+    left = background.start_job(
+        db, round_name="r2", kind="mentor", settings={}, limit=1, started_by="hr", runner=runner, now=now
+    )
+    assert background.fail_abandoned(db, lambda job: job.id != left.id, now=now) == [left.id]
+    assert background.job(db, left.id).status == "failed"
