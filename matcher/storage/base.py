@@ -1,0 +1,116 @@
+"""The database itself: the declarative base, the engine and its sessions, units of work and migrations.
+
+SQLite (a file) is the embedded default, PostgreSQL the server option. The
+schema is managed by Alembic (``matcher/storage/migrations``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+from typing import Any, ClassVar
+
+from sqlalchemy import JSON, MetaData, create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+DEFAULT_DATABASE = Path("instance") / "meeloop.sqlite3"
+ENV_URL = "MEELOOP_DATABASE_URL"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(column_0_label)s",
+            "uq": "uq_%(table_name)s_%(column_0_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[str]: JSON}
+
+
+def database_url(explicit: str | None = None) -> str:
+    """``explicit`` (the ``--db`` option), else ``MEELOOP_DATABASE_URL``, else the default SQLite file."""
+    url = explicit or os.environ.get(ENV_URL)
+    if url:
+        return url
+    return f"sqlite:///{DEFAULT_DATABASE}"
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        database = url.split("///", 1)[-1]
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """One unit of work: committed when the block ends, rolled back on any error."""
+    with factory() as session, session.begin():
+        yield session
+
+
+def alembic_config(url: str) -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", "matcher.storage:migrations")
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest migration (creating it in an empty database)."""
+    from alembic import command
+
+    config = alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def schema_is_current(engine: Engine) -> bool:
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config(engine.url.render_as_string(hide_password=False)))
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    return current == script.get_current_head()
+
+
+class Database:
+    """An engine and its sessions, with the schema brought up to date on opening."""
+
+    def __init__(self, url: str | None = None, *, upgrade_schema: bool = True) -> None:
+        self.url = database_url(url)
+        self.engine: Engine = make_engine(self.url)
+        self.sessions: sessionmaker[Session] = session_factory(self.engine)
+        if upgrade_schema:
+            migrate(self.engine)
+
+    def transaction(self) -> AbstractContextManager[Session]:
+        return transaction(self.sessions)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
