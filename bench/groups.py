@@ -11,7 +11,7 @@ Every plan is valued the same way, by the project's own :func:`~matcher.engines.
 and checked by its own :func:`~matcher.engines.groups.validate`: the total (the sum of the groups' scores,
 the "diversity" of the round), the worst group's score (CATME Team-Maker's criterion), the hard rules
 broken, and the gap of ``total + worst_group x worst`` (the engine's objective) to
-:func:`~matcher.engines.groups.problem.upper_bound`. The large run (``big``) measures the engine and random
+:func:`~matcher.engines.groups.bound.upper_bound`. The large run (``big``) measures the engine and random
 shuffles only; the report names the N used.
 
 Each method runs in a child process forked after the instance is built, so it starts from the same
@@ -41,7 +41,8 @@ from bench.pairing import MethodFailed, measured
 from bench.synthetic import generate_organisation
 from matcher.domain.talentmap import TalentMap
 from matcher.engines.groups import Criterion, GroupConfig, GroupProblem, build_problem, propose, validate
-from matcher.engines.groups.problem import group_score, repeated_pairs, upper_bound
+from matcher.engines.groups.bound import upper_bound
+from matcher.engines.groups.problem import group_score, repeated_pairs
 
 TODAY = dt.date(2026, 11, 2)
 BIG_TIME_LIMIT = 120.0

@@ -9,25 +9,20 @@ One engine, configured per round the way team-formation tools do it::
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from matcher.domain.phrases import phrase, term
+from matcher.domain.problems import Location, Problems
+from matcher.engines.groups.bound import upper_bound
+from matcher.engines.groups.build import build_problem
 from matcher.engines.groups.config import KINDS, Criterion, GroupConfig
-from matcher.engines.groups.problem import (
-    GroupProblem,
-    build_problem,
-    group_score,
-    isolated_members,
-    repeated_pairs,
-    upper_bound,
-    validate,
-)
+from matcher.engines.groups.explain import group_reasons
+from matcher.engines.groups.problem import GroupProblem, group_score
+from matcher.engines.groups.rules import unkeepable, validate
 from matcher.engines.groups.solver import solve
-from matcher.engines.pairing import LeftOut, ProposedPair
-from matcher.engines.pairing.rules import Violation
+from matcher.engines.results import LeftOut, ProposedGroup, Violation
 
 __all__ = [
     "KINDS",
@@ -40,10 +35,6 @@ __all__ = [
     "propose",
     "validate",
 ]
-
-
-#: A proposed group is recorded like a pair: members, score, reasons, locked.
-ProposedGroup = ProposedPair
 
 #: Called with (objective of the best plan so far, upper bound, seconds), as pairing rounds report.
 Progress = Callable[[float, float, float], None]
@@ -88,56 +79,27 @@ class GroupProposal:
         }
 
 
-def group_reasons(problem: GroupProblem, members: tuple[str, ...]) -> list[str]:
-    reasons = []
-    for c in problem.config.criteria:
-        if c.goal == "ignore" or not c.weight:
-            continue
-        values = Counter(problem.values[c.attribute][m] for m in members)
-        label = c.attribute.split(":")[0] if ":" in c.attribute else c.attribute
-        if c.goal == "diverse":
-            reasons.append(
-                phrase(
-                    "mixes {n} {attribute} values ({values})",
-                    n=len(values),
-                    attribute=label,
-                    values=", ".join(sorted(values)),
-                )
-            )
-        else:
-            common, n = values.most_common(1)[0]
-            reasons.append(
-                phrase(
-                    "{n} of {size} share the {attribute} '{value}'",
-                    n=n,
-                    size=len(members),
-                    attribute=label,
-                    value=common,
-                )
-            )
-    for skill, holders in problem.topic_holders.items():
-        here = sorted(holders & set(members), key=problem.name)
-        name = problem.tmap.skill(skill).name if problem.tmap.skill(skill) else skill
-        if here:
-            reasons.append(f"{name}: {', '.join(problem.name(m) for m in here)}")
-    isolated = isolated_members(problem, members)
-    for person, attribute in isolated:
-        reasons.append(
-            phrase(
-                "{name} is the only one of their {attribute} here",
-                name=problem.name(person),
-                attribute=attribute,
-            )
-        )
-    repeats = repeated_pairs(problem, members)
-    if repeats:
-        reasons.append(phrase("{n} pair(s) were groupmates in a recent round", n=len(repeats)))
-    return reasons
+def refusal(problem: GroupProblem, *, source: str = "config") -> Problems:
+    """Why no plan can keep the round's rules, found before solving (see
+    :func:`~matcher.engines.groups.rules.unkeepable`): each problem names the rule's setting and
+    the people."""
+    problems = Problems()
+    for rule, _people, reason in unkeepable(problem):
+        problems.add(Location(source, None, rule), reason)
+    return problems
 
 
 def propose(
     problem: GroupProblem, *, round_name: str = "", on_progress: Progress | None = None
 ) -> GroupProposal:
+    """Form the round's groups, re-check them against every hard rule, and explain them.
+
+    Raises :class:`~matcher.domain.problems.InvalidInput` before solving when HR's forbidden pairs
+    cannot all be kept (:func:`refusal`). The status is "optimal" when the plan reaches the bound,
+    "feasible" when it keeps every rule, and "infeasible" when it breaks one: the violations list
+    what it breaks, and a note says whether CP-SAT proved that no plan keeps them all.
+    """
+    refusal(problem).raise_if_any()
     bound = upper_bound(problem)
     report = None
     if on_progress is not None:
@@ -150,7 +112,7 @@ def propose(
     violations = validate(problem, groups)
     objective = outcome.objective
     gap = max(0.0, (bound - objective) / abs(bound)) if bound else 0.0
-    locks = [frozenset(lock) for lock in problem.config.locked]
+    locks = [frozenset(lock) for lock in problem.locks]
     proposed = tuple(
         ProposedGroup(
             members,
@@ -167,10 +129,19 @@ def propose(
         size=size,
     )
     unmatched = tuple(LeftOut(pid, term("member"), reason) for pid in outcome.left_out)
+    notes: tuple[str, ...] = ()
+    if violations:
+        status = "infeasible"
+        if outcome.proven_impossible:
+            notes = (phrase("the solver proved that no plan keeps every rule"),)
+        else:
+            notes = (phrase("no plan that keeps every rule was found within the time limit"),)
+    else:
+        status = "optimal" if objective >= bound - 1e-9 else "feasible"
     return GroupProposal(
         round=round_name,
         kind=problem.config.kind,
-        status="optimal" if objective >= bound - 1e-9 else "feasible",
+        status=status,
         objective=round(objective, 2),
         bound=round(bound, 2),
         gap=round(gap, 6),
@@ -179,4 +150,5 @@ def propose(
         conflicts=tuple(problem.conflicts),
         violations=tuple(violations),
         seconds=outcome.seconds,
+        notes=notes,
     )

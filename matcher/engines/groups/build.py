@@ -1,0 +1,149 @@
+"""Build a group round's problem from the talent map: who takes part, their values, the topic's
+holders, earlier groupmates, and which of HR's locks can be kept."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from matcher.domain.model import Level
+from matcher.domain.phrases import phrase
+from matcher.domain.talentmap import TalentMap
+from matcher.engines.groups.config import GroupConfig, experience_band
+from matcher.engines.groups.problem import NO_VALUE, GroupProblem
+from matcher.engines.groups.rules import lock_breaks
+from matcher.engines.pairing.problem import rounds_ago
+
+
+def attribute_values(
+    tmap: TalentMap, attribute: str, people: Iterable[str], today: dt.date
+) -> dict[str, str]:
+    found = {}
+    for pid in people:
+        person = tmap.person(pid)
+        assert person is not None
+        if attribute == "experience":
+            found[pid] = experience_band(person.experience_years(today))
+        elif attribute.startswith("skill:"):
+            level = tmap.levels_of(pid).get(attribute[6:], Level.NONE)
+            found[pid] = "holds it" if level >= Level.PROFICIENT else "does not"
+        elif attribute.startswith("interest:"):
+            skill = attribute[9:]
+            holds = skill in tmap.levels_of(pid) or skill in tmap.wished_by(pid)
+            found[pid] = "holds or wants it" if holds else "neither"
+        else:
+            found[pid] = getattr(person, attribute) or NO_VALUE
+    return found
+
+
+def build_problem(tmap: TalentMap, config: GroupConfig, *, today: dt.date) -> GroupProblem:
+    org = tmap.organisation
+    people = tuple(
+        sorted(
+            p.id
+            for p in org.people
+            if config.select.admits(p.id, p.department, p.site)
+            and (p.leaving_date is None or p.leaving_date > today)
+            and _takes_part(tmap, config, p.id)
+        )
+    )
+    attributes = {c.attribute for c in config.criteria} | set(config.no_isolated)
+    values = {a: attribute_values(tmap, a, people, today) for a in sorted(attributes)}
+    topic = {
+        skill: frozenset(p for p in people if tmap.levels_of(p).get(skill, 0) >= config.topic_level)
+        for skill in config.topic_skills
+    }
+    ago = rounds_ago(org.history, config.kind) if config.cooldown_rounds else {}
+    recent = frozenset(pair for pair, n in ago.items() if n <= config.cooldown_rounds)
+    groups, left_over = config.group_count(len(people))
+    problem = GroupProblem(
+        config=config,
+        tmap=tmap,
+        today=today,
+        people=people,
+        values=values,
+        topic_holders=topic,
+        recent=recent,
+        groups=groups,
+        left_over=left_over,
+        forbidden=frozenset(frozenset(p) for p in config.forbidden),
+    )
+    for skill, holders in topic.items():
+        if len(holders) < groups:
+            name = tmap.skill(skill).name if tmap.skill(skill) else skill
+            problem.conflicts.append(
+                phrase(
+                    "topic {skill}: {n} people at level {level} or more for {groups} groups; "
+                    "{missing} groups go without",
+                    skill=name,
+                    n=len(holders),
+                    level=config.topic_level,
+                    groups=groups,
+                    missing=groups - len(holders),
+                )
+            )
+    problem.locks = _keepable_locks(problem)
+    return problem
+
+
+def _takes_part(tmap: TalentMap, config: GroupConfig, person_id: str) -> bool:
+    """A community of practice gathers those who hold or want one of its interest skills."""
+    interests = [c.attribute[9:] for c in config.criteria if c.attribute.startswith("interest:")]
+    if config.kind != "community" or not interests or person_id in config.select.people:
+        return True
+    return any(s in tmap.levels_of(person_id) or s in tmap.wished_by(person_id) for s in interests)
+
+
+def _keepable_locks(problem: GroupProblem) -> tuple[tuple[str, ...], ...]:
+    """HR's locks, each narrowed to the people taking part, that break no rule, share nobody with
+    an earlier lock and fit in a group; ``conflicts`` says why any other was dropped, as pairing
+    rounds do."""
+    taking_part = set(problem.people)
+    kept: list[tuple[str, ...]] = []
+    taken: set[str] = set()
+    for lock in problem.config.locked:
+        members = tuple(dict.fromkeys(m for m in lock if m in taking_part))
+        if len(members) < 2:
+            continue  # nobody left to keep together
+        broken = lock_breaks(problem, members)
+        if broken is not None:
+            problem.conflicts.append(
+                phrase(
+                    "lock {names} breaks the rule '{rule}' ({reason}); lock dropped",
+                    names=problem.names(members),
+                    rule=broken[0],
+                    reason=broken[1],
+                )
+            )
+        elif taken.intersection(members) or len(members) > problem.config.size_max:
+            _does_not_fit(problem, members)
+        else:
+            kept.append(members)
+            taken.update(members)
+    _, unplaced = place_locks(problem.group_sizes(), kept)
+    for i in unplaced:
+        _does_not_fit(problem, kept[i])
+    return tuple(lock for i, lock in enumerate(kept) if i not in unplaced)
+
+
+def _does_not_fit(problem: GroupProblem, members: tuple[str, ...]) -> None:
+    problem.conflicts.append(phrase("locked group {ids} does not fit; kept apart", ids=", ".join(members)))
+
+
+def place_locks(sizes: list[int], locks: Iterable[tuple[str, ...]]) -> tuple[dict[int, int], list[int]]:
+    """Where each lock goes (lock index -> group index), largest lock first into the group with the
+    most room, and which locks do not fit. The problem keeps only locks that fit this way, and the
+    construction places them the same way."""
+    locks = list(locks)
+    room = list(sizes)
+    placed: dict[int, int] = {}
+    left: list[int] = []
+    for i in sorted(range(len(locks)), key=lambda i: -len(locks[i])):
+        fits = [g for g in range(len(room)) if room[g] >= len(locks[i])]
+        if not fits:
+            left.append(i)
+            continue
+        target = max(fits, key=lambda g: room[g])
+        room[target] -= len(locks[i])
+        placed[i] = target
+    return placed, sorted(left)

@@ -1,0 +1,267 @@
+"""The hard rules as a CP-SAT model: a plan that keeps every rule, or a proof that none exists.
+
+For a small round the whole round is modelled, including who is left out when the sizes do not
+divide; CP-SAT then either finds a plan that keeps every rule or proves that there is none. For a
+large round only the groups around each broken rule are modelled, with what the rest of the plan
+holds as fixed context (for isolation: which values other groups hold alone or crowded).
+
+The model is the rules of :mod:`matcher.engines.groups.rules` as constraints: sizes, locks,
+forbidden pairs, at most ``max_repeats`` recent groupmates, every counted topic held, and nobody
+alone in a value of a ``no_isolated`` attribute while some group holds
+:data:`~matcher.engines.groups.rules.CROWDED` or more of it. OR-Tools objects stay in this module.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from matcher.engines.groups.problem import GroupProblem, pairs_among
+from matcher.engines.groups.repair import donors
+from matcher.engines.groups.rules import CROWDED, counted_topics, spread, topic_broken
+from matcher.engines.groups.state import State
+
+#: The whole round is modelled when people x groups is at most this.
+WHOLE_ROUND = 6000
+#: Groups modelled around each broken one (itself included), and seconds for each such model.
+AROUND = 8
+AROUND_SECONDS = 2.0
+#: Models around one broken group, at most.
+ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class Exact:
+    #: The plan found (every group, and who is left out), or None.
+    groups: list[list[str]] | None
+    left_out: list[str]
+    #: CP-SAT proved that no plan keeps every rule.
+    proven_impossible: bool = False
+
+
+def small_enough(problem: GroupProblem) -> bool:
+    return len(problem.people) * max(problem.groups, 1) <= WHOLE_ROUND
+
+
+def whole_round(problem: GroupProblem, groups: Sequence[Sequence[str]], *, seconds: float) -> Exact:
+    """Every rule over the whole round, with ``groups`` as a hint."""
+    people = list(problem.people)
+    index = {p: i for i, p in enumerate(people)}
+    # Groups are interchangeable: number them by their first member, and let person i sit only in
+    # groups 0..i. The hint is numbered the same way.
+    ordered = sorted((g for g in groups if g), key=lambda g: min(index[m] for m in g))
+    hint = {m: i for i, g in enumerate(ordered) for m in g}
+    place = len(people) - problem.left_over
+    found = _solve(problem, people, problem.groups, place, {}, hint, seconds, ordered_slots=True)
+    if found is None:
+        return Exact(None, [])
+    if found == "infeasible":
+        return Exact(None, [], proven_impossible=True)
+    placed = {m for g in found for m in g}
+    return Exact(found, [p for p in people if p not in placed])
+
+
+def around_broken(problem: GroupProblem, state: State, rng: random.Random, *, deadline: float) -> int:
+    """Remodel the groups around each broken rule in turn, in ``state``; returns how many models
+    found a plan that keeps every rule there. Each model keeps the people of its groups in those
+    groups, within the sizes; a group that stays broken is tried again with other groups around it
+    (at most :data:`ATTEMPTS` times)."""
+    mended = 0
+    tried: Counter[int] = Counter()
+    while time.perf_counter() < deadline:
+        centre = _next_centre(state, tried)
+        if centre is None:
+            break
+        tried[centre] += 1
+        chosen = [centre, *_helpers(state, centre, rng)]
+        people = [m for i in chosen for m in state.groups[i]]
+        hint = {m: n for n, i in enumerate(chosen) for m in state.groups[i]}
+        outside = _outside(problem, state, chosen)
+        seconds = min(AROUND_SECONDS, deadline - time.perf_counter())
+        if seconds <= 0:
+            break
+        found = _solve(problem, people, len(chosen), len(people), outside, hint, seconds)
+        if isinstance(found, list):
+            before = state.broken
+            state.regroup(dict(zip(chosen, found, strict=True)))
+            mended += state.broken < before
+    return mended
+
+
+def _next_centre(state: State, tried: Counter[int]) -> int | None:
+    broken = [i for i, n in enumerate(state.group_broken) if n]
+    broken += [state.where[m] for m, _ in state.isolated_now()]
+    return min((i for i in broken if tried[i] < ATTEMPTS), key=lambda i: (tried[i], i), default=None)
+
+
+def _helpers(state: State, centre: int, rng: random.Random) -> list[int]:
+    """Groups that could give the centre what it lacks, best first: for a missing topic, groups
+    with two or more holders alike in every ``no_isolated`` value, then those with the most holders
+    of any value; groups holding each ``no_isolated`` value of its members; then random ones."""
+    wanted: list[int] = []
+    for t, n in enumerate(state.parts[centre].holders):
+        if topic_broken(n):
+            alike = donors(state, t, centre, set(), alike_only=True)
+            wanted += [state.where[h] for h in rng.sample(alike, min(len(alike), AROUND // 3))]
+            richest = sorted(range(len(state.groups)), key=lambda g: -state.parts[g].holders[t])
+            wanted += richest[: AROUND // 3]
+    for j, k in enumerate(state.isolating):
+        # Values few hold here first: someone alone in one needs company from elsewhere.
+        counts = state.counts[centre][k]
+        for m in sorted(state.groups[centre], key=lambda m: (counts[state.code[m][k]], m)):
+            alike = state.isolating_values[j][state.code[m][k]]
+            wanted += [state.where[p] for p in rng.sample(alike, min(len(alike), 2))]
+    wanted += rng.sample(range(len(state.groups)), min(len(state.groups), AROUND))
+    return [g for g in dict.fromkeys(wanted) if g != centre][: AROUND - 1]
+
+
+def _outside(
+    problem: GroupProblem, state: State, chosen: list[int]
+) -> dict[tuple[str, str], tuple[int, int]]:
+    """Per (``no_isolated`` attribute, value): groups outside ``chosen`` holding one of it, and
+    holding CROWDED or more."""
+    inside = [tuple(state.groups[i]) for i in chosen]
+    found = {}
+    for j, attribute in enumerate(problem.config.no_isolated):
+        here = spread(problem, inside, attribute)
+        for people in state.isolating_values[j].values():
+            value = problem.values[attribute][people[0]]
+            code = state.code[people[0]][state.isolating[j]]
+            own = here.get(value, (0, 0))
+            found[attribute, value] = (state.lone[j][code] - own[0], state.crowded[j][code] - own[1])
+    return found
+
+
+def _solve(
+    problem: GroupProblem,
+    people: list[str],
+    slots: int,
+    place: int,
+    outside: dict[tuple[str, str], tuple[int, int]],
+    hint: dict[str, int],
+    seconds: float,
+    *,
+    ordered_slots: bool = False,
+) -> list[list[str]] | str | None:
+    """The groups of ``people`` in ``slots`` groups (``place`` of them placed) keeping every rule;
+    "infeasible" when CP-SAT proves there is no such plan, None when it finds none in time."""
+    config = problem.config
+    model = cp_model.CpModel()
+    x: dict[tuple[str, int], cp_model.IntVar] = {}
+    for i, p in enumerate(people):
+        for g in range(min(slots, i + 1) if ordered_slots else slots):
+            x[p, g] = model.NewBoolVar("")
+            model.AddHint(x[p, g], int(hint.get(p) == g))
+    by_slot: dict[int, list[str]] = defaultdict(list)
+    for p, g in x:
+        by_slot[g].append(p)
+    for p in people:
+        mine = [x[p, g] for g in range(slots) if (p, g) in x]
+        if place == len(people):
+            model.AddExactlyOne(mine)
+        else:
+            model.AddAtMostOne(mine)
+    model.Add(sum(x.values()) == place)
+    for g in range(slots):
+        size = sum(x[p, g] for p in by_slot[g])
+        model.Add(size >= config.size_min)
+        model.Add(size <= config.size_max)
+    _pairs_apart(model, x, problem, people, slots)
+    for _, holders in counted_topics(problem, problem.groups):
+        for g in range(slots):
+            model.AddBoolOr([x[h, g] for h in by_slot[g] if h in holders])
+    _isolation(model, x, problem, people, slots, outside)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(seconds, 0.01)
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = config.seed
+    status = solver.Solve(model)
+    if status == cp_model.INFEASIBLE:
+        return "infeasible"
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    found: list[list[str]] = [[] for _ in range(slots)]
+    for (p, g), var in x.items():
+        if solver.Value(var):
+            found[g].append(p)
+    return found
+
+
+def _pairs_apart(
+    model: cp_model.CpModel, x: dict, problem: GroupProblem, people: list[str], slots: int
+) -> None:
+    """Locks together, forbidden pairs apart, and at most ``max_repeats`` recent groupmates."""
+    config = problem.config
+    here = set(people)
+    for lock in problem.locks:
+        if lock[0] in here:
+            for m in lock[1:]:
+                for g in range(slots):
+                    first, other = x.get((lock[0], g)), x.get((m, g))
+                    if first is None or other is None:
+                        # Numbered groups: the later of the two cannot sit here, so neither can.
+                        for var in (first, other):
+                            if var is not None:
+                                model.Add(var == 0)
+                    else:
+                        model.Add(other == first)
+    apart = pairs_among(problem.forbidden, here)
+    recent = pairs_among(problem.recent, here)
+    if not config.max_repeats:
+        apart += recent
+    for pair in apart:
+        a, b = sorted(pair)
+        for g in range(slots):
+            if (a, g) in x and (b, g) in x:
+                model.AddBoolOr([x[a, g].Not(), x[b, g].Not()])
+    if config.max_repeats and recent:
+        for g in range(slots):
+            both = []
+            for pair in recent:
+                a, b = sorted(pair)
+                if (a, g) in x and (b, g) in x:
+                    y = model.NewBoolVar("")
+                    model.Add(y >= x[a, g] + x[b, g] - 1)
+                    both.append(y)
+            model.Add(sum(both) <= config.max_repeats)
+
+
+def _isolation(
+    model: cp_model.CpModel,
+    x: dict,
+    problem: GroupProblem,
+    people: list[str],
+    slots: int,
+    outside: dict[tuple[str, str], tuple[int, int]],
+) -> None:
+    """Nobody alone in a value while some group holds CROWDED or more of it."""
+    for attribute in problem.config.no_isolated:
+        by_value: dict[str, list[str]] = defaultdict(list)
+        for p in people:
+            by_value[problem.values[attribute][p]].append(p)
+        for value, who in sorted(by_value.items()):
+            lone_out, crowded_out = outside.get((attribute, value), (0, 0))
+            crowded_any = model.NewBoolVar("")
+            if crowded_out:
+                model.Add(crowded_any == 1)
+            elif lone_out:
+                # Someone alone in it elsewhere: no group here may crowd it (where a group
+                # elsewhere crowds it already, that isolation is not this model's to mend).
+                model.Add(crowded_any == 0)
+            for g in range(slots):
+                here = [x[p, g] for p in who if (p, g) in x]
+                if not here:
+                    continue
+                count = sum(here)
+                lone = model.NewBoolVar("")
+                model.Add(count != 1).OnlyEnforceIf(lone.Not())
+                model.AddImplication(lone, crowded_any.Not())
+                if len(who) >= CROWDED:
+                    crowded = model.NewBoolVar("")
+                    model.Add(count <= CROWDED - 1).OnlyEnforceIf(crowded.Not())
+                    model.AddImplication(crowded, crowded_any)

@@ -1,0 +1,113 @@
+"""Repairs: moves aimed at the rules a plan breaks, taken while they lower the count.
+
+For each broken rule the people who could mend it are tried against the groups that could take
+them: someone in a forbidden pair or a pair of recent groupmates against other groups; a topic
+holder from a group with two against the group without one; someone who is the only one of their
+value against the groups that hold that value, and one of that value from a crowded group against
+their group. The best move for each (fewest rules broken, then the best plan) is taken when it
+breaks fewer rules than the plan does. What this cannot mend is left to the exact repair
+(:mod:`matcher.engines.groups.exact`).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+
+from matcher.engines.groups.rules import CROWDED, cooldown_broken, topic_broken
+from matcher.engines.groups.state import Move, State
+
+#: How many groups each person is tried against, at most.
+TARGETS = 40
+
+
+def repair(state: State, rng: random.Random, fixed: set[str], *, deadline: float) -> int:
+    """Mend what can be mended by single moves and swaps; returns the moves taken."""
+    taken = 0
+    while state.broken and time.perf_counter() < deadline:
+        progress = False
+        tries = _tries(state, rng, fixed)
+        rng.shuffle(tries)
+        for person, targets in tries:
+            if not state.broken or time.perf_counter() >= deadline:
+                break
+            if person in fixed:
+                continue
+            move = best_move(state, person, targets, fixed)
+            if move is not None and move.broken < state.broken:
+                state.apply(move)
+                taken += 1
+                progress = True
+        if not progress:
+            break
+    return taken
+
+
+def best_move(state: State, person: str, targets: list[int], fixed: set[str]) -> Move | None:
+    """The best move of ``person`` into the first of ``targets`` where one breaks fewer rules,
+    alone or in exchange for a member; else the best move found."""
+    config = state.problem.config
+    a = state.where[person]
+    best: Move | None = None
+    for b in targets:
+        if b == a:
+            continue
+        options: list[str | None] = [q for q in state.groups[b] if q not in fixed]
+        if len(state.groups[a]) > config.size_min and len(state.groups[b]) < config.size_max:
+            options.append(None)
+        for q in options:
+            move = state.judge(person, a, q, b)
+            if best is None or (move.broken, -move.value) < (best.broken, -best.value):
+                best = move
+        if best is not None and best.broken < state.broken:
+            break
+    return best
+
+
+def _tries(state: State, rng: random.Random, fixed: set[str]) -> list[tuple[str, list[int]]]:
+    """(person, groups to try them in) for every broken rule."""
+    tries: list[tuple[str, list[int]]] = []
+    count = len(state.groups)
+    for i, broken in enumerate(state.group_broken):
+        if not broken:
+            continue
+        members = state.members[i]
+        culprits = [m for m in members if state.forbidden.get(m, set()) & members]
+        if cooldown_broken(state.problem.config, state.parts[i].repeats):
+            culprits += [m for m in members if state.recent.get(m, set()) & members]
+        for m in dict.fromkeys(culprits):
+            tries.append((m, _sample(rng, count, TARGETS)))
+        for t, n in enumerate(state.parts[i].holders):
+            if topic_broken(n):
+                givers = donors(state, t, i, fixed)
+                tries += [(h, [i]) for h in rng.sample(givers, min(len(givers), TARGETS))]
+    for person, j in state.isolated_now():
+        k = state.isolating[j]
+        value = state.code[person][k]
+        alike = state.isolating_values[j][value]
+        holding = sorted({state.where[m] for m in alike} - {state.where[person]})
+        tries.append((person, rng.sample(holding, min(len(holding), TARGETS))))
+        home = state.where[person]
+        crowded = [m for m in alike if state.counts[state.where[m]][k][value] >= CROWDED]
+        for m in rng.sample(crowded, min(len(crowded), 3)):
+            tries.append((m, [home]))
+    return tries
+
+
+def donors(state: State, t: int, i: int, fixed: set[str], *, alike_only: bool = False) -> list[str]:
+    """Holders of topic ``t`` in groups with two or more who could join group ``i`` without being
+    alone there in a value of a ``no_isolated`` attribute; if there are none (and not
+    ``alike_only``), the other holders in such groups."""
+    here = [set(state.counts[i][k]) for k in state.isolating]
+    fitting, others = [], []
+    for h in sorted(state.topics[t]):
+        if h in fixed or h not in state.where or state.parts[state.where[h]].holders[t] < 2:
+            continue
+        code = state.code[h]
+        at_home = all(code[k] in values for k, values in zip(state.isolating, here, strict=True))
+        (fitting if at_home else others).append(h)
+    return fitting if fitting or alike_only else others
+
+
+def _sample(rng: random.Random, count: int, n: int) -> list[int]:
+    return rng.sample(range(count), min(count, n))

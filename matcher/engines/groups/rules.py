@@ -1,0 +1,277 @@
+"""The hard rules of a group round, one function each, shared by the search, :func:`validate`, the
+check before solving and the bound.
+
+Each rule that the search can break has a *measure*: how many times a group (for isolation: a value
+across the plan) breaks it, computed from tallies of the group: its size, the forbidden pairs and
+pairs of recent groupmates inside it, its topic holders and its value counts. The search state
+(:mod:`matcher.engines.groups.state`) keeps those tallies up to date move by move and sums the
+measures; the plan checks in :data:`GROUP_RULES` count the same tallies afresh from the members
+and give one :class:`Violation` for each time a measure counts. So the search's "rules broken"
+and ``len(validate(...))`` are the same number, and a plan the search calls clean passes
+:func:`validate`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+
+import networkx as nx
+
+from matcher.domain.phrases import phrase, term
+from matcher.engines.groups.config import GroupConfig
+from matcher.engines.groups.problem import GroupProblem, pairs_among
+from matcher.engines.results import Violation
+
+TAKING_PART = term("taking part")
+ONE_GROUP = term("one group each")
+SIZE = term("size")
+LOCKED = term("locked")
+FORBIDDEN = term("forbidden")
+COOLDOWN = term("cooldown")
+TOPIC = term("topic")
+ISOLATED = term("isolated")
+
+#: A group holding this many of a value could give one up to join someone who is the only one
+#: of that value elsewhere: their isolation counts as avoidable.
+CROWDED = 3
+
+Groups = Sequence[tuple[str, ...]]
+PlanRule = Callable[[GroupProblem, Groups], list[Violation]]
+
+
+# -- measures ---------------------------------------------------------------------------------------
+
+
+def size_broken(config: GroupConfig, size: int) -> int:
+    return 0 if config.size_min <= size <= config.size_max else 1
+
+
+def forbidden_broken(clashes: int) -> int:
+    """Every forbidden pair inside a group counts."""
+    return clashes
+
+
+def cooldown_broken(config: GroupConfig, repeats: int) -> int:
+    """A group with more than ``max_repeats`` pairs of recent groupmates counts once (each such
+    pair also costs the group's score :data:`~matcher.engines.groups.problem.REPEAT_PENALTY`)."""
+    return 1 if repeats > config.max_repeats else 0
+
+
+def topic_broken(holders_inside: int) -> int:
+    return 1 if holders_inside == 0 else 0
+
+
+def isolation_broken(lone: int, crowded: int) -> int:
+    """For one value of a ``no_isolated`` attribute across the plan: the members who are the only
+    one of it in their group (``lone`` groups hold exactly one) count when some group holds
+    :data:`CROWDED` or more of it (``crowded`` groups), since one of those could join them."""
+    return lone if crowded else 0
+
+
+def counted_topics(problem: GroupProblem, groups: int) -> list[tuple[str, frozenset[str]]]:
+    """The topic skills every one of ``groups`` groups must hold: those with enough holders (the
+    others are a conflict :func:`~matcher.engines.groups.build.build_problem` reports)."""
+    return [(skill, holders) for skill, holders in problem.topic_holders.items() if len(holders) >= groups]
+
+
+def spread(problem: GroupProblem, groups: Groups, attribute: str) -> dict[str, tuple[int, int]]:
+    """Per value of ``attribute``: how many groups hold exactly one of it, and how many
+    :data:`CROWDED` or more."""
+    found: dict[str, tuple[int, int]] = {}
+    for g in groups:
+        for value, n in Counter(problem.values[attribute][m] for m in g).items():
+            lone, crowded = found.get(value, (0, 0))
+            found[value] = (lone + (n == 1), crowded + (n >= CROWDED))
+    return found
+
+
+# -- the rules over a whole plan --------------------------------------------------------------------
+
+
+def taking_part(problem: GroupProblem, groups: Groups) -> list[Violation]:
+    people = set(problem.people)
+    unknown = sorted({m for g in groups for m in g} - people)
+    return [
+        Violation(TAKING_PART, (m,), phrase("{id} does not take part in this round", id=m)) for m in unknown
+    ]
+
+
+def one_group_each(problem: GroupProblem, groups: Groups) -> list[Violation]:
+    seen = Counter(m for g in groups for m in g)
+    return [
+        Violation(ONE_GROUP, (m,), phrase("{name} is in {n} groups", name=problem.name(m), n=n))
+        for m, n in sorted(seen.items())
+        if n > 1
+    ]
+
+
+def sizes_kept(problem: GroupProblem, groups: Groups) -> list[Violation]:
+    config = problem.config
+    size = f"{config.size_min}-{config.size_max}"
+    return [
+        Violation(SIZE, g, phrase("{n} members, not {size}", n=len(g), size=size))
+        for g in groups
+        if size_broken(config, len(g))
+    ]
+
+
+def locks_kept(problem: GroupProblem, groups: Groups) -> list[Violation]:
+    group_of = {m: i for i, g in enumerate(groups) for m in g}
+    found = []
+    for lock in problem.locks:
+        places = {group_of.get(m) for m in lock}
+        if len(places) != 1 or None in places:
+            message = phrase("HR put these people together, but they are not")
+            found.append(Violation(LOCKED, tuple(lock), message))
+    return found
+
+
+def forbidden_apart(problem: GroupProblem, groups: Groups) -> list[Violation]:
+    found = []
+    for g in groups:
+        pairs = pairs_among(problem.forbidden, g)
+        for pair in pairs[: forbidden_broken(len(pairs))]:
+            names = problem.names(sorted(pair))
+            found.append(Violation(FORBIDDEN, g, phrase("HR ruled out {names} in one group", names=names)))
+    return found
+
+
+def cooldown_kept(problem: GroupProblem, groups: Groups) -> list[Violation]:
+    found = []
+    for g in groups:
+        repeats = len(pairs_among(problem.recent, g))
+        if cooldown_broken(problem.config, repeats):
+            found.append(Violation(COOLDOWN, g, phrase("{n} pairs of recent groupmates", n=repeats)))
+    return found
+
+
+def topics_covered(problem: GroupProblem, groups: Groups) -> list[Violation]:
+    found = []
+    for skill, holders in counted_topics(problem, len(groups)):
+        for g in groups:
+            if topic_broken(len(holders.intersection(g))):
+                message = phrase(
+                    "nobody at level {level}+ in {skill}", level=problem.config.topic_level, skill=skill
+                )
+                found.append(Violation(TOPIC, g, message))
+    return found
+
+
+def nobody_isolated(problem: GroupProblem, groups: Groups) -> list[Violation]:
+    """Nobody is the only one of their value of a ``no_isolated`` attribute in their group while
+    another group holds :data:`CROWDED` or more of it."""
+    found = []
+    for attribute in problem.config.no_isolated:
+        values = problem.values[attribute]
+        counts = spread(problem, groups, attribute)
+        for g in groups:
+            here = Counter(values[m] for m in g)
+            for m in g:
+                lone, crowded = counts[values[m]]
+                if here[values[m]] == 1 and isolation_broken(lone, crowded):
+                    message = phrase(
+                        "{name} is the only {attribute} '{value}' in the group",
+                        name=problem.name(m),
+                        attribute=attribute,
+                        value=values[m],
+                    )
+                    found.append(Violation(ISOLATED, g, message))
+    return found
+
+
+#: The rules in the order their violations are listed.
+GROUP_RULES: dict[str, PlanRule] = {
+    TAKING_PART: taking_part,
+    ONE_GROUP: one_group_each,
+    SIZE: sizes_kept,
+    LOCKED: locks_kept,
+    FORBIDDEN: forbidden_apart,
+    COOLDOWN: cooldown_kept,
+    TOPIC: topics_covered,
+    ISOLATED: nobody_isolated,
+}
+
+
+def validate(problem: GroupProblem, groups: Iterable[Iterable[str]]) -> list[Violation]:
+    """Every hard rule a set of groups breaks; an empty list means it may be published.
+
+    Checks, one function each (:data:`GROUP_RULES`): members are people taking part, nobody in two
+    groups, sizes, the locks HR made that can be kept, forbidden pairs apart, at most
+    ``max_repeats`` earlier groupmates per group, the topic covered in every group (where there are
+    enough holders), and nobody isolated where it is avoidable (:func:`nobody_isolated`).
+    """
+    plan = [tuple(g) for g in groups]
+    return [v for rule in GROUP_RULES.values() for v in rule(problem, plan)]
+
+
+def broken_by_rule(problem: GroupProblem, groups: Iterable[Iterable[str]]) -> Counter[str]:
+    """How many times a plan breaks each rule: the search's measures, counted afresh."""
+    return Counter(v.rule for v in validate(problem, groups))
+
+
+# -- before solving ---------------------------------------------------------------------------------
+
+
+def lock_breaks(problem: GroupProblem, lock: tuple[str, ...]) -> tuple[str, str] | None:
+    """The first rule that keeping these people together breaks, as (rule, reason), or None."""
+    for pair in pairs_among(problem.forbidden, lock):
+        names = problem.names(sorted(pair))
+        return FORBIDDEN, phrase("HR ruled out {names} in one group", names=names)
+    repeats = len(pairs_among(problem.recent, lock))
+    if cooldown_broken(problem.config, repeats):
+        return COOLDOWN, phrase("{n} pairs of recent groupmates", n=repeats)
+    return None
+
+
+def unkeepable(problem: GroupProblem) -> list[tuple[str, tuple[str, ...], str]]:
+    """Why no plan can keep HR's forbidden pairs, as (rule, people, reason); empty when this quick
+    check finds nothing (a plan may still be impossible for reasons it does not look for).
+
+    Two things make it impossible: more people who must all be apart than the round has groups
+    (and places left out), or more people than may be left out who are forbidden with so many that
+    too few remain to fill a group with.
+    """
+    if not problem.forbidden or not problem.groups:
+        return []
+    taking_part = set(problem.people)
+    apart: dict[str, set[str]] = defaultdict(set)
+    for pair in problem.forbidden:
+        a, b = sorted(pair)
+        if a in taking_part and b in taking_part and a != b:
+            apart[a].add(b)
+            apart[b].add(a)
+    found = []
+    most = problem.groups + problem.left_over
+    clique = _largest_clique(apart)
+    if len(clique) > most:
+        reason = phrase(
+            "HR ruled out any two of {names:list} in one group, but at most {most} of them can be kept apart",
+            names=[problem.name(p) for p in clique],
+            most=most,
+        )
+        found.append((FORBIDDEN, tuple(clique), reason))
+    others = len(problem.people) - 1
+    needed = problem.config.size_min - 1
+    stuck = sorted(p for p, them in apart.items() if others - len(them) < needed)
+    if len(stuck) > problem.left_over:
+        for p in stuck:
+            reason = phrase(
+                "HR ruled out {name} with all but {n} of the others, too few for a group of {size}",
+                name=problem.name(p),
+                n=others - len(apart[p]),
+                size=problem.config.size_min,
+            )
+            found.append((FORBIDDEN, (p, *sorted(apart[p])), reason))
+    return found
+
+
+def _largest_clique(neighbours: dict[str, set[str]]) -> list[str]:
+    """The largest set of people who are all forbidden with one another (networkx's exact search
+    over maximal cliques; forbidden pairs are few, entered by HR)."""
+    if not neighbours:
+        return []
+    graph = nx.Graph()
+    graph.add_edges_from((a, b) for a, them in neighbours.items() for b in them)
+    best = max(nx.find_cliques(graph), key=lambda c: (len(c), sorted(c)))
+    return sorted(best)
