@@ -117,14 +117,29 @@ def _mix_phrases(problem: PairingProblem, a: str, b: str, candidate: Candidate) 
         "function": phrase("mixes functions ({a} and {b})", a=pa.function, b=pb.function),
         "site": phrase("mixes sites ({a} and {b})", a=pa.site, b=pb.site),
         "same site": phrase("both work at {site}", site=pa.site),
-        "other team": phrase("{a} is outside {b}'s own team", a=problem.name(a), b=problem.name(b)),
+        "other team": (
+            phrase("{a} is outside {b}'s own team", a=problem.name(a), b=problem.name(b)) if pb.team else None
+        ),
         "experience gap": phrase("{years} years apart in experience", years=years),
         "same team": phrase("same team: their work depends on each other"),
-        "cross team": phrase("brings two teams together"),
+        "cross team": _across_teams(problem, a, b),
         "left out last round": phrase("gives priority to someone left out last round"),
         "repeat": phrase("paired before, longer ago than the cooldown (a small penalty)"),
     }
-    return [say[name] for name, _ in candidate.parts if name in say]
+    # One sentence once: across teams and a buddy's other team can say the same.
+    return list(dict.fromkeys(said for name, _ in candidate.parts if (said := say.get(name))))
+
+
+def _across_teams(problem: PairingProblem, a: str, b: str) -> str | None:
+    """What the pair does across teams: brings two teams together only when both are in one;
+    with one team between them, the other comes from outside it; with none, nothing is claimed."""
+    team_a, team_b = problem.people[a].team, problem.people[b].team
+    if team_a and team_b:
+        return phrase("brings two teams together")
+    if team_a or team_b:
+        outsider, insider = (b, a) if team_a else (a, b)
+        return phrase("{a} is outside {b}'s own team", a=problem.name(outsider), b=problem.name(insider))
+    return None
 
 
 # -- left out ---------------------------------------------------------------------------------------
