@@ -24,7 +24,7 @@ import datetime as dt
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from operator import itemgetter
-from typing import NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 #: A half-open range of aware datetimes to look at: a week, a round, a search window.
 Window = tuple[dt.datetime, dt.datetime]
@@ -151,6 +151,6 @@ def utc_window(window: Window) -> Window:
     return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
 
 
-def _like(piece: Stretch, start: Moment, end: Moment) -> Stretch:
+def _like(piece: tuple, start: Any, end: Any) -> Any:
     """A stretch of the same kind as ``piece``: an Interval from an Interval, else a plain pair."""
     return Interval(start, end) if isinstance(piece, Interval) else (start, end)
