@@ -27,7 +27,7 @@ from matcher.io.mail import ENVIRONMENT, is_address
 from matcher.io.vtimezone import vtimezone
 
 if TYPE_CHECKING:
-    from matcher.storage.schedule import ScheduledEvent
+    from matcher.domain.schedule import ScheduledEvent
 
 PRODID = "-//meeloop//invites 1.0//EN"
 PUBLISH, REQUEST, CANCEL = "PUBLISH", "REQUEST", "CANCEL"

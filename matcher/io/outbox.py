@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from matcher.io.ics import CANCEL, REQUEST, participants
 
 if TYPE_CHECKING:
-    from matcher.storage.schedule import ScheduledEvent
+    from matcher.domain.schedule import ScheduledEvent
 
 
 @dataclass(frozen=True)

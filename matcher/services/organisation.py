@@ -15,6 +15,7 @@ from pathlib import Path
 
 from matcher import storage
 from matcher.domain import integrity
+from matcher.domain.imports import ImportRun
 from matcher.domain.merge import Changes, merge
 from matcher.domain.model import Organisation
 from matcher.domain.parsed import Parsed
@@ -34,7 +35,6 @@ from matcher.plans.rounds import (
 )
 from matcher.storage import Database, admin
 from matcher.storage import rounds as round_storage
-from matcher.storage.admin import ImportRun
 
 __all__ = [
     "Database",

@@ -13,6 +13,8 @@ from typing import Any
 
 from matcher import storage
 from matcher.domain.model import Person
+from matcher.domain.personal import CalendarFile, FeedTokens
+from matcher.domain.schedule import ScheduledEvent, StoredRequest
 from matcher.io.ics import participants
 from matcher.plans.kinds import directed
 from matcher.plans.rounds import PUBLISHED
@@ -22,7 +24,6 @@ from matcher.storage import accounts as account_storage
 from matcher.storage import personal as store
 from matcher.storage import reflections as reflection_storage
 from matcher.storage import rounds as round_storage
-from matcher.storage.schedule import ScheduledEvent, StoredRequest
 
 # -- rounds -----------------------------------------------------------------------------------------
 
@@ -219,12 +220,12 @@ def _iso(value: Any) -> Any:
     return value
 
 
-def current_calendar(db: Database, person_id: str) -> store.CalendarFile | None:
+def current_calendar(db: Database, person_id: str) -> CalendarFile | None:
     with db.transaction() as session:
         return next((c for c in store.calendar_files(session, person_id) if c.replaced is None), None)
 
 
-def feed_tokens(db: Database, person_id: str) -> store.FeedTokens:
+def feed_tokens(db: Database, person_id: str) -> FeedTokens:
     with db.transaction() as session:
         return store.feed_tokens(session, person_id)
 

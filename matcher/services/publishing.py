@@ -19,7 +19,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from matcher import storage
+from matcher.domain.invites import QUEUED, Queued
 from matcher.domain.model import Person
+from matcher.domain.schedule import CANCELLED, PLANNED, ScheduledEvent
 from matcher.io import ics, outbox
 from matcher.io.ics import CANCEL, PUBLISH, InviteSettings
 from matcher.io.mail import DeliveryError, Letter, Postman, SmtpSettings
@@ -27,7 +29,6 @@ from matcher.plans.rounds import RoundError
 from matcher.storage import Database
 from matcher.storage import invites as inv
 from matcher.storage import schedule as store
-from matcher.storage.schedule import ScheduledEvent
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 
@@ -41,11 +42,11 @@ def seen_by(event: ScheduledEvent, person_id: str) -> ScheduledEvent:
     """The event as it concerns this person: itself while they are in it, else its cancellation
     naming only them (nobody's file lists people of an event they are not in)."""
     role = ics.participants(event).get(person_id)
-    if role is not None and event.status == store.PLANNED:
+    if role is not None and event.status == PLANNED:
         return event
     was = event.roles.get(person_id, "member")
     return dataclasses.replace(
-        event, status=store.CANCELLED, members=(person_id,), roles={person_id: was}, details={}
+        event, status=CANCELLED, members=(person_id,), roles={person_id: was}, details={}
     )
 
 
@@ -69,7 +70,7 @@ def person_calendar(
         ]
         shown = [seen_by(e, person_id) for e in found]
         if not with_cancelled:
-            shown = [e for e in shown if e.status == store.PLANNED]
+            shown = [e for e in shown if e.status == PLANNED]
         people = _people(session, shown)
     name = f"meeloop: {person.name}"
     return ics.calendar(PUBLISH, shown, people, settings, now=now, person_id=person_id, name=name).to_ical()
@@ -252,7 +253,7 @@ def deliver(
     """
     with db.transaction() as session:
         ids = [e.id for e in store.events(session, source=source, planned_only=False)] if source else None
-        waiting = inv.messages(session, event_ids=ids, status=inv.QUEUED)
+        waiting = inv.messages(session, event_ids=ids, status=QUEUED)
     sent, failed = 0, []
     try:
         with Postman(smtp, ssl_context=ssl_context) as postman:
@@ -267,7 +268,7 @@ def deliver(
     except DeliveryError as error:
         failed.append((None, str(error)))
     with db.transaction() as session:
-        left = len(inv.messages(session, event_ids=ids, status=inv.QUEUED))
+        left = len(inv.messages(session, event_ids=ids, status=QUEUED))
     return Delivery(sent, tuple(failed), left)
 
 
@@ -287,7 +288,7 @@ def _send_one(
     return None
 
 
-def _letter(message: inv.Queued, settings: InviteSettings) -> Letter:
+def _letter(message: Queued, settings: InviteSettings) -> Letter:
     return Letter(
         to_email=message.email,
         to_name=message.name,
@@ -299,7 +300,7 @@ def _letter(message: inv.Queued, settings: InviteSettings) -> Letter:
     )
 
 
-def outbox_messages(db: Database, *, source: str | None = None) -> list[inv.Queued]:
+def outbox_messages(db: Database, *, source: str | None = None) -> list[Queued]:
     with db.transaction() as session:
         ids = [e.id for e in store.events(session, source=source, planned_only=False)] if source else None
         return inv.messages(session, event_ids=ids)

@@ -18,13 +18,13 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from matcher.domain.problems import Location, Problems
+from matcher.domain.reflections import Reflection
 from matcher.domain.reports import ReflectionFact
+from matcher.domain.schedule import PLANNED, ScheduledEvent
 from matcher.io.ics import participants
 from matcher.storage import Database, report_queries, schedule
 from matcher.storage import reflections as store
 from matcher.storage import rounds as round_storage
-from matcher.storage.reflections import Reflection
-from matcher.storage.schedule import ScheduledEvent
 
 __all__ = [
     "STORY_LENGTH",
@@ -95,7 +95,7 @@ def session_of(
     None otherwise (someone else's event, a day without a session, a session still to come)."""
     with db.transaction() as session:
         event = schedule.event(session, event_id)
-        if event is None or event.status != schedule.PLANNED:
+        if event is None or event.status != PLANNED:
             return None
         written = store.reflection(session, person_id, event_id, day)
     found = next((s for s in _sessions(event, person_id, today) if s.day == day), None)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from matcher import storage
+from matcher.domain.schedule import ScheduledEvent
 from matcher.domain.talentmap import TalentMap
 from matcher.engines import groups
 from matcher.engines.meetings import MeetingConfig, MeetingPlan
@@ -31,7 +32,6 @@ from matcher.storage import Database
 from matcher.storage import rounds as round_storage
 from matcher.storage import schedule as schedule_store
 from matcher.storage import solve_jobs as job_store
-from matcher.storage.schedule import ScheduledEvent
 
 
 def violations(db: Database, name: str, *, today: dt.date) -> list[Violation]:

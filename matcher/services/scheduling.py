@@ -18,6 +18,7 @@ from matcher import storage
 from matcher.domain.availability import MAX_FILE_BYTES, Agenda, Interval, Window, read_busy
 from matcher.domain.model import Person
 from matcher.domain.problems import InvalidInput, Location, Problem, Problems
+from matcher.domain.schedule import CANCELLED, OPEN, PLANNED, ScheduledEvent, StoredRequest
 from matcher.domain.talentmap import TalentMap, UnknownSkill
 from matcher.engines import lunch, meetings, shadowing
 from matcher.plans.kinds import directed
@@ -26,7 +27,6 @@ from matcher.services import shadow_answers
 from matcher.storage import Database
 from matcher.storage import rounds as round_storage
 from matcher.storage import schedule as store
-from matcher.storage.schedule import ScheduledEvent, StoredRequest
 
 #: An uploaded calendar is checked, and its busy time counted, over this stretch after the upload.
 CHECK_AHEAD = dt.timedelta(days=366)
@@ -131,7 +131,7 @@ def add_shadow_request(
                 fail("host", f"{host.name} has not offered to host guests")
         problems.raise_if_any()
         request = StoredRequest(
-            0, guest_id, skill_id, host_id, LENGTHS[length], first_day, last_day, store.OPEN, now
+            0, guest_id, skill_id, host_id, LENGTHS[length], first_day, last_day, OPEN, now
         )
         return store.add_request(session, request)
 
@@ -146,7 +146,7 @@ def cancel_shadow_request(db: Database, request_id: int, *, now: dt.datetime) ->
     with db.transaction() as session:
         if store.request(session, request_id) is None:
             raise _bad(Location("shadow request", request_id), "there is no such request")
-        store.set_request_status(session, request_id, store.CANCELLED)
+        store.set_request_status(session, request_id, CANCELLED)
         store.cancel_events(session, source=request_source(request_id), kind="shadowing", now=now)
         cancelled = store.request(session, request_id)
         assert cancelled is not None
@@ -188,7 +188,7 @@ def shadow_problem(
         org = storage.load_organisation(session)
         open_requests = [
             r
-            for r in store.requests(session, status=store.OPEN)
+            for r in store.requests(session, status=OPEN)
             if r.first_day <= last_day and first_day <= r.last_day
         ]
         busy = store.agenda(session, org, _days_window(first_day, last_day))
@@ -234,9 +234,9 @@ def save_shadow_plan(db: Database, tmap: TalentMap, found: shadowing.ShadowPlan,
                 },
             )
             store.reconcile_events(session, source, "shadowing", [event], now=now)
-            store.set_request_status(session, int(slot.request_id), store.PLANNED)
+            store.set_request_status(session, int(slot.request_id), PLANNED)
         for request_id, reason in found.unplaced:
-            store.set_request_status(session, int(request_id), store.OPEN, note=reason)
+            store.set_request_status(session, int(request_id), OPEN, note=reason)
 
 
 def scheduled(db: Database, *, kind: str | None = None, source: str | None = None) -> list[ScheduledEvent]:
@@ -444,7 +444,7 @@ def move_event(db: Database, event_id: int, start: dt.datetime, *, now: dt.datet
     ``start``, when everyone in it is free then. Its sequence goes one up, so the invites update."""
     with db.transaction() as session:
         event = store.event(session, event_id)
-        if event is None or event.status != store.PLANNED:
+        if event is None or event.status != PLANNED:
             raise RoundError(f"there is no planned event {event_id}")
         zone = ZoneInfo(event.timezone)
         start = (start if start.tzinfo else start.replace(tzinfo=zone)).astimezone(dt.UTC)

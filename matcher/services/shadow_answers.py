@@ -17,9 +17,9 @@ from zoneinfo import ZoneInfo
 from matcher import storage
 from matcher.domain.availability import Interval
 from matcher.domain.problems import InvalidInput, Location, Problem
+from matcher.domain.schedule import OPEN, StoredRequest
 from matcher.storage import Database
 from matcher.storage import schedule as store
-from matcher.storage.schedule import StoredRequest
 
 ACCEPTED, DECLINED = "accepted", "declined"
 KIND = "shadowing"
@@ -71,7 +71,7 @@ def answer_shadow_slot(
                 f"the slot of {local:%Y-%m-%d %H:%M} ({slot.timezone}) was declined by "
                 f"{person.name if person else person_id}; the request waits for the next shadow plan"
             )
-            store.set_request_status(session, request_id, store.OPEN, note=note)
+            store.set_request_status(session, request_id, OPEN, note=note)
         answered_request = store.request(session, request_id)
     assert answered_request is not None
     return answered_request

@@ -6,24 +6,13 @@ Every function runs inside the caller's transaction.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from matcher.domain.imports import ImportRun
 from matcher.domain.model import Person, RelatedSkill, Skill
 from matcher.storage import ImportRunRow, MetaRow, PersonRow, SkillRelationRow, SkillRow, person_from_row
-
-
-@dataclass(frozen=True)
-class ImportRun:
-    """One recorded change of the organisation: an import, or an edit made on HR's pages."""
-
-    id: int
-    at: dt.datetime
-    sources: tuple[str, ...]
-    replace: bool
-    summary: str
 
 
 def recent_imports(session: Session, limit: int = 10) -> list[ImportRun]:

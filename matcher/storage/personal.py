@@ -6,43 +6,13 @@ Every function runs inside the caller's transaction and only reads.
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
-
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from matcher.domain.model import HistoryEntry
+from matcher.domain.personal import CalendarFile, FeedTokens, Message
 from matcher.storage import CalendarUploadRow, FeedTokenRow, HistoryRow, OutboxRow
 from matcher.storage.schedule import utc
-
-
-@dataclass(frozen=True)
-class CalendarFile:
-    filename: str
-    uploaded: dt.datetime
-    #: When a newer upload replaced it; None for the one in use.
-    replaced: dt.datetime | None
-    busy_count: int
-    content: str
-
-
-@dataclass(frozen=True)
-class FeedTokens:
-    active: int
-    revoked: int
-    #: When the token in use was made.
-    active_since: dt.datetime | None
-
-
-@dataclass(frozen=True)
-class Message:
-    event_id: int
-    method: str
-    subject: str
-    status: str
-    created: dt.datetime
-    sent: dt.datetime | None
 
 
 def calendar_files(session: Session, person_id: str) -> list[CalendarFile]:

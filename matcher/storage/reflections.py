@@ -8,38 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from matcher.domain.reflections import Reflection
 from matcher.storage import ReflectionRow, ScheduledEventRow
 from matcher.storage.schedule import utc
-
-
-@dataclass(frozen=True)
-class Reflection:
-    id: int
-    person_id: str
-    event_id: int
-    session_day: dt.date
-    #: The value levels reached, in the order of the scale.
-    levels: tuple[str, ...]
-    story: str
-    created: dt.datetime
-    updated: dt.datetime
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "event_id": self.event_id,
-            "session_day": self.session_day.isoformat(),
-            "levels": list(self.levels),
-            "story": self.story,
-            "created": self.created.isoformat(),
-            "updated": self.updated.isoformat(),
-        }
 
 
 def _reflection(row: ReflectionRow) -> Reflection:

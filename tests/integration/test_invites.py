@@ -16,13 +16,13 @@ from alembic import command
 
 from matcher import storage
 from matcher.domain.problems import InvalidInput
+from matcher.domain.schedule import ScheduledEvent
 from matcher.engines import lunch, meetings
 from matcher.io import orgjson, outbox
 from matcher.io.ics import InviteSettings, participants
 from matcher.io.mail import SmtpSettings
 from matcher.plans.rounds import RoundError
 from matcher.services import organisation, publishing, scheduling
-from matcher.storage.schedule import ScheduledEvent
 from tests.mailtools import smtp_server
 from tests.orgs import mentoring_org
 from tests.parsers import libical, vobject_calendar

@@ -13,11 +13,12 @@ import pytest
 from matcher.domain import reports
 from matcher.domain.model import HistoryEntry, Holding, Level, Organisation, Skill
 from matcher.domain.reports import ReflectionFact, RoundFacts
+from matcher.domain.schedule import ScheduledEvent
 from matcher.domain.talentmap import TalentMap
 from matcher.engines.pairing import PairingConfig, build_problem, propose
 from matcher.services import organisation, reflections
 from matcher.storage import ReflectionRow, report_queries
-from matcher.storage.schedule import ScheduledEvent, add_events
+from matcher.storage.schedule import add_events
 from tests.orgs import mentoring_org, person, small_org
 
 TODAY = dt.date(2026, 11, 21)

@@ -7,6 +7,7 @@ import logging
 import pytest
 from flask import abort
 
+from matcher.domain.accounts import AccountError
 from matcher.io import orgjson
 from matcher.services import organisation
 from matcher.storage import accounts
@@ -121,9 +122,9 @@ def test_a_switched_off_account_cannot_log_in_and_its_sessions_end(app):
 def test_the_last_hr_account_stays(app):
     with app.extensions["meeloop"]["db"].transaction() as session:
         hr = accounts.account_by_login(session, "hr@wadloo.example")
-        with pytest.raises(accounts.AccountError, match="last HR account"):
+        with pytest.raises(AccountError, match="last HR account"):
             accounts.set_role(session, hr.id, "employee")
-        with pytest.raises(accounts.AccountError, match="last HR account"):
+        with pytest.raises(AccountError, match="last HR account"):
             accounts.set_active(session, hr.id, False)
 
 

@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from matcher.domain.schedule import ScheduledEvent
 from matcher.engines.pairing import LeftOut, PairingConfig, Proposal, ProposedPair
 from matcher.io import orgjson
 from matcher.services import organisation
 from matcher.storage import ReflectionRow
 from matcher.storage import rounds as round_storage
-from matcher.storage.schedule import ScheduledEvent, add_events
+from matcher.storage.schedule import add_events
 from tests.orgs import small_org
 from tests.webtools import add_account, log_in, make_app
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from matcher import storage
 from matcher.domain.problems import InvalidInput
+from matcher.domain.schedule import ScheduledEvent
 from matcher.io import orgjson
 from matcher.services import organisation, profiles, reflections
 from matcher.storage import FeedTokenRow, ImportRunRow
@@ -118,7 +119,7 @@ def test_editing_refuses_bad_fields_all_at_once_and_changes_nothing(stored):
 
 
 def test_reflections_are_kept_once_per_session_and_counted(stored):
-    event = schedule_store.ScheduledEvent(
+    event = ScheduledEvent(
         kind="lunch",
         source="lunch & learn 2026-11",
         title="Lunch & learn: SQL",
