@@ -16,7 +16,7 @@ from matcher.engines.groups import GroupProposal
 from matcher.engines.pairing import LeftOut, Proposal, ProposedPair
 from matcher.io import orgjson
 from matcher.plans.kinds import kind
-from matcher.services import organisation
+from matcher.services import organisation, rounds
 
 F = TypeVar("F", bound=Callable[..., Any])
 TOP_REASONS = 3
@@ -90,7 +90,7 @@ def read_config(path: Path) -> dict[str, Any]:
     return data
 
 
-def solver_progress(enabled: bool) -> organisation.SolverProgress | None:
+def solver_progress(enabled: bool) -> rounds.SolverProgress | None:
     def show(objective: float, bound: float, seconds: float) -> None:
         click.echo(f"… {seconds:6.1f} s: best plan so far scores {objective:g} (bound {bound:g})", err=True)
 

@@ -9,7 +9,7 @@ import click
 
 from cli import common
 from matcher.engines.groups import KINDS, GroupConfig
-from matcher.services import organisation
+from matcher.services import rounds
 
 
 def _sizes(text: str | None) -> tuple[int, int] | None:
@@ -74,7 +74,7 @@ def groups(
         f"(search up to {config.time_limit:g} s)"
     )
     database = common.open_db(ctx)
-    proposal = organisation.propose_group_round(
+    proposal = rounds.propose_group_round(
         database,
         round_name=round_name,
         config=config,

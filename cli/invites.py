@@ -12,7 +12,7 @@ import click
 from cli import common
 from matcher.io.ics import InviteSettings
 from matcher.io.mail import SmtpSettings
-from matcher.services import organisation, publishing, scheduling
+from matcher.services import publishing, rounds, scheduling
 
 
 def _now() -> dt.datetime:
@@ -167,9 +167,7 @@ def swap(ctx: click.Context, round_name: str, first: str, second: str) -> None:
     """Swap two people between their pairs or groups of ROUND, also after publishing.
     Then 'meeloop meet ROUND --save' and 'meeloop send ROUND' update the invites."""
     now = _now()
-    stored = organisation.swap_people(
-        common.open_db(ctx), round_name, first, second, today=now.date(), now=now
-    )
+    stored = rounds.swap_people(common.open_db(ctx), round_name, first, second, today=now.date(), now=now)
     click.echo(f"round '{round_name}': {stored.events[-1].detail}")
 
 
@@ -181,7 +179,7 @@ def drop(ctx: click.Context, round_name: str, person_id: str) -> None:
     """Take the pair or group PERSON_ID is in out of ROUND, also after publishing.
     Then 'meeloop meet ROUND --save' and 'meeloop send ROUND' send the cancellations."""
     now = _now()
-    stored = organisation.remove_unit(common.open_db(ctx), round_name, person_id, today=now.date(), now=now)
+    stored = rounds.remove_unit(common.open_db(ctx), round_name, person_id, today=now.date(), now=now)
     click.echo(f"round '{round_name}': {stored.events[-1].detail}")
 
 

@@ -11,6 +11,7 @@ from cli import common
 from matcher.engines.pairing import MODES, PairingConfig
 from matcher.plans.rounds import StoredRound
 from matcher.services import organisation
+from matcher.services import rounds as round_service
 
 
 def _pairing_config(config_file: Path | None, mode: str | None, time_limit: float | None) -> PairingConfig:
@@ -53,7 +54,7 @@ def pair(
         f"proposing {config.mode} round '{round_name}' (search up to {config.time_limit:g} s)"
     )
     database = common.open_db(ctx)
-    proposal = organisation.propose_round(
+    proposal = round_service.propose_round(
         database,
         round_name=round_name,
         config=config,
@@ -70,7 +71,7 @@ def pair(
 @click.pass_context
 def rounds(ctx: click.Context, as_json: bool) -> None:
     """The pairing and group rounds, newest first."""
-    found = organisation.list_rounds(common.open_db(ctx))
+    found = round_service.list_rounds(common.open_db(ctx))
     if as_json:
         common.emit_json([r.as_dict() for r in found])
         return
@@ -105,7 +106,7 @@ def _show_round(stored: StoredRound, names: dict[str, str]) -> None:
 def round_(ctx: click.Context, name: str, as_json: bool) -> None:
     """Show a stored round: its pairs or groups, who was left out, and what happened to it."""
     database = common.open_db(ctx)
-    stored = organisation.load_round(database, name)
+    stored = round_service.load_round(database, name)
     if as_json:
         common.emit_json(stored.as_dict())
         return
@@ -117,7 +118,7 @@ def round_(ctx: click.Context, name: str, as_json: bool) -> None:
 @click.pass_context
 def publish(ctx: click.Context, name: str) -> None:
     """Publish a proposed round after checking it against every rule; its pairs or groups join the history."""
-    stored = organisation.publish_round(
+    stored = round_service.publish_round(
         common.open_db(ctx), name, today=dt.date.today(), now=dt.datetime.now(dt.UTC)
     )
     click.echo(f"published round '{name}': {stored.events[-1].detail}")
@@ -130,6 +131,6 @@ def publish(ctx: click.Context, name: str) -> None:
 @click.pass_context
 def lock(ctx: click.Context, name: str, members: tuple[str, ...], unlock: bool) -> None:
     """Lock a proposed pair or group of round NAME (person ids, any order): proposing again keeps it."""
-    change = organisation.unlock_pair if unlock else organisation.lock_pair
+    change = round_service.unlock_pair if unlock else round_service.lock_pair
     stored = change(common.open_db(ctx), name, members, now=dt.datetime.now(dt.UTC))
     click.echo(f"round '{name}': {stored.events[-1].detail}")

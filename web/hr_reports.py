@@ -20,7 +20,8 @@ from markupsafe import Markup
 from matcher.domain import reports
 from matcher.domain.talentmap import TalentMap
 from matcher.plans.facts import rounds_from_storage
-from matcher.services import organisation, reflections
+from matcher.services import reflections
+from matcher.services import rounds as round_service
 from web import plots, words
 from web.auth import require_login, roles_required
 from web.context import database, talent_map
@@ -213,7 +214,7 @@ def rounds() -> Any:
     talent = talent_map()
     org = talent.organisation
     db = database()
-    stored = [organisation.load_round(db, summary.name) for summary in organisation.list_rounds(db)]
+    stored = [round_service.load_round(db, summary.name) for summary in round_service.list_rounds(db)]
     facts = rounds_from_storage(stored)
     facts += reports.rounds_from_history(org, besides={s.name for s in stored})
     facts.sort(key=lambda f: (f.day, f.name), reverse=True)
@@ -260,7 +261,7 @@ def reflection_report() -> Any:
     facts = reflections.reflection_facts(db)
     overall = reflections.reflection_counts(db)
     by_kind = reflections.reflection_tallies(db, by="round_kind")
-    round_names = {s.name for s in organisation.list_rounds(db)}
+    round_names = {s.name for s in round_service.list_rounds(db)}
     by_round = {k: v for k, v in reflections.reflection_tallies(db, by="source").items() if k in round_names}
     quarters = reports.reflections_per_quarter(facts)
     total = len(facts)

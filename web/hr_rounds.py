@@ -20,7 +20,8 @@ from matcher.domain.problems import InvalidInput
 from matcher.plans.kinds import KINDS, PlanKind, is_round, kind
 from matcher.plans.rounds import PUBLISHED, RoundError, StoredRound
 from matcher.plans.solve_jobs import DONE, compare
-from matcher.services import background, organisation, plans, round_changes
+from matcher.services import background, plans, round_changes
+from matcher.services import rounds as round_service
 from web import plan_pages, round_forms, round_kinds, round_publishing, round_views, words, worker
 from web.auth import require_login, roles_required
 from web.context import database, talent_map
@@ -58,7 +59,7 @@ def rounds() -> str:
     db = database()
     return render_template(
         "hr/rounds/list.html",
-        rounds=organisation.list_rounds(db),
+        rounds=round_service.list_rounds(db),
         plans=plans.plans(db),
         active=background.active_jobs(db),
         kinds=words.ROUND_KINDS,
@@ -184,7 +185,7 @@ def job(job_id: int) -> Any:
 
 def _stored_or_none(name: str) -> StoredRound | None:
     try:
-        return organisation.load_round(database(), name)
+        return round_service.load_round(database(), name)
     except RoundError:
         return None
 
@@ -261,7 +262,7 @@ def lock(name: str) -> Any:
     if not form.validate_on_submit():
         return _review(name, status=400, problem=_("Say which pair or group to lock."))
     members = [m for m in form.members.data.split(",") if m]
-    change = organisation.lock_pair if form.lock.data == "1" else organisation.unlock_pair
+    change = round_service.lock_pair if form.lock.data == "1" else round_service.unlock_pair
     try:
         stored = change(database(), name, members, now=_now())
     except RoundError as exc:
@@ -283,7 +284,7 @@ def swap(name: str) -> Any:
 
     def in_proposal() -> StoredRound:
         round_changes.check_swap(stored, first, second)
-        return organisation.swap_people(database(), name, first, second, today=_today(), now=_now())
+        return round_service.swap_people(database(), name, first, second, today=_today(), now=_now())
 
     return _change_units(stored, form, "swap", in_proposal, swap=(first, second))
 

@@ -26,7 +26,7 @@ from matcher.plans.kinds import Family, UnknownKind
 from matcher.plans.kinds import kind as plan_kind
 from matcher.plans.rounds import RoundError, StoredRound
 from matcher.plans.solve_jobs import DONE, FAILED, QUEUED, SolveJob, snapshot
-from matcher.services import organisation, scheduling
+from matcher.services import rounds, scheduling
 from matcher.storage import Database
 from matcher.storage import rounds as round_storage
 from matcher.storage import solve_jobs as store
@@ -187,12 +187,12 @@ def _round(db: Database, started: SolveJob, *, today: dt.date, clock: Clock) -> 
     config = round_kind.config_from(started.settings["config"], source=f"job {started.id}")
     proposal: Any
     if round_kind.family is Family.GROUPS:
-        proposal = organisation.propose_group_round(
+        proposal = rounds.propose_group_round(
             db, round_name=name, config=config, today=today, now=clock(), save=True, on_progress=report
         )
         units = proposal.groups
     else:
-        proposal = organisation.propose_round(
+        proposal = rounds.propose_round(
             db, round_name=name, config=config, today=today, now=clock(), save=True, on_progress=report
         )
         units = proposal.pairs

@@ -1,15 +1,14 @@
-"""Use cases, one function each: import and export the organisation, build the
-talent map, propose and publish pairing rounds. The CLI and the web app call
+"""Use cases for the organisation, one function each: import and export it, load it, build the
+talent map. The CLI and the web app call
 these; they hold no IO of their own beyond the files they are given and the
 database they are handed.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,43 +20,21 @@ from matcher.domain.model import Organisation
 from matcher.domain.parsed import Parsed
 from matcher.domain.problems import InvalidInput, Location, Problem
 from matcher.domain.talentmap import TalentMap
-from matcher.engines import groups
-from matcher.engines.pairing import PairingConfig, Previous, Proposal, build_problem, propose, validate
 from matcher.io import matrix, orgjson
-from matcher.plans.rounds import (
-    NAME_LENGTH,
-    PUBLISHED,
-    RoundError,
-    RoundSummary,
-    StoredRound,
-    with_locks,
-    without_lock,
-)
 from matcher.storage import Database, admin
-from matcher.storage import rounds as round_storage
 
 __all__ = [
     "Database",
     "ImportResult",
     "MapCache",
-    "RoundError",
     "export_file",
     "import_file",
-    "list_rounds",
     "load_organisation",
-    "load_round",
-    "lock_pair",
     "person_names",
-    "propose_group_round",
-    "propose_round",
-    "publish_round",
     "read_file",
-    "unlock_pair",
 ]
 
 Progress = Callable[[str], None]
-#: The solver's progress: (best objective so far, bound, seconds).
-SolverProgress = Callable[[float, float, float], None]
 
 FORMATS = {".json": "organisation JSON", ".csv": "skills matrix (CSV)", ".xlsx": "skills matrix (Excel)"}
 
@@ -183,291 +160,3 @@ class MapCache:
                 self._map = TalentMap(load_organisation(self.db), today=key[1])
                 self._key = key
             return self._map
-
-
-# -- pairing rounds ------------------------------------------------------------------
-
-
-def propose_round(
-    db: Database,
-    *,
-    round_name: str,
-    config: PairingConfig,
-    today: dt.date,
-    now: dt.datetime,
-    save: bool,
-    on_progress: SolverProgress | None = None,
-) -> Proposal:
-    """Propose the pairs of a round, and with ``save`` store them as the round's proposal.
-
-    The last published round of the same mode tells who was left out then. A round
-    proposed before keeps the pairs HR locked in it; a published round is final.
-    """
-    with db.transaction() as session:
-        org = storage.load_organisation(session)
-        existing = round_storage.load_round(session, round_name)
-        previous = round_storage.previous_round(session, config.mode, other_than=round_name)
-    _check_may_propose(round_name, config.mode, existing, org)
-    if existing is not None:
-        config = with_locks(config, existing.locked_pairs)
-    problem = build_problem(TalentMap(org, today=today), config, today=today, previous=_previous(previous))
-    proposal = propose(problem, round_name=round_name, on_progress=on_progress)
-    if save:
-        _save_proposal(db, proposal, config, existing, org, now=now, unit="pair")
-    return proposal
-
-
-def propose_group_round(
-    db: Database,
-    *,
-    round_name: str,
-    config: groups.GroupConfig,
-    today: dt.date,
-    now: dt.datetime,
-    save: bool,
-    on_progress: SolverProgress | None = None,
-) -> groups.GroupProposal:
-    """Propose the groups of a think tank, intervision or community round; ``save`` stores them.
-
-    Like a pairing round: a round proposed before keeps the groups HR locked in it,
-    earlier rounds of the same kind in the history count for the cooldown.
-    """
-    with db.transaction() as session:
-        org = storage.load_organisation(session)
-        existing = round_storage.load_round(session, round_name)
-    _check_may_propose(round_name, config.kind, existing, org)
-    if existing is not None:
-        config = with_locks(config, existing.locked_pairs)
-    problem = groups.build_problem(TalentMap(org, today=today), config, today=today)
-    proposal = groups.propose(problem, round_name=round_name, on_progress=on_progress)
-    if save:
-        _save_proposal(db, proposal, config, existing, org, now=now, unit="group")
-    return proposal
-
-
-def _save_proposal(
-    db: Database,
-    proposal: Proposal | groups.GroupProposal,
-    config: PairingConfig | groups.GroupConfig,
-    existing: StoredRound | None,
-    org: Organisation,
-    *,
-    now: dt.datetime,
-    unit: str,
-) -> None:
-    name = proposal.round
-    units = proposal.groups if isinstance(proposal, groups.GroupProposal) else proposal.pairs
-    with db.transaction() as session:
-        current = round_storage.load_round(session, name, for_update=True)
-        _check_may_propose(name, proposal.mode, current, org)
-        if _stamp(current) != _stamp(existing):
-            raise RoundError(f"round '{name}' changed while it was being proposed; propose it again")
-        detail = (
-            f"{len(units)} {unit}s, {len(proposal.unmatched)} left out; "
-            f"objective {proposal.objective:g} ({proposal.status}, {proposal.solver})"
-        )
-        if existing is not None and existing.locked_pairs:
-            kept = len(existing.locked_pairs)
-            detail += f"; {kept} locked {unit}{'s' if kept != 1 else ''} kept"
-        action = "proposed" if existing is None else "re-proposed"
-        round_storage.write_proposal(session, proposal, config, now=now, action=action, detail=detail)
-
-
-def _stamp(stored: StoredRound | None) -> dt.datetime | None:
-    return stored.updated if stored else None
-
-
-def _check_may_propose(name: str, mode: str, existing: StoredRound | None, org: Organisation) -> None:
-    if not name.strip() or len(name) > NAME_LENGTH:
-        raise RoundError(f"a round needs a name of 1 to {NAME_LENGTH} characters")
-    if existing is None:
-        if any(entry.round == name for entry in org.history):
-            raise RoundError(f"the history already holds a round named '{name}'; use a new round name")
-        return
-    if existing.status == PUBLISHED:
-        raise RoundError(f"round '{name}' is published and cannot be proposed again; use a new round name")
-    if existing.mode != mode:
-        raise RoundError(
-            f"round '{name}' is a {existing.mode} round and cannot be proposed as {mode}; "
-            "use the same mode or a new round name"
-        )
-
-
-def _previous(stored: StoredRound | None) -> Previous:
-    if stored is None:
-        return Previous()
-    return Previous(
-        pairs=tuple(p.members for p in stored.pairs),
-        unmatched=tuple(dict.fromkeys(u.person_id for u in stored.unmatched)),
-    )
-
-
-def publish_round(db: Database, name: str, *, today: dt.date, now: dt.datetime) -> StoredRound:
-    """Publish a proposed round after checking its pairs against every rule on today's data.
-
-    Its pairs join the history, starting ``today``, so that later rounds keep the cooldown.
-    One transaction: a round that cannot be published leaves everything as it was.
-    """
-    with db.transaction() as session:
-        stored = _existing(round_storage.load_round(session, name, for_update=True), name)
-        if stored.status == PUBLISHED:
-            raise RoundError(f"round '{name}' was already published on {stored.published:%Y-%m-%d}")
-        org = storage.load_organisation(session)
-        if any(entry.round == name for entry in org.history):
-            raise RoundError(
-                f"the history already holds a round named '{name}'; it cannot be published twice"
-            )
-        violations = _violations(stored, TalentMap(org, today=today), today)
-        if violations:
-            listed = "\n".join(f"  {v}" for v in violations)
-            raise RoundError(
-                f"round '{name}' cannot be published: on today's data its {stored.unit}s break these rules "
-                f"(propose it again):\n{listed}",
-                violations,
-            )
-        detail = f"{len(stored.pairs)} {stored.unit}s written to the history, starting {today.isoformat()}"
-        round_storage.mark_published(session, name, started=today, now=now, detail=detail)
-        return _existing(round_storage.load_round(session, name), name)
-
-
-def _violations(stored: StoredRound, tmap: TalentMap, today: dt.date) -> list:
-    members = [p.members for p in stored.pairs]
-    if isinstance(stored.config, groups.GroupConfig):
-        return groups.validate(groups.build_problem(tmap, stored.config, today=today), members)
-    return validate(build_problem(tmap, stored.config, today=today), members)
-
-
-def list_rounds(db: Database) -> list[RoundSummary]:
-    with db.transaction() as session:
-        return round_storage.round_summaries(session)
-
-
-def load_round(db: Database, name: str) -> StoredRound:
-    with db.transaction() as session:
-        return _existing(round_storage.load_round(session, name), name)
-
-
-def lock_pair(db: Database, name: str, members: Sequence[str], *, now: dt.datetime) -> StoredRound:
-    """Lock a proposed pair or group (members in any order): proposing the round again keeps it."""
-    return _set_locked(db, name, members, True, now)
-
-
-def unlock_pair(db: Database, name: str, members: Sequence[str], *, now: dt.datetime) -> StoredRound:
-    return _set_locked(db, name, members, False, now)
-
-
-def _set_locked(
-    db: Database, name: str, members: Sequence[str], locked: bool, now: dt.datetime
-) -> StoredRound:
-    with db.transaction() as session:
-        stored = _existing(round_storage.load_round(session, name, for_update=True), name)
-        if stored.status == PUBLISHED:
-            raise RoundError(f"round '{name}' is published; its {stored.unit}s can no longer change")
-        wanted = frozenset(members)
-        position = next((i for i, p in enumerate(stored.pairs, 1) if frozenset(p.members) == wanted), None)
-        if position is None:
-            raise RoundError(f"round '{name}' has no {stored.unit} of {' and '.join(members)}")
-        pair = stored.pairs[position - 1]
-        if locked:
-            config = with_locks(stored.config, [pair.members])
-        else:
-            config = without_lock(stored.config, pair.members)
-        detail = f"{'locked' if locked else 'unlocked'} {', '.join(pair.members)}"
-        round_storage.set_pair_locked(session, name, position, locked, config, now=now, detail=detail)
-        return _existing(round_storage.load_round(session, name), name)
-
-
-def swap_people(
-    db: Database, name: str, first: str, second: str, *, today: dt.date, now: dt.datetime
-) -> StoredRound:
-    """Swap two people between their pairs or groups, also after publishing (plan the meetings
-    again and send: the two changed ones get updates). Refused when the new pairs or groups
-    break a rule that the old ones kept."""
-    with db.transaction() as session:
-        stored = _existing(round_storage.load_round(session, name, for_update=True), name)
-        where = {m: (position, unit) for position, unit in stored.units() for m in unit.members}
-        for person_id in (first, second):
-            if person_id not in where:
-                raise RoundError(f"round '{name}' has nobody with id '{person_id}' in a {stored.unit}")
-        (a, unit_a), (b, unit_b) = where[first], where[second]
-        if a == b:
-            raise RoundError(f"{first} and {second} are already in the same {stored.unit}")
-        swapped = {
-            a: tuple(second if m == first else m for m in unit_a.members),
-            b: tuple(first if m == second else m for m in unit_b.members),
-        }
-        org = storage.load_organisation(session)
-        _check_changed(stored, swapped, org, today)
-        detail = f"swapped {first} and {second}: {', '.join(swapped[a])} | {', '.join(swapped[b])}"
-        round_storage.change_units(
-            session,
-            name,
-            swapped,
-            today=today,
-            now=now,
-            action="swapped",
-            detail=detail,
-            config=_unlocked(stored, [unit_a.members, unit_b.members]),
-        )
-        return _existing(round_storage.load_round(session, name), name)
-
-
-def remove_unit(db: Database, name: str, person_id: str, *, today: dt.date, now: dt.datetime) -> StoredRound:
-    """Take out the pair or group that ``person_id`` is in (also after publishing: its meetings
-    are cancelled when they are planned again); the others keep their places."""
-    with db.transaction() as session:
-        stored = _existing(round_storage.load_round(session, name, for_update=True), name)
-        found = next(((p, u) for p, u in stored.units() if person_id in u.members), None)
-        if found is None:
-            raise RoundError(f"round '{name}' has nobody with id '{person_id}' in a {stored.unit}")
-        position, unit = found
-        detail = f"removed the {stored.unit} of {', '.join(unit.members)}"
-        round_storage.change_units(
-            session,
-            name,
-            {position: None},
-            today=today,
-            now=now,
-            action="removed",
-            detail=detail,
-            config=_unlocked(stored, [unit.members]),
-        )
-        return _existing(round_storage.load_round(session, name), name)
-
-
-def _unlocked(stored: StoredRound, changed: Sequence[tuple[str, ...]]):
-    """A proposed round's config without the locks of units that changed, so that re-solving
-    does not bring the old ones back; a published round keeps its config as it was."""
-    if stored.status == PUBLISHED:
-        return None
-    config = stored.config
-    for members in changed:
-        config = without_lock(config, members)
-    return config
-
-
-def _check_changed(
-    stored: StoredRound, changed: dict[int, tuple[str, ...]], org: Organisation, today: dt.date
-) -> None:
-    units = [changed.get(position, unit.members) for position, unit in stored.units()]
-    tmap = TalentMap(org, today=today)
-    before = {str(v) for v in _violations(stored, tmap, today)}
-    # A unit HR changes by hand is no longer held by its lock.
-    old = [unit.members for position, unit in stored.units() if position in changed]
-    after = dataclasses.replace(
-        stored,
-        pairs=tuple(dataclasses.replace(u, members=m) for u, m in zip(stored.pairs, units, strict=True)),
-        config=_unlocked(stored, old) or stored.config,
-    )
-    new = [v for v in _violations(after, tmap, today) if str(v) not in before]
-    if new:
-        listed = "\n".join(f"  {v}" for v in new)
-        raise RoundError(
-            f"round '{stored.name}' was not changed: the change breaks these rules:\n{listed}", new
-        )
-
-
-def _existing(stored: StoredRound | None, name: str) -> StoredRound:
-    if stored is None:
-        raise RoundError(f"there is no round named '{name}'")
-    return stored

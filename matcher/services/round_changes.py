@@ -27,7 +27,7 @@ from matcher.io.ics import CANCEL, PUBLISH, InviteSettings
 from matcher.io.mail import SmtpSettings
 from matcher.io.outbox import Due
 from matcher.plans.rounds import PUBLISHED, RoundError, StoredRound, without_lock
-from matcher.services import organisation, publishing, scheduling
+from matcher.services import publishing, rounds, scheduling
 from matcher.storage import Database
 from matcher.storage import rounds as round_storage
 from matcher.storage import schedule as schedule_store
@@ -176,7 +176,7 @@ def publish(
     """Publish the round, then plan its meetings, queue the invites and deliver them when e-mail is
     set up; as ``meeloop publish``, ``meet --save`` and ``send`` do, one transaction each. The round
     is published even when a later step fails; the answer then says what is left to do."""
-    stored = organisation.publish_round(db, name, today=today, now=now)
+    stored = rounds.publish_round(db, name, today=today, now=now)
     return stored, plan_and_send(db, name, meeting, settings, smtp, now=now)
 
 
@@ -258,9 +258,9 @@ def change_published(
     updates and cancellations: what ``meeloop swap``/``drop``, ``meet --save`` and ``send`` do."""
     meeting = meeting_config(db, name)
     if swap is not None:
-        stored = organisation.swap_people(db, name, *swap, today=today, now=now)
+        stored = rounds.swap_people(db, name, *swap, today=today, now=now)
     elif remove is not None:
-        stored = organisation.remove_unit(db, name, remove, today=today, now=now)
+        stored = rounds.remove_unit(db, name, remove, today=today, now=now)
     else:
         raise RoundError("say what to change: a swap or someone to take out")
     if meeting is None:

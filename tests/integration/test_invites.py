@@ -22,7 +22,7 @@ from matcher.io import orgjson, outbox
 from matcher.io.ics import InviteSettings, participants
 from matcher.io.mail import SmtpSettings
 from matcher.plans.rounds import RoundError
-from matcher.services import organisation, publishing, scheduling
+from matcher.services import organisation, publishing, rounds, scheduling
 from tests.mailtools import smtp_server
 from tests.orgs import mentoring_org
 from tests.parsers import libical, vobject_calendar
@@ -55,7 +55,7 @@ def planned(db, tmp_path):
     """A published mentor round with a meeting series every two weeks, and lunch & learn sessions."""
     orgjson.write_json(org(), tmp_path / "org.json")
     organisation.import_file(db, tmp_path / "org.json", now=NOW)
-    organisation.propose_round(
+    rounds.propose_round(
         db,
         round_name="mentor",
         config=organisation.PairingConfig(mode="mentor", time_limit=2),
@@ -63,7 +63,7 @@ def planned(db, tmp_path):
         now=NOW,
         save=True,
     )
-    organisation.publish_round(db, "mentor", today=NOW.date(), now=NOW)
+    rounds.publish_round(db, "mentor", today=NOW.date(), now=NOW)
     plan_meetings(db)
     scheduling.plan_lunch(db, lunch.LunchConfig(first_day=FIRST, last_day=LAST), now=NOW, save=True)
     return db
@@ -207,13 +207,11 @@ def test_publish_change_and_publish_again_sends_only_what_changed(planned, mail_
     assert publishing.queue_invites(planned, SETTINGS, source="mentor", now=NOW) == []
 
     # HR swaps two mentees and removes a pair; planning again keeps the rest.
-    round_ = organisation.load_round(planned, "mentor")
+    round_ = rounds.load_round(planned, "mentor")
     (a, pair_a), (b, pair_b), (c, pair_c) = round_.units()[:3]
     later = NOW + dt.timedelta(days=1)
-    organisation.swap_people(
-        planned, "mentor", pair_a.members[1], pair_b.members[1], today=later.date(), now=later
-    )
-    organisation.remove_unit(planned, "mentor", pair_c.members[0], today=later.date(), now=later)
+    rounds.swap_people(planned, "mentor", pair_a.members[1], pair_b.members[1], today=later.date(), now=later)
+    rounds.remove_unit(planned, "mentor", pair_c.members[0], today=later.date(), now=later)
     before = {e.key: e for e in events}
     plan_meetings(planned, now=later)
     bag.received.clear()
@@ -365,10 +363,10 @@ def test_feeds_answer_only_to_a_live_token_and_show_only_the_owner_s_events(plan
 
 
 def test_the_feed_keeps_what_was_cancelled_for_a_person_without_naming_the_others(planned):
-    round_ = organisation.load_round(planned, "mentor")
+    round_ = rounds.load_round(planned, "mentor")
     _, pair = round_.units()[0]
     mentee = pair.members[1]
-    organisation.remove_unit(planned, "mentor", mentee, today=NOW.date(), now=NOW)
+    rounds.remove_unit(planned, "mentor", mentee, today=NOW.date(), now=NOW)
     plan_meetings(planned)
     cal = icalendar.Calendar.from_ical(publishing.feed(planned, SETTINGS, _token(planned, mentee), now=NOW))
     cancelled = [e for e in cal.walk("VEVENT") if str(e["STATUS"]) == "CANCELLED"]
@@ -412,7 +410,7 @@ def test_unknown_rounds_people_and_events_get_a_clear_answer(planned, tmp_path):
     with pytest.raises(RoundError, match="no scheduled event"):
         publishing.event_calendar(planned, SETTINGS, 999, now=NOW)
     with pytest.raises(RoundError, match="nobody with id"):
-        organisation.swap_people(planned, "mentor", "ghost", "pim", today=NOW.date(), now=NOW)
+        rounds.swap_people(planned, "mentor", "ghost", "pim", today=NOW.date(), now=NOW)
 
 
 def test_files_are_the_same_for_the_same_now(planned):

@@ -18,7 +18,7 @@ from matcher.domain.model import HistoryEntry, Organisation
 from matcher.engines.pairing import PairingConfig
 from matcher.io import orgjson
 from matcher.plans.rounds import RoundError
-from matcher.services import organisation
+from matcher.services import organisation, rounds
 from matcher.storage import rounds as round_storage
 from tests.orgs import mentoring_org
 
@@ -43,7 +43,7 @@ def later(minutes: int) -> dt.datetime:
 
 
 def propose(db, name, *, minutes=0, save=True, config=MENTOR):
-    return organisation.propose_round(
+    return rounds.propose_round(
         db, round_name=name, config=config, today=TODAY, now=later(minutes), save=save
     )
 
@@ -59,7 +59,7 @@ def data_version(db) -> int:
 
 def test_a_saved_proposal_is_stored_with_its_pairs_the_people_left_out_and_an_event(loaded):
     proposal = propose(loaded, "2026-Q4 mentor")
-    stored = organisation.load_round(loaded, "2026-Q4 mentor")
+    stored = rounds.load_round(loaded, "2026-Q4 mentor")
     assert proposal.pairs and proposal.unmatched
     assert (stored.name, stored.mode, stored.status) == ("2026-Q4 mentor", "mentor", "proposed")
     assert stored.pairs == proposal.pairs
@@ -74,16 +74,16 @@ def test_a_saved_proposal_is_stored_with_its_pairs_the_people_left_out_and_an_ev
 
 def test_a_proposal_that_is_not_saved_leaves_no_round(loaded):
     assert propose(loaded, "2026-Q4 mentor", save=False).pairs
-    assert organisation.list_rounds(loaded) == []
+    assert rounds.list_rounds(loaded) == []
 
 
 def test_proposing_again_keeps_the_pairs_hr_locked_after_the_configs_own_locks(loaded):
     first = propose(loaded, "2026-Q4 mentor")
     left_out = first.unmatched[0].person_id
     kept = next(p.members for p in first.pairs if p.members[0] != "niels")
-    organisation.lock_pair(loaded, "2026-Q4 mentor", list(reversed(kept)), now=later(1))
+    rounds.lock_pair(loaded, "2026-Q4 mentor", list(reversed(kept)), now=later(1))
     again = propose(loaded, "2026-Q4 mentor", minutes=2, config=MENTOR.replace(locked=(("niels", left_out),)))
-    stored = organisation.load_round(loaded, "2026-Q4 mentor")
+    stored = rounds.load_round(loaded, "2026-Q4 mentor")
     assert stored.config.locked == (("niels", left_out), kept)
     assert {p.members for p in again.pairs if p.locked} == {("niels", left_out), kept}
     assert stored.pairs == again.pairs
@@ -95,12 +95,12 @@ def test_proposing_again_keeps_the_pairs_hr_locked_after_the_configs_own_locks(l
 def test_an_unlocked_pair_is_no_longer_kept(loaded):
     first = propose(loaded, "2026-Q4 mentor")
     members = first.pairs[0].members
-    organisation.lock_pair(loaded, "2026-Q4 mentor", members, now=later(1))
-    unlocked = organisation.unlock_pair(loaded, "2026-Q4 mentor", members, now=later(2))
+    rounds.lock_pair(loaded, "2026-Q4 mentor", members, now=later(1))
+    unlocked = rounds.unlock_pair(loaded, "2026-Q4 mentor", members, now=later(2))
     assert not any(p.locked for p in unlocked.pairs) and unlocked.config.locked == ()
     assert not any(p.locked for p in propose(loaded, "2026-Q4 mentor", minutes=3).pairs)
     with pytest.raises(RoundError, match="has no pair of marit and sara"):
-        organisation.lock_pair(loaded, "2026-Q4 mentor", ["marit", "sara"], now=later(4))
+        rounds.lock_pair(loaded, "2026-Q4 mentor", ["marit", "sara"], now=later(4))
 
 
 def test_a_locked_pair_changed_by_a_swap_or_removal_is_no_longer_kept(loaded):
@@ -108,17 +108,17 @@ def test_a_locked_pair_changed_by_a_swap_or_removal_is_no_longer_kept(loaded):
     assert len(first.pairs) >= 3
     one, other, third = (p.members for p in first.pairs[:3])
     for members in (one, third):
-        organisation.lock_pair(loaded, "2026-Q4 mentor", members, now=later(1))
-    swapped = organisation.swap_people(loaded, "2026-Q4 mentor", one[1], other[1], today=TODAY, now=later(2))
+        rounds.lock_pair(loaded, "2026-Q4 mentor", members, now=later(1))
+    swapped = rounds.swap_people(loaded, "2026-Q4 mentor", one[1], other[1], today=TODAY, now=later(2))
     assert one not in swapped.config.locked and third in swapped.config.locked
-    removed = organisation.remove_unit(loaded, "2026-Q4 mentor", third[0], today=TODAY, now=later(3))
+    removed = rounds.remove_unit(loaded, "2026-Q4 mentor", third[0], today=TODAY, now=later(3))
     assert removed.config.locked == ()
 
 
 def test_publishing_writes_the_history_and_a_later_round_keeps_the_cooldown(loaded):
     first = propose(loaded, "2026-Q4 mentor")
     version = data_version(loaded)
-    published = organisation.publish_round(loaded, "2026-Q4 mentor", today=TODAY, now=later(5))
+    published = rounds.publish_round(loaded, "2026-Q4 mentor", today=TODAY, now=later(5))
     assert (published.status, published.published) == ("published", later(5))
     assert [e.action for e in published.events] == ["proposed", "published"]
     history = organisation.load_organisation(loaded).history
@@ -141,30 +141,30 @@ def test_only_a_published_round_counts_as_the_previous_round(loaded):
         return [r for p in proposal.pairs if left_out in p.members for r in p.reasons]
 
     assert priority not in reasons_for(propose(loaded, "2027-Q1 mentor", minutes=1, save=False))
-    organisation.publish_round(loaded, "2026-Q4 mentor", today=TODAY, now=later(2))
+    rounds.publish_round(loaded, "2026-Q4 mentor", today=TODAY, now=later(2))
     assert priority in reasons_for(propose(loaded, "2027-Q1 mentor", minutes=3, save=False))
 
 
 def test_publishing_twice_is_refused(loaded):
     propose(loaded, "2026-Q4 mentor")
-    organisation.publish_round(loaded, "2026-Q4 mentor", today=TODAY, now=later(1))
+    rounds.publish_round(loaded, "2026-Q4 mentor", today=TODAY, now=later(1))
     history = organisation.load_organisation(loaded).history
     with pytest.raises(RoundError, match="already published on 2026-11-21"):
-        organisation.publish_round(loaded, "2026-Q4 mentor", today=TODAY, now=later(2))
+        rounds.publish_round(loaded, "2026-Q4 mentor", today=TODAY, now=later(2))
     assert organisation.load_organisation(loaded).history == history
 
 
 def test_a_published_round_cannot_be_proposed_again(loaded):
     propose(loaded, "2026-Q4 mentor")
-    organisation.publish_round(loaded, "2026-Q4 mentor", today=TODAY, now=later(1))
+    rounds.publish_round(loaded, "2026-Q4 mentor", today=TODAY, now=later(1))
     for save in (True, False):
         with pytest.raises(
             RoundError, match="is published and cannot be proposed again; use a new round name"
         ):
             propose(loaded, "2026-Q4 mentor", minutes=2, save=save)
     with pytest.raises(RoundError, match="is published"):
-        organisation.lock_pair(loaded, "2026-Q4 mentor", ["marit", "roos"], now=later(3))
-    assert [e.action for e in organisation.load_round(loaded, "2026-Q4 mentor").events] == [
+        rounds.lock_pair(loaded, "2026-Q4 mentor", ["marit", "roos"], now=later(3))
+    assert [e.action for e in rounds.load_round(loaded, "2026-Q4 mentor").events] == [
         "proposed",
         "published",
     ]
@@ -183,19 +183,19 @@ def test_a_publish_that_breaks_a_rule_on_todays_data_is_refused_and_changes_noth
     moved = dataclasses.replace(org.person(learner), manager_id=teacher)
     changed = dataclasses.replace(org, people=tuple(moved if p.id == learner else p for p in org.people))
     organisation.import_file(loaded, write(changed, tmp_path / "changed.json"), now=later(1))
-    before, version = organisation.load_round(loaded, "2026-Q4 mentor"), data_version(loaded)
+    before, version = rounds.load_round(loaded, "2026-Q4 mentor"), data_version(loaded)
     with pytest.raises(RoundError, match="cannot be published") as refused:
-        organisation.publish_round(loaded, "2026-Q4 mentor", today=TODAY, now=later(2))
+        rounds.publish_round(loaded, "2026-Q4 mentor", today=TODAY, now=later(2))
     assert [(v.rule, v.members) for v in refused.value.violations] == [("own manager", (teacher, learner))]
     assert "own manager" in str(refused.value)
-    assert organisation.load_round(loaded, "2026-Q4 mentor") == before
+    assert rounds.load_round(loaded, "2026-Q4 mentor") == before
     assert organisation.load_organisation(loaded).history == ()
     assert data_version(loaded) == version
 
 
 def test_a_publish_that_fails_half_way_leaves_everything_as_it_was(loaded, monkeypatch):
     propose(loaded, "2026-Q4 mentor")
-    before, version = organisation.load_round(loaded, "2026-Q4 mentor"), data_version(loaded)
+    before, version = rounds.load_round(loaded, "2026-Q4 mentor"), data_version(loaded)
 
     def crash(*_args: object) -> None:
         raise RuntimeError("the disk is full")
@@ -203,23 +203,21 @@ def test_a_publish_that_fails_half_way_leaves_everything_as_it_was(loaded, monke
     # The event is written after the status and the history rows: a crash there must undo both.
     monkeypatch.setattr(round_storage, "_event", crash)
     with pytest.raises(RuntimeError, match="the disk is full"):
-        organisation.publish_round(loaded, "2026-Q4 mentor", today=TODAY, now=later(1))
+        rounds.publish_round(loaded, "2026-Q4 mentor", today=TODAY, now=later(1))
     monkeypatch.undo()
-    assert organisation.load_round(loaded, "2026-Q4 mentor") == before
+    assert rounds.load_round(loaded, "2026-Q4 mentor") == before
     assert organisation.load_organisation(loaded).history == ()
     assert data_version(loaded) == version
-    assert (
-        organisation.publish_round(loaded, "2026-Q4 mentor", today=TODAY, now=later(2)).status == "published"
-    )
+    assert rounds.publish_round(loaded, "2026-Q4 mentor", today=TODAY, now=later(2)).status == "published"
 
 
 def test_an_unknown_round_is_a_clear_error(loaded):
     with pytest.raises(RoundError, match="there is no round named 'nope'"):
-        organisation.load_round(loaded, "nope")
+        rounds.load_round(loaded, "nope")
     with pytest.raises(RoundError, match="there is no round named 'nope'"):
-        organisation.publish_round(loaded, "nope", today=TODAY, now=NOW)
+        rounds.publish_round(loaded, "nope", today=TODAY, now=NOW)
     with pytest.raises(RoundError, match="there is no round named 'nope'"):
-        organisation.lock_pair(loaded, "nope", ["marit", "roos"], now=NOW)
+        rounds.lock_pair(loaded, "nope", ["marit", "roos"], now=NOW)
 
 
 def test_a_round_name_the_history_already_holds_is_refused(db, tmp_path):
@@ -236,9 +234,9 @@ def test_a_round_name_the_history_already_holds_is_refused(db, tmp_path):
 
 def test_the_rounds_are_listed_newest_first_with_their_counts(loaded):
     first = propose(loaded, "2026-Q4 mentor")
-    organisation.publish_round(loaded, "2026-Q4 mentor", today=TODAY, now=later(1))
+    rounds.publish_round(loaded, "2026-Q4 mentor", today=TODAY, now=later(1))
     second = propose(loaded, "2027-Q1 mentor", minutes=2)
-    listed = organisation.list_rounds(loaded)
+    listed = rounds.list_rounds(loaded)
     assert [(r.name, r.status, r.pairs, r.left_out, r.objective) for r in listed] == [
         ("2027-Q1 mentor", "proposed", len(second.pairs), len(second.unmatched), second.objective),
         ("2026-Q4 mentor", "published", len(first.pairs), len(first.unmatched), first.objective),
@@ -259,4 +257,4 @@ def test_the_rounds_migration_goes_down_and_up_again(loaded):
         assert connection.execute(sqlalchemy.text("select count(*) from person")).scalar() > 0
     storage.migrate(loaded.engine)
     assert storage.schema_is_current(loaded.engine)
-    assert organisation.list_rounds(loaded) == []
+    assert rounds.list_rounds(loaded) == []

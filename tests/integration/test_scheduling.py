@@ -18,7 +18,7 @@ from matcher.engines import lunch, meetings, shadowing
 from matcher.engines.groups import GroupConfig
 from matcher.io import orgjson
 from matcher.plans.rounds import RoundError
-from matcher.services import organisation, scheduling
+from matcher.services import organisation, rounds, scheduling
 from tests.orgs import mentoring_org, person, small_org
 
 NOW = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
@@ -148,18 +148,18 @@ def test_a_group_round_is_stored_locked_and_published_into_the_history(db, tmp_p
         tmp_path,
     )
     config = GroupConfig.for_kind("think-tank", size_min=3, size_max=4, time_limit=1.0)
-    first = organisation.propose_group_round(
+    first = rounds.propose_group_round(
         db, round_name="denktank", config=config, today=NOW.date(), now=NOW, save=True
     )
     assert len(first.groups) == 3 and not first.violations
     locked = first.groups[0].members
-    organisation.lock_pair(db, "denktank", locked, now=NOW)
-    again = organisation.propose_group_round(
+    rounds.lock_pair(db, "denktank", locked, now=NOW)
+    again = rounds.propose_group_round(
         db, round_name="denktank", config=config, today=NOW.date(), now=NOW, save=True
     )
     assert any(set(locked) <= set(g.members) and g.locked for g in again.groups)
     with pytest.raises(RoundError, match="think-tank round"):
-        organisation.propose_round(
+        rounds.propose_round(
             db,
             round_name="denktank",
             config=organisation.PairingConfig(mode="mentor"),
@@ -167,7 +167,7 @@ def test_a_group_round_is_stored_locked_and_published_into_the_history(db, tmp_p
             now=NOW,
             save=True,
         )
-    published = organisation.publish_round(db, "denktank", today=NOW.date(), now=NOW)
+    published = rounds.publish_round(db, "denktank", today=NOW.date(), now=NOW)
     assert published.is_group_round and published.status == "published"
     history = [e for e in organisation.load_organisation(db).history if e.round == "denktank"]
     assert sorted(e.members for e in history) == sorted(g.members for g in published.pairs)
@@ -220,7 +220,7 @@ def test_meeting_times_need_a_published_round_and_avoid_what_is_already_planned(
     lunch_plan = scheduling.plan_lunch(
         db, lunch.LunchConfig(first_day=MONDAY, last_day=MONDAY + dt.timedelta(days=20)), now=NOW, save=True
     )
-    proposal = organisation.propose_round(
+    proposal = rounds.propose_round(
         db,
         round_name="mentor",
         config=organisation.PairingConfig(mode="mentor", time_limit=2),
@@ -231,7 +231,7 @@ def test_meeting_times_need_a_published_round_and_avoid_what_is_already_planned(
     config = meetings.MeetingConfig(first_day=MONDAY, last_day=MONDAY + dt.timedelta(weeks=8), every_weeks=2)
     with pytest.raises(RoundError, match="not published"):
         scheduling.plan_round_meetings(db, "mentor", config, now=NOW, save=True)
-    organisation.publish_round(db, "mentor", today=NOW.date(), now=NOW)
+    rounds.publish_round(db, "mentor", today=NOW.date(), now=NOW)
     plan = scheduling.plan_round_meetings(db, "mentor", config, now=NOW, save=True)
     assert len(plan.meetings) == len(proposal.pairs) and not plan.unplaced
     busy: dict[str, list] = {}

@@ -11,7 +11,7 @@ from pathlib import Path
 from matcher.engines import groups, meetings
 from matcher.engines.shadowing import ShadowConfig
 from matcher.io import orgjson
-from matcher.services import organisation, scheduling
+from matcher.services import organisation, rounds, scheduling
 from tests.orgs import small_org
 
 SETUP = dt.datetime(2026, 11, 1, 9, 0, tzinfo=dt.UTC)
@@ -25,12 +25,12 @@ def prepare_organisation(app_db: organisation.Database, folder: Path) -> None:
     orgjson.write_json(small_org(), folder / "org.json")
     organisation.import_file(app_db, folder / "org.json", now=SETUP)
     intervision = groups.GroupConfig.for_kind("intervision", size_min=2, size_max=6, time_limit=1)
-    organisation.propose_group_round(
+    rounds.propose_group_round(
         app_db, round_name="intervisie najaar", config=intervision, today=SETUP.date(), now=SETUP, save=True
     )
-    organisation.publish_round(app_db, "intervisie najaar", today=SETUP.date(), now=SETUP)
+    rounds.publish_round(app_db, "intervisie najaar", today=SETUP.date(), now=SETUP)
     think_tank = groups.GroupConfig.for_kind("think-tank", size_min=2, size_max=6, time_limit=1)
-    organisation.propose_group_round(
+    rounds.propose_group_round(
         app_db, round_name="denktank concept", config=think_tank, today=SETUP.date(), now=SETUP, save=True
     )
     series = meetings.MeetingConfig(

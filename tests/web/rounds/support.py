@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 
 from matcher.domain.model import Organisation
 from matcher.io import orgjson
-from matcher.services import organisation
+from matcher.services import organisation, rounds
 from tests.orgs import mentoring_org
 from tests.webtools import add_account, make_app, post_form
 from web import worker
@@ -87,7 +87,7 @@ def form_defaults(html: str) -> dict[str, object]:
 
 
 def stored_round(app: Flask, name: str = MENTORING):
-    return organisation.load_round(db_of(app), name)
+    return rounds.load_round(db_of(app), name)
 
 
 def job_id(response) -> int:

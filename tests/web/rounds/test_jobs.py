@@ -17,7 +17,7 @@ from matcher.engines.pairing import PairingConfig
 from matcher.io import orgjson
 from matcher.plans.rounds import RoundError
 from matcher.plans.solve_jobs import DONE
-from matcher.services import background, organisation, round_changes
+from matcher.services import background, organisation, round_changes, rounds
 from matcher.storage import solve_jobs as job_store
 from tests.orgs import mentoring_org
 from tests.web.rounds.support import (
@@ -63,7 +63,7 @@ def test_an_unexpected_error_in_a_job_is_logged_and_shown_without_details(app, h
     def broken(*args, **kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(organisation, "propose_round", broken)
+    monkeypatch.setattr(rounds, "propose_round", broken)
     response = propose(hr)
     job = background.job(db_of(app), job_id(response))
     assert job.status == "failed" and job.message == ""
@@ -105,7 +105,7 @@ def test_pairing_progress_reaches_the_caller_from_cp_sat(sqlite_url, tmp_path):
     db = organisation.Database(sqlite_url)
     try:
         heard: list[tuple[float, float, float]] = []
-        proposal = organisation.propose_round(
+        proposal = rounds.propose_round(
             db,
             round_name="progress",
             config=PairingConfig(mode="mentor", time_limit=2.0),
@@ -190,7 +190,7 @@ def test_jobs_are_stored_run_once_and_abandoned_ones_fail(db, tmp_path):
 
     round_changes.forbid_pair(db, "r1", "marit", "roos", now=now)
     round_changes.exclude_person(db, "r1", "sara", today=dt.date(2026, 11, 21), now=now)
-    stored = organisation.load_round(db, "r1")
+    stored = rounds.load_round(db, "r1")
     assert stored.config.forbidden == (("marit", "roos"),) and stored.config.select.exclude == ("sara",)
     assert [e.action for e in stored.events][-2:] == ["settings", "settings"]
 

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from matcher.plans.solve_jobs import DONE
-from matcher.services import background, organisation
+from matcher.services import background, rounds
 from tests.web.rounds.support import MENTORING, db_of, job_id, propose, stored_round
 from tests.webtools import csrf_token, log_in
 from web import worker
@@ -56,7 +56,7 @@ def test_a_post_without_the_csrf_token_is_refused(app, hr):
     response = hr.post("/hr/rounds/new/mentor", data={"name": "other", "who": "all"})
     assert response.status_code == 400
     assert stored_round(app) == before
-    assert [r.name for r in organisation.list_rounds(db_of(app))] == [MENTORING]
+    assert [r.name for r in rounds.list_rounds(db_of(app))] == [MENTORING]
 
 
 def test_unknown_rounds_and_jobs_are_not_found(hr):
@@ -120,7 +120,7 @@ def test_invalid_settings_are_refused_at_their_field(app, hr, fields, field, mes
     block = re.search(rf'<div class="field[^"]*has-error[^"]*">\s*<label for="{field}".*?</div>', html, re.S)
     assert block, f"no error at {field}"
     assert message in block.group(0)
-    assert organisation.list_rounds(db_of(app)) == []
+    assert rounds.list_rounds(db_of(app)) == []
     assert background.jobs_of(db_of(app), MENTORING) == []
 
 
