@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from matcher.domain.integrity import normalise_relations
 from matcher.domain.model import HistoryEntry, Holding, Organisation, Person, RelatedSkill, Skill, Wish
@@ -134,7 +134,7 @@ def _merge_per_person(
     def replaced(item: Item) -> bool:
         return item.person_id in speaks_for and (covered is None or item.skill_id in covered)
 
-    return (*(item for item in stored if not replaced(item)), *incoming)
+    return tuple(item for item in stored if not replaced(item)) + incoming
 
 
 def _history_key(entry: HistoryEntry) -> tuple[object, ...]:
@@ -184,7 +184,14 @@ def merge(stored: Organisation, parsed: Parsed, *, replace: bool = False) -> tup
     return merged, _changes(stored, merged)
 
 
-def _diff_by_id(before: tuple[Any, ...], after: tuple[Any, ...]) -> tuple[tuple[str, ...], ...]:
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+def _diff_by_id(
+    before: tuple[_HasId, ...], after: tuple[_HasId, ...]
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     old = {item.id: item for item in before}
     new = {item.id: item for item in after}
     added = tuple(i for i in new if i not in old)

@@ -10,6 +10,7 @@ part of the model, on purpose.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
 
@@ -71,7 +72,7 @@ class WorkingHours:
     days: tuple[tuple[str, tuple[TimeRange, ...]], ...] = ()
 
     @classmethod
-    def from_mapping(cls, mapping: dict[str, list[TimeRange] | tuple[TimeRange, ...]]) -> WorkingHours:
+    def from_mapping(cls, mapping: Mapping[str, Sequence[TimeRange]]) -> WorkingHours:
         return cls(tuple((day, tuple(sorted(mapping[day]))) for day in WEEKDAYS if mapping.get(day)))
 
     def on(self, day: str) -> tuple[TimeRange, ...]:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import recurring_ical_events
 import x_wr_timezone
-from dateutil.rrule import rrule, rrulestr
+from dateutil.rrule import rrule, rruleset, rrulestr
 
 from matcher.domain.availability.hours import local_interval, to_utc
 from matcher.domain.intervals import Interval, Window, clip, merge, utc_window
@@ -213,7 +213,9 @@ def _unreadable_line(outline: _Outline, source: str) -> Location:
         try:
             icalendar.Component.from_ical(f"BEGIN:{component}\r\n{line}\r\nEND:{component}\r\n")
         except Exception:
-            return Location(source, f"line {number}", _CONTENT_LINE.match(line).group(1).upper())
+            match = _CONTENT_LINE.match(line)
+            assert match is not None, "the outline keeps only lines that are content lines"
+            return Location(source, f"line {number}", match.group(1).upper())
     return Location(source)
 
 
@@ -228,12 +230,13 @@ def _check(calendar: icalendar.Calendar, root: _Block, source: str, zone: ZoneIn
     in_step = [block.name for block in root.children] == [component.name for component in components]
     budget = _Budget()
     for index, component in enumerate(components):
-        if component.name not in _KINDS:
+        kind = _KINDS.get(component.name or "")
+        if kind is None:
             continue
-        place = _Place(source, root.children[index] if in_step else None, _describe(component))
+        place = _Place(source, root.children[index] if in_step else None, _describe(component, kind))
         for name, message in component.errors:
             problems.add(place.at(name), f"cannot be read: {message}")
-        if component.name == "VEVENT":
+        if isinstance(component, icalendar.Event):  # what icalendar makes of every VEVENT
             _check_event(component, place, zone, problems)
             if not problems:  # walking a series needs readable dates; the file is refused anyway otherwise
                 _check_repetitions(component, place, zone, window, budget, problems)
@@ -255,8 +258,8 @@ class _Place:
         return Location(self.source, f"line {line}, {self.label}", name)
 
 
-def _describe(component: icalendar.cal.Component) -> str:
-    label = _KINDS[component.name]
+def _describe(component: icalendar.cal.Component, kind: str) -> str:
+    label = kind
     if component.get("SUMMARY"):
         label += f" {str(component['SUMMARY'])!r}"
     if component.get("UID"):
@@ -348,7 +351,7 @@ def _check_repetitions(
                 return
 
 
-def _rule(recur: icalendar.vRecur, start: dt.datetime) -> rrule:
+def _rule(recur: icalendar.vRecur, start: dt.datetime) -> rrule | rruleset:
     try:
         return rrulestr(recur.to_ical().decode(), dtstart=start)
     except _LIBRARY_ERRORS:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from matcher.domain.model import Level
+from matcher.domain.model import Level, Skill
 from matcher.domain.talentmap import KEY_LEVEL, TalentMap
 
 
@@ -63,6 +63,11 @@ def map_picture(
     def strong(pid: str) -> dict[str, Level]:
         return {s: lv for s, lv in tmap.levels_of(pid).items() if lv >= min_level}
 
+    def known(skill: str) -> Skill:
+        known_skill = tmap.skill(skill)
+        assert known_skill is not None, "the talent map keeps only holdings of known skills"
+        return known_skill
+
     held = {p.id: strong(p.id) for p in in_scope}
     found = [p for p in in_scope if held[p.id] and (skill_id is None or skill_id in held[p.id])]
     found.sort(
@@ -75,7 +80,7 @@ def map_picture(
     )
     chosen = found[: max(0, people)]
     coverage = Counter(s for p in chosen for s in held[p.id])
-    ranked = sorted(coverage, key=lambda s: (s != skill_id, -coverage[s], tmap.skill(s).name.casefold(), s))
+    ranked = sorted(coverage, key=lambda s: (s != skill_id, -coverage[s], known(s).name.casefold(), s))
     kept = ranked[: max(0, skills)]
     kept_set = set(kept)
     edges = tuple((p.id, s, int(held[p.id][s])) for p in chosen for s in sorted(held[p.id]) if s in kept_set)
@@ -85,7 +90,7 @@ def map_picture(
         MapNode("person", p.id, p.name, p.department, *positions[("person", p.id)], degree[p.id])
         for p in chosen
     ] + [
-        MapNode("skill", s, tmap.skill(s).name, tmap.skill(s).category, *positions[("skill", s)], degree[s])
+        MapNode("skill", s, known(s).name, known(s).category, *positions[("skill", s)], degree[s])
         for s in kept
     ]
     groups = tuple(sorted({p.department for p in chosen}, key=lambda d: (d == "", d.casefold())))

@@ -112,7 +112,7 @@ class AskQuestions(MapIndex):
         skill, matched_by = self.resolve_skill(query)
         asker = self._people.get(asker_id) if asker_id else None
         ctx = self._asker_context(asker)
-        scored = {
+        scored: dict[str, tuple[float, Level, str | None]] = {
             pid: (score, level, None) for score, pid, level in self._top(skill.id, asker_id, ctx, limit)
         }
         if not scored and limit > 0:
