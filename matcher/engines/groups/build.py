@@ -70,7 +70,8 @@ def build_problem(tmap: TalentMap, config: GroupConfig, *, today: dt.date) -> Gr
     )
     for skill, holders in topic.items():
         if len(holders) < groups:
-            name = tmap.skill(skill).name if tmap.skill(skill) else skill
+            known = tmap.skill(skill)
+            name = known.name if known else skill
             problem.conflicts.append(
                 phrase(
                     "topic {skill}: {n} people at level {level} or more for {groups} groups; "

@@ -18,6 +18,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from ortools.sat.python import cp_model
 
@@ -147,7 +148,7 @@ def _solve(
     seconds: float,
     *,
     ordered_slots: bool = False,
-) -> list[list[str]] | str | None:
+) -> list[list[str]] | Literal["infeasible"] | None:
     """The groups of ``people`` in ``slots`` groups (``place`` of them placed) keeping every rule;
     "infeasible" when CP-SAT proves there is no such plan, None when it finds none in time."""
     config = problem.config
@@ -155,39 +156,39 @@ def _solve(
     x: dict[tuple[str, int], cp_model.IntVar] = {}
     for i, p in enumerate(people):
         for g in range(min(slots, i + 1) if ordered_slots else slots):
-            x[p, g] = model.NewBoolVar("")
-            model.AddHint(x[p, g], int(hint.get(p) == g))
+            x[p, g] = model.new_bool_var("")
+            model.add_hint(x[p, g], int(hint.get(p) == g))
     by_slot: dict[int, list[str]] = defaultdict(list)
     for p, g in x:
         by_slot[g].append(p)
     for p in people:
         mine = [x[p, g] for g in range(slots) if (p, g) in x]
         if place == len(people):
-            model.AddExactlyOne(mine)
+            model.add_exactly_one(mine)
         else:
-            model.AddAtMostOne(mine)
-    model.Add(sum(x.values()) == place)
+            model.add_at_most_one(mine)
+    model.add(sum(x.values()) == place)
     for g in range(slots):
         size = sum(x[p, g] for p in by_slot[g])
-        model.Add(size >= config.size_min)
-        model.Add(size <= config.size_max)
+        model.add(size >= config.size_min)
+        model.add(size <= config.size_max)
     _pairs_apart(model, x, problem, people, slots)
     for _, holders in counted_topics(problem, problem.groups):
         for g in range(slots):
-            model.AddBoolOr([x[h, g] for h in by_slot[g] if h in holders])
+            model.add_bool_or([x[h, g] for h in by_slot[g] if h in holders])
     _isolation(model, x, problem, people, slots, outside)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(seconds, 0.01)
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = config.seed
-    status = solver.Solve(model)
+    status = solver.solve(model)
     if status == cp_model.INFEASIBLE:
         return "infeasible"
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     found: list[list[str]] = [[] for _ in range(slots)]
     for (p, g), var in x.items():
-        if solver.Value(var):
+        if solver.value(var):
             found[g].append(p)
     return found
 
@@ -207,9 +208,9 @@ def _pairs_apart(
                         # Numbered groups: the later of the two cannot sit here, so neither can.
                         for var in (first, other):
                             if var is not None:
-                                model.Add(var == 0)
+                                model.add(var == 0)
                     else:
-                        model.Add(other == first)
+                        model.add(other == first)
     apart = pairs_among(problem.forbidden, here)
     recent = pairs_among(problem.recent, here)
     if not config.max_repeats:
@@ -218,17 +219,17 @@ def _pairs_apart(
         a, b = sorted(pair)
         for g in range(slots):
             if (a, g) in x and (b, g) in x:
-                model.AddBoolOr([x[a, g].Not(), x[b, g].Not()])
+                model.add_bool_or([x[a, g].Not(), x[b, g].Not()])
     if config.max_repeats and recent:
         for g in range(slots):
             both = []
             for pair in recent:
                 a, b = sorted(pair)
                 if (a, g) in x and (b, g) in x:
-                    y = model.NewBoolVar("")
-                    model.Add(y >= x[a, g] + x[b, g] - 1)
+                    y = model.new_bool_var("")
+                    model.add(y >= x[a, g] + x[b, g] - 1)
                     both.append(y)
-            model.Add(sum(both) <= config.max_repeats)
+            model.add(sum(both) <= config.max_repeats)
 
 
 def _isolation(
@@ -246,22 +247,22 @@ def _isolation(
             by_value[problem.values[attribute][p]].append(p)
         for value, who in sorted(by_value.items()):
             lone_out, crowded_out = outside.get((attribute, value), (0, 0))
-            crowded_any = model.NewBoolVar("")
+            crowded_any = model.new_bool_var("")
             if crowded_out:
-                model.Add(crowded_any == 1)
+                model.add(crowded_any == 1)
             elif lone_out:
                 # Someone alone in it elsewhere: no group here may crowd it (where a group
                 # elsewhere crowds it already, that isolation is not this model's to mend).
-                model.Add(crowded_any == 0)
+                model.add(crowded_any == 0)
             for g in range(slots):
                 here = [x[p, g] for p in who if (p, g) in x]
                 if not here:
                     continue
                 count = sum(here)
-                lone = model.NewBoolVar("")
-                model.Add(count != 1).OnlyEnforceIf(lone.Not())
-                model.AddImplication(lone, crowded_any.Not())
+                lone = model.new_bool_var("")
+                model.add(count != 1).only_enforce_if(lone.Not())
+                model.add_implication(lone, crowded_any.Not())
                 if len(who) >= CROWDED:
-                    crowded = model.NewBoolVar("")
-                    model.Add(count <= CROWDED - 1).OnlyEnforceIf(crowded.Not())
-                    model.AddImplication(crowded, crowded_any)
+                    crowded = model.new_bool_var("")
+                    model.add(count <= CROWDED - 1).only_enforce_if(crowded.Not())
+                    model.add_implication(crowded, crowded_any)

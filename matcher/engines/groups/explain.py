@@ -43,7 +43,8 @@ def group_reasons(problem: GroupProblem, members: tuple[str, ...]) -> list[str]:
                 )
     for skill, holders in problem.topic_holders.items():
         here = sorted(holders & set(members), key=problem.name)
-        name = problem.tmap.skill(skill).name if problem.tmap.skill(skill) else skill
+        known = problem.tmap.skill(skill)
+        name = known.name if known else skill
         if here:
             reasons.append(f"{name}: {', '.join(problem.name(m) for m in here)}")
     for person, attribute in isolated_members(problem, members):

@@ -99,7 +99,8 @@ def donors(state: State, t: int, i: int, fixed: set[str], *, alike_only: bool = 
     alone there in a value of a ``no_isolated`` attribute; if there are none (and not
     ``alike_only``), the other holders in such groups."""
     here = [set(state.counts[i][k]) for k in state.isolating]
-    fitting, others = [], []
+    fitting: list[str] = []
+    others: list[str] = []
     for h in sorted(state.topics[t]):
         if h in fixed or h not in state.where or state.parts[state.where[h]].holders[t] < 2:
             continue

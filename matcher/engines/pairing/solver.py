@@ -22,7 +22,7 @@ import dataclasses
 import time
 from array import array
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -444,7 +444,8 @@ def _solve_exchange(problem: PairingProblem) -> Outcome:
     graph.add_nodes_from(people)
     graph.add_edges_from([(index[c.members[0]], index[c.members[1]], c.points) for c in edges])
     matching = rx.max_weight_matching(graph, weight_fn=lambda points: points)
-    pairs = sorted(tuple(sorted((people[a], people[b]))) for a, b in matching)
+    ends = ((people[a], people[b]) for a, b in matching)
+    pairs = sorted((min(x, y), max(x, y)) for x, y in ends)
     value = sum(problem.candidates[p].points for p in pairs)
     constant = _lock_points(problem, {})
     if problem.config.odd_one_out != "trio":
@@ -452,7 +453,7 @@ def _solve_exchange(problem: PairingProblem) -> Outcome:
             (*problem.locks, *pairs), "optimal", constant + value, constant + value, "blossom", 0.0
         )
     groups, extra, bound_extra = _trios(problem, pairs, set(people))
-    notes = ()
+    notes: tuple[str, ...] = ()
     if extra:
         notes = (
             phrase("people left over joined a pair as a third; the pairs themselves are a maximum matching"),
@@ -470,7 +471,7 @@ def _solve_exchange(problem: PairingProblem) -> Outcome:
 
 
 def _trios(
-    problem: PairingProblem, pairs: list[tuple[str, ...]], people: set[str]
+    problem: PairingProblem, pairs: Sequence[tuple[str, ...]], people: set[str]
 ) -> tuple[list[tuple[str, ...]], int, int]:
     """Let each person left over join the pair they add most to, one third per pair."""
     matched = {m for p in pairs for m in p}

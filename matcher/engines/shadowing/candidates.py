@@ -87,6 +87,7 @@ def build_problem(
 def _hosts(problem: ShadowProblem, request: ShadowRequest) -> tuple[str, ...]:
     if request.host_id is not None:
         return () if host_reason(problem, request, request.host_id) else (request.host_id,)
+    assert request.skill_id is not None, "_check refuses a request that names neither skill nor host"
     holders = problem.tmap.levels_in(request.skill_id)
     eligible = [pid for pid in holders if host_reason(problem, request, pid) is None]
     return tuple(sorted(eligible, key=lambda pid: (-holders[pid], problem.name(pid).casefold(), pid)))

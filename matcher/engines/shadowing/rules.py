@@ -27,12 +27,20 @@ SlotRule = Callable[[ShadowProblem, ShadowRequest, str, int], str | None]
 
 
 class SlotLike(Protocol):
-    request_id: str
-    guest_id: str
-    host_id: str
-    skill_id: str | None
-    start: dt.datetime
-    end: dt.datetime
+    """A placed slot, read only: a frozen slot of a plan or one read back from storage."""
+
+    @property
+    def request_id(self) -> str: ...
+    @property
+    def guest_id(self) -> str: ...
+    @property
+    def host_id(self) -> str: ...
+    @property
+    def skill_id(self) -> str | None: ...
+    @property
+    def start(self) -> dt.datetime: ...
+    @property
+    def end(self) -> dt.datetime: ...
 
 
 OWN_REQUEST, LENGTH = term("own request"), term("length")

@@ -278,7 +278,9 @@ class _Model:
         for i, c in enumerate(self.candidates):
             hosts[c.host_id].append(i)
             guests[problem.requests[c.request_id].guest_id].append(i)
-        variables, costs, places = [], [], []
+        variables: list[cp_model.IntVar] = []
+        costs: list[int] = []
+        places: list[tuple[list[int], list]] = []
         for kind, groups, weight in (("h", hosts, w.host_spread), ("g", guests, w.guest_repeat)):
             step = round(SCALE * weight)
             for person_id, indices in sorted(groups.items()):
