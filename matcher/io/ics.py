@@ -210,7 +210,7 @@ def vevent(
             )
             attendee.params["PARTSTAT"] = "NEEDS-ACTION"
             attendee.params["RSVP"] = "FALSE" if method == CANCEL else "TRUE"
-            item.add("attendee", attendee, encode=0)
+            item.add("attendee", attendee, encode=False)
     if settings.reminder_minutes and not cancelled:
         alarm = Alarm()
         alarm.add("action", "DISPLAY")

@@ -239,6 +239,7 @@ class _Columns:
     def _place(self, table: _Table, index: int, skills: dict[str, str], problems: Problems) -> None:
         text = table.header[index]
         key = text.lower()
+        target: str | None
         if key in PERSON_COLUMNS:
             group, target = self.person, key
         elif key.startswith(LEARN_PREFIX):
@@ -474,7 +475,8 @@ def _yes_no(value: bool) -> str:
 
 
 def _skills_rows(org: Organisation) -> list[list[object]]:
-    return [list(SKILL_COLUMNS)] + [
+    header: list[object] = list(SKILL_COLUMNS)
+    return [header] + [
         [s.id, s.name, s.category, s.parent_id, "; ".join(s.aliases), fields.format_related(s.related)]
         for s in sorted(org.skills, key=lambda s: s.id)
     ]

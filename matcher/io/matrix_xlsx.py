@@ -11,9 +11,11 @@ says) are reported here, with the cell names the user sees in Excel.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 import warnings
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -30,6 +32,8 @@ DELIMITERS: tuple[str, ...] = (",", ";", "\t")
 _FOREIGN_SEPARATORS = "|^~#!/"
 
 Rows = list[list[object]]
+#: What a cell is written from (a bool is an int, a datetime a date).
+_CELL_TYPES = (str, int, float, Decimal, dt.date, dt.time, dt.timedelta, type(None))
 
 
 def sheet_label(file: str, title: str) -> str:
@@ -63,7 +67,7 @@ def read_csv(path: Path, problems: Problems) -> tuple[Rows, str] | None:
     delimiter = declared[1] if declared else _delimiter(first_line)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        rows: Rows = list(reader)
+        rows: Rows = [list(row) for row in reader]
     except csv.Error as exc:
         problems.add(Location(path.name, reader.line_num), f"the file cannot be read as CSV here ({exc})")
         return None
@@ -187,6 +191,7 @@ def _value(cell: Cell | MergedCell, file: str, header: list[str], problems: Prob
 
 def write_workbook(path: Path, sheets: dict[str, Rows]) -> None:
     workbook = openpyxl.Workbook()
+    assert workbook.active is not None, "a new workbook starts with one sheet"
     workbook.remove(workbook.active)
     for title, rows in sheets.items():
         sheet = workbook.create_sheet(title)
@@ -198,6 +203,8 @@ def write_workbook(path: Path, sheets: dict[str, Rows]) -> None:
 
 
 def _write_cell(cell: Cell, value: object) -> None:
+    if not isinstance(value, _CELL_TYPES):
+        raise ValueError(f"Cannot convert {value!r} to Excel")  # as openpyxl itself says
     cell.value = value
     if isinstance(value, str) and value.startswith("="):
         # Text such as a name that starts with '=' must stay text, not become a formula.

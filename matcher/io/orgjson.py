@@ -90,7 +90,8 @@ def _explain(error: ValidationError) -> str:
         case "minLength":
             return "may not be empty"
         case "type":
-            expected = (
+            # A schema's "type" is one type name or a list of them.
+            expected: list[str] = (
                 error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
             )
             wanted = " or ".join(_TYPE_WORDS.get(t, t) for t in expected)
