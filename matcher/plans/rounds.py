@@ -14,13 +14,25 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, Self, TypeVar
 
 from matcher.engines.groups import GroupConfig
 from matcher.engines.pairing import LeftOut, PairingConfig, ProposedPair, Violation
 from matcher.plans.kinds import Family, kind
 
 Config = PairingConfig | GroupConfig
+
+
+class _Lockable(Protocol):
+    """A config of either kind, as far as its locked units go."""
+
+    @property
+    def locked(self) -> tuple[tuple[str, ...], ...]: ...
+    def replace(self, **changes: Any) -> Self: ...
+
+
+#: A config of either kind (or the union of them), the same going in as coming out.
+AnyConfig = TypeVar("AnyConfig", bound=_Lockable)
 
 #: The longest round name storage keeps.
 NAME_LENGTH = 200
@@ -139,7 +151,7 @@ class StoredRound:
         }
 
 
-def with_locks(config: Config, locks: Iterable[tuple[str, ...]]) -> Config:
+def with_locks(config: AnyConfig, locks: Iterable[tuple[str, ...]]) -> AnyConfig:
     """The config with ``locks`` added after its own; a pair already locked (in either order) is kept once."""
     merged = list(config.locked)
     seen = {frozenset(lock) for lock in merged}
@@ -150,7 +162,7 @@ def with_locks(config: Config, locks: Iterable[tuple[str, ...]]) -> Config:
     return config.replace(locked=tuple(merged))
 
 
-def without_lock(config: Config, members: tuple[str, ...]) -> Config:
+def without_lock(config: AnyConfig, members: tuple[str, ...]) -> AnyConfig:
     return config.replace(
         locked=tuple(lock for lock in config.locked if frozenset(lock) != frozenset(members))
     )

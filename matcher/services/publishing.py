@@ -38,6 +38,14 @@ def _people(session, events: Iterable[ScheduledEvent]) -> dict[str, Person]:
     return storage.load_people(session, (p for e in events for p in ics.participants(e)))
 
 
+def _row_ids(events: Iterable[ScheduledEvent]) -> list[int]:
+    ids = []
+    for event in events:
+        assert event.id is not None, "an event read from storage has its row id"
+        ids.append(event.id)
+    return ids
+
+
 def seen_by(event: ScheduledEvent, person_id: str) -> ScheduledEvent:
     """The event as it concerns this person: itself while they are in it, else its cancellation
     naming only them (nobody's file lists people of an event they are not in)."""
@@ -167,7 +175,7 @@ def queue_invites(
         events = store.events(session, source=source, planned_only=False)
         if source is not None and not events:
             raise RoundError(f"nothing is planned for '{source}'; plan its meetings first (meeloop meet)")
-        found = outbox.due(events, inv.last_messages(session, [e.id for e in events]))
+        found = outbox.due(events, inv.last_messages(session, _row_ids(events)))
         people = _people(session, events) | storage.load_people(session, (d.person_id for d in found))
         if dry_run:
             return found
@@ -181,7 +189,7 @@ def _message(
     person = people[due.person_id]
     if due.method == CANCEL:
         event = seen_by(due.event, due.person_id)
-        attendees = (due.person_id,)
+        attendees: tuple[str, ...] = (due.person_id,)
         subject = f"Cancelled: {due.event.title}"
     else:
         event = due.event
@@ -252,9 +260,10 @@ def deliver(
     queued; a lost connection stops the run and leaves the rest queued for the next one.
     """
     with db.transaction() as session:
-        ids = [e.id for e in store.events(session, source=source, planned_only=False)] if source else None
+        ids = _row_ids(store.events(session, source=source, planned_only=False)) if source else None
         waiting = inv.messages(session, event_ids=ids, status=QUEUED)
-    sent, failed = 0, []
+    sent = 0
+    failed: list[tuple[int | None, str]] = []
     try:
         with Postman(smtp, ssl_context=ssl_context) as postman:
             for message in waiting:
@@ -302,5 +311,5 @@ def _letter(message: Queued, settings: InviteSettings) -> Letter:
 
 def outbox_messages(db: Database, *, source: str | None = None) -> list[Queued]:
     with db.transaction() as session:
-        ids = [e.id for e in store.events(session, source=source, planned_only=False)] if source else None
+        ids = _row_ids(store.events(session, source=source, planned_only=False)) if source else None
         return inv.messages(session, event_ids=ids)

@@ -78,7 +78,10 @@ def past_sessions(db: Database, person_id: str, *, today: dt.date) -> list[PastS
     the person's reflection on it."""
     with db.transaction() as session:
         events = schedule.events(session)
-        written = {(r.event_id, r.session_day): r for r in store.of_person(session, person_id)}
+        # Keyed so that an event without a row id (never stored) finds no reflection.
+        written: dict[tuple[int | None, dt.date], Reflection] = {
+            (r.event_id, r.session_day): r for r in store.of_person(session, person_id)
+        }
     found = [s for e in events for s in _sessions(e, person_id, today)]
     found.sort(key=lambda s: (s.start, s.event.id or 0), reverse=True)
     return [_with(s, written.get((s.event.id, s.day))) for s in found]

@@ -216,11 +216,13 @@ def save_shadow_plan(db: Database, tmap: TalentMap, found: shadowing.ShadowPlan,
     with db.transaction() as session:
         for slot in found.slots:
             source = request_source(int(slot.request_id))
+            host = tmap.person(slot.host_id)
+            assert host is not None, "a slot's host is a colleague on the map it was planned with"
             event = ScheduledEvent(
                 kind="shadowing",
                 source=source,
                 key="slot",
-                title=f"Shadowing {tmap.person(slot.host_id).name}"
+                title=f"Shadowing {host.name}"
                 + (f": {_skill_name(tmap, slot.skill_id)}" if slot.skill_id else ""),
                 start=slot.start,
                 end=slot.end,
