@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from matcher.domain.invites import FAILED, QUEUED, SENT, Queued
@@ -122,6 +122,7 @@ def revoke_tokens(session: Session, person_id: str, *, now: dt.datetime) -> int:
         .where(FeedTokenRow.person_id == person_id, FeedTokenRow.revoked.is_(None))
         .values(revoked=now)
     )
+    assert isinstance(result, CursorResult), "an UPDATE's result is a cursor result, with a row count"
     return result.rowcount
 
 

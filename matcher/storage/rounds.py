@@ -9,6 +9,7 @@ Every function runs inside the caller's transaction and only flushes.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
@@ -159,9 +160,9 @@ def write_proposal(
         {"round_id": row.id, "position": i, **u.as_dict()} for i, u in enumerate(proposal.unmatched, 1)
     ]
     if pairs:
-        session.execute(insert(RoundPairRow.__table__), pairs)
+        session.execute(insert(RoundPairRow.__table__), pairs)  # type: ignore[arg-type]  # __table__ is a Table here
     if left_out:
-        session.execute(insert(RoundLeftOutRow.__table__), left_out)
+        session.execute(insert(RoundLeftOutRow.__table__), left_out)  # type: ignore[arg-type]  # __table__ is a Table here
     _event(session, row, now, action, detail)
 
 
@@ -200,7 +201,7 @@ def mark_published(session: Session, name: str, *, started: dt.date, now: dt.dat
         for m in members
     ]
     if history:
-        session.execute(insert(HistoryRow.__table__), history)
+        session.execute(insert(HistoryRow.__table__), history)  # type: ignore[arg-type]  # __table__ is a Table here
     _event(session, row, now, "published", detail)
     # The history changed: talent maps built before now are out of date.
     bump_data_version(session)
@@ -209,7 +210,7 @@ def mark_published(session: Session, name: str, *, started: dt.date, now: dt.dat
 def change_units(
     session: Session,
     name: str,
-    changes: dict[int, tuple[str, ...] | None],
+    changes: Mapping[int, tuple[str, ...] | None],
     *,
     today: dt.date,
     now: dt.datetime,

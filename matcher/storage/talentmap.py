@@ -219,7 +219,8 @@ def _write_keyed(
 
 
 def _relations(skills: tuple[Skill, ...]) -> dict[tuple[str, str], float]:
-    return {tuple(sorted((s.id, r.skill_id))): r.strength for s in skills for r in s.related}  # type: ignore[misc]
+    ends = ((s.id, r.skill_id, r.strength) for s in skills for r in s.related)
+    return {(min(a, b), max(a, b)): strength for a, b, strength in ends}
 
 
 def write_changes(
@@ -299,7 +300,7 @@ def _archive(
         data = json.loads(json.dumps(person_values(people[person_id]), default=str))  # dates as ISO text
         data |= {"skills": skills[person_id], "wishes": wishes[person_id]}
         rows.append({"person_id": person_id, "import_run_id": run_id, "removed_at": now, "data": data})
-    session.execute(insert(ArchivedPersonRow.__table__), rows)
+    session.execute(insert(ArchivedPersonRow.__table__), rows)  # type: ignore[arg-type]  # __table__ is a Table here
 
 
 def _write_history(session: Session, before: Organisation, after: Organisation) -> None:
@@ -308,11 +309,11 @@ def _write_history(session: Session, before: Organisation, after: Organisation) 
     kept = len(before.history)
     if after.history[:kept] != before.history:
         # A replacing import: the stored history is the file's from now on.
-        session.execute(delete(HistoryRow.__table__))
+        session.execute(delete(HistoryRow.__table__))  # type: ignore[arg-type]  # __table__ is a Table here
         kept = 0
     rows = [
         {"round": h.round, "kind": h.kind, "members": list(h.members), "started": h.started, "ended": h.ended}
         for h in after.history[kept:]
     ]
     for chunk in _chunks(rows):
-        session.execute(insert(HistoryRow.__table__), chunk)
+        session.execute(insert(HistoryRow.__table__), chunk)  # type: ignore[arg-type]  # __table__ is a Table here
