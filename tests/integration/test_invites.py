@@ -18,6 +18,7 @@ from matcher import storage
 from matcher.domain.problems import InvalidInput
 from matcher.domain.schedule import ScheduledEvent
 from matcher.engines import lunch, meetings
+from matcher.engines.pairing import PairingConfig
 from matcher.io import orgjson, outbox
 from matcher.io.ics import InviteSettings, participants
 from matcher.io.mail import SmtpSettings
@@ -58,7 +59,7 @@ def planned(db, tmp_path):
     rounds.propose_round(
         db,
         round_name="mentor",
-        config=organisation.PairingConfig(mode="mentor", time_limit=2),
+        config=PairingConfig(mode="mentor", time_limit=2),
         today=NOW.date(),
         now=NOW,
         save=True,

@@ -16,6 +16,7 @@ from matcher import storage
 from matcher.domain.problems import InvalidInput
 from matcher.engines import lunch, meetings, shadowing
 from matcher.engines.groups import GroupConfig
+from matcher.engines.pairing import PairingConfig
 from matcher.io import orgjson
 from matcher.plans.rounds import RoundError
 from matcher.services import organisation, rounds, scheduling
@@ -162,7 +163,7 @@ def test_a_group_round_is_stored_locked_and_published_into_the_history(db, tmp_p
         rounds.propose_round(
             db,
             round_name="denktank",
-            config=organisation.PairingConfig(mode="mentor"),
+            config=PairingConfig(mode="mentor"),
             today=NOW.date(),
             now=NOW,
             save=True,
@@ -223,7 +224,7 @@ def test_meeting_times_need_a_published_round_and_avoid_what_is_already_planned(
     proposal = rounds.propose_round(
         db,
         round_name="mentor",
-        config=organisation.PairingConfig(mode="mentor", time_limit=2),
+        config=PairingConfig(mode="mentor", time_limit=2),
         today=NOW.date(),
         now=NOW,
         save=True,
