@@ -64,12 +64,8 @@ def rounds() -> str:
         active=background.active_jobs(db),
         kinds=words.ROUND_KINDS,
         kind_label=round_views.kind_label,
-        unit_words=_unit_words,
+        unit_words=round_kinds.unit_words,
     )
-
-
-def _unit_words(kind_name: str, n: int) -> str:
-    return round_kinds.unit_words(kind(kind_name), n)
 
 
 # -- new rounds and settings -------------------------------------------------------------------------

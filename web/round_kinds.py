@@ -13,7 +13,7 @@ from flask_babel import ngettext
 
 from matcher.domain.model import Organisation
 from matcher.domain.problems import InvalidInput, Location, Problem
-from matcher.plans.kinds import Family, PlanKind
+from matcher.plans.kinds import Family, PlanKind, kind
 from matcher.services import background
 from web import round_forms
 
@@ -90,8 +90,9 @@ def _slots(plan_kind: PlanKind, form: Any, base: Any) -> tuple[dict[str, Any], f
 _SETTINGS = {Family.PAIRS: _pairs, Family.GROUPS: _groups, Family.SESSIONS: _sessions, Family.SLOTS: _slots}
 
 
-def unit_words(plan_kind: PlanKind, n: int) -> str:
+def unit_words(kind_name: str, n: int) -> str:
     """How many units a plan of this kind has, in words: "3 pairs", "1 group"."""
+    plan_kind = kind(kind_name)
     if plan_kind.unit == "group":
         return ngettext("%(num)d group", "%(num)d groups", n)
     if plan_kind.unit == "session":

@@ -444,8 +444,7 @@ def _solve_exchange(problem: PairingProblem) -> Outcome:
     graph.add_nodes_from(people)
     graph.add_edges_from([(index[c.members[0]], index[c.members[1]], c.points) for c in edges])
     matching = rx.max_weight_matching(graph, weight_fn=lambda points: points)
-    ends = ((people[a], people[b]) for a, b in matching)
-    pairs = sorted((min(x, y), max(x, y)) for x, y in ends)
+    pairs = sorted((min(people[a], people[b]), max(people[a], people[b])) for a, b in matching)
     value = sum(problem.candidates[p].points for p in pairs)
     constant = _lock_points(problem, {})
     if problem.config.odd_one_out != "trio":
