@@ -140,7 +140,7 @@ def test_pair_reasons_left_out_and_rule_messages_say_what_they_said_before() -> 
         "Marit Bos (proficient) can teach SQL to Umar Aziz (none), who wants it with priority 2",
         "mixes departments (Sociaal Domein and Publiekszaken)",
         "21 years apart in experience",
-        "brings two teams together",
+        # Neither has a team: no claim about teams (it used to say "brings two teams together").
         "Marit Bos takes 2 learners this round",
     )
     [left] = proposal.unmatched
