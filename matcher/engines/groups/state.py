@@ -111,6 +111,9 @@ class State:
                 for code, n in counts[k].items():
                     self.lone[j][code] += n == 1
                     self.crowded[j][code] += n >= CROWDED
+        #: When not None: each group's members before the first change since it was reset (the
+        #: search keeps its best plan this way without copying every group).
+        self.before: dict[int, tuple[str, ...]] | None = None
         self.isolation = sum(
             isolation_broken(n, self.crowded[j][code])
             for j, lone in enumerate(self.lone)
@@ -137,11 +140,30 @@ class State:
         )
 
     def settle(self) -> None:
-        """Recompute the totals and the three lowest scores after a change; with these, a move is
-        judged without looking at the groups it leaves alone."""
+        """Recount the totals and the three lowest scores after a change; with these, a move is
+        judged without looking at the groups it leaves alone (:meth:`apply` keeps them up to date
+        itself)."""
         self.total = sum(self.scores)
         self.broken = sum(self.group_broken) + self.isolation
-        self.lowest = heapq.nsmallest(3, ((score, i) for i, score in enumerate(self.scores)))
+        #: (score, group) for every group, and for scores it no longer has: those are dropped when
+        #: they come to the top.
+        self.heap = list(zip(self.scores, range(len(self.scores)), strict=True))
+        heapq.heapify(self.heap)
+        self._lowest()
+
+    def _lowest(self) -> None:
+        """The three lowest (score, group) from the heap, leaving them in it."""
+        if len(self.heap) > 4 * len(self.scores) + 16:
+            self.heap = list(zip(self.scores, range(len(self.scores)), strict=True))
+            heapq.heapify(self.heap)
+        found: list[tuple[float, int]] = []
+        while self.heap and len(found) < 3:
+            score, i = heapq.heappop(self.heap)
+            if self.scores[i] == score and all(i != j for _, j in found):
+                found.append((score, i))
+        for entry in found:
+            heapq.heappush(self.heap, entry)
+        self.lowest = found
 
     def lowest_other(self, a: int, b: int) -> float | None:
         return next((score for score, i in self.lowest if i not in (a, b)), None)
@@ -263,6 +285,11 @@ class State:
         return isolation_broken(new_lone, new_crowded) - isolation_broken(lone, crowded)
 
     def apply(self, move: Move) -> None:
+        if self.before is not None:
+            for i in (move.a, move.b):
+                self.before.setdefault(i, tuple(self.groups[i]))
+        lowest = [i for _, i in self.lowest]
+        self.total += sum(move.scores) - self.scores[move.a] - self.scores[move.b]
         for i, out, into, parts, score in (
             (move.a, move.p, move.q, move.parts[0], move.scores[0]),
             (move.b, move.q, move.p, move.parts[1], move.scores[1]),
@@ -280,7 +307,12 @@ class State:
             self.scores[i] = score
             self.group_broken[i] = self.broken_in(parts)
         self.isolation = move.isolation
-        self.settle()
+        self.broken = move.broken
+        # The three lowest change only if a group among them changed or one fell below them.
+        heapq.heappush(self.heap, (move.scores[0], move.a))
+        heapq.heappush(self.heap, (move.scores[1], move.b))
+        if move.a in lowest or move.b in lowest or min(move.scores) <= self.lowest[-1][0]:
+            self._lowest()
 
     def _recount(self, i: int, person: str, change: int) -> None:
         counts = self.counts[i]
