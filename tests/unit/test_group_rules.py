@@ -126,7 +126,7 @@ def test_after_random_moves_the_search_state_equals_a_full_recount(case, rng, st
     assert [sorted(state.before.get(i, g)) for i, g in enumerate(state.groups)] == start
     fresh = State(problem, [list(g) for g in state.groups])
     assert state.parts == fresh.parts
-    assert state.lowest == sorted(zip(state.scores, range(len(state.scores))))[:3]
+    assert state.lowest == sorted((score, i) for i, score in enumerate(state.scores))[:3]
     assert state.group_broken == fresh.group_broken
     assert spread_of(state) == spread_of(fresh)
     assert state.isolation == fresh.isolation

@@ -165,7 +165,7 @@ def improve(
     deadline: float,
     on_progress: Progress | None = None,
     started: float | None = None,
-) -> tuple[list[list[str]], int]:
+) -> tuple[list[list[str]], int, int, float]:
     """Moves and swaps between two groups, accepted by late acceptance hill climbing.
 
     A move that breaks more rules than the plan is never taken, and one that breaks fewer always
@@ -176,13 +176,14 @@ def improve(
     in the other group. The best plan seen (fewest rules broken, then the best objective) is
     returned. It stops at the deadline, or when the best has not improved for a while; only a
     search cut off by the deadline depends on the machine's speed. ``on_progress`` hears of a
-    better plan at most every :data:`REPORT_EVERY` seconds.
+    better plan at most every :data:`REPORT_EVERY` seconds. Returns the best plan, the moves
+    taken, and the best plan's rules broken and objective.
     """
     started = time.perf_counter() if started is None else started
     groups = state.groups
     movable = [p for g in groups for p in g if p not in fixed]
     if len(groups) < 2 or not movable:
-        return state.groups, 0
+        return state.groups, 0, state.broken, state.objective()
     pairs = PAIRS if state.isolating else 0.0
     history = [state.objective()] * LATE
     best_key = (state.broken, -state.objective())
@@ -226,7 +227,7 @@ def improve(
             on_progress(state.objective(), reported - started)
     best = [list(state.before.get(i, g)) for i, g in enumerate(state.groups)]
     state.before = None
-    return best, accepted
+    return best, accepted, best_key[0], -best_key[1]
 
 
 def _pick(
@@ -339,18 +340,17 @@ def solve(problem: GroupProblem, *, on_progress: Progress | None = None) -> Grou
         repair_until=started + REPAIR_SHARE * limit,
         exact_until=started + EXACT_SHARE * limit,
     )
-    groups, accepted = improve(
+    groups, accepted, broken, value = improve(
         state, rng, fixed, deadline=started + limit, on_progress=on_progress, started=started
     )
-    final = State(problem, [list(g) for g in groups])
     if on_progress:
-        on_progress(final.objective(), time.perf_counter() - started)
+        on_progress(value, time.perf_counter() - started)
     return GroupOutcome(
         groups=tuple(tuple(sorted(g)) for g in groups),
         left_out=tuple(left_out),
-        objective=final.objective(),
+        objective=value,
         moves=accepted,
         seconds=time.perf_counter() - started,
-        broken=final.broken,
+        broken=broken,
         proven_impossible=proven,
     )
