@@ -4,9 +4,9 @@ For each broken rule the people who could mend it are tried against the groups t
 them: someone in a forbidden pair or a pair of recent groupmates against other groups; a topic
 holder from a group with two against the group without one; someone who is the only one of their
 value against the groups that hold that value, and one of that value from a crowded group against
-their group. The best move for each (fewest rules broken, then the best plan) is taken when it
-breaks fewer rules than the plan does. What this cannot mend is left to the exact repair
-(:mod:`matcher.engines.groups.exact`).
+their group. Groups are tried in turn until one offers a move that breaks fewer rules than the
+plan does; the best move there (fewest rules broken, then the best plan) is taken. What this
+cannot mend is left to the exact repair (:mod:`matcher.engines.groups.exact`).
 """
 
 from __future__ import annotations
