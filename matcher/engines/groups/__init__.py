@@ -33,6 +33,7 @@ __all__ = [
     "ProposedGroup",
     "build_problem",
     "propose",
+    "refusal",
     "validate",
 ]
 
