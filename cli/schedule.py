@@ -251,7 +251,10 @@ def lunch_plan(
         common.emit_json(found.as_dict())
         return
     names = organisation.person_names(database)
-    click.echo(f"Lunch & learn {config.first_day} – {config.last_day}: {len(found.sessions)} sessions")
+    click.echo(
+        f"Lunch & learn {config.first_day} – {config.last_day}: {len(found.sessions)} sessions "
+        f"(at most {found.bound} can be; {found.status})"
+    )
     for s in found.sessions:
         click.echo(
             f"  {_local(s.start, s.timezone)}  {s.skill_id}, by {names.get(s.presenter_id, s.presenter_id)}"
@@ -305,7 +308,10 @@ def meet(
         common.emit_json(found.as_dict())
         return
     names = organisation.person_names(database)
-    click.echo(f"Round '{round_name}': {len(found.meetings)} meeting times, {len(found.unplaced)} without")
+    click.echo(
+        f"Round '{round_name}': {len(found.meetings)} meeting times, {len(found.unplaced)} without "
+        f"(at most {found.bound} can have one; {found.status})"
+    )
     for m in found.meetings:
         who = ", ".join(names.get(p, p) for p in m.members)
         series = f", then {len(m.occurrences) - 1} more ({m.rrule})" if m.rrule else ""

@@ -92,7 +92,8 @@ def settings(name: str) -> Any:
         job = plans.latest_plan_job(database(), name)
         if job is None:
             abort(404, _("There is no round named '%(name)s'.", name=name))
-        if job.published is not None:
+        kept = plans.plan(database(), name)
+        if kept is not None and kept.published is not None:
             flash(_("This plan is published; plan again under a new name to change it."), "error")
             return redirect(url_for(".review", name=name))
         form = round_kinds.settings_form(kind(job.kind), org, _today(), None, new=False)
@@ -457,10 +458,10 @@ def send(name: str) -> Any:
         abort(400)
     stored = _stored_or_none(name)
     if stored is None:
-        job = plans.plan_job(database(), name) or abort(404)
+        kept = plans.plan(database(), name) or abort(404)
         round_publishing.flash_invites(
             plans.send_plan(
-                database(), job, round_publishing.invite_settings(), round_publishing.smtp(), now=_now()
+                database(), kept, round_publishing.invite_settings(), round_publishing.smtp(), now=_now()
             )
         )
     else:
@@ -479,8 +480,8 @@ def calendar(name: str) -> Any:
     if stored is not None:
         sources = [name]
     else:
-        job = plans.plan_job(database(), name) or abort(404)
-        sources = plans.sources(job)
+        kept = plans.plan(database(), name) or abort(404)
+        sources = plans.sources(kept)
     try:
         data = round_changes.calendar_file(
             database(), round_publishing.invite_settings(), sources, name=name, now=_now()

@@ -29,20 +29,19 @@ def settings_data(job: SolveJob) -> dict[str, Any]:
 
 def review(name: str, *, status: int = 200, problem: str | None = None) -> Any:
     db = database()
-    job = plans.plan_job(db, name)
-    if job is None:
+    stored = plans.plan(db, name)
+    if stored is None:
         latest = [j for j in background.jobs_of(db, name) if not is_round(j.kind)]
         if latest:
             return redirect(url_for("hr_rounds.job", job_id=latest[-1].id))
         abort(404, _("There is no round named '%(name)s'.", name=name))
-    plan = plans.plan_of(job)
-    published = job.published is not None
-    sources = plans.sources(job)
+    published = stored.published is not None
+    sources = plans.sources(stored)
     return render_template(
         "hr/rounds/plan_review.html",
-        job=job,
-        plan=plan,
-        kind_label=round_views.kind_label(job.kind),
+        stored=stored,
+        plan=stored.plan,
+        kind_label=round_views.kind_label(stored.kind),
         names=round_views.Names(talent_map()),
         skill_name=_skill_name,
         problem=problem,
@@ -61,12 +60,12 @@ def _skill_name(skill_id: str | None) -> str:
 
 
 def publish(name: str) -> Any:
-    if plans.plan_job(database(), name) is None:
+    if plans.plan(database(), name) is None:
         abort(404, _("There is no round named '%(name)s'.", name=name))
     if not round_forms.ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        _job, invites = plans.publish_plan(
+        _published, invites = plans.publish_plan(
             database(),
             name,
             round_publishing.invite_settings(),

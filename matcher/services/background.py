@@ -3,7 +3,8 @@ and fail the jobs a stopped server left behind.
 
 A job proposes (or re-proposes) a pairing or group round and stores it as the round's proposal,
 as ``meeloop pair --save`` and ``meeloop groups --save`` do; or it plans lunch & learn sessions or
-shadowing slots for HR to review before they are published (:mod:`matcher.services.plans`). The job
+shadowing slots and stores them as a proposal for HR to review before they are published
+(:mod:`matcher.services.plans`). The job
 keeps a snapshot of the proposal it made and of the one it replaced, so that the two can be
 compared after the round was re-solved.
 
@@ -20,8 +21,8 @@ from collections.abc import Callable
 from typing import Any
 
 from matcher.domain.problems import InvalidInput
-from matcher.engines.lunch import LunchConfig
-from matcher.engines.shadowing import ShadowConfig
+from matcher.engines.lunch import LunchConfig, LunchPlan
+from matcher.engines.shadowing import ShadowConfig, ShadowPlan
 from matcher.plans.kinds import Family, UnknownKind
 from matcher.plans.kinds import kind as plan_kind
 from matcher.plans.rounds import RoundError, StoredRound
@@ -30,6 +31,7 @@ from matcher.services import rounds, scheduling
 from matcher.storage import Database
 from matcher.storage import rounds as round_storage
 from matcher.storage import solve_jobs as store
+from matcher.storage import time_plans as time_plan_storage
 
 log = logging.getLogger(__name__)
 
@@ -243,8 +245,12 @@ def _lunch(db: Database, started: SolveJob, clock: Clock) -> dict[str, Any]:
     config = lunch_config(started.settings)
     began = time.monotonic()
     plan = scheduling.plan_lunch(db, config, now=clock(), save=False)
+    _keep(db, started, plan, clock)
     return {
-        "plan": plan.as_dict(),
+        "objective": plan.objective,
+        "bound": plan.bound,
+        "gap": plan.gap,
+        "status": plan.status,
         "units": len(plan.sessions),
         "left_out": len(plan.unplaced),
         "source": scheduling.lunch_source(config),
@@ -260,8 +266,8 @@ def _shadowing(db: Database, started: SolveJob, clock: Clock) -> dict[str, Any]:
     first = dt.date.fromisoformat(started.settings["first_day"])
     last = dt.date.fromisoformat(started.settings["last_day"])
     plan = scheduling.plan_shadowing(db, first, last, config, now=clock(), save=False)
+    _keep(db, started, plan, clock)
     return {
-        "plan": plan.as_dict(),
         "objective": plan.objective,
         "bound": plan.bound,
         "gap": plan.gap,
@@ -270,3 +276,17 @@ def _shadowing(db: Database, started: SolveJob, clock: Clock) -> dict[str, Any]:
         "left_out": len(plan.unplaced),
         "seconds": plan.seconds,
     }
+
+
+def _keep(db: Database, started: SolveJob, plan: LunchPlan | ShadowPlan, clock: Clock) -> None:
+    """Store the plan as the proposal under the job's name, for HR to review and publish."""
+    with db.transaction() as session:
+        time_plan_storage.save_proposal(
+            session,
+            name=started.round_name,
+            kind=started.kind,
+            settings=started.settings,
+            plan=plan,
+            job_id=started.id,
+            now=clock(),
+        )

@@ -1,5 +1,6 @@
 """Lunch & learn and shadowing plans as HR works on them: planned in the background (a job of
-kind ``lunch`` or ``shadowing``, see :mod:`matcher.services.background`), reviewed, then published.
+kind ``lunch`` or ``shadowing``, see :mod:`matcher.services.background`) and stored as a proposal
+(:mod:`matcher.storage.time_plans`), reviewed, then published.
 
 Publishing stores the plan HR reviewed, not a new one: it is first checked against today's
 data (every rule again, with what was planned meanwhile), and refused when it no longer fits,
@@ -15,33 +16,41 @@ from typing import Any
 from matcher.engines import lunch, shadowing
 from matcher.io.ics import InviteSettings
 from matcher.io.mail import SmtpSettings
-from matcher.plans.kinds import Family, kind, names
+from matcher.plans.kinds import Family, names
 from matcher.plans.rounds import RoundError
-from matcher.plans.solve_jobs import DONE, SolveJob
+from matcher.plans.solve_jobs import FAILED, SolveJob
+from matcher.plans.time_plans import PlanEntry, StoredTimePlan
 from matcher.services import publishing, scheduling
 from matcher.services.background import lunch_config, shadow_config
 from matcher.services.round_changes import Invites
 from matcher.storage import Database
 from matcher.storage import rounds as round_storage
 from matcher.storage import solve_jobs as store
+from matcher.storage import time_plans as time_plan_storage
 
 #: The kinds whose plans are times (lunch & learn sessions, shadowing slots) rather than rounds.
 PLAN_KINDS = names(Family.SESSIONS, Family.SLOTS)
 
 
-def plans(db: Database) -> list[SolveJob]:
-    """The latest job of every lunch & learn and shadowing plan, newest first."""
+def plans(db: Database) -> list[PlanEntry]:
+    """Every lunch & learn and shadowing plan, newest first: the stored ones, and those whose
+    first job is still being worked out or failed."""
     with db.transaction() as session:
-        found = store.jobs_of_kinds(session, PLAN_KINDS)
-    latest = {job.round_name: job for job in found}
-    return sorted(latest.values(), key=lambda j: j.id, reverse=True)
+        stored = time_plan_storage.all_plans(session)
+        jobs = store.jobs_of_kinds(session, PLAN_KINDS)
+    entries = [PlanEntry(p.name, p.kind, p.status, p.units, p.created, p.published, p.job_id) for p in stored]
+    kept = {p.name for p in stored}
+    latest = {job.round_name: job for job in jobs if job.round_name not in kept}
+    for j in latest.values():
+        status = "failed" if j.status == FAILED else "planning"
+        entries.append(PlanEntry(j.round_name, j.kind, status, None, j.created, None, j.id))
+    return sorted(entries, key=lambda e: e.created, reverse=True)
 
 
-def plan_job(db: Database, name: str) -> SolveJob | None:
-    """The plan HR reviews under this name: its latest finished job (None when there is none)."""
+def plan(db: Database, name: str) -> StoredTimePlan | None:
+    """The plan HR reviews under this name (None when there is none yet)."""
     with db.transaction() as session:
-        found = [j for j in store.jobs_of(session, name) if j.kind in PLAN_KINDS and j.status == DONE]
-    return found[-1] if found else None
+        return time_plan_storage.load_plan(session, name)
 
 
 def latest_plan_job(db: Database, name: str) -> SolveJob | None:
@@ -56,67 +65,15 @@ def names_taken(db: Database) -> set[str]:
     with db.transaction() as session:
         rounds = {r.name for r in round_storage.round_summaries(session)}
         planned = {j.round_name for j in store.jobs_of_kinds(session, PLAN_KINDS)}
-    return rounds | planned
+        stored = time_plan_storage.plan_names(session)
+    return rounds | planned | stored
 
 
-def lunch_plan(job: SolveJob) -> lunch.LunchPlan:
-    data = job.best["plan"]
-    return lunch.LunchPlan(
-        sessions=tuple(
-            lunch.LunchSession(
-                skill_id=s["skill_id"],
-                presenter_id=s["presenter_id"],
-                start=dt.datetime.fromisoformat(s["start"]),
-                end=dt.datetime.fromisoformat(s["end"]),
-                timezone=s["timezone"],
-                audience=tuple(s["audience"]),
-                demand=int(s["demand"]),
-                reasons=tuple(s["reasons"]),
-            )
-            for s in data["sessions"]
-        ),
-        unplaced=tuple((u["skill_id"], u["reason"]) for u in data["unplaced"]),
-    )
-
-
-def shadow_plan(job: SolveJob) -> shadowing.ShadowPlan:
-    data = job.best["plan"]
-    return shadowing.ShadowPlan(
-        slots=tuple(
-            shadowing.ShadowSlot(
-                request_id=s["request_id"],
-                guest_id=s["guest_id"],
-                host_id=s["host_id"],
-                skill_id=s["skill_id"],
-                start=dt.datetime.fromisoformat(s["start"]),
-                end=dt.datetime.fromisoformat(s["end"]),
-                timezone=s["timezone"],
-                host_timezone=s["host_timezone"],
-                reasons=tuple(s["reasons"]),
-            )
-            for s in data["slots"]
-        ),
-        unplaced=tuple((u["request_id"], u["reason"]) for u in data["unplaced"]),
-        status=data["status"],
-        objective=int(data["objective"]),
-        bound=int(data["bound"]),
-        gap=float(data["gap"]),
-        score=float(data["score"]),
-        seconds=float(data["seconds"]),
-        notes=tuple(data.get("notes", ())),
-    )
-
-
-def plan_of(job: SolveJob) -> lunch.LunchPlan | shadowing.ShadowPlan:
-    """The plan a finished job made, as its engine returned it."""
-    return lunch_plan(job) if kind(job.kind).family is Family.SESSIONS else shadow_plan(job)
-
-
-def sources(job: SolveJob) -> list[str]:
+def sources(stored: StoredTimePlan) -> list[str]:
     """What the plan's events belong to: the lunch plan's horizon, or each placed request."""
-    if kind(job.kind).family is Family.SESSIONS:
-        return [scheduling.lunch_source(lunch_config(job.settings))]
-    return [scheduling.request_source(int(s["request_id"])) for s in job.best["plan"]["slots"]]
+    if isinstance(stored.plan, lunch.LunchPlan):
+        return [scheduling.lunch_source(lunch_config(stored.settings))]
+    return [scheduling.request_source(int(s.request_id)) for s in stored.plan.slots]
 
 
 def publish_plan(
@@ -126,28 +83,33 @@ def publish_plan(
     smtp: SmtpSettings | None,
     *,
     now: dt.datetime,
-) -> tuple[SolveJob, Invites]:
+) -> tuple[StoredTimePlan, Invites]:
     """Save the reviewed plan of this name, queue its invites and deliver them when e-mail is set up."""
-    job = plan_job(db, name)
-    if job is None:
+    stored = plan(db, name)
+    if stored is None:
         raise RoundError(f"there is no plan named '{name}'")
-    if job.published is not None:
+    if stored.published is not None:
         raise RoundError(f"plan '{name}' was already published; plan again under a new name to change it")
-    save = {Family.SESSIONS: _save_lunch, Family.SLOTS: _save_shadowing}[kind(job.kind).family]
-    save(db, job, now=now)
-    with db.transaction() as session:
-        store.update_best(session, job.id, {"published": now.isoformat()})
-        published = store.job(session, job.id)
+    if isinstance(stored.plan, lunch.LunchPlan):
+        _save_lunch(db, stored, stored.plan, now=now)
+    else:
+        _save_shadowing(db, stored, stored.plan, now=now)
+    published = plan(db, name)
     assert published is not None
     return published, send_plan(db, published, settings, smtp, now=now)
 
 
 def send_plan(
-    db: Database, job: SolveJob, settings: InviteSettings, smtp: SmtpSettings | None, *, now: dt.datetime
+    db: Database,
+    stored: StoredTimePlan,
+    settings: InviteSettings,
+    smtp: SmtpSettings | None,
+    *,
+    now: dt.datetime,
 ) -> Invites:
     """Queue what the plan's events call for since the last send, then deliver the outbox."""
     queued: list[Any] = []
-    for source in sources(job):
+    for source in sources(stored):
         try:
             queued += publishing.queue_invites(db, settings, source=source, now=now)
         except RoundError:
@@ -156,35 +118,37 @@ def send_plan(
     return Invites(queued=tuple(queued), delivery=delivery)
 
 
-def _save_lunch(db: Database, job: SolveJob, *, now: dt.datetime) -> None:
-    config = lunch_config(job.settings)
-    plan = lunch_plan(job)
+def _save_lunch(db: Database, stored: StoredTimePlan, plan: lunch.LunchPlan, *, now: dt.datetime) -> None:
+    config = lunch_config(stored.settings)
     problem = scheduling.lunch_problem(db, config, now=now)
     unknown = [s.skill_id for s in plan.sessions if problem.topic(s.skill_id) is None]
     if unknown:
         raise RoundError(
-            f"plan '{job.round_name}' no longer fits: {', '.join(unknown)} no longer has enough interest "
+            f"plan '{stored.name}' no longer fits: {', '.join(unknown)} no longer has enough interest "
             "or a presenter; plan again"
         )
-    _refuse_broken(job.round_name, lunch.validate(problem, plan.sessions))
-    scheduling.save_lunch_plan(db, problem.tmap, config, plan, now=now)
+    _refuse_broken(stored.name, lunch.validate(problem, plan.sessions))
+    scheduling.save_lunch_plan(db, problem.tmap, config, plan, now=now, published_as=stored.name)
 
 
-def _save_shadowing(db: Database, job: SolveJob, *, now: dt.datetime) -> None:
-    config = shadow_config(job.settings)
-    first = dt.date.fromisoformat(job.settings["first_day"])
-    last = dt.date.fromisoformat(job.settings["last_day"])
-    plan = shadow_plan(job)
-    problem = scheduling.shadow_problem(db, first, last, config, now=now)
+def _save_shadowing(
+    db: Database, stored: StoredTimePlan, plan: shadowing.ShadowPlan, *, now: dt.datetime
+) -> None:
+    config = shadow_config(stored.settings)
+    problem = scheduling.shadow_problem(db, stored.first_day, stored.last_day, config, now=now)
     gone = [s.request_id for s in plan.slots if s.request_id not in problem.requests]
     if gone:
         raise RoundError(
-            f"plan '{job.round_name}' no longer fits: request {', '.join(gone)} is no longer open; plan again"
+            f"plan '{stored.name}' no longer fits: request {', '.join(gone)} is no longer open; plan again"
         )
-    _refuse_broken(job.round_name, shadowing.validate(problem, plan.slots))
+    _refuse_broken(stored.name, shadowing.validate(problem, plan.slots))
     still_open = [(r, why) for r, why in plan.unplaced if r in problem.requests]
     scheduling.save_shadow_plan(
-        db, problem.tmap, dataclasses.replace(plan, unplaced=tuple(still_open)), now=now
+        db,
+        problem.tmap,
+        dataclasses.replace(plan, unplaced=tuple(still_open)),
+        now=now,
+        published_as=stored.name,
     )
 
 

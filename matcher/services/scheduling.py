@@ -27,6 +27,7 @@ from matcher.services import shadow_answers
 from matcher.storage import Database
 from matcher.storage import rounds as round_storage
 from matcher.storage import schedule as store
+from matcher.storage import time_plans as time_plan_storage
 
 #: An uploaded calendar is checked, and its busy time counted, over this stretch after the upload.
 CHECK_AHEAD = dt.timedelta(days=366)
@@ -210,10 +211,20 @@ def shadow_problem(
     return shadowing.build_problem(tmap, wanted, busy, config)
 
 
-def save_shadow_plan(db: Database, tmap: TalentMap, found: shadowing.ShadowPlan, *, now: dt.datetime) -> None:
+def save_shadow_plan(
+    db: Database,
+    tmap: TalentMap,
+    found: shadowing.ShadowPlan,
+    *,
+    now: dt.datetime,
+    published_as: str | None = None,
+) -> None:
     """Store the slots as events and mark their requests planned; the others stay open with the
-    reason they were not placed. One transaction."""
+    reason they were not placed. One transaction, which also marks the stored plan named
+    ``published_as`` published."""
     with db.transaction() as session:
+        if published_as is not None:
+            time_plan_storage.mark_published(session, published_as, now)
         for slot in found.slots:
             source = request_source(int(slot.request_id))
             host = tmap.person(slot.host_id)
@@ -282,9 +293,16 @@ def lunch_problem(db: Database, config: lunch.LunchConfig, *, now: dt.datetime) 
 
 
 def save_lunch_plan(
-    db: Database, tmap: TalentMap, config: lunch.LunchConfig, found: lunch.LunchPlan, *, now: dt.datetime
+    db: Database,
+    tmap: TalentMap,
+    config: lunch.LunchConfig,
+    found: lunch.LunchPlan,
+    *,
+    now: dt.datetime,
+    published_as: str | None = None,
 ) -> None:
-    """Store the sessions over the earlier plan for the same horizon, in one transaction."""
+    """Store the sessions over the earlier plan for the same horizon, in one transaction, which also
+    marks the stored plan named ``published_as`` published."""
     source = lunch_source(config)
     events = [
         ScheduledEvent(
@@ -307,6 +325,8 @@ def save_lunch_plan(
         for s in found.sessions
     ]
     with db.transaction() as session:
+        if published_as is not None:
+            time_plan_storage.mark_published(session, published_as, now)
         store.reconcile_events(session, source, "lunch", events, now=now)
 
 
@@ -354,7 +374,9 @@ def plan_round_meetings(
     planned = meetings.plan_meetings([u for u in units if u[0] not in kept], people, busy, config)
     by_unit = {m.unit_id: m for m in planned.meetings} | {u: _kept_meeting(u, e) for u, e in kept.items()}
     found = meetings.MeetingPlan(
-        tuple(by_unit[unit_id] for unit_id, _ in units if unit_id in by_unit), planned.unplaced
+        tuple(by_unit[unit_id] for unit_id, _ in units if unit_id in by_unit),
+        planned.unplaced,
+        bound=planned.bound + len(kept),
     )
     if save:
         kind = "group" if stored.is_group_round else "pair"

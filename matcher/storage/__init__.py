@@ -39,6 +39,7 @@ from matcher.storage.rows.talentmap import (
     SkillRow,
     WishRow,
 )
+from matcher.storage.rows.time_plans import TimePlanItemRow, TimePlanLeftOutRow, TimePlanRow
 from matcher.storage.talentmap import (
     bump_data_version,
     data_version,
@@ -80,6 +81,9 @@ __all__ = [
     "SkillRelationRow",
     "SkillRow",
     "SolveJobRow",
+    "TimePlanItemRow",
+    "TimePlanLeftOutRow",
+    "TimePlanRow",
     "WishRow",
     "alembic_config",
     "bump_data_version",

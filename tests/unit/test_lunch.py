@@ -52,6 +52,7 @@ def test_the_most_wanted_topic_comes_first_and_says_why() -> None:
     assert first.audience == ("bram", "dirk", "eva") and first.demand == 3
     assert first.end - first.start == dt.timedelta(hours=1)
     assert plan.unplaced == ()
+    assert (plan.status, plan.objective, plan.bound, plan.gap) == ("optimal", 2, 2, 0.0)
 
 
 def test_colleagues_who_already_hold_the_skill_well_are_no_demand_for_it() -> None:
@@ -120,6 +121,7 @@ def test_a_presenter_presents_at_most_the_configured_number_of_times() -> None:
     _, plan = plan_for(tmap)
     assert [s.skill_id for s in plan.sessions] == ["wmo"]
     assert plan.unplaced == (("sql", "Anna already presents 1 session, the most allowed"),)
+    assert (plan.status, plan.objective, plan.bound) == ("optimal", 1, 1)  # Anna's limit is the bound
     _, plan = plan_for(tmap, max_sessions_per_presenter=2)
     assert [s.skill_id for s in plan.sessions] == ["wmo", "sql"]
 
@@ -269,6 +271,7 @@ def test_at_most_per_week_sessions_and_the_rest_say_the_horizon_is_full() -> Non
             "the horizon holds only 2 sessions (2 a week over 1 week), all taken by more-wanted topics",
         ),
     )
+    assert (plan.objective, plan.bound, plan.as_dict()["bound"]) == (2, 2, 2)
     _, plan = plan_for(tmap, max_topics=1)
     assert [s.skill_id for s in plan.sessions] == ["wmo"]
     assert plan.unplaced[0] == ("sql", "the plan holds at most 1 topic, all taken by more-wanted topics")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from itertools import combinations
 from zoneinfo import ZoneInfo
 
 from hypothesis import HealthCheck, given, settings
@@ -166,3 +167,25 @@ def test_a_topic_left_out_for_more_wanted_ones_could_not_have_joined_them(case: 
             assert can_place(problem, [*before, topic])
         elif topic.presenters:
             assert not can_place(problem, [*before, topic])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(crowded())
+def test_the_bound_is_the_most_sessions_any_plan_can_hold_and_optimal_reaches_it(case: tuple) -> None:
+    tmap, agenda, lunch_config = case
+    problem = build_problem(tmap, agenda, lunch_config)
+    plan = propose(problem)
+    with_presenters = [t for t in problem.topics if t.presenters]
+    most = max(
+        (len(chosen) for chosen in _subsets(with_presenters) if can_place(problem, list(chosen))),
+        default=0,
+    )
+    assert plan.bound == min(most, capacity(lunch_config))
+    assert plan.objective == len(plan.sessions) <= plan.bound
+    assert plan.gap == ((plan.bound - plan.objective) / plan.bound if plan.bound else 0.0)
+    if plan.status == "optimal":
+        assert plan.objective == plan.bound
+
+
+def _subsets(topics: list) -> list[tuple]:
+    return [c for size in range(len(topics), 0, -1) for c in combinations(topics, size)]

@@ -126,6 +126,7 @@ def test_a_pair_without_common_free_time_is_left_out_naming_who_has_least() -> N
             "Anna has the least free time (3 h)",
         ),
     )
+    assert (plan.status, plan.objective, plan.bound, plan.gap) == ("optimal", 0, 0, 0.0)
 
 
 def test_a_second_unit_finds_its_only_common_hour_taken_by_the_first() -> None:
@@ -143,6 +144,9 @@ def test_a_second_unit_finds_its_only_common_hour_taken_by_the_first() -> None:
             "is taken by meetings already planned for Anna",
         ),
     )
+    # Each could meet alone, so the bound is 2: the plan reports the one it could not place.
+    assert (plan.status, plan.objective, plan.bound, plan.gap) == ("feasible", 1, 2, 0.5)
+    assert plan.as_dict()["bound"] == 2
 
 
 def test_holidays_are_never_meeting_days() -> None:

@@ -42,6 +42,11 @@ more interested colleagues free at the time, then earlier days for the more
 wanted topics. The solver runs on one worker with a fixed seed and a
 deterministic work limit, so the same input gives the same plan.
 
+The plan reports its ``objective`` (sessions placed), a proven ``bound`` (the
+most sessions any plan within the same limits could hold, whichever topics),
+their ``gap`` and a ``status``: "optimal" when the two meet and the placement's
+score was proven best, else "feasible".
+
 >>> import datetime as dt
 >>> from matcher.domain.availability import Agenda
 >>> from matcher.domain.model import Holding, Organisation, Person, Skill, Wish

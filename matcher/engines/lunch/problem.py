@@ -98,13 +98,36 @@ class LunchSession:
 
 @dataclass(frozen=True)
 class LunchPlan:
+    """A lunch & learn plan and how good it is.
+
+    ``objective`` is the number of sessions placed and ``bound`` the most sessions any plan
+    keeping the same limits could hold, proven by the solver; ``gap = (bound - objective) /
+    bound``. ``status`` is "optimal" when the two meet and the choice of presenters and days was
+    proven best, else "feasible". A plan can place fewer than the bound on purpose: a more wanted
+    topic is never dropped to make room for two less wanted ones.
+    """
+
     #: In time order.
     sessions: tuple[LunchSession, ...]
     #: (skill id, why it has no session), most wanted first.
     unplaced: tuple[tuple[str, str], ...]
+    status: str = "feasible"
+    bound: int = 0
+
+    @property
+    def objective(self) -> int:
+        return len(self.sessions)
+
+    @property
+    def gap(self) -> float:
+        return (self.bound - self.objective) / self.bound if self.bound else 0.0
 
     def as_dict(self) -> dict[str, Any]:
         return {
+            "status": self.status,
+            "objective": self.objective,
+            "bound": self.bound,
+            "gap": self.gap,
             "sessions": [s.as_dict() for s in self.sessions],
             "unplaced": [{"skill_id": skill, "reason": reason} for skill, reason in self.unplaced],
         }

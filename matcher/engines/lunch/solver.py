@@ -55,20 +55,25 @@ def propose(problem: LunchProblem) -> LunchPlan:
         elif len(kept) >= limit:
             left[n] = _full_reason(config, limit)
         else:
-            grown = _extend(config, placed, options[n]) or _solve(problem, options, [*kept, n], placed)
+            grown = _extend(config, placed, options[n]) or _fitted(problem, options, [*kept, n], placed)
             if grown is None:
                 left[n] = None
             else:
                 kept.append(n)
                 placed = grown
+    proven = True
     if kept:
-        placed = _solve(problem, options, kept, placed, best=True) or placed
+        best = _solve(problem, options, kept, placed, best=True)
+        proven = best is not None and best[1]
+        placed = best[0] if best is not None else placed
+    bound = _most_sessions(problem, options, limit, placed)
     sessions = sorted((_session(problem, option) for option in placed.values()), key=lambda s: s.start)
     unplaced = tuple(
         (problem.topics[n].skill_id, reason or _squeezed_reason(problem, n, options[n], placed))
         for n, reason in left.items()
     )
-    return LunchPlan(tuple(sessions), unplaced)
+    status = "optimal" if proven and bound == len(sessions) else "feasible"
+    return LunchPlan(tuple(sessions), unplaced, status=status, bound=bound)
 
 
 def capacity(config: LunchConfig) -> int:
@@ -120,6 +125,43 @@ def _extend(
     return None
 
 
+def _fitted(
+    problem: LunchProblem,
+    options: Mapping[int, list[_Option]],
+    topics: list[int],
+    hint: Mapping[int, _Option],
+) -> dict[int, _Option] | None:
+    solved = _solve(problem, options, topics, hint)
+    return solved[0] if solved is not None else None
+
+
+def _most_sessions(
+    problem: LunchProblem, options: Mapping[int, list[_Option]], limit: int, placed: Mapping[int, _Option]
+) -> int:
+    """The most sessions any plan keeping the daily, weekly, presenter and topic limits can hold:
+    the solver's proven bound on a model that places as many topics as it can, whichever they are."""
+    topics = sum(1 for found in options.values() if found)
+    if not topics:
+        return 0
+    config = problem.config
+    model = cp_model.CpModel()
+    chosen: list[tuple[cp_model.IntVar, _Option]] = []
+    for n, found in options.items():
+        mine = [(model.new_bool_var(f"topic{n}_option{k}"), option) for k, option in enumerate(found)]
+        for var, option in mine:
+            model.add_hint(var, placed.get(n) == option)
+        model.add_at_most_one(var for var, _ in mine)
+        chosen += mine
+    _add_limits(model, config, chosen)
+    picks = [var for var, _ in chosen]
+    model.add(sum(picks) <= limit)
+    model.maximize(sum(picks))
+    solver = _solver(config)
+    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return min(limit, topics)
+    return min(limit, topics, int(solver.best_objective_bound + 1e-6))
+
+
 def _solve(
     problem: LunchProblem,
     options: Mapping[int, list[_Option]],
@@ -127,35 +169,51 @@ def _solve(
     hint: Mapping[int, _Option],
     *,
     best: bool = False,
-) -> dict[int, _Option] | None:
-    """A placement of exactly these topics that keeps the weekly, daily and presenter limits, or None.
+) -> tuple[dict[int, _Option], bool] | None:
+    """A placement of exactly these topics that keeps the weekly, daily and presenter limits, and
+    whether the solver proved it (None when there is none).
 
     With ``best`` the placement also scores highest: see :func:`_scorer`.
     """
     config = problem.config
     model = cp_model.CpModel()
     chosen: list[tuple[cp_model.IntVar, _Option]] = []
-    by_day, by_week, by_presenter = defaultdict(list), defaultdict(list), defaultdict(list)
     for n in topics:
-        picks = []
-        for k, option in enumerate(options[n]):
-            var = model.new_bool_var(f"topic{n}_option{k}")
+        mine = [(model.new_bool_var(f"topic{n}_option{k}"), option) for k, option in enumerate(options[n])]
+        for var, option in mine:
             model.add_hint(var, hint.get(n) == option)
-            picks.append(var)
-            chosen.append((var, option))
-            by_day[option.day].append(var)
-            by_week[option.week].append(var)
-            by_presenter[option.presenter].append(var)
-        model.add_exactly_one(picks)
+        model.add_exactly_one(var for var, _ in mine)
+        chosen += mine
+    _add_limits(model, config, chosen)
+    if best:
+        points = _scorer(problem, topics)
+        model.maximize(sum(points(option) * var for var, option in chosen))
+    solver = _solver(config)
+    found = solver.solve(model)
+    if found not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    chosen_options = {option.topic: option for var, option in chosen if solver.boolean_value(var)}
+    return chosen_options, found == cp_model.OPTIMAL
+
+
+def _add_limits(
+    model: cp_model.CpModel, config: LunchConfig, chosen: list[tuple[cp_model.IntVar, _Option]]
+) -> None:
+    """At most one session a day, ``per_week`` a week and ``max_sessions_per_presenter`` each."""
+    by_day, by_week, by_presenter = defaultdict(list), defaultdict(list), defaultdict(list)
+    for var, option in chosen:
+        by_day[option.day].append(var)
+        by_week[option.week].append(var)
+        by_presenter[option.presenter].append(var)
     for group in by_day.values():
         model.add_at_most_one(group)
     for group in by_week.values():
         model.add(sum(group) <= config.per_week)
     for group in by_presenter.values():
         model.add(sum(group) <= config.max_sessions_per_presenter)
-    if best:
-        points = _scorer(problem, topics)
-        model.maximize(sum(points(option) * var for var, option in chosen))
+
+
+def _solver(config: LunchConfig) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     params = solver.parameters
     # One worker searches deterministically. The objective is a transport-like assignment whose LP
@@ -166,9 +224,7 @@ def _solve(
     params.linearization_level = 2
     params.cp_model_probing_level = 0
     params.max_deterministic_time = SOLVER_WORK
-    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    return {option.topic: option for var, option in chosen if solver.boolean_value(var)}
+    return solver
 
 
 def _scorer(problem: LunchProblem, kept: list[int]) -> Callable[[_Option], int]:

@@ -22,6 +22,11 @@ candidate starts against the agenda given, then input order), and each placed
 meeting is added to the agenda, so nobody who is in several units (a mentor with
 three learners) is booked twice.
 
+The plan reports its ``objective`` (units with a meeting), a ``bound`` (units
+whose members are all known and share at least one free start: no plan can
+place more) and their ``gap``; ``status`` is "optimal" when the two meet, else
+"feasible".
+
 A series
 --------
 With ``every_weeks`` the meeting repeats on the same weekday at the same

@@ -41,13 +41,38 @@ class Meeting:
 
 @dataclass(frozen=True)
 class MeetingPlan:
+    """Meetings for a round's units and how good the plan is.
+
+    ``objective`` is the number of units with a meeting and ``bound`` the number that could have one
+    at all (every member known and a start at which all are free); ``gap = (bound - objective) /
+    bound``. ``status`` is "optimal" when they meet, else "feasible": units that could each meet
+    alone crowded each other out.
+    """
+
     #: In the order the units were given.
     meetings: tuple[Meeting, ...]
     #: (unit id, why it has no meeting), in the order the units were given.
     unplaced: tuple[tuple[str, str], ...]
+    bound: int
+
+    @property
+    def objective(self) -> int:
+        return len(self.meetings)
+
+    @property
+    def gap(self) -> float:
+        return (self.bound - self.objective) / self.bound if self.bound else 0.0
+
+    @property
+    def status(self) -> str:
+        return "optimal" if self.objective == self.bound else "feasible"
 
     def as_dict(self) -> dict[str, Any]:
         return {
+            "status": self.status,
+            "objective": self.objective,
+            "bound": self.bound,
+            "gap": self.gap,
             "meetings": [m.as_dict() for m in self.meetings],
             "unplaced": [{"unit_id": unit, "reason": reason} for unit, reason in self.unplaced],
         }

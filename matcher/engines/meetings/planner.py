@@ -56,6 +56,7 @@ def plan_meetings(
     return MeetingPlan(
         tuple(placed[unit_id] for unit_id, _ in units if unit_id in placed),
         tuple((unit_id, unplaced[unit_id]) for unit_id, _ in units if unit_id in unplaced),
+        bound=sum(1 for starts, *_ in ready if starts),
     )
 
 

@@ -10,7 +10,7 @@ import icalendar
 import pytest
 from flask.testing import FlaskClient
 
-from matcher.services import background, publishing, scheduling
+from matcher.services import background, plans, publishing, scheduling
 from tests.orgs import mentoring_org
 from tests.web.rounds.support import (
     act,
@@ -97,6 +97,10 @@ def test_a_lunch_and_learn_plan_end_to_end(time_app):
     html = client.get("/hr/rounds/lunch december").get_data(as_text=True)
     assert "Sessions" in html and "Wmo-wetgeving" in html and "Marit Bos" in html
     assert scheduling.scheduled(time_app.extensions["meeloop"]["db"], kind="lunch") == []
+    proposed = plans.plan(db_of(time_app), "lunch december")
+    assert proposed is not None and proposed.status == "proposed" and proposed.published is None
+    assert [(s.skill_id, s.presenter_id) for s in proposed.plan.sessions] == [("wmo", "marit")]
+    assert "1 session planned; at most 1 can be." in html
     listing = client.get("/hr/rounds/").get_data(as_text=True)
     assert "lunch december" in listing and "1 session" in listing
 
@@ -146,13 +150,20 @@ def test_a_shadowing_plan_places_open_requests_and_publishes_the_reviewed_slots(
     assert "Slots" in html and "Pim de Wit" in html and "Niels Kok" in html
     assert scheduling.shadow_requests(db, status="open")[0].id == request.id
 
-    reviewed = background.jobs_of(db, "kijkstage")[-1].best["plan"]["slots"][0]
+    proposed = plans.plan(db, "kijkstage")
+    assert proposed is not None and proposed.status == "proposed" and proposed.kind == "shadowing"
+    assert proposed.job_id == background.jobs_of(db, "kijkstage")[-1].id
+    reviewed = proposed.plan.slots[0]
+    assert (reviewed.guest_id, reviewed.host_id, reviewed.request_id) == ("pim", "niels", str(request.id))
+    assert proposed.plan.objective == 1 and proposed.plan.bound == 1 and proposed.plan.status == "optimal"
     assert (
         post_form(client, "/hr/rounds/kijkstage/publish", {}, form_page="/hr/rounds/kijkstage").status_code
         == 302
     )
     events = scheduling.scheduled(db, kind="shadowing")
-    assert len(events) == 1 and events[0].start.isoformat().replace("+00:00", "Z") == reviewed["start"]
+    assert len(events) == 1 and events[0].start == reviewed.start
+    published = plans.plan(db, "kijkstage")
+    assert published is not None and published.status == "published" and published.plan == proposed.plan
     assert scheduling.shadow_requests(db, status="planned")[0].id == request.id
     messages = publishing.outbox_messages(db, source=f"request:{request.id}")
     assert {m.person_id for m in messages} == {"pim", "niels"}
