@@ -12,7 +12,7 @@ import click
 from cli import common
 from matcher.io.ics import InviteSettings
 from matcher.io.mail import SmtpSettings
-from matcher.services import publishing, rounds, scheduling
+from matcher.services import meeting_times, publishing, rounds
 
 
 def _now() -> dt.datetime:
@@ -154,7 +154,7 @@ def feed_token(ctx: click.Context, person_id: str, revoke: bool) -> None:
 def move(ctx: click.Context, event_id: int, start: dt.datetime) -> None:
     """Move a planned event (a series: all of it) to START, in the event's own time zone.
     Then 'meeloop send' sends the update."""
-    event = scheduling.move_event(common.open_db(ctx), event_id, start, now=_now())
+    event = meeting_times.move_event(common.open_db(ctx), event_id, start, now=_now())
     click.echo(f"event {event.id} moved to {event.start:%Y-%m-%d %H:%M} UTC, sequence {event.sequence}")
 
 

@@ -14,7 +14,7 @@ from cli import common
 from matcher.engines.lunch import LunchConfig
 from matcher.engines.meetings import MeetingConfig
 from matcher.engines.shadowing import ShadowConfig
-from matcher.services import organisation, scheduling
+from matcher.services import meeting_times, organisation, scheduling
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 T = TypeVar("T")
@@ -303,7 +303,7 @@ def meet(
         every_weeks=int(every_weeks) if every_weeks else None,
     )
     database = common.open_db(ctx)
-    found = scheduling.plan_round_meetings(database, round_name, config, now=_now(), save=save)
+    found = meeting_times.plan_round_meetings(database, round_name, config, now=_now(), save=save)
     if as_json:
         common.emit_json(found.as_dict())
         return

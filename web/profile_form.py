@@ -38,7 +38,7 @@ from matcher.domain.model import MAX_PRIORITY, MIN_PRIORITY, WEEKDAYS, Person
 from matcher.domain.problems import InvalidInput
 from matcher.domain.talentmap import TalentMap, UnknownSkill
 from matcher.io import fields
-from matcher.services.profiles import field_of
+from matcher.services.profiles import HR_ONLY, field_of
 from web import words
 
 #: The weekdays in the user's language, in the order of :data:`matcher.domain.model.WEEKDAYS`.
@@ -54,21 +54,8 @@ DAY_NAMES = {
 PRIORITY_WORDS = {1: _l("nice to have"), 2: _l("useful"), 3: _l("needed now")}
 #: The largest capacities the organisation JSON accepts.
 MAX_MENTEES, MAX_GUESTS = 50, 100
-#: Person keys a subclass may add as plain fields (see the module docstring).
-EXTRA_KEYS = (
-    "name",
-    "email",
-    "department",
-    "function",
-    "site",
-    "team",
-    "manager",
-    "start_date",
-    "years_experience",
-    "leaving_date",
-    "intern",
-    "newcomer",
-)
+#: Person keys a subclass may add as plain fields (see the module docstring): those only HR changes.
+EXTRA_KEYS = HR_ONLY
 
 
 def level_choices() -> list[SelectChoice]:

@@ -27,7 +27,7 @@ from matcher.io.ics import CANCEL, PUBLISH, InviteSettings
 from matcher.io.mail import SmtpSettings
 from matcher.io.outbox import Due
 from matcher.plans.rounds import PUBLISHED, RoundError, StoredRound, without_lock
-from matcher.services import publishing, rounds, scheduling
+from matcher.services import meeting_times, publishing, rounds
 from matcher.storage import Database
 from matcher.storage import rounds as round_storage
 from matcher.storage import schedule as schedule_store
@@ -191,7 +191,7 @@ def plan_and_send(
 ) -> Invites:
     """Plan (or plan again) a published round's meetings, queue what that calls for and deliver it."""
     try:
-        plan = scheduling.plan_round_meetings(db, name, meeting, now=now, save=True)
+        plan = meeting_times.plan_round_meetings(db, name, meeting, now=now, save=True)
     except (RoundError, ValueError) as exc:
         return Invites(problem=str(exc))
     return _send(db, name, settings, smtp, now=now, meetings=plan)

@@ -8,24 +8,17 @@ is written.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-from collections.abc import Iterable
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from matcher import storage
-from matcher.domain.availability import MAX_FILE_BYTES, Agenda, Interval, Window, read_busy
-from matcher.domain.model import Person
+from matcher.domain.availability import MAX_FILE_BYTES, Agenda, Window, read_busy
 from matcher.domain.problems import InvalidInput, Location, Problem, Problems
 from matcher.domain.schedule import CANCELLED, OPEN, PLANNED, ScheduledEvent, StoredRequest
 from matcher.domain.talentmap import TalentMap, UnknownSkill
-from matcher.engines import lunch, meetings, shadowing
-from matcher.plans.kinds import directed
-from matcher.plans.rounds import PUBLISHED, RoundError
+from matcher.engines import lunch, shadowing
 from matcher.services import shadow_answers
 from matcher.storage import Database
-from matcher.storage import rounds as round_storage
 from matcher.storage import schedule as store
 from matcher.storage import time_plans as time_plan_storage
 
@@ -192,7 +185,7 @@ def shadow_problem(
             for r in store.requests(session, status=OPEN)
             if r.first_day <= last_day and first_day <= r.last_day
         ]
-        busy = store.agenda(session, org, _days_window(first_day, last_day))
+        busy = store.agenda(session, org, days_window(first_day, last_day))
         # A slot someone declined is not offered to them again.
         busy = busy.adding(shadow_answers.declined_times(session, {r.id for r in open_requests}))
     tmap = TalentMap(org, today=now.date())
@@ -257,7 +250,7 @@ def scheduled(db: Database, *, kind: str | None = None, source: str | None = Non
         return store.events(session, kind=kind, source=source)
 
 
-def _days_window(first_day: dt.date, last_day: dt.date) -> Window:
+def days_window(first_day: dt.date, last_day: dt.date) -> Window:
     """UTC bounds that hold every local date from first to last in any time zone."""
     start = dt.datetime.combine(first_day - dt.timedelta(days=1), dt.time(), dt.UTC)
     return start, dt.datetime.combine(last_day + dt.timedelta(days=2), dt.time(), dt.UTC)
@@ -287,7 +280,7 @@ def lunch_problem(db: Database, config: lunch.LunchConfig, *, now: dt.datetime) 
     with db.transaction() as session:
         org = storage.load_organisation(session)
         busy = store.agenda(
-            session, org, _days_window(config.first_day, config.last_day), besides=lunch_source(config)
+            session, org, days_window(config.first_day, config.last_day), besides=lunch_source(config)
         )
     return lunch.build_problem(TalentMap(org, today=now.date()), busy, config)
 
@@ -333,172 +326,3 @@ def save_lunch_plan(
 def _skill_name(tmap: TalentMap, skill_id: str) -> str:
     skill = tmap.skill(skill_id)
     return skill.name if skill else skill_id
-
-
-# -- meeting times for rounds ----------------------------------------------------------------------------
-
-
-def plan_round_meetings(
-    db: Database, round_name: str, config: meetings.MeetingConfig, *, now: dt.datetime, save: bool
-) -> meetings.MeetingPlan:
-    """The first meeting (or a series) of every pair or group of a published round, when all its
-    members are free; ``save`` stores them.
-
-    Planning again after the round changed keeps each meeting time at which all its people (also
-    someone swapped in) are still free; only the rest is planned anew, so invites go out for
-    what changed and nothing else.
-    """
-    with db.transaction() as session:
-        stored = round_storage.load_round(session, round_name)
-        if stored is None:
-            raise RoundError(f"there is no round named '{round_name}'")
-        if stored.status != PUBLISHED:
-            raise RoundError(
-                f"round '{round_name}' is not published yet; publish it before planning meetings"
-            )
-        org = storage.load_organisation(session)
-        busy = store.agenda(session, org, _days_window(config.first_day, config.last_day), besides=round_name)
-        before = {e.key: e for e in store.events(session, kind="meeting", source=round_name)}
-    people = {p.id: p for p in org.people}
-    gone = sorted({m for _, unit in stored.units() for m in unit.members if m not in people})
-    if gone:
-        raise RoundError(f"round '{round_name}' names people who are no longer in the organisation: {gone}")
-    units = [(str(position), unit.members) for position, unit in stored.units()]
-    kept = {
-        unit_id: dataclasses.replace(before[_unit_key(unit_id)], members=tuple(members))
-        for unit_id, members in units
-        if _unit_key(unit_id) in before
-        and _still_fits(before[_unit_key(unit_id)], members, people, busy, config)
-    }
-    busy = busy.adding(_booked(kept.values()))
-    planned = meetings.plan_meetings([u for u in units if u[0] not in kept], people, busy, config)
-    by_unit = {m.unit_id: m for m in planned.meetings} | {u: _kept_meeting(u, e) for u, e in kept.items()}
-    found = meetings.MeetingPlan(
-        tuple(by_unit[unit_id] for unit_id, _ in units if unit_id in by_unit),
-        planned.unplaced,
-        bound=planned.bound + len(kept),
-    )
-    if save:
-        kind = "group" if stored.is_group_round else "pair"
-        events = [
-            ScheduledEvent(
-                kind="meeting",
-                source=round_name,
-                key=_unit_key(meeting.unit_id),
-                title=f"{round_name}: {', '.join(people[m].name for m in meeting.members)}",
-                start=meeting.start,
-                end=meeting.end,
-                timezone=meeting.timezone,
-                members=tuple(meeting.members),
-                roles=_roles(stored.mode, meeting.members),
-                details={"unit": meeting.unit_id, "kind": kind, "reasons": list(meeting.reasons)},
-                rrule=meeting.rrule,
-                occurrences=tuple(meeting.occurrences) if meeting.rrule else (),
-            )
-            for meeting in found.meetings
-        ]
-        with db.transaction() as session:
-            store.reconcile_events(session, round_name, "meeting", events, now=now)
-    return found
-
-
-def _unit_key(unit_id: str) -> str:
-    return f"unit {unit_id}"
-
-
-def _still_fits(
-    event: ScheduledEvent,
-    members: tuple[str, ...],
-    people: dict[str, Person],
-    busy: Agenda,
-    config: meetings.MeetingConfig,
-) -> bool:
-    """The planned time can stay: the same kind of series and length inside the dates, and every
-    member (someone swapped in too) free then, in their working hours."""
-    if (event.rrule is None) != (config.every_weeks is None):
-        return False
-    if event.end - event.start != dt.timedelta(minutes=config.minutes):
-        return False
-    zone = ZoneInfo(event.timezone)
-    times = event.times()
-    first, last = times[0].start.astimezone(zone).date(), times[-1].start.astimezone(zone).date()
-    if not config.first_day <= first < config.first_day + dt.timedelta(days=config.search_days):
-        return False
-    if last > config.last_day:
-        return False
-    return all(_free_then(people[m], busy, times) for m in members)
-
-
-def _free_then(person: Person, busy: Agenda, times: list) -> bool:
-    free = busy.free(person, (times[0].start, times[-1].end))
-    return all(any(f.start <= t.start and t.end <= f.end for f in free) for t in times)
-
-
-def _booked(events: Iterable[ScheduledEvent]) -> dict[str, list[Interval]]:
-    """Person id -> the times these events take."""
-    found: dict[str, list[Interval]] = {}
-    for event in events:
-        for member in event.members:
-            found.setdefault(member, []).extend(event.times())
-    return found
-
-
-def _kept_meeting(unit_id: str, event: ScheduledEvent) -> meetings.Meeting:
-    return meetings.Meeting(
-        unit_id=unit_id,
-        members=event.members,
-        start=event.start,
-        end=event.end,
-        timezone=event.timezone,
-        occurrences=event.occurrences or ((event.start, event.end),),
-        clashes=(),
-        rrule=event.rrule,
-        reasons=tuple(event.details.get("reasons", ())),
-    )
-
-
-def _roles(mode: str, members: tuple[str, ...]) -> dict[str, str]:
-    if directed(mode) and len(members) == 2:
-        return {members[0]: "mentor", members[1]: "mentee"}
-    return {m: "member" for m in members}
-
-
-def move_event(db: Database, event_id: int, start: dt.datetime, *, now: dt.datetime) -> ScheduledEvent:
-    """Move a planned event (a series: all of it, keeping its weekday rhythm and last day) to
-    ``start``, when everyone in it is free then. Its sequence goes one up, so the invites update."""
-    with db.transaction() as session:
-        event = store.event(session, event_id)
-        if event is None or event.status != PLANNED:
-            raise RoundError(f"there is no planned event {event_id}")
-        zone = ZoneInfo(event.timezone)
-        start = (start if start.tzinfo else start.replace(tzinfo=zone)).astimezone(dt.UTC)
-        length = event.end - event.start
-        every, until = _series(event)
-        last_day = until.astimezone(zone).date() if until else start.astimezone(zone).date()
-        starts = meetings.occurrence_starts(start, event.timezone, every, last_day)
-        if not starts:
-            raise RoundError(f"{start:%Y-%m-%d %H:%M} UTC is after the series' last day {last_day}")
-        times = [(s, s + length) for s in starts]
-        org = storage.load_organisation(session)
-        people = {p.id: p for p in org.people}
-        window = (times[0][0] - dt.timedelta(days=1), times[-1][1] + dt.timedelta(days=1))
-        busy = store.agenda(session, org, window, besides=event.source)
-        busy = busy.adding(_booked(e for e in store.events(session, source=event.source) if e.id != event.id))
-        intervals = [Interval(s, e) for s, e in times]
-        busy_people = [m for m in event.members if m in people and not _free_then(people[m], busy, intervals)]
-        if busy_people:
-            raise RoundError(
-                f"event {event_id} was not moved: {', '.join(people[m].name for m in busy_people)} "
-                f"{'is' if len(busy_people) == 1 else 'are'} not free then (busy or outside working hours)"
-            )
-        rrule = f"FREQ=WEEKLY;INTERVAL={every};UNTIL={starts[-1]:%Y%m%dT%H%M%SZ}" if every else None
-        return store.move_event(session, event_id, start, tuple(times) if every else (), rrule, now=now)
-
-
-def _series(event: ScheduledEvent) -> tuple[int | None, dt.datetime | None]:
-    """INTERVAL and UNTIL of a weekly series, or (None, None) for one meeting."""
-    if not event.rrule:
-        return None, None
-    parts = dict(part.split("=", 1) for part in event.rrule.split(";"))
-    until = dt.datetime.strptime(parts["UNTIL"], "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)
-    return int(parts.get("INTERVAL", "1")), until

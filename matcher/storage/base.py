@@ -6,6 +6,7 @@ schema is managed by Alembic (``matcher/storage/migrations``).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -114,3 +115,8 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def utc(moment: dt.datetime) -> dt.datetime:
+    """A moment read back from the database, aware: SQLite hands back naive datetimes, written in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)

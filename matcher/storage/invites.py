@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from matcher.domain.invites import FAILED, QUEUED, SENT, Queued
 from matcher.storage import FeedTokenRow, OutboxRow
-from matcher.storage.schedule import utc
+from matcher.storage.base import utc
 
 
 def _queued(row: OutboxRow) -> Queued:

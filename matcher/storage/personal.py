@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from matcher.domain.model import HistoryEntry
 from matcher.domain.personal import CalendarFile, FeedTokens, Message
 from matcher.storage import CalendarUploadRow, FeedTokenRow, HistoryRow, OutboxRow
-from matcher.storage.schedule import utc
+from matcher.storage.base import utc
 
 
 def calendar_files(session: Session, person_id: str) -> list[CalendarFile]:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from matcher.domain.reflections import Reflection
 from matcher.storage import ReflectionRow, ScheduledEventRow
-from matcher.storage.schedule import utc
+from matcher.storage.base import utc
 
 
 def _reflection(row: ReflectionRow) -> Reflection:

@@ -26,11 +26,7 @@ from matcher.storage import (
     RoundRow,
     bump_data_version,
 )
-
-
-def _utc(moment: dt.datetime) -> dt.datetime:
-    # SQLite hands back naive datetimes; they were written in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+from matcher.storage.base import utc
 
 
 def _row(session: Session, name: str, *, for_update: bool = False) -> RoundRow | None:
@@ -64,10 +60,10 @@ def _stored(session: Session, row: RoundRow) -> StoredRound:
         unmatched=tuple(LeftOut(u.person_id, u.role, u.reason) for u in left_out),
         conflicts=tuple(row.conflicts),
         notes=tuple(row.notes),
-        created=_utc(row.created),
-        updated=_utc(row.updated),
-        published=_utc(row.published) if row.published else None,
-        events=tuple(RoundEvent(_utc(e.at), e.action, e.detail) for e in events),
+        created=utc(row.created),
+        updated=utc(row.updated),
+        published=utc(row.published) if row.published else None,
+        events=tuple(RoundEvent(utc(e.at), e.action, e.detail) for e in events),
         positions=tuple(p.position for p in pairs),
     )
 
@@ -115,8 +111,8 @@ def round_summaries(session: Session) -> list[RoundSummary]:
             n_pairs,
             n_left_out,
             r.objective,
-            _utc(r.created),
-            _utc(r.published) if r.published else None,
+            utc(r.created),
+            utc(r.published) if r.published else None,
         )
         for r, n_pairs, n_left_out in rows
     ]

@@ -29,12 +29,7 @@ from matcher.storage import (
     ScheduledEventRow,
     ShadowRequestRow,
 )
-
-
-def utc(moment: dt.datetime) -> dt.datetime:
-    # SQLite hands back naive datetimes; they were written in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-
+from matcher.storage.base import utc
 
 # -- calendar uploads and holidays ---------------------------------------------------------------
 

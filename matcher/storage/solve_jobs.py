@@ -17,13 +17,11 @@ from matcher.engines.groups import GroupConfig
 from matcher.engines.pairing import PairingConfig
 from matcher.plans.solve_jobs import ACTIVE, DONE, FAILED, RUNNING, SolveJob
 from matcher.storage import RoundEventRow, RoundRow, SolveJobRow
+from matcher.storage.base import utc
 
 
 def _utc(moment: dt.datetime | None) -> dt.datetime | None:
-    # SQLite hands back naive datetimes; they were written in UTC.
-    if moment is None:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return utc(moment) if moment is not None else None
 
 
 def _job(row: SolveJobRow) -> SolveJob:

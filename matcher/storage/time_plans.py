@@ -16,12 +16,8 @@ from matcher.engines.lunch import LunchPlan, LunchSession
 from matcher.engines.shadowing import ShadowPlan, ShadowSlot
 from matcher.plans.kinds import Family, kind
 from matcher.plans.time_plans import PROPOSED, PUBLISHED, StoredTimePlan, TimePlan
+from matcher.storage.base import utc
 from matcher.storage.rows.time_plans import TimePlanItemRow, TimePlanLeftOutRow, TimePlanRow
-
-
-def _utc(moment: dt.datetime) -> dt.datetime:
-    # SQLite hands back naive datetimes; they were written in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def _row(session: Session, name: str, *, for_update: bool = False) -> TimePlanRow | None:
@@ -168,8 +164,8 @@ def _stored(session: Session, row: TimePlanRow) -> StoredTimePlan:
         settings=dict(row.settings),
         status=row.status,
         plan=plan,
-        created=_utc(row.created),
-        published=_utc(row.published) if row.published else None,
+        created=utc(row.created),
+        published=utc(row.published) if row.published else None,
         job_id=row.job_id,
     )
 
@@ -182,8 +178,8 @@ def _slot(item: TimePlanItemRow) -> ShadowSlot:
         guest_id=guest,
         host_id=host,
         skill_id=item.skill_id,
-        start=_utc(item.start),
-        end=_utc(item.end),
+        start=utc(item.start),
+        end=utc(item.end),
         timezone=item.timezone,
         host_timezone=item.host_timezone,
         reasons=tuple(item.reasons),
@@ -196,8 +192,8 @@ def _session(item: TimePlanItemRow) -> LunchSession:
     return LunchSession(
         skill_id=item.skill_id,
         presenter_id=presenter,
-        start=_utc(item.start),
-        end=_utc(item.end),
+        start=utc(item.start),
+        end=utc(item.end),
         timezone=item.timezone,
         audience=tuple(audience),
         demand=item.demand,

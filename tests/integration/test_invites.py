@@ -23,7 +23,7 @@ from matcher.io import orgjson, outbox
 from matcher.io.ics import InviteSettings, participants
 from matcher.io.mail import SmtpSettings
 from matcher.plans.rounds import RoundError
-from matcher.services import organisation, publishing, rounds, scheduling
+from matcher.services import meeting_times, organisation, publishing, rounds, scheduling
 from tests.mailtools import smtp_server
 from tests.orgs import mentoring_org
 from tests.parsers import libical, vobject_calendar
@@ -72,7 +72,7 @@ def planned(db, tmp_path):
 
 def plan_meetings(db, now=NOW):
     config = meetings.MeetingConfig(first_day=FIRST, last_day=LAST, every_weeks=2)
-    plan = scheduling.plan_round_meetings(db, "mentor", config, now=now, save=True)
+    plan = meeting_times.plan_round_meetings(db, "mentor", config, now=now, save=True)
     assert plan.meetings and not plan.unplaced
     return plan
 
@@ -321,8 +321,8 @@ def test_moving_an_event_needs_everyone_free_and_raises_its_sequence(planned):
     zone = event.timezone
     local = event.start.astimezone(ZoneInfo(zone))
     with pytest.raises(RoundError, match="not free"):
-        scheduling.move_event(planned, event.id, local.replace(hour=3, tzinfo=None), now=NOW)
-    moved = scheduling.move_event(planned, event.id, local.replace(hour=14, tzinfo=None), now=NOW)
+        meeting_times.move_event(planned, event.id, local.replace(hour=3, tzinfo=None), now=NOW)
+    moved = meeting_times.move_event(planned, event.id, local.replace(hour=14, tzinfo=None), now=NOW)
     assert moved.sequence == 1 and moved.start != event.start and len(moved.times()) == len(event.times())
     assert moved.end - moved.start == event.end - event.start
 

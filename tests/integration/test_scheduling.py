@@ -19,7 +19,7 @@ from matcher.engines.groups import GroupConfig
 from matcher.engines.pairing import PairingConfig
 from matcher.io import orgjson
 from matcher.plans.rounds import RoundError
-from matcher.services import organisation, rounds, scheduling
+from matcher.services import meeting_times, organisation, rounds, scheduling
 from tests.orgs import mentoring_org, person, small_org
 
 NOW = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
@@ -231,9 +231,9 @@ def test_meeting_times_need_a_published_round_and_avoid_what_is_already_planned(
     )
     config = meetings.MeetingConfig(first_day=MONDAY, last_day=MONDAY + dt.timedelta(weeks=8), every_weeks=2)
     with pytest.raises(RoundError, match="not published"):
-        scheduling.plan_round_meetings(db, "mentor", config, now=NOW, save=True)
+        meeting_times.plan_round_meetings(db, "mentor", config, now=NOW, save=True)
     rounds.publish_round(db, "mentor", today=NOW.date(), now=NOW)
-    plan = scheduling.plan_round_meetings(db, "mentor", config, now=NOW, save=True)
+    plan = meeting_times.plan_round_meetings(db, "mentor", config, now=NOW, save=True)
     assert len(plan.meetings) == len(proposal.pairs) and not plan.unplaced
     busy: dict[str, list] = {}
     for event in scheduling.scheduled(db):

@@ -11,7 +11,7 @@ from pathlib import Path
 from matcher.engines import groups, meetings
 from matcher.engines.shadowing import ShadowConfig
 from matcher.io import orgjson
-from matcher.services import organisation, rounds, scheduling
+from matcher.services import meeting_times, organisation, rounds, scheduling
 from tests.orgs import small_org
 
 SETUP = dt.datetime(2026, 11, 1, 9, 0, tzinfo=dt.UTC)
@@ -36,7 +36,9 @@ def prepare_organisation(app_db: organisation.Database, folder: Path) -> None:
     series = meetings.MeetingConfig(
         first_day=dt.date(2026, 11, 2), last_day=dt.date(2026, 12, 31), every_weeks=2
     )
-    assert scheduling.plan_round_meetings(app_db, "intervisie najaar", series, now=SETUP, save=True).meetings
+    assert meeting_times.plan_round_meetings(
+        app_db, "intervisie najaar", series, now=SETUP, save=True
+    ).meetings
     scheduling.add_shadow_request(
         app_db,
         guest_id="dirk",

@@ -128,9 +128,8 @@ def test_a_lunch_and_learn_plan_end_to_end(time_app):
     assert again.status_code == 400 and "already published" in again.get_data(as_text=True)
 
 
-def test_a_shadowing_plan_places_open_requests_and_publishes_the_reviewed_slots(time_app):
-    db = db_of(time_app)
-    request = scheduling.add_shadow_request(
+def _pim_asks_to_shadow_someone_in_sql(db):
+    return scheduling.add_shadow_request(
         db,
         guest_id="pim",
         skill="sql",
@@ -140,6 +139,11 @@ def test_a_shadowing_plan_places_open_requests_and_publishes_the_reviewed_slots(
         last_day=dt.date(2026, 12, 11),
         now=dt.datetime(2026, 11, 21, tzinfo=dt.UTC),
     )
+
+
+def test_a_shadowing_plan_places_open_requests_and_publishes_the_reviewed_slots(time_app):
+    db = db_of(time_app)
+    request = _pim_asks_to_shadow_someone_in_sql(db)
     client = time_app.test_client()
     log_in(client, "hr@wadloo.example")
     response = plan(
@@ -171,16 +175,7 @@ def test_a_shadowing_plan_places_open_requests_and_publishes_the_reviewed_slots(
 
 def test_a_shadowing_plan_that_no_longer_fits_is_not_published(time_app):
     db = db_of(time_app)
-    request = scheduling.add_shadow_request(
-        db,
-        guest_id="pim",
-        skill="sql",
-        host_id=None,
-        length="hour",
-        first_day=dt.date(2026, 11, 30),
-        last_day=dt.date(2026, 12, 11),
-        now=dt.datetime(2026, 11, 21, tzinfo=dt.UTC),
-    )
+    request = _pim_asks_to_shadow_someone_in_sql(db)
     client = time_app.test_client()
     log_in(client, "hr@wadloo.example")
     plan(client, "shadowing", "kijkstage", first_day="2026-11-30", last_day="2026-12-11", time_limit="2")
