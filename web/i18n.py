@@ -14,6 +14,7 @@ from flask import Blueprint, Flask, current_app, redirect, request, session, url
 from flask_babel import Babel, format_date, format_datetime, format_time, get_locale, get_timezone
 from flask_login import current_user
 
+from matcher.io import catalogs
 from matcher.services import accounts
 from web.context import database, talent_map
 from web.phrases import say
@@ -40,7 +41,7 @@ def select_timezone() -> str:
 
 
 def configure(app: Flask) -> None:
-    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(catalogs.DIRECTORY))
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
     Babel(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.register_blueprint(language)

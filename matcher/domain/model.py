@@ -14,6 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
 
+from matcher.domain.phrases import term
+
 
 class Level(IntEnum):
     """One proficiency scale, used for every skill everywhere in meeloop."""
@@ -26,12 +28,21 @@ class Level(IntEnum):
 
     @property
     def label(self) -> str:
-        return self.name.lower()
+        """The level's word, said in the reader's language inside a sentence."""
+        return LEVEL_LABELS[self]
 
     @property
     def meaning(self) -> str:
         return LEVEL_MEANINGS[self]
 
+
+LEVEL_LABELS: dict[Level, str] = {
+    Level.NONE: term("none"),
+    Level.AWARE: term("aware"),
+    Level.WORKING: term("working"),
+    Level.PROFICIENT: term("proficient"),
+    Level.EXPERT: term("expert"),
+}
 
 LEVEL_MEANINGS: dict[Level, str] = {
     Level.NONE: "no knowledge of it",

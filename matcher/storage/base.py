@@ -16,6 +16,9 @@ from typing import Any, ClassVar
 from sqlalchemy import JSON, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+from matcher.domain.phrases import AsWritten, Message, from_data, to_data
 
 DEFAULT_DATABASE = Path("instance") / "meeloop.sqlite3"
 ENV_URL = "MEELOOP_DATABASE_URL"
@@ -120,3 +123,28 @@ class Database:
 def utc(moment: dt.datetime) -> dt.datetime:
     """A moment read back from the database, aware: SQLite hands back naive datetimes, written in UTC."""
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+class Messages(TypeDecorator[Any]):
+    """JSON that holds the domain's messages as data (:func:`matcher.domain.phrases.to_data`), never
+    as finished text: a reason, a list of them, or a mapping with some inside. Plain text stays text."""
+
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> Any:
+        return to_data(value)
+
+    def process_result_value(self, value: Any, dialect: Any) -> Any:
+        return _as_written(from_data(value))
+
+
+def _as_written(value: Any) -> Any:
+    """Plain text where a message was expected (a reason, an item of a list) marked as written."""
+    if isinstance(value, str) and not isinstance(value, Message):
+        return AsWritten(value)
+    if isinstance(value, list):
+        return [_as_written(v) for v in value]
+    if isinstance(value, dict) and isinstance(value.get("reasons"), list):
+        return {**value, "reasons": _as_written(value["reasons"])}
+    return value

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from matcher.domain.phrases import Message
 from matcher.engines.groups import GroupConfig, GroupProposal
 from matcher.engines.pairing import LeftOut, PairingConfig, Proposal, ProposedPair
 from matcher.plans.kinds import kind
@@ -57,7 +58,7 @@ def _stored(session: Session, row: RoundRow) -> StoredRound:
         solver_status=row.solver_status,
         solver=row.solver,
         pairs=tuple(ProposedPair(tuple(p.members), p.score, tuple(p.reasons), p.locked) for p in pairs),
-        unmatched=tuple(LeftOut(u.person_id, u.role, u.reason) for u in left_out),
+        unmatched=tuple(LeftOut(u.person_id, Message(u.role, u.role), u.reason) for u in left_out),
         conflicts=tuple(row.conflicts),
         notes=tuple(row.notes),
         created=utc(row.created),

@@ -258,3 +258,27 @@ def test_the_rounds_migration_goes_down_and_up_again(loaded):
     storage.migrate(loaded.engine)
     assert storage.schema_is_current(loaded.engine)
     assert rounds.list_rounds(loaded) == []
+
+
+def test_reasons_and_left_out_reasons_come_back_from_storage_as_messages_the_reader_can_read(loaded):
+    """Stored as a template and its parameters, not as English text: the same stored round reads
+    in Dutch and in English."""
+    from matcher.domain.phrases import Message, say
+    from matcher.io.catalogs import translator
+
+    propose(loaded, "2026-Q4 mentor")
+    stored = rounds.load_round(loaded, "2026-Q4 mentor")
+    assert stored is not None
+    marit = next(p for p in stored.pairs if p.members == ("marit", "umar"))
+    teach = marit.reasons[0]
+    assert isinstance(teach, Message) and teach.template == (
+        "{teacher} ({teacher_level}) can teach {skill} to {learner} ({learner_level}), "
+        "who wants it with priority {priority}"
+    )
+    assert teach.params["teacher"] == "Marit Bos" and teach.params["priority"] == 2
+    assert say(teach, translator("en")) == teach
+    assert say(teach, translator("nl")) == (
+        "Marit Bos (expert) kan Wmo-wetgeving bijbrengen aan Umar Aziz (geen), die het wil met prioriteit 2"
+    )
+    [left] = stored.unmatched
+    assert isinstance(left.reason, Message) and say(left.reason, translator("nl")) != left.reason

@@ -11,7 +11,7 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[2]
-CATALOG = ROOT / "web" / "translations" / "nl" / "LC_MESSAGES"
+CATALOG = ROOT / "matcher" / "translations" / "nl" / "LC_MESSAGES"
 KEYWORDS = {
     "_": None,
     "gettext": None,
@@ -82,4 +82,4 @@ def test_the_compiled_catalog_is_the_source_compiled():
     source = {_plain(m.id): _plain(m.string) for m in _catalog() if m.id}
     with open(CATALOG / "messages.mo", "rb") as handle:
         compiled = {_plain(m.id): _plain(m.string) for m in read_mo(handle) if m.id}
-    assert compiled == source, "run: pybabel compile -d web/translations"
+    assert compiled == source, "run: pybabel compile -d matcher/translations"

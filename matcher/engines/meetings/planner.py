@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from matcher.domain.availability import Agenda, common_free, slots
 from matcher.domain.intervals import Interval, Window, clip, covered, merge, overlaps
 from matcher.domain.model import WEEKDAYS, Person
-from matcher.domain.phrases import counted, phrase, term
+from matcher.domain.phrases import clauses, counted, phrase, term
 from matcher.domain.wording import join
 from matcher.engines.meetings.config import MeetingConfig, Unit
 from matcher.engines.meetings.plan import Meeting, MeetingPlan, occurrence_starts
@@ -312,8 +312,7 @@ class _Planner:
                 names=self._names(fewest),
                 duration=_duration(least),
             )
-        # Two clauses, each a phrase of its own, so each can be translated.
-        return f"{head}; {tail}"
+        return clauses([head, tail])
 
     def _why_no_series(self, members: tuple[str, ...], start: dt.datetime) -> str:
         first, last = self._search_days(members[0])

@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from matcher.domain.model import Level
-from matcher.domain.phrases import counted, phrase, term
+from matcher.domain.phrases import clauses, counted, phrase, term
 from matcher.engines.pairing.problem import (
     Candidate,
     PairingProblem,
@@ -267,8 +267,7 @@ def _learner_reason(
         parts.append(
             phrase("the rules struck out {n} more ({detail})", n=sum(struck.values()), detail=detail)
         )
-    # Clauses in one reason are joined by "; ", each a phrase of its own, so each can be translated.
-    return "; ".join(parts)
+    return clauses(parts)
 
 
 def _top_wish(problem: PairingProblem, learner: str, mine: list[Candidate]) -> str | None:

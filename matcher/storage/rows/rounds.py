@@ -14,11 +14,10 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     String,
-    Text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from matcher.storage.base import Base
+from matcher.storage.base import Base, Messages
 
 
 class RoundRow(Base):
@@ -41,8 +40,8 @@ class RoundRow(Base):
     gap: Mapped[float] = mapped_column(Float)
     solver_status: Mapped[str] = mapped_column(String(16))
     solver: Mapped[str] = mapped_column(String(64))
-    conflicts: Mapped[list[str]] = mapped_column()
-    notes: Mapped[list[str]] = mapped_column()
+    conflicts: Mapped[list[str]] = mapped_column(Messages)
+    notes: Mapped[list[str]] = mapped_column(Messages)
     created: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     updated: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     published: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
@@ -57,7 +56,7 @@ class RoundPairRow(Base):
     #: Person ids in order: a pair (in directed modes the first teaches or guides) or a group.
     members: Mapped[list[str]] = mapped_column()
     score: Mapped[float] = mapped_column(Float)
-    reasons: Mapped[list[str]] = mapped_column()
+    reasons: Mapped[list[str]] = mapped_column(Messages)
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
@@ -71,7 +70,7 @@ class RoundLeftOutRow(Base):
     position: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[str] = mapped_column(String(120))
     role: Mapped[str] = mapped_column(String(64))
-    reason: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Messages)
 
 
 class RoundEventRow(Base):
@@ -82,7 +81,7 @@ class RoundEventRow(Base):
     round_id: Mapped[int] = mapped_column(ForeignKey("pairing_round.id", ondelete="CASCADE"), index=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     action: Mapped[str] = mapped_column(String(32))
-    detail: Mapped[str] = mapped_column(Text)
+    detail: Mapped[str] = mapped_column(Messages)
 
 
 class SolveJobRow(Base):
@@ -101,7 +100,7 @@ class SolveJobRow(Base):
     limit: Mapped[float] = mapped_column(Float, default=0.0)
     #: The best plan so far: its objective, how many units and who is left out.
     best: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    message: Mapped[str] = mapped_column(Text, default="")
+    message: Mapped[str] = mapped_column(Messages, default="")
     started_by: Mapped[str] = mapped_column(String(320), default="")
     created: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     finished: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

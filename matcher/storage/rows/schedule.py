@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from matcher.storage.base import Base
+from matcher.storage.base import Base, Messages
 
 
 class CalendarUploadRow(Base):
@@ -55,7 +55,7 @@ class ShadowRequestRow(Base):
     last_day: Mapped[dt.date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16))  # open | planned | cancelled
     created: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    note: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Messages, default="")
 
 
 class ScheduledEventRow(Base):
@@ -79,7 +79,7 @@ class ScheduledEventRow(Base):
     members: Mapped[list[str]] = mapped_column()
     #: Person id -> role in the event: host, guest, presenter, member ...
     roles: Mapped[dict[str, Any]] = mapped_column()
-    details: Mapped[dict[str, Any]] = mapped_column()
+    details: Mapped[dict[str, Any]] = mapped_column(Messages)
     status: Mapped[str] = mapped_column(String(16))  # planned | cancelled
     #: The iCalendar SEQUENCE: 0 when first planned, one more each time its time, place or
     #: people change and when it is cancelled.

@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from matcher.storage.base import Base
+from matcher.storage.base import Base, Messages
 
 
 class MetaRow(Base):
@@ -111,7 +111,7 @@ class ImportRunRow(Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     sources: Mapped[list[str]] = mapped_column()
     replace: Mapped[bool] = mapped_column(Boolean, default=False)
-    summary: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(Messages)
 
 
 class ArchivedPersonRow(Base):

@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import DateTime, Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from matcher.storage.base import Base
+from matcher.storage.base import Base, Messages
 
 
 class TimePlanRow(Base):
@@ -33,7 +33,7 @@ class TimePlanRow(Base):
     #: Shadowing's points for fit and fairness (0 for lunch & learn) and the engine's seconds.
     score: Mapped[float] = mapped_column(Float, default=0.0)
     seconds: Mapped[float] = mapped_column(Float, default=0.0)
-    notes: Mapped[list[str]] = mapped_column()
+    notes: Mapped[list[str]] = mapped_column(Messages)
     job_id: Mapped[int | None] = mapped_column(Integer)
     created: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     published: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
@@ -57,7 +57,7 @@ class TimePlanItemRow(Base):
     request_id: Mapped[str | None] = mapped_column(String(32))
     host_timezone: Mapped[str | None] = mapped_column(String(64))
     demand: Mapped[int | None] = mapped_column(Integer)
-    reasons: Mapped[list[str]] = mapped_column()
+    reasons: Mapped[list[str]] = mapped_column(Messages)
 
 
 class TimePlanLeftOutRow(Base):
@@ -67,4 +67,4 @@ class TimePlanLeftOutRow(Base):
     plan_id: Mapped[int] = mapped_column(ForeignKey("time_plan.id", ondelete="CASCADE"), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, primary_key=True)
     subject: Mapped[str] = mapped_column(String(120))
-    reason: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Messages)
