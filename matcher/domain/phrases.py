@@ -84,15 +84,16 @@ class AsWritten(str):
     __slots__ = ()
 
 
-def phrase(template: str, /, **params: object) -> Message:
+def phrase(template: str, /, **params: object) -> str:
     """The sentence ``template`` with its ``{named}`` fields filled in.
 
-    ``template`` must be a literal string at the call, so that it can be extracted.
+    ``template`` must be a literal string at the call, so that it can be extracted. The value is a
+    :class:`Message`, typed as the ``str`` it also is, so that lists of reasons stay ``list[str]``.
     """
     return Message(_ENGLISH.fill(template, params), template, params)
 
 
-def counted(n: int, singular: str, plural: str, /, **params: object) -> Message:
+def counted(n: int, singular: str, plural: str, /, **params: object) -> str:
     """A sentence about ``n`` things: ``singular`` when n is 1, else ``plural``; ``{n}`` is the number.
 
     >>> counted(1, "{n} place", "{n} places"), counted(3, "{n} place", "{n} places")
@@ -102,7 +103,7 @@ def counted(n: int, singular: str, plural: str, /, **params: object) -> Message:
     return Message(_ENGLISH.fill(singular if n == 1 else plural, params), singular, params, plural)
 
 
-def term(word: str) -> Message:
+def term(word: str) -> str:
     """A word that shows up inside sentences (a rule's name, a role, a level): said in the reader's
     language like any message."""
     return Message(word, word)

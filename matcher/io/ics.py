@@ -22,7 +22,9 @@ from zoneinfo import ZoneInfo
 from icalendar import Alarm, Calendar, Event, vCalAddress, vRecur, vText
 
 from matcher.domain.model import Person
+from matcher.domain.phrases import Translator, say
 from matcher.domain.problems import Location, Problems
+from matcher.io import catalogs, invite_text
 from matcher.io.mail import ENVIRONMENT, is_address
 from matcher.io.vtimezone import vtimezone
 
@@ -31,19 +33,6 @@ if TYPE_CHECKING:
 
 PRODID = "-//meeloop//invites 1.0//EN"
 PUBLISH, REQUEST, CANCEL = "PUBLISH", "REQUEST", "CANCEL"
-
-#: What each role in an event is asked to bring along.
-PREPARE = {
-    "mentor": "Think of one thing you learnt the hard way and one question to ask your mentee.",
-    "mentee": "Bring one question or piece of work you are stuck on, and what you hope to learn.",
-    "host": "Pick a piece of real work your guest can watch, and ten minutes to explain why you do it so.",
-    "guest": "Write down what you want to see, and ask your host afterwards about what surprised you.",
-    "presenter": "Prepare twenty minutes on one practical example and leave time for questions.",
-    "audience": "Bring your lunch and one question about the topic.",
-    "member": "Bring one current question from your work to share with the others.",
-}
-
-KIND_WORDS = {"meeting": "meeting", "shadowing": "shadowing slot", "lunch": "lunch & learn session"}
 
 
 @dataclass(frozen=True)
@@ -61,6 +50,8 @@ class InviteSettings:
     base_url: str = "http://localhost:5000"
     reminder_minutes: int = 15
     online_link: str = ""
+    #: The organisation's language: what invites and e-mails speak to someone whose account has none.
+    language: str = "nl"
 
     @property
     def plans_url(self) -> str:
@@ -110,6 +101,7 @@ class InviteSettings:
             base_url=base_url,
             reminder_minutes=int(reminder),
             online_link=online,
+            language=catalogs.language_of(get("MEELOOP_LANGUAGE") or cls.language),
         )
 
 
@@ -136,30 +128,16 @@ def location(event: ScheduledEvent, people: Mapping[str, Person], settings: Invi
 
 
 def description(
-    event: ScheduledEvent, people: Mapping[str, Person], settings: InviteSettings, person_id: str | None
+    event: ScheduledEvent,
+    people: Mapping[str, Person],
+    settings: InviteSettings,
+    person_id: str | None,
+    words: Translator | None = None,
 ) -> str:
-    """Why this was proposed, who is in it, what to prepare, and the way back to meeloop."""
-    kind = KIND_WORDS.get(event.kind, event.kind)
-    lines = [f"A {kind} planned by meeloop."]
-    reasons = event.details.get("reasons", ())
-    if reasons:
-        lines += ["", "Why:", *(f"- {r}" for r in reasons)]
-    names = [f"- {people[m].name} ({event.roles.get(m, 'member')})" for m in event.members if m in people]
-    lines += ["", "With:", *names]
-    role = participants(event).get(person_id) if person_id else None
-    tip = PREPARE.get(role) if role else None
-    if tip:
-        lines += ["", f"To prepare: {tip}"]
-    elif person_id is None:
-        lines += [
-            "",
-            "To prepare:",
-            *(f"- {r}: {PREPARE[r]}" for r in sorted(set(event.roles.values())) if r in PREPARE),
-        ]
-    if settings.online_link:
-        lines += ["", f"Online: {settings.online_link}"]
-    lines += ["", f"Your plans in meeloop: {settings.plans_url}"]
-    return "\n".join(lines)
+    """Why this was proposed, who is in it, what to prepare, and the way back to meeloop, in the
+    reader's language (``words``; the organisation's language when not given)."""
+    words = words or catalogs.translator(settings.language)
+    return invite_text.description(event, people, settings, person_id, words, participants(event))
 
 
 def vevent(
@@ -171,6 +149,7 @@ def vevent(
     method: str,
     person_id: str | None = None,
     attendees: Iterable[str] = (),
+    words: Translator | None = None,
 ) -> Event:
     """The VEVENT for one scheduled event: as published, as an invite to ``attendees``, or as
     their cancellation. ``person_id`` is whom the file is for (their role decides the tip)."""
@@ -193,9 +172,10 @@ def vevent(
     item.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     item.add("transp", "TRANSPARENT" if cancelled else "OPAQUE")
     item.add("location", location(event, people, settings))
-    item.add("description", description(event, people, settings, person_id))
+    words = words or catalogs.translator(settings.language)
+    item.add("description", description(event, people, settings, person_id, words))
     item.add("url", settings.plans_url)
-    item.add("categories", [KIND_WORDS.get(event.kind, event.kind)])
+    item.add("categories", [say(invite_text.kind_word(event), words)])
     item.add("organizer", _address(settings.organizer, settings.organizer_name))
     if method != PUBLISH:
         roles = participants(event)
@@ -230,6 +210,7 @@ def calendar(
     person_id: str | None = None,
     attendees: Mapping[int | None, Sequence[str]] | None = None,
     name: str | None = None,
+    words: Translator | None = None,
 ) -> Calendar:
     """A VCALENDAR holding ``events`` with this method, and a VTIMEZONE for each zone a series uses.
 
@@ -252,7 +233,16 @@ def calendar(
     for event in events:
         listed = (attendees or {}).get(event.id, ())
         cal.add_component(
-            vevent(event, people, settings, now=now, method=method, person_id=person_id, attendees=listed)
+            vevent(
+                event,
+                people,
+                settings,
+                now=now,
+                method=method,
+                person_id=person_id,
+                attendees=listed,
+                words=words,
+            )
         )
     return cal
 

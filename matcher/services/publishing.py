@@ -16,17 +16,16 @@ import ssl
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from matcher import storage
 from matcher.domain.invites import QUEUED, Queued
 from matcher.domain.model import Person
 from matcher.domain.schedule import CANCELLED, PLANNED, ScheduledEvent
-from matcher.io import ics, outbox
+from matcher.io import catalogs, ics, invite_text, outbox
 from matcher.io.ics import CANCEL, PUBLISH, InviteSettings
 from matcher.io.mail import DeliveryError, Letter, Postman, SmtpSettings
 from matcher.plans.rounds import RoundError
-from matcher.storage import Database
+from matcher.storage import Database, accounts
 from matcher.storage import invites as inv
 from matcher.storage import schedule as store
 
@@ -179,22 +178,28 @@ def queue_invites(
         people = _people(session, events) | storage.load_people(session, (d.person_id for d in found))
         if dry_run:
             return found
-        inv.queue(session, [_message(d, people, settings, now) for d in found], now=now)
+        languages = {a.person_id: a.locale for a in accounts.accounts(session) if a.person_id and a.locale}
+        inv.queue(session, [_message(d, people, settings, now, languages) for d in found], now=now)
     return found
 
 
 def _message(
-    due: outbox.Due, people: Mapping[str, Person], settings: InviteSettings, now: dt.datetime
+    due: outbox.Due,
+    people: Mapping[str, Person],
+    settings: InviteSettings,
+    now: dt.datetime,
+    languages: Mapping[str, str],
 ) -> dict:
+    """An invite, update or cancellation for one person, in their language: their account's, else
+    the organisation's."""
     person = people[due.person_id]
+    words = catalogs.translator(languages.get(due.person_id) or settings.language)
     if due.method == CANCEL:
         event = seen_by(due.event, due.person_id)
         attendees: tuple[str, ...] = (due.person_id,)
-        subject = f"Cancelled: {due.event.title}"
     else:
         event = due.event
         attendees = tuple(ics.participants(event))
-        subject = f"{'Updated' if event.sequence else 'Invitation'}: {event.title}"
     cal = ics.calendar(
         due.method,
         [event],
@@ -203,6 +208,7 @@ def _message(
         now=now,
         person_id=due.person_id,
         attendees={event.id: attendees},
+        words=words,
     )
     return {
         "event_id": due.event.id,
@@ -211,23 +217,12 @@ def _message(
         "name": person.name,
         "method": due.method,
         "sequence": due.sequence,
-        "subject": subject,
-        "text": _letter_text(event, person, people, settings, due.method),
+        "subject": invite_text.subject(due.event if due.method == CANCEL else event, due.method, words),
+        "text": invite_text.letter(
+            event, person, people, settings, due.method, words, ics.participants(event)
+        ),
         "calendar": cal.to_ical().decode("utf-8"),
     }
-
-
-def _letter_text(
-    event: ScheduledEvent, person: Person, people: Mapping[str, Person], settings: InviteSettings, method: str
-) -> str:
-    zone = ZoneInfo(person.timezone)
-    start, end = event.start.astimezone(zone), event.end.astimezone(zone)
-    when = f"{start:%A %d %B %Y, %H:%M}–{end:%H:%M} ({person.timezone})"
-    if event.rrule:
-        when += f", repeating ({len(event.times())} times)"
-    head = "This has been cancelled." if method == CANCEL else f"When: {when}"
-    body = ics.description(event, people, settings, person.id)
-    return f"Dear {person.name},\n\n{head}\n\n{body}\n"
 
 
 @dataclass(frozen=True)

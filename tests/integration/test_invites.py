@@ -23,7 +23,7 @@ from matcher.io import orgjson, outbox
 from matcher.io.ics import InviteSettings, participants
 from matcher.io.mail import SmtpSettings
 from matcher.plans.rounds import RoundError
-from matcher.services import meeting_times, organisation, publishing, rounds, scheduling
+from matcher.services import accounts, meeting_times, organisation, publishing, rounds, scheduling
 from tests.mailtools import smtp_server
 from tests.orgs import mentoring_org
 from tests.parsers import libical, vobject_calendar
@@ -37,6 +37,7 @@ SETTINGS = InviteSettings(
     domain="wadloo.example",
     base_url="https://meeloop.wadloo.example",
     reminder_minutes=15,
+    language="en",
 )
 
 
@@ -253,6 +254,34 @@ def test_publish_change_and_publish_again_sends_only_what_changed(planned, mail_
     for key, event in after.items():
         if key not in (key_a, key_b):
             assert event.sequence == 0 and event.start == before[key].start
+
+
+def test_each_invite_speaks_its_reader_s_language_the_account_s_else_the_organisation_s(planned, mail_server):
+    bag, smtp = mail_server
+    events = scheduling.scheduled(planned, source="mentor")
+    english, dutch = events[0].members[0], events[0].members[1]
+    account = accounts.add_account(
+        planned, f"{english}@wadloo.example", role="employee", password="x" * 12, person_id=english, now=NOW
+    )
+    accounts.set_locale(planned, account.id, "en")
+    organisation_in_dutch = dataclasses.replace(SETTINGS, language="nl")
+    publishing.queue_invites(planned, organisation_in_dutch, source="mentor", now=NOW)
+    assert publishing.deliver(planned, smtp, organisation_in_dutch, now=NOW).sent > 0
+    mails = {m["To"].addresses[0].addr_spec.split("@")[0]: m for m in bag.received}
+    for person, (invitation, dear, why, prepare, plans) in {
+        english: ("Invitation: ", "Dear ", "Why:", "To prepare: ", "Your plans in meeloop: "),
+        dutch: ("Uitnodiging: ", "Beste ", "Waarom:", "Ter voorbereiding: ", "Je plannen in meeloop: "),
+    }.items():
+        mail = mails[person]
+        text = mail.get_body(("plain",)).get_content()
+        assert mail["Subject"].startswith(invitation) and text.startswith(dear), person
+        part = next(p for p in mail.walk() if p.get_content_type() == "text/calendar")
+        (item,) = icalendar.Calendar.from_ical(part.get_content()).walk("VEVENT")
+        for said in (text, str(item["DESCRIPTION"])):
+            assert why in said and prepare in said and plans in said, person
+    # The Dutch one tells the time the Dutch way: a weekday in lower case and a Dutch month.
+    dutch_text = mails[dutch].get_body(("plain",)).get_content()
+    assert any(day in dutch_text for day in ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag"))
 
 
 def test_a_mail_server_failing_half_way_leaves_the_rest_queued_and_sends_nothing_twice(planned, mail_server):
