@@ -8,17 +8,20 @@ from flask import Response, make_response
 from flask_wtf import FlaskForm
 
 from matcher.domain.problems import InvalidInput
+from web.phrases import say
 
 
 def field_errors(form: FlaskForm, exc: InvalidInput, *, default: str | None = None) -> list[str]:
-    """Put each problem at the form field it names; return the messages that fit no field."""
+    """Put each problem at the form field it names; return the messages that fit no field. Every
+    message is said in the reader's language."""
     loose = []
     for problem in exc.problems:
         field = problem.where.field or default
+        message = say(problem.message)
         if field and field in form:
-            form[field].errors = [*form[field].errors, problem.message]
+            form[field].errors = [*form[field].errors, message]
         else:
-            loose.append(problem.message)
+            loose.append(message)
     return loose
 
 

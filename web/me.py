@@ -34,6 +34,7 @@ from matcher.services import (
 from web import words
 from web.auth import person_required, require_login
 from web.context import database, talent_map
+from web.phrases import say
 from web.profile_form import ProfileForm, changes, profile_form, show_problems, skill_name_list
 
 me = Blueprint("me", __name__)
@@ -56,7 +57,8 @@ def _invites() -> Any:
 
 
 def _problem_text(error: InvalidInput) -> list[str]:
-    return [str(p) for p in error.problems]
+    """Each problem with its place, in the reader's language."""
+    return [say(str(p)) for p in error.problems]
 
 
 # -- profile ---------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ own profile (``web.me``) and HR's people pages use the same form:
 * :func:`changes` turns a submitted form into the changes for
   :func:`matcher.services.profiles.update_person`;
 * :func:`show_problems` puts the problems that service found (the importer's rules) at their
-  fields and returns those that belong to no field.
+  fields, in the reader's language, and returns those that belong to no field.
 
 A page that edits more (HR: name, department ...) subclasses :class:`ProfileForm` and adds
 fields named like the organisation JSON's person keys; :func:`changes` picks them up.
@@ -40,6 +40,7 @@ from matcher.domain.talentmap import TalentMap, UnknownSkill
 from matcher.io import fields
 from matcher.services.profiles import HR_ONLY, field_of
 from web import words
+from web.phrases import say
 
 #: The weekdays in the user's language, in the order of :data:`matcher.domain.model.WEEKDAYS`.
 DAY_NAMES = {
@@ -141,7 +142,7 @@ class ProfileForm(FlaskForm):
             try:
                 _day_ranges(day, field.data or "")
             except ValueError as exc:
-                field.errors = [*field.errors, str(exc)]
+                field.errors = [*field.errors, say(fields.reason(exc))]
                 valid = False
         if not days:
             self.hours_mon.errors = [
@@ -276,12 +277,13 @@ def changes(form: ProfileForm, *, leave_out_refused: bool = False) -> dict[str, 
 
 
 def _add(field: Any, message: str) -> None:
-    field.errors = [*field.errors, message]
+    field.errors = [*field.errors, say(message)]
 
 
 def show_problems(form: ProfileForm, error: InvalidInput) -> list[str]:
     """Put each problem at its field (a skill's level at that skill's row); returns the messages
-    that belong to no field, which are also kept in ``form.general_errors``."""
+    that belong to no field, which are also kept in ``form.general_errors``. Every message is
+    said in the reader's language."""
     unplaced = []
     for problem in error.problems:
         key = field_of(problem)
@@ -301,9 +303,7 @@ def show_problems(form: ProfileForm, error: InvalidInput) -> list[str]:
         elif key in form and key not in ("skills", "wishes"):
             target = form[key]
         if target is None:
-            unplaced.append(
-                f"{problem.where.field}: {problem.message}" if problem.where.field else problem.message
-            )
+            unplaced.append(say(problem.at_field()))
         else:
             _add(target, problem.message)
     form.general_errors = [*getattr(form, "general_errors", []), *unplaced]

@@ -14,17 +14,34 @@ from collections import Counter, defaultdict
 import networkx as nx
 
 from matcher.domain.model import HistoryEntry, Organisation, RelatedSkill, Skill
-from matcher.domain.problems import Locator, Problems
+from matcher.domain.phrases import counted, phrase
+from matcher.domain.problems import Locator, Problems, number
 
 
 def check_duplicates(org: Organisation, locator: Locator, problems: Problems) -> None:
     """Ids that occur twice within one file (a merge by id would hide them)."""
-    for kind, ids in (("person", [p.id for p in org.people]), ("skill", [s.id for s in org.skills])):
-        for item_id, count in Counter(ids).items():
-            if count > 1:
-                problems.add(
-                    locator.at((kind, item_id), "id"), f"the {kind} id '{item_id}' occurs {count} times"
-                )
+    for item_id, count in Counter(p.id for p in org.people).items():
+        if count > 1:
+            problems.add(
+                locator.at(("person", item_id), "id"),
+                counted(
+                    count,
+                    "the person id '{id}' occurs {n} time",
+                    "the person id '{id}' occurs {n} times",
+                    id=item_id,
+                ),
+            )
+    for item_id, count in Counter(s.id for s in org.skills).items():
+        if count > 1:
+            problems.add(
+                locator.at(("skill", item_id), "id"),
+                counted(
+                    count,
+                    "the skill id '{id}' occurs {n} time",
+                    "the skill id '{id}' occurs {n} times",
+                    id=item_id,
+                ),
+            )
 
 
 def check_organisation(org: Organisation, locator: Locator, problems: Problems) -> None:
@@ -41,7 +58,11 @@ def _check_people(org: Organisation, locator: Locator, problems: Problems) -> No
         if person.leaving_date and person.start_date and person.leaving_date < person.start_date:
             problems.add(
                 locator.at(("person", person.id), "leaving_date"),
-                f"leaving on {person.leaving_date} is before starting on {person.start_date}",
+                phrase(
+                    "leaving on {leaving} is before starting on {starting}",
+                    leaving=person.leaving_date,
+                    starting=person.start_date,
+                ),
             )
     for email, ids in by_email.items():
         if len(ids) > 1:
@@ -49,7 +70,7 @@ def _check_people(org: Organisation, locator: Locator, problems: Problems) -> No
                 others = ", ".join(i for i in ids if i != person_id)
                 problems.add(
                     locator.at(("person", person_id), "email"),
-                    f"the e-mail address {email} is also used by {others}",
+                    phrase("the e-mail address {email} is also used by {others}", email=email, others=others),
                 )
 
 
@@ -61,14 +82,15 @@ def _check_managers(org: Organisation, locator: Locator, problems: Problems) -> 
             continue
         where = locator.at(("person", person.id), "manager")
         if person.manager_id == person.id:
-            problems.add(where, "a person cannot be their own manager")
+            problems.add(where, phrase("a person cannot be their own manager"))
         elif person.manager_id not in ids:
-            problems.add(where, f"the manager '{person.manager_id}' is not a known person")
+            problems.add(where, phrase("the manager '{id}' is not a known person", id=person.manager_id))
         else:
             lines.add_edge(person.id, person.manager_id)
     for cycle in nx.simple_cycles(lines):
         problems.add(
-            locator.at(("person", min(cycle)), "manager"), f"the managers form a loop: {_loop(cycle)}"
+            locator.at(("person", min(cycle)), "manager"),
+            phrase("the managers form a loop: {loop}", loop=_loop(cycle)),
         )
 
 
@@ -88,27 +110,34 @@ def _check_skills(org: Organisation, locator: Locator, problems: Problems) -> No
         if skill.parent_id is not None:
             where = locator.at(("skill", skill.id), "parent")
             if skill.parent_id == skill.id:
-                problems.add(where, "a skill cannot be its own parent")
+                problems.add(where, phrase("a skill cannot be its own parent"))
             elif skill.parent_id not in ids:
-                problems.add(where, f"the parent skill '{skill.parent_id}' is not a known skill")
+                problems.add(
+                    where, phrase("the parent skill '{id}' is not a known skill", id=skill.parent_id)
+                )
             else:
                 taxonomy.add_edge(skill.id, skill.parent_id)
         for related in skill.related:
             where = locator.at(("skill", skill.id), "related")
             if related.skill_id == skill.id:
-                problems.add(where, "a skill cannot be related to itself")
+                problems.add(where, phrase("a skill cannot be related to itself"))
             elif related.skill_id not in ids:
-                problems.add(where, f"the related skill '{related.skill_id}' is not a known skill")
+                problems.add(
+                    where, phrase("the related skill '{id}' is not a known skill", id=related.skill_id)
+                )
     for name, skill_ids in names.items():
         if len(skill_ids) > 1:
             for skill_id in skill_ids:
                 problems.add(
                     locator.at(("skill", skill_id), "name"),
-                    f"the name '{name}' is shared by the skills {', '.join(skill_ids)}",
+                    phrase(
+                        "the name '{name}' is shared by the skills {ids}", name=name, ids=", ".join(skill_ids)
+                    ),
                 )
     for cycle in nx.simple_cycles(taxonomy):
         problems.add(
-            locator.at(("skill", min(cycle)), "parent"), f"the parent skills form a loop: {_loop(cycle)}"
+            locator.at(("skill", min(cycle)), "parent"),
+            phrase("the parent skills form a loop: {loop}", loop=_loop(cycle)),
         )
     _check_relation_strengths(org.skills, locator, problems)
 
@@ -121,8 +150,12 @@ def _check_relation_strengths(skills: tuple[Skill, ...], locator: Locator, probl
             if pair in seen and seen[pair] != related.strength:
                 problems.add(
                     locator.at(("skill", skill.id), "related"),
-                    f"the relation with '{related.skill_id}' is given twice, with strengths "
-                    f"{seen[pair]:g} and {related.strength:g}",
+                    phrase(
+                        "the relation with '{id}' is given twice, with strengths {first} and {second}",
+                        id=related.skill_id,
+                        first=number(seen[pair]),
+                        second=number(related.strength),
+                    ),
                 )
             seen.setdefault(pair, related.strength)
 
@@ -134,9 +167,9 @@ def _check_holdings_and_wishes(org: Organisation, locator: Locator, problems: Pr
         for item in items:
             key = (kind, item.person_id, item.skill_id)
             if item.skill_id not in skills:
-                problems.add(locator.at(key), f"unknown skill '{item.skill_id}'")
+                problems.add(locator.at(key), phrase("unknown skill '{id}'", id=item.skill_id))
             if item.person_id not in people:
-                problems.add(locator.at(key), f"unknown person '{item.person_id}'")
+                problems.add(locator.at(key), phrase("unknown person '{id}'", id=item.person_id))
 
 
 def check_history(
@@ -149,10 +182,16 @@ def check_history(
         unknown = [m for m in entry.members if m not in people]
         if unknown:
             problems.add(
-                where, f"unknown {'person' if len(unknown) == 1 else 'people'}: {', '.join(unknown)}"
+                where,
+                counted(
+                    len(unknown),
+                    "unknown person: {names}",
+                    "unknown people: {names}",
+                    names=", ".join(unknown),
+                ),
             )
         if len(set(entry.members)) != len(entry.members):
-            problems.add(where, "a person is listed twice")
+            problems.add(where, phrase("a person is listed twice"))
 
 
 def normalise_relations(skills: tuple[Skill, ...]) -> tuple[Skill, ...]:

@@ -15,6 +15,8 @@ from typing import Any, Protocol, TypeVar
 from matcher.domain.integrity import normalise_relations
 from matcher.domain.model import HistoryEntry, Holding, Organisation, Person, RelatedSkill, Skill, Wish
 from matcher.domain.parsed import Parsed
+from matcher.domain.phrases import counted, phrase
+from matcher.domain.problems import commas
 
 Item = TypeVar("Item", Holding, Wish)
 
@@ -56,22 +58,39 @@ class Changes:
         )
 
     def summary(self) -> str:
+        """What changed, as a message: "1 person added, 0 updated, ..." (stored with the run)."""
         parts = [
-            f"{len(self.people_added)} people added",
-            f"{len(self.people_updated)} updated",
-            f"{len(self.people_removed)} removed",
-            f"{len(self.skills_added)} skills added",
-            f"{len(self.skills_updated)} updated",
-            f"{len(self.skills_removed)} removed",
-            f"{self.holdings_changed} skill levels and {self.wishes_changed} wishes changed",
+            counted(len(self.people_added), "{n} person added", "{n} people added"),
+            counted(len(self.people_updated), "{n} updated", "{n} updated"),
+            counted(len(self.people_removed), "{n} removed", "{n} removed"),
+            counted(len(self.skills_added), "{n} skill added", "{n} skills added"),
+            counted(len(self.skills_updated), "{n} updated", "{n} updated"),
+            counted(len(self.skills_removed), "{n} removed", "{n} removed"),
+            phrase(
+                "{levels} and {wishes} changed",
+                levels=counted(self.holdings_changed, "{n} skill level", "{n} skill levels"),
+                wishes=counted(self.wishes_changed, "{n} wish", "{n} wishes"),
+            ),
         ]
         if self.history_added:
-            parts.append(f"{self.history_added} earlier pairings or groups added")
+            parts.append(
+                counted(
+                    self.history_added,
+                    "{n} earlier pairing or group added",
+                    "{n} earlier pairings or groups added",
+                )
+            )
         if self.history_removed:
-            parts.append(f"{self.history_removed} earlier pairings or groups removed")
+            parts.append(
+                counted(
+                    self.history_removed,
+                    "{n} earlier pairing or group removed",
+                    "{n} earlier pairings or groups removed",
+                )
+            )
         if self.name_changed:
-            parts.append("the organisation's name changed")
-        return ", ".join(parts)
+            parts.append(phrase("the organisation's name changed"))
+        return commas(parts)
 
 
 def _upsert(

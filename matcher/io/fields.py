@@ -1,7 +1,9 @@
 """Parsing and formatting of single field values, shared by every importer.
 
 Each parser takes what a person typed (or a spreadsheet stored) and returns a
-domain value, or raises ``ValueError`` with a message a person understands.
+domain value, or raises ``ValueError`` with a message a person understands: a
+:func:`~matcher.domain.phrases.phrase`, so that it can be said in the reader's language
+(:func:`reason` gets it back from the error).
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from matcher.domain.model import (
     TimeRange,
     WorkingHours,
 )
+from matcher.domain.phrases import AsWritten, Message, phrase, term
+from matcher.domain.problems import number
 
 LEVEL_WORDS: dict[str, Level] = {
     "none": Level.NONE,
@@ -63,8 +67,25 @@ _DAY_ALIASES: dict[str, str] = {
     "za": "sat",
     "zo": "sun",
 }
+# The weekday codes as a sentence names them.
+_DAY_WORDS: dict[str, str] = {
+    "mon": term("mon"),
+    "tue": term("tue"),
+    "wed": term("wed"),
+    "thu": term("thu"),
+    "fri": term("fri"),
+    "sat": term("sat"),
+    "sun": term("sun"),
+}
 _RANGE = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
 _LIST_SPLIT = re.compile(r"\s*[,;|]\s*")
+
+
+def reason(error: Exception) -> str:
+    """What a parser's ``ValueError`` says, as the message it was raised with; the text of an
+    error from elsewhere is kept as written."""
+    said = error.args[0] if len(error.args) == 1 else None
+    return said if isinstance(said, Message) else AsWritten(str(error))
 
 
 def blank(value: object) -> bool:
@@ -82,11 +103,21 @@ def parse_text(value: object) -> str:
 def parse_skill_id(value: object) -> str:
     text = parse_text(value)
     if not text:
-        raise ValueError("the skill id is empty")
+        raise ValueError(phrase("the skill id is empty"))
     if any(separator in text for separator in SKILL_ID_SEPARATORS):
-        raise ValueError(f"'{text}' cannot be a skill id: it holds one of {' '.join(SKILL_ID_SEPARATORS)}")
+        raise ValueError(
+            phrase(
+                "'{text}' cannot be a skill id: it holds one of {separators}",
+                text=text,
+                separators=" ".join(SKILL_ID_SEPARATORS),
+            )
+        )
     if text.lower() in PERSON_COLUMNS:
-        raise ValueError(f"'{text}' cannot be a skill id: it is the name of a person column in the matrix")
+        raise ValueError(
+            phrase(
+                "'{text}' cannot be a skill id: it is the name of a person column in the matrix", text=text
+            )
+        )
     return text
 
 
@@ -109,8 +140,12 @@ def parse_date(value: object) -> dt.date | None:
         try:
             return dt.date(year, month, day)
         except ValueError as exc:
-            raise ValueError(f"'{text}' is not a date that exists ({exc})") from None
-    raise ValueError(f"'{text}' is not a date; write it as YYYY-MM-DD, for example 2024-03-01")
+            raise ValueError(
+                phrase("'{text}' is not a date that exists ({error})", text=text, error=str(exc))
+            ) from None
+    raise ValueError(
+        phrase("'{text}' is not a date; write it as YYYY-MM-DD, for example 2024-03-01", text=text)
+    )
 
 
 def parse_bool(value: object, default: bool = False) -> bool:
@@ -125,25 +160,25 @@ def parse_bool(value: object, default: bool = False) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise ValueError(f"'{value}' is not yes or no; use yes/no, ja/nee, true/false or 1/0")
+    raise ValueError(
+        phrase("'{value}' is not yes or no; use yes/no, ja/nee, true/false or 1/0", value=str(value))
+    )
 
 
-def parse_count(value: object, *, what: str = "number", maximum: int = 1000) -> int:
+def parse_count(value: object, *, maximum: int = 1000) -> int:
     """A whole number from 0 up to ``maximum``; empty means 0."""
     if blank(value):
         return 0
-    if isinstance(value, bool):
-        raise ValueError(f"'{value}' is not a {what}")
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        raise ValueError(phrase("'{value}' is not a whole number", value=str(value)))
     if isinstance(value, float):
-        if not value.is_integer():
-            raise ValueError(f"'{value}' is not a whole number")
         value = int(value)
     try:
         number = int(str(value).strip())
     except ValueError:
-        raise ValueError(f"'{value}' is not a whole number") from None
+        raise ValueError(phrase("'{value}' is not a whole number", value=str(value))) from None
     if not 0 <= number <= maximum:
-        raise ValueError(f"{number} is outside 0 to {maximum}")
+        raise ValueError(phrase("{number} is outside 0 to {maximum}", number=number, maximum=maximum))
     return number
 
 
@@ -152,13 +187,13 @@ def parse_years(value: object) -> float:
     if blank(value):
         return 0.0
     if isinstance(value, bool):
-        raise ValueError(f"'{value}' is not a number of years")
+        raise ValueError(phrase("'{value}' is not a number of years", value=str(value)))
     try:
         years = float(str(value).strip().replace(",", "."))
     except ValueError:
-        raise ValueError(f"'{value}' is not a number of years") from None
+        raise ValueError(phrase("'{value}' is not a number of years", value=str(value))) from None
     if not 0 <= years <= 60:
-        raise ValueError(f"{years:g} years is outside 0 to 60")
+        raise ValueError(phrase("{years} years is outside 0 to 60", years=number(years)))
     return years
 
 
@@ -167,7 +202,7 @@ def parse_level(value: object) -> Level | None:
     if blank(value):
         return None
     if isinstance(value, bool):
-        raise ValueError(f"'{value}' is not a level")
+        raise ValueError(phrase("'{value}' is not a level", value=str(value)))
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value).strip().lower()
@@ -177,10 +212,14 @@ def parse_level(value: object) -> Level | None:
         number = int(text)
     except ValueError:
         raise ValueError(
-            f"'{value}' is not a level; use 0 (none), 1 (aware), 2 (working), 3 (proficient) or 4 (expert)"
+            phrase(
+                "'{value}' is not a level; "
+                "use 0 (none), 1 (aware), 2 (working), 3 (proficient) or 4 (expert)",
+                value=str(value),
+            )
         ) from None
     if not Level.NONE <= number <= Level.EXPERT:
-        raise ValueError(f"level {number} is outside the scale 0 (none) to 4 (expert)")
+        raise ValueError(phrase("level {level} is outside the scale 0 (none) to 4 (expert)", level=number))
     return Level(number)
 
 
@@ -189,15 +228,29 @@ def parse_priority(value: object) -> int | None:
     if blank(value):
         return None
     if isinstance(value, bool):
-        raise ValueError(f"'{value}' is not a priority")
+        raise ValueError(phrase("'{value}' is not a priority", value=str(value)))
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     try:
         number = int(str(value).strip())
     except ValueError:
-        raise ValueError(f"'{value}' is not a priority; use {MIN_PRIORITY}, 2 or {MAX_PRIORITY}") from None
+        raise ValueError(
+            phrase(
+                "'{value}' is not a priority; use {lowest}, 2 or {highest}",
+                value=str(value),
+                lowest=MIN_PRIORITY,
+                highest=MAX_PRIORITY,
+            )
+        ) from None
     if not MIN_PRIORITY <= number <= MAX_PRIORITY:
-        raise ValueError(f"priority {number} is outside {MIN_PRIORITY} to {MAX_PRIORITY}")
+        raise ValueError(
+            phrase(
+                "priority {priority} is outside {lowest} to {highest}",
+                priority=number,
+                lowest=MIN_PRIORITY,
+                highest=MAX_PRIORITY,
+            )
+        )
     return number
 
 
@@ -211,7 +264,9 @@ def parse_timezone(value: object, default: str = "Europe/Amsterdam") -> str:
         return default
     name = str(value).strip()
     if name not in known_timezones():
-        raise ValueError(f"'{name}' is not a known time zone; use an IANA name such as Europe/Amsterdam")
+        raise ValueError(
+            phrase("'{name}' is not a known time zone; use an IANA name such as Europe/Amsterdam", name=name)
+        )
     return name
 
 
@@ -230,7 +285,9 @@ def parse_languages(value: object) -> tuple[str, ...]:
     languages = tuple(code.lower() for code in parse_list(value))
     for code in languages:
         if not re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]{2,8})?", code):
-            raise ValueError(f"'{code}' is not a language code; use codes such as nl, en, fr")
+            raise ValueError(
+                phrase("'{code}' is not a language code; use codes such as nl, en, fr", code=code)
+            )
     return languages
 
 
@@ -244,16 +301,26 @@ def parse_related(value: object) -> tuple[RelatedSkill, ...]:
             try:
                 strength = float(strength_text.replace(",", "."))
             except ValueError:
-                raise ValueError(f"'{item}': strength '{strength_text}' is not a number") from None
+                raise ValueError(
+                    phrase(
+                        "'{item}': strength '{strength}' is not a number", item=item, strength=strength_text
+                    )
+                ) from None
         related.append(_related(skill_id.strip(), strength))
     return tuple(related)
 
 
 def _related(skill_id: str, strength: float) -> RelatedSkill:
     if not skill_id:
-        raise ValueError("a related skill needs a skill id")
+        raise ValueError(phrase("a related skill needs a skill id"))
     if not 0 < strength <= 1:
-        raise ValueError(f"strength {strength:g} for '{skill_id}' is outside 0 to 1 (0 excluded)")
+        raise ValueError(
+            phrase(
+                "strength {strength} for '{skill}' is outside 0 to 1 (0 excluded)",
+                strength=number(strength),
+                skill=skill_id,
+            )
+        )
     return RelatedSkill(skill_id, strength)
 
 
@@ -264,18 +331,18 @@ def format_related(related: tuple[RelatedSkill, ...]) -> str:
 def _time(hour: str, minute: str, text: str) -> int:
     h, m = int(hour), int(minute)
     if m >= 60 or h > 24 or (h == 24 and m):
-        raise ValueError(f"'{text}' is not a time of day")
+        raise ValueError(phrase("'{text}' is not a time of day", text=text))
     return h * 60 + m
 
 
 def parse_time_range(text: str) -> TimeRange:
     match = _RANGE.match(text.strip())
     if not match:
-        raise ValueError(f"'{text}' is not a time range; write it as 09:00-17:00")
+        raise ValueError(phrase("'{text}' is not a time range; write it as 09:00-17:00", text=text))
     start = _time(match[1], match[2], text)
     end = _time(match[3], match[4], text)
     if end <= start:
-        raise ValueError(f"'{text}' ends before it starts")
+        raise ValueError(phrase("'{text}' ends before it starts", text=text))
     return TimeRange(start, end)
 
 
@@ -285,11 +352,15 @@ def _days(spec: str) -> list[str]:
         part = part.strip().lower()
         first, dash, last = part.partition("-")
         if first not in _DAY_ALIASES or (dash and last not in _DAY_ALIASES):
-            raise ValueError(f"'{part}' is not a weekday or a span of weekdays such as mon-fri")
+            raise ValueError(
+                phrase("'{part}' is not a weekday or a span of weekdays such as mon-fri", part=part)
+            )
         a = WEEKDAYS.index(_DAY_ALIASES[first])
         b = WEEKDAYS.index(_DAY_ALIASES[last]) if dash else a
         if b < a:
-            raise ValueError(f"'{part}' runs backwards; write the span from the first day, as in mon-fri")
+            raise ValueError(
+                phrase("'{part}' runs backwards; write the span from the first day, as in mon-fri", part=part)
+            )
         days.extend(WEEKDAYS[a : b + 1])
     return days
 
@@ -299,7 +370,14 @@ def _assemble(mapping: dict[str, list[TimeRange]]) -> WorkingHours:
         ranges.sort()
         for earlier, later in itertools.pairwise(ranges):
             if later.start < earlier.end:
-                raise ValueError(f"on {day}, {earlier} and {later} overlap")
+                raise ValueError(
+                    phrase(
+                        "on {day}, {earlier} and {later} overlap",
+                        day=_DAY_WORDS.get(day, day),
+                        earlier=str(earlier),
+                        later=str(later),
+                    )
+                )
     return WorkingHours.from_mapping(mapping)
 
 
@@ -314,7 +392,7 @@ def parse_working_hours(value: object) -> WorkingHours | None:
         for day, ranges in value.items():
             key = _DAY_ALIASES.get(str(day).lower())
             if key is None:
-                raise ValueError(f"'{day}' is not a weekday")
+                raise ValueError(phrase("'{day}' is not a weekday", day=str(day)))
             if isinstance(ranges, str):
                 ranges = [ranges]
             mapping.setdefault(key, []).extend(parse_time_range(str(r)) for r in ranges)
@@ -325,12 +403,12 @@ def parse_working_hours(value: object) -> WorkingHours | None:
             continue
         spec, _, times = group.partition(" ")
         if not times.strip():
-            raise ValueError(f"'{group}' needs days and times, as in mon-fri 09:00-17:00")
+            raise ValueError(phrase("'{group}' needs days and times, as in mon-fri 09:00-17:00", group=group))
         ranges = [parse_time_range(t) for t in times.split(",") if t.strip()]
         for day in _days(spec):
             mapping.setdefault(day, []).extend(ranges)
     if not mapping:
-        raise ValueError(f"'{value}' holds no working hours")
+        raise ValueError(phrase("'{value}' holds no working hours", value=str(value)))
     return _assemble(mapping)
 
 

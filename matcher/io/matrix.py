@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 
 from matcher.domain.model import Holding, Organisation, Person, Skill, Wish
 from matcher.domain.parsed import Parsed
+from matcher.domain.phrases import phrase
 from matcher.domain.problems import Location, Locator, Problems
 from matcher.io import fields
 from matcher.io.fields import PERSON_COLUMNS, blank, parse_text
@@ -47,31 +48,39 @@ def _unless_blank(parse: Callable[[object], object]) -> Callable[[object], objec
     return lambda value: None if blank(value) else parse(value)
 
 
-def _required(what: str, owner: str = "person") -> Callable[[object], str]:
+def _required(empty: str) -> Callable[[object], str]:
+    """A cell that must hold text; ``empty`` says so when it does not."""
+
     def parse(value: object) -> str:
         text = parse_text(value)
         if not text:
-            raise ValueError(f"the {what} is empty; every {owner} needs one")
+            raise ValueError(empty)
         return text
 
     return parse
 
 
+_ID = _required(phrase("the id is empty; every person needs one"))
+_NAME = _required(phrase("the name is empty; every person needs one"))
+_EMAIL_ADDRESS = _required(phrase("the email address is empty; every person needs one"))
+_SKILL_ID = _required(phrase("the skill id is empty; every skill needs one"))
+
+
 def _email(value: object) -> str:
-    text = _required("email address")(value)
+    text = _EMAIL_ADDRESS(value)
     if not _EMAIL.fullmatch(text):
-        raise ValueError(f"'{text}' is not an email address; write it as name@example.org")
+        raise ValueError(phrase("'{text}' is not an email address; write it as name@example.org", text=text))
     return text
 
 
 def _skill_id(value: object) -> str:
-    return fields.parse_skill_id(_required("skill id", owner="skill")(value))
+    return fields.parse_skill_id(_SKILL_ID(value))
 
 
 # Per person column: the Person attribute it fills and how its cell is read.
 _PERSON_FIELDS: dict[str, tuple[str, Callable[[object], object]]] = {
-    "id": ("id", _required("id")),
-    "name": ("name", _required("name")),
+    "id": ("id", _ID),
+    "name": ("name", _NAME),
     "email": ("email", _email),
     "department": ("department", parse_text),
     "function": ("function", parse_text),
@@ -111,7 +120,7 @@ class _Table:
     file: str
     header: tuple[str, ...]
     rows: tuple[tuple[int, tuple[object, ...]], ...]
-    hint: str  # what to tell someone whose header lacks the id column
+    hint: str  # what to tell someone whose header lacks the id column (a sentence)
 
 
 def read_matrix(path: Path, *, skills_path: Path | None = None, known_skills: Sequence[Skill] = ()) -> Parsed:
@@ -128,7 +137,8 @@ def read_matrix(path: Path, *, skills_path: Path | None = None, known_skills: Se
         people, skills, sources = _xlsx_tables(path, problems)
     else:
         problems.add(
-            Location(path.name), f"a skills matrix must be a .csv or .xlsx file, not '{path.suffix}'"
+            Location(path.name),
+            phrase("a skills matrix must be a .csv or .xlsx file, not '{suffix}'", suffix=path.suffix),
         )
         problems.raise_if_any()
     locator = Locator()
@@ -169,15 +179,19 @@ def _csv_tables(
 
 def _xlsx_tables(path: Path, problems: Problems) -> tuple[_Table | None, _Table | None, tuple[str, ...]]:
     people_rows, skills_rows = read_workbook(path, problems)
-    hint = ". The first row of the sheet must hold the column names"
-    people = _table(path.name, people_rows, problems, hint, f"the sheet '{PEOPLE_SHEET}' is empty")
-    label, empty = sheet_label(path.name, SKILLS_SHEET), f"the sheet '{SKILLS_SHEET}' is empty"
+    hint = phrase("The first row of the sheet must hold the column names")
+    people_empty = phrase("the sheet '{sheet}' is empty", sheet=PEOPLE_SHEET)
+    people = _table(path.name, people_rows, problems, hint, people_empty)
+    label, empty = (
+        sheet_label(path.name, SKILLS_SHEET),
+        phrase("the sheet '{sheet}' is empty", sheet=SKILLS_SHEET),
+    )
     return people, _table(label, skills_rows, problems, hint, empty), (path.name,)
 
 
 def _csv_table(path: Path, problems: Problems) -> _Table | None:
     read = read_csv(path, problems)
-    return _table(path.name, read[0], problems, read[1], "the file is empty") if read else None
+    return _table(path.name, read[0], problems, read[1], phrase("the file is empty")) if read else None
 
 
 def _table(
@@ -252,8 +266,11 @@ class _Columns:
             first = group[target]
             problems.add(
                 Location(table.file, 1, text),
-                f"this column repeats column {get_column_letter(first + 1)} ('{table.header[first]}'); "
-                "keep only one of them",
+                phrase(
+                    "this column repeats column {column} ('{header}'); keep only one of them",
+                    column=get_column_letter(first + 1),
+                    header=table.header[first],
+                ),
             )
             return
         group[target] = index
@@ -264,9 +281,9 @@ def _resolve(table: _Table, index: int, name: str, skills: dict[str, str], probl
     skill_id = skills.get(name.lower()) if name else None
     if skill_id is None:
         message = (
-            f"unknown skill '{name}'; it is not in the skills file nor in the stored skills"
+            phrase("unknown skill '{name}'; it is not in the skills file nor in the stored skills", name=name)
             if name
-            else f"'{LEARN_PREFIX}' needs a skill after it, as in {LEARN_PREFIX}python"
+            else phrase("'{prefix}' needs a skill after it, as in {prefix}python", prefix=LEARN_PREFIX)
         )
         problems.add(Location(table.file, 1, table.header[index]), message)
     return skill_id
@@ -274,13 +291,23 @@ def _resolve(table: _Table, index: int, name: str, skills: dict[str, str], probl
 
 def _missing_column(table: _Table, name: str) -> str:
     if name != "id":
-        return f"the column '{name}' is missing; it is required"
+        return phrase("the column '{name}' is missing; it is required", name=name)
     shown = ", ".join(f"'{text}'" for text in table.header if text)
     count = sum(1 for text in table.header if text)
-    seen = {0: "is empty", 1: f"reads as a single column {shown}"}.get(
-        count, f"reads as {count} columns: {shown}"
+    if count == 0:
+        return phrase("there is no 'id' column; the first row is empty. {hint}", hint=table.hint)
+    if count == 1:
+        return phrase(
+            "there is no 'id' column; the first row reads as a single column {shown}. {hint}",
+            shown=shown,
+            hint=table.hint,
+        )
+    return phrase(
+        "there is no 'id' column; the first row reads as {count} columns: {shown}. {hint}",
+        count=count,
+        shown=shown,
+        hint=table.hint,
     )
-    return f"there is no 'id' column; the first row {seen}{table.hint}"
 
 
 class _Row:
@@ -299,7 +326,7 @@ class _Row:
         try:
             return parse(self.cells[index])
         except ValueError as exc:
-            self.fail(index, str(exc))
+            self.fail(index, fields.reason(exc))
             return default
 
     def report_stray(self) -> None:
@@ -309,9 +336,12 @@ class _Row:
             if not blank(cell) and (index >= len(header) or not header[index]):
                 self.problems.add(
                     self.where(),
-                    f"column {get_column_letter(index + 1)} has no header, yet this row has "
-                    f"'{parse_text(cell)}' in it; give the column a header, or look for a stray separator "
-                    "in this row",
+                    phrase(
+                        "column {column} has no header, yet this row has '{value}' in it; give the column a "
+                        "header, or look for a stray separator in this row",
+                        column=get_column_letter(index + 1),
+                        value=parse_text(cell),
+                    ),
                 )
                 return
 
@@ -337,7 +367,8 @@ def _read_people(
         person_id = person.id if person else row.parse(columns.person["id"], parse_text, "")
         if person_id in first_row:
             row.fail(
-                columns.person["id"], f"the id '{person_id}' is already used on row {first_row[person_id]}"
+                columns.person["id"],
+                phrase("the id '{id}' is already used on row {row}", id=person_id, row=first_row[person_id]),
             )
             person_id = ""
         if person_id:
@@ -388,10 +419,17 @@ def _read_skills(table: _Table, problems: Problems, locator: Locator) -> tuple[S
         if key and key not in SKILL_COLUMNS:
             problems.add(
                 Location(table.file, 1, text),
-                f"unknown column '{text}' for skills; the columns are {', '.join(SKILL_COLUMNS)}",
+                phrase(
+                    "unknown column '{name}' for skills; the columns are {columns}",
+                    name=text,
+                    columns=", ".join(SKILL_COLUMNS),
+                ),
             )
         elif key in columns:
-            problems.add(Location(table.file, 1, text), f"the column '{text}' appears twice; keep only one")
+            problems.add(
+                Location(table.file, 1, text),
+                phrase("the column '{name}' appears twice; keep only one", name=text),
+            )
         elif key:
             columns[key] = index
     if "id" not in columns:
@@ -404,7 +442,12 @@ def _read_skills(table: _Table, problems: Problems, locator: Locator) -> tuple[S
         row.report_stray()
         skill = _skill(row, columns)
         if skill and skill.id.lower() in first_row:
-            row.fail(columns["id"], f"the skill '{skill.id}' is already on row {first_row[skill.id.lower()]}")
+            row.fail(
+                columns["id"],
+                phrase(
+                    "the skill '{id}' is already on row {row}", id=skill.id, row=first_row[skill.id.lower()]
+                ),
+            )
         elif skill:
             first_row[skill.id.lower()] = number
             skills[skill.id] = skill

@@ -22,6 +22,7 @@ import openpyxl
 from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.worksheet.worksheet import Worksheet
 
+from matcher.domain.phrases import phrase
 from matcher.domain.problems import Location, Problems
 from matcher.io.fields import parse_text
 
@@ -38,7 +39,7 @@ _CELL_TYPES = (str, int, float, Decimal, dt.date, dt.time, dt.timedelta, type(No
 
 def sheet_label(file: str, title: str) -> str:
     """How problems on a second sheet name their place, as the file name alone would be ambiguous."""
-    return f"{file}, sheet {title}"
+    return phrase("{file}, sheet {sheet}", file=file, sheet=title)
 
 
 # --- CSV ---------------------------------------------------------------------------------------
@@ -49,14 +50,16 @@ def read_csv(path: Path, problems: Problems) -> tuple[Rows, str] | None:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        problems.add(Location(path.name), "the file cannot be found")
+        problems.add(Location(path.name), phrase("the file cannot be found"))
         return None
     except OSError as exc:
-        problems.add(Location(path.name), f"the file cannot be opened ({exc.strerror})")
+        problems.add(
+            Location(path.name), phrase("the file cannot be opened ({error})", error=str(exc.strerror))
+        )
         return None
     text = _decode(data)
     if text is None or "\x00" in text:
-        message = "this is not a CSV text file; save it from Excel as 'CSV UTF-8 (comma delimited)'"
+        message = phrase("this is not a CSV text file; save it from Excel as 'CSV UTF-8 (comma delimited)'")
         problems.add(Location(path.name), message)
         return None
     first_line = text.partition("\n")[0].strip()
@@ -69,7 +72,10 @@ def read_csv(path: Path, problems: Problems) -> tuple[Rows, str] | None:
     try:
         rows: Rows = [list(row) for row in reader]
     except csv.Error as exc:
-        problems.add(Location(path.name, reader.line_num), f"the file cannot be read as CSV here ({exc})")
+        problems.add(
+            Location(path.name, reader.line_num),
+            phrase("the file cannot be read as CSV here ({error})", error=str(exc)),
+        )
         return None
     return rows, _separator_hint(text.partition("\n")[0])
 
@@ -99,9 +105,14 @@ def _delimiter(first_line: str) -> str:
 
 
 def _separator_hint(first_line: str) -> str:
-    hint = ". Separate the columns with a comma, a semicolon (as Dutch Excel saves) or a tab"
     seen = max(_FOREIGN_SEPARATORS, key=first_line.count)
-    return hint + (f"; this file seems to use '{seen}'" if first_line.count(seen) else "")
+    if first_line.count(seen):
+        return phrase(
+            "Separate the columns with a comma, a semicolon (as Dutch Excel saves) or a tab; "
+            "this file seems to use '{seen}'",
+            seen=seen,
+        )
+    return phrase("Separate the columns with a comma, a semicolon (as Dutch Excel saves) or a tab")
 
 
 def write_csv(path: Path, rows: Rows) -> None:
@@ -132,7 +143,7 @@ def read_workbook(path: Path, problems: Problems) -> tuple[Rows | None, Rows | N
     )
     people = _values(people_sheet, path.name, problems) if people_sheet else None
     if people_sheet is None:
-        problems.add(Location(path.name), f"the workbook has no '{PEOPLE_SHEET}' sheet")
+        problems.add(Location(path.name), phrase("the workbook has no '{sheet}' sheet", sheet=PEOPLE_SHEET))
     skills_label = sheet_label(path.name, SKILLS_SHEET)
     return people, _values(skills_sheet, skills_label, problems) if skills_sheet else None
 
@@ -146,14 +157,16 @@ def _open(path: Path, problems: Problems) -> openpyxl.Workbook | None:
             # data_only=False, so that a formula shows up as a formula instead of its cached result.
             return openpyxl.load_workbook(path, data_only=False)
     except FileNotFoundError:
-        problems.add(Location(path.name), "the file cannot be found")
+        problems.add(Location(path.name), phrase("the file cannot be found"))
     # A damaged or mislabelled file surfaces as any of a dozen exception types from
     # zipfile, xml and openpyxl itself; all of them mean the same thing to the user.
     except Exception:
         problems.add(
             Location(path.name),
-            "this is not an Excel workbook that can be opened; open it in Excel and save it again "
-            "as 'Excel Workbook (*.xlsx)'",
+            phrase(
+                "this is not an Excel workbook that can be opened; open it in Excel and save it again "
+                "as 'Excel Workbook (*.xlsx)'"
+            ),
         )
     return None
 
@@ -173,7 +186,10 @@ def _report_merged(sheet: Worksheet, file: str, header: list[str], problems: Pro
         field = _header_at(header, merged.min_col) if merged.min_row > 1 else None
         problems.add(
             Location(file, merged.min_row, field),
-            f"the cells {merged.coord} are merged; unmerge them and give each cell its own value",
+            phrase(
+                "the cells {cells} are merged; unmerge them and give each cell its own value",
+                cells=merged.coord,
+            ),
         )
 
 
@@ -183,8 +199,12 @@ def _value(cell: Cell | MergedCell, file: str, header: list[str], problems: Prob
     formula = cell.value if isinstance(cell.value, str) else getattr(cell.value, "text", "")
     problems.add(
         Location(file, cell.row, _header_at(header, cell.column) if cell.row > 1 else None),
-        f"cell {cell.coordinate} holds a formula ({formula}) instead of a value; copy the cells and "
-        "paste them back with 'Paste Values'",
+        phrase(
+            "cell {cell} holds a formula ({formula}) instead of a value; copy the cells and "
+            "paste them back with 'Paste Values'",
+            cell=cell.coordinate,
+            formula=str(formula),
+        ),
     )
     return None
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Callable
 from functools import cache
 from importlib import resources
@@ -30,6 +31,7 @@ from matcher.domain.model import (
     office_hours,
 )
 from matcher.domain.parsed import Parsed
+from matcher.domain.phrases import AsWritten, counted, phrase, term
 from matcher.domain.problems import InvalidInput, Location, Locator, Problem, Problems
 from matcher.io import fields
 
@@ -61,14 +63,34 @@ def _where(file: str, path: list[str | int]) -> Location:
 
 
 _TYPE_WORDS = {
-    "object": "an object {...}",
-    "array": "a list [...]",
-    "string": "text",
-    "integer": "a whole number",
-    "number": "a number",
-    "boolean": "true or false",
+    "object": phrase("an object {example}", example="{...}"),
+    "array": phrase("a list {example}", example="[...]"),
+    "string": term("text"),
+    "integer": term("a whole number"),
+    "number": term("a number"),
+    "boolean": term("true or false"),
     "null": "null",
 }
+
+
+def _shown(value: Any) -> str:
+    """A value from the file as JSON, cut short."""
+    return json.dumps(value, ensure_ascii=False)[:60]
+
+
+def _either(words: list[str]) -> str:
+    """``a or b or c``, each part a message."""
+    if len(words) <= 1:
+        return words[0] if words else ""
+    return phrase("{first} or {rest}", first=words[0], rest=_either(words[1:]))
+
+
+def _unknown_keys(error: ValidationError) -> list[str]:
+    """The keys of an object that its schema does not name."""
+    value = error.instance if isinstance(error.instance, dict) else {}
+    named = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+    patterns = error.schema.get("patternProperties", {}) if isinstance(error.schema, dict) else {}
+    return [k for k in value if k not in named and not any(re.search(p, k) for p in patterns)]
 
 
 def _explain(error: ValidationError) -> str:
@@ -76,43 +98,67 @@ def _explain(error: ValidationError) -> str:
     match error.validator:
         case "required":
             missing = [name for name in error.validator_value if name not in (value or {})]
-            return f"missing {', '.join(repr(m) for m in missing)}"
+            return phrase("missing {names}", names=", ".join(repr(m) for m in missing))
         case "additionalProperties":
-            return f"unknown field; {error.message}"
-        case "minimum" | "maximum" | "exclusiveMinimum":
-            return f"{value!r} is outside the allowed range ({error.message})"
+            unknown = _unknown_keys(error)
+            names = ", ".join(repr(k) for k in unknown)
+            return counted(len(unknown), "unknown field {names}", "unknown fields {names}", names=names)
+        case "minimum":
+            limit = error.validator_value
+            return phrase(
+                "{value} is outside the allowed range (at least {limit})", value=repr(value), limit=limit
+            )
+        case "maximum":
+            limit = error.validator_value
+            return phrase(
+                "{value} is outside the allowed range (at most {limit})", value=repr(value), limit=limit
+            )
+        case "exclusiveMinimum":
+            limit = error.validator_value
+            return phrase(
+                "{value} is outside the allowed range (more than {limit})", value=repr(value), limit=limit
+            )
         case "pattern" if isinstance(value, str) and "@" in error.validator_value:
-            return f"'{value}' is not an e-mail address"
+            return phrase("'{value}' is not an e-mail address", value=value)
         case "pattern":
-            return f"'{value}' is not in the expected form"
+            return phrase("'{value}' is not in the expected form", value=value)
         case "anyOf" | "oneOf":
-            return f"{json.dumps(value, ensure_ascii=False)[:60]} is not an accepted value here"
+            return phrase("{value} is not an accepted value here", value=_shown(value))
         case "minLength":
-            return "may not be empty"
+            return phrase("may not be empty")
+        case "maxLength":
+            return phrase("is longer than {limit} characters", limit=error.validator_value)
+        case "minItems":
+            return counted(error.validator_value, "needs at least {n} item", "needs at least {n} items")
+        case "const":
+            return phrase(
+                "{value} should be {wanted}", value=_shown(value), wanted=_shown(error.validator_value)
+            )
         case "type":
             # A schema's "type" is one type name or a list of them.
             expected: list[str] = (
                 error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
             )
-            wanted = " or ".join(_TYPE_WORDS.get(t, t) for t in expected)
-            return f"{json.dumps(value, ensure_ascii=False)[:60]} should be {wanted}"
+            wanted = _either([_TYPE_WORDS.get(t, t) for t in expected])
+            return phrase("{value} should be {wanted}", value=_shown(value), wanted=wanted)
         case _:
-            return error.message
+            return AsWritten(error.message)
 
 
 def load_json(path: Path) -> Any:
     """A JSON file's content, or InvalidInput saying where it is broken."""
     raw = path.read_bytes()
     if not raw.strip():
-        raise InvalidInput([Problem(Location(path.name), "the file is empty")])
+        raise InvalidInput([Problem(Location(path.name), phrase("the file is empty"))])
     try:
         return json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        where = Location(path.name, f"byte {exc.start}")
-        raise InvalidInput([Problem(where, "the file is not UTF-8 text; save it as UTF-8")]) from None
+        where = Location(path.name, phrase("byte {offset}", offset=exc.start))
+        raise InvalidInput([Problem(where, phrase("the file is not UTF-8 text; save it as UTF-8"))]) from None
     except json.JSONDecodeError as exc:
-        where = Location(path.name, f"line {exc.lineno}, column {exc.colno}")
-        raise InvalidInput([Problem(where, f"not valid JSON: {exc.msg}")]) from None
+        place = phrase("line {line}, column {column}", line=exc.lineno, column=exc.colno)
+        problem = phrase("not valid JSON: {error}", error=exc.msg)
+        raise InvalidInput([Problem(Location(path.name, place), problem)]) from None
 
 
 class _Reader:
@@ -131,7 +177,7 @@ class _Reader:
         try:
             return parse(raw)
         except ValueError as exc:
-            self.problems.add(_where(self.file, list(path)), str(exc))
+            self.problems.add(_where(self.file, list(path)), fields.reason(exc))
             return default
 
     def _flagged(self, path: tuple[str | int, ...]) -> bool:
@@ -212,7 +258,8 @@ class _Reader:
             return None
         if ended is not None and ended < started:
             self.problems.add(
-                _where(self.file, [*base, "ended"]), f"ends on {ended}, before it started on {started}"
+                _where(self.file, [*base, "ended"]),
+                phrase("ends on {ended}, before it started on {started}", ended=ended, started=started),
             )
         entry = HistoryEntry(_text(doc.get("round")), _text(doc.get("kind")), members, started, ended)
         self.locator.record(("history", entry), _where(self.file, list(base)))
@@ -242,13 +289,15 @@ def _mapping(value: Any) -> dict[str, Any]:
 
 def _boolean(value: Any) -> bool:
     if not isinstance(value, bool):
-        raise ValueError(f"{json.dumps(value)} should be true or false")
+        raise ValueError(
+            phrase("{value} should be {wanted}", value=json.dumps(value), wanted=_TYPE_WORDS["boolean"])
+        )
     return value
 
 
 def _related(item: Any) -> RelatedSkill:
     if not isinstance(item, dict) or not isinstance(item.get("skill"), str):
-        raise ValueError("a related skill needs a 'skill' id")
+        raise ValueError(phrase("a related skill needs a 'skill' id"))
     return fields.parse_related(f"{item['skill']}:{item.get('strength', 0.5)}")[0]
 
 

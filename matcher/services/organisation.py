@@ -18,7 +18,8 @@ from matcher.domain.imports import ImportRun
 from matcher.domain.merge import Changes, merge
 from matcher.domain.model import Organisation
 from matcher.domain.parsed import Parsed
-from matcher.domain.problems import InvalidInput, Location, Problem
+from matcher.domain.phrases import phrase, term
+from matcher.domain.problems import InvalidInput, Location, Problem, commas
 from matcher.domain.talentmap import TalentMap
 from matcher.io import matrix, orgjson
 from matcher.storage import Database, admin
@@ -36,7 +37,11 @@ __all__ = [
 
 Progress = Callable[[str], None]
 
-FORMATS = {".json": "organisation JSON", ".csv": "skills matrix (CSV)", ".xlsx": "skills matrix (Excel)"}
+FORMATS = {
+    ".json": term("organisation JSON"),
+    ".csv": term("skills matrix (CSV)"),
+    ".xlsx": term("skills matrix (Excel)"),
+}
 
 
 def quiet(_message: str) -> None:
@@ -45,17 +50,18 @@ def quiet(_message: str) -> None:
 
 def _check_format(path: Path) -> None:
     if path.suffix.lower() not in FORMATS:
-        accepted = ", ".join(f"{ext} ({name})" for ext, name in FORMATS.items())
-        raise InvalidInput(
-            [Problem(Location(path.name), f"unknown file type '{path.suffix}'; use {accepted}")]
+        accepted = [phrase("{suffix} ({name})", suffix=suffix, name=name) for suffix, name in FORMATS.items()]
+        message = phrase(
+            "unknown file type '{suffix}'; use {accepted}", suffix=path.suffix, accepted=commas(accepted)
         )
+        raise InvalidInput([Problem(Location(path.name), message)])
 
 
 def read_file(path: Path, *, skills_path: Path | None = None, known: Organisation | None = None) -> Parsed:
     """Read any supported file into domain data, or raise InvalidInput."""
     _check_format(path)
     if not path.is_file():
-        raise InvalidInput([Problem(Location(path.name), "the file does not exist")])
+        raise InvalidInput([Problem(Location(path.name), phrase("the file does not exist"))])
     if path.suffix.lower() == ".json":
         return orgjson.read_json(path)
     return matrix.read_matrix(path, skills_path=skills_path, known_skills=known.skills if known else ())

@@ -24,12 +24,13 @@ from matcher import storage
 from matcher.domain import integrity
 from matcher.domain.merge import Changes, merge
 from matcher.domain.model import Organisation
+from matcher.domain.phrases import phrase, term
 from matcher.domain.problems import InvalidInput, Location, Problem
 from matcher.io import fields, orgjson
 from matcher.storage import Database
 
-#: The file name problems are reported under.
-SOURCE = "profile"
+#: The file name problems are reported under (a word of the reader's language on a page).
+SOURCE = term("profile")
 
 #: What people may change about themselves: their skills, wishes, what they opt in to and when
 #: and how they work.
@@ -120,14 +121,14 @@ def _merged(
     if not_allowed:
         raise InvalidInput(
             [
-                Problem(Location(SOURCE, person_id, key), "this field cannot be changed here")
+                Problem(Location(SOURCE, person_id, key), phrase("this field cannot be changed here"))
                 for key in not_allowed
             ]
         )
     stored = storage.load_organisation(session)
     person = stored.person(person_id)
     if person is None:
-        raise InvalidInput([Problem(Location(SOURCE, person_id, "id"), "there is no such person")])
+        raise InvalidInput([Problem(Location(SOURCE, person_id, "id"), phrase("there is no such person"))])
     doc = {"id": person.id, "name": person.name, "email": person.email, **_normalised(changes)}
     document = {"format": orgjson.FORMAT, "version": orgjson.VERSION, "people": [doc]}
     parsed = orgjson.parse_document(document, SOURCE)

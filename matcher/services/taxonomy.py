@@ -19,13 +19,14 @@ from matcher import storage
 from matcher.domain import integrity
 from matcher.domain.merge import Changes
 from matcher.domain.model import Organisation, RelatedSkill, Skill
+from matcher.domain.phrases import phrase, term
 from matcher.domain.problems import InvalidInput, Location, Locator, Problems
 from matcher.domain.talentmap import normalise
 from matcher.io import fields
 from matcher.storage import Database
 from matcher.storage.admin import load_skills, lock_data
 
-WHERE = "skill"
+WHERE = term("skill")
 NAME_LENGTH = 200
 
 
@@ -37,7 +38,7 @@ def _parsed(problems: Problems, field: str, parse: Callable[[Any], Any], value: 
     try:
         return parse(value)
     except ValueError as exc:
-        problems.add(_at(field), str(exc))
+        problems.add(_at(field), fields.reason(exc))
         return default
 
 
@@ -52,9 +53,9 @@ def skill_from_text(
     skill_id = _parsed(problems, "id", fields.parse_skill_id, skill_id, "")
     name = fields.parse_text(name)
     if not name:
-        problems.add(_at("name"), "the name is empty; every skill needs one")
+        problems.add(_at("name"), phrase("the name is empty; every skill needs one"))
     elif len(name) > NAME_LENGTH:
-        problems.add(_at("name"), f"the name is longer than {NAME_LENGTH} characters")
+        problems.add(_at("name"), phrase("the name is longer than {limit} characters", limit=NAME_LENGTH))
     alias_list = _parsed(problems, "aliases", fields.parse_list, _one_line(aliases), ())
     links = _parsed(problems, "related", fields.parse_related, _one_line(related), ())
     problems.raise_if_any()
@@ -98,24 +99,33 @@ def check_skill(skills: tuple[Skill, ...], skill: Skill, *, new: bool) -> Proble
     problems = Problems()
     by_id = {s.id: s for s in skills}
     if new and skill.id in by_id:
-        problems.add(_at("id"), f"there is already a skill with the id '{skill.id}' ({by_id[skill.id].name})")
+        problems.add(
+            _at("id"),
+            phrase(
+                "there is already a skill with the id '{id}' ({name})", id=skill.id, name=by_id[skill.id].name
+            ),
+        )
     if not new and skill.id not in by_id:
-        problems.add(_at("id"), f"there is no skill with the id '{skill.id}'")
+        problems.add(_at("id"), phrase("there is no skill with the id '{id}'", id=skill.id))
     others = [s for s in skills if s.id != skill.id]
     texts = _texts(others)
     taken = texts.get(normalise(skill.name))
     if taken:
-        problems.add(_at("name"), f"'{skill.name}' is already {taken}")
+        problems.add(_at("name"), phrase("'{name}' is already {taken}", name=skill.name, taken=taken))
     for alias in skill.aliases:
         taken = texts.get(normalise(alias))
         if taken:
-            problems.add(_at("aliases"), f"the alias '{alias}' is already {taken}")
+            problems.add(
+                _at("aliases"), phrase("the alias '{alias}' is already {taken}", alias=alias, taken=taken)
+            )
     _check_parent(by_id, skill, problems)
     for link in skill.related:
         if link.skill_id == skill.id:
-            problems.add(_at("related"), "a skill cannot be related to itself")
+            problems.add(_at("related"), phrase("a skill cannot be related to itself"))
         elif link.skill_id not in by_id:
-            problems.add(_at("related"), f"the related skill '{link.skill_id}' is not a known skill")
+            problems.add(
+                _at("related"), phrase("the related skill '{id}' is not a known skill", id=link.skill_id)
+            )
     return problems
 
 
@@ -123,10 +133,10 @@ def _texts(skills: Iterable[Skill]) -> dict[str, str]:
     """Normalised id, name and alias -> what it already is, for the message."""
     texts: dict[str, str] = {}
     for skill in skills:
-        texts.setdefault(normalise(skill.id), f"the id of the skill '{skill.name}'")
-        texts.setdefault(normalise(skill.name), f"the name of the skill '{skill.id}'")
+        texts.setdefault(normalise(skill.id), phrase("the id of the skill '{name}'", name=skill.name))
+        texts.setdefault(normalise(skill.name), phrase("the name of the skill '{id}'", id=skill.id))
         for alias in skill.aliases:
-            texts.setdefault(normalise(alias), f"an alias of the skill '{skill.name}'")
+            texts.setdefault(normalise(alias), phrase("an alias of the skill '{name}'", name=skill.name))
     return texts
 
 
@@ -135,10 +145,10 @@ def _check_parent(by_id: dict[str, Skill], skill: Skill, problems: Problems) -> 
     if parent is None:
         return
     if parent == skill.id:
-        problems.add(_at("parent"), "a skill cannot be its own parent")
+        problems.add(_at("parent"), phrase("a skill cannot be its own parent"))
         return
     if parent not in by_id:
-        problems.add(_at("parent"), f"the parent skill '{parent}' is not a known skill")
+        problems.add(_at("parent"), phrase("the parent skill '{id}' is not a known skill", id=parent))
         return
     chain = [skill.id, parent]
     seen = {skill.id}
@@ -151,8 +161,13 @@ def _check_parent(by_id: dict[str, Skill], skill: Skill, problems: Problems) -> 
     if current == skill.id:
         problems.add(
             _at("parent"),
-            f"'{parent}' cannot be the parent: it is below '{skill.id}' already, "
-            f"so the parent links would form a loop: {' -> '.join(chain)}",
+            phrase(
+                "'{parent}' cannot be the parent: it is below '{id}' already, "
+                "so the parent links would form a loop: {loop}",
+                parent=parent,
+                id=skill.id,
+                loop=" -> ".join(chain),
+            ),
         )
 
 

@@ -14,7 +14,8 @@ from dateutil.rrule import rrule, rruleset, rrulestr
 
 from matcher.domain.availability.hours import local_interval, to_utc
 from matcher.domain.intervals import Interval, Window, clip, merge, utc_window
-from matcher.domain.problems import InvalidInput, Location, Problem, Problems
+from matcher.domain.phrases import phrase, term
+from matcher.domain.problems import Grouped, InvalidInput, Location, Problem, Problems, line
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 # Limits on the work one upload can cause: repetitions of recurring events that fall in the window, and
@@ -27,7 +28,7 @@ _MARGIN = dt.timedelta(days=1)
 
 _CONTENT_LINE = re.compile(r"([A-Za-z0-9-]+)[;:]")
 _DATE_PROPERTIES = ("DTSTART", "DTEND", "RECURRENCE-ID", "EXDATE", "RDATE")
-_KINDS = {"VEVENT": "event", "VFREEBUSY": "free/busy block"}
+_KINDS = {"VEVENT": term("event"), "VFREEBUSY": term("free/busy block")}
 # What icalendar, dateutil and recurring_ical_events raise on input they cannot handle.
 _LIBRARY_ERRORS = (ValueError, TypeError, OverflowError)
 
@@ -72,7 +73,8 @@ def read_busy(data: bytes | str, *, source: str, timezone: str, window: Window) 
         busy = _event_busy(calendar, zone, (start - _MARGIN, end + _MARGIN)) + _freebusy_busy(calendar, zone)
     except _LIBRARY_ERRORS as error:
         # The checks before name the event and line where they can; this is what slips past them.
-        raise InvalidInput([Problem(Location(source), f"cannot be expanded: {error}")]) from None
+        problem = phrase("cannot be expanded: {error}", error=str(error))
+        raise InvalidInput([Problem(Location(source), problem)]) from None
     return clip(merge(busy), start, end)
 
 
@@ -132,58 +134,71 @@ class _Outline:
 def _decode(data: bytes | str, source: str) -> str:
     size = len(data) if isinstance(data, bytes) else len(data.encode("utf-8", "surrogatepass"))
     if size > MAX_FILE_BYTES:
-        message = f"is {size:,} bytes; calendars up to {MAX_FILE_BYTES // 2**20} MB are accepted"
+        message = phrase(
+            "is {size} bytes; calendars up to {limit} MB are accepted",
+            size=Grouped(size),
+            limit=MAX_FILE_BYTES // 2**20,
+        )
         raise InvalidInput([Problem(Location(source), message)])
     if isinstance(data, str):
         return data.removeprefix("\ufeff")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise InvalidInput([Problem(Location(source, f"line {line}"), "is not UTF-8 text")]) from None
+        number = data[: error.start].count(b"\n") + 1
+        raise InvalidInput([Problem(Location(source, line(number)), phrase("is not UTF-8 text"))]) from None
 
 
 def _outline(text: str, source: str) -> _Outline:
     """Check the file's line structure and note where components and properties are."""
     lines = _unfold(text)
     if not lines or lines[0][1].strip().upper() != "BEGIN:VCALENDAR":
-        message = "is not an iCalendar file: it does not start with BEGIN:VCALENDAR"
-        raise InvalidInput([Problem(Location(source, "line 1"), message)])
+        message = phrase("is not an iCalendar file: it does not start with BEGIN:VCALENDAR")
+        raise InvalidInput([Problem(Location(source, line(1)), message)])
     problems = Problems()
     stack: list[_Block] = []
     root = _Block("", 0)
     content: list[tuple[int, str, str]] = []
-    for number, line in lines:
-        where = Location(source, f"line {number}")
-        match = _CONTENT_LINE.match(line)
+    for number, text in lines:
+        where = Location(source, line(number))
+        match = _CONTENT_LINE.match(text)
         if match is None:
-            problems.add(where, f"is not an iCalendar content line: {line[:60]!r}")
+            problems.add(where, phrase("is not an iCalendar content line: {text}", text=repr(text[:60])))
             continue
-        name, value = match.group(1).upper(), line[match.end() :].strip().upper()
+        name, value = match.group(1).upper(), text[match.end() :].strip().upper()
         if name == "BEGIN":
             block = _Block(value, number)
             (stack[-1].children if stack else root.children).append(block)
             stack.append(block)
         elif name == "END":
-            if not stack or stack[-1].name != value:
-                opened = f"BEGIN:{stack[-1].name} on line {stack[-1].line}" if stack else "no BEGIN"
-                problems.add(where, f"END:{value} does not match {opened}")
+            if stack and stack[-1].name != value:
+                problems.add(
+                    where,
+                    phrase(
+                        "END:{name} does not match BEGIN:{begun} on line {line}",
+                        name=value,
+                        begun=stack[-1].name,
+                        line=stack[-1].line,
+                    ),
+                )
+            elif not stack:
+                problems.add(where, phrase("END:{name} has no BEGIN:{name} before it", name=value))
             if any(block.name == value for block in stack):
                 while stack.pop().name != value:
                     pass
             elif stack:
                 stack.pop()  # a misspelt END still closes the innermost component
         elif not stack:
-            problems.add(where, "lies outside BEGIN:VCALENDAR ... END:VCALENDAR")
+            problems.add(where, phrase("lies outside BEGIN:VCALENDAR ... END:VCALENDAR"))
         else:
             stack[-1].properties.setdefault(name, number)
-            content.append((number, line, stack[-1].name))
+            content.append((number, text, stack[-1].name))
     for block in stack:
-        where = Location(source, f"line {block.line}")
-        problems.add(where, f"BEGIN:{block.name} is never closed; is the file cut off?")
+        where = Location(source, line(block.line))
+        problems.add(where, phrase("BEGIN:{name} is never closed; is the file cut off?", name=block.name))
     if len(root.children) > 1:
-        where = Location(source, f"line {root.children[1].line}")
-        problems.add(where, "holds a second calendar; send one per file")
+        where = Location(source, line(root.children[1].line))
+        problems.add(where, phrase("holds a second calendar; send one per file"))
     problems.raise_if_any()
     return _Outline(root.children[0], content)
 
@@ -204,18 +219,19 @@ def _parse(text: str, outline: _Outline, source: str) -> icalendar.Calendar:
     try:
         return icalendar.Calendar.from_ical(text)
     except Exception as error:  # icalendar lets odd input escape as TypeError, AttributeError and more
-        raise InvalidInput([Problem(_unreadable_line(outline, source), f"cannot be read: {error}")]) from None
+        problem = phrase("cannot be read: {error}", error=str(error))
+        raise InvalidInput([Problem(_unreadable_line(outline, source), problem)]) from None
 
 
 def _unreadable_line(outline: _Outline, source: str) -> Location:
     """Find the line icalendar could not read, trying each on its own; only done once reading failed."""
-    for number, line, component in outline.lines:
+    for number, text, component in outline.lines:
         try:
-            icalendar.Component.from_ical(f"BEGIN:{component}\r\n{line}\r\nEND:{component}\r\n")
+            icalendar.Component.from_ical(f"BEGIN:{component}\r\n{text}\r\nEND:{component}\r\n")
         except Exception:
-            match = _CONTENT_LINE.match(line)
+            match = _CONTENT_LINE.match(text)
             assert match is not None, "the outline keeps only lines that are content lines"
-            return Location(source, f"line {number}", match.group(1).upper())
+            return Location(source, line(number), match.group(1).upper())
     return Location(source)
 
 
@@ -224,8 +240,8 @@ def _check(calendar: icalendar.Calendar, root: _Block, source: str, zone: ZoneIn
     problems = Problems()
     x_wr = calendar.get("X-WR-TIMEZONE")
     if x_wr is not None and not _known_zone(str(x_wr)):
-        where = Location(source, f"line {root.properties['X-WR-TIMEZONE']}", "X-WR-TIMEZONE")
-        problems.add(where, f"names an unknown time zone {str(x_wr)!r}")
+        where = Location(source, line(root.properties["X-WR-TIMEZONE"]), "X-WR-TIMEZONE")
+        problems.add(where, phrase("names an unknown time zone {zone}", zone=repr(str(x_wr))))
     components = calendar.subcomponents
     in_step = [block.name for block in root.children] == [component.name for component in components]
     budget = _Budget()
@@ -235,7 +251,7 @@ def _check(calendar: icalendar.Calendar, root: _Block, source: str, zone: ZoneIn
             continue
         place = _Place(source, root.children[index] if in_step else None, _describe(component, kind))
         for name, message in component.errors:
-            problems.add(place.at(name), f"cannot be read: {message}")
+            problems.add(place.at(name), phrase("cannot be read: {error}", error=str(message)))
         if isinstance(component, icalendar.Event):  # what icalendar makes of every VEVENT
             _check_event(component, place, zone, problems)
             if not problems:  # walking a series needs readable dates; the file is refused anyway otherwise
@@ -254,17 +270,23 @@ class _Place:
     def at(self, name: str | None = None) -> Location:
         if self.block is None:
             return Location(self.source, self.label, name)
-        line = self.block.properties.get(name, self.block.line) if name else self.block.line
-        return Location(self.source, f"line {line}, {self.label}", name)
+        number = self.block.properties.get(name, self.block.line) if name else self.block.line
+        return Location(
+            self.source, phrase("line {line}, {component}", line=number, component=self.label), name
+        )
 
 
 def _describe(component: icalendar.cal.Component, kind: str) -> str:
-    label = kind
-    if component.get("SUMMARY"):
-        label += f" {str(component['SUMMARY'])!r}"
-    if component.get("UID"):
-        label += f" (UID {component['UID']})"
-    return label
+    """``event 'Standup' (UID 17@example.org)``: the kind, with the summary and UID the file gives."""
+    summary = repr(str(component["SUMMARY"])) if component.get("SUMMARY") else None
+    uid = str(component["UID"]) if component.get("UID") else None
+    if summary and uid:
+        return phrase("{kind} {summary} (UID {uid})", kind=kind, summary=summary, uid=uid)
+    if summary:
+        return phrase("{kind} {summary}", kind=kind, summary=summary)
+    if uid:
+        return phrase("{kind} (UID {uid})", kind=kind, uid=uid)
+    return kind
 
 
 def _known_zone(name: str) -> bool:
@@ -278,7 +300,7 @@ def _known_zone(name: str) -> bool:
 def _check_event(event: icalendar.Event, place: _Place, zone: ZoneInfo, problems: Problems) -> None:
     broken = {name for name, _ in event.errors}
     if "DTSTART" not in event:
-        problems.add(place.at(), "has no DTSTART")
+        problems.add(place.at(), phrase("has no DTSTART"))
         return
     for name in _DATE_PROPERTIES:
         if name in broken:
@@ -288,7 +310,10 @@ def _check_event(event: icalendar.Event, place: _Place, zone: ZoneInfo, problems
             values = [item.dt for item in prop.dts] if hasattr(prop, "dts") else [prop.dt]
             firsts = [value[0] if isinstance(value, tuple) else value for value in values]
             if tzid and any(isinstance(value, dt.datetime) and value.tzinfo is None for value in firsts):
-                message = f"uses time zone {tzid!r}: no VTIMEZONE in the file and not a known zone"
+                message = phrase(
+                    "uses time zone {zone}: no VTIMEZONE in the file and not a known zone",
+                    zone=repr(str(tzid)),
+                )
                 problems.add(place.at(name), message)
     if broken & {"DTSTART", "DTEND", "DURATION"}:
         return
@@ -296,14 +321,18 @@ def _check_event(event: icalendar.Event, place: _Place, zone: ZoneInfo, problems
     try:
         start, end = event.start, event.end
         if isinstance(start, dt.datetime) != isinstance(end, dt.datetime):
-            problems.add(place.at("DTEND"), "DTSTART and DTEND must both be dates or both be date-times")
+            problems.add(
+                place.at("DTEND"), phrase("DTSTART and DTEND must both be dates or both be date-times")
+            )
         elif to_utc(end, zone) < to_utc(start, zone):
-            problems.add(place.at(end_name), "the event ends before it starts")
+            problems.add(place.at(end_name), phrase("the event ends before it starts"))
     except _LIBRARY_ERRORS as error:
-        problems.add(place.at(end_name), f"cannot be read: {error}")
+        problems.add(place.at(end_name), phrase("cannot be read: {error}", error=str(error)))
     for recur in _as_list(event.get("RRULE")):
         if "COUNT" in recur and "UNTIL" in recur:
-            problems.add(place.at("RRULE"), "has both COUNT and UNTIL; RFC 5545 allows one or the other")
+            problems.add(
+                place.at("RRULE"), phrase("has both COUNT and UNTIL; RFC 5545 allows one or the other")
+            )
 
 
 @dataclass
@@ -333,7 +362,7 @@ def _check_repetitions(
         try:
             rule = _rule(recur, start)
         except _LIBRARY_ERRORS as error:
-            problems.add(place.at("RRULE"), f"cannot be read: {error}")
+            problems.add(place.at("RRULE"), phrase("cannot be read: {error}", error=str(error)))
             return
         for when in rule:
             if when >= latest:
@@ -342,11 +371,17 @@ def _check_repetitions(
             if when - earliest > -length:  # ends after the window starts, in a way that cannot overflow
                 budget.in_window += 1
             if budget.in_window > MAX_OCCURRENCES:
-                message = f"repeats so often that the file has over {MAX_OCCURRENCES:,} events in the window"
+                message = phrase(
+                    "repeats so often that the file has over {limit} events in the window",
+                    limit=Grouped(MAX_OCCURRENCES),
+                )
                 problems.add(place.at("RRULE"), message)
                 return
             if budget.walked > MAX_REPETITIONS:
-                message = f"repeats so often that the file passes {MAX_REPETITIONS:,} repetitions"
+                message = phrase(
+                    "repeats so often that the file passes {limit} repetitions",
+                    limit=Grouped(MAX_REPETITIONS),
+                )
                 problems.add(place.at("RRULE"), message)
                 return
 

@@ -35,7 +35,7 @@ def test_importing_json_adds_people_and_records_the_import(app, hr):
     response = _upload(hr, {"file": (_org_json(frank), "nieuw.json")})
     html = page_text(response)
     assert response.status_code == 200
-    assert "1 people added" in html and "6 people and 5 skills stored" in html
+    assert "1 person added" in html and "6 people and 5 skills stored" in html
     assert "frank" in html
     people = people_in(app)
     assert len(people) == 6 and people["frank"].name == "Frank Ödegaard"
@@ -48,7 +48,7 @@ def test_a_preview_shows_the_changes_and_stores_nothing(app, hr):
     response = _upload(hr, {"file": (_org_json(frank), "nieuw.json")}, dry_run=True)
     html = page_text(response)
     assert response.status_code == 200
-    assert "Preview: nothing was stored" in html and "1 people added" in html
+    assert "Preview: nothing was stored" in html and "1 person added" in html
     assert len(people_in(app)) == 5
     with app.extensions["meeloop"]["db"].transaction() as session:
         assert all("nieuw.json" not in run.sources for run in recent_imports(session))
