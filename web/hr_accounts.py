@@ -25,6 +25,7 @@ from matcher.services import accounts as account_service
 from web import params
 from web.context import database, talent_map
 from web.hr_common import no_store
+from web.phrases import say
 
 PER_PAGE = 50
 
@@ -84,7 +85,12 @@ def accounts() -> Any:
 
 def _put(form: AccountForm, exc: AccountError) -> None:
     field = exc.field if exc.field in form else "login"
-    form[field].errors = [*form[field].errors, str(exc)]
+    form[field].errors = [*form[field].errors, _said(exc)]
+
+
+def _said(exc: AccountError) -> Any:
+    """The refusal in the reader's language (a message keeps its structure in ``args``)."""
+    return say(exc.args[0]) if exc.args else str(exc)
 
 
 def change_role(account_id: int) -> Any:
@@ -95,7 +101,7 @@ def change_role(account_id: int) -> Any:
     try:
         changed = account_service.set_role(database(), account_id, form.role.data)
     except AccountError as exc:
-        return _page(_blank(), status=_status(exc), problem=str(exc))
+        return _page(_blank(), status=_status(exc), problem=_said(exc))
     role = dict(_roles()).get(changed.role, changed.role)
     flash(_("%(login)s now has the role %(role)s.", login=changed.login, role=role), "info")
     return redirect(_back())
@@ -109,7 +115,7 @@ def switch(account_id: int) -> Any:
     try:
         changed = account_service.set_active(database(), account_id, active)
     except AccountError as exc:
-        return _page(_blank(), status=_status(exc), problem=str(exc))
+        return _page(_blank(), status=_status(exc), problem=_said(exc))
     if active:
         flash(_("%(login)s can log in again.", login=changed.login), "info")
     else:
@@ -125,7 +131,7 @@ def reset_password(account_id: int) -> Any:
     try:
         changed = account_service.set_password(database(), account_id, password, now=dt.datetime.now(dt.UTC))
     except AccountError as exc:
-        return _page(_blank(), status=_status(exc), problem=str(exc))
+        return _page(_blank(), status=_status(exc), problem=_said(exc))
     return no_store(_page(_blank(), issued=(changed, password, "reset")))
 
 

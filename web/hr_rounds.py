@@ -18,13 +18,14 @@ from flask_login import current_user
 
 from matcher.domain.problems import InvalidInput
 from matcher.plans.kinds import KINDS, PlanKind, is_round, kind
-from matcher.plans.rounds import PUBLISHED, RoundError, StoredRound
+from matcher.plans.rounds import PUBLISHED, RoundError, StoredRound, said_by
 from matcher.plans.solve_jobs import DONE, compare
 from matcher.services import background, plans, round_changes
 from matcher.services import rounds as round_service
 from web import plan_pages, round_forms, round_kinds, round_publishing, round_views, words, worker
 from web.auth import require_login, roles_required
 from web.context import database, talent_map
+from web.phrases import say
 
 hr_rounds = Blueprint("hr_rounds", __name__)
 hr_rounds.before_request(require_login)
@@ -136,13 +137,13 @@ def _settings_form(plan_kind: PlanKind, form: Any, *, name: str | None, base: An
 
 
 def _start_job(name: str, kind: str, settings: dict[str, Any], limit: float) -> Any:
-    """Queue the job and go to its page; or the domain's reason it may not start, as text."""
+    """Queue the job and go to its page; or the domain's reason it may not start, as a message."""
     try:
         job = worker.runner_of(current_app).start(
             round_name=name, kind=kind, settings=settings, limit=limit, started_by=current_user.login
         )
     except RoundError as exc:
-        return str(exc)
+        return exc.message
     return redirect(url_for(".job", job_id=job.id, follow=1))
 
 
@@ -211,7 +212,7 @@ def _review(name: str, *, status: int = 200, problem: str | None = None, **forms
     try:
         broken = round_changes.violations(db, name, today=_today())
     except (RoundError, InvalidInput, ValueError) as exc:
-        broken, problem = [], problem or str(exc)
+        broken, problem = [], problem or said_by(exc)
     all_jobs = background.jobs_of(db, name)
     published = stored.status == PUBLISHED
     meeting = round_changes.meeting_config(db, name) if published else None
@@ -263,8 +264,8 @@ def lock(name: str) -> Any:
     try:
         stored = change(database(), name, members, now=_now())
     except RoundError as exc:
-        return _review(name, status=400, problem=str(exc))
-    flash(stored.events[-1].detail, "info")
+        return _review(name, status=400, problem=exc.message)
+    flash(say(stored.events[-1].detail), "info")
     return redirect(url_for(".review", name=name, _anchor="units"))
 
 
@@ -325,9 +326,9 @@ def _change_units(
         else:
             changed = in_proposal()
     except RoundError as exc:
-        form.form_errors.append(str(exc))
+        form.form_errors.append(exc.message)
         return _review(name, status=400, **{form_key: form})
-    flash(changed.events[-1].detail, "info")
+    flash(say(changed.events[-1].detail), "info")
     return redirect(url_for(".review", name=name, _anchor="units"))
 
 
@@ -343,7 +344,7 @@ def forbid(name: str) -> Any:
     try:
         changed = round_changes.forbid_pair(database(), name, form.first.data, form.second.data, now=_now())
     except RoundError as exc:
-        form.form_errors.append(str(exc))
+        form.form_errors.append(exc.message)
         return _review(name, status=400, forbid=form)
     return _resolve(changed)
 
@@ -424,7 +425,7 @@ def publish(name: str) -> Any:
             now=_now(),
         )
     except RoundError as exc:
-        form.form_errors.append(str(exc))
+        form.form_errors.append(exc.message)
         return _review(name, status=400, publish=form)
     flash(_("Round '%(name)s' is published: its pairs or groups are in the history.", name=name), "info")
     round_publishing.flash_invites(invites)
@@ -487,7 +488,7 @@ def calendar(name: str) -> Any:
             database(), round_publishing.invite_settings(), sources, name=name, now=_now()
         )
     except RoundError as exc:
-        abort(404, str(exc))
+        abort(404, say(exc.message))
     return Response(
         data,
         mimetype="text/calendar",

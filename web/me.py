@@ -308,7 +308,7 @@ def reflection(event_id: int, day: str) -> Any:
             )
         except InvalidInput as error:
             for problem in error.problems:
-                errors.setdefault(problem.where.field or "levels", []).append(problem.message)
+                errors.setdefault(problem.where.field or "levels", []).append(say(problem.message))
             status = 400
         else:
             flash(_("Thank you: your reflection is saved."), "info")

@@ -22,6 +22,7 @@ from matcher.services import personal, scheduling, shadow_answers
 from web.auth import person_required
 from web.context import database, talent_map
 from web.me import _now, _today, me
+from web.phrases import say
 
 LENGTH_WORDS = {"hour": _l("an hour"), "half-day": _l("half a day"), "day": _l("a whole day")}
 
@@ -114,7 +115,7 @@ def shadowing() -> Any:
     except InvalidInput as error:
         for problem in error.problems:
             target = form[_SHADOW_FIELDS.get(problem.where.field or "", "skill")]
-            target.errors = [*target.errors, problem.message]
+            target.errors = [*target.errors, say(problem.message)]
         return _shadowing_page(form, 400)
     flash(
         _("Your request is stored (number %(id)d). HR plans the slots; you will see them here.", id=stored.id)
@@ -145,7 +146,7 @@ def shadow_answer(request_id: int) -> Any:
             database(), request_id, person_required(), accept=answer == "accept", now=_now()
         )
     except InvalidInput as error:
-        flash("; ".join(p.message for p in error.problems), "error")
+        flash("; ".join(str(say(p.message)) for p in error.problems), "error")
         return redirect(url_for("me.shadowing"))
     if answer == "accept":
         flash(_("You accepted the slot."), "info")

@@ -73,7 +73,7 @@ def publish(name: str) -> Any:
             now=dt.datetime.now(dt.UTC),
         )
     except RoundError as exc:
-        return review(name, status=400, problem=str(exc))
+        return review(name, status=400, problem=exc.message)
     flash(_("'%(name)s' is published: its times are in the calendars.", name=name), "info")
     round_publishing.flash_invites(invites)
     return redirect(url_for("hr_rounds.review", name=name))

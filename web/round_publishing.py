@@ -13,8 +13,10 @@ from flask_babel import ngettext
 from matcher.domain.problems import InvalidInput
 from matcher.engines.meetings import MeetingConfig
 from matcher.io.mail import SmtpSettings
+from matcher.plans.rounds import said_by
 from matcher.services import round_changes
 from web import round_forms
+from web.phrases import say
 
 
 def invite_settings() -> Any:
@@ -43,19 +45,19 @@ def meeting_config(form: round_forms.PublishForm) -> MeetingConfig | None:
             every_weeks=int(form.every.data) if form.every.data else None,
         )
     except ValueError as exc:
-        form.last_day.errors = [*form.last_day.errors, str(exc)]
+        form.last_day.errors = [*form.last_day.errors, say(said_by(exc))]
         return None
 
 
 def flash_invites(invites: round_changes.Invites) -> None:
     if invites.problem:
-        flash(_("Not done yet: %(why)s", why=invites.problem), "error")
+        flash(_("Not done yet: %(why)s", why=say(invites.problem)), "error")
         return
     if invites.meetings is not None:
         planned = len(invites.meetings.meetings)
         flash(ngettext("%(num)d meeting planned.", "%(num)d meetings planned.", planned), "info")
         for unit, why in invites.meetings.unplaced:
-            flash(_("No meeting time for unit %(unit)s: %(why)s", unit=unit, why=why), "error")
+            flash(_("No meeting time for unit %(unit)s: %(why)s", unit=unit, why=say(why)), "error")
     counts = invites.count()
     flash(
         _(

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from matcher.domain.phrases import phrase, term
 from matcher.engines.groups.config import KINDS as GROUP_KINDS
 from matcher.engines.groups.config import GroupConfig
 from matcher.engines.lunch import LunchConfig
@@ -97,11 +98,33 @@ LUNCH = KINDS["lunch"].name
 SHADOWING = KINDS["shadowing"].name
 
 
+#: Each kind's name as a word in sentences ("round 'x' is a mentor round ...").
+WORDS: dict[str, str] = {
+    "mentor": term("mentor"),
+    "reverse": term("reverse"),
+    "exchange": term("exchange"),
+    "buddy": term("buddy"),
+    "intern-manager": term("intern-manager"),
+    "think-tank": term("think-tank"),
+    "intervision": term("intervision"),
+    "community": term("community"),
+    "lunch": term("lunch"),
+    "shadowing": term("shadowing"),
+}
+
+
+def word(name: str) -> str:
+    """The kind called ``name`` as a word in sentences; a name meeloop does not know as it is."""
+    return WORDS.get(name, name)
+
+
 class UnknownKind(ValueError):
     """A kind of plan that meeloop does not know."""
 
     def __init__(self, name: str) -> None:
-        super().__init__(f"unknown kind of round '{name}'; choose one of {', '.join(KINDS)}")
+        super().__init__(
+            phrase("unknown kind of round '{name}'; choose one of {kinds}", name=name, kinds=", ".join(KINDS))
+        )
         self.name = name
 
 

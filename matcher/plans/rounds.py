@@ -12,10 +12,11 @@ in :mod:`matcher.services.organisation` decide what may happen to a round.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, Self, TypeVar
 
+from matcher.domain.phrases import Message, counted, phrase, term
 from matcher.engines.groups import GroupConfig
 from matcher.engines.pairing import LeftOut, PairingConfig, ProposedPair, Violation
 from matcher.plans.kinds import Family, kind
@@ -41,19 +42,83 @@ PUBLISHED = "published"
 
 
 class RoundError(ValueError):
-    """A round cannot be proposed, changed or published as asked; the message says why."""
+    """A round cannot be proposed, changed or published as asked; the message says why.
+
+    ``message`` is the refusal as a message (``str(error)`` is its English): the sentence, then
+    each broken rule's own message on a line of its own when there are ``violations``.
+
+    >>> broken = [Violation("size", ("anna",), phrase("too big"))]
+    >>> error = RoundError(phrase("round '{name}' was not changed", name="x"), broken)
+    >>> error.message.template, str(error)
+    ('{first}\\n  {rest}', "round 'x' was not changed\\n  too big")
+    """
 
     def __init__(self, message: str, violations: Iterable[Violation] = ()) -> None:
-        super().__init__(message)
         self.violations = tuple(violations)
+        self.message = listed(message, [v.message for v in self.violations])
+        super().__init__(self.message)
+
+
+def listed(heading: str, items: Sequence[str]) -> str:
+    """The heading, then each item on a line of its own, indented by two spaces: one message.
+
+    >>> listed(phrase("these rules are broken:"), ["one", "two", "three"])
+    'these rules are broken:\\n  one\\n  two\\n  three'
+    """
+    lines = [heading, *items]
+    return _joined(lines) if items else heading
+
+
+def _joined(lines: Sequence[str]) -> str:
+    # Halves, so that a long list nests only as deep as its logarithm.
+    if len(lines) == 1:
+        return lines[0]
+    middle = len(lines) // 2
+    return phrase("{first}\n  {rest}", first=_joined(lines[:middle]), rest=_joined(lines[middle:]))
+
+
+def said_by(exc: BaseException) -> str:
+    """What an exception says: its message as it was raised (a message keeps its structure), else
+    its text."""
+    if isinstance(exc, RoundError):
+        return exc.message
+    first = exc.args[0] if len(exc.args) == 1 else None
+    return first if isinstance(first, Message) else str(exc)
+
+
+#: What happened to a round, as the round log says it.
+ACTIONS: dict[str, str] = {
+    "proposed": term("proposed"),
+    "re-proposed": term("re-proposed"),
+    "locked": term("locked"),
+    "unlocked": term("unlocked"),
+    "published": term("published"),
+    "settings": term("settings"),
+    "swapped": term("swapped"),
+    "removed": term("removed"),
+    "excluded": term("excluded"),
+}
+
+
+def unit_count(unit: str, n: int) -> str:
+    """``3 pairs`` or ``3 groups``."""
+    if unit == "group":
+        return counted(n, "{n} group", "{n} groups")
+    return counted(n, "{n} pair", "{n} pairs")
 
 
 @dataclass(frozen=True)
 class RoundEvent:
     at: dt.datetime
-    #: proposed, re-proposed, locked, unlocked, published
+    #: proposed, re-proposed, locked, unlocked, published, settings, swapped, removed, excluded
     action: str
+    #: What it did, as a message (text stored before messages were data reads back as written).
     detail: str
+
+    @property
+    def what(self) -> str:
+        """The action as a word of the log (:data:`ACTIONS`)."""
+        return ACTIONS.get(self.action, self.action)
 
     def as_dict(self) -> dict[str, Any]:
         return {"at": self.at.isoformat(), "action": self.action, "detail": self.detail}

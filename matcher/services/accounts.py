@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from matcher.domain.accounts import Account, AccountError
+from matcher.domain.phrases import phrase
 from matcher.storage import Database, load_person
 from matcher.storage import accounts as store
 
@@ -58,7 +59,9 @@ def add_account(
     """A new account; for a person on the talent map when ``person_id`` is given."""
     with db.transaction() as session:
         if person_id is not None and load_person(session, person_id) is None:
-            raise AccountError("person", f"there is nobody with the id '{person_id}' on the talent map")
+            raise AccountError(
+                "person", phrase("there is nobody with the id '{person}' on the talent map", person=person_id)
+            )
         return store.add_account(
             session, login, role=role, password_hash=hash_password(password), person_id=person_id, now=now
         )

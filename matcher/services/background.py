@@ -20,12 +20,13 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from matcher.domain.phrases import counted, phrase
 from matcher.domain.problems import InvalidInput
 from matcher.engines.lunch import LunchConfig, LunchPlan
 from matcher.engines.shadowing import ShadowConfig, ShadowPlan
 from matcher.plans.kinds import Family, UnknownKind
 from matcher.plans.kinds import kind as plan_kind
-from matcher.plans.rounds import RoundError, StoredRound
+from matcher.plans.rounds import RoundError, StoredRound, listed, said_by
 from matcher.plans.solve_jobs import DONE, FAILED, QUEUED, SolveJob, snapshot
 from matcher.services import rounds, scheduling
 from matcher.storage import Database
@@ -38,7 +39,7 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], dt.datetime]
 #: Progress goes to the database at most this often (seconds): the page refreshes every two.
 REPORT_EVERY = 0.5
-ABANDONED = "the server stopped before this job finished; start it again"
+ABANDONED = phrase("the server stopped before this job finished; start it again")
 
 
 def start_job(
@@ -61,12 +62,16 @@ def start_job(
     try:
         plan_kind(kind)
     except UnknownKind as exc:
-        raise RoundError(str(exc)) from None
+        raise RoundError(said_by(exc)) from None
     with db.transaction() as session:
         busy = [j for j in store.jobs_of(session, round_name) if j.active]
         if busy:
             raise RoundError(
-                f"round '{round_name}' is already being worked out (job {busy[-1].id}); wait until it is done"
+                phrase(
+                    "round '{name}' is already being worked out (job {job}); wait until it is done",
+                    name=round_name,
+                    job=str(busy[-1].id),
+                )
             )
         return store.add_job(
             session,
@@ -110,14 +115,24 @@ def run_job(db: Database, job_id: int, *, today: dt.date, clock: Clock) -> Solve
     try:
         best = _work(db, started, today=today, clock=clock)
     except InvalidInput as exc:
-        return _finish(db, job_id, FAILED, clock, message=exc.report(), elapsed=time.monotonic() - began)
+        return _finish(db, job_id, FAILED, clock, message=reported(exc), elapsed=time.monotonic() - began)
     except (RoundError, ValueError) as exc:
-        return _finish(db, job_id, FAILED, clock, message=str(exc), elapsed=time.monotonic() - began)
+        return _finish(db, job_id, FAILED, clock, message=said_by(exc), elapsed=time.monotonic() - began)
     except Exception:
         _finish(db, job_id, FAILED, clock, message="", elapsed=time.monotonic() - began)
         raise
     seconds = float(best.get("seconds", time.monotonic() - began))
     return _finish(db, job_id, DONE, clock, best=best, elapsed=seconds)
+
+
+def reported(exc: InvalidInput) -> str:
+    """The problems of bad input as one message, as :meth:`InvalidInput.report` writes them: the
+    summary, then each problem with its place on a line of its own."""
+    lines = [str(problem) for problem in exc.problems]
+    hidden = exc.total - len(exc.problems)
+    if hidden > 0:
+        lines.append(counted(hidden, "... and {n} more", "... and {n} more"))
+    return listed(phrase("{summary}:", summary=exc.summary()), lines)
 
 
 def _finish(
@@ -186,7 +201,9 @@ def _round(db: Database, started: SolveJob, *, today: dt.date, clock: Clock) -> 
     before = _snapshot("before", existing) if existing is not None else None
     report = _Reporter(db, started.id)
     round_kind = plan_kind(started.kind)
-    config = round_kind.config_from(started.settings["config"], source=f"job {started.id}")
+    config = round_kind.config_from(
+        started.settings["config"], source=phrase("job {job}", job=str(started.id))
+    )
     proposal: Any
     if round_kind.family is Family.GROUPS:
         proposal = rounds.propose_group_round(

@@ -11,10 +11,12 @@ from zoneinfo import ZoneInfo
 from matcher import storage
 from matcher.domain.availability import Agenda, Interval
 from matcher.domain.model import Person
+from matcher.domain.phrases import counted, phrase
 from matcher.domain.schedule import PLANNED, ScheduledEvent
 from matcher.engines import meetings
 from matcher.plans.kinds import directed
 from matcher.plans.rounds import PUBLISHED, RoundError
+from matcher.services.rounds import no_round
 from matcher.services.scheduling import days_window
 from matcher.storage import Database
 from matcher.storage import rounds as round_storage
@@ -34,10 +36,13 @@ def plan_round_meetings(
     with db.transaction() as session:
         stored = round_storage.load_round(session, round_name)
         if stored is None:
-            raise RoundError(f"there is no round named '{round_name}'")
+            raise RoundError(no_round(round_name))
         if stored.status != PUBLISHED:
             raise RoundError(
-                f"round '{round_name}' is not published yet; publish it before planning meetings"
+                phrase(
+                    "round '{name}' is not published yet; publish it before planning meetings",
+                    name=round_name,
+                )
             )
         org = storage.load_organisation(session)
         busy = store.agenda(session, org, days_window(config.first_day, config.last_day), besides=round_name)
@@ -45,7 +50,13 @@ def plan_round_meetings(
     people = {p.id: p for p in org.people}
     gone = sorted({m for _, unit in stored.units() for m in unit.members if m not in people})
     if gone:
-        raise RoundError(f"round '{round_name}' names people who are no longer in the organisation: {gone}")
+        raise RoundError(
+            phrase(
+                "round '{name}' names people who are no longer in the organisation: {people:list}",
+                name=round_name,
+                people=gone,
+            )
+        )
     units = [(str(position), unit.members) for position, unit in stored.units()]
     kept = {
         unit_id: dataclasses.replace(before[_unit_key(unit_id)], members=tuple(members))
@@ -152,7 +163,7 @@ def move_event(db: Database, event_id: int, start: dt.datetime, *, now: dt.datet
     with db.transaction() as session:
         event = store.event(session, event_id)
         if event is None or event.status != PLANNED:
-            raise RoundError(f"there is no planned event {event_id}")
+            raise RoundError(phrase("there is no planned event {event}", event=str(event_id)))
         zone = ZoneInfo(event.timezone)
         start = (start if start.tzinfo else start.replace(tzinfo=zone)).astimezone(dt.UTC)
         length = event.end - event.start
@@ -160,7 +171,13 @@ def move_event(db: Database, event_id: int, start: dt.datetime, *, now: dt.datet
         last_day = until.astimezone(zone).date() if until else start.astimezone(zone).date()
         starts = meetings.occurrence_starts(start, event.timezone, every, last_day)
         if not starts:
-            raise RoundError(f"{start:%Y-%m-%d %H:%M} UTC is after the series' last day {last_day}")
+            raise RoundError(
+                phrase(
+                    "{start:%Y-%m-%d %H:%M} UTC is after the series' last day {last}",
+                    start=start,
+                    last=last_day,
+                )
+            )
         times = [(s, s + length) for s in starts]
         org = storage.load_organisation(session)
         people = {p.id: p for p in org.people}
@@ -171,8 +188,15 @@ def move_event(db: Database, event_id: int, start: dt.datetime, *, now: dt.datet
         busy_people = [m for m in event.members if m in people and not _free_then(people[m], busy, intervals)]
         if busy_people:
             raise RoundError(
-                f"event {event_id} was not moved: {', '.join(people[m].name for m in busy_people)} "
-                f"{'is' if len(busy_people) == 1 else 'are'} not free then (busy or outside working hours)"
+                counted(
+                    len(busy_people),
+                    "event {event} was not moved: {names:list} is not free then "
+                    "(busy or outside working hours)",
+                    "event {event} was not moved: {names:list} are not free then "
+                    "(busy or outside working hours)",
+                    event=str(event_id),
+                    names=[people[m].name for m in busy_people],
+                )
             )
         rrule = f"FREQ=WEEKLY;INTERVAL={every};UNTIL={starts[-1]:%Y%m%dT%H%M%SZ}" if every else None
         return store.move_event(session, event_id, start, tuple(times) if every else (), rrule, now=now)

@@ -13,6 +13,7 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
+from matcher.domain.phrases import phrase
 from matcher.engines import lunch, shadowing
 from matcher.io.ics import InviteSettings
 from matcher.io.mail import SmtpSettings
@@ -87,9 +88,11 @@ def publish_plan(
     """Save the reviewed plan of this name, queue its invites and deliver them when e-mail is set up."""
     stored = plan(db, name)
     if stored is None:
-        raise RoundError(f"there is no plan named '{name}'")
+        raise RoundError(phrase("there is no plan named '{name}'", name=name))
     if stored.published is not None:
-        raise RoundError(f"plan '{name}' was already published; plan again under a new name to change it")
+        raise RoundError(
+            phrase("plan '{name}' was already published; plan again under a new name to change it", name=name)
+        )
     if isinstance(stored.plan, lunch.LunchPlan):
         _save_lunch(db, stored, stored.plan, now=now)
     else:
@@ -124,8 +127,12 @@ def _save_lunch(db: Database, stored: StoredTimePlan, plan: lunch.LunchPlan, *, 
     unknown = [s.skill_id for s in plan.sessions if problem.topic(s.skill_id) is None]
     if unknown:
         raise RoundError(
-            f"plan '{stored.name}' no longer fits: {', '.join(unknown)} no longer has enough interest "
-            "or a presenter; plan again"
+            phrase(
+                "plan '{name}' no longer fits: {topics} no longer has enough interest or a presenter; "
+                "plan again",
+                name=stored.name,
+                topics=", ".join(unknown),
+            )
         )
     _refuse_broken(stored.name, lunch.validate(problem, plan.sessions))
     scheduling.save_lunch_plan(db, problem.tmap, config, plan, now=now, published_as=stored.name)
@@ -139,7 +146,11 @@ def _save_shadowing(
     gone = [s.request_id for s in plan.slots if s.request_id not in problem.requests]
     if gone:
         raise RoundError(
-            f"plan '{stored.name}' no longer fits: request {', '.join(gone)} is no longer open; plan again"
+            phrase(
+                "plan '{name}' no longer fits: request {requests} is no longer open; plan again",
+                name=stored.name,
+                requests=", ".join(gone),
+            )
         )
     _refuse_broken(stored.name, shadowing.validate(problem, plan.slots))
     still_open = [(r, why) for r, why in plan.unplaced if r in problem.requests]
@@ -154,7 +165,7 @@ def _save_shadowing(
 
 def _refuse_broken(name: str, broken: list[Any]) -> None:
     if broken:
-        listed = "\n".join(f"  {v}" for v in broken)
         raise RoundError(
-            f"plan '{name}' no longer fits today's calendars and rules (plan it again):\n{listed}", broken
+            phrase("plan '{name}' no longer fits today's calendars and rules (plan it again):", name=name),
+            broken,
         )

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from matcher.domain.phrases import phrase
 from matcher.domain.problems import Location, Problems
 from matcher.domain.reflections import Reflection
 from matcher.domain.reports import ReflectionFact
@@ -126,17 +127,27 @@ def save_reflection(
     if unknown:
         problems.add(
             Location(SOURCE, where, "levels"),
-            f"unknown value level {', '.join(unknown)}; choose from {', '.join(VALUE_LEVELS)}",
+            phrase(
+                "unknown value level {levels}; choose from {known}",
+                levels=", ".join(unknown),
+                known=", ".join(VALUE_LEVELS),
+            ),
         )
     if len(story) > STORY_LENGTH:
         problems.add(
             Location(SOURCE, where, "story"),
-            f"the story has {len(story)} characters; keep it to {STORY_LENGTH}",
+            phrase(
+                "the story has {length} characters; keep it to {most}", length=len(story), most=STORY_LENGTH
+            ),
         )
     if not chosen and not story:
-        problems.add(Location(SOURCE, where, "levels"), "choose at least one value level or write a story")
+        problems.add(
+            Location(SOURCE, where, "levels"), phrase("choose at least one value level or write a story")
+        )
     if session_of(db, person_id, event_id, day, today=today) is None:
-        problems.add(Location(SOURCE, where, "session"), "there is no session of yours to reflect on then")
+        problems.add(
+            Location(SOURCE, where, "session"), phrase("there is no session of yours to reflect on then")
+        )
     problems.raise_if_any()
     ordered = tuple(level for level in VALUE_LEVELS if level in chosen)
     with db.transaction() as session:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from matcher import storage
+from matcher.domain.phrases import phrase
 from matcher.domain.schedule import ScheduledEvent
 from matcher.domain.talentmap import TalentMap
 from matcher.engines import groups
@@ -26,7 +27,7 @@ from matcher.io import ics
 from matcher.io.ics import CANCEL, PUBLISH, InviteSettings
 from matcher.io.mail import SmtpSettings
 from matcher.io.outbox import Due
-from matcher.plans.rounds import PUBLISHED, RoundError, StoredRound, without_lock
+from matcher.plans.rounds import PUBLISHED, RoundError, StoredRound, said_by, without_lock
 from matcher.services import meeting_times, publishing, rounds
 from matcher.storage import Database
 from matcher.storage import rounds as round_storage
@@ -66,7 +67,7 @@ def exclude_person(
     with db.transaction() as session:
         stored = _proposed(round_storage.load_round(session, name, for_update=True), name)
         if person_id not in participants(stored):
-            raise RoundError(f"round '{name}' has nobody with id '{person_id}'")
+            raise RoundError(_nobody(name, person_id))
         config = stored.config
         select = config.select
         config = config.replace(
@@ -74,13 +75,27 @@ def exclude_person(
             locked=tuple(lock for lock in config.locked if person_id not in lock),
         )
         job_store.set_round_config(
-            session, name, config, now=now, action="settings", detail=f"excluded {person_id}"
+            session,
+            name,
+            config,
+            now=now,
+            action="settings",
+            detail=phrase("excluded {person}", person=person_id),
         )
         found = next(((p, u) for p, u in stored.units() if person_id in u.members), None)
         if found is not None:
             position, unit = found
             rest = tuple(m for m in unit.members if m != person_id)
             keep = stored.is_group_round and len(rest) >= 2
+            members = ", ".join(unit.members)
+            if stored.is_group_round:
+                detail = phrase(
+                    "took {person} out of the group of {members}", person=person_id, members=members
+                )
+            else:
+                detail = phrase(
+                    "took {person} out of the pair of {members}", person=person_id, members=members
+                )
             round_storage.change_units(
                 session,
                 name,
@@ -88,7 +103,7 @@ def exclude_person(
                 today=today,
                 now=now,
                 action="excluded",
-                detail=f"took {person_id} out of the {stored.unit} of {', '.join(unit.members)}",
+                detail=detail,
             )
         return _existing(round_storage.load_round(session, name), name)
 
@@ -97,13 +112,13 @@ def forbid_pair(db: Database, name: str, first: str, second: str, *, now: dt.dat
     """Rule out a pair in a proposed round: it joins the settings' forbidden pairs, and a lock
     that holds both goes. Proposing the round again keeps the two apart."""
     if first == second:
-        raise RoundError("choose two different people")
+        raise RoundError(phrase("choose two different people"))
     with db.transaction() as session:
         stored = _proposed(round_storage.load_round(session, name, for_update=True), name)
         everyone = participants(stored)
         for person_id in (first, second):
             if person_id not in everyone:
-                raise RoundError(f"round '{name}' has nobody with id '{person_id}'")
+                raise RoundError(_nobody(name, person_id))
         both = {first, second}
         config = stored.config
         forbidden = config.forbidden
@@ -122,10 +137,15 @@ def forbid_pair(db: Database, name: str, first: str, second: str, *, now: dt.dat
                     False,
                     config,
                     now=now,
-                    detail=f"unlocked {', '.join(unit.members)}",
+                    detail=phrase("unlocked {members}", members=", ".join(unit.members)),
                 )
         job_store.set_round_config(
-            session, name, config, now=now, action="settings", detail=f"forbade the pair {first} and {second}"
+            session,
+            name,
+            config,
+            now=now,
+            action="settings",
+            detail=phrase("forbade the pair {first} and {second}", first=first, second=second),
         )
         return _existing(round_storage.load_round(session, name), name)
 
@@ -134,8 +154,13 @@ def check_swap(stored: StoredRound, first: str, second: str) -> None:
     """A locked pair or group stays as HR fixed it: unlock it before swapping someone out of it."""
     for unit in stored.pairs:
         if unit.locked and ({first, second} & set(unit.members)):
+            members = ", ".join(unit.members)
+            if stored.is_group_round:
+                raise RoundError(
+                    phrase("the group of {members} is locked; unlock it before swapping", members=members)
+                )
             raise RoundError(
-                f"the {stored.unit} of {', '.join(unit.members)} is locked; unlock it before swapping"
+                phrase("the pair of {members} is locked; unlock it before swapping", members=members)
             )
 
 
@@ -149,7 +174,7 @@ class Invites:
     meetings: MeetingPlan | None = None
     queued: tuple[Due, ...] = ()
     delivery: publishing.Delivery | None = None
-    #: Why a step could not be done (the steps before it were), or None.
+    #: Why a step could not be done (the steps before it were), as a message; or None.
     problem: str | None = None
 
     def count(self) -> Counter[str]:
@@ -193,7 +218,7 @@ def plan_and_send(
     try:
         plan = meeting_times.plan_round_meetings(db, name, meeting, now=now, save=True)
     except (RoundError, ValueError) as exc:
-        return Invites(problem=str(exc))
+        return Invites(problem=said_by(exc))
     return _send(db, name, settings, smtp, now=now, meetings=plan)
 
 
@@ -209,7 +234,7 @@ def _send(
     try:
         queued = publishing.queue_invites(db, settings, source=source, now=now)
     except RoundError as exc:
-        return Invites(meetings=meetings, problem=str(exc))
+        return Invites(meetings=meetings, problem=exc.message)
     delivery = publishing.deliver(db, smtp, settings, now=now, source=source) if smtp is not None else None
     return Invites(meetings=meetings, queued=tuple(queued), delivery=delivery)
 
@@ -262,9 +287,9 @@ def change_published(
     elif remove is not None:
         stored = rounds.remove_unit(db, name, remove, today=today, now=now)
     else:
-        raise RoundError("say what to change: a swap or someone to take out")
+        raise RoundError(phrase("say what to change: a swap or someone to take out"))
     if meeting is None:
-        return stored, Invites(problem="no meetings were planned for this round yet")
+        return stored, Invites(problem=phrase("no meetings were planned for this round yet"))
     return stored, plan_and_send(db, name, meeting, settings, smtp, now=now)
 
 
@@ -282,7 +307,7 @@ def calendar_file(
             found.extend(schedule_store.events(session, source=source))
         people = storage.load_people(session, (p for e in found for p in ics.participants(e)))
     if not found:
-        raise RoundError(f"nothing is planned for '{name}' yet")
+        raise RoundError(phrase("nothing is planned for '{name}' yet", name=name))
     found.sort(key=lambda e: (e.start, e.id or 0))
     return ics.calendar(PUBLISH, found, people, settings, now=now, name=name).to_ical()
 
@@ -304,12 +329,16 @@ def outbox_counts(db: Database, sources: Sequence[str]) -> Counter[str]:
 
 def _existing(stored: StoredRound | None, name: str) -> StoredRound:
     if stored is None:
-        raise RoundError(f"there is no round named '{name}'")
+        raise RoundError(rounds.no_round(name))
     return stored
 
 
 def _proposed(stored: StoredRound | None, name: str) -> StoredRound:
     stored = _existing(stored, name)
     if stored.status == PUBLISHED:
-        raise RoundError(f"round '{name}' is published; its settings can no longer change")
+        raise RoundError(phrase("round '{name}' is published; its settings can no longer change", name=name))
     return stored
+
+
+def _nobody(name: str, person_id: str) -> str:
+    return phrase("round '{name}' has nobody with id '{person}'", name=name, person=person_id)

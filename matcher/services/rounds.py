@@ -11,15 +11,18 @@ from collections.abc import Callable, Sequence
 
 from matcher import storage
 from matcher.domain.model import Organisation
+from matcher.domain.phrases import clauses, counted, phrase, term
 from matcher.domain.talentmap import TalentMap
 from matcher.engines import groups
 from matcher.engines.pairing import PairingConfig, Previous, Proposal, build_problem, propose, validate
+from matcher.plans.kinds import word
 from matcher.plans.rounds import (
     NAME_LENGTH,
     PUBLISHED,
     RoundError,
     RoundSummary,
     StoredRound,
+    unit_count,
     with_locks,
     without_lock,
 )
@@ -103,16 +106,40 @@ def _save_proposal(
         current = round_storage.load_round(session, name, for_update=True)
         _check_may_propose(name, proposal.mode, current, org)
         if _stamp(current) != _stamp(existing):
-            raise RoundError(f"round '{name}' changed while it was being proposed; propose it again")
-        detail = (
-            f"{len(units)} {unit}s, {len(proposal.unmatched)} left out; "
-            f"objective {proposal.objective:g} ({proposal.status}, {proposal.solver})"
-        )
+            raise RoundError(
+                phrase("round '{name}' changed while it was being proposed; propose it again", name=name)
+            )
+        parts = [
+            phrase(
+                "{units}, {left_out}; objective {objective} ({status}, {solver})",
+                units=unit_count(unit, len(units)),
+                left_out=counted(len(proposal.unmatched), "{n} left out", "{n} left out"),
+                objective=figure(proposal.objective),
+                status=SOLVER_STATUS.get(proposal.status, proposal.status),
+                solver=proposal.solver,
+            )
+        ]
         if existing is not None and existing.locked_pairs:
             kept = len(existing.locked_pairs)
-            detail += f"; {kept} locked {unit}{'s' if kept != 1 else ''} kept"
+            if unit == "group":
+                parts.append(counted(kept, "{n} locked group kept", "{n} locked groups kept"))
+            else:
+                parts.append(counted(kept, "{n} locked pair kept", "{n} locked pairs kept"))
+        detail = clauses(parts)
         action = "proposed" if existing is None else "re-proposed"
         round_storage.write_proposal(session, proposal, config, now=now, action=action, detail=detail)
+
+
+#: The solver's own status, as a word in the round log.
+SOLVER_STATUS = {"optimal": term("optimal"), "feasible": term("feasible")}
+
+
+def figure(value: float) -> int | float:
+    """A score as a parameter of a message: a whole number without its ".0", else at most six
+    significant digits (as ``{:g}`` wrote it in English)."""
+    if float(value).is_integer():
+        return int(value)
+    return float(f"{value:g}")
 
 
 def _stamp(stored: StoredRound | None) -> dt.datetime | None:
@@ -121,17 +148,28 @@ def _stamp(stored: StoredRound | None) -> dt.datetime | None:
 
 def _check_may_propose(name: str, mode: str, existing: StoredRound | None, org: Organisation) -> None:
     if not name.strip() or len(name) > NAME_LENGTH:
-        raise RoundError(f"a round needs a name of 1 to {NAME_LENGTH} characters")
+        raise RoundError(phrase("a round needs a name of 1 to {most} characters", most=NAME_LENGTH))
     if existing is None:
         if any(entry.round == name for entry in org.history):
-            raise RoundError(f"the history already holds a round named '{name}'; use a new round name")
+            raise RoundError(
+                phrase("the history already holds a round named '{name}'; use a new round name", name=name)
+            )
         return
     if existing.status == PUBLISHED:
-        raise RoundError(f"round '{name}' is published and cannot be proposed again; use a new round name")
+        raise RoundError(
+            phrase(
+                "round '{name}' is published and cannot be proposed again; use a new round name", name=name
+            )
+        )
     if existing.mode != mode:
         raise RoundError(
-            f"round '{name}' is a {existing.mode} round and cannot be proposed as {mode}; "
-            "use the same mode or a new round name"
+            phrase(
+                "round '{name}' is a {kind} round and cannot be proposed as {other}; "
+                "use the same mode or a new round name",
+                name=name,
+                kind=word(existing.mode),
+                other=word(mode),
+            )
         )
 
 
@@ -153,21 +191,40 @@ def publish_round(db: Database, name: str, *, today: dt.date, now: dt.datetime) 
     with db.transaction() as session:
         stored = _existing(round_storage.load_round(session, name, for_update=True), name)
         if stored.status == PUBLISHED:
-            raise RoundError(f"round '{name}' was already published on {stored.published:%Y-%m-%d}")
+            assert stored.published is not None
+            raise RoundError(
+                phrase(
+                    "round '{name}' was already published on {day}", name=name, day=stored.published.date()
+                )
+            )
         org = storage.load_organisation(session)
         if any(entry.round == name for entry in org.history):
             raise RoundError(
-                f"the history already holds a round named '{name}'; it cannot be published twice"
+                phrase(
+                    "the history already holds a round named '{name}'; it cannot be published twice",
+                    name=name,
+                )
             )
         violations = _violations(stored, TalentMap(org, today=today), today)
         if violations:
-            listed = "\n".join(f"  {v}" for v in violations)
-            raise RoundError(
-                f"round '{name}' cannot be published: on today's data its {stored.unit}s break these rules "
-                f"(propose it again):\n{listed}",
-                violations,
-            )
-        detail = f"{len(stored.pairs)} {stored.unit}s written to the history, starting {today.isoformat()}"
+            if stored.is_group_round:
+                refusal = phrase(
+                    "round '{name}' cannot be published: on today's data its groups break these rules "
+                    "(propose it again):",
+                    name=name,
+                )
+            else:
+                refusal = phrase(
+                    "round '{name}' cannot be published: on today's data its pairs break these rules "
+                    "(propose it again):",
+                    name=name,
+                )
+            raise RoundError(refusal, violations)
+        detail = phrase(
+            "{units} written to the history, starting {day}",
+            units=unit_count(stored.unit, len(stored.pairs)),
+            day=today,
+        )
         round_storage.mark_published(session, name, started=today, now=now, detail=detail)
         return _existing(round_storage.load_round(session, name), name)
 
@@ -204,17 +261,28 @@ def _set_locked(
     with db.transaction() as session:
         stored = _existing(round_storage.load_round(session, name, for_update=True), name)
         if stored.status == PUBLISHED:
-            raise RoundError(f"round '{name}' is published; its {stored.unit}s can no longer change")
+            if stored.is_group_round:
+                raise RoundError(
+                    phrase("round '{name}' is published; its groups can no longer change", name=name)
+                )
+            raise RoundError(phrase("round '{name}' is published; its pairs can no longer change", name=name))
         wanted = frozenset(members)
         position = next((i for i, p in enumerate(stored.pairs, 1) if frozenset(p.members) == wanted), None)
         if position is None:
-            raise RoundError(f"round '{name}' has no {stored.unit} of {' and '.join(members)}")
+            if stored.is_group_round:
+                raise RoundError(
+                    phrase("round '{name}' has no group of {members:list}", name=name, members=list(members))
+                )
+            raise RoundError(
+                phrase("round '{name}' has no pair of {members:list}", name=name, members=list(members))
+            )
         pair = stored.pairs[position - 1]
         if locked:
             config = with_locks(stored.config, [pair.members])
+            detail = phrase("locked {members}", members=", ".join(pair.members))
         else:
             config = without_lock(stored.config, pair.members)
-        detail = f"{'locked' if locked else 'unlocked'} {', '.join(pair.members)}"
+            detail = phrase("unlocked {members}", members=", ".join(pair.members))
         round_storage.set_pair_locked(session, name, position, locked, config, now=now, detail=detail)
         return _existing(round_storage.load_round(session, name), name)
 
@@ -230,17 +298,29 @@ def swap_people(
         where = {m: (position, unit) for position, unit in stored.units() for m in unit.members}
         for person_id in (first, second):
             if person_id not in where:
-                raise RoundError(f"round '{name}' has nobody with id '{person_id}' in a {stored.unit}")
+                raise RoundError(_nobody(stored, person_id))
         (a, unit_a), (b, unit_b) = where[first], where[second]
         if a == b:
-            raise RoundError(f"{first} and {second} are already in the same {stored.unit}")
+            if stored.is_group_round:
+                raise RoundError(
+                    phrase("{first} and {second} are already in the same group", first=first, second=second)
+                )
+            raise RoundError(
+                phrase("{first} and {second} are already in the same pair", first=first, second=second)
+            )
         swapped = {
             a: tuple(second if m == first else m for m in unit_a.members),
             b: tuple(first if m == second else m for m in unit_b.members),
         }
         org = storage.load_organisation(session)
         _check_changed(stored, swapped, org, today)
-        detail = f"swapped {first} and {second}: {', '.join(swapped[a])} | {', '.join(swapped[b])}"
+        detail = phrase(
+            "swapped {first} and {second}: {one} | {other}",
+            first=first,
+            second=second,
+            one=", ".join(swapped[a]),
+            other=", ".join(swapped[b]),
+        )
         round_storage.change_units(
             session,
             name,
@@ -261,9 +341,12 @@ def remove_unit(db: Database, name: str, person_id: str, *, today: dt.date, now:
         stored = _existing(round_storage.load_round(session, name, for_update=True), name)
         found = next(((p, u) for p, u in stored.units() if person_id in u.members), None)
         if found is None:
-            raise RoundError(f"round '{name}' has nobody with id '{person_id}' in a {stored.unit}")
+            raise RoundError(_nobody(stored, person_id))
         position, unit = found
-        detail = f"removed the {stored.unit} of {', '.join(unit.members)}"
+        if stored.is_group_round:
+            detail = phrase("removed the group of {members}", members=", ".join(unit.members))
+        else:
+            detail = phrase("removed the pair of {members}", members=", ".join(unit.members))
         round_storage.change_units(
             session,
             name,
@@ -275,6 +358,16 @@ def remove_unit(db: Database, name: str, person_id: str, *, today: dt.date, now:
             config=_unlocked(stored, [unit.members]),
         )
         return _existing(round_storage.load_round(session, name), name)
+
+
+def _nobody(stored: StoredRound, person_id: str) -> str:
+    if stored.is_group_round:
+        return phrase(
+            "round '{name}' has nobody with id '{person}' in a group", name=stored.name, person=person_id
+        )
+    return phrase(
+        "round '{name}' has nobody with id '{person}' in a pair", name=stored.name, person=person_id
+    )
 
 
 def _unlocked(stored: StoredRound, changed: Sequence[tuple[str, ...]]):
@@ -293,7 +386,7 @@ def _check_changed(
 ) -> None:
     units = [changed.get(position, unit.members) for position, unit in stored.units()]
     tmap = TalentMap(org, today=today)
-    before = {str(v) for v in _violations(stored, tmap, today)}
+    before = {(v.rule, str(v.message)) for v in _violations(stored, tmap, today)}
     # A unit HR changes by hand is no longer held by its lock.
     old = [unit.members for position, unit in stored.units() if position in changed]
     after = dataclasses.replace(
@@ -301,15 +394,19 @@ def _check_changed(
         pairs=tuple(dataclasses.replace(u, members=m) for u, m in zip(stored.pairs, units, strict=True)),
         config=_unlocked(stored, old) or stored.config,
     )
-    new = [v for v in _violations(after, tmap, today) if str(v) not in before]
+    new = [v for v in _violations(after, tmap, today) if (v.rule, str(v.message)) not in before]
     if new:
-        listed = "\n".join(f"  {v}" for v in new)
         raise RoundError(
-            f"round '{stored.name}' was not changed: the change breaks these rules:\n{listed}", new
+            phrase("round '{name}' was not changed: the change breaks these rules:", name=stored.name), new
         )
 
 
 def _existing(stored: StoredRound | None, name: str) -> StoredRound:
     if stored is None:
-        raise RoundError(f"there is no round named '{name}'")
+        raise RoundError(no_round(name))
     return stored
+
+
+def no_round(name: str) -> str:
+    """The refusal for a round name that names no round."""
+    return phrase("there is no round named '{name}'", name=name)

@@ -13,10 +13,12 @@ from pathlib import Path
 
 from matcher import storage
 from matcher.domain.availability import MAX_FILE_BYTES, Agenda, Window, read_busy
+from matcher.domain.phrases import phrase
 from matcher.domain.problems import InvalidInput, Location, Problem, Problems
 from matcher.domain.schedule import CANCELLED, OPEN, PLANNED, ScheduledEvent, StoredRequest
 from matcher.domain.talentmap import TalentMap, UnknownSkill
 from matcher.engines import lunch, shadowing
+from matcher.plans.rounds import said_by
 from matcher.services import shadow_answers
 from matcher.storage import Database
 from matcher.storage import schedule as store
@@ -30,6 +32,10 @@ def _bad(where: Location, message: str) -> InvalidInput:
     return InvalidInput([Problem(where, message)])
 
 
+def _no_person(person_id: str) -> str:
+    return phrase("there is no person with id '{person}'", person=person_id)
+
+
 # -- calendars and holidays --------------------------------------------------------------------------
 
 
@@ -37,14 +43,17 @@ def import_calendar(db: Database, person_id: str, path: Path, *, now: dt.datetim
     """Store a person's calendar export (.ics) as their busy time; returns the busy stretches found
     in the coming year. A file that cannot be read changes nothing and says where it is wrong."""
     if not path.is_file():
-        raise _bad(Location(path.name), "the file does not exist")
+        raise _bad(Location(path.name), phrase("the file does not exist"))
     if path.stat().st_size > MAX_FILE_BYTES:
-        raise _bad(Location(path.name), f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+        raise _bad(
+            Location(path.name),
+            phrase("the file is larger than {mib} MiB", mib=MAX_FILE_BYTES // (1024 * 1024)),
+        )
     data = path.read_bytes()
     with db.transaction() as session:
         person = storage.load_person(session, person_id)
         if person is None:
-            raise _bad(Location(path.name, None, "person"), f"there is no person with id '{person_id}'")
+            raise _bad(Location(path.name, None, "person"), _no_person(person_id))
         busy = read_busy(data, source=path.name, timezone=person.timezone, window=(now, now + CHECK_AHEAD))
         text = data.decode("utf-8-sig", errors="replace")
         store.store_upload(session, person_id, path.name, text, len(busy), now=now)
@@ -97,32 +106,38 @@ def add_shadow_request(
         problems.add(Location(where, None, field), message)
 
     if length not in LENGTHS:
-        fail("length", f"'{length}' is not a length; choose {', '.join(LENGTHS)}")
+        fail(
+            "length",
+            phrase("'{length}' is not a length; choose {lengths}", length=length, lengths=", ".join(LENGTHS)),
+        )
     if last_day < first_day:
-        fail("to", f"the window ends ({last_day}) before it starts ({first_day})")
+        fail(
+            "to",
+            phrase("the window ends ({last}) before it starts ({first})", last=last_day, first=first_day),
+        )
     if last_day - first_day > dt.timedelta(days=92):
-        fail("to", "the window may be at most three months long")
+        fail("to", phrase("the window may be at most three months long"))
     if skill is None and host_id is None:
-        fail("skill", "name a skill, a host, or both")
+        fail("skill", phrase("name a skill, a host, or both"))
     with db.transaction() as session:
         org = storage.load_organisation(session)
         known = {p.id: p for p in org.people}
         if guest_id not in known:
-            fail("guest", f"there is no person with id '{guest_id}'")
+            fail("guest", _no_person(guest_id))
         skill_id = None
         if skill is not None:
             try:
                 skill_id = TalentMap(org, today=now.date()).resolve_skill(skill)[0].id
             except UnknownSkill as exc:
-                fail("skill", str(exc))
+                fail("skill", said_by(exc))
         if host_id is not None:
             host = known.get(host_id)
             if host is None:
-                fail("host", f"there is no person with id '{host_id}'")
+                fail("host", _no_person(host_id))
             elif host_id == guest_id:
-                fail("host", "nobody can shadow themselves")
+                fail("host", phrase("nobody can shadow themselves"))
             elif not host.is_host:
-                fail("host", f"{host.name} has not offered to host guests")
+                fail("host", phrase("{name} has not offered to host guests", name=host.name))
         problems.raise_if_any()
         request = StoredRequest(
             0, guest_id, skill_id, host_id, LENGTHS[length], first_day, last_day, OPEN, now
@@ -139,7 +154,7 @@ def cancel_shadow_request(db: Database, request_id: int, *, now: dt.datetime) ->
     """Withdraw a request; a slot planned for it is cancelled too (and kept, marked cancelled)."""
     with db.transaction() as session:
         if store.request(session, request_id) is None:
-            raise _bad(Location("shadow request", request_id), "there is no such request")
+            raise _bad(Location("shadow request", request_id), phrase("there is no such request"))
         store.set_request_status(session, request_id, CANCELLED)
         store.cancel_events(session, source=request_source(request_id), kind="shadowing", now=now)
         cancelled = store.request(session, request_id)
@@ -177,7 +192,10 @@ def shadow_problem(
     """The open requests whose window meets these dates, with everyone's busy time: what a
     shadowing plan is made from, and checked against before it is saved."""
     if last_day < first_day:
-        raise _bad(Location("shadow plan", None, "to"), f"{last_day} is before {first_day}")
+        raise _bad(
+            Location("shadow plan", None, "to"),
+            phrase("{last} is before {first}", last=last_day, first=first_day),
+        )
     with db.transaction() as session:
         org = storage.load_organisation(session)
         open_requests = [

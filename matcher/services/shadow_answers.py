@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from matcher import storage
 from matcher.domain.availability import Interval
+from matcher.domain.phrases import phrase
 from matcher.domain.problems import InvalidInput, Location, Problem
 from matcher.domain.schedule import OPEN, StoredRequest
 from matcher.storage import Database
@@ -53,13 +54,16 @@ def answer_shadow_slot(
     with db.transaction() as session:
         request = store.request(session, request_id)
         if request is None:
-            raise _bad(request_id, "there is no such request")
+            raise _bad(request_id, phrase("there is no such request"))
         source = source_of(request_id)
         slot = next(iter(store.events(session, kind=KIND, source=source)), None)
         if slot is None:
-            raise _bad(request_id, "no slot is proposed for this request (any more)")
+            raise _bad(request_id, phrase("no slot is proposed for this request (any more)"))
         if person_id not in slot.members:
-            raise _bad(request_id, f"{person_id} is neither the guest nor the host of this slot")
+            raise _bad(
+                request_id,
+                phrase("{person} is neither the guest nor the host of this slot", person=person_id),
+            )
         answers = {**slot.details.get("answers", {}), person_id: ACCEPTED if accept else DECLINED}
         answered = dataclasses.replace(slot, details={**slot.details, "answers": answers})
         store.reconcile_events(session, source, KIND, [answered], now=now)
@@ -67,9 +71,12 @@ def answer_shadow_slot(
             store.cancel_events(session, source=source, kind=KIND, now=now)
             person = storage.load_person(session, person_id)
             local = slot.start.astimezone(ZoneInfo(slot.timezone))
-            note = (
-                f"the slot of {local:%Y-%m-%d %H:%M} ({slot.timezone}) was declined by "
-                f"{person.name if person else person_id}; the request waits for the next shadow plan"
+            note = phrase(
+                "the slot of {when:%Y-%m-%d %H:%M} ({zone}) was declined by {name}; "
+                "the request waits for the next shadow plan",
+                when=local,
+                zone=slot.timezone,
+                name=person.name if person else person_id,
             )
             store.set_request_status(session, request_id, OPEN, note=note)
         answered_request = store.request(session, request_id)

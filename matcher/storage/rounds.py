@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from matcher.domain.phrases import Message
+from matcher.domain.phrases import Message, phrase
 from matcher.engines.groups import GroupConfig, GroupProposal
 from matcher.engines.pairing import LeftOut, PairingConfig, Proposal, ProposedPair
 from matcher.plans.kinds import kind
@@ -70,7 +70,7 @@ def _stored(session: Session, row: RoundRow) -> StoredRound:
 
 
 def _config(row: RoundRow) -> PairingConfig | GroupConfig:
-    return kind(row.mode).config_from(row.config, source=f"stored round '{row.name}'")
+    return kind(row.mode).config_from(row.config, source=phrase("stored round '{name}'", name=row.name))
 
 
 def load_round(session: Session, name: str, *, for_update: bool = False) -> StoredRound | None:

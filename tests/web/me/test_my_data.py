@@ -27,7 +27,7 @@ def test_my_data_page_lists_what_is_stored_and_how_to_correct_it(bram):
     text = page_text(bram.get("/me/data"))
     assert "Bram Çelik" in text and "Sociaal Domein" in text and "HR corrects this" in text
     assert 'href="/me/profile"' in text and "intervisie najaar" in text and "2025-Q4 mentor" in text
-    assert "employee" in text and BRAM in text
+    assert "Employee" in text and BRAM in text  # the role as a word of the page
 
 
 def test_the_export_holds_everything_about_me_and_no_secret(app, bram, app_db):
