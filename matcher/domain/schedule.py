@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from matcher.domain.intervals import Interval
+from matcher.domain.phrases import phrase
 
 OPEN, PLANNED, CANCELLED = "open", "planned", "cancelled"
 
@@ -108,7 +109,10 @@ class Reconciled:
     unchanged: tuple[int, ...] = ()
 
     def summary(self) -> str:
-        return (
-            f"{len(self.added)} new, {len(self.changed)} changed, {len(self.cancelled)} cancelled, "
-            f"{len(self.unchanged)} unchanged"
+        return phrase(
+            "{added} new, {changed} changed, {cancelled} cancelled, {unchanged} unchanged",
+            added=len(self.added),
+            changed=len(self.changed),
+            cancelled=len(self.cancelled),
+            unchanged=len(self.unchanged),
         )

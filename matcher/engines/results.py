@@ -1,8 +1,8 @@
 """Result data the engines share: a broken rule, a proposed pair or group, someone left out.
 
 Plain frozen dataclasses with ``as_dict()`` for JSON and storage. This module imports nothing but
-the standard library, so any engine, service or test can name these types without loading a
-solver.
+the standard library and the message model, so any engine, service or test can name these types
+without loading a solver.
 
 >>> str(Violation("forbidden", ("anna", "bram"), "HR ruled out Anna and Bram in one group"))
 'forbidden: HR ruled out Anna and Bram in one group'
@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+
+from matcher.domain.phrases import phrase
 
 __all__ = ["LeftOut", "ProposedGroup", "ProposedPair", "Violation"]
 
@@ -25,7 +27,7 @@ class Violation:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.rule}: {self.message}"
+        return phrase("{rule}: {message}", rule=self.rule, message=self.message)
 
     def as_dict(self) -> dict[str, object]:
         return {"rule": self.rule, "members": list(self.members), "message": self.message}

@@ -101,14 +101,14 @@ def test_every_think_tank_on_a_topic_has_someone_who_knows_it():
     problem, proposal = run(org_of(twelve(), holdings), config)
     for group in proposal.groups:
         assert {"p00", "p05", "p10"} & set(group.members)
-        assert any("AI:" in r for r in group.reasons)
+        assert any("holds AI at level 3 or more" in r for r in group.reasons)
     assert not validate(problem, [g.members for g in proposal.groups])
 
 
 def test_too_few_topic_holders_are_reported_as_a_conflict():
     config = GroupConfig(size_min=4, size_max=4, topic_skills=("ai",), time_limit=1)
     _, proposal = run(org_of(twelve(), [("p00", "ai", 4)]), config)
-    assert any("1 people at level 3 or more for 3 groups" in c for c in proposal.conflicts)
+    assert any("1 person at level 3 or more for 3 groups" in c for c in proposal.conflicts)
 
 
 def test_recent_groupmates_are_not_put_together_again():

@@ -123,7 +123,7 @@ def test_a_pair_without_common_free_time_is_left_out_naming_who_has_least() -> N
         (
             "pair-1",
             "Anna and Bram have no common free hour between 2026-05-04 and 2026-05-17; "
-            "Anna has the least free time (3 h)",
+            "Anna has the least free time (3 hours)",
         ),
     )
     assert (plan.status, plan.objective, plan.bound, plan.gap) == ("optimal", 0, 0, 0.0)

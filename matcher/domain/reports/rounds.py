@@ -93,8 +93,8 @@ def reason_kind(reason: str) -> str:
     text = reason.casefold()
     checks = (
         ("locked", ("hr locked",)),
-        ("group-size", ("do not divide into groups",)),
-        ("taken", ("score higher", "better fits")),
+        ("group-size", ("do not divide into groups", "does not divide into groups")),
+        ("taken", ("score higher", "better fit")),
         ("rules", ("ruled out", "struck out")),
         ("experience", ("experienced than them",)),
         ("no-match", ("nobody", "no ")),

@@ -96,7 +96,7 @@ class BridgeQuestions(MapIndex):
             reasons.append(
                 phrase(
                     "sits on the shortest paths between many colleagues (betweenness {betweenness})",
-                    betweenness=f"{betweenness:.3f}",
+                    betweenness=round(betweenness, 3),
                 )
             )
         return Bridge(pid, person.name, person.department, score, departments, tuple(reasons))

@@ -21,6 +21,7 @@ from rapidfuzz import fuzz, process
 
 from matcher.domain.model import Level, Organisation, Person, Skill
 from matcher.domain.overlap import utc_week
+from matcher.domain.phrases import phrase
 
 # fuzz.ratio of a query and a skill name: "pyhton" scores 83 against "python".
 SPELLING_CUTOFF = 75.0
@@ -33,13 +34,19 @@ class UnknownSkill(LookupError):
     def __init__(self, query: str, suggestions: tuple[str, ...] = ()) -> None:
         self.query = query
         self.suggestions = suggestions
-        message = f"no skill matches '{query}'"
         if suggestions:
-            message += f"; did you mean: {', '.join(suggestions)}?"
+            message = phrase(
+                "no skill matches '{query}'; did you mean: {suggestions}?",
+                query=query,
+                suggestions=", ".join(suggestions),
+            )
+        else:
+            message = phrase("no skill matches '{query}'", query=query)
         super().__init__(message)
 
     def __str__(self) -> str:
-        return str(self.args[0])
+        message: str = self.args[0]
+        return message
 
 
 @dataclass(frozen=True)

@@ -180,7 +180,7 @@ class RiskQuestions(MapIndex):
 def _leaving_phrase(person: Person, today: dt.date) -> str:
     assert person.leaving_date is not None
     days = (person.leaving_date - today).days
-    date = person.leaving_date.isoformat()
+    date = person.leaving_date
     if days < 0:
         return phrase("{name} left on {date}", name=person.name, date=date)
     return counted(

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from matcher.domain.phrases import phrase, term
+from matcher.domain.phrases import counted, phrase, term
 from matcher.domain.problems import Location, Problems
 from matcher.engines.groups.bound import upper_bound
 from matcher.engines.groups.build import build_problem
@@ -123,11 +123,12 @@ def propose(
         )
         for members in sorted(groups, key=lambda g: (-group_score(problem, g), g))
     )
-    size = f"{problem.config.size_min}-{problem.config.size_max}"
-    reason = phrase(
-        "{n} people do not divide into groups of {size}; placed last in the order",
-        n=len(problem.people),
-        size=size,
+    reason = counted(
+        len(problem.people),
+        "{n} person does not divide into groups of {low}-{high}; placed last in the order",
+        "{n} people do not divide into groups of {low}-{high}; placed last in the order",
+        low=problem.config.size_min,
+        high=problem.config.size_max,
     )
     unmatched = tuple(LeftOut(pid, term("member"), reason) for pid in outcome.left_out)
     notes: tuple[str, ...] = ()

@@ -7,10 +7,10 @@ import datetime as dt
 from collections.abc import Iterable
 
 from matcher.domain.model import Level
-from matcher.domain.phrases import phrase
+from matcher.domain.phrases import counted, phrase
 from matcher.domain.talentmap import TalentMap
 from matcher.engines.groups.config import GroupConfig, experience_band
-from matcher.engines.groups.problem import NO_VALUE, GroupProblem
+from matcher.engines.groups.problem import HOLDS, HOLDS_NOT, HOLDS_OR_WANTS, NEITHER, NO_VALUE, GroupProblem
 from matcher.engines.groups.rules import lock_breaks
 from matcher.engines.pairing.problem import rounds_ago
 
@@ -26,11 +26,11 @@ def attribute_values(
             found[pid] = experience_band(person.experience_years(today))
         elif attribute.startswith("skill:"):
             level = tmap.levels_of(pid).get(attribute[6:], Level.NONE)
-            found[pid] = "holds it" if level >= Level.PROFICIENT else "does not"
+            found[pid] = HOLDS if level >= Level.PROFICIENT else HOLDS_NOT
         elif attribute.startswith("interest:"):
             skill = attribute[9:]
             holds = skill in tmap.levels_of(pid) or skill in tmap.wished_by(pid)
-            found[pid] = "holds or wants it" if holds else "neither"
+            found[pid] = HOLDS_OR_WANTS if holds else NEITHER
         else:
             found[pid] = getattr(person, attribute) or NO_VALUE
     return found
@@ -74,13 +74,12 @@ def build_problem(tmap: TalentMap, config: GroupConfig, *, today: dt.date) -> Gr
             name = known.name if known else skill
             problem.conflicts.append(
                 phrase(
-                    "topic {skill}: {n} people at level {level} or more for {groups} groups; "
-                    "{missing} groups go without",
+                    "topic {skill}: {holders} at level {level} or more for {groups}; {missing}",
                     skill=name,
-                    n=len(holders),
+                    holders=counted(len(holders), "{n} person", "{n} people"),
                     level=config.topic_level,
-                    groups=groups,
-                    missing=groups - len(holders),
+                    groups=counted(groups, "{n} group", "{n} groups"),
+                    missing=counted(groups - len(holders), "{n} group goes without", "{n} groups go without"),
                 )
             )
     problem.locks = _keepable_locks(problem)
@@ -110,8 +109,8 @@ def _keepable_locks(problem: GroupProblem) -> tuple[tuple[str, ...], ...]:
         if broken is not None:
             problem.conflicts.append(
                 phrase(
-                    "lock {names} breaks the rule '{rule}' ({reason}); lock dropped",
-                    names=problem.names(members),
+                    "lock {names:list} breaks the rule '{rule}' ({reason}); lock dropped",
+                    names=[problem.name(m) for m in members],
                     rule=broken[0],
                     reason=broken[1],
                 )
@@ -128,7 +127,8 @@ def _keepable_locks(problem: GroupProblem) -> tuple[tuple[str, ...], ...]:
 
 
 def _does_not_fit(problem: GroupProblem, members: tuple[str, ...]) -> None:
-    problem.conflicts.append(phrase("locked group {ids} does not fit; kept apart", ids=", ".join(members)))
+    names = [problem.name(m) for m in members]
+    problem.conflicts.append(phrase("locked group {names:list} does not fit; kept apart", names=names))
 
 
 def place_locks(sizes: list[int], locks: Iterable[tuple[str, ...]]) -> tuple[dict[int, int], list[int]]:

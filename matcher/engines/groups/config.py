@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from matcher.domain.phrases import term
 from matcher.domain.problems import Location, Problems
 from matcher.engines.pairing.config import Selection
 
@@ -28,15 +29,21 @@ GOALS = ("diverse", "similar", "ignore")
 #: Attributes a criterion may name; ``skill:<id>`` and ``interest:<id>`` name one skill.
 ATTRIBUTES = ("department", "function", "site", "team", "experience")
 
-#: Experience bands in years (tenure or years in the field, whichever is longer; never age).
-EXPERIENCE_BANDS: tuple[tuple[float, str], ...] = ((2, "0-2 years"), (5, "2-5 years"), (10, "5-10 years"))
+#: Experience bands in years (tenure or years in the field, whichever is longer; never age), as
+#: words shown in sentences.
+EXPERIENCE_BANDS: tuple[tuple[float, str], ...] = (
+    (2, term("0-2 years")),
+    (5, term("2-5 years")),
+    (10, term("5-10 years")),
+)
+MOST_EXPERIENCE = term("10+ years")
 
 
 def experience_band(years: float) -> str:
     for upper, label in EXPERIENCE_BANDS:
         if years < upper:
             return label
-    return "10+ years"
+    return MOST_EXPERIENCE
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,70 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 
-from matcher.domain.phrases import phrase
-from matcher.engines.groups.problem import NO_VALUE, GroupProblem, isolated_members, repeated_pairs
+from matcher.domain.phrases import counted, phrase
+from matcher.domain.wording import listing
+from matcher.engines.groups.config import EXPERIENCE_BANDS, MOST_EXPERIENCE
+from matcher.engines.groups.problem import (
+    HOLDS,
+    HOLDS_OR_WANTS,
+    NO_VALUE,
+    GroupProblem,
+    attribute_word,
+    isolated_members,
+    repeated_pairs,
+)
+
+#: What a group mixes, per attribute: (number of values, the values).
+MIXES: dict[str, Callable[[int, list[str]], str]] = {
+    "department": lambda n, values: counted(
+        n, "mixes {n} department ({values:list})", "mixes {n} departments ({values:list})", values=values
+    ),
+    "function": lambda n, values: counted(
+        n, "mixes {n} function ({values:list})", "mixes {n} functions ({values:list})", values=values
+    ),
+    "site": lambda n, values: counted(
+        n, "mixes {n} site ({values:list})", "mixes {n} sites ({values:list})", values=values
+    ),
+    "team": lambda n, values: counted(
+        n, "mixes {n} team ({values:list})", "mixes {n} teams ({values:list})", values=values
+    ),
+    "experience": lambda n, values: counted(
+        n,
+        "mixes {n} band of experience ({values:list})",
+        "mixes {n} bands of experience ({values:list})",
+        values=values,
+    ),
+}
+
+#: What most of a group shares, per attribute: (how many, group size, the value).
+SHARES: dict[str, Callable[[int, int, str], str]] = {
+    "department": lambda n, size, value: phrase(
+        "{n} of {size} share the department '{value}'", n=n, size=size, value=value
+    ),
+    "function": lambda n, size, value: phrase(
+        "{n} of {size} share the function '{value}'", n=n, size=size, value=value
+    ),
+    "site": lambda n, size, value: phrase(
+        "{n} of {size} share the site '{value}'", n=n, size=size, value=value
+    ),
+    "team": lambda n, size, value: phrase(
+        "{n} of {size} share the team '{value}'", n=n, size=size, value=value
+    ),
+    "experience": lambda n, size, value: phrase(
+        "{n} of {size} have {value} of experience", n=n, size=size, value=value
+    ),
+}
+
+#: Who is the only one of their value in the group, per attribute (the name).
+ALONE: dict[str, Callable[[str], str]] = {
+    "department": lambda name: phrase("{name} is the only one of their department here", name=name),
+    "function": lambda name: phrase("{name} is the only one of their function here", name=name),
+    "site": lambda name: phrase("{name} is the only one of their site here", name=name),
+    "team": lambda name: phrase("{name} is the only one of their team here", name=name),
+    "experience": lambda name: phrase("{name} is the only one of their band of experience here", name=name),
+}
 
 
 def group_reasons(problem: GroupProblem, members: tuple[str, ...]) -> list[str]:
@@ -18,44 +79,129 @@ def group_reasons(problem: GroupProblem, members: tuple[str, ...]) -> list[str]:
             continue
         values = Counter(problem.values[c.attribute][m] for m in members)
         values.pop(NO_VALUE, None)
-        label = c.attribute.split(":")[0] if ":" in c.attribute else c.attribute
         if c.goal == "diverse":
             if len(values) >= 2:
-                reasons.append(
-                    phrase(
-                        "mixes {n} {attribute} values ({values})",
-                        n=len(values),
-                        attribute=label,
-                        values=", ".join(sorted(values)),
-                    )
-                )
+                reasons.append(_mixes(problem, c.attribute, sorted(values, key=_in_order)))
         elif values:
             common, n = min(values.items(), key=lambda item: (-item[1], item[0]))
             if n >= 2:
-                reasons.append(
-                    phrase(
-                        "{n} of {size} share the {attribute} '{value}'",
-                        n=n,
-                        size=len(members),
-                        attribute=label,
-                        value=common,
-                    )
-                )
+                reasons.append(_shares(problem, c.attribute, n, len(members), common))
     for skill, holders in problem.topic_holders.items():
         here = sorted(holders & set(members), key=problem.name)
-        known = problem.tmap.skill(skill)
-        name = known.name if known else skill
         if here:
-            reasons.append(f"{name}: {', '.join(problem.name(m) for m in here)}")
-    for person, attribute in isolated_members(problem, members):
-        reasons.append(
-            phrase(
-                "{name} is the only one of their {attribute} here",
-                name=problem.name(person),
-                attribute=attribute,
+            reasons.append(
+                counted(
+                    len(here),
+                    "{names:list} holds {skill} at level {level} or more",
+                    "{names:list} hold {skill} at level {level} or more",
+                    names=[problem.name(m) for m in here],
+                    skill=_skill_name(problem, skill),
+                    level=problem.config.topic_level,
+                )
             )
-        )
+    for person, attribute in isolated_members(problem, members):
+        reasons.append(alone(problem, person, attribute, in_reason=True))
     repeats = repeated_pairs(problem, members)
     if repeats:
-        reasons.append(phrase("{n} pair(s) were groupmates in a recent round", n=len(repeats)))
+        reasons.append(
+            counted(
+                len(repeats),
+                "{n} pair was groupmates in a recent round",
+                "{n} pairs were groupmates in a recent round",
+            )
+        )
     return reasons
+
+
+def alone(problem: GroupProblem, person: str, attribute: str, *, in_reason: bool) -> str:
+    """That ``person`` is the only one of their value of ``attribute`` in their group: as a reason
+    ("the only one of their team here"), or naming the value, as a broken rule says it."""
+    name, value = problem.name(person), problem.values[attribute][person]
+    kind, _, skill_id = attribute.partition(":")
+    if kind in ("skill", "interest"):
+        words = {"name": name, "skill": _skill_name(problem, skill_id)}
+        if kind == "skill" and value == HOLDS:
+            return phrase("{name} is the only one in the group who holds {skill} at level 3 or more", **words)
+        if kind == "skill":
+            return phrase(
+                "{name} is the only one in the group who does not hold {skill} at level 3 or more", **words
+            )
+        if value == HOLDS_OR_WANTS:
+            return phrase("{name} is the only one in the group who holds or wants {skill}", **words)
+        return phrase("{name} is the only one in the group who neither holds nor wants {skill}", **words)
+    if value == NO_VALUE:
+        return phrase(
+            "{name} is the only one here with no {attribute}", name=name, attribute=attribute_word(attribute)
+        )
+    said = ALONE.get(attribute)
+    if in_reason and said is not None:
+        return said(name)
+    if in_reason:
+        return phrase(
+            "{name} is the only one of their {attribute} here", name=name, attribute=attribute_word(attribute)
+        )
+    return phrase(
+        "{name} is the only one with {attribute} '{value}' in the group",
+        name=name,
+        attribute=attribute_word(attribute),
+        value=value,
+    )
+
+
+def _in_order(value: str) -> tuple[int, str]:
+    """Values in a sentence: bands of experience from the least, anything else alphabetically."""
+    bands = [label for _, label in EXPERIENCE_BANDS] + [MOST_EXPERIENCE]
+    return (bands.index(value), "") if value in bands else (len(bands), value)
+
+
+def _skill_name(problem: GroupProblem, skill_id: str) -> str:
+    known = problem.tmap.skill(skill_id)
+    return known.name if known else skill_id
+
+
+def _mixes(problem: GroupProblem, attribute: str, values: list[str]) -> str:
+    """What a group mixes in ``attribute``, which has two or more ``values`` in it."""
+    kind, _, skill_id = attribute.partition(":")
+    if kind == "skill":
+        return phrase(
+            "mixes people who hold {skill} at level 3 or more with people who do not",
+            skill=_skill_name(problem, skill_id),
+        )
+    if kind == "interest":
+        return phrase(
+            "mixes people who hold or want {skill} with people who neither hold nor want it",
+            skill=_skill_name(problem, skill_id),
+        )
+    mixes = MIXES.get(attribute)
+    if mixes is not None:
+        return mixes(len(values), values)
+    return phrase(
+        "mixes {n} {attribute} values ({values})",
+        n=len(values),
+        attribute=attribute_word(attribute),
+        values=listing(values),
+    )
+
+
+def _shares(problem: GroupProblem, attribute: str, n: int, size: int, value: str) -> str:
+    """What ``n`` of a group of ``size`` share in ``attribute``: the value most of them have."""
+    kind, _, skill_id = attribute.partition(":")
+    skill = _skill_name(problem, skill_id) if skill_id else ""
+    if kind == "skill" and value == HOLDS:
+        return phrase("{n} of {size} hold {skill} at level 3 or more", n=n, size=size, skill=skill)
+    if kind == "skill":
+        return phrase("{n} of {size} do not hold {skill} at level 3 or more", n=n, size=size, skill=skill)
+    if kind == "interest" and value == HOLDS_OR_WANTS:
+        return phrase("{n} of {size} hold or want {skill}", n=n, size=size, skill=skill)
+    if kind == "interest":
+        return phrase("{n} of {size} neither hold nor want {skill}", n=n, size=size, skill=skill)
+    shares = SHARES.get(attribute)
+    if shares is not None:
+        return shares(n, size, value)
+    return phrase(
+        "{n} of {size} share the {attribute} '{value}'",
+        n=n,
+        size=size,
+        attribute=attribute_word(attribute),
+        value=value,
+    )

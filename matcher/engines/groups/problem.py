@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from matcher.domain.phrases import join_words
+from matcher.domain.phrases import join_words, term
 from matcher.domain.talentmap import TalentMap
 from matcher.engines.groups.config import GroupConfig
 
@@ -29,7 +29,24 @@ from matcher.engines.groups.config import GroupConfig
 ISOLATED_PENALTY = 5.0
 REPEAT_PENALTY = 3.0
 #: The value of an attribute a person has none of (no team, say): counted as a value of its own.
-NO_VALUE = "(none)"
+NO_VALUE = term("(none)")
+#: The values of ``skill:<id>`` (holds it at level 3 or more, or not) and ``interest:<id>`` (holds
+#: or wants it, or neither).
+HOLDS, HOLDS_NOT = term("holds it"), term("does not")
+HOLDS_OR_WANTS, NEITHER = term("holds or wants it"), term("neither")
+#: The attributes a criterion may name, as words shown in sentences.
+ATTRIBUTE_WORDS = {
+    "department": term("department"),
+    "function": term("function"),
+    "site": term("site"),
+    "team": term("team"),
+    "experience": term("experience"),
+}
+
+
+def attribute_word(attribute: str) -> str:
+    """An attribute's word in a sentence; one meeloop has no word for is named as it is set."""
+    return ATTRIBUTE_WORDS.get(attribute, attribute)
 
 
 @dataclass

@@ -18,8 +18,9 @@ from collections.abc import Callable, Iterable, Sequence
 
 import networkx as nx
 
-from matcher.domain.phrases import phrase, term
+from matcher.domain.phrases import counted, phrase, term
 from matcher.engines.groups.config import GroupConfig
+from matcher.engines.groups.explain import alone
 from matcher.engines.groups.problem import GroupProblem, pairs_among
 from matcher.engines.results import Violation
 
@@ -108,9 +109,18 @@ def one_group_each(problem: GroupProblem, groups: Groups) -> list[Violation]:
 
 def sizes_kept(problem: GroupProblem, groups: Groups) -> list[Violation]:
     config = problem.config
-    size = f"{config.size_min}-{config.size_max}"
     return [
-        Violation(SIZE, g, phrase("{n} members, not {size}", n=len(g), size=size))
+        Violation(
+            SIZE,
+            g,
+            counted(
+                len(g),
+                "{n} member, not {low}-{high}",
+                "{n} members, not {low}-{high}",
+                low=config.size_min,
+                high=config.size_max,
+            ),
+        )
         for g in groups
         if size_broken(config, len(g))
     ]
@@ -122,7 +132,8 @@ def locks_kept(problem: GroupProblem, groups: Groups) -> list[Violation]:
     for lock in problem.locks:
         places = {group_of.get(m) for m in lock}
         if len(places) != 1 or None in places:
-            message = phrase("HR put these people together, but they are not")
+            names = [problem.name(m) for m in lock]
+            message = phrase("HR put {names:list} together, but they are not in one group", names=names)
             found.append(Violation(LOCKED, tuple(lock), message))
     return found
 
@@ -142,17 +153,24 @@ def cooldown_kept(problem: GroupProblem, groups: Groups) -> list[Violation]:
     for g in groups:
         repeats = len(pairs_among(problem.recent, g))
         if cooldown_broken(problem.config, repeats):
-            found.append(Violation(COOLDOWN, g, phrase("{n} pairs of recent groupmates", n=repeats)))
+            found.append(Violation(COOLDOWN, g, recent_groupmates(repeats)))
     return found
+
+
+def recent_groupmates(repeats: int) -> str:
+    return counted(repeats, "{n} pair of recent groupmates", "{n} pairs of recent groupmates")
 
 
 def topics_covered(problem: GroupProblem, groups: Groups) -> list[Violation]:
     found = []
     for skill, holders in counted_topics(problem, len(groups)):
+        known = problem.tmap.skill(skill)
         for g in groups:
             if topic_broken(len(holders.intersection(g))):
                 message = phrase(
-                    "nobody at level {level}+ in {skill}", level=problem.config.topic_level, skill=skill
+                    "nobody at level {level} or more in {skill}",
+                    level=problem.config.topic_level,
+                    skill=known.name if known else skill,
                 )
                 found.append(Violation(TOPIC, g, message))
     return found
@@ -162,21 +180,18 @@ def nobody_isolated(problem: GroupProblem, groups: Groups) -> list[Violation]:
     """Nobody is the only one of their value of a ``no_isolated`` attribute in their group while
     another group holds :data:`CROWDED` or more of it."""
     found = []
+    # Members not taking part have no values; :func:`taking_part` reports them.
+    people = set(problem.people)
+    known = [tuple(m for m in g if m in people) for g in groups]
     for attribute in problem.config.no_isolated:
         values = problem.values[attribute]
-        counts = spread(problem, groups, attribute)
-        for g in groups:
-            here = Counter(values[m] for m in g)
-            for m in g:
+        counts = spread(problem, known, attribute)
+        for g, members in zip(groups, known, strict=True):
+            here = Counter(values[m] for m in members)
+            for m in members:
                 lone, crowded = counts[values[m]]
                 if here[values[m]] == 1 and isolation_broken(lone, crowded):
-                    message = phrase(
-                        "{name} is the only {attribute} '{value}' in the group",
-                        name=problem.name(m),
-                        attribute=attribute,
-                        value=values[m],
-                    )
-                    found.append(Violation(ISOLATED, g, message))
+                    found.append(Violation(ISOLATED, g, alone(problem, m, attribute, in_reason=False)))
     return found
 
 
@@ -220,7 +235,7 @@ def lock_breaks(problem: GroupProblem, lock: tuple[str, ...]) -> tuple[str, str]
         return FORBIDDEN, phrase("HR ruled out {names} in one group", names=names)
     repeats = len(pairs_among(problem.recent, lock))
     if cooldown_broken(problem.config, repeats):
-        return COOLDOWN, phrase("{n} pairs of recent groupmates", n=repeats)
+        return COOLDOWN, recent_groupmates(repeats)
     return None
 
 

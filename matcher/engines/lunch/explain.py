@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from matcher.domain.phrases import counted, phrase
+from matcher.domain.wording import listing
 from matcher.engines.lunch.config import LunchConfig
 from matcher.engines.lunch.problem import LunchProblem, Topic
 
@@ -65,17 +66,18 @@ def _squeezed_reason(
 
 
 def _weeks_phrase(days: Iterable[dt.date]) -> str:
-    """ISO weeks in words: "weeks 19–20 of 2026", or "weeks 2026-W52, 2027-W01" across a new year."""
+    """ISO weeks in words: "weeks 19–20 of 2026", or "week 52 of 2026 and week 1 of 2027" across a new
+    year."""
     weeks = sorted({day.isocalendar()[:2] for day in days})
     years = {year for year, _ in weeks}
     if len(years) > 1:
-        return phrase("weeks {weeks}", weeks=", ".join(f"{year}-W{week:02d}" for year, week in weeks))
+        return listing(phrase("week {number} of {year}", number=week, year=str(year)) for year, week in weeks)
     return counted(
         len(weeks),
         "week {numbers} of {year}",
         "weeks {numbers} of {year}",
         numbers=_ranges([week for _, week in weeks]),
-        year=weeks[0][0],
+        year=str(weeks[0][0]),
     )
 
 

@@ -190,6 +190,8 @@ def _not_a_presenter(
     level = tmap.levels_of(person_id).get(skill_id, Level.NONE)
     skill = tmap.skill(skill_id)
     name = skill.name if skill else skill_id
+    if not level:
+        return phrase("{name} does not hold {skill}", name=person.name, skill=name)
     if level < config.min_level:
         return phrase(
             "{name} holds {skill} at level {level}, below {needed}",

@@ -41,7 +41,9 @@ def _session_violations(problem: LunchProblem, session: LunchSession) -> list[Vi
     config, who = problem.config, (session.presenter_id,)
     topic = problem.topic(session.skill_id)
     if topic is None:
-        message = phrase("{id} is not a topic enough colleagues want to learn", id=session.skill_id)
+        message = phrase(
+            "{id} is not a topic enough colleagues want to learn", id=_topic_name(problem, session.skill_id)
+        )
         return [Violation(term("topic"), who, message)]
     reason = _not_a_presenter(problem.tmap, problem.loads, config, session.presenter_id, session.skill_id)
     if reason:
@@ -77,13 +79,16 @@ def _session_violations(problem: LunchProblem, session: LunchSession) -> list[Vi
                     timezone=presenter.timezone,
                     minutes=config.minutes,
                     grid=config.grid_minutes,
-                    lunch=config.lunch,
+                    lunch=str(config.lunch),
                 ),
             )
         )
     if not _free_for(problem.agenda, presenter, session.start, session.end):
         message = phrase(
-            "{name} is not free at {time}", name=presenter.name, time=f"{local_start:%Y-%m-%d %H:%M}"
+            "{name} is not free at {day} {time}",
+            name=presenter.name,
+            day=local_start.date(),
+            time=f"{local_start:%H:%M}",
         )
         found.append(Violation(term("presenter free"), who, message))
     interested = {pid for pid, _ in topic.wishers}
@@ -103,7 +108,7 @@ def _together(problem: LunchProblem, sessions: list[LunchSession]) -> list[Viola
     found = []
     for skill_id, n in sorted(Counter(s.skill_id for s in sessions).items()):
         if n > 1:
-            message = phrase("{id} has {n} sessions", id=skill_id, n=n)
+            message = phrase("{id} has {n} sessions", id=_topic_name(problem, skill_id), n=n)
             found.append(Violation(term("one session per topic"), (), message))
     days: Counter[dt.date] = Counter()
     weeks: Counter[tuple[int, int]] = Counter()
@@ -125,10 +130,11 @@ def _together(problem: LunchProblem, sessions: list[LunchSession]) -> list[Viola
                     DOUBLE_BOOKED,
                     (before.presenter_id, after.presenter_id),
                     phrase(
-                        "{first} and {second} overlap at {time} UTC",
-                        first=before.skill_id,
-                        second=after.skill_id,
-                        time=f"{after.start:%Y-%m-%d %H:%M}",
+                        "{first} and {second} overlap at {day} {time} UTC",
+                        first=_topic_name(problem, before.skill_id),
+                        second=_topic_name(problem, after.skill_id),
+                        day=after.start.astimezone(dt.UTC).date(),
+                        time=f"{after.start.astimezone(dt.UTC):%H:%M}",
                     ),
                 )
             )
@@ -138,7 +144,7 @@ def _together(problem: LunchProblem, sessions: list[LunchSession]) -> list[Viola
                 "{n} sessions in week {week} of {year}; at most {most}",
                 n=n,
                 week=week,
-                year=year,
+                year=str(year),
                 most=config.per_week,
             )
             found.append(Violation(term("per week"), (), message))
@@ -158,6 +164,12 @@ def _together(problem: LunchProblem, sessions: list[LunchSession]) -> list[Viola
                 )
             )
     return found
+
+
+def _topic_name(problem: LunchProblem, skill_id: str) -> str:
+    topic = problem.topic(skill_id)
+    skill = problem.tmap.skill(skill_id)
+    return topic.name if topic else skill.name if skill else skill_id
 
 
 def _free_for(agenda: Agenda, person: Person, start: dt.datetime, end: dt.datetime) -> bool:

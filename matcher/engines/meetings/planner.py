@@ -12,7 +12,7 @@ from matcher.domain.availability import Agenda, common_free, slots
 from matcher.domain.intervals import Interval, Window, clip, covered, merge, overlaps
 from matcher.domain.model import WEEKDAYS, Person
 from matcher.domain.phrases import clauses, counted, phrase, term
-from matcher.domain.wording import join
+from matcher.domain.wording import duration
 from matcher.engines.meetings.config import MeetingConfig, Unit
 from matcher.engines.meetings.plan import Meeting, MeetingPlan, occurrence_starts
 
@@ -232,16 +232,22 @@ class _Planner:
             "total": total,
         }
         if self.config.every_weeks == 1:
-            series = phrase(
+            series = counted(
+                total,
+                "every week on {day} at {time} {timezone} ({name}'s time zone) until {last}: "
+                "{clear} of {total} meeting has everyone free",
                 "every week on {day} at {time} {timezone} ({name}'s time zone) until {last}: "
                 "{clear} of {total} meetings have everyone free",
                 **words,
             )
         else:
-            series = phrase(
-                "every {n} weeks on {day} at {time} {timezone} ({name}'s time zone) until {last}: "
+            series = counted(
+                total,
+                "every {every} weeks on {day} at {time} {timezone} ({name}'s time zone) until {last}: "
+                "{clear} of {total} meeting has everyone free",
+                "every {every} weeks on {day} at {time} {timezone} ({name}'s time zone) until {last}: "
                 "{clear} of {total} meetings have everyone free",
-                n=self.config.every_weeks,
+                every=self.config.every_weeks,
                 **words,
             )
         reasons = [series]
@@ -296,7 +302,7 @@ class _Planner:
         elif len(fewest) == len(members) and least == 0:
             tail = phrase("none of them has free working time then")
         elif len(fewest) == len(members):
-            tail = phrase("each has {duration} of free working time then", duration=_duration(least))
+            tail = phrase("each has {duration} of free working time then", duration=duration(least))
         elif least == 0:
             tail = counted(
                 len(fewest),
@@ -310,7 +316,7 @@ class _Planner:
                 "{names:list} has the least free time ({duration})",
                 "{names:list} have the least free time ({duration})",
                 names=self._names(fewest),
-                duration=_duration(least),
+                duration=duration(least),
             )
         return clauses([head, tail])
 
@@ -356,20 +362,33 @@ def _comfortable(person: Person, start: dt.datetime, end: dt.datetime, config: M
 
 
 def _local_times(start: dt.datetime, end: dt.datetime, members: list[Person]) -> str:
-    """The meeting in each member's wall-clock time, once per distinct local time."""
-    by_time: dict[str, list[Person]] = defaultdict(list)
+    """The meeting in each member's wall-clock time, once per distinct local time: the weekday, the
+    local date and the times, then the time zones (and, with more than one local time, whose)."""
+    by_time: dict[tuple[dt.date, str, str], list[Person]] = defaultdict(list)
     for member in members:
         zone = ZoneInfo(member.timezone)
         local_start, local_end = start.astimezone(zone), end.astimezone(zone)
-        when = f"{_DAY_NAMES[local_start.weekday()]} {local_start:%Y-%m-%d %H:%M}–{local_end:%H:%M}"
-        by_time[when].append(member)
+        by_time[(local_start.date(), f"{local_start:%H:%M}", f"{local_end:%H:%M}")].append(member)
     parts = []
-    for when, group in by_time.items():
-        zones = join(dict.fromkeys(m.timezone for m in group))
-        parts.append(
-            f"{when} {zones}" if len(by_time) == 1 else f"{when} {zones} for {join(m.name for m in group)}"
-        )
-    return "; ".join(parts)
+    for (day, first, last), group in by_time.items():
+        words = {
+            "weekday": _DAY_NAMES[day.weekday()],
+            "day": day,
+            "start": first,
+            "end": last,
+            "zones": list(dict.fromkeys(m.timezone for m in group)),
+        }
+        if len(by_time) == 1:
+            parts.append(phrase("{weekday} {day} {start}–{end} {zones:list}", **words))
+        else:
+            parts.append(
+                phrase(
+                    "{weekday} {day} {start}–{end} {zones:list} for {names:list}",
+                    names=[m.name for m in group],
+                    **words,
+                )
+            )
+    return clauses(parts)
 
 
 def _minutes_in(free: list[Interval], window: Window) -> int:
@@ -380,9 +399,4 @@ def _minutes_in(free: list[Interval], window: Window) -> int:
 def _length_words(minutes: int) -> str:
     if minutes in (60, 30):
         return term("hour") if minutes == 60 else term("half hour")
-    return phrase("{n} minutes", n=minutes)
-
-
-def _duration(minutes: int) -> str:
-    hours, rest = divmod(minutes, 60)
-    return " ".join(part for part in (f"{hours} h" if hours else "", f"{rest} min" if rest else "") if part)
+    return counted(minutes, "{n} minute", "{n} minutes")

@@ -11,6 +11,7 @@ from matcher.domain.availability import Agenda, working_intervals
 from matcher.domain.intervals import Interval
 from matcher.domain.model import Person
 from matcher.domain.phrases import phrase, term
+from matcher.domain.wording import duration
 from matcher.engines.meetings.config import MeetingConfig, Unit
 from matcher.engines.meetings.plan import Meeting, occurrence_starts
 from matcher.engines.results import Violation
@@ -67,21 +68,24 @@ def _meeting_violations(
         message = phrase(
             "{id} lasts {length}, not {expected}",
             id=meeting.unit_id,
-            length=end - start,
-            expected=config.length,
+            length=duration((end - start) // dt.timedelta(minutes=1)),
+            expected=duration(config.minutes),
         )
         found.append(Violation(term("length"), who, message))
     if (start - _GRID_ORIGIN) % dt.timedelta(minutes=config.grid_minutes):
         message = phrase(
-            "{id} starts at {time} UTC, off the grid", id=meeting.unit_id, time=f"{start:%H:%M:%S}"
+            "{id} starts at {time} UTC, off the grid",
+            id=meeting.unit_id,
+            time=f"{start.astimezone(dt.UTC):%H:%M:%S}",
         )
         found.append(Violation(term("grid"), who, message))
     window = config.search_window(organiser.timezone)
     if not window[0] <= start < window[1]:
         message = phrase(
-            "{id} starts at {time} UTC, outside the search window",
+            "{id} starts at {day} {time} UTC, outside the search window",
             id=meeting.unit_id,
-            time=f"{start:%Y-%m-%d %H:%M}",
+            day=start.astimezone(dt.UTC).date(),
+            time=f"{start.astimezone(dt.UTC):%H:%M}",
         )
         found.append(Violation(term("window"), who, message))
     for member in (people[m] for m in meeting.members):
@@ -143,11 +147,12 @@ def _double_booked(people: Mapping[str, Person], meetings: list[Meeting]) -> lis
             if second_start < first_end:
                 name = people[member].name if member in people else member
                 message = phrase(
-                    "{name} is in {first} and {second} at once on {time} UTC",
+                    "{name} is in {first} and {second} at once on {day} {time} UTC",
                     name=name,
                     first=first,
                     second=second,
-                    time=f"{second_start:%Y-%m-%d %H:%M}",
+                    day=second_start.astimezone(dt.UTC).date(),
+                    time=f"{second_start.astimezone(dt.UTC):%H:%M}",
                 )
                 found.append(Violation(term("double booked"), (member,), message))
     return found

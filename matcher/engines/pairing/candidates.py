@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from matcher.domain.phrases import phrase
+from matcher.domain.phrases import counted, phrase
 from matcher.domain.talentmap import TalentMap
 from matcher.engines.pairing.config import PairingConfig
 from matcher.engines.pairing.problem import (
@@ -66,20 +66,22 @@ def _apply_locks(problem: PairingProblem) -> None:
     roles: dict[str, str] = {}
     directed = problem.config.directed
     for lock in problem.config.locked:
-        names = " and ".join(problem.name(m) for m in lock)
+        names = [problem.name(m) for m in lock]
         unknown = [m for m in lock if m not in problem.people]
         if unknown:
             problem.conflicts.append(
-                phrase(
-                    "lock {names}: unknown person {ids}; lock dropped", names=names, ids=", ".join(unknown)
+                counted(
+                    len(unknown),
+                    "lock {names:list}: unknown person {ids}; lock dropped",
+                    "lock {names:list}: unknown people {ids}; lock dropped",
+                    names=names,
+                    ids=", ".join(unknown),
                 )
             )
             continue
         if directed and len(lock) != 2:
             problem.conflicts.append(
-                phrase(
-                    "lock {names}: a {mode} pair has two people; lock dropped", names=names, mode=problem.mode
-                )
+                phrase("lock {names:list}: a pair in this round has two people; lock dropped", names=names)
             )
             continue
         broken = next(
@@ -88,7 +90,7 @@ def _apply_locks(problem: PairingProblem) -> None:
         if broken:
             problem.conflicts.append(
                 phrase(
-                    "lock {names} breaks the rule '{rule}' ({reason}); lock dropped",
+                    "lock {names:list} breaks the rule '{rule}' ({reason}); lock dropped",
                     names=names,
                     rule=broken[0],
                     reason=broken[1],
@@ -97,7 +99,9 @@ def _apply_locks(problem: PairingProblem) -> None:
             continue
         clash = _lock_clash(problem, lock, busy, roles)
         if clash:
-            problem.conflicts.append(phrase("lock {names}: {clash}; lock dropped", names=names, clash=clash))
+            problem.conflicts.append(
+                phrase("lock {names:list}: {clash}; lock dropped", names=names, clash=clash)
+            )
             continue
         kept.append(lock)
         if directed:

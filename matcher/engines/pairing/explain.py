@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from matcher.domain.model import Level
 from matcher.domain.phrases import clauses, counted, phrase, term
+from matcher.domain.wording import listing
 from matcher.engines.pairing.problem import (
     Candidate,
     PairingProblem,
@@ -86,17 +87,21 @@ def pair_reasons(
     learner = members[-1]
     struck = problem.ruled_out.get(learner)
     if struck:
-        total = sum(struck.values())
-        detail = ", ".join(f"{rule} {n}" for rule, n in struck.most_common())
         reasons.append(
-            phrase(
+            counted(
+                sum(struck.values()),
+                "rules struck out {n} other possible partner of {name} ({detail})",
                 "rules struck out {n} other possible partners of {name} ({detail})",
-                n=total,
                 name=problem.name(learner),
-                detail=detail,
+                detail=struck_detail(struck),
             )
         )
     return reasons
+
+
+def struck_detail(struck: Counter[str]) -> str:
+    """How many candidates each rule struck out: "'own manager' 2 and 'cooldown' 1"."""
+    return listing(phrase("'{rule}' {n}", rule=rule, n=n) for rule, n in struck.most_common())
 
 
 def _links(problem: PairingProblem, members: tuple[str, ...]) -> list[tuple[str, str, Candidate]]:
@@ -111,7 +116,7 @@ def _links(problem: PairingProblem, members: tuple[str, ...]) -> list[tuple[str,
 
 def _mix_phrases(problem: PairingProblem, a: str, b: str, candidate: Candidate) -> list[str]:
     pa, pb = problem.people[a], problem.people[b]
-    years = f"{abs(problem.experience(a) - problem.experience(b)):.0f}"
+    years = round(abs(problem.experience(a) - problem.experience(b)))
     say = {
         "department": phrase("mixes departments ({a} and {b})", a=pa.department, b=pb.department),
         "function": phrase("mixes functions ({a} and {b})", a=pa.function, b=pb.function),
@@ -120,7 +125,7 @@ def _mix_phrases(problem: PairingProblem, a: str, b: str, candidate: Candidate) 
         "other team": (
             phrase("{a} is outside {b}'s own team", a=problem.name(a), b=problem.name(b)) if pb.team else None
         ),
-        "experience gap": phrase("{years} years apart in experience", years=years),
+        "experience gap": counted(years, "{n} year apart in experience", "{n} years apart in experience"),
         "same team": phrase("same team: their work depends on each other"),
         "cross team": _across_teams(problem, a, b),
         "left out last round": phrase("gives priority to someone left out last round"),
@@ -179,9 +184,11 @@ def left_out(problem: PairingProblem, chosen: list[tuple[str, ...]]) -> list[tup
                     learner=learner_noun,
                 )
             else:
-                reason = phrase(
+                reason = counted(
+                    len(mine),
+                    "their only possible {learner} was paired with a better fit",
                     "their {n} possible {learners} were paired with better fits",
-                    n=len(mine),
+                    learner=learner_noun,
                     learners=learners,
                 )
             result.append((teacher, teacher_noun, reason))
@@ -243,29 +250,37 @@ def _learner_reason(
             )
     else:
         parts.append(
-            phrase(
-                "all {n} possible {teachers} ({places} places in all) went to pairs that score higher",
-                n=len(teachers),
+            counted(
+                len(teachers),
+                "the only possible {teacher} has {places}, all given to pairs that score higher",
+                "all {n} possible {teachers} ({places} in all) went to pairs that score higher",
+                teacher=teacher_noun,
                 teachers=teachers_noun,
-                places=sum(problem.capacity(t) for t in teachers),
+                places=counted(sum(problem.capacity(t) for t in teachers), "{n} place", "{n} places"),
             )
         )
     if busy_learning:
+        learning_now = [problem.name(t) for t in busy_learning[:3]]
+        if len(busy_learning) > 3:
+            learning_now.append(counted(len(busy_learning) - 3, "{n} other", "{n} others"))
         parts.append(
             counted(
                 len(busy_learning),
-                "{names} learns in this round (one role per person)",
-                "{names} learn in this round (one role per person)",
-                names=", ".join(problem.name(t) for t in busy_learning[:3]),
+                "{names:list} learns in this round (one role per person)",
+                "{names:list} learn in this round (one role per person)",
+                names=learning_now,
             )
         )
     elif full and len(full) < len(teachers):
-        parts.append(phrase("{n} of them are at capacity", n=len(full)))
+        parts.append(counted(len(full), "{n} of them is at capacity", "{n} of them are at capacity"))
     struck = problem.ruled_out.get(learner)
     if struck:
-        detail = ", ".join(f"'{rule}' {n}" for rule, n in struck.most_common())
         parts.append(
-            phrase("the rules struck out {n} more ({detail})", n=sum(struck.values()), detail=detail)
+            phrase(
+                "the rules struck out {n} more ({detail})",
+                n=sum(struck.values()),
+                detail=struck_detail(struck),
+            )
         )
     return clauses(parts)
 
@@ -295,20 +310,23 @@ def _no_candidate_reason(problem: PairingProblem, learner: str) -> str:
                 wishes=wishes,
             )
         if len(wrong_side) == len(able) and not struck and problem.mode == "mentor":
-            return phrase(
-                "the {n} people who know what they want are not more experienced than them", n=len(able)
+            return counted(
+                len(able),
+                "the only person who knows what they want is not more experienced than them",
+                "the {n} people who know what they want are not more experienced than them",
             )
         if len(wrong_side) == len(able) and not struck:
-            return phrase(
-                "the {n} people who know what they want are not less experienced than them", n=len(able)
+            return counted(
+                len(able),
+                "the only person who knows what they want is not less experienced than them",
+                "the {n} people who know what they want are not less experienced than them",
             )
     if struck:
-        detail = ", ".join(f"'{rule}' {n}" for rule, n in struck.most_common())
         return phrase(
             "every possible {teacher} is ruled out: {n} by the rules {detail}",
             teacher=teacher_noun,
             n=sum(struck.values()),
-            detail=detail,
+            detail=struck_detail(struck),
         )
     if not problem.teachers:
         return phrase("nobody takes part as {teacher} in this round", teacher=teacher_noun)
@@ -323,9 +341,9 @@ def _exchange_reason(
     if not options:
         struck = problem.ruled_out.get(person)
         if struck:
-            detail = ", ".join(f"'{rule}' {n}" for rule, n in struck.most_common())
             return phrase(
-                "every colleague they could exchange with is ruled out by the rules {detail}", detail=detail
+                "every colleague they could exchange with is ruled out by the rules {detail}",
+                detail=struck_detail(struck),
             )
         return phrase("nobody who can teach them what they want wants to learn something they know")
     partners = sorted({m for c in options for m in c.members if m != person}, key=problem.name)
@@ -334,8 +352,14 @@ def _exchange_reason(
     if len(taken) == len(partners):
         return counted(
             len(partners),
-            "their possible partner ({names}) were paired with better fits; the number taking part is odd",
+            "their only possible partner ({names}) was paired with a better fit; "
+            "the number taking part is odd",
             "their possible partners ({names}) were paired with better fits; the number taking part is odd",
             names=names,
         )
-    return phrase("their possible partners ({names}) were paired with better fits", names=names)
+    return counted(
+        len(taken),
+        "of their possible partners ({names}), {n} was paired with a better fit",
+        "of their possible partners ({names}), {n} were paired with better fits",
+        names=names,
+    )

@@ -12,7 +12,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from itertools import combinations
 
-from matcher.domain.phrases import phrase, term
+from matcher.domain.phrases import counted, phrase, term
+from matcher.domain.wording import duration
 from matcher.engines.pairing.problem import PairingProblem, make_candidate
 from matcher.engines.results import Violation  # re-exported for callers that import it from here
 
@@ -55,8 +56,8 @@ def working_hours_overlap(problem: PairingProblem, a: str, b: str) -> str | None
             "{a} and {b} share {have} of working time a week, less than the {needed} required",
             a=problem.name(a),
             b=problem.name(b),
-            have=f"{have // 60}h{have % 60:02d}",
-            needed=f"{needed // 60}h{needed % 60:02d}",
+            have=duration(have),
+            needed=duration(needed),
         )
     return None
 
@@ -122,11 +123,10 @@ def validate(problem: PairingProblem, pairs: Iterable[tuple[str, ...]]) -> list[
     for members in pairs:
         unknown = [m for m in members if m not in problem.people]
         if unknown:
-            found.append(
-                Violation(
-                    term("known people"), members, phrase("unknown person {ids}", ids=", ".join(unknown))
-                )
+            message = counted(
+                len(unknown), "unknown person {ids}", "unknown people {ids}", ids=", ".join(unknown)
             )
+            found.append(Violation(term("known people"), members, message))
             continue
         size_ok = len(members) == 2 or (len(members) == 3 and problem.mode == "exchange")
         if len(set(members)) != len(members) or not size_ok:
@@ -143,8 +143,8 @@ def validate(problem: PairingProblem, pairs: Iterable[tuple[str, ...]]) -> list[
     present = {frozenset(p) for p in pairs}
     for lock in problem.locks:
         if frozenset(lock) not in present:
-            names = " and ".join(problem.name(m) for m in lock)
-            message = phrase("HR locked {names} together, but they are not paired", names=names)
+            names = [problem.name(m) for m in lock]
+            message = phrase("HR locked {names:list} together, but they are not paired", names=names)
             found.append(Violation(term("locked"), lock, message))
     return found
 

@@ -30,7 +30,7 @@ import rustworkx as rx
 from ortools.graph.python import min_cost_flow
 from ortools.sat.python import cp_model
 
-from matcher.domain.phrases import phrase
+from matcher.domain.phrases import counted, phrase
 from matcher.engines.pairing.problem import SCALE, Candidate, PairingProblem, ceilings, pair_points
 from matcher.engines.pairing.rules import first_broken
 
@@ -108,10 +108,12 @@ def _solve_directed(problem: PairingProblem, on_progress: Progress | None) -> Ou
     notes = []
     if problem.pruned_count:
         notes.append(
-            phrase(
+            counted(
+                problem.pruned_count,
+                "{n} weaker candidate pair was left out of the search; "
+                "the bound counts it at the most it could score, so the gap shows what that may cost",
                 "{n} weaker candidate pairs were left out of the search; "
                 "the bound counts each at the most it could score, so the gap shows what that may cost",
-                n=problem.pruned_count,
             )
         )
     teachers_learn = np.isin(arcs.second, arcs.first)  # pairs whose learner could also teach

@@ -19,10 +19,13 @@ from dataclasses import dataclass, field
 
 from matcher.domain.phrases import phrase, term
 from matcher.domain.problems import Location, Problem
+from matcher.domain.wording import duration
 
 #: The lengths people pick from, in minutes. Other lengths are accepted too.
 LENGTHS: dict[str, int] = {"hour": 60, "half-day": 240, "day": 480}
-PERIODS = (term("week"), term("month"))
+PERIODS = ("week", "month")
+#: The periods as words in sentences ("capacity 2 guests a month").
+PERIOD_WORDS = {"week": term("week"), "month": term("month")}
 # Points are whole ten-thousandths inside the solver: fine enough that one grid step earlier
 # in a window of weeks still counts.
 SCALE = 10_000
@@ -136,10 +139,8 @@ class ShadowConfig:
 
 
 def length_words(minutes: int) -> str:
-    """A length as people say it: "an hour", "half a day", "a day", "1h30"."""
+    """A length as people say it: "an hour", "half a day", "a day", "1 hour and 30 minutes"."""
     named = {60: phrase("an hour"), 240: phrase("half a day"), 480: phrase("a day")}
     if minutes in named:
         return named[minutes]
-    if minutes % 60 == 0:
-        return phrase("{n} hours", n=minutes // 60)
-    return f"{minutes // 60}h{minutes % 60:02d}" if minutes > 60 else phrase("{n} minutes", n=minutes)
+    return duration(minutes)

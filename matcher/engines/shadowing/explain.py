@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from matcher.domain.model import Level
 from matcher.domain.phrases import counted, phrase, term
+from matcher.domain.wording import minutes
 from matcher.engines.shadowing.candidates import start_ranges
 from matcher.engines.shadowing.config import ShadowRequest, length_words
 from matcher.engines.shadowing.problem import ShadowProblem, moment_of
@@ -49,10 +50,10 @@ def slot_reasons(
     if travel:
         reasons.append(
             phrase(
-                "{name} works at {site}: {n} minutes kept free to travel each way",
+                "{name} works at {site}: {travel} kept free to travel each way",
                 name=host.name,
                 site=host.site,
-                n=travel,
+                travel=minutes(travel),
             )
         )
     elif guest.site and guest.site == host.site:
@@ -96,10 +97,10 @@ def unplaced_reason(problem: ShadowProblem, request: ShadowRequest, ledger: Ledg
         length = length_words(request.minutes)
         if any(problem.travel(request, h) and start_ranges(problem, request, h, travel=0) for h in hosts):
             return "no common free time", phrase(
-                "no common free time of {people:list} {window} for {length} with {n} minutes "
+                "no common free time of {people:list} {window} for {length} with {travel} "
                 "to travel before and after",
                 length=length,
-                n=problem.config.travel_minutes,
+                travel=minutes(problem.config.travel_minutes),
                 **words,
             )
         return "no common free time", phrase(
@@ -136,7 +137,8 @@ def _dates(request: ShadowRequest) -> str:
 
 def _no_host(problem: ShadowProblem, request: ShadowRequest) -> str:
     if request.host_id is not None:
-        return str(host_reason(problem, request, request.host_id))
+        reason = host_reason(problem, request, request.host_id)
+        return reason or phrase("{name} does not host guests", name=problem.name(request.host_id))
     skill, level = problem.skill_name(request.skill_id), problem.config.min_host_level
     holders = {
         pid: lv
@@ -179,21 +181,21 @@ def _who(problem: ShadowProblem, request: ShadowRequest, hosts: tuple[str, ...])
 
 
 def _full(problem: ShadowProblem, request: ShadowRequest, full: set[tuple[str, tuple[int, int]]]) -> str:
-    unit = problem.config.capacity_period
+    unit = problem.period_word()
     periods = sorted({period for _, period in full})
-    when = ", ".join(problem.period_words(p) for p in periods)
+    when = [problem.period_words(p) for p in periods]
     hosts = sorted({host for host, _ in full}, key=problem.name)
     if len(hosts) == 1:
         host = hosts[0]
         return counted(
             problem.capacity(host),
-            "{name} is full in {when} (capacity {n} guest a {period})",
-            "{name} is full in {when} (capacity {n} guests a {period})",
+            "{name} is full in {when:list} (capacity {n} guest a {period})",
+            "{name} is full in {when:list} (capacity {n} guests a {period})",
             name=problem.name(host),
             when=when,
             period=unit,
         )
     skill = problem.skill_name(request.skill_id)
     return phrase(
-        "every host of {skill} free at those times is full in {when} (capacity)", skill=skill, when=when
+        "every host of {skill} free at those times is full in {when:list} (capacity)", skill=skill, when=when
     )

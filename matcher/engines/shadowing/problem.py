@@ -27,7 +27,8 @@ from matcher.domain.intervals import Interval, Span, merge
 from matcher.domain.model import Level, Person
 from matcher.domain.phrases import phrase
 from matcher.domain.talentmap import TalentMap
-from matcher.engines.shadowing.config import SCALE, ShadowConfig, ShadowRequest
+from matcher.domain.wording import month_words
+from matcher.engines.shadowing.config import PERIOD_WORDS, SCALE, ShadowConfig, ShadowRequest
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _MINUTE = dt.timedelta(minutes=1)
@@ -163,8 +164,12 @@ class ShadowProblem:
     def period_words(self, period: tuple[int, int]) -> str:
         year, number = period
         if self.config.capacity_period == "week":
-            return phrase("week {number} of {year}", number=number, year=year)
-        return dt.date(year, number, 1).strftime("%B %Y")
+            return phrase("week {number} of {year}", number=number, year=str(year))
+        return month_words(year, number)
+
+    def period_word(self) -> str:
+        """The capacity period as a word in a sentence: "week" or "month"."""
+        return PERIOD_WORDS.get(self.config.capacity_period, self.config.capacity_period)
 
     def starts(self, request_id: str, host_id: str) -> Iterator[int]:
         """Every valid start of the request with this host, in time order."""

@@ -19,6 +19,7 @@ from typing import Protocol
 
 from matcher.domain.intervals import covered, overlaps
 from matcher.domain.phrases import phrase, term
+from matcher.domain.wording import minutes
 from matcher.engines.results import Violation
 from matcher.engines.shadowing.config import ShadowRequest, length_words
 from matcher.engines.shadowing.problem import ShadowProblem, minute_of
@@ -120,12 +121,12 @@ def travel_clear(problem: ShadowProblem, request: ShadowRequest, host_id: str, s
         if overlaps(busy, first, last):
             words = {
                 "guest": problem.name(request.guest_id),
-                "n": travel,
+                "travel": minutes(travel),
                 "site": problem.person(host_id).site,
             }
             if after:
-                return phrase("{guest} is busy in the {n} minutes after, needed to travel to {site}", **words)
-            return phrase("{guest} is busy in the {n} minutes before, needed to travel to {site}", **words)
+                return phrase("{guest} is busy in the {travel} after, needed to travel to {site}", **words)
+            return phrase("{guest} is busy in the {travel} before, needed to travel to {site}", **words)
     return None
 
 
@@ -207,7 +208,7 @@ def validate(problem: ShadowProblem, slots: Iterable[SlotLike]) -> list[Violatio
                 n=n,
                 when=problem.period_words(period),
                 capacity=capacity,
-                period=problem.config.capacity_period,
+                period=problem.period_word(),
             )
             found.append(Violation(term("capacity"), (host_id,), message))
     return found

@@ -49,7 +49,7 @@ from ortools.graph.python import max_flow
 from ortools.sat.python import cp_model
 
 from matcher.domain.intervals import Span, overlaps
-from matcher.domain.phrases import phrase
+from matcher.domain.phrases import counted, phrase, term
 from matcher.engines.shadowing.config import SCALE
 from matcher.engines.shadowing.problem import Candidate, ShadowProblem
 from matcher.engines.shadowing.rules import capacity_key, occupied
@@ -58,6 +58,8 @@ Choice = tuple[str, str, int]  # request id, host id, start minute
 PHASE_ONE_SHARE = 0.6
 #: The part of the time limit kept back for the fill-in pass and the explanations after CP-SAT.
 EXPLAIN_SHARE = 0.03
+#: How a search ended, as words in the notes; any other status is CP-SAT's own name for it.
+STATUS_WORDS = {"optimal": term("optimal"), "feasible": term("feasible"), "unknown": term("unknown")}
 
 
 @dataclass
@@ -198,8 +200,10 @@ def solve(problem: ShadowProblem) -> Outcome:
     filled = fill(problem, chosen)
     if len(filled) > len(chosen):
         notes.append(
-            phrase(
-                "{n} request(s) added afterwards at starts the model left out", n=len(filled) - len(chosen)
+            counted(
+                len(filled) - len(chosen),
+                "{n} request added afterwards at a start the model left out",
+                "{n} requests added afterwards at starts the model left out",
             )
         )
     return Outcome(
@@ -314,7 +318,7 @@ class _Model:
             self.notes.append(
                 phrase(
                     "placing: {status}, {n} placed, at most {most} with these candidates",
-                    status=first,
+                    status=STATUS_WORDS.get(first, first),
                     n=len(chosen),
                     most=proven,
                 )
@@ -336,13 +340,17 @@ class _Model:
             self.notes.append(
                 phrase(
                     "score: {status} for {n} placed, at most {points} points",
-                    status=second,
+                    status=STATUS_WORDS.get(second, second),
                     n=len(chosen),
-                    points=f"{best / SCALE:.2f}",
+                    points=round(best / SCALE, 2),
                 )
             )
         else:
-            self.notes.append(phrase("score: {status} for {n} placed", status=second, n=len(chosen)))
+            self.notes.append(
+                phrase(
+                    "score: {status} for {n} placed", status=STATUS_WORDS.get(second, second), n=len(chosen)
+                )
+            )
         return chosen, proven
 
     def _hint(self, chosen: list[Choice], places: list[tuple[list[int], list]]) -> None:
