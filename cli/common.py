@@ -11,15 +11,38 @@ from typing import Any, TypeVar
 
 import click
 
+from matcher.domain.phrases import counted, phrase, say, term
 from matcher.domain.problems import InvalidInput, Location, Problem
 from matcher.engines.groups import GroupProposal
 from matcher.engines.pairing import LeftOut, Proposal, ProposedPair
-from matcher.io import orgjson
+from matcher.io import catalogs, orgjson
 from matcher.plans.kinds import kind
 from matcher.services import organisation, rounds
 
 F = TypeVar("F", bound=Callable[..., Any])
 TOP_REASONS = 3
+
+
+def language() -> str:
+    """The language of this command's output: ``--lang``, else the environment's locale."""
+    ctx = click.get_current_context(silent=True)
+    root = ctx.find_root() if ctx is not None else None
+    chosen = (root.obj or {}).get("lang") if root is not None and isinstance(root.obj, dict) else None
+    return catalogs.language_of(chosen)
+
+
+def translator() -> catalogs.CatalogTranslator:
+    return catalogs.translator(language())
+
+
+def said(value: object) -> str:
+    """A message (or plain text) in the output's language."""
+    return say(value, translator())
+
+
+def echo(value: object, *, indent: str = "", err: bool = False) -> None:
+    """A message on its own line in the output's language, indented by ``indent``."""
+    click.echo(indent + said(value), err=err)
 
 
 def round_options(example: str, settings: str) -> Callable[[F], F]:
@@ -112,22 +135,25 @@ def show_units(
     round_kind = kind(mode)
     joint = round_kind.joint if round_kind.joint == ", " else f" {round_kind.joint} "
     if not units:
-        click.echo(f"  No {round_kind.unit}s.")
+        echo(phrase("No pairs.") if round_kind.unit == "pair" else phrase("No groups."), indent="  ")
     for rank, proposed in enumerate(units, 1):
         who = joint.join(names.get(m, m) for m in proposed.members)
-        locked = "  [locked]" if proposed.locked else ""
-        click.echo(f"{rank:>3}. {who}  score {proposed.score:g}{locked}")
+        line = phrase("{rank}. {who}  score {score}", rank=rank, who=who, score=f"{proposed.score:g}")
+        echo(
+            phrase("{line}  [locked]", line=line) if proposed.locked else line,
+            indent=" " * (3 - len(str(rank))),
+        )
         for reason in proposed.reasons[:TOP_REASONS]:
-            click.echo(f"       - {reason}")
+            click.echo(f"       - {said(reason)}")
     if unmatched:
-        click.echo("Left out:")
+        echo(phrase("Left out:"))
     for person in unmatched:
         name = names.get(person.person_id, person.person_id)
-        click.echo(f"  - {name} ({person.person_id}), {person.role}: {person.reason}")
+        click.echo(f"  - {name} ({person.person_id}), {said(person.role)}: {said(person.reason)}")
     if conflicts:
-        click.echo("Conflicts:")
+        echo(phrase("Conflicts:"))
     for conflict in conflicts:
-        click.echo(f"  - {conflict}")
+        click.echo(f"  - {said(conflict)}")
 
 
 def show_proposal(
@@ -143,19 +169,46 @@ def show_proposal(
     if as_json:
         emit_json(proposal.as_dict())
         return
-    click.echo(
-        f"Round '{proposal.round}', {proposal.mode}: {len(units)} {unit}s, {len(proposal.unmatched)} left out"
+    sizes = (
+        counted(len(units), "{n} pair", "{n} pairs")
+        if unit == "pair"
+        else counted(len(units), "{n} group", "{n} groups")
+    )
+    echo(
+        phrase(
+            "Round '{round}', {mode}: {units}, {left} left out",
+            round=proposal.round,
+            mode=proposal.mode,
+            units=sizes,
+            left=len(proposal.unmatched),
+        )
     )
     show_units(
         proposal.mode, units, proposal.unmatched, proposal.conflicts, organisation.person_names(database)
     )
     for violation in proposal.violations:
-        click.echo(f"  ! breaks {violation}")
+        echo(phrase("! breaks a rule: {message}", message=violation.message), indent="  ")
     summary = summary_line(proposal.status, proposal.objective, proposal.bound, proposal.gap, proposal.solver)
-    click.echo(f"{summary}, {proposal.seconds:.2f} s")
+    echo(phrase("{summary}, {seconds} s", summary=summary, seconds=f"{proposal.seconds:.2f}"))
     if saved:
-        click.echo(f"saved as the proposal of round '{proposal.round}'")
+        echo(phrase("saved as the proposal of round '{round}'", round=proposal.round))
+
+
+#: The solver's statuses as words.
+STATUS_WORDS = {
+    "optimal": term("optimal"),
+    "feasible": term("feasible"),
+    "infeasible": term("infeasible"),
+    "unknown": term("unknown"),
+}
 
 
 def summary_line(status: str, objective: float, bound: float, gap: float, solver: str) -> str:
-    return f"{status}: objective {objective:g}, bound {bound:g}, gap {gap:.1%}, solver {solver}"
+    return phrase(
+        "{status}: objective {objective}, bound {bound}, gap {gap}, solver {solver}",
+        status=STATUS_WORDS.get(status, status),
+        objective=f"{objective:g}",
+        bound=f"{bound:g}",
+        gap=f"{gap:.1%}",
+        solver=solver,
+    )

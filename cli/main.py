@@ -198,16 +198,17 @@ class Meeloop(click.Group):
 
 def _report(exc: Exception) -> int:
     """Say what went wrong on stderr; the exit status for it."""
+    from cli.common import said
     from matcher.domain.problems import InvalidInput
     from matcher.domain.talentmap import UnknownSkill
     from matcher.plans.rounds import RoundError
     from matcher.services.database import DATABASE_ERRORS
 
     if isinstance(exc, InvalidInput):
-        click.echo(exc.report(), err=True)
+        click.echo(said(exc.report()), err=True)
         return EXIT_BAD_INPUT
     if isinstance(exc, UnknownSkill | RoundError):
-        click.echo(f"error: {exc}", err=True)
+        click.echo(said(_message_of(exc)), err=True)
     elif isinstance(exc, DATABASE_ERRORS):
         click.echo(f"error: the database could not be used: {_first_line(exc)}", err=True)
     elif isinstance(exc, OSError):
@@ -221,6 +222,14 @@ def _report(exc: Exception) -> int:
     return 1
 
 
+def _message_of(exc: Exception) -> object:
+    """What the exception says: its message as it was raised (a message keeps its structure)."""
+    from matcher.domain.phrases import phrase
+
+    first = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
+    return phrase("error: {message}", message=first)
+
+
 def _first_line(exc: BaseException) -> str:
     return str(getattr(exc, "orig", None) or exc).splitlines()[0]
 
@@ -232,11 +241,25 @@ def _first_line(exc: BaseException) -> str:
     metavar="URL",
     help="SQLAlchemy database URL (default: MEELOOP_DATABASE_URL, else sqlite:///instance/meeloop.sqlite3).",
 )
+@click.option(
+    "--lang",
+    metavar="LANG",
+    help="The language of the output: nl or en (default: the environment's LC_ALL, LC_MESSAGES or LANG).",
+)
 @click.version_option(package_name="meeloop")
 @click.pass_context
-def cli(ctx: click.Context, db_url: str | None) -> None:
+def cli(ctx: click.Context, db_url: str | None, lang: str | None) -> None:
     """meeloop: find who to ask, plan mentor rotations and shadowing, send invites."""
-    ctx.obj = {"db_url": db_url}
+    ctx.obj = {"db_url": db_url, "lang": lang or environment_language()}
+
+
+def environment_language() -> str:
+    """The language the environment asks for (LC_ALL, then LC_MESSAGES, then LANG), as a tag."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "").strip()
+        if value and value not in ("C", "POSIX") and not value.startswith("C."):
+            return value
+    return "en"
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from cli import common
+from matcher.domain.phrases import counted, phrase, term
 from matcher.engines.pairing import MODES, PairingConfig
 from matcher.plans.rounds import StoredRound
 from matcher.services import organisation
@@ -85,18 +86,33 @@ def rounds(ctx: click.Context, as_json: bool) -> None:
         click.echo(f"{columns}  {common.stamp(r.created)}")
 
 
+#: A round's status as a word.
+ROUND_STATUS = {"proposed": term("proposed"), "published": term("published")}
+
+
 def _show_round(stored: StoredRound, names: dict[str, str]) -> None:
-    click.echo(
-        f"Round '{stored.name}', {stored.mode}, {stored.status}: {len(stored.pairs)} {stored.unit}s, "
-        f"{len(stored.unmatched)} left out"
+    sizes = (
+        counted(len(stored.pairs), "{n} pair", "{n} pairs")
+        if stored.unit == "pair"
+        else counted(len(stored.pairs), "{n} group", "{n} groups")
+    )
+    common.echo(
+        phrase(
+            "Round '{round}', {mode}, {status}: {units}, {left} left out",
+            round=stored.name,
+            mode=stored.mode,
+            status=ROUND_STATUS.get(stored.status, stored.status),
+            units=sizes,
+            left=len(stored.unmatched),
+        )
     )
     common.show_units(stored.mode, stored.pairs, stored.unmatched, stored.conflicts, names)
-    click.echo(
+    common.echo(
         common.summary_line(stored.solver_status, stored.objective, stored.bound, stored.gap, stored.solver)
     )
-    click.echo("Events:")
+    common.echo(phrase("Events:"))
     for event in stored.events:
-        click.echo(f"  {common.stamp(event.at)}  {event.action}: {event.detail}")
+        click.echo(f"  {common.stamp(event.at)}  {common.said(event.what)}: {common.said(event.detail)}")
 
 
 @click.command("round")

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from cli import common
+from matcher.domain.phrases import counted, phrase
 from matcher.engines.lunch import LunchConfig
 from matcher.engines.meetings import MeetingConfig
 from matcher.engines.shadowing import ShadowConfig
@@ -170,19 +171,34 @@ def shadow_plan(
         return
     names = organisation.person_names(database)
     asked = len(found.slots) + len(found.unplaced)
-    click.echo(f"{len(found.slots)} of {asked} requests placed (at most {found.bound} can be)")
+    common.echo(
+        phrase(
+            "{placed} of {asked} requests placed (at most {bound} can be)",
+            placed=len(found.slots),
+            asked=asked,
+            bound=found.bound,
+        )
+    )
     for s in found.slots:
         guest, host = names.get(s.guest_id, s.guest_id), names.get(s.host_id, s.host_id)
         until = s.end.astimezone(ZoneInfo(s.timezone))
-        click.echo(
-            f"  request {s.request_id}: {guest} shadows {host}, {_local(s.start, s.timezone)}-{until:%H:%M}"
+        common.echo(
+            phrase(
+                "request {id}: {guest} shadows {host}, {start}-{end}",
+                id=s.request_id,
+                guest=guest,
+                host=host,
+                start=_local(s.start, s.timezone),
+                end=f"{until:%H:%M}",
+            ),
+            indent="  ",
         )
         for reason in s.reasons:
-            click.echo(f"       - {reason}")
+            click.echo(f"       - {common.said(reason)}")
     for request_id, reason in found.unplaced:
-        click.echo(f"  request {request_id} not placed: {reason}")
+        common.echo(phrase("request {id} not placed: {reason}", id=request_id, reason=reason), indent="  ")
     if save:
-        click.echo("saved")
+        common.echo(phrase("saved"))
 
 
 @shadow.command("cancel")
@@ -195,7 +211,11 @@ def shadow_cancel(ctx: click.Context, request_id: int) -> None:
 
 
 def _local(moment: dt.datetime, timezone: str) -> str:
-    return f"{moment.astimezone(ZoneInfo(timezone)):%a %Y-%m-%d %H:%M} ({timezone})"
+    """A moment in its time zone, with the weekday in the output's language: "do 2026-12-03 11:00"."""
+    from babel.dates import format_datetime
+
+    local = moment.astimezone(ZoneInfo(timezone))
+    return f"{format_datetime(local, 'EEE yyyy-MM-dd HH:mm', locale=common.language())} ({timezone})"
 
 
 def _config(make: Callable[..., T], **values: Any) -> T:
@@ -251,22 +271,34 @@ def lunch_plan(
         common.emit_json(found.as_dict())
         return
     names = organisation.person_names(database)
-    click.echo(
-        f"Lunch & learn {config.first_day} – {config.last_day}: {len(found.sessions)} sessions "
-        f"(at most {found.bound} can be; {found.status})"
+    common.echo(
+        phrase(
+            "Lunch & learn {first} – {last}: {sessions} (at most {bound} can be; {status})",
+            first=config.first_day.isoformat(),
+            last=config.last_day.isoformat(),
+            sessions=counted(len(found.sessions), "{n} session", "{n} sessions"),
+            bound=found.bound,
+            status=common.STATUS_WORDS.get(found.status, found.status),
+        )
     )
     for s in found.sessions:
-        click.echo(
-            f"  {_local(s.start, s.timezone)}  {s.skill_id}, by {names.get(s.presenter_id, s.presenter_id)}"
+        common.echo(
+            phrase(
+                "{start}  {skill}, by {presenter}",
+                start=_local(s.start, s.timezone),
+                skill=s.skill_id,
+                presenter=names.get(s.presenter_id, s.presenter_id),
+            ),
+            indent="  ",
         )
         for reason in s.reasons:
-            click.echo(f"       - {reason}")
+            click.echo(f"       - {common.said(reason)}")
     if found.unplaced:
-        click.echo("Not planned:")
+        common.echo(phrase("Not planned:"))
     for skill_id, reason in found.unplaced:
-        click.echo(f"  - {skill_id}: {reason}")
+        click.echo(f"  - {skill_id}: {common.said(reason)}")
     if save:
-        click.echo("saved")
+        common.echo(phrase("saved"))
 
 
 # -- meeting times ------------------------------------------------------------------------------------------
@@ -308,17 +340,34 @@ def meet(
         common.emit_json(found.as_dict())
         return
     names = organisation.person_names(database)
-    click.echo(
-        f"Round '{round_name}': {len(found.meetings)} meeting times, {len(found.unplaced)} without "
-        f"(at most {found.bound} can have one; {found.status})"
+    common.echo(
+        phrase(
+            "Round '{round}': {meetings}, {without} without (at most {bound} can have one; {status})",
+            round=round_name,
+            meetings=counted(len(found.meetings), "{n} meeting time", "{n} meeting times"),
+            without=len(found.unplaced),
+            bound=found.bound,
+            status=common.STATUS_WORDS.get(found.status, found.status),
+        )
     )
     for m in found.meetings:
         who = ", ".join(names.get(p, p) for p in m.members)
-        series = f", then {len(m.occurrences) - 1} more ({m.rrule})" if m.rrule else ""
-        click.echo(f"  {_local(m.start, m.timezone)}  {who}{series}")
+        line = phrase("{start}  {who}", start=_local(m.start, m.timezone), who=who)
+        if m.rrule:
+            line = phrase(
+                "{line}, then {n} more ({rrule})", line=line, n=len(m.occurrences) - 1, rrule=m.rrule
+            )
+        common.echo(line, indent="  ")
         for when, busy in m.clashes:
-            click.echo(f"       ! {when:%Y-%m-%d}: {', '.join(names.get(p, p) for p in busy)} not free")
+            common.echo(
+                phrase(
+                    "! {day}: {people:list} not free",
+                    day=f"{when:%Y-%m-%d}",
+                    people=[names.get(p, p) for p in busy],
+                ),
+                indent="       ",
+            )
     for unit, reason in found.unplaced:
-        click.echo(f"  - {unit}: {reason}")
+        click.echo(f"  - {unit}: {common.said(reason)}")
     if save:
-        click.echo("saved")
+        common.echo(phrase("saved"))

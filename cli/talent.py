@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from cli import common
+from matcher.domain.phrases import phrase
 from matcher.domain.talentmap import TalentMap
 from matcher.services import organisation
 
@@ -112,13 +113,23 @@ def risks(ctx: click.Context, min_holders: int, horizon_days: int, as_json: bool
         common.emit_json([r.as_dict() for r in found])
         return
     if not found:
-        click.echo("No knowledge at risk.")
+        common.echo(phrase("No knowledge at risk."))
     for risk in found:
-        click.echo(f"{risk.skill_name} ({risk.skill_id}): {risk.remaining} left at level 3 or higher")
+        common.echo(
+            phrase(
+                "{skill} ({id}): {remaining} left at level 3 or higher",
+                skill=risk.skill_name,
+                id=risk.skill_id,
+                remaining=risk.remaining,
+            )
+        )
         for reason in risk.reasons:
-            click.echo(f"   - {reason}")
+            click.echo(f"   - {common.said(reason)}")
         for successor in risk.successors:
-            click.echo(f"   could take over: {successor.name} — {successor.reason}")
+            common.echo(
+                phrase("could take over: {name} — {reason}", name=successor.name, reason=successor.reason),
+                indent="   ",
+            )
 
 
 @click.command()
@@ -133,5 +144,6 @@ def bridges(ctx: click.Context, limit: int, as_json: bool) -> None:
         return
     for bridge in found:
         click.echo(
-            f"{bridge.name} ({bridge.department}), score {bridge.score:.3f}: {'; '.join(bridge.reasons)}"
+            f"{bridge.name} ({bridge.department}), score {bridge.score:.3f}: "
+            f"{'; '.join(common.said(r) for r in bridge.reasons)}"
         )

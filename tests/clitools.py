@@ -18,8 +18,14 @@ def run(
     env: dict[str, str] | None = None,
     timeout: float = 180,
 ) -> subprocess.CompletedProcess[str]:
-    """``meeloop --db DB ARGS`` in ``cwd``; ``env`` adds settings to a clean environment."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("MEELOOP_")}
+    """``meeloop --db DB ARGS`` in ``cwd``; ``env`` adds settings to a clean environment (English,
+    whatever the caller's locale, unless ``env`` says otherwise)."""
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("MEELOOP_") and k not in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE")
+    }
+    clean["LANG"] = "C.UTF-8"
     return subprocess.run(
         [MEELOOP, "--db", db, *args],
         capture_output=True,

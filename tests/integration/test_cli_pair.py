@@ -70,6 +70,21 @@ def test_the_human_output_names_the_pairs_and_ends_with_the_summary(loaded, tmp_
     assert lines[-1].startswith("optimal: objective 64, bound 64, gap 0.0%, solver min-cost flow, ")
 
 
+def test_the_output_speaks_dutch_with_lang_nl_or_a_dutch_locale(loaded, tmp_path):
+    dutch = run("--lang", "nl", "pair", "--mode", "mentor", "--round", ROUND, db=loaded, cwd=tmp_path)
+    assert dutch.returncode == 0, dutch.stderr
+    out = dutch.stdout
+    assert f"Ronde '{ROUND}', mentor: " in out and "niet ingedeeld" in out and "Niet ingedeeld:" in out
+    assert "kan Wmo-wetgeving bijbrengen aan" in out and "Left out:" not in out and "score" in out
+    assert "doelwaarde" in out and "objective" not in out
+    by_locale = run("risks", db=loaded, cwd=tmp_path, env={"LANG": "nl_BE.UTF-8"})
+    assert by_locale.returncode == 0 and "op niveau 3 of hoger" in by_locale.stdout
+    english = run("risks", db=loaded, cwd=tmp_path)
+    assert "at level 3 or higher" in english.stdout
+    refused = run("--lang", "nl", "round", "no such round", db=loaded, cwd=tmp_path)
+    assert refused.returncode == 1 and refused.stderr.startswith("fout: ")
+
+
 def test_the_config_file_is_read_and_the_options_override_it(loaded, tmp_path):
     (tmp_path / "round.json").write_text(
         json.dumps({"mode": "reverse", "time_limit": 30, "select": {"exclude": ["sara"]}}), encoding="utf-8"
