@@ -41,7 +41,7 @@ def select_timezone() -> str:
 
 
 def configure(app: Flask) -> None:
-    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(catalogs.DIRECTORY))
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(catalogs.directory()))
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
     Babel(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.register_blueprint(language)

@@ -15,6 +15,7 @@ with :func:`translator`, so a sentence reads the same wherever it is shown.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from functools import cache
 from pathlib import Path
 
@@ -26,7 +27,8 @@ from babel.support import NullTranslations, Translations
 
 from matcher.domain.phrases import English
 
-#: Where the catalogs are.
+#: Where the catalogs are, unless ``MEELOOP_CATALOGS`` names another directory of the same shape
+#: (an organisation's own wording, or the tests' pseudo-language).
 DIRECTORY = Path(__file__).resolve().parent.parent / "translations"
 #: The languages meeloop speaks; English is the language the sentences are written in.
 LANGUAGES = ("en", "nl")
@@ -72,14 +74,23 @@ class CatalogTranslator(English):
         return str(value)
 
 
-@cache
+def directory() -> Path:
+    """The catalogs in use: ``MEELOOP_CATALOGS``, else the ones meeloop ships."""
+    configured = os.environ.get("MEELOOP_CATALOGS")
+    return Path(configured) if configured else DIRECTORY
+
+
 def translator(tag: str | None) -> CatalogTranslator:
     """The translator of the language closest to ``tag`` (English when meeloop does not speak it)."""
-    language = language_of(tag)
+    return _translator(language_of(tag), directory())
+
+
+@cache
+def _translator(language: str, catalogs: Path) -> CatalogTranslator:
     try:
         Locale.parse(language)
     except (ValueError, UnknownLocaleError):  # pragma: no cover - LANGUAGES are all CLDR locales
         language = DEFAULT
     if language == DEFAULT:
         return CatalogTranslator(DEFAULT, NullTranslations())
-    return CatalogTranslator(language, Translations.load(str(DIRECTORY), [language]))
+    return CatalogTranslator(language, Translations.load(str(catalogs), [language]))
