@@ -16,7 +16,7 @@ from matcher.domain.problems import InvalidInput, Location, Problem
 from matcher.engines.groups import GroupProposal
 from matcher.engines.pairing import LeftOut, Proposal, ProposedPair
 from matcher.io import catalogs, orgjson
-from matcher.plans.kinds import kind
+from matcher.plans.kinds import kind, word
 from matcher.services import organisation, rounds
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -83,7 +83,7 @@ def round_options(example: str, settings: str) -> Callable[[F], F]:
 
 def progress(enabled: bool) -> organisation.Progress:
     def show(message: str) -> None:
-        click.echo(f"… {message}", err=True)
+        click.echo(f"… {said(message)}", err=True)
 
     return show if enabled else organisation.quiet
 
@@ -106,16 +106,22 @@ def emit_json(data: Any) -> None:
 
 def read_config(path: Path) -> dict[str, Any]:
     if not path.is_file():
-        raise InvalidInput([Problem(Location(path.name), "the file does not exist")])
+        raise InvalidInput([Problem(Location(path.name), phrase("the file does not exist"))])
     data = orgjson.load_json(path)
     if not isinstance(data, dict):
-        raise InvalidInput([Problem(Location(path.name), "expected an object with settings")])
+        raise InvalidInput([Problem(Location(path.name), phrase("expected an object with settings"))])
     return data
 
 
 def solver_progress(enabled: bool) -> rounds.SolverProgress | None:
     def show(objective: float, bound: float, seconds: float) -> None:
-        click.echo(f"… {seconds:6.1f} s: best plan so far scores {objective:g} (bound {bound:g})", err=True)
+        best = phrase(
+            "{seconds} s: best plan so far scores {objective} (bound {bound})",
+            seconds=f"{seconds:6.1f}",
+            objective=f"{objective:g}",
+            bound=f"{bound:g}",
+        )
+        click.echo(f"… {said(best)}", err=True)
 
     return show if enabled else None
 
@@ -178,7 +184,7 @@ def show_proposal(
         phrase(
             "Round '{round}', {mode}: {units}, {left} left out",
             round=proposal.round,
-            mode=proposal.mode,
+            mode=word(proposal.mode),
             units=sizes,
             left=len(proposal.unmatched),
         )
@@ -202,6 +208,12 @@ STATUS_WORDS = {
     "unknown": term("unknown"),
 }
 
+#: The solvers' names as words; a product's name (CP-SAT) stays as it is.
+SOLVER_WORDS = {
+    "min-cost flow": term("min-cost flow"),
+    "local search": term("local search"),
+}
+
 
 def summary_line(status: str, objective: float, bound: float, gap: float, solver: str) -> str:
     return phrase(
@@ -210,5 +222,5 @@ def summary_line(status: str, objective: float, bound: float, gap: float, solver
         objective=f"{objective:g}",
         bound=f"{bound:g}",
         gap=f"{gap:.1%}",
-        solver=solver,
+        solver=SOLVER_WORDS.get(solver, solver),
     )

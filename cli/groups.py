@@ -8,7 +8,9 @@ from pathlib import Path
 import click
 
 from cli import common
+from matcher.domain.phrases import phrase
 from matcher.engines.groups import KINDS, GroupConfig
+from matcher.plans.kinds import word
 from matcher.services import rounds
 
 
@@ -19,9 +21,13 @@ def _sizes(text: str | None) -> tuple[int, int] | None:
     try:
         sizes = int(low), int(high or low)
     except ValueError:
-        raise click.BadParameter(f"expected MIN-MAX such as 5-7, got '{text}'", param_hint="--size") from None
+        raise click.BadParameter(
+            common.said(phrase("expected MIN-MAX such as 5-7, got '{text}'", text=text)), param_hint="--size"
+        ) from None
     if sizes[0] < 2 or sizes[1] < sizes[0]:
-        raise click.BadParameter("sizes must be at least 2, and MIN at most MAX", param_hint="--size")
+        raise click.BadParameter(
+            common.said(phrase("sizes must be at least 2, and MIN at most MAX")), param_hint="--size"
+        )
     return sizes
 
 
@@ -37,7 +43,12 @@ def group_config(
         data = {**data, "kind": kind}
     elif "kind" not in data:
         raise click.UsageError(
-            f"choose the kind of group with --kind ({', '.join(KINDS)}) or a config 'kind'"
+            common.said(
+                phrase(
+                    "choose the kind of group with --kind ({kinds}) or a config 'kind'",
+                    kinds=", ".join(KINDS),
+                )
+            )
         )
     config = GroupConfig.from_mapping(data, source=config_file.name if config_file else "config")
     if sizes is not None:
@@ -70,8 +81,14 @@ def groups(
     config = group_config(config_file, kind, _sizes(size), time_limit)
     show = common.on_terminal() and not as_json
     common.progress(show)(
-        f"proposing {config.kind} round '{round_name}' in groups of {config.size_min}-{config.size_max} "
-        f"(search up to {config.time_limit:g} s)"
+        phrase(
+            "proposing {kind} round '{round}' in groups of {low}-{high} (search up to {seconds} s)",
+            kind=word(config.kind),
+            round=round_name,
+            low=config.size_min,
+            high=config.size_max,
+            seconds=f"{config.time_limit:g}",
+        )
     )
     database = common.open_db(ctx)
     proposal = rounds.propose_group_round(

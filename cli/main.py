@@ -198,27 +198,40 @@ class Meeloop(click.Group):
 
 def _report(exc: Exception) -> int:
     """Say what went wrong on stderr; the exit status for it."""
-    from cli.common import said
+    from cli.common import said, translator
+    from matcher.domain.phrases import phrase
     from matcher.domain.problems import InvalidInput
     from matcher.domain.talentmap import UnknownSkill
     from matcher.plans.rounds import RoundError
     from matcher.services.database import DATABASE_ERRORS
 
     if isinstance(exc, InvalidInput):
-        click.echo(said(exc.report()), err=True)
+        click.echo(exc.report(translator()), err=True)
         return EXIT_BAD_INPUT
     if isinstance(exc, UnknownSkill | RoundError):
         click.echo(said(_message_of(exc)), err=True)
     elif isinstance(exc, DATABASE_ERRORS):
-        click.echo(f"error: the database could not be used: {_first_line(exc)}", err=True)
+        click.echo(
+            said(phrase("error: the database could not be used: {reason}", reason=_first_line(exc))), err=True
+        )
     elif isinstance(exc, OSError):
-        click.echo(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
+        # The system's own words for what went wrong (strerror), with the file it concerns.
+        reason = exc.strerror or str(exc)
+        said_error = (
+            phrase("error: {message}: {file}", message=reason, file=str(exc.filename))
+            if exc.filename
+            else phrase("error: {message}", message=reason)
+        )
+        click.echo(said(said_error), err=True)
     elif os.environ.get("MEELOOP_DEBUG"):
         raise exc
     else:
-        click.echo(
-            f"error: unexpected {type(exc).__name__}: {exc} (set MEELOOP_DEBUG=1 for details)", err=True
+        unexpected = phrase(
+            "error: unexpected {name}: {message} (set MEELOOP_DEBUG=1 for details)",
+            name=type(exc).__name__,
+            message=str(exc),
         )
+        click.echo(said(unexpected), err=True)
     return 1
 
 

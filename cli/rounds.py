@@ -10,6 +10,7 @@ import click
 from cli import common
 from matcher.domain.phrases import counted, phrase, term
 from matcher.engines.pairing import MODES, PairingConfig
+from matcher.plans.kinds import word
 from matcher.plans.rounds import StoredRound
 from matcher.services import organisation
 from matcher.services import rounds as round_service
@@ -20,7 +21,12 @@ def _pairing_config(config_file: Path | None, mode: str | None, time_limit: floa
     data = common.read_config(config_file) if config_file else {}
     if mode is None and "mode" not in data:
         raise click.UsageError(
-            f"choose the kind of round with --mode ({', '.join(MODES)}) or a config file's 'mode'"
+            common.said(
+                phrase(
+                    "choose the kind of round with --mode ({modes}) or a config file's 'mode'",
+                    modes=", ".join(MODES),
+                )
+            )
         )
     config = PairingConfig.from_mapping(data, source=config_file.name if config_file else "config")
     if mode is not None:
@@ -52,7 +58,12 @@ def pair(
     config = _pairing_config(config_file, mode, time_limit)
     show = common.on_terminal() and not as_json
     common.progress(show)(
-        f"proposing {config.mode} round '{round_name}' (search up to {config.time_limit:g} s)"
+        phrase(
+            "proposing {mode} round '{round}' (search up to {seconds} s)",
+            mode=word(config.mode),
+            round=round_name,
+            seconds=f"{config.time_limit:g}",
+        )
     )
     database = common.open_db(ctx)
     proposal = round_service.propose_round(
@@ -77,7 +88,7 @@ def rounds(ctx: click.Context, as_json: bool) -> None:
         common.emit_json([r.as_dict() for r in found])
         return
     if not found:
-        click.echo("No rounds yet; 'meeloop pair --save' or 'meeloop groups --save' stores one.")
+        common.echo(phrase("No rounds yet; 'meeloop pair --save' or 'meeloop groups --save' stores one."))
         return
     width = max(len("round"), *(len(r.name) for r in found))
     click.echo(f"{'round':<{width}}  {'kind':<14}  {'status':<9}  {'units':>5}  {'objective':>9}  created")
@@ -100,7 +111,7 @@ def _show_round(stored: StoredRound, names: dict[str, str]) -> None:
         phrase(
             "Round '{round}', {mode}, {status}: {units}, {left} left out",
             round=stored.name,
-            mode=stored.mode,
+            mode=word(stored.mode),
             status=ROUND_STATUS.get(stored.status, stored.status),
             units=sizes,
             left=len(stored.unmatched),
@@ -137,7 +148,7 @@ def publish(ctx: click.Context, name: str) -> None:
     stored = round_service.publish_round(
         common.open_db(ctx), name, today=dt.date.today(), now=dt.datetime.now(dt.UTC)
     )
-    click.echo(f"published round '{name}': {stored.events[-1].detail}")
+    common.echo(phrase("published round '{round}': {detail}", round=name, detail=stored.events[-1].detail))
 
 
 @click.command()
@@ -149,4 +160,4 @@ def lock(ctx: click.Context, name: str, members: tuple[str, ...], unlock: bool) 
     """Lock a proposed pair or group of round NAME (person ids, any order): proposing again keeps it."""
     change = round_service.unlock_pair if unlock else round_service.lock_pair
     stored = change(common.open_db(ctx), name, members, now=dt.datetime.now(dt.UTC))
-    click.echo(f"round '{name}': {stored.events[-1].detail}")
+    common.echo(phrase("round '{round}': {detail}", round=name, detail=stored.events[-1].detail))

@@ -11,10 +11,11 @@ from zoneinfo import ZoneInfo
 import click
 
 from cli import common
-from matcher.domain.phrases import counted, phrase
+from matcher.domain.phrases import counted, phrase, term
 from matcher.engines.lunch import LunchConfig
 from matcher.engines.meetings import MeetingConfig
 from matcher.engines.shadowing import ShadowConfig
+from matcher.plans.rounds import said_by
 from matcher.services import meeting_times, organisation, scheduling
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -40,7 +41,14 @@ def calendar() -> None:
 def calendar_import(ctx: click.Context, person_id: str, file: Path) -> None:
     """Store FILE (an .ics export or free/busy file) as PERSON_ID's busy time, replacing the last one."""
     found = scheduling.import_calendar(common.open_db(ctx), person_id, file, now=_now())
-    click.echo(f"stored {file.name} for {person_id}: {found} busy stretches in the coming year")
+    common.echo(
+        phrase(
+            "stored {file} for {person}: {stretches} in the coming year",
+            file=file.name,
+            person=person_id,
+            stretches=counted(found, "{n} busy stretch", "{n} busy stretches"),
+        )
+    )
 
 
 @calendar.command("holiday")
@@ -53,10 +61,16 @@ def calendar_holiday(ctx: click.Context, day: dt.datetime, name: str, remove: bo
     database = common.open_db(ctx)
     if remove:
         gone = scheduling.remove_holiday(database, day.date())
-        click.echo(f"{day:%Y-%m-%d}: {'removed' if gone else 'was not a holiday'}")
+        when = f"{day:%Y-%m-%d}"
+        common.echo(
+            phrase("{day}: removed", day=when) if gone else phrase("{day}: was not a holiday", day=when)
+        )
         return
     scheduling.set_holiday(database, day.date(), name)
-    click.echo(f"{day:%Y-%m-%d} is a holiday{': ' + name if name else ''}")
+    if name:
+        common.echo(phrase("{day} is a holiday: {name}", day=f"{day:%Y-%m-%d}", name=name))
+    else:
+        common.echo(phrase("{day} is a holiday", day=f"{day:%Y-%m-%d}"))
 
 
 @calendar.command("holidays")
@@ -71,7 +85,7 @@ def calendar_holidays(ctx: click.Context, as_json: bool) -> None:
     for day, name in found.items():
         click.echo(f"{day:%Y-%m-%d %a}  {name}")
     if not found:
-        click.echo("No holidays stored; 'meeloop calendar holiday DATE NAME' adds one.")
+        common.echo(phrase("No holidays stored; 'meeloop calendar holiday DATE NAME' adds one."))
 
 
 # -- shadowing ---------------------------------------------------------------------------------------
@@ -115,15 +129,37 @@ def shadow_request(
     if as_json:
         common.emit_json(stored.as_dict())
         return
-    click.echo(f"request {stored.id} stored: {_describe(stored)}")
+    common.echo(phrase("request {id} stored: {request}", id=stored.id, request=_describe(stored)))
+
+
+#: A shadow request's status as a word.
+REQUEST_STATUS = {"open": term("open"), "planned": term("planned"), "cancelled": term("cancelled")}
 
 
 def _describe(request: scheduling.StoredRequest) -> str:
-    whom = f"shadows {request.host_id}" if request.host_id else "asks to shadow someone"
-    skill = f" on {request.skill_id}" if request.skill_id else ""
-    return (
-        f"{request.guest_id} {whom}{skill}, {request.minutes} min, "
-        f"{request.first_day:%Y-%m-%d} – {request.last_day:%Y-%m-%d} ({request.status})"
+    """Who asks to shadow whom (or on what), how long, within which dates, and how far it got."""
+    if request.host_id and request.skill_id:
+        who = phrase(
+            "{guest} shadows {host} on {skill}",
+            guest=request.guest_id,
+            host=request.host_id,
+            skill=request.skill_id,
+        )
+    elif request.host_id:
+        who = phrase("{guest} shadows {host}", guest=request.guest_id, host=request.host_id)
+    elif request.skill_id:
+        who = phrase(
+            "{guest} asks to shadow someone on {skill}", guest=request.guest_id, skill=request.skill_id
+        )
+    else:
+        who = phrase("{guest} asks to shadow someone", guest=request.guest_id)
+    return phrase(
+        "{who}, {minutes} min, {first} – {last} ({status})",
+        who=who,
+        minutes=request.minutes,
+        first=f"{request.first_day:%Y-%m-%d}",
+        last=f"{request.last_day:%Y-%m-%d}",
+        status=REQUEST_STATUS.get(request.status, request.status),
     )
 
 
@@ -138,9 +174,9 @@ def shadow_requests(ctx: click.Context, status: str | None, as_json: bool) -> No
         common.emit_json([r.as_dict() for r in found])
         return
     for request in found:
-        click.echo(f"{request.id:>5}  {_describe(request)}")
+        click.echo(f"{request.id:>5}  {common.said(_describe(request))}")
     if not found:
-        click.echo("No shadow requests; 'meeloop shadow request' adds one.")
+        common.echo(phrase("No shadow requests; 'meeloop shadow request' adds one."))
 
 
 @shadow.command("plan")
@@ -207,7 +243,8 @@ def shadow_plan(
 def shadow_cancel(ctx: click.Context, request_id: int) -> None:
     """Withdraw a request; its planned slot is cancelled (and kept in the history)."""
     stored = scheduling.cancel_shadow_request(common.open_db(ctx), request_id, now=_now())
-    click.echo(f"request {stored.id}: {stored.status}")
+    status = REQUEST_STATUS.get(stored.status, stored.status)
+    common.echo(phrase("request {id}: {status}", id=stored.id, status=status))
 
 
 def _local(moment: dt.datetime, timezone: str) -> str:
@@ -223,7 +260,7 @@ def _config(make: Callable[..., T], **values: Any) -> T:
     try:
         return make(**values)
     except ValueError as exc:
-        raise click.UsageError(str(exc)) from None
+        raise click.UsageError(common.said(said_by(exc))) from None
 
 
 # -- lunch & learn ---------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from cli import common
-from matcher.domain.phrases import phrase
+from matcher.domain.phrases import clauses, counted, phrase
 from matcher.domain.talentmap import TalentMap
 from matcher.services import organisation
 
@@ -17,7 +17,8 @@ from matcher.services import organisation
 def init(ctx: click.Context) -> None:
     """Create the database or bring its schema up to date."""
     database = common.open_db(ctx)
-    click.echo(f"database ready: {database.engine.url.render_as_string(hide_password=True)}")
+    url = database.engine.url.render_as_string(hide_password=True)
+    common.echo(phrase("database ready: {url}", url=url))
 
 
 @click.command("import")
@@ -37,9 +38,15 @@ def import_(ctx: click.Context, file: Path, skills_file: Path | None, replace: b
         progress=common.progress(common.on_terminal()),
     )
     if result.changes.nothing:
-        click.echo(f"nothing changed ({result.people} people, {result.skills} skills stored)")
+        common.echo(
+            phrase(
+                "nothing changed ({people}, {skills} stored)",
+                people=counted(result.people, "{n} person", "{n} people"),
+                skills=counted(result.skills, "{n} skill", "{n} skills"),
+            )
+        )
     else:
-        click.echo(f"imported {file.name}: {result.changes.summary()}")
+        common.echo(phrase("imported {file}: {changes}", file=file.name, changes=result.changes.summary()))
 
 
 @click.command()
@@ -49,21 +56,29 @@ def export(ctx: click.Context, file: Path) -> None:
     """Export the organisation; the format follows the extension (.json, .csv, .xlsx)."""
     database = common.open_db(ctx)
     for written in organisation.export_file(database, file):
-        click.echo(f"wrote {written}")
+        common.echo(phrase("wrote {file}", file=str(written)))
     if file.suffix.lower() != ".json":
-        click.echo(
-            "note: the skills matrix holds people, skills, levels and wishes; the organisation's name and "
-            "its earlier pairings and groups are only in a .json export",
+        common.echo(
+            phrase(
+                "note: the skills matrix holds people, skills, levels and wishes; the organisation's name "
+                "and its earlier pairings and groups are only in a .json export"
+            ),
             err=True,
         )
 
 
 def _talent_map(ctx: click.Context, *, quiet: bool) -> TalentMap:
     show = common.progress(common.on_terminal() and not quiet)
-    show("loading the organisation and building the talent map")
+    show(phrase("loading the organisation and building the talent map"))
     talent = organisation.MapCache(common.open_db(ctx)).get()
     org = talent.organisation
-    show(f"talent map ready: {len(org.people)} people, {len(org.skills)} skills")
+    show(
+        phrase(
+            "talent map ready: {people}, {skills}",
+            people=counted(len(org.people), "{n} person", "{n} people"),
+            skills=counted(len(org.skills), "{n} skill", "{n} skills"),
+        )
+    )
     return talent
 
 
@@ -77,21 +92,32 @@ def ask(ctx: click.Context, skill: str, asker: str | None, limit: int, as_json: 
     """Who can I ask about SKILL (an id, name, alias or a near spelling)?"""
     talent = _talent_map(ctx, quiet=as_json)
     if asker is not None and talent.person(asker) is None:
-        raise click.BadParameter(f"no person with id '{asker}'", param_hint="--as")
+        raise click.BadParameter(
+            common.said(phrase("no person with id '{person}'", person=asker)), param_hint="--as"
+        )
     result = talent.ask(skill, asker_id=asker, limit=limit)
     if result.matched_by == "spelling":
-        click.echo(f"(showing {result.skill_name} for '{skill}')", err=as_json)
+        shown = phrase("(showing {skill} for '{asked}')", skill=result.skill_name, asked=skill)
+        common.echo(shown, err=as_json)
     if as_json:
         common.emit_json([a.as_dict() for a in result.answers])
         return
     if not result.answers:
-        click.echo(f"Nobody who is open to questions knows {result.skill_name} yet.")
+        common.echo(phrase("Nobody who is open to questions knows {skill} yet.", skill=result.skill_name))
     for rank, answer in enumerate(result.answers, 1):
-        related = f" — via {talent.skill(answer.related_skill).name}" if answer.related_skill else ""
-        head = f"{rank:>2}. {answer.name} <{answer.email}>"
-        click.echo(f"{head} level {answer.level}, score {answer.score:.1f}{related}")
+        line = phrase(
+            "{rank}. {name} <{email}> level {level}, score {score}",
+            rank=rank,
+            name=answer.name,
+            email=answer.email,
+            level=answer.level,
+            score=f"{answer.score:.1f}",
+        )
+        if answer.related_skill:
+            line = phrase("{line} — via {skill}", line=line, skill=talent.skill(answer.related_skill).name)
+        common.echo(line, indent=" " if rank < 10 else "")
         for reason in answer.reasons:
-            click.echo(f"      - {reason}")
+            click.echo(f"      - {common.said(reason)}")
 
 
 @click.command()
@@ -143,7 +169,12 @@ def bridges(ctx: click.Context, limit: int, as_json: bool) -> None:
         common.emit_json([b.as_dict() for b in found])
         return
     for bridge in found:
-        click.echo(
-            f"{bridge.name} ({bridge.department}), score {bridge.score:.3f}: "
-            f"{'; '.join(common.said(r) for r in bridge.reasons)}"
+        common.echo(
+            phrase(
+                "{name} ({department}), score {score}: {reasons}",
+                name=bridge.name,
+                department=bridge.department,
+                score=f"{bridge.score:.3f}",
+                reasons=clauses(bridge.reasons),
+            )
         )
