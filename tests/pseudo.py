@@ -27,7 +27,7 @@ from matcher.io import catalogs
 OPEN, CLOSE = "⟦", "⟧"
 _ACCENTS = str.maketrans("aeiouycnAEIOUYCN", "áéíóúýçñÁÉÍÓÚÝÇÑ")
 #: What the pseudo-language keeps: placeholders of both kinds, tags and entities.
-_KEPT = re.compile(r"\{[^{}]*\}|%\([^)]*\)[sdif]|%[sdif]|<[^>]*>|&\w+;|&#\d+;")
+_KEPT = re.compile(r"\{[^{}]*\}|%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[sdifr%]|<[^>]*>|&\w+;|&#\d+;")
 
 
 def pseudo(text: str) -> str:
@@ -102,5 +102,13 @@ class Untranslated:
         self._data = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")(?!\w)")
 
     def __call__(self, text: str) -> str:
-        rest = " ".join(self._data.sub(" ", _without_brackets(text)).split())
+        return self._rest(_without_brackets(text))
+
+    def lines(self, text: str) -> list[str]:
+        """The lines of ``text`` (a run may span several, as a sentence with markup in it does)
+        that hold something that escaped the catalog, each as what is left of it."""
+        return [rest for line in _without_brackets(text).splitlines() if (rest := self._rest(line))]
+
+    def _rest(self, text: str) -> str:
+        rest = " ".join(self._data.sub(" ", text).split())
         return "" if _PUNCTUATION.fullmatch(rest) else rest

@@ -23,7 +23,6 @@ from wtforms.validators import Length
 from matcher.domain.model import Person
 from matcher.domain.problems import InvalidInput
 from matcher.domain.talentmap import TalentMap, UnknownSkill
-from matcher.io.fields import format_working_hours
 from matcher.services import accounts, profiles
 from web import hr_accounts, hr_imports, hr_skills, params, words
 from web.auth import require_login, roles_required
@@ -173,7 +172,7 @@ def person(person_id: str) -> Any:
         wishes=talent.wishes_of(person_id),
         tenure=found.tenure_years(talent.today),
         experience=found.experience_years(talent.today),
-        hours=format_working_hours(found.working_hours),
+        hours=found.working_hours,
         account=account,
         today=talent.today,
     )

@@ -10,12 +10,24 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from babel import Locale
+from babel.dates import get_day_names
 from flask import Blueprint, Flask, current_app, redirect, request, session, url_for
-from flask_babel import Babel, format_date, format_datetime, format_time, get_locale, get_timezone
+from flask_babel import (
+    Babel,
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_percent,
+    format_time,
+    get_locale,
+    get_timezone,
+)
 from flask_login import current_user
 
 from matcher.io import catalogs
 from matcher.services import accounts
+from web import words
 from web.context import database, talent_map
 from web.phrases import say
 
@@ -57,7 +69,12 @@ def configure(app: Flask) -> None:
     app.jinja_env.filters["date"] = _date
     app.jinja_env.filters["datetime"] = _datetime
     app.jinja_env.filters["time"] = _time
-    app.jinja_env.filters["say"] = say  # the domain's English sentences, translated
+    app.jinja_env.filters["say"] = say  # the domain's messages, in the reader's language
+    app.jinja_env.filters["number"] = _number
+    app.jinja_env.filters["percent"] = _percent
+    app.jinja_env.filters["working_hours"] = _working_hours
+    app.jinja_env.filters["language_names"] = _language_names
+    app.jinja_env.filters["solver"] = words.solver
 
 
 def _as_moment(value: Any) -> Any:
@@ -91,6 +108,48 @@ def _time(value: Any) -> str:
     if isinstance(value, dt.datetime) and value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
     return format_time(value, "HH:mm")
+
+
+def _number(value: Any, digits: int | None = None) -> str:
+    """A number as the reader writes it ("1.234,5" in Dutch); ``digits`` fixes the decimals."""
+    if value is None:
+        return ""
+    return format_decimal(value, format="#,##0." + "0" * digits if digits else "#,##0.###")
+
+
+def _percent(share: Any) -> str:
+    """A share (0.033) as a percentage with one decimal, the reader's way ("3,3%")."""
+    return "" if share is None else format_percent(share, format="#,##0.0%")
+
+
+WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _working_hours(hours: Any) -> str:
+    """Working hours in the reader's words: consecutive days with the same hours share a span
+    ("ma–vr 08:00–16:30; za 10:00–14:00")."""
+    days = hours.as_dict() if hasattr(hours, "as_dict") else dict(hours or {})
+    names = get_day_names("abbreviated", locale=get_locale())
+    spans: list[list[Any]] = []  # [first day, last day, ranges]
+    for index, key in enumerate(WEEKDAY_KEYS):
+        if key not in days:
+            continue
+        ranges = tuple(days[key])
+        if spans and spans[-1][2] == ranges and spans[-1][1] == index - 1:
+            spans[-1][1] = index
+        else:
+            spans.append([index, index, ranges])
+    return "; ".join(
+        f"{names[first]}{'–' + names[last] if last != first else ''} "
+        + ", ".join(r.replace("-", "–") for r in ranges)
+        for first, last, ranges in spans
+    )
+
+
+def _language_names(codes: Any) -> str:
+    """Language codes ("nl", "srn") as the reader names them ("Nederlands, Sranantongo")."""
+    locale = get_locale() or Locale.parse("en")
+    return ", ".join(locale.languages.get(code, code) for code in codes or ())
 
 
 @language.post("/language")

@@ -24,7 +24,11 @@ from web.context import database, talent_map
 from web.me import _now, _today, me
 from web.phrases import say
 
-LENGTH_WORDS = {"hour": _l("an hour"), "half-day": _l("half a day"), "day": _l("a whole day")}
+LENGTH_WORDS = {
+    "hour": _l("an hour (%(minutes)d min)", minutes=LENGTHS["hour"]),
+    "half-day": _l("half a day (%(minutes)d min)", minutes=LENGTHS["half-day"]),
+    "day": _l("a whole day (%(minutes)d min)", minutes=LENGTHS["day"]),
+}
 
 
 class ShadowForm(FlaskForm):
@@ -36,9 +40,7 @@ class ShadowForm(FlaskForm):
     host = SelectField(_l("Colleague"), choices=[], validate_choice=False)
     length = SelectField(
         _l("How long"),
-        choices=[
-            SelectChoice(key, f"{LENGTH_WORDS[key]} ({minutes} min)") for key, minutes in LENGTHS.items()
-        ],
+        choices=[SelectChoice(key, LENGTH_WORDS[key]) for key in LENGTHS],
         default="half-day",
     )
     first_day = DateField(_l("From"), validators=[DataRequired(_l("Give the first day."))])

@@ -14,6 +14,7 @@ from flask_babel import ngettext
 from matcher.domain.model import Organisation
 from matcher.domain.problems import InvalidInput, Location, Problem
 from matcher.plans.kinds import Family, PlanKind, kind
+from matcher.plans.rounds import said_by
 from matcher.services import background
 from web import round_forms
 
@@ -72,7 +73,7 @@ def _sessions(plan_kind: PlanKind, form: Any, base: Any) -> tuple[dict[str, Any]
     try:
         background.lunch_config(settings)
     except ValueError as exc:
-        raise InvalidInput([Problem(Location("form", None, None), str(exc))]) from None
+        raise InvalidInput([Problem(Location("form", None, None), said_by(exc))]) from None
     return settings, 0.0
 
 

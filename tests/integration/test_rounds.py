@@ -280,7 +280,8 @@ def test_reasons_and_left_out_reasons_come_back_from_storage_as_messages_the_rea
     assert teach.params["teacher"] == "Marit Bos" and teach.params["priority"] == 2
     assert say(teach, translator("en")) == teach
     assert say(teach, translator("nl")) == (
-        "Marit Bos (expert) kan Wmo-wetgeving bijbrengen aan Umar Aziz (geen), die het wil met prioriteit 2"
+        "Marit Bos (expert) kan Wmo-wetgeving bijbrengen aan Umar Aziz (geen), "
+        "die dat met prioriteit 2 wil leren"
     )
     [left] = stored.unmatched
     assert isinstance(left.reason, Message) and say(left.reason, translator("nl")) != left.reason

@@ -72,11 +72,14 @@ def _weeks_phrase(days: Iterable[dt.date]) -> str:
     years = {year for year, _ in weeks}
     if len(years) > 1:
         return listing(phrase("week {number} of {year}", number=week, year=str(year)) for year, week in weeks)
+    numbers = _ranges(
+        [week for _, week in weeks]
+    )  # outside the call: the extractor skips a call holding a loop
     return counted(
         len(weeks),
         "week {numbers} of {year}",
         "weeks {numbers} of {year}",
-        numbers=_ranges([week for _, week in weeks]),
+        numbers=numbers,
         year=str(weeks[0][0]),
     )
 
