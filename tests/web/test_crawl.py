@@ -130,12 +130,13 @@ def site(tmp_path_factory, sqlite_copy) -> Iterator[dict]:
 def _data(url: str) -> set[str]:
     """Everything the organisation and its people entered: shown as it is, in any language."""
     org = json.loads((DEMO / "organisation.json").read_text(encoding="utf-8"))
-    words = {org["name"], "meeloop", "English", "Nederlands", "nl", "en", REVIEWED}
+    words = {org["name"], "meeloop", "English", "Nederlands", "nl", "en", REVIEWED, "nobody", "nothing"}
     words.update(_round_name(kind) for kind in KINDS)
     words.update(login for login, _, _ in ROLES)
     words.update(
         ("matrix.csv", "outlook-team-wmo.ics", "agenda.ics", "hr@wadloo.example", "organisation.json")
     )
+    words.update(MATRIX.decode().split("\n", 1)[0].split(","))  # the file's columns, as it names them
     dutch = Locale.parse("nl")
     for person in org["people"]:
         words.update(
@@ -178,7 +179,8 @@ def _crawl(site: dict, language: str) -> Iterator[tuple[str, Page]]:
 
 
 def _form_answers(url: str, language: str) -> dict[str, str]:
-    """What HR is told after an import with errors, and an employee after calendar uploads."""
+    """What HR is told after an import with errors or on a page that does not exist, and an employee
+    after calendar uploads."""
     app = make_app(url, JOBS_INLINE=True, SMTP=None)
     try:
         hr, joost = app.test_client(), app.test_client()
@@ -186,6 +188,8 @@ def _form_answers(url: str, language: str) -> dict[str, str]:
             client.environ_base["HTTP_ACCEPT_LANGUAGE"] = language
             log_in(client, login)
         return {
+            "a page that does not exist": hr.get("/people/nobody").get_data(as_text=True),
+            "a round that does not exist": hr.get("/hr/rounds/nothing").get_data(as_text=True),
             "import with errors": _bad_import(hr),
             "calendar upload with errors": _upload_calendar(joost, "agenda.ics", b"BEGIN:VCALENDAR\r\nX"),
             "calendar upload": _upload_calendar(
