@@ -63,7 +63,7 @@ def add(
             database, login, role=role, password=password, person_id=person_id, now=dt.datetime.now(dt.UTC)
         )
     except AccountError as exc:
-        raise click.UsageError(str(exc)) from None
+        raise click.UsageError(common.said(exc.message)) from None
     click.echo(f"account '{account.login}' added ({account.role}{', ' + person_id if person_id else ''})")
     if generate:
         click.echo(f"password: {password}")
@@ -102,7 +102,7 @@ def role(ctx: click.Context, login: str, role: str) -> None:
     try:
         account = accounts.set_role(common.open_db(ctx), _account(ctx, login).id, role)
     except AccountError as exc:
-        raise click.UsageError(str(exc)) from None
+        raise click.UsageError(common.said(exc.message)) from None
     click.echo(f"'{account.login}' is now {account.role}")
 
 
@@ -114,7 +114,7 @@ def disable(ctx: click.Context, login: str) -> None:
     try:
         accounts.set_active(common.open_db(ctx), _account(ctx, login).id, False)
     except AccountError as exc:
-        raise click.UsageError(str(exc)) from None
+        raise click.UsageError(common.said(exc.message)) from None
     click.echo(f"'{login}' is switched off")
 
 

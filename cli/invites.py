@@ -102,9 +102,10 @@ def send(ctx: click.Context, source: str | None, dry_run: bool, as_json: bool) -
         verb = "would queue" if dry_run else "queued"
         click.echo(f"{verb} {len(due)} messages{' for ' + source if source else ''}")
         for item in listed:
-            click.echo(f"  {item['method']:<7} seq {item['sequence']}  {item['person']:<16} {item['title']}")
+            title = common.said(item["title"])
+            click.echo(f"  {item['method']:<7} seq {item['sequence']}  {item['person']:<16} {title}")
         if delivery is not None:
-            click.echo(delivery.summary())
+            common.echo(delivery.summary())
             for outbox_id, error in delivery.failed:
                 click.echo(f"  failed{f' (outbox {outbox_id})' if outbox_id else ''}: {error}", err=True)
         elif not dry_run:

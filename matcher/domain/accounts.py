@@ -5,17 +5,23 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from matcher.domain.phrases import term
+
 ROLES: tuple[str, ...] = ("hr", "manager", "employee")
+#: Each role as it is named in a sentence.
+ROLE_WORDS: dict[str, str] = {"hr": term("HR"), "manager": term("manager"), "employee": term("employee")}
 #: The shortest password accepted.
 MIN_PASSWORD = 10
 
 
 class AccountError(ValueError):
-    """An account that cannot be made or changed as asked; the message says why."""
+    """An account that cannot be made or changed as asked; ``message`` says why, as a message
+    (``str(error)`` is its English), and ``field`` which field of the form it is about."""
 
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
+        self.message = message
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,9 @@ from matcher.domain.phrases import Translator, counted, phrase, say, term
 
 MAX_PROBLEMS = 100
 
+#: Where a problem with settings is, when they come from no file of their own.
+SETTINGS = term("settings")
+
 
 class Grouped(int):
     """A whole number that the English sentence writes with thousands separators ("50,000"); a

@@ -158,7 +158,8 @@ def vevent(
     item.add("uid", uid(event, settings))
     item.add("dtstamp", now.astimezone(dt.UTC))
     item.add("sequence", event.sequence)
-    item.add("summary", event.title)
+    words = words or catalogs.translator(settings.language)
+    item.add("summary", say(event.title, words))
     if event.rrule:
         zone = ZoneInfo(event.timezone)
         item.add("dtstart", event.start.astimezone(zone))
@@ -172,7 +173,6 @@ def vevent(
     item.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     item.add("transp", "TRANSPARENT" if cancelled else "OPAQUE")
     item.add("location", location(event, people, settings))
-    words = words or catalogs.translator(settings.language)
     item.add("description", description(event, people, settings, person_id, words))
     item.add("url", settings.plans_url)
     item.add("categories", [say(invite_text.kind_word(event), words)])
@@ -194,7 +194,7 @@ def vevent(
     if settings.reminder_minutes and not cancelled:
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
-        alarm.add("description", vText(event.title))
+        alarm.add("description", vText(say(event.title, words)))
         alarm.add("trigger", dt.timedelta(minutes=-settings.reminder_minutes))
         item.add_component(alarm)
     return item

@@ -19,6 +19,7 @@ from enum import StrEnum
 from typing import Any
 
 from matcher.domain.phrases import phrase, term
+from matcher.domain.problems import SETTINGS
 from matcher.engines.groups.config import KINDS as GROUP_KINDS
 from matcher.engines.groups.config import GroupConfig
 from matcher.engines.lunch import LunchConfig
@@ -74,7 +75,7 @@ class PlanKind:
             return PairingConfig(mode=self.name)
         raise TypeError(f"'{self.name}' plans are not rounds; their settings are read by their service")
 
-    def config_from(self, data: dict[str, Any], *, source: str = "config") -> Any:
+    def config_from(self, data: dict[str, Any], *, source: str = SETTINGS) -> Any:
         """The round's settings from stored or submitted data, checked by the config class."""
         if self.family is Family.GROUPS:
             return GroupConfig.from_mapping({**data, "kind": data.get("kind", self.name)}, source=source)

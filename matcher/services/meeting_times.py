@@ -79,7 +79,9 @@ def plan_round_meetings(
                 kind="meeting",
                 source=round_name,
                 key=_unit_key(meeting.unit_id),
-                title=f"{round_name}: {', '.join(people[m].name for m in meeting.members)}",
+                title=phrase(
+                    "{round}: {names:list}", round=round_name, names=[people[m].name for m in meeting.members]
+                ),
                 start=meeting.start,
                 end=meeting.end,
                 timezone=meeting.timezone,

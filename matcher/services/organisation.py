@@ -18,7 +18,7 @@ from matcher.domain.imports import ImportRun
 from matcher.domain.merge import Changes, merge
 from matcher.domain.model import Organisation
 from matcher.domain.parsed import Parsed
-from matcher.domain.phrases import phrase, term
+from matcher.domain.phrases import counted, phrase, term
 from matcher.domain.problems import InvalidInput, Location, Problem, commas
 from matcher.domain.talentmap import TalentMap
 from matcher.io import matrix, orgjson
@@ -90,12 +90,16 @@ def import_file(
     the same changes, and writes nothing."""
     now = now or dt.datetime.now(dt.UTC)
     with db.transaction() as session:
-        progress("loading the stored organisation")
+        progress(phrase("loading the stored organisation"))
         stored = storage.load_organisation(session)
-        progress(f"reading {path.name}")
+        progress(phrase("reading {file}", file=path.name))
         parsed = read_file(path, skills_path=skills_path, known=stored)
         progress(
-            f"checking {len(parsed.organisation.people)} people and {len(parsed.organisation.skills)} skills"
+            phrase(
+                "checking {people} and {skills}",
+                people=counted(len(parsed.organisation.people), "{n} person", "{n} people"),
+                skills=counted(len(parsed.organisation.skills), "{n} skill", "{n} skills"),
+            )
         )
         merged, changes = merge(stored, parsed, replace=replace)
         problems = parsed.problems
@@ -107,7 +111,7 @@ def import_file(
         problems.raise_if_any()
         run_id = None
         if not changes.nothing and not dry_run:
-            progress(f"writing: {changes.summary()}")
+            progress(phrase("writing: {summary}", summary=changes.summary()))
             run_id = storage.write_changes(
                 session,
                 stored,

@@ -13,7 +13,7 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
-from matcher.domain.phrases import phrase
+from matcher.domain.phrases import counted, phrase
 from matcher.engines import lunch, shadowing
 from matcher.io.ics import InviteSettings
 from matcher.io.mail import SmtpSettings
@@ -146,10 +146,12 @@ def _save_shadowing(
     gone = [s.request_id for s in plan.slots if s.request_id not in problem.requests]
     if gone:
         raise RoundError(
-            phrase(
-                "plan '{name}' no longer fits: request {requests} is no longer open; plan again",
+            counted(
+                len(gone),
+                "plan '{name}' no longer fits: request {requests:list} is no longer open; plan again",
+                "plan '{name}' no longer fits: requests {requests:list} are no longer open; plan again",
                 name=stored.name,
-                requests=", ".join(gone),
+                requests=gone,
             )
         )
     _refuse_broken(stored.name, shadowing.validate(problem, plan.slots))

@@ -97,7 +97,11 @@ def update_person(
         stored, merged, found = _merged(session, person_id, changes, allowed)
         if found.nothing:
             return EditResult(found, None)
-        source = f"{SOURCE} of {person_id}" + (f", changed by {by}" if by and by != person_id else "")
+        source = (
+            phrase("profile of {person}, changed by {by}", person=person_id, by=by)
+            if by and by != person_id
+            else phrase("profile of {person}", person=person_id)
+        )
         run_id = storage.write_changes(
             session, stored, merged, sources=[source], replace=False, changes=found, now=now
         )

@@ -20,6 +20,7 @@ from pathlib import Path
 from matcher import storage
 from matcher.domain.invites import QUEUED, Queued
 from matcher.domain.model import Person
+from matcher.domain.phrases import phrase
 from matcher.domain.schedule import CANCELLED, PLANNED, ScheduledEvent
 from matcher.io import catalogs, ics, invite_text, outbox
 from matcher.io.ics import CANCEL, PUBLISH, InviteSettings
@@ -57,6 +58,14 @@ def seen_by(event: ScheduledEvent, person_id: str) -> ScheduledEvent:
     )
 
 
+def _nobody(person_id: str) -> str:
+    return phrase("there is nobody with id '{person}'", person=person_id)
+
+
+def _nothing_planned(source: str) -> str:
+    return phrase("nothing is planned for '{source}'; plan its meetings first (meeloop meet)", source=source)
+
+
 # -- downloads and feeds ----------------------------------------------------------------------------
 
 
@@ -68,7 +77,7 @@ def person_calendar(
     with db.transaction() as session:
         person = storage.load_person(session, person_id)
         if person is None:
-            raise RoundError(f"there is nobody with id '{person_id}'")
+            raise RoundError(_nobody(person_id))
         invited = inv.invited_to(session, person_id)
         found = [
             e
@@ -90,7 +99,7 @@ def event_calendar(
     with db.transaction() as session:
         event = store.event(session, event_id)
         if event is None:
-            raise RoundError(f"there is no scheduled event {event_id}")
+            raise RoundError(phrase("there is no scheduled event {id}", id=str(event_id)))
         shown = seen_by(event, person_id) if person_id else event
         people = _people(session, [shown])
     return ics.calendar(PUBLISH, [shown], people, settings, now=now, person_id=person_id).to_ical()
@@ -105,7 +114,7 @@ def source_files(
         events = store.events(session, source=source)
         people = _people(session, events)
     if not events:
-        raise RoundError(f"nothing is planned for '{source}'; plan its meetings first (meeloop meet)")
+        raise RoundError(_nothing_planned(source))
     out.mkdir(parents=True, exist_ok=True)
     written = []
     everyone = sorted({p for e in events for p in ics.participants(e)})
@@ -140,7 +149,7 @@ def new_feed_token(
     token = secrets.token_urlsafe(32)
     with db.transaction() as session:
         if storage.load_person(session, person_id) is None:
-            raise RoundError(f"there is nobody with id '{person_id}'")
+            raise RoundError(_nobody(person_id))
         inv.add_token(session, person_id, token, now=now)
     https = f"{settings.base_url}/feed/{token}.ics"
     return FeedAddress(token, https, "webcal://" + https.split("://", 1)[1])
@@ -149,7 +158,7 @@ def new_feed_token(
 def revoke_feed_token(db: Database, person_id: str, *, now: dt.datetime) -> int:
     with db.transaction() as session:
         if storage.load_person(session, person_id) is None:
-            raise RoundError(f"there is nobody with id '{person_id}'")
+            raise RoundError(_nobody(person_id))
         return inv.revoke_tokens(session, person_id, now=now)
 
 
@@ -173,7 +182,7 @@ def queue_invites(
     with db.transaction() as session:
         events = store.events(session, source=source, planned_only=False)
         if source is not None and not events:
-            raise RoundError(f"nothing is planned for '{source}'; plan its meetings first (meeloop meet)")
+            raise RoundError(_nothing_planned(source))
         found = outbox.due(events, inv.last_messages(session, _row_ids(events)))
         people = _people(session, events) | storage.load_people(session, (d.person_id for d in found))
         if dry_run:
@@ -233,10 +242,15 @@ class Delivery:
     waiting: int
 
     def summary(self) -> str:
-        text = f"{self.sent} sent"
+        """How the run went, as a message: "3 sent, 1 failed, 2 waiting in the outbox"."""
         if self.failed:
-            text += f", {len(self.failed)} failed"
-        return text + f", {self.waiting} waiting in the outbox"
+            return phrase(
+                "{sent} sent, {failed} failed, {waiting} waiting in the outbox",
+                sent=self.sent,
+                failed=len(self.failed),
+                waiting=self.waiting,
+            )
+        return phrase("{sent} sent, {waiting} waiting in the outbox", sent=self.sent, waiting=self.waiting)
 
 
 def deliver(

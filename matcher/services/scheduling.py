@@ -244,8 +244,7 @@ def save_shadow_plan(
                 kind="shadowing",
                 source=source,
                 key="slot",
-                title=f"Shadowing {host.name}"
-                + (f": {_skill_name(tmap, slot.skill_id)}" if slot.skill_id else ""),
+                title=shadowing_title(host.name, _skill_name(tmap, slot.skill_id) if slot.skill_id else None),
                 start=slot.start,
                 end=slot.end,
                 timezone=slot.timezone,
@@ -261,6 +260,13 @@ def save_shadow_plan(
             store.set_request_status(session, int(slot.request_id), PLANNED)
         for request_id, reason in found.unplaced:
             store.set_request_status(session, int(request_id), OPEN, note=reason)
+
+
+def shadowing_title(host: str, skill: str | None) -> str:
+    """A shadowing slot's title, said in the reader's language: the host, and the skill if asked."""
+    if skill is None:
+        return phrase("Shadowing {host}", host=host)
+    return phrase("Shadowing {host}: {skill}", host=host, skill=skill)
 
 
 def scheduled(db: Database, *, kind: str | None = None, source: str | None = None) -> list[ScheduledEvent]:
@@ -320,7 +326,7 @@ def save_lunch_plan(
             kind="lunch",
             source=source,
             key=s.skill_id,
-            title=f"Lunch & learn: {_skill_name(tmap, s.skill_id)}",
+            title=phrase("Lunch & learn: {skill}", skill=_skill_name(tmap, s.skill_id)),
             start=s.start,
             end=s.end,
             timezone=s.timezone,

@@ -209,7 +209,11 @@ def _save(db: Database, skill: Skill, *, new: bool, now: dt.datetime) -> Skill:
             session,
             Organisation(skills=before),
             Organisation(skills=after),
-            sources=[f"skills page: {'added' if new else 'changed'} {skill.id}"],
+            sources=[
+                phrase("skills page: added {skill}", skill=skill.id)
+                if new
+                else phrase("skills page: changed {skill}", skill=skill.id)
+            ],
             replace=False,
             changes=changes,
             now=now,

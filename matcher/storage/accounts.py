@@ -10,7 +10,8 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from matcher.domain.accounts import ROLES, Account, AccountError, normal_login
+from matcher.domain.accounts import ROLE_WORDS, ROLES, Account, AccountError, normal_login
+from matcher.domain.phrases import phrase
 from matcher.storage import AccountRow
 
 
@@ -40,13 +41,13 @@ def add_account(
 ) -> Account:
     login = normal_login(login)
     if not login:
-        raise AccountError("login", "a login is needed (usually the work e-mail address)")
+        raise AccountError("login", phrase("a login is needed (usually the work e-mail address)"))
     if role not in ROLES:
-        raise AccountError("role", f"the role must be one of {', '.join(ROLES)}, not '{role}'")
+        raise _unknown_role(role)
     if session.scalar(select(AccountRow.id).where(AccountRow.login == login)) is not None:
-        raise AccountError("login", f"there is already an account '{login}'")
+        raise AccountError("login", phrase("there is already an account '{login}'", login=login))
     if person_id is not None and account_of_person(session, person_id) is not None:
-        raise AccountError("person", f"person {person_id} already has an account")
+        raise AccountError("person", phrase("person {person} already has an account", person=person_id))
     row = AccountRow(
         login=login,
         person_id=person_id,
@@ -61,6 +62,13 @@ def add_account(
     session.add(row)
     session.flush()
     return _account(row)
+
+
+def _unknown_role(role: str) -> AccountError:
+    roles = [ROLE_WORDS[r] for r in ROLES]
+    return AccountError(
+        "role", phrase("the role must be one of {roles:list}, not '{role}'", roles=roles, role=role)
+    )
 
 
 def account(session: Session, account_id: int) -> Account | None:
@@ -99,7 +107,7 @@ def _last_hr(session: Session, row: AccountRow) -> bool:
 def _row(session: Session, account_id: int) -> AccountRow:
     row = session.get(AccountRow, account_id)
     if row is None:
-        raise AccountError("account", f"there is no account {account_id}")
+        raise AccountError("account", phrase("there is no account {id}", id=str(account_id)))
     return row
 
 
@@ -120,10 +128,10 @@ def set_locale(session: Session, account_id: int, locale: str | None) -> None:
 
 def set_role(session: Session, account_id: int, role: str) -> Account:
     if role not in ROLES:
-        raise AccountError("role", f"the role must be one of {', '.join(ROLES)}, not '{role}'")
+        raise _unknown_role(role)
     row = _row(session, account_id)
     if role != "hr" and _last_hr(session, row):
-        raise AccountError("role", "this is the last HR account; make another one HR first")
+        raise AccountError("role", phrase("this is the last HR account; make another one HR first"))
     row.role = role
     session.flush()
     return _account(row)
@@ -132,7 +140,7 @@ def set_role(session: Session, account_id: int, role: str) -> Account:
 def set_active(session: Session, account_id: int, active: bool) -> Account:
     row = _row(session, account_id)
     if not active and _last_hr(session, row):
-        raise AccountError("active", "this is the last HR account; it cannot be switched off")
+        raise AccountError("active", phrase("this is the last HR account; it cannot be switched off"))
     row.active = active
     row.session_version += 1
     session.flush()

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from matcher.domain.availability import Agenda, read_busy
 from matcher.domain.intervals import Interval, Window, merge
 from matcher.domain.model import Organisation
+from matcher.domain.phrases import to_data
 from matcher.domain.schedule import (
     CANCELLED,
     OPEN,
@@ -314,7 +315,7 @@ def _remember(row: ScheduledEventRow, now: dt.datetime) -> None:
         "changed": now.isoformat(),
         "sequence": row.sequence,
         "status": row.status,
-        "title": row.title,
+        "title": to_data(row.title),
         "start": utc(row.start).isoformat(),
         "end": utc(row.end).isoformat(),
         "rrule": row.rrule,

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from matcher.domain.phrases import phrase
 from matcher.engines.lunch import LunchPlan, LunchSession
 from matcher.engines.shadowing import ShadowPlan, ShadowSlot
 from matcher.plans.kinds import Family, kind
@@ -59,7 +60,7 @@ def save_proposal(
     """
     row = _row(session, name, for_update=True)
     if row is not None and row.status == PUBLISHED:
-        raise ValueError(f"plan '{name}' is already published")
+        raise ValueError(phrase("plan '{name}' is already published", name=name))
     if row is None:
         row = TimePlanRow(name=name, created=now, published=None)
         session.add(row)

@@ -118,7 +118,7 @@ def test_pair_reasons_left_out_and_rule_messages_say_what_they_said_before() -> 
         "eligible: Pim de Wit does not take part as a teacher",
         "eligible: Marit Bos has nothing to teach that Sara Yılmaz wants",
         "capacity: Marit Bos has 3 learners, capacity 2",
-        "capacity: Pim de Wit has 1 learners, capacity 0",
+        "capacity: Pim de Wit has 1 learner, capacity 0",
         "one role: Pim de Wit both teaches and learns",
     ]
 

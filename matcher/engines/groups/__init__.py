@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from matcher.domain.phrases import counted, phrase, term
-from matcher.domain.problems import Location, Problems
+from matcher.domain.problems import SETTINGS, Location, Problems
 from matcher.engines.groups.bound import upper_bound
 from matcher.engines.groups.build import build_problem
 from matcher.engines.groups.config import KINDS, Criterion, GroupConfig
@@ -80,7 +80,7 @@ class GroupProposal:
         }
 
 
-def refusal(problem: GroupProblem, *, source: str = "config") -> Problems:
+def refusal(problem: GroupProblem, *, source: str = SETTINGS) -> Problems:
     """Why no plan can keep the round's rules, found before solving (see
     :func:`~matcher.engines.groups.rules.unkeepable`): each problem names the rule's setting and
     the people."""

@@ -14,8 +14,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from matcher.domain.phrases import term
-from matcher.domain.problems import Location, Problems
+from matcher.domain.phrases import phrase, term
+from matcher.domain.problems import SETTINGS, Location, Problems
 from matcher.engines.pairing.config import Selection
 
 KINDS: dict[str, str] = {
@@ -111,7 +111,7 @@ class GroupConfig:
         return data
 
     @classmethod
-    def from_mapping(cls, data: Any, *, source: str = "config") -> GroupConfig:
+    def from_mapping(cls, data: Any, *, source: str = SETTINGS) -> GroupConfig:
         """Read a config from JSON-like data; every problem is reported at once."""
         problems = Problems()
 
@@ -119,18 +119,23 @@ class GroupConfig:
             problems.add(Location(source, None, where), message)
 
         if not isinstance(data, dict):
-            fail("", "expected an object with settings")
+            fail("", phrase("expected an object with settings"))
             problems.raise_if_any()
         kind = data.get("kind", "think-tank")
         if kind not in KINDS:
-            fail("kind", f"unknown kind '{kind}'; choose one of {', '.join(KINDS)}")
+            fail(
+                "kind",
+                phrase("unknown kind '{kind}'; choose one of {kinds}", kind=kind, kinds=", ".join(KINDS)),
+            )
             kind = "think-tank"
         base = cls.for_kind(kind)
         values: dict[str, Any] = {}
         known = {f.name for f in dataclasses.fields(cls)}
         for key, raw in data.items():
             if key not in known:
-                fail(key, f"unknown setting; known settings are {', '.join(sorted(known))}")
+                fail(
+                    key, phrase("unknown setting; known settings are {known}", known=", ".join(sorted(known)))
+                )
             elif key == "criteria":
                 values[key] = _criteria(raw, fail)
             elif key == "select":
@@ -140,14 +145,14 @@ class GroupConfig:
             elif key != "kind":
                 default = getattr(base, key)
                 if isinstance(default, bool) or not isinstance(raw, type(default) | int):
-                    fail(key, f"expected {type(default).__name__}, got {raw!r}")
+                    fail(key, _expected(default, raw))
                 else:
                     values[key] = type(default)(raw)
         config = dataclasses.replace(base, **values)
         if config.size_min < 2 or config.size_max < config.size_min:
-            fail("size_min", "sizes must be at least 2, and the minimum at most the maximum")
+            fail("size_min", phrase("sizes must be at least 2, and the minimum at most the maximum"))
         if any(len(p) != 2 for p in config.forbidden):
-            fail("forbidden", "each forbidden combination is two person ids")
+            fail("forbidden", phrase("each forbidden combination is two person ids"))
         problems.raise_if_any()
         return config
 
@@ -178,27 +183,41 @@ KIND_DEFAULTS: dict[str, dict[str, Any]] = {
 }
 
 
+def _expected(default: object, raw: object) -> str:
+    """A setting of the wrong type: what it should have been, and what it was."""
+    if isinstance(default, bool):
+        return phrase("expected true or false, got {value}", value=repr(raw))
+    if isinstance(default, int):
+        return phrase("expected a whole number, got {value}", value=repr(raw))
+    if isinstance(default, float):
+        return phrase("expected a number, got {value}", value=repr(raw))
+    return phrase("expected text, got {value}", value=repr(raw))
+
+
 def _criteria(raw: Any, fail: Any) -> tuple[Criterion, ...]:
     if not isinstance(raw, list):
-        fail("criteria", "expected a list of {attribute, goal, weight}")
+        fail("criteria", phrase("expected a list of objects with attribute, goal and weight"))
         return ()
     found = []
     for i, item in enumerate(raw):
         where = f"criteria[{i}]"
         if not isinstance(item, dict) or "attribute" not in item:
-            fail(where, "expected an object with attribute, goal and weight")
+            fail(where, phrase("expected an object with attribute, goal and weight"))
             continue
         attribute, goal, weight = item["attribute"], item.get("goal", "diverse"), item.get("weight", 1.0)
         if not isinstance(attribute, str) or not (
             attribute in ATTRIBUTES or attribute.startswith(("skill:", "interest:"))
         ):
-            fail(f"{where}.attribute", f"one of {', '.join(ATTRIBUTES)}, skill:<id> or interest:<id>")
+            fail(
+                f"{where}.attribute",
+                phrase("one of {attributes}, skill:<id> or interest:<id>", attributes=", ".join(ATTRIBUTES)),
+            )
             continue
         if goal not in GOALS:
-            fail(f"{where}.goal", f"one of {', '.join(GOALS)}")
+            fail(f"{where}.goal", phrase("one of {goals}", goals=", ".join(GOALS)))
             continue
         if isinstance(weight, bool) or not isinstance(weight, int | float) or weight < 0:
-            fail(f"{where}.weight", "a number of 0 or more")
+            fail(f"{where}.weight", phrase("a number of 0 or more"))
             continue
         found.append(Criterion(attribute, goal, float(weight)))
     return tuple(found)
@@ -207,24 +226,24 @@ def _criteria(raw: Any, fail: Any) -> tuple[Criterion, ...]:
 def _selection(raw: Any, fail: Any) -> Selection:
     known = {f.name for f in dataclasses.fields(Selection)}
     if not isinstance(raw, dict) or not set(raw) <= known:
-        fail("select", f"expected an object with {', '.join(sorted(known))}")
+        fail("select", phrase("expected an object with {keys}", keys=", ".join(sorted(known))))
         return Selection()
     if not all(isinstance(v, list) and all(isinstance(x, str) for x in v) for v in raw.values()):
-        fail("select", "expected lists of texts")
+        fail("select", phrase("expected lists of texts"))
         return Selection()
     return Selection(**{k: tuple(v) for k, v in raw.items()})
 
 
 def _texts(key: str, raw: Any, fail: Any, *, nested: bool) -> tuple:
     if not isinstance(raw, list):
-        fail(key, "expected a list")
+        fail(key, phrase("expected a list"))
         return ()
     if nested:
         if not all(isinstance(g, list) and len(g) >= 2 and all(isinstance(x, str) for x in g) for g in raw):
-            fail(key, "expected lists of two or more person ids")
+            fail(key, phrase("expected lists of two or more person ids"))
             return ()
         return tuple(tuple(g) for g in raw)
     if not all(isinstance(x, str) for x in raw):
-        fail(key, "expected a list of texts")
+        fail(key, phrase("expected a list of texts"))
         return ()
     return tuple(raw)

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from matcher.domain.model import Level, TimeRange
+from matcher.domain.phrases import phrase
 
 DEFAULT_LUNCH = TimeRange(12 * 60, 13 * 60)
 
@@ -41,18 +42,34 @@ class LunchConfig:
     seed: int = 0
 
     def __post_init__(self) -> None:
+        """Settings out of range raise a ValueError whose message (``args[0]``) says which."""
         if self.last_day < self.first_day:
-            raise ValueError(f"the horizon ends ({self.last_day}) before it starts ({self.first_day})")
+            raise ValueError(
+                phrase(
+                    "the horizon ends ({last}) before it starts ({first})",
+                    last=self.last_day,
+                    first=self.first_day,
+                )
+            )
         if self.minutes <= 0 or self.grid_minutes <= 0:
-            raise ValueError("session length and grid must be positive")
+            raise ValueError(phrase("the session length and the grid must be positive"))
         if self.minutes > self.lunch.minutes:
             raise ValueError(
-                f"a session of {self.minutes} minutes does not fit in the lunch window {self.lunch}"
+                phrase(
+                    "a session of {minutes} minutes does not fit in the lunch window {window}",
+                    minutes=self.minutes,
+                    window=str(self.lunch),
+                )
             )
         if self.per_week < 1 or self.max_sessions_per_presenter < 1 or self.min_demand < 1:
-            raise ValueError("per_week, max_sessions_per_presenter and min_demand must be at least 1")
+            raise ValueError(
+                phrase(
+                    "the sessions per week, the sessions per presenter and the interested colleagues "
+                    "a topic needs must each be at least 1"
+                )
+            )
         if self.max_topics is not None and self.max_topics < 0:
-            raise ValueError("max_topics must not be negative")
+            raise ValueError(phrase("the maximum number of topics must not be negative"))
 
     def days(self) -> list[dt.date]:
         span = (self.last_day - self.first_day).days + 1

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from matcher.domain.intervals import Window
 from matcher.domain.model import TimeRange
+from matcher.domain.phrases import phrase
 
 #: A pair or group to meet: its id and its members, the organiser first.
 Unit = tuple[str, tuple[str, ...]]
@@ -37,14 +38,23 @@ class MeetingConfig:
     seed: int = 0
 
     def __post_init__(self) -> None:
+        """Settings out of range raise a ValueError whose message (``args[0]``) says which."""
         if self.last_day < self.first_day:
-            raise ValueError(f"the round ends ({self.last_day}) before it starts ({self.first_day})")
+            raise ValueError(
+                phrase(
+                    "the round ends ({last}) before it starts ({first})",
+                    last=self.last_day,
+                    first=self.first_day,
+                )
+            )
         if self.minutes <= 0 or self.grid_minutes <= 0 or self.search_days <= 0:
-            raise ValueError("meeting length, grid and search days must be positive")
+            raise ValueError(phrase("the meeting length, the grid and the search days must be positive"))
         if self.every_weeks is not None and self.every_weeks < 1:
-            raise ValueError(f"a series repeats every 1 or more weeks, not {self.every_weeks}")
+            raise ValueError(
+                phrase("a series repeats every 1 or more weeks, not {weeks}", weeks=self.every_weeks)
+            )
         if self.avoid_edge_minutes < 0:
-            raise ValueError("avoid_edge_minutes must not be negative")
+            raise ValueError(phrase("the minutes kept clear at the edges of the day must not be negative"))
 
     @property
     def length(self) -> dt.timedelta:

@@ -16,7 +16,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from matcher.domain.problems import Location, Problems
+from matcher.domain.phrases import phrase
+from matcher.domain.problems import SETTINGS, Location, Problems
 
 MODES: dict[str, str] = {
     "mentor": "more experienced colleagues teach less experienced ones what they want to learn",
@@ -152,7 +153,7 @@ class PairingConfig:
         return data
 
     @classmethod
-    def from_mapping(cls, data: Any, *, source: str = "config") -> PairingConfig:
+    def from_mapping(cls, data: Any, *, source: str = SETTINGS) -> PairingConfig:
         """Read a config from JSON-like data; every problem is reported at once."""
         problems = Problems()
         reader = _Reader(problems, source)
@@ -162,6 +163,15 @@ class PairingConfig:
 
     def replace(self, **changes: Any) -> PairingConfig:
         return dataclasses.replace(self, **changes)
+
+
+#: Why a count or a limit is refused.
+NOT_NEGATIVE = phrase("must not be negative")
+
+
+def _unknown(known: set[str]) -> str:
+    """An unknown setting, with the settings that are known."""
+    return phrase("unknown setting; known settings are {known}", known=", ".join(sorted(known)))
 
 
 class _Reader:
@@ -174,13 +184,13 @@ class _Reader:
 
     def config(self, data: Any) -> PairingConfig:
         if not isinstance(data, dict):
-            self.fail("", "expected an object with settings")
+            self.fail("", phrase("expected an object with settings"))
             return PairingConfig()
         values: dict[str, Any] = {}
         known = {f.name for f in dataclasses.fields(PairingConfig)}
         for key in data:
             if key not in known:
-                self.fail(key, f"unknown setting; known settings are {', '.join(sorted(known))}")
+                self.fail(key, _unknown(known))
         defaults = PairingConfig()
         for f in dataclasses.fields(PairingConfig):
             if f.name not in data:
@@ -196,23 +206,28 @@ class _Reader:
                 values[f.name] = self.scalar(f.name, raw, getattr(defaults, f.name))
         config = dataclasses.replace(defaults, **values)
         if config.mode not in MODES:
-            self.fail("mode", f"unknown mode '{config.mode}'; choose one of {', '.join(MODES)}")
+            self.fail(
+                "mode",
+                phrase(
+                    "unknown mode '{mode}'; choose one of {modes}", mode=config.mode, modes=", ".join(MODES)
+                ),
+            )
         if config.odd_one_out not in ODD_ONE_OUT:
-            self.fail("odd_one_out", f"must be one of {', '.join(ODD_ONE_OUT)}")
+            self.fail("odd_one_out", phrase("must be one of {values}", values=", ".join(ODD_ONE_OUT)))
         for name in ("default_capacity", "newcomer_days", "candidates_per_learner"):
             if getattr(config, name) < 0:
-                self.fail(name, "must not be negative")
+                self.fail(name, NOT_NEGATIVE)
         if not 0 <= config.min_teacher_level <= 4:
-            self.fail("min_teacher_level", "must be a level from 0 to 4")
+            self.fail("min_teacher_level", phrase("must be a level from 0 to 4"))
         if config.work_limit < 0 or config.junior_years < 0:
-            self.fail("work_limit" if config.work_limit < 0 else "junior_years", "must not be negative")
+            self.fail("work_limit" if config.work_limit < 0 else "junior_years", NOT_NEGATIVE)
         if config.time_limit <= 0:
-            self.fail("time_limit", "must be more than 0 seconds")
+            self.fail("time_limit", phrase("must be more than 0 seconds"))
         if config.weights.repeat_fade < 0 or config.weights.repeat_fade > 1:
-            self.fail("weights.repeat_fade", "must be between 0 and 1")
+            self.fail("weights.repeat_fade", phrase("must be between 0 and 1"))
         for name in ("min_overlap_minutes", "cooldown_rounds"):
             if getattr(config.rules, name) < 0:
-                self.fail(f"rules.{name}", "must not be negative")
+                self.fail(f"rules.{name}", NOT_NEGATIVE)
         return config
 
     def scalar(self, path: str, raw: Any, default: Any) -> Any:
@@ -220,53 +235,53 @@ class _Reader:
         if kind is bool:
             if isinstance(raw, bool):
                 return raw
-            self.fail(path, f"expected true or false, got {raw!r}")
+            self.fail(path, phrase("expected true or false, got {value}", value=repr(raw)))
         elif kind is int:
             if isinstance(raw, int) and not isinstance(raw, bool):
                 return raw
-            self.fail(path, f"expected a whole number, got {raw!r}")
+            self.fail(path, phrase("expected a whole number, got {value}", value=repr(raw)))
         elif kind is float:
             if isinstance(raw, int | float) and not isinstance(raw, bool) and math.isfinite(raw):
                 return float(raw)
-            self.fail(path, f"expected a number, got {raw!r}")
+            self.fail(path, phrase("expected a number, got {value}", value=repr(raw)))
         elif kind is str:
             if isinstance(raw, str):
                 return raw
-            self.fail(path, f"expected text, got {raw!r}")
+            self.fail(path, phrase("expected text, got {value}", value=repr(raw)))
         return default
 
     def section(self, name: str, raw: Any, kind: type) -> Any:
         if not isinstance(raw, dict):
-            self.fail(name, "expected an object")
+            self.fail(name, phrase("expected an object"))
             return kind()
         defaults = kind()
         known = {f.name for f in dataclasses.fields(kind)}
         values = {}
         for key, value in raw.items():
             if key not in known:
-                self.fail(f"{name}.{key}", f"unknown setting; known are {', '.join(sorted(known))}")
+                self.fail(f"{name}.{key}", _unknown(known))
                 continue
             values[key] = self.scalar(f"{name}.{key}", value, getattr(defaults, key))
         return dataclasses.replace(defaults, **values)
 
     def selection(self, raw: Any) -> Selection:
         if not isinstance(raw, dict):
-            self.fail("select", "expected an object with people, departments, sites or exclude")
+            self.fail("select", phrase("expected an object with people, departments, sites or exclude"))
             return Selection()
         known = {f.name for f in dataclasses.fields(Selection)}
         values = {}
         for key, value in raw.items():
             if key not in known:
-                self.fail(f"select.{key}", f"unknown setting; known are {', '.join(sorted(known))}")
+                self.fail(f"select.{key}", _unknown(known))
             elif not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                self.fail(f"select.{key}", "expected a list of texts")
+                self.fail(f"select.{key}", phrase("expected a list of texts"))
             else:
                 values[key] = tuple(value)
         return Selection(**values)
 
     def pairs(self, name: str, raw: Any, *, exact_two: bool) -> tuple[tuple[str, ...], ...]:
         if not isinstance(raw, list):
-            self.fail(name, "expected a list of pairs of person ids")
+            self.fail(name, phrase("expected a list of pairs of person ids"))
             return ()
         result = []
         for i, item in enumerate(raw):
@@ -278,7 +293,10 @@ class _Reader:
                 or len(set(item)) != len(item)
             ):
                 self.fail(
-                    f"{name}[{i}]", "expected two different person ids" + ("" if exact_two else " (or three)")
+                    f"{name}[{i}]",
+                    phrase("expected two different person ids")
+                    if exact_two
+                    else phrase("expected two or three different person ids"),
                 )
                 continue
             result.append(tuple(item))

@@ -83,7 +83,14 @@ def pair_reasons(
             reasons += served_phrase(problem, b, a, served_wishes(problem, b, a))
         reasons += _mix_phrases(problem, a, b, candidate)
     if problem.config.directed and load > 1:
-        reasons.append(phrase("{name} takes {n} learners this round", name=problem.name(members[0]), n=load))
+        reasons.append(
+            counted(
+                load,
+                "{name} takes {n} learner this round",
+                "{name} takes {n} learners this round",
+                name=problem.name(members[0]),
+            )
+        )
     learner = members[-1]
     struck = problem.ruled_out.get(learner)
     if struck:

@@ -72,10 +72,19 @@ def not_recent_repeat(problem: PairingProblem, a: str, b: str) -> str | None:
     cooldown = problem.config.rules.cooldown_rounds
     ago = problem.rounds_ago.get(frozenset((a, b)))
     if cooldown and ago is not None and ago <= cooldown:
-        names = {"a": problem.name(a), "b": problem.name(b), "cooldown": cooldown}
+        names = {
+            "a": problem.name(a),
+            "b": problem.name(b),
+            "cooldown": counted(cooldown, "cooldown {n} round", "cooldown {n} rounds"),
+        }
         if ago == 1:
-            return phrase("{a} and {b} were paired the last round (cooldown {cooldown} rounds)", **names)
-        return phrase("{a} and {b} were paired {n} rounds ago (cooldown {cooldown} rounds)", n=ago, **names)
+            return phrase("{a} and {b} were paired the last round ({cooldown})", **names)
+        return counted(
+            ago,
+            "{a} and {b} were paired {n} round ago ({cooldown})",
+            "{a} and {b} were paired {n} rounds ago ({cooldown})",
+            **names,
+        )
     return None
 
 
@@ -214,23 +223,28 @@ def _load(problem: PairingProblem, pairs: list[tuple[str, ...]], directed: bool)
         seen = Counter(m for p in pairs for m in p)
         for person, n in sorted(seen.items()):
             if n > 1:
-                message = phrase("{name} is in {n} pairs", name=problem.name(person), n=n)
+                message = counted(
+                    n, "{name} is in {n} pair", "{name} is in {n} pairs", name=problem.name(person)
+                )
                 found.append(Violation(ONE_PAIR_EACH, (person,), message))
         return found
     teaching = Counter(p[0] for p in pairs if len(p) == 2)
     learning = Counter(p[1] for p in pairs if len(p) == 2)
     for person, n in sorted(learning.items()):
         if n > 1:
-            message = phrase("{name} learns in {n} pairs", name=problem.name(person), n=n)
+            message = counted(
+                n, "{name} learns in {n} pair", "{name} learns in {n} pairs", name=problem.name(person)
+            )
             found.append(Violation(ONE_PAIR_EACH, (person,), message))
     if problem.config.rules.capacity:
         for person, n in sorted(teaching.items()):
             cap = problem.capacity(person)
             if n > cap:
-                message = phrase(
+                message = counted(
+                    n,
+                    "{name} has {n} learner, capacity {capacity}",
                     "{name} has {n} learners, capacity {capacity}",
                     name=problem.name(person),
-                    n=n,
                     capacity=cap,
                 )
                 found.append(Violation(term("capacity"), (person,), message))

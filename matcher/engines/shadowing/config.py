@@ -18,7 +18,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from matcher.domain.phrases import phrase, term
-from matcher.domain.problems import Location, Problem
+from matcher.domain.problems import SETTINGS, Location, Problem
 from matcher.domain.wording import duration
 
 #: The lengths people pick from, in minutes. Other lengths are accepted too.
@@ -114,27 +114,27 @@ class ShadowConfig:
         found = []
 
         def fail(name: str, message: str) -> None:
-            found.append(Problem(Location("shadowing config", None, name), message))
+            found.append(Problem(Location(SETTINGS, None, name), message))
 
         if not 0 <= self.min_host_level <= 4:
-            fail("min_host_level", "must be a level from 0 to 4")
+            fail("min_host_level", phrase("must be a level from 0 to 4"))
         if self.no_overlap not in ("cliques", "intervals"):
-            fail("no_overlap", "must be cliques or intervals")
+            fail("no_overlap", phrase("must be cliques or intervals"))
         if self.capacity_period not in PERIODS:
-            fail("capacity_period", f"must be one of {', '.join(PERIODS)}")
+            fail("capacity_period", phrase("must be one of {values}", values=", ".join(PERIODS)))
         if self.grid_minutes <= 0 or 1440 % self.grid_minutes:
-            fail("grid_minutes", "must be a positive number of minutes that divides a day")
+            fail("grid_minutes", phrase("must be a positive number of minutes that divides a day"))
         for name in ("travel_minutes", "work_limit", "seed"):
             if getattr(self, name) < 0:
-                fail(name, "must not be negative")
+                fail(name, phrase("must not be negative"))
         if self.time_limit <= 0:
-            fail("time_limit", "must be more than 0 seconds")
+            fail("time_limit", phrase("must be more than 0 seconds"))
         for name in ("workers", "max_candidates", "starts_per_host", "starts_per_request"):
             if getattr(self, name) < 1:
-                fail(name, "must be at least 1")
+                fail(name, phrase("must be at least 1"))
         for f in dataclasses.fields(self.weights):
             if getattr(self.weights, f.name) < 0:
-                fail(f"weights.{f.name}", "must not be negative")
+                fail(f"weights.{f.name}", phrase("must not be negative"))
         return found
 
 

@@ -71,7 +71,14 @@ def slot_reasons(
             )
         )
     if hosted > 1:
-        reasons.append(phrase("{name} hosts {n} guests in this plan", name=host.name, n=hosted))
+        reasons.append(
+            counted(
+                hosted,
+                "{name} hosts {n} guest in this plan",
+                "{name} hosts {n} guests in this plan",
+                name=host.name,
+            )
+        )
     return reasons
 
 

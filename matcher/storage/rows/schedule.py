@@ -68,7 +68,8 @@ class ScheduledEventRow(Base):
     kind: Mapped[str] = mapped_column(String(32), index=True)
     #: What it belongs to: a round's name, a shadow request ("request:12"), a lunch plan.
     source: Mapped[str] = mapped_column(String(200), index=True)
-    title: Mapped[str] = mapped_column(String(300))
+    #: A message (see :class:`~matcher.storage.base.Messages`), said in the reader's language.
+    title: Mapped[str] = mapped_column(Messages)
     start: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
     end: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     #: The time zone the event is shown in to the people in it.

@@ -109,7 +109,8 @@ class ImportRunRow(Base):
     __tablename__ = "import_run"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    sources: Mapped[list[str]] = mapped_column()
+    #: File names, or messages for an edit on HR's pages ("profile of anna, changed by eva").
+    sources: Mapped[list[str]] = mapped_column(Messages)
     replace: Mapped[bool] = mapped_column(Boolean, default=False)
     summary: Mapped[str] = mapped_column(Messages)
 
