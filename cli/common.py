@@ -11,10 +11,11 @@ from typing import Any, TypeVar
 
 import click
 
-from matcher.domain.phrases import counted, phrase, say, term
+from matcher.domain.phrases import counted, phrase, say
 from matcher.domain.problems import InvalidInput, Location, Problem
 from matcher.engines.groups import GroupProposal
 from matcher.engines.pairing import LeftOut, Proposal, ProposedPair
+from matcher.engines.results import solver_word, status_word
 from matcher.io import catalogs, orgjson
 from matcher.plans.kinds import kind, word
 from matcher.services import organisation, rounds
@@ -200,27 +201,12 @@ def show_proposal(
         echo(phrase("saved as the proposal of round '{round}'", round=proposal.round))
 
 
-#: The solver's statuses as words.
-STATUS_WORDS = {
-    "optimal": term("optimal"),
-    "feasible": term("feasible"),
-    "infeasible": term("infeasible"),
-    "unknown": term("unknown"),
-}
-
-#: The solvers' names as words; a product's name (CP-SAT) stays as it is.
-SOLVER_WORDS = {
-    "min-cost flow": term("min-cost flow"),
-    "local search": term("local search"),
-}
-
-
 def summary_line(status: str, objective: float, bound: float, gap: float, solver: str) -> str:
     return phrase(
         "{status}: objective {objective}, bound {bound}, gap {gap}, solver {solver}",
-        status=STATUS_WORDS.get(status, status),
+        status=status_word(status),
         objective=f"{objective:g}",
         bound=f"{bound:g}",
         gap=f"{gap:.1%}",
-        solver=SOLVER_WORDS.get(solver, solver),
+        solver=solver_word(solver),
     )

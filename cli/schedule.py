@@ -14,6 +14,7 @@ from cli import common
 from matcher.domain.phrases import counted, phrase, term
 from matcher.engines.lunch import LunchConfig
 from matcher.engines.meetings import MeetingConfig
+from matcher.engines.results import status_word
 from matcher.engines.shadowing import ShadowConfig
 from matcher.plans.rounds import said_by
 from matcher.services import meeting_times, organisation, scheduling
@@ -315,7 +316,7 @@ def lunch_plan(
             last=config.last_day.isoformat(),
             sessions=counted(len(found.sessions), "{n} session", "{n} sessions"),
             bound=found.bound,
-            status=common.STATUS_WORDS.get(found.status, found.status),
+            status=status_word(found.status),
         )
     )
     for s in found.sessions:
@@ -384,7 +385,7 @@ def meet(
             meetings=counted(len(found.meetings), "{n} meeting time", "{n} meeting times"),
             without=len(found.unplaced),
             bound=found.bound,
-            status=common.STATUS_WORDS.get(found.status, found.status),
+            status=status_word(found.status),
         )
     )
     for m in found.meetings:

@@ -36,7 +36,9 @@ def register(app: Flask) -> None:
         title, usual = TITLES.get(exc.code or 500, (exc.name, exc.description))
         # The code that stopped may say why (already in the reader's language); werkzeug's own
         # description is English, so the page says its own words instead.
-        message = usual if exc.description == type(exc).description else exc.description
+        # The rate limiter's description is its limit ("5 per 1 minute"), not a sentence for people.
+        own = exc.description != type(exc).description and exc.code != 429
+        message = exc.description if own else usual
         return render_template("error.html", code=exc.code, title=title, message=message), exc.code
 
     @app.errorhandler(Exception)

@@ -25,9 +25,9 @@ from flask_babel import (
 )
 from flask_login import current_user
 
+from matcher.engines.results import solver_word
 from matcher.io import catalogs
 from matcher.services import accounts
-from web import words
 from web.context import database, talent_map
 from web.phrases import say
 
@@ -74,7 +74,7 @@ def configure(app: Flask) -> None:
     app.jinja_env.filters["percent"] = _percent
     app.jinja_env.filters["working_hours"] = _working_hours
     app.jinja_env.filters["language_names"] = _language_names
-    app.jinja_env.filters["solver"] = words.solver
+    app.jinja_env.filters["solver"] = lambda name: say(solver_word(name))
 
 
 def _as_moment(value: Any) -> Any:

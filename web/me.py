@@ -17,6 +17,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from werkzeug.utils import secure_filename
@@ -143,10 +144,11 @@ def calendar() -> Any:
             calendar_form.calendar.errors = [*calendar_form.calendar.errors, *_problem_text(error)]
             return _profile_page(form, calendar_form, 400)
     flash(
-        _(
-            "Your calendar %(name)s is stored: %(count)d busy times in the coming year are kept free.",
+        ngettext(
+            "Your calendar %(name)s is stored: %(num)d busy time in the coming year is kept free.",
+            "Your calendar %(name)s is stored: %(num)d busy times in the coming year are kept free.",
+            busy,
             name=name,
-            count=busy,
         ),
         "info",
     )

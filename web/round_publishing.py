@@ -61,7 +61,7 @@ def flash_invites(invites: round_changes.Invites) -> None:
     counts = invites.count()
     flash(
         _(
-            "Queued %(new)d invitations, %(updated)d updates and %(cancelled)d cancellations.",
+            "Invitations in the outbox: %(new)d new, %(updated)d updated, %(cancelled)d cancelled.",
             new=counts["new"],
             updated=counts["updated"],
             cancelled=counts["cancelled"],

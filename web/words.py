@@ -51,20 +51,6 @@ ROUND_KINDS: tuple[Word, ...] = (
 )
 
 
-#: The methods that find plans, as the review page names them.
-SOLVERS: dict[str, Any] = {
-    "min-cost flow": _l("min-cost flow (OR-Tools)"),
-    "blossom": _l("maximum matching (blossom)"),
-    "local search": _l("local search"),
-    "CP-SAT": _l("CP-SAT (OR-Tools)"),
-}
-
-
-def solver(name: str) -> Any:
-    """A solver's name in the reader's language; one meeloop does not know, as it is."""
-    return SOLVERS.get(name, name)
-
-
 def level(value: int) -> Word:
     return LEVELS[value]
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from matcher.domain.phrases import phrase
+from matcher.domain.phrases import phrase, term
 
 __all__ = ["LeftOut", "ProposedGroup", "ProposedPair", "Violation"]
 
@@ -65,3 +65,29 @@ class LeftOut:
 
     def as_dict(self) -> dict[str, Any]:
         return {"person_id": self.person_id, "role": self.role, "reason": self.reason}
+
+
+#: A solver's status as a word in sentences.
+STATUS_WORDS: dict[str, str] = {
+    "optimal": term("optimal"),
+    "feasible": term("feasible"),
+    "infeasible": term("infeasible"),
+    "unknown": term("unknown"),
+}
+#: The methods that find plans, as words in sentences.
+SOLVER_WORDS: dict[str, str] = {
+    "min-cost flow": term("min-cost flow"),
+    "blossom": term("maximum matching (blossom)"),
+    "local search": term("local search"),
+    "CP-SAT": term("CP-SAT"),
+}
+
+
+def status_word(status: str) -> str:
+    """A solver status as a word (a status meeloop does not know, as it is)."""
+    return STATUS_WORDS.get(status, status)
+
+
+def solver_word(solver: str) -> str:
+    """A solver's name as a word (one meeloop does not know, as it is)."""
+    return SOLVER_WORDS.get(solver, solver)

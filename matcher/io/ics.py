@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Alarm, Calendar, Event, vCalAddress, vRecur, vText
 
 from matcher.domain.model import Person
-from matcher.domain.phrases import Translator, say
+from matcher.domain.phrases import Translator, say, term
 from matcher.domain.problems import Location, Problems
 from matcher.io import catalogs, invite_text
 from matcher.io.mail import ENVIRONMENT, is_address
@@ -118,13 +118,19 @@ def participants(event: ScheduledEvent) -> dict[str, str]:
     return found
 
 
-def location(event: ScheduledEvent, people: Mapping[str, Person], settings: InviteSettings) -> str:
-    """The site when everyone works there (a shadowing slot: the host's), else the online link."""
+def location(
+    event: ScheduledEvent,
+    people: Mapping[str, Person],
+    settings: InviteSettings,
+    words: Translator | None = None,
+) -> str:
+    """The site when everyone works there (a shadowing slot: the host's), else the online link (else
+    "online", in the reader's language)."""
     hosts = [m for m, role in event.roles.items() if role in ("host", "presenter")]
     sites = {people[m].site for m in (hosts or event.members) if m in people}
     if len(sites) == 1 and "" not in sites:
         return sites.pop()
-    return settings.online_link or "Online"
+    return settings.online_link or say(term("online"), words or catalogs.translator(settings.language))
 
 
 def description(
@@ -172,7 +178,7 @@ def vevent(
         item.add("last-modified", event.updated.astimezone(dt.UTC))
     item.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     item.add("transp", "TRANSPARENT" if cancelled else "OPAQUE")
-    item.add("location", location(event, people, settings))
+    item.add("location", location(event, people, settings, words))
     item.add("description", description(event, people, settings, person_id, words))
     item.add("url", settings.plans_url)
     item.add("categories", [say(invite_text.kind_word(event), words)])

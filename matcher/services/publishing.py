@@ -16,11 +16,12 @@ import ssl
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from matcher import storage
 from matcher.domain.invites import QUEUED, Queued
 from matcher.domain.model import Person
-from matcher.domain.phrases import phrase
+from matcher.domain.phrases import Translator, phrase
 from matcher.domain.schedule import CANCELLED, PLANNED, ScheduledEvent
 from matcher.io import catalogs, ics, invite_text, outbox
 from matcher.io.ics import CANCEL, PUBLISH, InviteSettings
@@ -88,8 +89,11 @@ def person_calendar(
         if not with_cancelled:
             shown = [e for e in shown if e.status == PLANNED]
         people = _people(session, shown)
+        words = _words_of(session, person_id, settings)
     name = f"meeloop: {person.name}"
-    return ics.calendar(PUBLISH, shown, people, settings, now=now, person_id=person_id, name=name).to_ical()
+    return ics.calendar(
+        PUBLISH, shown, people, settings, now=now, person_id=person_id, name=name, words=words
+    ).to_ical()
 
 
 def event_calendar(
@@ -102,7 +106,18 @@ def event_calendar(
             raise RoundError(phrase("there is no scheduled event {id}", id=str(event_id)))
         shown = seen_by(event, person_id) if person_id else event
         people = _people(session, [shown])
-    return ics.calendar(PUBLISH, [shown], people, settings, now=now, person_id=person_id).to_ical()
+        words = _words_of(session, person_id, settings) if person_id else None
+    return ics.calendar(
+        PUBLISH, [shown], people, settings, now=now, person_id=person_id, words=words
+    ).to_ical()
+
+
+def _words_of(session: Any, person_id: str, settings: InviteSettings) -> Translator:
+    """The person's language: their account's, else the organisation's."""
+    chosen = next(
+        (a.locale for a in accounts.accounts(session) if a.person_id == person_id and a.locale), None
+    )
+    return catalogs.translator(chosen or settings.language)
 
 
 def source_files(

@@ -11,10 +11,11 @@ from collections.abc import Callable, Sequence
 
 from matcher import storage
 from matcher.domain.model import Organisation
-from matcher.domain.phrases import clauses, counted, phrase, term
+from matcher.domain.phrases import clauses, counted, phrase
 from matcher.domain.talentmap import TalentMap
 from matcher.engines import groups
 from matcher.engines.pairing import PairingConfig, Previous, Proposal, build_problem, propose, validate
+from matcher.engines.results import solver_word, status_word
 from matcher.plans.kinds import word
 from matcher.plans.rounds import (
     NAME_LENGTH,
@@ -115,8 +116,8 @@ def _save_proposal(
                 units=unit_count(unit, len(units)),
                 left_out=counted(len(proposal.unmatched), "{n} left out", "{n} left out"),
                 objective=figure(proposal.objective),
-                status=SOLVER_STATUS.get(proposal.status, proposal.status),
-                solver=proposal.solver,
+                status=status_word(proposal.status),
+                solver=solver_word(proposal.solver),
             )
         ]
         if existing is not None and existing.locked_pairs:
@@ -128,10 +129,6 @@ def _save_proposal(
         detail = clauses(parts)
         action = "proposed" if existing is None else "re-proposed"
         round_storage.write_proposal(session, proposal, config, now=now, action=action, detail=detail)
-
-
-#: The solver's own status, as a word in the round log.
-SOLVER_STATUS = {"optimal": term("optimal"), "feasible": term("feasible")}
 
 
 def figure(value: float) -> int | float:

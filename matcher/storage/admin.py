@@ -12,13 +12,19 @@ from sqlalchemy.orm import Session
 
 from matcher.domain.imports import ImportRun
 from matcher.domain.model import Person, RelatedSkill, Skill
+from matcher.domain.phrases import AsWritten
 from matcher.storage import ImportRunRow, MetaRow, PersonRow, SkillRelationRow, SkillRow, person_from_row
 
 
 def recent_imports(session: Session, limit: int = 10) -> list[ImportRun]:
-    """The latest recorded changes, newest first."""
+    """The latest recorded changes, newest first. A source kept as text is a file's name (data, in
+    no language); one said by meeloop is a message."""
     rows = session.scalars(select(ImportRunRow).order_by(ImportRunRow.id.desc()).limit(limit))
-    return [ImportRun(r.id, _aware(r.at), tuple(r.sources), r.replace, r.summary) for r in rows]
+    return [ImportRun(r.id, _aware(r.at), tuple(map(_source, r.sources)), r.replace, r.summary) for r in rows]
+
+
+def _source(source: str) -> str:
+    return str.__str__(source) if isinstance(source, AsWritten) else source
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:

@@ -284,6 +284,23 @@ def test_each_invite_speaks_its_reader_s_language_the_account_s_else_the_organis
     assert any(day in dutch_text for day in ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag"))
 
 
+def test_a_person_s_calendar_file_and_feed_speak_their_account_s_language(planned):
+    events = scheduling.scheduled(planned, source="mentor")
+    english, dutch = events[0].members[0], events[0].members[1]
+    account = accounts.add_account(
+        planned, f"{english}@wadloo.example", role="employee", password="x" * 12, person_id=english, now=NOW
+    )
+    accounts.set_locale(planned, account.id, "en")
+    organisation_in_dutch = dataclasses.replace(SETTINGS, language="nl")
+    for person, why in ((english, "Why:"), (dutch, "Waarom:")):
+        for data in (
+            publishing.person_calendar(planned, organisation_in_dutch, person, now=NOW),
+            publishing.event_calendar(planned, organisation_in_dutch, events[0].id, now=NOW, person_id=person),
+        ):
+            described = [str(e["DESCRIPTION"]) for e in icalendar.Calendar.from_ical(data).walk("VEVENT")]
+            assert described and all(why in text for text in described), person
+
+
 def test_a_mail_server_failing_half_way_leaves_the_rest_queued_and_sends_nothing_twice(planned, mail_server):
     bag, smtp = mail_server
     queued = publishing.queue_invites(planned, SETTINGS, source=None, now=NOW)

@@ -318,8 +318,6 @@ def test_one_invite_of_each_kind_of_scheduled_thing_was_sent(invited):
     assert kinds == {"meeting of a pair", "meeting of a group", "shadowing", "lunch"}
 
 
-# Known to fail, left for the owner of matcher/io/ics.py: location() falls back to the English word
-# "Online" as the LOCATION of an event whose people work at different sites and no online link is set.
 def test_every_e_mail_and_its_invite_came_through_the_catalog(invited):
     received, events = invited
     found = []

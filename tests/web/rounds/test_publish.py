@@ -37,7 +37,7 @@ def test_publishing_plans_meetings_queues_invites_and_offers_the_round_file(app,
     assert len(waiting) == 8 and {(m.method, m.status) for m in waiting} == {("REQUEST", "queued")}
     html = hr.get(review_url()).get_data(as_text=True)
     assert "4 meetings planned" in html
-    assert "Queued 8 invitations, 0 updates and 0 cancellations" in html
+    assert "Invitations in the outbox: 8 new, 0 updated, 0 cancelled" in html
     assert "meeloop send" in html and "8 waiting in the outbox" in html
     assert "It keeps every rule on today" in html  # its own pairs in the history are no repeats
 
@@ -68,7 +68,7 @@ def test_changes_after_publishing_plan_again_and_queue_updates_and_cancellations
     swapped = act(hr, "swap", {"swap-first": "tom", "swap-second": "roos"})
     assert swapped.status_code == 302
     html = hr.get(review_url()).get_data(as_text=True)
-    assert "Queued 0 invitations, 4 updates and 2 cancellations" in html
+    assert "Invitations in the outbox: 0 new, 4 updated, 2 cancelled" in html
     messages = publishing.outbox_messages(db_of(app), source=MENTORING)
     later = [(m.method, m.person_id, m.sequence) for m in messages if m.sequence == 1]
     assert sorted(later) == [
@@ -86,7 +86,7 @@ def test_changes_after_publishing_plan_again_and_queue_updates_and_cancellations
     removed = act(hr, "exclude", {"exclude-person": "pim"})
     assert removed.status_code == 302
     html = hr.get(review_url()).get_data(as_text=True)
-    assert "Queued 0 invitations, 0 updates and 2 cancellations" in html
+    assert "Invitations in the outbox: 0 new, 0 updated, 2 cancelled" in html
     cancels = [m for m in publishing.outbox_messages(db_of(app), source=MENTORING) if m.method == "CANCEL"]
     assert {m.person_id for m in cancels} >= {"niels", "pim"}
     assert len(scheduling.scheduled(db_of(app), kind="meeting", source=MENTORING)) == 3
