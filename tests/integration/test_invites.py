@@ -295,7 +295,9 @@ def test_a_person_s_calendar_file_and_feed_speak_their_account_s_language(planne
     for person, why in ((english, "Why:"), (dutch, "Waarom:")):
         for data in (
             publishing.person_calendar(planned, organisation_in_dutch, person, now=NOW),
-            publishing.event_calendar(planned, organisation_in_dutch, events[0].id, now=NOW, person_id=person),
+            publishing.event_calendar(
+                planned, organisation_in_dutch, events[0].id, now=NOW, person_id=person
+            ),
         ):
             described = [str(e["DESCRIPTION"]) for e in icalendar.Calendar.from_ical(data).walk("VEVENT")]
             assert described and all(why in text for text in described), person
