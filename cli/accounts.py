@@ -9,14 +9,15 @@ import sys
 import click
 
 from cli import common
-from matcher.domain.accounts import MIN_PASSWORD, ROLES, Account, AccountError, password_rule
+from matcher.domain.accounts import MIN_PASSWORD, ROLE_WORDS, ROLES, Account, AccountError, password_rule
+from matcher.domain.phrases import phrase
 from matcher.services import accounts
 
 #: Why a password is refused, for the command line.
 PASSWORD_PROBLEMS = {
-    "length": f"use at least {MIN_PASSWORD} characters",
-    "login": "it cannot be the same as the login",
-    "variety": "use more different characters",
+    "length": phrase("use at least {n} characters", n=MIN_PASSWORD),
+    "login": phrase("it cannot be the same as the login"),
+    "variety": phrase("use more different characters"),
 }
 
 
@@ -27,14 +28,18 @@ def _password(given_on_stdin: bool, login: str) -> str:
         password = click.prompt("password", hide_input=True, confirmation_prompt=True)
     broken = password_rule(password, login)
     if broken:
-        raise click.UsageError(f"the password is not accepted: {PASSWORD_PROBLEMS[broken]}")
+        raise click.UsageError(
+            common.said(phrase("the password is not accepted: {why}", why=PASSWORD_PROBLEMS[broken]))
+        )
     return password
 
 
 def _account(ctx: click.Context, login: str) -> Account:
     account = accounts.account_by_login(common.open_db(ctx), login)
     if account is None:
-        raise click.UsageError(f"there is no account '{login}' ('meeloop user list' shows them)")
+        raise click.UsageError(
+            common.said(phrase("there is no account '{login}' ('meeloop user list' shows them)", login=login))
+        )
     return account
 
 
@@ -64,9 +69,20 @@ def add(
         )
     except AccountError as exc:
         raise click.UsageError(common.said(exc.message)) from None
-    click.echo(f"account '{account.login}' added ({account.role}{', ' + person_id if person_id else ''})")
+    role_word = ROLE_WORDS.get(account.role, account.role)
+    if person_id:
+        common.echo(
+            phrase(
+                "account '{login}' added ({role}, {person})",
+                login=account.login,
+                role=role_word,
+                person=person_id,
+            )
+        )
+    else:
+        common.echo(phrase("account '{login}' added ({role})", login=account.login, role=role_word))
     if generate:
-        click.echo(f"password: {password}")
+        common.echo(phrase("password: {password}", password=password))
 
 
 @user.command("list")
@@ -75,10 +91,13 @@ def list_(ctx: click.Context) -> None:
     """Every account with its role and person."""
     found = accounts.accounts(common.open_db(ctx))
     if not found:
-        click.echo("no accounts yet: add the first HR account with 'meeloop user add LOGIN --role hr'")
+        common.echo(
+            phrase("no accounts yet: add the first HR account with 'meeloop user add LOGIN --role hr'")
+        )
     for account in found:
-        state = "" if account.active else "  (switched off)"
-        click.echo(f"{account.login:40} {account.role:9} {account.person_id or '-'}{state}")
+        state = "" if account.active else "  " + common.said(phrase("(switched off)"))
+        role_word = common.said(ROLE_WORDS.get(account.role, account.role))
+        click.echo(f"{account.login:40} {role_word:12} {account.person_id or '-'}{state}")
 
 
 @user.command("password")
@@ -90,7 +109,7 @@ def password(ctx: click.Context, login: str, password_stdin: bool) -> None:
     account = _account(ctx, login)
     new = _password(password_stdin, account.login)
     accounts.set_password(common.open_db(ctx), account.id, new, now=dt.datetime.now(dt.UTC))
-    click.echo(f"password of '{account.login}' changed; its open sessions have ended")
+    common.echo(phrase("password of '{login}' changed; its open sessions have ended", login=account.login))
 
 
 @user.command("role")
@@ -103,7 +122,11 @@ def role(ctx: click.Context, login: str, role: str) -> None:
         account = accounts.set_role(common.open_db(ctx), _account(ctx, login).id, role)
     except AccountError as exc:
         raise click.UsageError(common.said(exc.message)) from None
-    click.echo(f"'{account.login}' is now {account.role}")
+    common.echo(
+        phrase(
+            "'{login}' is now {role}", login=account.login, role=ROLE_WORDS.get(account.role, account.role)
+        )
+    )
 
 
 @user.command("disable")
@@ -115,7 +138,7 @@ def disable(ctx: click.Context, login: str) -> None:
         accounts.set_active(common.open_db(ctx), _account(ctx, login).id, False)
     except AccountError as exc:
         raise click.UsageError(common.said(exc.message)) from None
-    click.echo(f"'{login}' is switched off")
+    common.echo(phrase("'{login}' is switched off", login=login))
 
 
 @user.command("enable")
@@ -124,4 +147,4 @@ def disable(ctx: click.Context, login: str) -> None:
 def enable(ctx: click.Context, login: str) -> None:
     """Switch an account on again."""
     accounts.set_active(common.open_db(ctx), _account(ctx, login).id, True)
-    click.echo(f"'{login}' is switched on")
+    common.echo(phrase("'{login}' is switched on", login=login))

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from cli import common
+from matcher.domain.phrases import counted, phrase
 from matcher.io.ics import InviteSettings
 from matcher.io.mail import SmtpSettings
 from matcher.services import meeting_times, publishing, rounds
@@ -41,13 +42,22 @@ def ics(
     """
     chosen = [x for x in (round_name, person_id, event_id) if x is not None]
     if len(chosen) != 1:
-        raise click.UsageError("give one of ROUND, --person ID or --event N")
+        raise click.UsageError(common.said(phrase("give one of ROUND, --person ID or --event N")))
     database, settings = common.open_db(ctx), _settings()
     if round_name is not None:
         if out is None:
-            raise click.UsageError("a round's files need --out DIR")
+            raise click.UsageError(common.said(phrase("a round's files need --out DIR")))
         written = publishing.source_files(database, settings, round_name, out, now=_now())
-        click.echo(f"wrote {len(written)} files to {out}: {len(written) - 1} people and round.ics")
+        people = counted(len(written) - 1, "{n} person", "{n} people")
+        common.echo(
+            counted(
+                len(written),
+                "wrote {n} file to {out}: {people} and round.ics",
+                "wrote {n} files to {out}: {people} and round.ics",
+                out=str(out),
+                people=people,
+            )
+        )
         return
     if person_id is not None:
         data = publishing.person_calendar(database, settings, person_id, now=_now())
@@ -57,7 +67,7 @@ def ics(
         sys.stdout.buffer.write(data)
     else:
         out.write_bytes(data)
-        click.echo(f"wrote {out}")
+        common.echo(phrase("wrote {out}", out=str(out)))
 
 
 @click.command()
@@ -99,17 +109,23 @@ def send(ctx: click.Context, source: str | None, dry_run: bool, as_json: bool) -
             }
         )
     else:
-        verb = "would queue" if dry_run else "queued"
-        click.echo(f"{verb} {len(due)} messages{' for ' + source if source else ''}")
+        common.echo(_queued(len(due), source, dry_run))
         for item in listed:
             title = common.said(item["title"])
             click.echo(f"  {item['method']:<7} seq {item['sequence']}  {item['person']:<16} {title}")
         if delivery is not None:
             common.echo(delivery.summary())
             for outbox_id, error in delivery.failed:
-                click.echo(f"  failed{f' (outbox {outbox_id})' if outbox_id else ''}: {error}", err=True)
+                failed = (
+                    phrase("failed (outbox {id}): {error}", id=outbox_id, error=error)
+                    if outbox_id
+                    else phrase("failed: {error}", error=error)
+                )
+                common.echo(failed, indent="  ", err=True)
         elif not dry_run:
-            click.echo("e-mail is not configured (MEELOOP_SMTP_HOST): the messages wait in the outbox")
+            common.echo(
+                phrase("e-mail is not configured (MEELOOP_SMTP_HOST): the messages wait in the outbox")
+            )
     if delivery is not None and delivery.failed:
         ctx.exit(1)
 
@@ -128,7 +144,7 @@ def outbox(ctx: click.Context, source: str | None, as_json: bool) -> None:
         error = f"  ({m.last_error})" if m.last_error else ""
         click.echo(f"{m.id:>5} {m.status:<7} {m.method:<7} seq {m.sequence} {m.email:<32} {m.subject}{error}")
     if not found:
-        click.echo("The outbox is empty.")
+        common.echo(phrase("The outbox is empty."))
 
 
 @click.command("feed-token")
@@ -140,10 +156,13 @@ def feed_token(ctx: click.Context, person_id: str, revoke: bool) -> None:
     database = common.open_db(ctx)
     if revoke:
         gone = publishing.revoke_feed_token(database, person_id, now=_now())
-        click.echo(f"{person_id}: {'feed address revoked' if gone else 'had no feed address'}")
+        if gone:
+            common.echo(phrase("{person}: feed address revoked", person=person_id))
+        else:
+            common.echo(phrase("{person}: had no feed address", person=person_id))
         return
     address = publishing.new_feed_token(database, _settings(), person_id, now=_now())
-    click.echo(f"feed for {person_id} (shown once; only its hash is stored):")
+    common.echo(phrase("feed for {person} (shown once; only its hash is stored):", person=person_id))
     click.echo(f"  {address.webcal}")
     click.echo(f"  {address.https}")
 
@@ -156,7 +175,14 @@ def move(ctx: click.Context, event_id: int, start: dt.datetime) -> None:
     """Move a planned event (a series: all of it) to START, in the event's own time zone.
     Then 'meeloop send' sends the update."""
     event = meeting_times.move_event(common.open_db(ctx), event_id, start, now=_now())
-    click.echo(f"event {event.id} moved to {event.start:%Y-%m-%d %H:%M} UTC, sequence {event.sequence}")
+    common.echo(
+        phrase(
+            "event {id} moved to {start} UTC, sequence {sequence}",
+            id=str(event.id),
+            start=f"{event.start:%Y-%m-%d %H:%M}",
+            sequence=str(event.sequence),
+        )
+    )
 
 
 @click.command()
@@ -169,7 +195,7 @@ def swap(ctx: click.Context, round_name: str, first: str, second: str) -> None:
     Then 'meeloop meet ROUND --save' and 'meeloop send ROUND' update the invites."""
     now = _now()
     stored = rounds.swap_people(common.open_db(ctx), round_name, first, second, today=now.date(), now=now)
-    click.echo(f"round '{round_name}': {stored.events[-1].detail}")
+    common.echo(phrase("round '{round}': {what}", round=round_name, what=stored.events[-1].detail))
 
 
 @click.command()
@@ -181,7 +207,21 @@ def drop(ctx: click.Context, round_name: str, person_id: str) -> None:
     Then 'meeloop meet ROUND --save' and 'meeloop send ROUND' send the cancellations."""
     now = _now()
     stored = rounds.remove_unit(common.open_db(ctx), round_name, person_id, today=now.date(), now=now)
-    click.echo(f"round '{round_name}': {stored.events[-1].detail}")
+    common.echo(phrase("round '{round}': {what}", round=round_name, what=stored.events[-1].detail))
 
 
 COMMANDS = (ics, send, outbox, feed_token, move, swap, drop)
+
+
+def _queued(n: int, source: str | None, dry_run: bool) -> str:
+    if dry_run and source:
+        return counted(
+            n, "would queue {n} message for {source}", "would queue {n} messages for {source}", source=source
+        )
+    if dry_run:
+        return counted(n, "would queue {n} message", "would queue {n} messages")
+    if source:
+        return counted(
+            n, "queued {n} message for {source}", "queued {n} messages for {source}", source=source
+        )
+    return counted(n, "queued {n} message", "queued {n} messages")

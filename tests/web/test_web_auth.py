@@ -220,7 +220,7 @@ def test_the_first_hr_account_comes_from_the_command_line(sqlite_url, tmp_path):
         stdin="a long admin secret\n",
     )
     assert made.returncode == 0, made.stderr
-    assert "account 'admin@wadloo.example' added (hr)" in made.stdout
+    assert "account 'admin@wadloo.example' added (HR)" in made.stdout
     weak = run(
         "user",
         "add",
@@ -251,7 +251,7 @@ def test_the_first_hr_account_comes_from_the_command_line(sqlite_url, tmp_path):
     )
     assert ghost.returncode == 2 and "nobody with the id 'ghost'" in ghost.stderr
     listed = run("user", "list", db=sqlite_url, cwd=tmp_path)
-    assert "admin@wadloo.example" in listed.stdout and "hr" in listed.stdout
+    assert "admin@wadloo.example" in listed.stdout and " HR " in listed.stdout
     app = make_app(sqlite_url)
     log_in(app.test_client(), "admin@wadloo.example", "a long admin secret")
     app.extensions["meeloop"]["db"].dispose()
