@@ -224,7 +224,7 @@ def _learner_reason(
         able = [
             t for t in teachers if any(s.skill_id == wished for s in served_wishes(problem, t, learner))
         ] or teachers
-        names = ", ".join(problem.name(t) for t in able[:4]) + ("..." if len(able) > 4 else "")
+        names = some_names([problem.name(t) for t in able])
         places = counted(sum(problem.capacity(t) for t in able), "{n} place", "{n} places")
         parts.append(
             counted(
@@ -355,7 +355,7 @@ def _exchange_reason(
         return phrase("nobody who can teach them what they want wants to learn something they know")
     partners = sorted({m for c in options for m in c.members if m != person}, key=problem.name)
     taken = [p for p in partners if p in in_pairs]
-    names = ", ".join(problem.name(p) for p in partners[:4]) + ("..." if len(partners) > 4 else "")
+    names = some_names([problem.name(p) for p in partners])
     if len(taken) == len(partners):
         return counted(
             len(partners),
@@ -369,4 +369,14 @@ def _exchange_reason(
         "of their possible partners ({names}), {n} was paired with a better fit",
         "of their possible partners ({names}), {n} were paired with better fits",
         names=names,
+    )
+
+
+def some_names(names: list[str], shown: int = 4) -> str:
+    """Up to ``shown`` names joined the reader's way ("a, b en c"); more: the first and how many
+    others ("a, b, c, d and 3 others")."""
+    if len(names) <= shown:
+        return listing(names)
+    return counted(
+        len(names) - shown, "{names} and {n} other", "{names} and {n} others", names=", ".join(names[:shown])
     )
