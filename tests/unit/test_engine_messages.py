@@ -28,6 +28,7 @@ from matcher.domain.phrases import KEYWORDS, English, Message, phrase, say
 from matcher.domain.talentmap import TalentMap
 from matcher.engines import groups, lunch, meetings, pairing, shadowing
 from matcher.engines.groups import Criterion, GroupConfig
+from matcher.engines.groups.criteria import CountRange
 from matcher.engines.lunch import LunchSession
 from matcher.engines.meetings import Meeting, MeetingConfig
 from matcher.engines.pairing import PairingConfig
@@ -153,6 +154,12 @@ def test_group_reasons_left_out_violations_notes_and_conflicts_are_messages(extr
             Criterion("interest:wmo", "similar", 1.0),
         ),
         topic_skills=("ai",),
+        counts=(
+            CountRange("skill:ai", level=3, min=0, max=1, hard=False),
+            CountRange("department", max=2, hard=False),
+            CountRange("site", value="s0", min=1),
+            CountRange("interest:wmo", max=3),
+        ),
         no_isolated=("site", "skill:ai", "interest:wmo", "team"),
         cooldown_rounds=2,
         max_repeats=1,
@@ -193,10 +200,18 @@ def test_a_group_round_no_plan_can_keep_and_one_that_is_refused_say_so_in_messag
     assert proposal.status == "infeasible" and proposal.notes
     sentences = [*proposal.notes, *(v.message for v in proposal.violations)]
     apart = tuple((a, b) for a in ("p00", "p01", "p02", "p03") for b in ("p00", "p01", "p02", "p03") if a < b)
-    refused = GroupConfig(size_min=4, size_max=4, forbidden=(*apart, ("p04", "p05")), time_limit=1)
+    refused = GroupConfig(
+        size_min=4,
+        size_max=4,
+        forbidden=(*apart, ("p04", "p05")),
+        counts=(CountRange("skill:ai", min=2), CountRange("site", max=1)),
+        time_limit=1,
+    )
     problem = groups.build_problem(TalentMap(small, today=TODAY), refused, today=TODAY)
     sentences += [reason for _, _, reason in groups.rules.unkeepable(problem)]
-    check_all(sentences, data_of(org), extracted, at_least=3)
+    bad = [tuple(f"p0{i}" for i in range(4)), tuple(f"p0{i}" for i in range(4, 8))]
+    sentences += [v.message for v in groups.validate(problem, bad)]
+    check_all(sentences, data_of(org), extracted, at_least=7)
 
 
 # -- pairing: locks, left out ---------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from matcher.domain.model import HistoryEntry, Holding, Level, Organisation, Ski
 from matcher.domain.problems import InvalidInput
 from matcher.domain.talentmap import TalentMap
 from matcher.engines.groups import Criterion, GroupConfig, build_problem, exact, propose, validate
+from matcher.engines.groups.criteria import CountRange
 from matcher.engines.groups.problem import group_score, objective
 from matcher.engines.groups.rules import broken_by_rule
 from matcher.engines.groups.solver import construct, keep_rules
@@ -46,7 +47,8 @@ def problem_of(org: Organisation, config: GroupConfig):
 @st.composite
 def rounds(draw, people=(6, 30), sizes=(2, 4)):
     """A round with every kind of hard rule: forbidden pairs, earlier groupmates, a topic, nobody
-    isolated by site (and sometimes team, which some people lack), and a lock."""
+    isolated by site (and sometimes team, which some people lack), a lock, and count ranges (of
+    one kind and per value, hard or soft)."""
     n = draw(st.integers(*people))
     ids = [f"q{i:02d}" for i in range(n)]
     crew = [
@@ -77,11 +79,30 @@ def rounds(draw, people=(6, 30), sizes=(2, 4)):
         forbidden=tuple(draw(st.lists(pairs, max_size=5))),
         locked=tuple(draw(st.lists(pairs, max_size=1))),
         topic_skills=("ai",) if draw(st.booleans()) else (),
+        counts=tuple(draw(st.lists(count_ranges(), max_size=2))),
         max_repeats=draw(st.integers(0, 1)),
         time_limit=2.0,
         seed=draw(st.integers(0, 3)),
     )
     return org_of(crew, [(h, "ai", 3) for h in holders], history), config
+
+
+@st.composite
+def count_ranges(draw):
+    hard, weight = draw(st.booleans()), draw(st.sampled_from([0.5, 1.0, 2.0]))
+    low = draw(st.integers(0, 2))
+    high = draw(st.sampled_from([None, low, low + 1, low + 2]))
+    return draw(
+        st.sampled_from(
+            [
+                CountRange("skill:ai", level=3, min=low, max=high, hard=hard, weight=weight),
+                CountRange("site", value="s0", min=low, max=high, hard=hard, weight=weight),
+                CountRange("team", value="t1", min=low, max=high, hard=hard, weight=weight),
+                CountRange("department", max=draw(st.integers(1, 2)), hard=hard, weight=weight),
+                CountRange("team", max=1, hard=hard, weight=weight),
+            ]
+        )
+    )
 
 
 def spread_of(state: State) -> list[dict[str, tuple[int, int]]]:

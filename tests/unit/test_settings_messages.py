@@ -20,6 +20,7 @@ from matcher.domain.problems import InvalidInput
 from matcher.domain.talentmap import TalentMap
 from matcher.engines import pairing
 from matcher.engines.groups import GroupConfig
+from matcher.engines.groups.criteria import CountRange
 from matcher.engines.lunch import LunchConfig
 from matcher.engines.meetings import MeetingConfig
 from matcher.engines.pairing import PairingConfig
@@ -48,6 +49,7 @@ def setting_names(config: object) -> list[str]:
 SETTING_WORDS = [
     *setting_names(PairingConfig()),
     *setting_names(GroupConfig()),
+    *setting_names(CountRange("site")),
     *setting_names(ShadowConfig()),
     *pairing.MODES,
     *("think-tank", "intervision", "community", "trio", "report", "week", "month", "1"),
@@ -136,6 +138,27 @@ def test_group_settings_are_refused_in_messages(extracted) -> None:
     messages = [p.message for p in report.problems]
     messages += [p.message for p in refused(lambda: GroupConfig.from_mapping({"criteria": "x"})).problems]
     messages += [p.message for p in refused(lambda: GroupConfig.from_mapping({"select": []})).problems]
+    assert_messages(messages, extracted, at_least=10)
+
+
+def test_group_criteria_settings_are_refused_in_messages(extracted) -> None:
+    bad = {
+        "size_min": 2,
+        "size_max": 3,
+        "counts": [
+            {"attribute": "department", "min": 1, "value": 1},
+            {"attribute": "skill:ai", "min": -1, "max": "x", "level": 9, "hard": 1, "weight": -1},
+            {"attribute": "skill:ai", "min": 4},
+            {"attribute": "team", "often": 1},
+            "x",
+        ],
+    }
+    messages = [p.message for p in refused(lambda: GroupConfig.from_mapping(bad)).problems]
+    messages += [p.message for p in refused(lambda: GroupConfig.from_mapping({"counts": "x"})).problems]
+    messages += [
+        p.message
+        for p in refused(lambda: GroupConfig.from_mapping({"counts": [{"attribute": "site"}]})).problems
+    ]
     assert_messages(messages, extracted, at_least=10)
 
 

@@ -20,7 +20,7 @@ from matcher.engines.groups.build import build_problem
 from matcher.engines.groups.config import KINDS, Criterion, GroupConfig
 from matcher.engines.groups.explain import group_reasons
 from matcher.engines.groups.problem import GroupProblem, group_score
-from matcher.engines.groups.rules import unkeepable, validate
+from matcher.engines.groups.rules import SETTING_OF, unkeepable, validate
 from matcher.engines.groups.solver import solve
 from matcher.engines.results import LeftOut, ProposedGroup, Violation
 
@@ -86,7 +86,7 @@ def refusal(problem: GroupProblem, *, source: str = SETTINGS) -> Problems:
     the people."""
     problems = Problems()
     for rule, _people, reason in unkeepable(problem):
-        problems.add(Location(source, None, rule), reason)
+        problems.add(Location(source, None, SETTING_OF.get(rule, rule)), reason)
     return problems
 
 

@@ -15,6 +15,7 @@ from ortools.linear_solver import pywraplp
 
 from matcher.engines.groups.config import Criterion
 from matcher.engines.groups.problem import GroupProblem, pairs_among, penalty
+from matcher.engines.groups.rules import range_shortfall
 
 
 def upper_bound(problem: GroupProblem) -> float:
@@ -45,14 +46,20 @@ def upper_bound(problem: GroupProblem) -> float:
 
 def unavoidable_penalty(problem: GroupProblem) -> float:
     """Points every plan loses: members alone in their value because nobody else taking part has
-    it (when nobody is left out, so all of them are placed), and recent groupmates locked together."""
+    it (when nobody is left out, so all of them are placed), recent groupmates locked together, and
+    people no plan keeps within a soft count range (:func:`range_shortfall`)."""
     alone = 0
     if not problem.left_over:
         for attribute in problem.config.no_isolated:
             counts = Counter(problem.values[attribute].values())
             alone += sum(1 for n in counts.values() if n == 1)
     repeats = sum(len(pairs_among(problem.recent, lock)) for lock in problem.locks)
-    return penalty(alone, repeats)
+    ranges = sum(
+        rule.weight * range_shortfall(problem, r)[0]
+        for r, rule in enumerate(problem.config.counts)
+        if not rule.hard
+    )
+    return penalty(alone, repeats) + ranges
 
 
 def _placed(problem: GroupProblem) -> int:

@@ -10,6 +10,7 @@ from matcher.domain.model import Level
 from matcher.domain.phrases import counted, phrase
 from matcher.domain.talentmap import TalentMap
 from matcher.engines.groups.config import GroupConfig, experience_band
+from matcher.engines.groups.criteria import CountRange
 from matcher.engines.groups.problem import HOLDS, HOLDS_NOT, HOLDS_OR_WANTS, NEITHER, NO_VALUE, GroupProblem
 from matcher.engines.groups.rules import lock_breaks
 from matcher.engines.pairing.problem import rounds_ago
@@ -48,6 +49,7 @@ def build_problem(tmap: TalentMap, config: GroupConfig, *, today: dt.date) -> Gr
         )
     )
     attributes = {c.attribute for c in config.criteria} | set(config.no_isolated)
+    attributes |= {c.attribute for c in config.counts if c.each_value}
     values = {a: attribute_values(tmap, a, people, today) for a in sorted(attributes)}
     topic = {
         skill: frozenset(p for p in people if tmap.levels_of(p).get(skill, 0) >= config.topic_level)
@@ -67,6 +69,7 @@ def build_problem(tmap: TalentMap, config: GroupConfig, *, today: dt.date) -> Gr
         groups=groups,
         left_over=left_over,
         forbidden=frozenset(frozenset(p) for p in config.forbidden),
+        kinds=tuple(_of_kind(tmap, rule, people, today) for rule in config.counts),
     )
     for skill, holders in topic.items():
         if len(holders) < groups:
@@ -84,6 +87,21 @@ def build_problem(tmap: TalentMap, config: GroupConfig, *, today: dt.date) -> Gr
             )
     problem.locks = _keepable_locks(problem)
     return problem
+
+
+def _of_kind(
+    tmap: TalentMap, rule: CountRange, people: tuple[str, ...], today: dt.date
+) -> frozenset[str] | None:
+    """The people a count range counts, or None when it holds for each value of its attribute."""
+    if rule.each_value:
+        return None
+    kind, _, skill = rule.attribute.partition(":")
+    if kind == "skill":
+        return frozenset(p for p in people if tmap.levels_of(p).get(skill, 0) >= rule.level)
+    if kind == "interest":
+        return frozenset(p for p in people if skill in tmap.levels_of(p) or skill in tmap.wished_by(p))
+    values = attribute_values(tmap, rule.attribute, people, today)
+    return frozenset(p for p in people if values[p] == rule.value)
 
 
 def _takes_part(tmap: TalentMap, config: GroupConfig, person_id: str) -> bool:

@@ -16,6 +16,7 @@ from typing import Any
 
 from matcher.domain.phrases import phrase, term
 from matcher.domain.problems import SETTINGS, Location, Problems
+from matcher.engines.groups.criteria import ATTRIBUTES, CountRange, count_ranges, known_attribute
 from matcher.engines.pairing.config import Selection
 
 KINDS: dict[str, str] = {
@@ -25,9 +26,6 @@ KINDS: dict[str, str] = {
 }
 
 GOALS = ("diverse", "similar", "ignore")
-
-#: Attributes a criterion may name; ``skill:<id>`` and ``interest:<id>`` name one skill.
-ATTRIBUTES = ("department", "function", "site", "team", "experience")
 
 #: Experience bands in years (tenure or years in the field, whichever is longer; never age), as
 #: words shown in sentences.
@@ -64,6 +62,8 @@ class GroupConfig:
     #: Think tanks around a topic: each group has someone at ``topic_level`` or more in each skill.
     topic_skills: tuple[str, ...] = ()
     topic_level: int = 3
+    #: How many people of one kind each group holds, hard or soft (:class:`CountRange`).
+    counts: tuple[CountRange, ...] = ()
     #: Nobody is the only one of their value of these attributes in a group, where avoidable.
     no_isolated: tuple[str, ...] = ()
     #: Earlier groupmates from this many rounds of the same kind count as repeats (0: off) ...
@@ -103,6 +103,7 @@ class GroupConfig:
     def as_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
         data["criteria"] = [dataclasses.asdict(c) for c in self.criteria]
+        data["counts"] = [c.as_dict() for c in self.counts]
         data["select"] = {k: list(v) for k, v in data["select"].items()}
         for key in ("topic_skills", "no_isolated"):
             data[key] = list(data[key])
@@ -130,6 +131,7 @@ class GroupConfig:
             kind = "think-tank"
         base = cls.for_kind(kind)
         values: dict[str, Any] = {}
+        ranges: dict[int, CountRange] = {}
         known = {f.name for f in dataclasses.fields(cls)}
         for key, raw in data.items():
             if key not in known:
@@ -138,6 +140,9 @@ class GroupConfig:
                 )
             elif key == "criteria":
                 values[key] = _criteria(raw, fail)
+            elif key == "counts":
+                ranges = count_ranges(raw, fail)
+                values[key] = tuple(ranges.values())
             elif key == "select":
                 values[key] = _selection(raw, fail)
             elif key in ("locked", "forbidden", "topic_skills", "no_isolated"):
@@ -151,6 +156,14 @@ class GroupConfig:
         config = dataclasses.replace(base, **values)
         if config.size_min < 2 or config.size_max < config.size_min:
             fail("size_min", phrase("sizes must be at least 2, and the minimum at most the maximum"))
+        for i, c in ranges.items():
+            if c.hard and c.min > config.size_max:
+                message = phrase(
+                    "a group of at most {high} people cannot hold {low} of them",
+                    high=config.size_max,
+                    low=c.min,
+                )
+                fail(f"counts[{i}].min", message)
         if any(len(p) != 2 for p in config.forbidden):
             fail("forbidden", phrase("each forbidden combination is two person ids"))
         problems.raise_if_any()
@@ -205,9 +218,7 @@ def _criteria(raw: Any, fail: Any) -> tuple[Criterion, ...]:
             fail(where, phrase("expected an object with attribute, goal and weight"))
             continue
         attribute, goal, weight = item["attribute"], item.get("goal", "diverse"), item.get("weight", 1.0)
-        if not isinstance(attribute, str) or not (
-            attribute in ATTRIBUTES or attribute.startswith(("skill:", "interest:"))
-        ):
+        if not known_attribute(attribute):
             fail(
                 f"{where}.attribute",
                 phrase("one of {attributes}, skill:<id> or interest:<id>", attributes=", ".join(ATTRIBUTES)),

@@ -6,9 +6,10 @@ large round only the groups around each broken rule are modelled, with what the 
 holds as fixed context (for isolation: which values other groups hold alone or crowded).
 
 The model is the rules of :mod:`matcher.engines.groups.rules` as constraints: sizes, locks,
-forbidden pairs, at most ``max_repeats`` recent groupmates, every counted topic held, and nobody
+forbidden pairs, at most ``max_repeats`` recent groupmates, every counted topic held, nobody
 alone in a value of a ``no_isolated`` attribute while some group holds
-:data:`~matcher.engines.groups.rules.CROWDED` or more of it. OR-Tools objects stay in this module.
+:data:`~matcher.engines.groups.rules.CROWDED` or more of it, and every hard count range. OR-Tools
+objects stay in this module.
 """
 
 from __future__ import annotations
@@ -177,6 +178,7 @@ def _solve(
         for g in range(slots):
             model.add_bool_or([x[h, g] for h in by_slot[g] if h in holders])
     _isolation(model, x, problem, people, slots, outside)
+    _ranges(model, x, problem, by_slot, slots)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(seconds, 0.01)
     solver.parameters.num_workers = 1
@@ -230,6 +232,28 @@ def _pairs_apart(
                     model.add(y >= x[a, g] + x[b, g] - 1)
                     both.append(y)
             model.add(sum(both) <= config.max_repeats)
+
+
+def _ranges(
+    model: cp_model.CpModel, x: dict, problem: GroupProblem, by_slot: dict[int, list[str]], slots: int
+) -> None:
+    """Every group within each hard count range: of its kind, or of each value."""
+    for rule, kind in zip(problem.config.counts, problem.kinds, strict=True):
+        if not rule.hard:
+            continue
+        for g in range(slots):
+            if kind is not None:
+                held = sum(x[p, g] for p in by_slot[g] if p in kind)
+                model.add(held >= rule.min)
+                if rule.max is not None:
+                    model.add(held <= rule.max)
+                continue
+            by_value: dict[str, list[str]] = defaultdict(list)
+            for p in by_slot[g]:
+                by_value[problem.values[rule.attribute][p]].append(p)
+            for who in by_value.values():
+                if len(who) > (rule.max or 0):
+                    model.add(sum(x[p, g] for p in who) <= (rule.max or 0))
 
 
 def _isolation(

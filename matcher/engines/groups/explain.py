@@ -8,6 +8,7 @@ from collections.abc import Callable
 from matcher.domain.phrases import counted, phrase
 from matcher.domain.wording import listing
 from matcher.engines.groups.config import EXPERIENCE_BANDS, MOST_EXPERIENCE
+from matcher.engines.groups.criteria import CountRange
 from matcher.engines.groups.problem import (
     HOLDS,
     HOLDS_OR_WANTS,
@@ -15,6 +16,7 @@ from matcher.engines.groups.problem import (
     GroupProblem,
     attribute_word,
     isolated_members,
+    range_tally,
     repeated_pairs,
 )
 
@@ -99,6 +101,7 @@ def group_reasons(problem: GroupProblem, members: tuple[str, ...]) -> list[str]:
                     level=problem.config.topic_level,
                 )
             )
+    reasons += _ranges(problem, members)
     for person, attribute in isolated_members(problem, members):
         reasons.append(alone(problem, person, attribute, in_reason=True))
     repeats = repeated_pairs(problem, members)
@@ -111,6 +114,60 @@ def group_reasons(problem: GroupProblem, members: tuple[str, ...]) -> list[str]:
             )
         )
     return reasons
+
+
+def _ranges(problem: GroupProblem, members: tuple[str, ...]) -> list[str]:
+    """How many of each count range's kind the group holds; for a range per value, the value it
+    holds most of (when the group holds none of it, nothing is said)."""
+    reasons = []
+    for r, rule in enumerate(problem.config.counts):
+        if not rule.each_value:
+            reasons.append(holding(problem, rule, range_tally(problem, r, members)[0]))
+            continue
+        counts = Counter(problem.values[rule.attribute][m] for m in members)
+        counts.pop(NO_VALUE, None)
+        if counts:
+            value, n = min(counts.items(), key=lambda item: (-item[1], _in_order(item[0])))
+            reasons.append(holding(problem, rule, n, value))
+    return reasons
+
+
+def kind_of(problem: GroupProblem, rule: CountRange, value: str = "") -> str:
+    """The people a count range counts, in words: "at level 3 or more in AI", "with department
+    'Finance'" (``value`` for a range per value)."""
+    kind, _, skill_id = rule.attribute.partition(":")
+    if kind == "skill":
+        return phrase(
+            "at level {level} or more in {skill}", level=rule.level, skill=_skill_name(problem, skill_id)
+        )
+    if kind == "interest":
+        return phrase("holding or wanting {skill}", skill=_skill_name(problem, skill_id))
+    return phrase(
+        "with {attribute} '{value}'", attribute=attribute_word(rule.attribute), value=value or rule.value
+    )
+
+
+def wanted(rule: CountRange) -> str:
+    """A count range in words: "wanted: 1 to 2"."""
+    if rule.max is None:
+        return phrase("wanted: at least {low}", low=rule.min)
+    if not rule.min:
+        return phrase("wanted: at most {high}", high=rule.max)
+    if rule.min == rule.max:
+        return phrase("wanted: exactly {n}", n=rule.min)
+    return phrase("wanted: {low} to {high}", low=rule.min, high=rule.max)
+
+
+def holding(problem: GroupProblem, rule: CountRange, n: int, value: str = "") -> str:
+    """What a group holds of a count range's kind: "2 people at level 3 or more in AI (wanted: 1
+    to 2)"; as a reason and, when out of range, as the broken rule."""
+    return counted(
+        n,
+        "{n} person {kind} ({wanted})",
+        "{n} people {kind} ({wanted})",
+        kind=kind_of(problem, rule, value),
+        wanted=wanted(rule),
+    )
 
 
 def alone(problem: GroupProblem, person: str, attribute: str, *, in_reason: bool) -> str:

@@ -6,7 +6,8 @@ A group's score is a sum of named parts, one per criterion:
 * diverse: weight x (distinct values - 1): each further value the group mixes in counts;
 * similar: weight x (members - distinct values): each member who shares a value counts;
 
-less :data:`ISOLATED_PENALTY` for every member who is the only one of their value of a
+less ``weight`` for each person a group is short or over in a soft count range, less
+:data:`ISOLATED_PENALTY` for every member who is the only one of their value of a
 ``no_isolated`` attribute, and :data:`REPEAT_PENALTY` for every pair of earlier groupmates within
 the cooldown. The search state (:mod:`matcher.engines.groups.state`) keeps the same parts up to date
 move by move with :func:`criterion_points` and :func:`penalty`; the hard rules are in
@@ -24,6 +25,7 @@ from itertools import combinations
 from matcher.domain.phrases import join_words, term
 from matcher.domain.talentmap import TalentMap
 from matcher.engines.groups.config import GroupConfig
+from matcher.engines.groups.criteria import CountRange
 
 #: Points taken off for each isolated member and each repeated pair of groupmates.
 ISOLATED_PENALTY = 5.0
@@ -65,6 +67,9 @@ class GroupProblem:
     left_over: int
     forbidden: frozenset[frozenset[str]] = field(default_factory=frozenset)
     conflicts: list[str] = field(default_factory=list)
+    #: Per count range of the config: the participants of its kind (None for a range that holds
+    #: for each value of its attribute, whose values are in :attr:`values`).
+    kinds: tuple[frozenset[str] | None, ...] = ()
     #: HR's locks that can be kept: participants only, each breaking no rule and fitting a group
     #: (:func:`~matcher.engines.groups.build.build_problem` says in ``conflicts`` why any other
     #: lock was dropped).
@@ -102,6 +107,29 @@ def penalty(isolated: int, repeats: int) -> float:
     return ISOLATED_PENALTY * isolated + REPEAT_PENALTY * repeats
 
 
+def range_tally(problem: GroupProblem, r: int, members: Iterable[str]) -> tuple[int, int]:
+    """What a group holds of count range ``r``: for a range of one kind, how many of that kind and
+    0; for a range per value, how many people are over the maximum in all, and in how many values."""
+    rule, kind = problem.config.counts[r], problem.kinds[r]
+    if kind is not None:
+        return len(kind.intersection(members)), 0
+    assert rule.max is not None
+    counts = Counter(problem.values[rule.attribute][m] for m in members)
+    over = [n - rule.max for n in counts.values() if n > rule.max]
+    return sum(over), len(over)
+
+
+def range_off(rule: CountRange, held: int) -> int:
+    """People a group is short or over in a count range, from what it holds of it
+    (:func:`range_tally`)."""
+    return held if rule.each_value else rule.off(held)
+
+
+def range_points(rule: CountRange, held: int) -> float:
+    """Points a soft count range takes off a group (a hard one is a rule, not points)."""
+    return 0.0 if rule.hard else rule.weight * range_off(rule, held)
+
+
 def group_parts(problem: GroupProblem, members: Iterable[str]) -> list[tuple[str, float]]:
     """The named parts of a group's score."""
     members = list(members)
@@ -113,6 +141,10 @@ def group_parts(problem: GroupProblem, members: Iterable[str]) -> list[tuple[str
         parts.append(
             (f"{c.goal} {c.attribute}", c.weight * criterion_points(c.goal == "diverse", len(members), k))
         )
+    for r, rule in enumerate(problem.config.counts):
+        points = range_points(rule, range_tally(problem, r, members)[0])
+        if points:
+            parts.append((f"count {rule.attribute} {rule.value}".strip(), -points))
     isolated = len(isolated_members(problem, members))
     if isolated:
         parts.append(("isolated members", -penalty(isolated, 0)))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import random
 import time
 
-from matcher.engines.groups.rules import CROWDED, cooldown_broken, topic_broken
+from matcher.engines.groups.rules import CROWDED, cooldown_broken, range_broken, topic_broken
 from matcher.engines.groups.state import Move, State
 
 #: How many groups each person is tried against, at most.
@@ -77,6 +77,7 @@ def _tries(state: State, rng: random.Random, fixed: set[str]) -> list[tuple[str,
             culprits += [m for m in members if state.recent.get(m, set()) & members]
         for m in dict.fromkeys(culprits):
             tries.append((m, _sample(rng, count, TARGETS)))
+        tries += _range_tries(state, rng, i, fixed)
         for t, n in enumerate(state.parts[i].holders):
             if topic_broken(n):
                 givers = donors(state, t, i, fixed)
@@ -91,6 +92,31 @@ def _tries(state: State, rng: random.Random, fixed: set[str]) -> list[tuple[str,
         crowded = [m for m in alike if state.counts[state.where[m]][k][value] >= CROWDED]
         for m in rng.sample(crowded, min(len(crowded), 3)):
             tries.append((m, [home]))
+    return tries
+
+
+def _range_tries(state: State, rng: random.Random, i: int, fixed: set[str]) -> list[tuple[str, list[int]]]:
+    """For each hard count range group ``i`` is out of: its people of the kind (or of a value it
+    holds too many of) against other groups, or, short of them, people of the kind from groups
+    with more than the minimum against group ``i``."""
+    tries: list[tuple[str, list[int]]] = []
+    count = len(state.groups)
+    parts = state.parts[i]
+    for r, (rule, k, kind) in enumerate(state.ranges):
+        if not range_broken(rule, parts.held[r], parts.crowds[r]):
+            continue
+        if k is not None:
+            too_many = [m for m in state.groups[i] if state.counts[i][k][state.code[m][k]] > (rule.max or 0)]
+            tries += [(m, _sample(rng, count, TARGETS)) for m in too_many]
+        elif parts.held[r] > rule.min:
+            tries += [(m, _sample(rng, count, TARGETS)) for m in state.groups[i] if m in kind]
+        else:
+            spare = [
+                m
+                for m in sorted(kind)
+                if m in state.where and m not in fixed and state.parts[state.where[m]].held[r] > rule.min
+            ]
+            tries += [(m, [i]) for m in rng.sample(spare, min(len(spare), TARGETS))]
     return tries
 
 

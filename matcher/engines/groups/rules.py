@@ -20,8 +20,9 @@ import networkx as nx
 
 from matcher.domain.phrases import counted, phrase, term
 from matcher.engines.groups.config import GroupConfig
-from matcher.engines.groups.explain import alone
-from matcher.engines.groups.problem import GroupProblem, pairs_among
+from matcher.engines.groups.criteria import CountRange
+from matcher.engines.groups.explain import alone, holding, kind_of
+from matcher.engines.groups.problem import GroupProblem, pairs_among, range_off, range_tally
 from matcher.engines.results import Violation
 
 TAKING_PART = term("taking part")
@@ -32,6 +33,10 @@ FORBIDDEN = term("forbidden")
 COOLDOWN = term("cooldown")
 TOPIC = term("topic")
 ISOLATED = term("isolated")
+RANGE = term("count per group")
+
+#: The setting a rule found unkeepable before solving is refused in, where it is not the rule's name.
+SETTING_OF = {RANGE: "counts"}
 
 #: A group holding this many of a value could give one up to join someone who is the only one
 #: of that value elsewhere: their isolation counts as avoidable.
@@ -68,6 +73,33 @@ def isolation_broken(lone: int, crowded: int) -> int:
     one of it in their group (``lone`` groups hold exactly one) count when some group holds
     :data:`CROWDED` or more of it (``crowded`` groups), since one of those could join them."""
     return lone if crowded else 0
+
+
+def range_broken(rule: CountRange, held: int, crowds: int) -> int:
+    """A hard count range counts once for a group out of it, or, holding for each value, once for
+    each value the group holds too many of (``held`` and ``crowds`` as
+    :func:`~matcher.engines.groups.problem.range_tally` gives them)."""
+    if not rule.hard:
+        return 0
+    return crowds if rule.each_value else (1 if range_off(rule, held) else 0)
+
+
+def range_shortfall(problem: GroupProblem, r: int) -> tuple[int, list[str]]:
+    """People no plan can keep within count range ``r``, and the values they are of (the range's
+    kind: ``[""]``): groups x min less the people of the kind, and people of the kind beyond groups
+    x max that cannot all be left out."""
+    rule, kind, g = problem.config.counts[r], problem.kinds[r], problem.groups
+    if not g:
+        return 0, []
+    if kind is not None:
+        most = g * rule.max if rule.max is not None else len(kind)
+        short = max(0, g * rule.min - len(kind)) + max(0, len(kind) - problem.left_over - most)
+        return short, [""] if short else []
+    assert rule.max is not None
+    over = {v: n - g * rule.max for v, n in Counter(problem.values[rule.attribute].values()).items()}
+    over = {v: n for v, n in over.items() if n > 0}
+    short = max(0, sum(over.values()) - problem.left_over)
+    return short, sorted(over) if short else []
 
 
 def counted_topics(problem: GroupProblem, groups: int) -> list[tuple[str, frozenset[str]]]:
@@ -195,6 +227,29 @@ def nobody_isolated(problem: GroupProblem, groups: Groups) -> list[Violation]:
     return found
 
 
+def counts_kept(problem: GroupProblem, groups: Groups) -> list[Violation]:
+    """Every group within each hard count range; a range for each value, for each value."""
+    found = []
+    people = set(problem.people)
+    for r, rule in enumerate(problem.config.counts):
+        if not rule.hard:
+            continue
+        for g in groups:
+            members = [m for m in g if m in people]
+            held, crowds = range_tally(problem, r, members)
+            if not range_broken(rule, held, crowds):
+                continue
+            if not rule.each_value:
+                found.append(Violation(RANGE, g, holding(problem, rule, held)))
+                continue
+            assert rule.max is not None
+            counts = Counter(problem.values[rule.attribute][m] for m in members)
+            for value, n in sorted(counts.items()):
+                if n > rule.max:
+                    found.append(Violation(RANGE, g, holding(problem, rule, n, value)))
+    return found
+
+
 #: The rules in the order their violations are listed.
 GROUP_RULES: dict[str, PlanRule] = {
     TAKING_PART: taking_part,
@@ -205,6 +260,7 @@ GROUP_RULES: dict[str, PlanRule] = {
     COOLDOWN: cooldown_kept,
     TOPIC: topics_covered,
     ISOLATED: nobody_isolated,
+    RANGE: counts_kept,
 }
 
 
@@ -214,7 +270,8 @@ def validate(problem: GroupProblem, groups: Iterable[Iterable[str]]) -> list[Vio
     Checks, one function each (:data:`GROUP_RULES`): members are people taking part, nobody in two
     groups, sizes, the locks HR made that can be kept, forbidden pairs apart, at most
     ``max_repeats`` earlier groupmates per group, the topic covered in every group (where there are
-    enough holders), and nobody isolated where it is avoidable (:func:`nobody_isolated`).
+    enough holders), nobody isolated where it is avoidable (:func:`nobody_isolated`), and every
+    group within each hard count range (:func:`counts_kept`).
     """
     plan = [tuple(g) for g in groups]
     return [v for rule in GROUP_RULES.values() for v in rule(problem, plan)]
@@ -240,13 +297,50 @@ def lock_breaks(problem: GroupProblem, lock: tuple[str, ...]) -> tuple[str, str]
 
 
 def unkeepable(problem: GroupProblem) -> list[tuple[str, tuple[str, ...], str]]:
-    """Why no plan can keep HR's forbidden pairs, as (rule, people, reason); empty when this quick
-    check finds nothing (a plan may still be impossible for reasons it does not look for).
+    """Why no plan can keep HR's forbidden pairs or hard count ranges, as (rule, people, reason);
+    empty when this quick check finds nothing (a plan may still be impossible for reasons it does
+    not look for)."""
+    return _forbidden_unkeepable(problem) + _ranges_unkeepable(problem)
 
-    Two things make it impossible: more people who must all be apart than the round has groups
-    (and places left out), or more people than may be left out who are forbidden with so many that
-    too few remain to fill a group with.
-    """
+
+def _ranges_unkeepable(problem: GroupProblem) -> list[tuple[str, tuple[str, ...], str]]:
+    """Too few people of a kind for each group's minimum, or too many for the groups' maximum
+    (:func:`range_shortfall`)."""
+    found = []
+    groups = counted(problem.groups, "{n} group", "{n} groups")
+    for r, rule in enumerate(problem.config.counts):
+        _, values = range_shortfall(problem, r) if rule.hard else (0, [])
+        for value in values:
+            kind = problem.kinds[r]
+            if kind is None:
+                kind = frozenset(p for p in problem.people if problem.values[rule.attribute][p] == value)
+            who = tuple(sorted(kind))
+            have = counted(len(who), "{n} takes part", "{n} take part")
+            if rule.min * problem.groups > len(who):
+                reason = phrase(
+                    "{groups} need at least {needed} people {kind}, and {have}",
+                    groups=groups,
+                    needed=rule.min * problem.groups,
+                    kind=kind_of(problem, rule, value),
+                    have=have,
+                )
+            else:
+                assert rule.max is not None
+                reason = phrase(
+                    "{groups} hold at most {most} people {kind}, and {have}",
+                    groups=groups,
+                    most=rule.max * problem.groups,
+                    kind=kind_of(problem, rule, value),
+                    have=have,
+                )
+            found.append((RANGE, who, reason))
+    return found
+
+
+def _forbidden_unkeepable(problem: GroupProblem) -> list[tuple[str, tuple[str, ...], str]]:
+    """Two things make HR's forbidden pairs impossible to keep: more people who must all be apart
+    than the round has groups (and places left out), or more people than may be left out who are
+    forbidden with so many that too few remain to fill a group with."""
     if not problem.forbidden or not problem.groups:
         return []
     taking_part = set(problem.people)

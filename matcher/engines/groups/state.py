@@ -18,18 +18,20 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from matcher.engines.groups.problem import GroupProblem, criterion_points, penalty
+from matcher.engines.groups.problem import GroupProblem, criterion_points, penalty, range_points
 from matcher.engines.groups.rules import (
     COOLDOWN,
     CROWDED,
     FORBIDDEN,
     ISOLATED,
+    RANGE,
     SIZE,
     TOPIC,
     cooldown_broken,
     counted_topics,
     forbidden_broken,
     isolation_broken,
+    range_broken,
     size_broken,
     topic_broken,
 )
@@ -46,6 +48,10 @@ class Parts(NamedTuple):
     repeats: int
     clashes: int
     holders: tuple[int, ...]
+    #: Per count range: people of its kind, or for a range per value the people over its maximum ...
+    held: tuple[int, ...] = ()
+    #: ... and for a range per value the values over it (0 for a range of one kind).
+    crowds: tuple[int, ...] = ()
 
 
 @dataclass
@@ -70,6 +76,7 @@ class State:
         attributes = sorted(
             {c.attribute for c in config.criteria if c.goal != "ignore" and c.weight}
             | set(config.no_isolated)
+            | {c.attribute for c in config.counts if c.each_value}
         )
         at = {a: i for i, a in enumerate(attributes)}
         #: (attribute index, weight, diverse?) per criterion that counts.
@@ -79,6 +86,11 @@ class State:
             if c.goal != "ignore" and c.weight
         ]
         self.isolating = [at[a] for a in config.no_isolated]
+        #: Per count range: the range, its attribute index (a range per value) or its people.
+        self.ranges = [
+            (rule, at[rule.attribute] if kind is None else None, kind or frozenset())
+            for rule, kind in zip(config.counts, problem.kinds, strict=True)
+        ]
         codes: dict[tuple[str, str], int] = {}
         self.code = {
             m: tuple(codes.setdefault((a, problem.values[a][m]), len(codes)) for a in attributes)
@@ -137,6 +149,16 @@ class State:
             repeats=_pairs_inside(self.recent, members),
             clashes=_pairs_inside(self.forbidden, members),
             holders=tuple(len(h & members) for h in self.topics),
+            held=tuple(
+                len(kind & members)
+                if k is None
+                else sum(max(0, n - (rule.max or 0)) for n in counts[k].values())
+                for rule, k, kind in self.ranges
+            ),
+            crowds=tuple(
+                0 if k is None else sum(1 for n in counts[k].values() if n > (rule.max or 0))
+                for rule, k, _ in self.ranges
+            ),
         )
 
     def settle(self) -> None:
@@ -177,6 +199,8 @@ class State:
         total = 0.0
         for k, weight, diverse in self.criteria:
             total += weight * criterion_points(diverse, parts.size, parts.distinct[k])
+        for (rule, _, _), held in zip(self.ranges, parts.held, strict=True):
+            total -= range_points(rule, held)
         return total - penalty(sum(parts.alone[k] for k in self.isolating), parts.repeats)
 
     def broken_in(self, parts: Parts) -> int:
@@ -187,6 +211,10 @@ class State:
             + forbidden_broken(parts.clashes)
             + cooldown_broken(config, parts.repeats)
             + sum(topic_broken(n) for n in parts.holders)
+            + sum(
+                range_broken(rule, held, crowds)
+                for (rule, _, _), held, crowds in zip(self.ranges, parts.held, parts.crowds, strict=True)
+            )
         )
 
     def broken_by_rule(self) -> Counter[str]:
@@ -199,6 +227,8 @@ class State:
             found[FORBIDDEN] += forbidden_broken(parts.clashes)
             found[COOLDOWN] += cooldown_broken(config, parts.repeats)
             found[TOPIC] += sum(topic_broken(n) for n in parts.holders)
+            for (rule, _, _), held, crowds in zip(self.ranges, parts.held, parts.crowds, strict=True):
+                found[RANGE] += range_broken(rule, held, crowds)
         found[ISOLATED] += self.isolation
         return +found
 
@@ -232,6 +262,22 @@ class State:
         holders = old.holders
         if holders:
             holders = tuple(n - (out in h) + (into in h) for h, n in zip(self.topics, holders, strict=True))
+        held, crowds = list(old.held), list(old.crowds)
+        for r, (rule, at, kind) in enumerate(self.ranges):
+            if at is None:
+                held[r] += (into in kind) - (out in kind)
+                continue
+            gone = code_out[at] if code_out is not None else None
+            come = code_in[at] if code_in is not None else None
+            most = rule.max or 0
+            if gone == come:
+                continue
+            if gone is not None and counts[at][gone] > most:
+                held[r] -= 1
+                crowds[r] -= counts[at][gone] == most + 1
+            if come is not None and counts[at][come] >= most:
+                held[r] += 1
+                crowds[r] += counts[at][come] == most
         return Parts(
             size=old.size + (into is not None) - (out is not None),
             distinct=tuple(distinct),
@@ -239,6 +285,8 @@ class State:
             repeats=old.repeats + _pair_change(self.recent, inside, out, into),
             clashes=old.clashes + _pair_change(self.forbidden, inside, out, into),
             holders=holders,
+            held=tuple(held),
+            crowds=tuple(crowds),
         )
 
     def judge(self, p: str, a: int, q: str | None, b: int) -> Move:

@@ -1,0 +1,130 @@
+"""Criteria HR sets beside diversity and likeness: how many people of one kind a group holds.
+
+>>> CountRange("skill:ai", level=3, min=1, max=2).each_value
+False
+>>> CountRange("department", max=2).each_value
+True
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from matcher.domain.phrases import phrase
+
+#: Attributes a criterion may name; ``skill:<id>`` and ``interest:<id>`` name one skill.
+ATTRIBUTES = ("department", "function", "site", "team", "experience")
+#: Skill levels run from 0 (none) to 4 (expert).
+LEVELS = range(0, 5)
+
+Fail = Callable[[str, str], None]
+
+
+@dataclass(frozen=True)
+class CountRange:
+    """How many people of one kind each group holds: "1-2 people at level 3 or more in AI",
+    "at most 2 from one department".
+
+    ``attribute`` is "department", "function", "site", "team", "experience" (with ``value``: the
+    people of that value; without: each value on its own, so only a maximum makes sense),
+    "skill:<id>" (people at ``level`` or more in the skill) or "interest:<id>" (people who hold or
+    want the skill). A hard range is a rule no published plan breaks; a soft one costs a group
+    ``weight`` points for each person it is short or over.
+    """
+
+    attribute: str
+    value: str = ""
+    level: int = 3
+    min: int = 0
+    max: int | None = None
+    hard: bool = True
+    weight: float = 1.0
+
+    @property
+    def each_value(self) -> bool:
+        """The range holds for each value of the attribute on its own ("at most 2 from one
+        department")."""
+        return not self.value and not self.attribute.startswith(("skill:", "interest:"))
+
+    def off(self, n: int) -> int:
+        """How many people a group holding ``n`` of this kind is short or over."""
+        over = n - self.max if self.max is not None and n > self.max else 0
+        return max(0, self.min - n) + over
+
+    def as_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def known_attribute(attribute: object) -> bool:
+    return isinstance(attribute, str) and (
+        attribute in ATTRIBUTES or attribute.startswith(("skill:", "interest:"))
+    )
+
+
+def count_ranges(raw: Any, fail: Fail) -> dict[int, CountRange]:
+    """The ``counts`` setting: a list of objects with attribute, value or level, min, max, hard
+    and weight; the ranges that are right, by their place in the list."""
+    if not isinstance(raw, list):
+        fail("counts", phrase("expected a list of objects with attribute, min and max"))
+        return {}
+    found: dict[int, CountRange] = {}
+    for i, item in enumerate(raw):
+        where = f"counts[{i}]"
+        if not isinstance(item, dict) or "attribute" not in item:
+            fail(where, phrase("expected an object with attribute, min and max"))
+            continue
+        unknown = set(item) - {f.name for f in dataclasses.fields(CountRange)}
+        if unknown:
+            known = ", ".join(f.name for f in dataclasses.fields(CountRange))
+            fail(where, phrase("unknown setting; known settings are {known}", known=known))
+            continue
+        found_one = _count_range(item, where, fail)
+        if found_one is not None:
+            found[i] = found_one
+    return found
+
+
+def _count_range(item: dict[str, Any], where: str, fail: Fail) -> CountRange | None:
+    attribute, value = item["attribute"], item.get("value", "")
+    low, high, level = item.get("min", 0), item.get("max"), item.get("level", 3)
+    hard, weight = item.get("hard", True), item.get("weight", 1.0)
+    refused: list[str] = []
+
+    def refuse(field: str, message: str) -> None:
+        refused.append(field)
+        fail(f"{where}.{field}", message)
+
+    if not known_attribute(attribute):
+        refuse(
+            "attribute",
+            phrase("one of {attributes}, skill:<id> or interest:<id>", attributes=", ".join(ATTRIBUTES)),
+        )
+    if not isinstance(value, str):
+        refuse("value", phrase("expected text, got {value}", value=repr(value)))
+    if not _whole(level) or level not in LEVELS:
+        refuse("level", phrase("a skill level from 0 to 4"))
+    if not _whole(low) or low < 0:
+        refuse("min", phrase("a whole number of 0 or more"))
+    if high is not None and (not _whole(high) or not _whole(low) or high < max(low, 0)):
+        refuse("max", phrase("a whole number no less than the minimum, or null for no maximum"))
+    if not isinstance(hard, bool):
+        refuse("hard", phrase("expected true or false, got {value}", value=repr(hard)))
+    if isinstance(weight, bool) or not isinstance(weight, int | float) or weight < 0:
+        refuse("weight", phrase("a number of 0 or more"))
+    if refused:
+        return None
+    found = CountRange(attribute, value, level, low, high, hard, float(weight))
+    if found.each_value and (found.max is None or found.min):
+        refuse(
+            "value",
+            phrase("without a value the range holds for each value: give a maximum and no minimum"),
+        )
+        return None
+    return found
+
+
+def _whole(x: object) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool)

@@ -1,0 +1,165 @@
+"""The criteria HR teams ask for beside diversity: counts per group. Each is read from the settings
+with messages for what is wrong, kept (hard) or scored (soft) by the search, checked by validate(),
+counted in the bound, refused before solving when no plan can keep it, and said in the reasons."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+import pytest
+
+from matcher.domain.model import Holding, Level, Organisation, Skill
+from matcher.domain.problems import InvalidInput
+from matcher.domain.talentmap import TalentMap
+from matcher.engines.groups import Criterion, GroupConfig, build_problem, propose, validate
+from matcher.engines.groups.bound import upper_bound
+from matcher.engines.groups.criteria import CountRange
+from matcher.engines.groups.problem import group_parts
+from tests.orgs import person
+
+TODAY = dt.date(2026, 11, 2)
+
+
+def org_of(people, experts=()) -> Organisation:
+    holdings = tuple(Holding(p, "ai", Level.EXPERT) for p in experts)
+    return Organisation("Test", tuple(people), (Skill("ai", "AI"),), holdings, (), ())
+
+
+def problem_of(org: Organisation, config: GroupConfig):
+    return build_problem(TalentMap(org, today=TODAY), config, today=TODAY)
+
+
+def twelve():
+    return [person(f"p{i:02d}", function=f"f{i % 4}", department=f"d{i % 3}", site="s0") for i in range(12)]
+
+
+# -- count ranges ---------------------------------------------------------------------------------
+
+
+def test_count_ranges_are_read_from_the_settings_and_written_back_the_same():
+    data = {
+        "counts": [
+            {"attribute": "skill:ai", "level": 3, "min": 1, "max": 2},
+            {"attribute": "department", "max": 2, "hard": False, "weight": 2},
+            {"attribute": "site", "value": "Stadhuis", "min": 1},
+        ]
+    }
+    config = GroupConfig.from_mapping(data)
+    assert config.counts == (
+        CountRange("skill:ai", level=3, min=1, max=2),
+        CountRange("department", max=2, hard=False, weight=2.0),
+        CountRange("site", value="Stadhuis", min=1),
+    )
+    assert GroupConfig.from_mapping(config.as_dict()) == config
+
+
+def test_count_ranges_that_make_no_sense_are_refused_naming_the_field():
+    bad = {
+        "size_min": 4,
+        "size_max": 4,
+        "counts": [
+            {"attribute": "shoe size", "max": 1},
+            {"attribute": "skill:ai", "min": -1, "level": 9},
+            {"attribute": "department", "min": 1},
+            {"attribute": "site", "value": "s0", "min": 3, "max": 2},
+            {"attribute": "skill:ai", "min": 5, "hard": "yes"},
+            {"attribute": "skill:ai", "min": 5},
+            {"attribute": "team", "often": 1},
+            "x",
+        ],
+    }
+    with pytest.raises(InvalidInput) as refused:
+        GroupConfig.from_mapping(bad)
+    where = {p.where.field for p in refused.value.problems}
+    assert where == {
+        "counts[0].attribute",
+        "counts[1].min",
+        "counts[1].level",
+        "counts[2].value",
+        "counts[3].max",
+        "counts[4].hard",
+        "counts[5].min",
+        "counts[6]",
+        "counts[7]",
+    }
+    with pytest.raises(InvalidInput):
+        GroupConfig.from_mapping({"counts": "x"})
+
+
+def test_hard_count_ranges_hold_in_every_group_and_are_explained():
+    experts = ("p00", "p01", "p02", "p03", "p04")
+    config = GroupConfig(
+        size_min=4,
+        size_max=4,
+        criteria=(Criterion("function", "diverse", 1.0),),
+        counts=(CountRange("skill:ai", level=3, min=1, max=2), CountRange("department", max=2)),
+        time_limit=2,
+    )
+    problem = problem_of(org_of(twelve(), experts), config)
+    proposal = propose(problem)
+    assert proposal.status in ("feasible", "optimal")
+    assert not validate(problem, [g.members for g in proposal.groups])
+    for group in proposal.groups:
+        held = sum(1 for m in group.members if m in experts)
+        assert 1 <= held <= 2
+        assert max(Counter(problem.values["department"][m] for m in group.members).values()) <= 2
+        said = "person" if held == 1 else "people"
+        assert f"{held} {said} at level 3 or more in AI (wanted: 1 to 2)" in group.reasons
+        assert any("with department 'd" in r and "(wanted: at most 2)" in r for r in group.reasons)
+
+
+def test_validate_names_each_group_out_of_a_hard_range():
+    config = GroupConfig(size_min=4, size_max=4, counts=(CountRange("department", max=1),), time_limit=1)
+    problem = problem_of(org_of(twelve()), config)
+    plan = [tuple(f"p{i:02d}" for i in range(k, k + 4)) for k in (0, 4, 8)]
+    broken = validate(problem, plan)
+    assert {v.rule for v in broken} == {"count per group"}
+    # Each group of four over three departments holds two of one of them.
+    assert [v.message for v in broken[:1]] == ["2 people with department 'd0' (wanted: at most 1)"]
+    assert len(broken) == 3
+
+
+def test_too_few_people_of_a_kind_for_every_group_is_refused_before_solving_naming_them():
+    config = GroupConfig(size_min=4, size_max=4, counts=(CountRange("skill:ai", min=1),))
+    with pytest.raises(InvalidInput) as refused:
+        propose(problem_of(org_of(twelve(), ("p00", "p01")), config))
+    report = refused.value.report()
+    assert "field 'counts'" in report
+    assert "3 groups need at least 3 people at level 3 or more in AI, and 2 take part" in report
+
+
+def test_ranges_no_plan_can_keep_end_infeasible_saying_which_rule_and_group():
+    # Four at site s1 must be two to a group, but one of them may sit with none of the others.
+    crew = [person(f"p{i:02d}", site="s1" if i < 4 else "s0") for i in range(8)]
+    config = GroupConfig(
+        size_min=4,
+        size_max=4,
+        counts=(CountRange("site", value="s1", min=2, max=2),),
+        forbidden=(("p00", "p01"), ("p00", "p02"), ("p00", "p03")),
+        time_limit=5,
+    )
+    proposal = propose(problem_of(org_of(crew), config))
+    assert proposal.status == "infeasible"
+    assert proposal.notes == ("the solver proved that no plan keeps every rule",)
+    assert {v.rule for v in proposal.violations} <= {"count per group", "forbidden"}
+    assert all(v.members for v in proposal.violations)
+
+
+def test_a_soft_range_costs_each_person_short_and_the_bound_counts_what_no_plan_escapes():
+    config = GroupConfig(
+        size_min=4,
+        size_max=4,
+        criteria=(),
+        counts=(CountRange("skill:ai", min=2, hard=False, weight=1.5),),
+        time_limit=1,
+    )
+    problem = problem_of(org_of(twelve(), ("p00",)), config)
+    # Three groups need six holders and there is one: five short in any plan.
+    assert upper_bound(problem) == pytest.approx(-5 * 1.5 * (1 + 1 / 3))
+    proposal = propose(problem)
+    assert proposal.status in ("feasible", "optimal")
+    assert sorted(g.score for g in proposal.groups) == [-3.0, -3.0, -1.5]
+    group = next(g for g in proposal.groups if "p00" in g.members)
+    assert group_parts(problem, group.members) == [("count skill:ai", -1.5)]
+    assert "1 person at level 3 or more in AI (wanted: at least 2)" in group.reasons
