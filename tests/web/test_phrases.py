@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
 import doctest
 from pathlib import Path
@@ -27,6 +26,7 @@ from matcher.domain.phrases import (
 from matcher.domain.talentmap import TalentMap
 from matcher.engines.pairing import PairingConfig, build_problem, propose, validate
 from tests.orgs import mentoring_org, small_org
+from tests.templates import literal, marking_calls
 from tests.webtools import make_app
 
 TODAY = dt.date(2026, 11, 21)
@@ -187,19 +187,10 @@ def _extracted() -> set[str | tuple[str, str]]:
 def _written() -> set[str | tuple[str, str]]:
     """The templates in the source, read with Python's own parser."""
     found: set[str | tuple[str, str]] = set()
-    for path in MATCHER.rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if not isinstance(node, ast.Call):
-                continue
-            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
-            if name not in KEYWORDS:
-                continue
-            wanted = KEYWORDS[name] or (1,)
-            args = [node.args[i - 1] for i in wanted]
-            where = f"{path.relative_to(MATCHER.parent)}:{node.lineno}"
-            assert all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in args), where
-            values = tuple(a.value for a in args)
-            found.add(values[0] if len(values) == 1 else values)
+    for where, args in marking_calls(["matcher"], KEYWORDS):
+        values = tuple(literal(a) for a in args)
+        assert values and all(v is not None for v in values), where
+        found.add(values[0] if len(values) == 1 else values)  # type: ignore[arg-type]
     return found
 
 

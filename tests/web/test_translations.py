@@ -3,13 +3,14 @@ and the compiled catalog the app reads matches its source."""
 
 from __future__ import annotations
 
-import ast
 import re
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
+
+from tests.templates import literal, marking_calls
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOG = ROOT / "matcher" / "translations" / "nl" / "LC_MESSAGES"
@@ -56,32 +57,20 @@ def test_every_marked_message_has_a_dutch_translation():
     assert missing == [], f"{len(missing)} messages without Dutch, e.g. {missing[:5]}"
 
 
-def _literal_templates() -> set[tuple[str, str]]:
-    """Every string literal the Python code hands to a marking call as its template, found by
-    reading the code's syntax tree rather than by the extractor; with where it is."""
-    found: set[tuple[str, str]] = set()
-    for folder in ("matcher", "cli", "web"):
-        for path in (ROOT / folder).rglob("*.py"):
-            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                if not isinstance(node, ast.Call):
-                    continue
-                name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
-                if name not in KEYWORDS:
-                    continue
-                first = (KEYWORDS[name] or (1,))[0] - 1
-                template = node.args[first] if len(node.args) > first else None
-                if isinstance(template, ast.Constant) and isinstance(template.value, str):
-                    found.add((template.value, f"{path.relative_to(ROOT)}:{node.lineno}"))
-    return found
-
-
-def test_the_extractor_finds_every_template_the_code_holds():
-    """Babel's extractor silently skips some calls (one holding a loop, for one); none may be skipped."""
-    marked = _marked()
-    templates = _literal_templates()
+def test_every_template_the_code_holds_has_its_dutch():
+    """Read from the syntax tree, not by the extractor, which silently skips some calls (one holding
+    a loop, for one): a template it skipped would never reach the catalog."""
+    catalog = _catalog()
+    templates = {
+        (template, where)
+        for where, args in marking_calls(["matcher", "cli", "web"], KEYWORDS)
+        if args and (template := literal(args[0])) is not None
+    }
     assert len(templates) > 1000
-    skipped = sorted(f"{where}: {template!r}" for template, where in templates if template not in marked)
-    assert skipped == [], "the extractor does not see:\n" + "\n".join(skipped)
+    missing = sorted(
+        f"{where}: {t!r}" for t, where in templates if not (catalog.get(t) and catalog[t].string)
+    )
+    assert missing == [], "no Dutch for:\n" + "\n".join(missing)
 
 
 def test_no_translation_is_fuzzy_or_empty_in_part():
