@@ -28,7 +28,7 @@ from matcher.domain.phrases import KEYWORDS, English, Message, phrase, say
 from matcher.domain.talentmap import TalentMap
 from matcher.engines import groups, lunch, meetings, pairing, shadowing
 from matcher.engines.groups import Criterion, GroupConfig
-from matcher.engines.groups.criteria import CountRange
+from matcher.engines.groups.criteria import Balance, CountRange
 from matcher.engines.lunch import LunchSession
 from matcher.engines.meetings import Meeting, MeetingConfig
 from matcher.engines.pairing import PairingConfig
@@ -160,6 +160,7 @@ def test_group_reasons_left_out_violations_notes_and_conflicts_are_messages(extr
             CountRange("site", value="s0", min=1),
             CountRange("interest:wmo", max=3),
         ),
+        balance=(Balance("experience", 1.0), Balance("tenure", 0.5), Balance("level:ai", 1.0, 0.1)),
         no_isolated=("site", "skill:ai", "interest:wmo", "team"),
         cooldown_rounds=2,
         max_repeats=1,
@@ -178,7 +179,14 @@ def test_group_reasons_left_out_violations_notes_and_conflicts_are_messages(extr
         ("p01", "p11", "p12", "p03", "p06", "p05"),
     ]
     broken = groups.validate(problem, bad)
-    assert {v.rule for v in broken} >= {"taking part", "one group each", "size", "locked", "forbidden"}
+    assert {v.rule for v in broken} >= {
+        "taking part",
+        "one group each",
+        "size",
+        "locked",
+        "forbidden",
+        "balance",
+    }
     sentences += [v.message for v in broken] + [v.rule for v in broken] + [str(v) for v in broken]
     data = data_of(org, ["ghost"])
     check_all(sentences, data, extracted, at_least=25)

@@ -14,7 +14,7 @@ from matcher.domain.problems import InvalidInput
 from matcher.domain.talentmap import TalentMap
 from matcher.engines.groups import Criterion, GroupConfig, build_problem, propose, validate
 from matcher.engines.groups.bound import upper_bound
-from matcher.engines.groups.criteria import CountRange
+from matcher.engines.groups.criteria import Balance, CountRange
 from matcher.engines.groups.problem import group_parts
 from tests.orgs import person
 
@@ -163,3 +163,71 @@ def test_a_soft_range_costs_each_person_short_and_the_bound_counts_what_no_plan_
     group = next(g for g in proposal.groups if "p00" in g.members)
     assert group_parts(problem, group.members) == [("count skill:ai", -1.5)]
     assert "1 person at level 3 or more in AI (wanted: at least 2)" in group.reasons
+
+
+# -- balance ----------------------------------------------------------------------------------------
+
+
+def seasoned(years):
+    return [person(f"p{i:02d}", function=f"f{i % 4}", years_experience=y) for i, y in enumerate(years)]
+
+
+def test_balances_are_read_from_the_settings_and_written_back_the_same():
+    data = {"balance": [{"attribute": "experience", "weight": 2, "tolerance": 3}, {"attribute": "level:ai"}]}
+    config = GroupConfig.from_mapping(data)
+    assert config.balance == (Balance("experience", 2.0, 3.0), Balance("level:ai", 1.0, None))
+    assert GroupConfig.from_mapping(config.as_dict()) == config
+    with pytest.raises(InvalidInput) as refused:
+        GroupConfig.from_mapping(
+            {"balance": [{"attribute": "age"}, {"attribute": "tenure", "weight": -1, "tolerance": "x"}, 3]}
+        )
+    where = {p.where.field for p in refused.value.problems}
+    assert where == {"balance[0].attribute", "balance[1].weight", "balance[1].tolerance", "balance[2]"}
+
+
+def test_a_balance_within_a_tolerance_holds_in_every_group_and_each_average_is_said():
+    years = [1, 2, 3, 4, 10, 12, 14, 16, 20, 25, 30, 35]
+    config = GroupConfig(
+        size_min=4,
+        size_max=4,
+        criteria=(Criterion("function", "diverse", 1.0),),
+        balance=(Balance("experience", 1.0, 2.0),),
+        time_limit=2,
+    )
+    problem = problem_of(org_of(seasoned(years)), config)
+    proposal = propose(problem)
+    assert proposal.status in ("feasible", "optimal")
+    assert not validate(problem, [g.members for g in proposal.groups])
+    mean = sum(years) / len(years)
+    for group in proposal.groups:
+        average = sum(years[int(m[1:])] for m in group.members) / 4
+        assert abs(average - mean) <= 2.0
+        said = f"{round(average, 1)} years of experience on average (the round: {round(mean, 1)})"
+        assert said in group.reasons
+
+
+def test_a_soft_balance_costs_the_years_a_group_is_off():
+    config = GroupConfig(
+        size_min=2, size_max=2, criteria=(), balance=(Balance("experience", 2.0),), time_limit=1
+    )
+    problem = problem_of(org_of(seasoned([0, 0, 10, 10])), config)
+    assert group_parts(problem, ("p00", "p01")) == [("balance experience", -10.0)]
+    proposal = propose(problem)
+    # Each group mixes one newcomer with one old hand: both on the round's average.
+    assert [g.score for g in proposal.groups] == [0.0, 0.0]
+
+
+def test_a_tolerance_no_plan_can_keep_ends_infeasible_naming_the_group():
+    config = GroupConfig(
+        size_min=4, size_max=4, criteria=(), balance=(Balance("experience", 1.0, 0.5),), time_limit=5
+    )
+    proposal = propose(problem_of(org_of(seasoned([0] * 7 + [8])), config))
+    assert proposal.status == "infeasible"
+    assert proposal.notes == ("the solver proved that no plan keeps every rule",)
+    # The group with the one old hand is two years up, the other one year down.
+    assert {v.rule for v in proposal.violations} == {"balance"}
+    said = {v.message: "p07" in v.members for v in proposal.violations}
+    assert said == {
+        "2.0 years of experience on average (the round: 1.0): more than 0.5 off": True,
+        "0.0 years of experience on average (the round: 1.0): more than 0.5 off": False,
+    }

@@ -19,7 +19,7 @@ from matcher.domain.model import HistoryEntry, Holding, Level, Organisation, Ski
 from matcher.domain.problems import InvalidInput
 from matcher.domain.talentmap import TalentMap
 from matcher.engines.groups import Criterion, GroupConfig, build_problem, exact, propose, validate
-from matcher.engines.groups.criteria import CountRange
+from matcher.engines.groups.criteria import Balance, CountRange
 from matcher.engines.groups.problem import group_score, objective
 from matcher.engines.groups.rules import broken_by_rule
 from matcher.engines.groups.solver import construct, keep_rules
@@ -47,8 +47,8 @@ def problem_of(org: Organisation, config: GroupConfig):
 @st.composite
 def rounds(draw, people=(6, 30), sizes=(2, 4)):
     """A round with every kind of hard rule: forbidden pairs, earlier groupmates, a topic, nobody
-    isolated by site (and sometimes team, which some people lack), a lock, and count ranges (of
-    one kind and per value, hard or soft)."""
+    isolated by site (and sometimes team, which some people lack), a lock, count ranges (of one
+    kind and per value, hard or soft) and balances (soft or within a tolerance)."""
     n = draw(st.integers(*people))
     ids = [f"q{i:02d}" for i in range(n)]
     crew = [
@@ -58,6 +58,7 @@ def rounds(draw, people=(6, 30), sizes=(2, 4)):
             department=f"d{draw(st.integers(0, 2))}",
             site=draw(st.sampled_from(["s0", "s0", "s0", "s1", "s1", "s2"])),
             team=draw(st.sampled_from(["t0", "t1", None])),
+            years_experience=draw(st.sampled_from([0, 1.5, 3, 8, 12.5, 25])),
         )
         for pid in ids
     ]
@@ -80,6 +81,7 @@ def rounds(draw, people=(6, 30), sizes=(2, 4)):
         locked=tuple(draw(st.lists(pairs, max_size=1))),
         topic_skills=("ai",) if draw(st.booleans()) else (),
         counts=tuple(draw(st.lists(count_ranges(), max_size=2))),
+        balance=tuple(draw(st.lists(balances(), max_size=2))),
         max_repeats=draw(st.integers(0, 1)),
         time_limit=2.0,
         seed=draw(st.integers(0, 3)),
@@ -102,6 +104,15 @@ def count_ranges(draw):
                 CountRange("team", max=1, hard=hard, weight=weight),
             ]
         )
+    )
+
+
+@st.composite
+def balances(draw):
+    return Balance(
+        draw(st.sampled_from(["experience", "level:ai"])),
+        draw(st.sampled_from([0.0, 0.5, 2.0])),
+        draw(st.sampled_from([None, None, 0.5, 2.0, 6.0])),
     )
 
 

@@ -53,7 +53,7 @@ SETTING_WORDS = [
     *setting_names(ShadowConfig()),
     *pairing.MODES,
     *("think-tank", "intervision", "community", "trio", "report", "week", "month", "1"),
-    *("department", "function", "site", "team", "experience", "diverse", "similar", "ignore"),
+    *("department", "function", "site", "team", "experience", "diverse", "similar", "ignore", "tenure"),
     *(
         "often",
         "big",
@@ -152,9 +152,11 @@ def test_group_criteria_settings_are_refused_in_messages(extracted) -> None:
             {"attribute": "team", "often": 1},
             "x",
         ],
+        "balance": [{"attribute": "age", "weight": -1, "tolerance": "x"}, 1],
     }
     messages = [p.message for p in refused(lambda: GroupConfig.from_mapping(bad)).problems]
     messages += [p.message for p in refused(lambda: GroupConfig.from_mapping({"counts": "x"})).problems]
+    messages += [p.message for p in refused(lambda: GroupConfig.from_mapping({"balance": "x"})).problems]
     messages += [
         p.message
         for p in refused(lambda: GroupConfig.from_mapping({"counts": [{"attribute": "site"}]})).problems

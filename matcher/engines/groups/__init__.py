@@ -110,7 +110,6 @@ def propose(
 
     outcome = solve(problem, on_progress=report)
     groups = [tuple(g) for g in outcome.groups]
-    violations = validate(problem, groups)
     objective = outcome.objective
     gap = max(0.0, (bound - objective) / abs(bound)) if bound else 0.0
     locks = [frozenset(lock) for lock in problem.locks]
@@ -123,6 +122,8 @@ def propose(
         )
         for members in sorted(groups, key=lambda g: (-group_score(problem, g), g))
     )
+    # Listed in the order the groups are shown.
+    violations = validate(problem, [g.members for g in proposed])
     reason = counted(
         len(problem.people),
         "{n} person does not divide into groups of {low}-{high}; placed last in the order",

@@ -70,6 +70,7 @@ def build_problem(tmap: TalentMap, config: GroupConfig, *, today: dt.date) -> Gr
         left_over=left_over,
         forbidden=frozenset(frozenset(p) for p in config.forbidden),
         kinds=tuple(_of_kind(tmap, rule, people, today) for rule in config.counts),
+        numbers=tuple(numbers(tmap, rule.attribute, people, today) for rule in config.balance),
     )
     for skill, holders in topic.items():
         if len(holders) < groups:
@@ -87,6 +88,22 @@ def build_problem(tmap: TalentMap, config: GroupConfig, *, today: dt.date) -> Gr
             )
     problem.locks = _keepable_locks(problem)
     return problem
+
+
+def numbers(tmap: TalentMap, attribute: str, people: Iterable[str], today: dt.date) -> dict[str, int]:
+    """Each person's number for a balance, in tenths: years of experience or tenure, or a level."""
+    found = {}
+    for pid in people:
+        person = tmap.person(pid)
+        assert person is not None
+        if attribute == "experience":
+            value = person.experience_years(today)
+        elif attribute == "tenure":
+            value = person.tenure_years(today)
+        else:
+            value = float(tmap.levels_of(pid).get(attribute.partition(":")[2], Level.NONE))
+        found[pid] = round(value * 10)
+    return found
 
 
 def _of_kind(

@@ -16,7 +16,14 @@ from typing import Any
 
 from matcher.domain.phrases import phrase, term
 from matcher.domain.problems import SETTINGS, Location, Problems
-from matcher.engines.groups.criteria import ATTRIBUTES, CountRange, count_ranges, known_attribute
+from matcher.engines.groups.criteria import (
+    ATTRIBUTES,
+    Balance,
+    CountRange,
+    balances,
+    count_ranges,
+    known_attribute,
+)
 from matcher.engines.pairing.config import Selection
 
 KINDS: dict[str, str] = {
@@ -64,6 +71,8 @@ class GroupConfig:
     topic_level: int = 3
     #: How many people of one kind each group holds, hard or soft (:class:`CountRange`).
     counts: tuple[CountRange, ...] = ()
+    #: Each group's average of a number close to the round's, soft or within a tolerance (:class:`Balance`).
+    balance: tuple[Balance, ...] = ()
     #: Nobody is the only one of their value of these attributes in a group, where avoidable.
     no_isolated: tuple[str, ...] = ()
     #: Earlier groupmates from this many rounds of the same kind count as repeats (0: off) ...
@@ -104,6 +113,7 @@ class GroupConfig:
         data = dataclasses.asdict(self)
         data["criteria"] = [dataclasses.asdict(c) for c in self.criteria]
         data["counts"] = [c.as_dict() for c in self.counts]
+        data["balance"] = [b.as_dict() for b in self.balance]
         data["select"] = {k: list(v) for k, v in data["select"].items()}
         for key in ("topic_skills", "no_isolated"):
             data[key] = list(data[key])
@@ -143,6 +153,8 @@ class GroupConfig:
             elif key == "counts":
                 ranges = count_ranges(raw, fail)
                 values[key] = tuple(ranges.values())
+            elif key == "balance":
+                values[key] = balances(raw, fail)
             elif key == "select":
                 values[key] = _selection(raw, fail)
             elif key in ("locked", "forbidden", "topic_skills", "no_isolated"):

@@ -20,7 +20,62 @@ ATTRIBUTES = ("department", "function", "site", "team", "experience")
 #: Skill levels run from 0 (none) to 4 (expert).
 LEVELS = range(0, 5)
 
+#: Numbers a balance may name beside ``level:<id>`` (the level in one skill).
+NUMBERS = ("experience", "tenure")
+
 Fail = Callable[[str, str], None]
+
+
+@dataclass(frozen=True)
+class Balance:
+    """Each group's average of a number close to the round's: "experience" (years in the field or
+    tenure, whichever is longer; never age), "tenure" (years with the organisation) or
+    "level:<id>" (the level in one skill, 0 to 4). A group costs ``weight`` points for each year
+    (or level) its average is off; with a ``tolerance``, a group further off than that breaks a
+    rule.
+    """
+
+    attribute: str
+    weight: float = 1.0
+    tolerance: float | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def balances(raw: Any, fail: Fail) -> tuple[Balance, ...]:
+    """The ``balance`` setting: a list of objects with attribute, weight and tolerance."""
+    if not isinstance(raw, list):
+        fail("balance", phrase("expected a list of objects with attribute, weight and tolerance"))
+        return ()
+    found = []
+    for i, item in enumerate(raw):
+        where = f"balance[{i}]"
+        if (
+            not isinstance(item, dict)
+            or "attribute" not in item
+            or set(item) - {"attribute", "weight", "tolerance"}
+        ):
+            fail(where, phrase("expected an object with attribute, weight and tolerance"))
+            continue
+        attribute, weight, tolerance = item["attribute"], item.get("weight", 1.0), item.get("tolerance")
+        right = True
+        if not (isinstance(attribute, str) and (attribute in NUMBERS or attribute.startswith("level:"))):
+            fail(f"{where}.attribute", phrase("one of {numbers} or level:<id>", numbers=", ".join(NUMBERS)))
+            right = False
+        if not _number(weight):
+            fail(f"{where}.weight", phrase("a number of 0 or more"))
+            right = False
+        if tolerance is not None and not _number(tolerance):
+            fail(f"{where}.tolerance", phrase("a number of 0 or more, or null for none"))
+            right = False
+        if right:
+            found.append(Balance(attribute, float(weight), None if tolerance is None else float(tolerance)))
+    return tuple(found)
+
+
+def _number(x: object) -> bool:
+    return not isinstance(x, bool) and isinstance(x, int | float) and x >= 0
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ holds as fixed context (for isolation: which values other groups hold alone or c
 The model is the rules of :mod:`matcher.engines.groups.rules` as constraints: sizes, locks,
 forbidden pairs, at most ``max_repeats`` recent groupmates, every counted topic held, nobody
 alone in a value of a ``no_isolated`` attribute while some group holds
-:data:`~matcher.engines.groups.rules.CROWDED` or more of it, and every hard count range. OR-Tools
+:data:`~matcher.engines.groups.rules.CROWDED` or more of it, every hard count range, and
+every balance's tolerance. OR-Tools
 objects stay in this module.
 """
 
@@ -179,6 +180,7 @@ def _solve(
             model.add_bool_or([x[h, g] for h in by_slot[g] if h in holders])
     _isolation(model, x, problem, people, slots, outside)
     _ranges(model, x, problem, by_slot, slots)
+    _balances(model, x, problem, by_slot, slots)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(seconds, 0.01)
     solver.parameters.num_workers = 1
@@ -254,6 +256,22 @@ def _ranges(
             for who in by_value.values():
                 if len(who) > (rule.max or 0):
                     model.add(sum(x[p, g] for p in who) <= (rule.max or 0))
+
+
+def _balances(
+    model: cp_model.CpModel, x: dict, problem: GroupProblem, by_slot: dict[int, list[str]], slots: int
+) -> None:
+    """Every group's average within each balance's tolerance of the round's: with N taking part,
+    S their sum and k members, |N x sum - S x k| <= tolerance x N x k, all in tenths."""
+    n = len(problem.people)
+    for b, rule in enumerate(problem.config.balance):
+        if rule.tolerance is None:
+            continue
+        numbers, whole, tolerance = problem.numbers[b], problem.whole(b), round(rule.tolerance * 10)
+        for g in range(slots):
+            here = by_slot[g]
+            model.add(sum(x[p, g] * (n * numbers[p] - whole - tolerance * n) for p in here) <= 0)
+            model.add(sum(x[p, g] * (n * numbers[p] - whole + tolerance * n) for p in here) >= 0)
 
 
 def _isolation(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from matcher.domain.phrases import counted, phrase
 from matcher.domain.wording import listing
@@ -102,6 +102,7 @@ def group_reasons(problem: GroupProblem, members: tuple[str, ...]) -> list[str]:
                 )
             )
     reasons += _ranges(problem, members)
+    reasons += [average(problem, b, members) for b in range(len(problem.config.balance))]
     for person, attribute in isolated_members(problem, members):
         reasons.append(alone(problem, person, attribute, in_reason=True))
     repeats = repeated_pairs(problem, members)
@@ -130,6 +131,25 @@ def _ranges(problem: GroupProblem, members: tuple[str, ...]) -> list[str]:
             value, n = min(counts.items(), key=lambda item: (-item[1], _in_order(item[0])))
             reasons.append(holding(problem, rule, n, value))
     return reasons
+
+
+def average(problem: GroupProblem, b: int, members: Iterable[str]) -> str:
+    """A group's average of balance ``b``'s number beside the round's: "7.5 years of experience on
+    average (the round: 8.1)"."""
+    members = list(members)
+    mean = round(sum(problem.numbers[b][m] for m in members) / max(len(members), 1) / 10, 1)
+    whole = round(problem.whole(b) / max(len(problem.people), 1) / 10, 1)
+    attribute = problem.config.balance[b].attribute
+    if attribute == "experience":
+        return phrase("{mean} years of experience on average (the round: {whole})", mean=mean, whole=whole)
+    if attribute == "tenure":
+        return phrase(
+            "{mean} years with the organisation on average (the round: {whole})", mean=mean, whole=whole
+        )
+    skill = _skill_name(problem, attribute.partition(":")[2])
+    return phrase(
+        "level {mean} in {skill} on average (the round: {whole})", mean=mean, skill=skill, whole=whole
+    )
 
 
 def kind_of(problem: GroupProblem, rule: CountRange, value: str = "") -> str:

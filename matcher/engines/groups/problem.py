@@ -6,7 +6,8 @@ A group's score is a sum of named parts, one per criterion:
 * diverse: weight x (distinct values - 1): each further value the group mixes in counts;
 * similar: weight x (members - distinct values): each member who shares a value counts;
 
-less ``weight`` for each person a group is short or over in a soft count range, less
+less ``weight`` for each person a group is short or over in a soft count range, less ``weight``
+for each year (or level) a group's average is off the round's in a balance, less
 :data:`ISOLATED_PENALTY` for every member who is the only one of their value of a
 ``no_isolated`` attribute, and :data:`REPEAT_PENALTY` for every pair of earlier groupmates within
 the cooldown. The search state (:mod:`matcher.engines.groups.state`) keeps the same parts up to date
@@ -25,7 +26,7 @@ from itertools import combinations
 from matcher.domain.phrases import join_words, term
 from matcher.domain.talentmap import TalentMap
 from matcher.engines.groups.config import GroupConfig
-from matcher.engines.groups.criteria import CountRange
+from matcher.engines.groups.criteria import Balance, CountRange
 
 #: Points taken off for each isolated member and each repeated pair of groupmates.
 ISOLATED_PENALTY = 5.0
@@ -70,6 +71,14 @@ class GroupProblem:
     #: Per count range of the config: the participants of its kind (None for a range that holds
     #: for each value of its attribute, whose values are in :attr:`values`).
     kinds: tuple[frozenset[str] | None, ...] = ()
+    #: Per balance of the config: each participant's number in tenths (of years, or of a level),
+    #: so that sums stay exact.
+    numbers: tuple[dict[str, int], ...] = ()
+
+    def whole(self, b: int) -> int:
+        """Balance ``b``'s number summed over everyone taking part, in tenths."""
+        return sum(self.numbers[b].values())
+
     #: HR's locks that can be kept: participants only, each breaking no rule and fitting a group
     #: (:func:`~matcher.engines.groups.build.build_problem` says in ``conflicts`` why any other
     #: lock was dropped).
@@ -130,6 +139,19 @@ def range_points(rule: CountRange, held: int) -> float:
     return 0.0 if rule.hard else rule.weight * range_off(rule, held)
 
 
+def deviation(total: int, size: int, whole: int, people: int) -> float:
+    """How far a group's average (``total`` over ``size``) is from the round's (``whole`` over
+    ``people``), in years or levels; all in tenths."""
+    if not size or not people:
+        return 0.0
+    return abs(people * total - whole * size) / (10 * people * size)
+
+
+def balance_points(rule: Balance, off: float) -> float:
+    """Points a balance takes off a group whose average is ``off``."""
+    return rule.weight * off
+
+
 def group_parts(problem: GroupProblem, members: Iterable[str]) -> list[tuple[str, float]]:
     """The named parts of a group's score."""
     members = list(members)
@@ -145,6 +167,11 @@ def group_parts(problem: GroupProblem, members: Iterable[str]) -> list[tuple[str
         points = range_points(rule, range_tally(problem, r, members)[0])
         if points:
             parts.append((f"count {rule.attribute} {rule.value}".strip(), -points))
+    for b, balance in enumerate(problem.config.balance):
+        total = sum(problem.numbers[b][m] for m in members)
+        off = deviation(total, len(members), problem.whole(b), len(problem.people))
+        if balance.weight and off:
+            parts.append((f"balance {balance.attribute}", -balance_points(balance, off)))
     isolated = len(isolated_members(problem, members))
     if isolated:
         parts.append(("isolated members", -penalty(isolated, 0)))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import random
 import time
 
-from matcher.engines.groups.rules import CROWDED, cooldown_broken, range_broken, topic_broken
+from matcher.engines.groups.rules import CROWDED, balance_broken, cooldown_broken, range_broken, topic_broken
 from matcher.engines.groups.state import Move, State
 
 #: How many groups each person is tried against, at most.
@@ -78,6 +78,7 @@ def _tries(state: State, rng: random.Random, fixed: set[str]) -> list[tuple[str,
         for m in dict.fromkeys(culprits):
             tries.append((m, _sample(rng, count, TARGETS)))
         tries += _range_tries(state, rng, i, fixed)
+        tries += _balance_tries(state, rng, i)
         for t, n in enumerate(state.parts[i].holders):
             if topic_broken(n):
                 givers = donors(state, t, i, fixed)
@@ -117,6 +118,19 @@ def _range_tries(state: State, rng: random.Random, i: int, fixed: set[str]) -> l
                 if m in state.where and m not in fixed and state.parts[state.where[m]].held[r] > rule.min
             ]
             tries += [(m, [i]) for m in rng.sample(spare, min(len(spare), TARGETS))]
+    return tries
+
+
+def _balance_tries(state: State, rng: random.Random, i: int) -> list[tuple[str, list[int]]]:
+    """For each balance group ``i`` is too far off in: its members on the side it leans to,
+    against other groups."""
+    tries: list[tuple[str, list[int]]] = []
+    parts, people = state.parts[i], len(state.problem.people)
+    for (rule, numbers, whole), summed in zip(state.balances, parts.sums, strict=True):
+        if balance_broken(rule, summed, parts.size, whole, people):
+            high = people * summed > whole * parts.size
+            leaning = [m for m in state.groups[i] if (people * numbers[m] > whole) == high]
+            tries += [(m, _sample(rng, len(state.groups), TARGETS)) for m in leaning]
     return tries
 
 

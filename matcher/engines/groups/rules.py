@@ -20,8 +20,8 @@ import networkx as nx
 
 from matcher.domain.phrases import counted, phrase, term
 from matcher.engines.groups.config import GroupConfig
-from matcher.engines.groups.criteria import CountRange
-from matcher.engines.groups.explain import alone, holding, kind_of
+from matcher.engines.groups.criteria import Balance, CountRange
+from matcher.engines.groups.explain import alone, average, holding, kind_of
 from matcher.engines.groups.problem import GroupProblem, pairs_among, range_off, range_tally
 from matcher.engines.results import Violation
 
@@ -34,6 +34,7 @@ COOLDOWN = term("cooldown")
 TOPIC = term("topic")
 ISOLATED = term("isolated")
 RANGE = term("count per group")
+BALANCE = term("balance")
 
 #: The setting a rule found unkeepable before solving is refused in, where it is not the rule's name.
 SETTING_OF = {RANGE: "counts"}
@@ -82,6 +83,14 @@ def range_broken(rule: CountRange, held: int, crowds: int) -> int:
     if not rule.hard:
         return 0
     return crowds if rule.each_value else (1 if range_off(rule, held) else 0)
+
+
+def balance_broken(rule: Balance, total: int, size: int, whole: int, people: int) -> int:
+    """A group whose average is further off the round's than the tolerance counts once (all in
+    tenths, so that the search, validate() and CP-SAT agree to the last digit)."""
+    if rule.tolerance is None or not size or not people:
+        return 0
+    return 1 if abs(people * total - whole * size) > round(rule.tolerance * 10) * people * size else 0
 
 
 def range_shortfall(problem: GroupProblem, r: int) -> tuple[int, list[str]]:
@@ -250,6 +259,26 @@ def counts_kept(problem: GroupProblem, groups: Groups) -> list[Violation]:
     return found
 
 
+def balances_kept(problem: GroupProblem, groups: Groups) -> list[Violation]:
+    """Every group's average within each balance's tolerance of the round's."""
+    found = []
+    people = set(problem.people)
+    for b, rule in enumerate(problem.config.balance):
+        whole = problem.whole(b)
+        for g in groups:
+            members = [m for m in g if m in people]
+            total = sum(problem.numbers[b][m] for m in members)
+            if balance_broken(rule, total, len(members), whole, len(people)):
+                assert rule.tolerance is not None
+                message = phrase(
+                    "{average}: more than {tolerance} off",
+                    average=average(problem, b, members),
+                    tolerance=rule.tolerance,
+                )
+                found.append(Violation(BALANCE, g, message))
+    return found
+
+
 #: The rules in the order their violations are listed.
 GROUP_RULES: dict[str, PlanRule] = {
     TAKING_PART: taking_part,
@@ -261,6 +290,7 @@ GROUP_RULES: dict[str, PlanRule] = {
     TOPIC: topics_covered,
     ISOLATED: nobody_isolated,
     RANGE: counts_kept,
+    BALANCE: balances_kept,
 }
 
 
@@ -271,7 +301,8 @@ def validate(problem: GroupProblem, groups: Iterable[Iterable[str]]) -> list[Vio
     groups, sizes, the locks HR made that can be kept, forbidden pairs apart, at most
     ``max_repeats`` earlier groupmates per group, the topic covered in every group (where there are
     enough holders), nobody isolated where it is avoidable (:func:`nobody_isolated`), and every
-    group within each hard count range (:func:`counts_kept`).
+    group within each hard count range (:func:`counts_kept`) and each balance's tolerance
+    (:func:`balances_kept`).
     """
     plan = [tuple(g) for g in groups]
     return [v for rule in GROUP_RULES.values() for v in rule(problem, plan)]

@@ -18,8 +18,16 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from matcher.engines.groups.problem import GroupProblem, criterion_points, penalty, range_points
+from matcher.engines.groups.problem import (
+    GroupProblem,
+    balance_points,
+    criterion_points,
+    deviation,
+    penalty,
+    range_points,
+)
 from matcher.engines.groups.rules import (
+    BALANCE,
     COOLDOWN,
     CROWDED,
     FORBIDDEN,
@@ -27,6 +35,7 @@ from matcher.engines.groups.rules import (
     RANGE,
     SIZE,
     TOPIC,
+    balance_broken,
     cooldown_broken,
     counted_topics,
     forbidden_broken,
@@ -52,6 +61,8 @@ class Parts(NamedTuple):
     held: tuple[int, ...] = ()
     #: ... and for a range per value the values over it (0 for a range of one kind).
     crowds: tuple[int, ...] = ()
+    #: Per balance: the members' numbers summed, in tenths.
+    sums: tuple[int, ...] = ()
 
 
 @dataclass
@@ -86,6 +97,11 @@ class State:
             if c.goal != "ignore" and c.weight
         ]
         self.isolating = [at[a] for a in config.no_isolated]
+        #: Per balance: the rule, everyone's number, and the round's sum (all in tenths).
+        self.balances = [
+            (rule, problem.numbers[b], problem.whole(b)) for b, rule in enumerate(config.balance)
+        ]
+        self.people = len(problem.people)
         #: Per count range: the range, its attribute index (a range per value) or its people.
         self.ranges = [
             (rule, at[rule.attribute] if kind is None else None, kind or frozenset())
@@ -159,6 +175,7 @@ class State:
                 0 if k is None else sum(1 for n in counts[k].values() if n > (rule.max or 0))
                 for rule, k, _ in self.ranges
             ),
+            sums=tuple(sum(numbers[m] for m in members) for _, numbers, _ in self.balances),
         )
 
     def settle(self) -> None:
@@ -201,6 +218,8 @@ class State:
             total += weight * criterion_points(diverse, parts.size, parts.distinct[k])
         for (rule, _, _), held in zip(self.ranges, parts.held, strict=True):
             total -= range_points(rule, held)
+        for (balance, _, whole), summed in zip(self.balances, parts.sums, strict=True):
+            total -= balance_points(balance, deviation(summed, parts.size, whole, self.people))
         return total - penalty(sum(parts.alone[k] for k in self.isolating), parts.repeats)
 
     def broken_in(self, parts: Parts) -> int:
@@ -214,6 +233,10 @@ class State:
             + sum(
                 range_broken(rule, held, crowds)
                 for (rule, _, _), held, crowds in zip(self.ranges, parts.held, parts.crowds, strict=True)
+            )
+            + sum(
+                balance_broken(rule, summed, parts.size, whole, self.people)
+                for (rule, _, whole), summed in zip(self.balances, parts.sums, strict=True)
             )
         )
 
@@ -229,6 +252,8 @@ class State:
             found[TOPIC] += sum(topic_broken(n) for n in parts.holders)
             for (rule, _, _), held, crowds in zip(self.ranges, parts.held, parts.crowds, strict=True):
                 found[RANGE] += range_broken(rule, held, crowds)
+            for (balance, _, whole), summed in zip(self.balances, parts.sums, strict=True):
+                found[BALANCE] += balance_broken(balance, summed, parts.size, whole, self.people)
         found[ISOLATED] += self.isolation
         return +found
 
@@ -287,6 +312,10 @@ class State:
             holders=holders,
             held=tuple(held),
             crowds=tuple(crowds),
+            sums=tuple(
+                summed + (numbers[into] if into is not None else 0) - (numbers[out] if out is not None else 0)
+                for (_, numbers, _), summed in zip(self.balances, old.sums, strict=True)
+            ),
         )
 
     def judge(self, p: str, a: int, q: str | None, b: int) -> Move:
