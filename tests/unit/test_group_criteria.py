@@ -231,3 +231,42 @@ def test_a_tolerance_no_plan_can_keep_ends_infeasible_naming_the_group():
         "2.0 years of experience on average (the round: 1.0): more than 0.5 off": True,
         "0.0 years of experience on average (the round: 1.0): more than 0.5 off": False,
     }
+
+
+# -- bands of experience ----------------------------------------------------------------------------
+
+
+def test_bands_of_experience_follow_the_organisations_own_spread():
+    # Everyone has worked more than ten years: fixed bands would put them all in '10+ years'.
+    years = [11, 12, 14, 15, 18, 20, 22, 25, 28, 31, 35, 40]
+    config = GroupConfig(
+        size_min=4, size_max=4, criteria=(Criterion("experience", "diverse", 1.0),), time_limit=1
+    )
+    problem = problem_of(org_of(seasoned(years)), config)
+    # Four bands of three people each.
+    assert problem.bands == (15, 22, 31)
+    assert sorted(Counter(problem.values["experience"].values()).items()) == [
+        ("0-15 years", 3),
+        ("15-22 years", 3),
+        ("22-31 years", 3),
+        ("31+ years", 3),
+    ]
+    proposal = propose(problem)
+    said = "mixes 4 bands of experience (0-15 years, 15-22 years, 22-31 years and 31+ years)"
+    assert all(said in g.reasons for g in proposal.groups)
+
+
+def test_bands_of_experience_hr_sets_are_kept_and_wrong_ones_refused():
+    config = GroupConfig.from_mapping({"experience_bands": [2, 5, 10], "band_count": 3})
+    assert (config.experience_bands, config.band_count) == ((2.0, 5.0, 10.0), 3)
+    assert GroupConfig.from_mapping(config.as_dict()) == config
+    problem = problem_of(org_of(seasoned([1, 3, 7, 12])), config.replace(size_min=2, size_max=2))
+    assert [problem.values["experience"][f"p0{i}"] for i in range(4)] == [
+        "0-2 years",
+        "2-5 years",
+        "5-10 years",
+        "10+ years",
+    ]
+    with pytest.raises(InvalidInput) as refused:
+        GroupConfig.from_mapping({"experience_bands": [5, 2], "band_count": 1})
+    assert {p.where.field for p in refused.value.problems} == {"experience_bands", "band_count"}

@@ -153,6 +153,8 @@ def test_group_criteria_settings_are_refused_in_messages(extracted) -> None:
             "x",
         ],
         "balance": [{"attribute": "age", "weight": -1, "tolerance": "x"}, 1],
+        "experience_bands": [5, 2],
+        "band_count": 11,
     }
     messages = [p.message for p in refused(lambda: GroupConfig.from_mapping(bad)).problems]
     messages += [p.message for p in refused(lambda: GroupConfig.from_mapping({"counts": "x"})).problems]

@@ -9,7 +9,8 @@ from collections.abc import Iterable
 from matcher.domain.model import Level
 from matcher.domain.phrases import counted, phrase
 from matcher.domain.talentmap import TalentMap
-from matcher.engines.groups.config import GroupConfig, experience_band
+from matcher.engines.groups.bands import band, band_labels, quantile_cuts
+from matcher.engines.groups.config import GroupConfig
 from matcher.engines.groups.criteria import CountRange
 from matcher.engines.groups.problem import HOLDS, HOLDS_NOT, HOLDS_OR_WANTS, NEITHER, NO_VALUE, GroupProblem
 from matcher.engines.groups.rules import lock_breaks
@@ -17,14 +18,16 @@ from matcher.engines.pairing.problem import rounds_ago
 
 
 def attribute_values(
-    tmap: TalentMap, attribute: str, people: Iterable[str], today: dt.date
+    tmap: TalentMap, attribute: str, people: Iterable[str], today: dt.date, bands: tuple[float, ...]
 ) -> dict[str, str]:
+    """Each person's value of ``attribute``; experience as its band between the ``bands`` cut-offs."""
     found = {}
+    labels = band_labels(bands)
     for pid in people:
         person = tmap.person(pid)
         assert person is not None
         if attribute == "experience":
-            found[pid] = experience_band(person.experience_years(today))
+            found[pid] = band(person.experience_years(today), bands, labels)
         elif attribute.startswith("skill:"):
             level = tmap.levels_of(pid).get(attribute[6:], Level.NONE)
             found[pid] = HOLDS if level >= Level.PROFICIENT else HOLDS_NOT
@@ -50,7 +53,11 @@ def build_problem(tmap: TalentMap, config: GroupConfig, *, today: dt.date) -> Gr
     )
     attributes = {c.attribute for c in config.criteria} | set(config.no_isolated)
     attributes |= {c.attribute for c in config.counts if c.each_value}
-    values = {a: attribute_values(tmap, a, people, today) for a in sorted(attributes)}
+    bands = config.experience_bands or quantile_cuts(
+        [tmap.person(p).experience_years(today) for p in people],  # type: ignore[union-attr]
+        config.band_count,
+    )
+    values = {a: attribute_values(tmap, a, people, today, bands) for a in sorted(attributes)}
     topic = {
         skill: frozenset(p for p in people if tmap.levels_of(p).get(skill, 0) >= config.topic_level)
         for skill in config.topic_skills
@@ -69,8 +76,9 @@ def build_problem(tmap: TalentMap, config: GroupConfig, *, today: dt.date) -> Gr
         groups=groups,
         left_over=left_over,
         forbidden=frozenset(frozenset(p) for p in config.forbidden),
-        kinds=tuple(_of_kind(tmap, rule, people, today) for rule in config.counts),
+        kinds=tuple(_of_kind(tmap, rule, people, today, bands) for rule in config.counts),
         numbers=tuple(numbers(tmap, rule.attribute, people, today) for rule in config.balance),
+        bands=bands,
     )
     for skill, holders in topic.items():
         if len(holders) < groups:
@@ -107,7 +115,7 @@ def numbers(tmap: TalentMap, attribute: str, people: Iterable[str], today: dt.da
 
 
 def _of_kind(
-    tmap: TalentMap, rule: CountRange, people: tuple[str, ...], today: dt.date
+    tmap: TalentMap, rule: CountRange, people: tuple[str, ...], today: dt.date, bands: tuple[float, ...]
 ) -> frozenset[str] | None:
     """The people a count range counts, or None when it holds for each value of its attribute."""
     if rule.each_value:
@@ -117,7 +125,7 @@ def _of_kind(
         return frozenset(p for p in people if tmap.levels_of(p).get(skill, 0) >= rule.level)
     if kind == "interest":
         return frozenset(p for p in people if skill in tmap.levels_of(p) or skill in tmap.wished_by(p))
-    values = attribute_values(tmap, rule.attribute, people, today)
+    values = attribute_values(tmap, rule.attribute, people, today, bands)
     return frozenset(p for p in people if values[p] == rule.value)
 
 

@@ -10,11 +10,12 @@ describe a round), with documented defaults per kind.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from matcher.domain.phrases import phrase, term
+from matcher.domain.phrases import phrase
 from matcher.domain.problems import SETTINGS, Location, Problems
 from matcher.engines.groups.criteria import (
     ATTRIBUTES,
@@ -33,22 +34,6 @@ KINDS: dict[str, str] = {
 }
 
 GOALS = ("diverse", "similar", "ignore")
-
-#: Experience bands in years (tenure or years in the field, whichever is longer; never age), as
-#: words shown in sentences.
-EXPERIENCE_BANDS: tuple[tuple[float, str], ...] = (
-    (2, term("0-2 years")),
-    (5, term("2-5 years")),
-    (10, term("5-10 years")),
-)
-MOST_EXPERIENCE = term("10+ years")
-
-
-def experience_band(years: float) -> str:
-    for upper, label in EXPERIENCE_BANDS:
-        if years < upper:
-            return label
-    return MOST_EXPERIENCE
 
 
 @dataclass(frozen=True)
@@ -73,6 +58,10 @@ class GroupConfig:
     counts: tuple[CountRange, ...] = ()
     #: Each group's average of a number close to the round's, soft or within a tolerance (:class:`Balance`).
     balance: tuple[Balance, ...] = ()
+    #: Bands of experience: HR's cut-offs in years, rising (say [2, 5, 10]); none: cut where the
+    #: spread of the people taking part puts ``band_count`` bands of about as many people each.
+    experience_bands: tuple[float, ...] = ()
+    band_count: int = 4
     #: Nobody is the only one of their value of these attributes in a group, where avoidable.
     no_isolated: tuple[str, ...] = ()
     #: Earlier groupmates from this many rounds of the same kind count as repeats (0: off) ...
@@ -114,6 +103,7 @@ class GroupConfig:
         data["criteria"] = [dataclasses.asdict(c) for c in self.criteria]
         data["counts"] = [c.as_dict() for c in self.counts]
         data["balance"] = [b.as_dict() for b in self.balance]
+        data["experience_bands"] = list(self.experience_bands)
         data["select"] = {k: list(v) for k, v in data["select"].items()}
         for key in ("topic_skills", "no_isolated"):
             data[key] = list(data[key])
@@ -153,6 +143,8 @@ class GroupConfig:
             elif key == "counts":
                 ranges = count_ranges(raw, fail)
                 values[key] = tuple(ranges.values())
+            elif key == "experience_bands":
+                values[key] = _cuts(raw, fail)
             elif key == "balance":
                 values[key] = balances(raw, fail)
             elif key == "select":
@@ -176,6 +168,8 @@ class GroupConfig:
                     low=c.min,
                 )
                 fail(f"counts[{i}].min", message)
+        if not 2 <= config.band_count <= 10:
+            fail("band_count", phrase("a whole number from 2 to 10"))
         if any(len(p) != 2 for p in config.forbidden):
             fail("forbidden", phrase("each forbidden combination is two person ids"))
         problems.raise_if_any()
@@ -244,6 +238,16 @@ def _criteria(raw: Any, fail: Any) -> tuple[Criterion, ...]:
             continue
         found.append(Criterion(attribute, goal, float(weight)))
     return tuple(found)
+
+
+def _cuts(raw: Any, fail: Any) -> tuple[float, ...]:
+    numbers = isinstance(raw, list) and all(
+        isinstance(x, int | float) and not isinstance(x, bool) for x in raw
+    )
+    if not numbers or any(x <= 0 for x in raw) or any(a >= b for a, b in itertools.pairwise(raw)):
+        fail("experience_bands", phrase("expected a rising list of years above 0"))
+        return ()
+    return tuple(float(x) for x in raw)
 
 
 def _selection(raw: Any, fail: Any) -> Selection:

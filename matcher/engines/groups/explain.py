@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 
 from matcher.domain.phrases import counted, phrase
 from matcher.domain.wording import listing
-from matcher.engines.groups.config import EXPERIENCE_BANDS, MOST_EXPERIENCE
+from matcher.engines.groups.bands import band_labels
 from matcher.engines.groups.criteria import CountRange
 from matcher.engines.groups.problem import (
     HOLDS,
@@ -83,7 +83,9 @@ def group_reasons(problem: GroupProblem, members: tuple[str, ...]) -> list[str]:
         values.pop(NO_VALUE, None)
         if c.goal == "diverse":
             if len(values) >= 2:
-                reasons.append(_mixes(problem, c.attribute, sorted(values, key=_in_order)))
+                reasons.append(
+                    _mixes(problem, c.attribute, sorted(values, key=lambda v: _in_order(problem, v)))
+                )
         elif values:
             common, n = min(values.items(), key=lambda item: (-item[1], item[0]))
             if n >= 2:
@@ -128,7 +130,7 @@ def _ranges(problem: GroupProblem, members: tuple[str, ...]) -> list[str]:
         counts = Counter(problem.values[rule.attribute][m] for m in members)
         counts.pop(NO_VALUE, None)
         if counts:
-            value, n = min(counts.items(), key=lambda item: (-item[1], _in_order(item[0])))
+            value, n = min(counts.items(), key=lambda item: (-item[1], _in_order(problem, item[0])))
             reasons.append(holding(problem, rule, n, value))
     return reasons
 
@@ -225,9 +227,9 @@ def alone(problem: GroupProblem, person: str, attribute: str, *, in_reason: bool
     )
 
 
-def _in_order(value: str) -> tuple[int, str]:
+def _in_order(problem: GroupProblem, value: str) -> tuple[int, str]:
     """Values in a sentence: bands of experience from the least, anything else alphabetically."""
-    bands = [label for _, label in EXPERIENCE_BANDS] + [MOST_EXPERIENCE]
+    bands = band_labels(problem.bands)
     return (bands.index(value), "") if value in bands else (len(bands), value)
 
 

@@ -74,6 +74,8 @@ class GroupProblem:
     #: Per balance of the config: each participant's number in tenths (of years, or of a level),
     #: so that sums stay exact.
     numbers: tuple[dict[str, int], ...] = ()
+    #: The cut-offs of the bands of experience, in years: HR's, or from the participants' spread.
+    bands: tuple[float, ...] = ()
 
     def whole(self, b: int) -> int:
         """Balance ``b``'s number summed over everyone taking part, in tenths."""
