@@ -318,9 +318,9 @@ def group_mapping(form: GroupForm, kind: str, base: GroupConfig) -> dict[str, An
     data["topic_skills"] = list(form.topic_skills.data or ())
     data["no_isolated"] = list(form.no_isolated.data or ())
     data["select"] = form.selection()
-    data["locked"] = [list(lock) for lock in base.locked]
-    data["forbidden"] = [list(pair) for pair in base.forbidden]
-    data["seed"] = base.seed
+    kept = base.as_dict()  # what the form does not show: locks, forbidden pairs, counts, balance, bands
+    for key in ("locked", "forbidden", "seed", "counts", "balance", "experience_bands", "band_count"):
+        data[key] = kept[key]
     return data
 
 
