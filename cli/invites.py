@@ -73,17 +73,24 @@ def ics(
 @click.command()
 @click.argument("source", required=False)
 @click.option("--dry-run", is_flag=True, help="Only list what would be sent; change nothing.")
+@click.option(
+    "--retry-failed", is_flag=True, help="First queue the failed messages again, written with today's data."
+)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def send(ctx: click.Context, source: str | None, dry_run: bool, as_json: bool) -> None:
+def send(ctx: click.Context, source: str | None, dry_run: bool, retry_failed: bool, as_json: bool) -> None:
     """E-mail the invites, updates and cancellations that SOURCE (a round, or every plan when left
     out) calls for since the last send, and deliver what waits in the outbox.
 
     The mail server comes from MEELOOP_SMTP_HOST, _PORT, _SECURITY (starttls, ssl, none), _USER,
-    _PASSWORD and _FROM. Without it the messages wait in the outbox for a later send.
+    _PASSWORD and _FROM. Without it the messages wait in the outbox for a later send. A message the
+    server refused for good is marked failed; after fixing the address, --retry-failed sends it again.
     """
     database, settings = common.open_db(ctx), _settings()
     smtp = SmtpSettings.from_env(os.environ)
+    retried = None
+    if retry_failed and not dry_run:
+        retried = publishing.retry_failed(database, settings, now=_now(), source=source)
     due = publishing.queue_invites(database, settings, source=source, now=_now(), dry_run=dry_run)
     listed = [
         {
@@ -102,6 +109,7 @@ def send(ctx: click.Context, source: str | None, dry_run: bool, as_json: bool) -
         common.emit_json(
             {
                 "dry_run": dry_run,
+                "retried": retried or 0,
                 "queued": listed,
                 "sent": delivery.sent if delivery else 0,
                 "failed": [{"outbox_id": i, "error": e} for i, e in delivery.failed] if delivery else [],
@@ -109,6 +117,10 @@ def send(ctx: click.Context, source: str | None, dry_run: bool, as_json: bool) -
             }
         )
     else:
+        if retried is not None:
+            common.echo(
+                counted(retried, "{n} failed message queued again", "{n} failed messages queued again")
+            )
         common.echo(_queued(len(due), source, dry_run))
         for item in listed:
             title = common.said(item["title"])

@@ -20,12 +20,20 @@ def free_port() -> int:
 
 
 class Mailbag:
-    """An SMTP handler that keeps every message; ``fail_from`` makes it answer 421 from then on."""
+    """An SMTP handler that keeps every message; ``fail_from`` makes it answer 421 from then on, and
+    the mailboxes in ``refuse`` are refused for good (550)."""
 
     def __init__(self) -> None:
         self.received: list[email.message.EmailMessage] = []
         self.fail_from: int | None = None
+        self.refuse: set[str] = set()
         self.lock = threading.Lock()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 5.1.1 No such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         with self.lock:

@@ -25,7 +25,7 @@ from matcher.domain.model import Person
 from matcher.domain.phrases import Translator, say, term
 from matcher.domain.problems import Location, Problems
 from matcher.io import catalogs, invite_text
-from matcher.io.mail import ENVIRONMENT, is_address
+from matcher.io.mail import ENVIRONMENT, is_address, one_line
 from matcher.io.vtimezone import vtimezone
 
 if TYPE_CHECKING:
@@ -228,7 +228,7 @@ def calendar(
     cal.add("calscale", "GREGORIAN")
     cal.add("method", method)
     if name:
-        cal.add("x-wr-calname", name)
+        cal.add("x-wr-calname", vText(one_line(name)))
     spans: dict[str, list[dt.datetime]] = {}
     for event in events:
         if event.rrule:
@@ -255,5 +255,5 @@ def calendar(
 
 def _address(email: str, name: str) -> vCalAddress:
     address = vCalAddress(f"mailto:{email}")
-    address.params["CN"] = vText(name)
+    address.params["CN"] = vText(one_line(name))
     return address

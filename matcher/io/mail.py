@@ -41,6 +41,19 @@ def is_address(text: str) -> bool:
     return _ADDRESS.fullmatch(text) is not None
 
 
+def one_line(text: str) -> str:
+    """``text`` as one line: line breaks and tabs become a space, other control characters go.
+
+    A name typed with Alt+Enter in an Excel cell must not split a mail header or a calendar line.
+
+    >>> one_line("Pim\\r\\nde\\x07 Wit")
+    'Pim de Wit'
+    """
+    spaced = "".join(" " if c in "\r\n\t\v\f\x85\u2028\u2029" else c for c in text)
+    kept = "".join(c for c in spaced if ord(c) >= 32 and not 0x7F <= ord(c) < 0xA0)
+    return " ".join(kept.split())
+
+
 @dataclass(frozen=True)
 class SmtpSettings:
     """How to reach the mail server and whom the invites come from.
@@ -169,9 +182,9 @@ def _calendar_method(calendar: bytes) -> str | None:
 def build_message(letter: Letter, settings: SmtpSettings, *, now: datetime | None = None) -> EmailMessage:
     """The e-mail for ``letter``, dated ``now`` (default: the current time)."""
     message = EmailMessage()
-    message["From"] = Address(settings.sender_name, addr_spec=settings.sender)
-    message["To"] = Address(letter.to_name, addr_spec=letter.to_email)
-    message["Subject"] = letter.subject
+    message["From"] = Address(one_line(settings.sender_name), addr_spec=settings.sender)
+    message["To"] = Address(one_line(letter.to_name), addr_spec=letter.to_email)
+    message["Subject"] = one_line(letter.subject)
     message["Date"] = format_datetime(now or datetime.now(UTC))
     message["Message-ID"] = letter.message_id
     message.set_content(letter.text, cte="quoted-printable")
@@ -197,17 +210,26 @@ class DeliveryError(Exception):
     """The mail server could not be reached or did not accept a letter.
 
     ``recipient`` is set when one letter was refused; ``code`` is the server's reply code, if any
-    (4xx: try again later, 5xx: permanent).
+    (4xx: try again later, 5xx: permanent). ``unsendable`` is set for a letter that cannot be
+    written at all (a stored address that is not one): permanent too, and the connection is fine.
     """
 
-    def __init__(self, message: str, *, recipient: str | None = None, code: int | None = None) -> None:
+    def __init__(
+        self, message: str, *, recipient: str | None = None, code: int | None = None, unsendable: bool = False
+    ) -> None:
         super().__init__(message)
         self.recipient = recipient
         self.code = code
+        self.unsendable = unsendable
 
     @property
     def permanent(self) -> bool:
-        return self.code is not None and 500 <= self.code < 600
+        return self.unsendable or (self.code is not None and 500 <= self.code < 600)
+
+    @property
+    def connection_lost(self) -> bool:
+        """Whether the connection is gone, so that no further letter can go out in this run."""
+        return self.code is None and not self.unsendable
 
 
 class Postman:
@@ -277,7 +299,14 @@ class Postman:
         """Hand ``letter`` to the server; raises :class:`DeliveryError` when it is not accepted."""
         if self._smtp is None:
             raise RuntimeError("a Postman sends only inside its with block")
-        message = build_message(letter, self.settings)
+        try:
+            message = build_message(letter, self.settings)
+        except ValueError as error:
+            raise DeliveryError(
+                f"the letter to {letter.to_email} cannot be written: {error}",
+                recipient=letter.to_email,
+                unsendable=True,
+            ) from error
         try:
             self._smtp.send_message(message, from_addr=self.settings.sender, to_addrs=[letter.to_email])
         except smtplib.SMTPRecipientsRefused as error:

@@ -19,13 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from matcher import storage
-from matcher.domain.invites import QUEUED, Queued
+from matcher.domain.invites import FAILED, QUEUED, Queued
 from matcher.domain.model import Person
 from matcher.domain.phrases import Translator, phrase
 from matcher.domain.schedule import CANCELLED, PLANNED, ScheduledEvent
 from matcher.io import catalogs, ics, invite_text, outbox
 from matcher.io.ics import CANCEL, PUBLISH, InviteSettings
-from matcher.io.mail import DeliveryError, Letter, Postman, SmtpSettings
+from matcher.io.mail import DeliveryError, Letter, Postman, SmtpSettings, one_line
 from matcher.plans.rounds import RoundError
 from matcher.storage import Database, accounts
 from matcher.storage import invites as inv
@@ -35,8 +35,14 @@ CALENDAR_TYPE = "text/calendar; charset=utf-8"
 
 
 def _people(session, events: Iterable[ScheduledEvent]) -> dict[str, Person]:
-    """Everyone the events are for: only they are named in the files."""
-    return storage.load_people(session, (p for e in events for p in ics.participants(e)))
+    """Everyone the events are for: only they are named in the files, each name on one line."""
+    return _one_line(storage.load_people(session, (p for e in events for p in ics.participants(e))))
+
+
+def _one_line(people: Mapping[str, Person]) -> dict[str, Person]:
+    """The people with their names as one line: a line break from a spreadsheet cell would split
+    a mail header or a calendar line."""
+    return {k: dataclasses.replace(p, name=one_line(p.name)) for k, p in people.items()}
 
 
 def _row_ids(events: Iterable[ScheduledEvent]) -> list[int]:
@@ -90,7 +96,7 @@ def person_calendar(
             shown = [e for e in shown if e.status == PLANNED]
         people = _people(session, shown)
         words = _words_of(session, person_id, settings)
-    name = f"meeloop: {person.name}"
+    name = f"meeloop: {one_line(person.name)}"
     return ics.calendar(
         PUBLISH, shown, people, settings, now=now, person_id=person_id, name=name, words=words
     ).to_ical()
@@ -199,12 +205,50 @@ def queue_invites(
         if source is not None and not events:
             raise RoundError(_nothing_planned(source))
         found = outbox.due(events, inv.last_messages(session, _row_ids(events)))
-        people = _people(session, events) | storage.load_people(session, (d.person_id for d in found))
+        people = _people(session, events) | _one_line(
+            storage.load_people(session, (d.person_id for d in found))
+        )
         if dry_run:
             return found
-        languages = {a.person_id: a.locale for a in accounts.accounts(session) if a.person_id and a.locale}
+        languages = _languages(session)
         inv.queue(session, [_message(d, people, settings, now, languages) for d in found], now=now)
     return found
+
+
+def retry_failed(
+    db: Database, settings: InviteSettings, *, now: dt.datetime, source: str | None = None
+) -> int:
+    """Queue the failed messages (about ``source``'s events when given) again, written anew from
+    the person and event as they are now, so that a fixed address or name is used. A message that a
+    later one replaced, or whose event changed since, is left: the next send writes what is due.
+    Returns how many were queued again."""
+    with db.transaction() as session:
+        stored = store.events(session, source=source, planned_only=False)
+        events = dict(zip(_row_ids(stored), stored, strict=True))
+        failed = inv.messages(session, event_ids=list(events) if source else None, status=FAILED)
+        newest = inv.newest_ids(session, [m.event_id for m in failed])
+        languages = _languages(session)
+        again = 0
+        for message in failed:
+            event = events.get(message.event_id)
+            if newest.get((message.event_id, message.person_id)) != message.id:
+                continue
+            if event is None or event.sequence != message.sequence:
+                continue
+            people = _people(session, [event]) | _one_line(storage.load_people(session, [message.person_id]))
+            if message.person_id not in people:
+                continue
+            due = outbox.Due(event, message.person_id, message.method)
+            written = _message(due, people, settings, now, languages)
+            inv.requeue(
+                session, message.id, {k: written[k] for k in ("email", "name", "subject", "text", "calendar")}
+            )
+            again += 1
+    return again
+
+
+def _languages(session: Any) -> dict[str, str]:
+    return {a.person_id: a.locale for a in accounts.accounts(session) if a.person_id and a.locale}
 
 
 def _message(
@@ -296,8 +340,8 @@ def deliver(
                     sent += 1
                     continue
                 failed.append((message.id, str(error)))
-                if error.code is None:
-                    break  # the connection is gone: the rest waits for the next run
+                if error.connection_lost:
+                    break  # the rest waits for the next run
     except DeliveryError as error:
         failed.append((None, str(error)))
     with db.transaction() as session:
@@ -314,6 +358,10 @@ def _send_one(
             return None  # another run sent it meanwhile
         try:
             postman.send(_letter(message, settings))
+        except ValueError as bad:  # a stored address that is not one: this letter only
+            unsendable = DeliveryError(str(bad), recipient=message.email, unsendable=True)
+            inv.mark_failed(session, message.id, str(unsendable), permanent=True)
+            return unsendable
         except DeliveryError as error:
             inv.mark_failed(session, message.id, str(error), permanent=error.permanent)
             return error

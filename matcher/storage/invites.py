@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
 from matcher.domain.invites import FAILED, QUEUED, SENT, Queued
@@ -49,6 +49,23 @@ def last_messages(session: Session, event_ids: list[int]) -> dict[tuple[int, str
     for event_id, person_id, sequence, method in rows:
         found[(event_id, person_id)] = (sequence, method)
     return found
+
+
+def newest_ids(session: Session, event_ids: list[int]) -> dict[tuple[int, str], int]:
+    """(event id, person id) -> id of the newest message about that event to that person."""
+    if not event_ids:
+        return {}
+    rows = session.execute(
+        select(OutboxRow.event_id, OutboxRow.person_id, func.max(OutboxRow.id))
+        .where(OutboxRow.event_id.in_(event_ids))
+        .group_by(OutboxRow.event_id, OutboxRow.person_id)
+    )
+    return {(event_id, person_id): newest for event_id, person_id, newest in rows}
+
+
+def requeue(session: Session, message_id: int, values: dict[str, object]) -> None:
+    """Put a failed message back in the queue, written anew with ``values``."""
+    session.execute(update(OutboxRow).where(OutboxRow.id == message_id).values(**values, status=QUEUED))
 
 
 def queue(session: Session, messages: list[dict[str, object]], *, now: dt.datetime) -> list[int]:

@@ -128,3 +128,22 @@ def test_bad_input_gets_a_clear_answer_and_no_trace(published, tmp_path):
     assert bad.returncode != 0 and "MEELOOP_SMTP_PORT" in bad.stderr and "Traceback" not in bad.stderr
     waiting = json.loads(ok("outbox", "--json", db=published, cwd=tmp_path))
     assert waiting == []
+
+
+def test_send_retry_failed_sends_again_what_a_mailbox_refused_once_it_is_fixed(published, tmp_path, smtp):
+    bag, env = smtp
+    ok("send", "r1", db=published, cwd=tmp_path)
+    refused = json.loads(ok("outbox", "--json", db=published, cwd=tmp_path))[0]["email"]
+    bag.refuse = {refused}
+    first = run("send", "r1", "--json", db=published, cwd=tmp_path, env=env)
+    assert first.returncode == 1
+    failed = len(json.loads(first.stdout)["failed"])
+    assert failed and json.loads(first.stdout)["waiting"] == 0
+    assert len(bag.received) == len(json.loads(ok("outbox", "--json", db=published, cwd=tmp_path))) - failed
+    bag.refuse = set()
+    again = json.loads(ok("send", "r1", "--retry-failed", "--json", db=published, cwd=tmp_path, env=env))
+    assert again["retried"] == failed and again["sent"] == failed and not again["failed"]
+    said = ok("send", "--retry-failed", db=published, cwd=tmp_path, env=env)
+    assert "0 failed messages queued again" in said
+    statuses = {m["status"] for m in json.loads(ok("outbox", "--json", db=published, cwd=tmp_path))}
+    assert statuses == {"sent"}
