@@ -1,8 +1,8 @@
 """Logging in and out, roles, and the checks every route makes.
 
 Passwords are hashed with werkzeug's scrypt. A session carries the account id and
-its session version, so a password change (or switching an account off) ends
-every session started before it. Login attempts are rate-limited per login and
+its session version, so logging out, a password change or switching an account off
+ends every session started before it. Login attempts are rate-limited per login and
 per address.
 """
 
@@ -221,6 +221,8 @@ def login() -> Any:
 @auth.post("/logout")
 @login_required
 def logout() -> Any:
+    # The cookie is only signed: without a new session version a copy of it would still log in.
+    accounts.end_sessions(database(), current_user.id)
     logout_user()
     session.clear()
     flash(_("You are logged out."), "info")

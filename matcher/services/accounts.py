@@ -96,6 +96,13 @@ def set_password(db: Database, account_id: int, password: str, *, now: dt.dateti
         return store.set_password(session, account_id, hash_password(password), now=now)
 
 
+def end_sessions(db: Database, account_id: int) -> None:
+    """Log the account out everywhere (at logout): the session cookie is signed, not stored, so
+    only a new session version on the server makes a copy of it worthless."""
+    with db.transaction() as session:
+        store.end_sessions(session, account_id)
+
+
 def set_role(db: Database, account_id: int, role: str) -> Account:
     with db.transaction() as session:
         return store.set_role(session, account_id, role)

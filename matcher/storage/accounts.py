@@ -121,6 +121,12 @@ def set_password(session: Session, account_id: int, password_hash: str, *, now: 
     return _account(row)
 
 
+def end_sessions(session: Session, account_id: int) -> None:
+    """End every session of the account: a signed session cookie copied earlier stops working."""
+    _row(session, account_id).session_version += 1
+    session.flush()
+
+
 def set_locale(session: Session, account_id: int, locale: str | None) -> None:
     _row(session, account_id).locale = locale
     session.flush()

@@ -82,6 +82,26 @@ def test_logging_out_ends_the_session(app):
     assert client.get("/").status_code == 302
 
 
+@pytest.mark.parametrize("ending", ["logout", "password", "switch-off"])
+def test_a_session_cookie_copied_before_it_ended_reads_nothing_after(app, ending):
+    client = app.test_client()
+    log_in(client, "anna@wadloo.example")
+    assert client.get("/me/data.json").status_code == 200
+    copied = client.get_cookie("meeloop_session").value
+    if ending == "logout":
+        assert client.post("/logout", data={"csrf_token": csrf_token(client, "/")}).status_code == 302
+    elif ending == "password":
+        new = {"current": PASSWORD, "new": "a new secret 42", "repeat": "a new secret 42"}
+        assert post_form(client, "/account/password", new).status_code == 302
+    else:
+        with app.extensions["meeloop"]["db"].transaction() as session:
+            anna = accounts.account_by_login(session, "anna@wadloo.example")
+            accounts.set_active(session, anna.id, False)
+    thief = app.test_client()
+    thief.set_cookie("meeloop_session", copied)
+    assert thief.get("/me/data.json").status_code == 302
+
+
 def test_a_password_change_checks_the_old_one_and_ends_other_sessions(app):
     first, second = app.test_client(), app.test_client()
     log_in(first, "anna@wadloo.example")
