@@ -7,7 +7,9 @@ is one transaction; refusals are :class:`~matcher.domain.accounts.AccountError` 
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Iterable
+from functools import cache
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -46,11 +48,21 @@ def accounts(db: Database) -> list[Account]:
 
 
 def log_in(db: Database, login: str, password: str) -> Account | None:
-    """The active account with this login and password; None for anything else."""
+    """The active account with this login and password; None for anything else.
+
+    The password is checked against a hash every time, a stand-in one when there is no such
+    account, so that how long a refusal takes does not tell which accounts exist."""
     found = account_by_login(db, login)
-    if found is None or not found.active or not password_matches(found, password):
+    matches = check_password_hash(found.password_hash if found else _stand_in_hash(), password)
+    if found is None or not found.active or not matches:
         return None
     return found
+
+
+@cache
+def _stand_in_hash() -> str:
+    """A hash of a random password, made the same way as the real ones, so it costs as much."""
+    return hash_password(secrets.token_urlsafe(32))
 
 
 def add_account(

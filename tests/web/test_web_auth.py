@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import time
 
 import pytest
 from flask import abort
@@ -10,6 +12,7 @@ from flask import abort
 from matcher.domain.accounts import AccountError
 from matcher.io import orgjson
 from matcher.services import organisation
+from matcher.services.accounts import hash_password
 from matcher.storage import accounts
 from tests.clitools import run
 from tests.orgs import small_org
@@ -42,6 +45,34 @@ def test_the_right_password_logs_in_and_a_wrong_one_says_so_without_telling_whic
     assert client.get("/").status_code == 302
     log_in(client, "  Anna@Wadloo.example ")  # the login is not case-sensitive
     assert client.get("/").status_code == 200
+
+
+def test_an_unknown_login_takes_as_long_as_a_wrong_password(app):
+    with app.extensions["meeloop"]["db"].transaction() as session:
+        accounts.add_account(
+            session,
+            "gone@wadloo.example",
+            role="employee",
+            password_hash=hash_password(PASSWORD),
+            person_id=None,
+            now=dt.datetime(2027, 1, 1, tzinfo=dt.UTC),
+        )
+        accounts.set_active(session, accounts.account_by_login(session, "gone@wadloo.example").id, False)
+
+    def fastest(login: str) -> float:
+        took = []
+        for n in range(3):
+            client = app.test_client()
+            start = time.perf_counter()
+            answer = post_form(client, "/login", {"login": login, "password": f"wrong {n}"})
+            took.append(time.perf_counter() - start)
+            assert answer.status_code == 401
+        return min(took)
+
+    known = fastest("anna@wadloo.example")
+    # The password hash costs most of a login; an unknown or switched-off one must cost it too.
+    assert fastest("nobody@wadloo.example") > known / 2
+    assert fastest("gone@wadloo.example") > known / 2
 
 
 def test_only_a_hash_of_the_password_is_stored(app):
