@@ -12,7 +12,6 @@ import datetime as dt
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -27,6 +26,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 from matcher.domain.accounts import MIN_PASSWORD, Account, normal_login, password_rule
 from matcher.services import accounts
 from web.context import database
+from web.params import local_path
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -151,16 +151,6 @@ def role_name(role: str) -> str:
     return {"hr": _("HR"), "manager": _("managers"), "employee": _("employees")}.get(role, role)
 
 
-def _safe_next(target: str | None) -> str | None:
-    """Only a path on this site: never an open redirect."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
-
-
 def _login_key() -> str:
     return f"{normal_login(request.form.get('login', ''))}|{get_remote_address()}"
 
@@ -209,7 +199,7 @@ def login() -> Any:
             if account.locale:
                 session["locale"] = account.locale
             current_app.logger.info("login: account %s", account.id)
-            return redirect(_safe_next(request.args.get("next")) or url_for("pages.index"))
+            return redirect(local_path(request.args.get("next")) or url_for("pages.index"))
         current_app.logger.warning("failed login from %s", get_remote_address())
         form.password.errors = [_("That login and password do not match an active account.")]
         status = 401

@@ -29,6 +29,7 @@ from matcher.engines.results import solver_word
 from matcher.io import catalogs
 from matcher.services import accounts
 from web.context import database, talent_map
+from web.params import local_path
 from web.phrases import say
 
 LANGUAGES: dict[str, str] = {"en": "English", "nl": "Nederlands"}
@@ -160,7 +161,4 @@ def choose() -> Any:
         session["locale"] = chosen
         if current_user.is_authenticated:
             accounts.set_locale(database(), current_user.id, chosen)
-    target = request.form.get("next", "")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("pages.index")
-    return redirect(target)
+    return redirect(local_path(request.form.get("next")) or url_for("pages.index"))

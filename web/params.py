@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import request
 from werkzeug.exceptions import BadRequest
 
@@ -36,3 +38,25 @@ def integer(name: str, *, default: int, low: int, high: int) -> int:
     if not low <= value <= high:
         raise BadParameter(name, f"'{name}' must be between {low} and {high}")
     return value
+
+
+def local_path(target: str | None) -> str | None:
+    """``target`` when it is a page of this site, else None: never an open redirect.
+
+    Browsers drop tabs, line breaks and other control characters from a URL and read a backslash
+    as a slash, so ``/\\t/evil.example`` and ``/\\evil.example`` lead to another site. The check is
+    made on what a browser would read, and that is what comes back.
+
+    >>> local_path("/ask?skill=sql"), local_path("/\\t/evil.example"), local_path("/\\\\evil.example")
+    ('/ask?skill=sql', None, None)
+    """
+    if not target:
+        return None
+    cleaned = "".join(c for c in target if ord(c) > 32 and ord(c) != 127)
+    read = cleaned.replace("\\", "/")
+    if not read.startswith("/") or read.startswith("//"):
+        return None
+    parts = urlsplit(read)
+    if parts.scheme or parts.netloc:
+        return None
+    return cleaned

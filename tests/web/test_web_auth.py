@@ -179,9 +179,22 @@ def test_the_last_hr_account_stays(app):
             accounts.set_active(session, hr.id, False)
 
 
-@pytest.mark.parametrize(
-    "target", ["https://evil.example/", "//evil.example/x", "javascript:alert(1)", "/ask?skill=sql"]
-)
+#: Targets a browser reads as another site: it drops tabs and line breaks, and reads \\ as /.
+OFF_SITE = [
+    "https://evil.example/",
+    "//evil.example/x",
+    "javascript:alert(1)",
+    "/\t/evil.example",
+    "/\n/evil.example",
+    "/\\evil.example",
+    "\\\\evil.example",
+    " //evil.example",
+    "\x00//evil.example",
+    "https:/evil.example",
+]
+
+
+@pytest.mark.parametrize("target", [*OFF_SITE, "/ask?skill=sql"])
 def test_after_logging_in_only_a_page_of_this_site_is_followed(app, target):
     client = app.test_client()
     token = csrf_token(client, "/login")
@@ -235,6 +248,13 @@ def test_the_language_follows_the_browser_and_the_switch(app):
     fresh = app.test_client()
     log_in(fresh, "anna@wadloo.example")
     assert '<html lang="nl">' in fresh.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
+def test_the_language_switch_goes_back_only_to_a_page_of_this_site(app, target):
+    client = app.test_client()
+    switched = post_form(client, "/language", {"locale": "en", "next": target}, form_page="/login")
+    assert switched.status_code == 302 and switched.headers["Location"] == "/"
 
 
 def test_a_server_error_shows_a_friendly_page_and_is_logged(app, caplog):
