@@ -27,6 +27,14 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def _first_day(database: organisation.Database, given: dt.datetime | None) -> dt.date:
+    """The day given, else the first working day after the notice period (MEELOOP_NOTICE_DAYS)."""
+    return given.date() if given else scheduling.first_plan_day(database, now=_now())
+
+
+FROM_HELP = "First day {what} (default: the first working day after the notice period)."
+
+
 # -- calendars and holidays ---------------------------------------------------------------------------
 
 
@@ -181,7 +189,7 @@ def shadow_requests(ctx: click.Context, status: str | None, as_json: bool) -> No
 
 
 @shadow.command("plan")
-@click.option("--from", "first_day", type=DATE, required=True, help="First day a slot may fall on.")
+@click.option("--from", "first_day", type=DATE, help=FROM_HELP.format(what="a slot may fall on"))
 @click.option("--to", "last_day", type=DATE, required=True, help="Last day a slot may fall on.")
 @click.option("--capacity-per", type=click.Choice(["week", "month"]), default="month", show_default=True)
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True)
@@ -190,7 +198,7 @@ def shadow_requests(ctx: click.Context, status: str | None, as_json: bool) -> No
 @click.pass_context
 def shadow_plan(
     ctx: click.Context,
-    first_day: dt.datetime,
+    first_day: dt.datetime | None,
     last_day: dt.datetime,
     capacity_per: str,
     time_limit: float,
@@ -201,7 +209,7 @@ def shadow_plan(
     config = ShadowConfig(capacity_period=capacity_per, time_limit=time_limit)
     database = common.open_db(ctx)
     found = scheduling.plan_shadowing(
-        database, first_day.date(), last_day.date(), config, now=_now(), save=save
+        database, _first_day(database, first_day), last_day.date(), config, now=_now(), save=save
     )
     if as_json:
         common.emit_json(found.as_dict())
@@ -273,7 +281,7 @@ def lunch_group() -> None:
 
 
 @lunch_group.command("plan")
-@click.option("--from", "first_day", type=DATE, required=True, help="First day of the horizon.")
+@click.option("--from", "first_day", type=DATE, help=FROM_HELP.format(what="of the horizon"))
 @click.option("--to", "last_day", type=DATE, required=True, help="Last day of the horizon.")
 @click.option("--per-week", type=click.IntRange(1, 5), default=1, show_default=True)
 @click.option("--site", help="Plan for one site: its presenters and audience.")
@@ -284,7 +292,7 @@ def lunch_group() -> None:
 @click.pass_context
 def lunch_plan(
     ctx: click.Context,
-    first_day: dt.datetime,
+    first_day: dt.datetime | None,
     last_day: dt.datetime,
     per_week: int,
     site: str | None,
@@ -294,16 +302,16 @@ def lunch_plan(
     save: bool,
 ) -> None:
     """Sessions on the most-wanted topics, with presenters who offered, in lunch slots."""
+    database = common.open_db(ctx)
     config = _config(
         LunchConfig,
-        first_day=first_day.date(),
+        first_day=_first_day(database, first_day),
         last_day=last_day.date(),
         per_week=per_week,
         site=site,
         min_demand=min_demand,
         max_sessions_per_presenter=max_per_presenter,
     )
-    database = common.open_db(ctx)
     found = scheduling.plan_lunch(database, config, now=_now(), save=save)
     if as_json:
         common.emit_json(found.as_dict())
@@ -344,7 +352,7 @@ def lunch_plan(
 
 @click.command()
 @click.argument("round_name", metavar="ROUND")
-@click.option("--from", "first_day", type=DATE, help="First day to meet (default: today).")
+@click.option("--from", "first_day", type=DATE, help=FROM_HELP.format(what="to meet"))
 @click.option("--to", "last_day", type=DATE, help="End of the round (default: 12 weeks on).")
 @click.option(
     "--every", "every_weeks", type=click.Choice(["2", "4"]), help="Also a series, every 2 or 4 weeks."
@@ -364,7 +372,8 @@ def meet(
     save: bool,
 ) -> None:
     """Meeting times for the pairs or groups of a published ROUND, when all members are free."""
-    start = first_day.date() if first_day else dt.date.today()
+    database = common.open_db(ctx)
+    start = _first_day(database, first_day)
     config = _config(
         MeetingConfig,
         first_day=start,
@@ -372,7 +381,6 @@ def meet(
         minutes=minutes,
         every_weeks=int(every_weeks) if every_weeks else None,
     )
-    database = common.open_db(ctx)
     found = meeting_times.plan_round_meetings(database, round_name, config, now=_now(), save=save)
     if as_json:
         common.emit_json(found.as_dict())

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import current_app, g
 
 from matcher.domain.talentmap import TalentMap
+from matcher.services import scheduling
 from matcher.services.database import Database
 
 
@@ -17,3 +20,12 @@ def talent_map() -> TalentMap:
 
 def database() -> Database:
     return current_app.extensions["meeloop"]["db"]
+
+
+def first_plan_day() -> dt.date:
+    """The first working day after the notice period (``MEELOOP_NOTICE_DAYS``): the first day a plan
+    made now may use, and the default first day of the plan and meeting forms. With a fixed day
+    (``TODAY``, for tests and demos) the notice counts from that day."""
+    fixed = current_app.config.get("TODAY")
+    now = dt.datetime.combine(fixed, dt.time(12), dt.UTC) if fixed else dt.datetime.now(dt.UTC)
+    return scheduling.first_plan_day(database(), now=now)

@@ -24,7 +24,7 @@ from matcher.services import background, plans, round_changes
 from matcher.services import rounds as round_service
 from web import plan_pages, round_forms, round_kinds, round_publishing, round_views, words, worker
 from web.auth import require_login, roles_required
-from web.context import database, talent_map
+from web.context import database, first_plan_day, talent_map
 from web.phrases import say
 
 hr_rounds = Blueprint("hr_rounds", __name__)
@@ -78,7 +78,7 @@ def new_round(kind: str) -> Any:
     if kind not in KINDS or kind not in round_views.KIND_WORDS:
         abort(404, _("There is no kind of round called '%(kind)s'.", kind=kind))
     plan_kind = KINDS[kind]
-    form = round_kinds.settings_form(plan_kind, talent_map().organisation, _today(), None, new=True)
+    form = round_kinds.settings_form(plan_kind, talent_map().organisation, first_plan_day(), None, new=True)
     form.taken = plans.names_taken(database())
     return _settings_form(plan_kind, form, name=None, base=None)
 
@@ -97,7 +97,7 @@ def settings(name: str) -> Any:
         if kept is not None and kept.published is not None:
             flash(_("This plan is published; plan again under a new name to change it."), "error")
             return redirect(url_for(".review", name=name))
-        form = round_kinds.settings_form(kind(job.kind), org, _today(), None, new=False)
+        form = round_kinds.settings_form(kind(job.kind), org, first_plan_day(), None, new=False)
         if not form.is_submitted():
             form.process(data=plan_pages.settings_data(job))
         return _settings_form(kind(job.kind), form, name=name, base=None)
@@ -105,7 +105,7 @@ def settings(name: str) -> Any:
         flash(_("This round is published; its settings can no longer change."), "error")
         return redirect(url_for(".review", name=name))
     round_kind = kind(stored.mode)
-    form = round_kinds.settings_form(round_kind, org, _today(), stored.config, new=False)
+    form = round_kinds.settings_form(round_kind, org, first_plan_day(), stored.config, new=False)
     return _settings_form(round_kind, form, name=name, base=stored.config)
 
 
@@ -208,7 +208,7 @@ def _review(name: str, *, status: int = 200, problem: str | None = None, **forms
     exclude.person.choices = names.choices(everyone)
     forbid = forms.get("forbid") or round_forms.ForbidForm(formdata=None, prefix="forbid")
     forbid.first.choices = forbid.second.choices = names.choices(everyone)
-    publish = forms.get("publish") or round_forms.publish_form(_today(), bound=False)
+    publish = forms.get("publish") or round_forms.publish_form(first_plan_day(), bound=False)
     try:
         broken = round_changes.violations(db, name, today=_today())
     except (RoundError, InvalidInput, ValueError) as exc:
@@ -410,7 +410,7 @@ def publish(name: str) -> Any:
     stored = _stored_or_none(name)
     if stored is None:
         return plan_pages.publish(name)
-    form = round_forms.publish_form(_today())
+    form = round_forms.publish_form(first_plan_day())
     meeting = round_publishing.meeting_config(form)
     if meeting is None:
         return _review(name, status=400, publish=form)
@@ -437,7 +437,7 @@ def publish(name: str) -> Any:
 def meetings(name: str) -> Any:
     """Plan a published round's meetings (again), and queue and send what that calls for."""
     stored = _round_or_404(name)
-    form = round_forms.publish_form(_today())
+    form = round_forms.publish_form(first_plan_day())
     meeting = round_publishing.meeting_config(form)
     if meeting is None or stored.status != PUBLISHED:
         if stored.status != PUBLISHED:

@@ -391,15 +391,15 @@ class NewShadowingForm(NameMixin, ShadowingForm):
     pass
 
 
-def plan_form(kind: str, org: Organisation, today: dt.date, *, new: bool) -> FlaskForm:
+def plan_form(kind: str, org: Organisation, first_day: dt.date, *, new: bool) -> FlaskForm:
     if plan_kind(kind).family is Family.SESSIONS:
         form = (NewLunchForm if new else LunchForm)()
         form.site.choices = [("", _l("every site")), *_choices(p.site for p in org.people)]
     else:
         form = (NewShadowingForm if new else ShadowingForm)()
     if not form.is_submitted():
-        form.first_day.data = today + dt.timedelta(days=7)
-        form.last_day.data = today + dt.timedelta(days=35)
+        form.first_day.data = first_day
+        form.last_day.data = first_day + dt.timedelta(days=28)
     return form
 
 
@@ -432,12 +432,12 @@ class PublishForm(FlaskForm):
             raise ValidationError(_l("The round ends before its first meetings."))
 
 
-def publish_form(today: dt.date, *, bound: bool = True) -> PublishForm:
-    """The meeting settings; ``bound`` reads what was posted, else shows the defaults."""
+def publish_form(first_day: dt.date, *, bound: bool = True) -> PublishForm:
+    """The meeting settings; ``bound`` reads what was posted, else shows the defaults from ``first_day``."""
     form = PublishForm() if bound else PublishForm(formdata=None)
     if not bound or not form.is_submitted():
-        form.first_day.data = today + dt.timedelta(days=1)
-        form.last_day.data = today + dt.timedelta(weeks=12)
+        form.first_day.data = first_day
+        form.last_day.data = first_day + dt.timedelta(weeks=12)
     return form
 
 

@@ -19,12 +19,14 @@ from matcher.services import background
 from web import round_forms
 
 
-def settings_form(plan_kind: PlanKind, org: Organisation, today: dt.date, config: Any, *, new: bool) -> Any:
+def settings_form(
+    plan_kind: PlanKind, org: Organisation, first_day: dt.date, config: Any, *, new: bool
+) -> Any:
     """The settings form of a kind: a round's from ``config`` (its defaults when None), a plan's
-    with its dates from ``today``."""
+    with its dates from ``first_day`` (the first working day after the notice period)."""
     family = plan_kind.family
     if not family.is_round:
-        return round_forms.plan_form(plan_kind.name, org, today, new=new)
+        return round_forms.plan_form(plan_kind.name, org, first_day, new=new)
     config = config if config is not None else plan_kind.default_config()
     if family is Family.GROUPS:
         return round_forms.group_form(plan_kind.name, org, config, new=new)

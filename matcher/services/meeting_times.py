@@ -11,23 +11,30 @@ from zoneinfo import ZoneInfo
 from matcher import storage
 from matcher.domain.availability import Agenda, Interval
 from matcher.domain.model import Person
+from matcher.domain.notice import Notice
 from matcher.domain.phrases import counted, phrase
 from matcher.domain.schedule import PLANNED, ScheduledEvent
 from matcher.engines import meetings
 from matcher.plans.kinds import directed
 from matcher.plans.rounds import PUBLISHED, RoundError
 from matcher.services.rounds import no_round
-from matcher.services.scheduling import days_window
+from matcher.services.scheduling import days_window, notice_agenda
 from matcher.storage import Database
 from matcher.storage import rounds as round_storage
 from matcher.storage import schedule as store
 
 
 def plan_round_meetings(
-    db: Database, round_name: str, config: meetings.MeetingConfig, *, now: dt.datetime, save: bool
+    db: Database,
+    round_name: str,
+    config: meetings.MeetingConfig,
+    *,
+    now: dt.datetime,
+    save: bool,
+    notice: Notice | None = None,
 ) -> meetings.MeetingPlan:
     """The first meeting (or a series) of every pair or group of a published round, when all its
-    members are free; ``save`` stores them.
+    members are free after the notice period; ``save`` stores them.
 
     Planning again after the round changed keeps each meeting time at which all its people (also
     someone swapped in) are still free; only the rest is planned anew, so invites go out for
@@ -47,6 +54,9 @@ def plan_round_meetings(
         org = storage.load_organisation(session)
         busy = store.agenda(session, org, days_window(config.first_day, config.last_day), besides=round_name)
         before = {e.key: e for e in store.events(session, kind="meeting", source=round_name)}
+    # A kept meeting must lie after the notice period too: it is only kept when everyone is free then.
+    busy = notice_agenda(busy, now=now, notice=notice)
+    config = _from_notice(config, busy)
     people = {p.id: p for p in org.people}
     gone = sorted({m for _, unit in stored.units() for m in unit.members if m not in people})
     if gone:
@@ -96,6 +106,15 @@ def plan_round_meetings(
         with db.transaction() as session:
             store.reconcile_events(session, round_name, "meeting", events, now=now)
     return found
+
+
+def _from_notice(config: meetings.MeetingConfig, busy: Agenda) -> meetings.MeetingConfig:
+    """The first meetings are searched from the first day after the notice period when the round's
+    first day lies before it, so that the notice does not eat into the days searched."""
+    cutoff = busy.not_before
+    if cutoff is None or not config.first_day < cutoff.day <= config.last_day:
+        return config
+    return dataclasses.replace(config, first_day=cutoff.day)
 
 
 def _unit_key(unit_id: str) -> str:
@@ -159,9 +178,12 @@ def _roles(mode: str, members: tuple[str, ...]) -> dict[str, str]:
     return {m: "member" for m in members}
 
 
-def move_event(db: Database, event_id: int, start: dt.datetime, *, now: dt.datetime) -> ScheduledEvent:
+def move_event(
+    db: Database, event_id: int, start: dt.datetime, *, now: dt.datetime, notice: Notice | None = None
+) -> ScheduledEvent:
     """Move a planned event (a series: all of it, keeping its weekday rhythm and last day) to
-    ``start``, when everyone in it is free then. Its sequence goes one up, so the invites update."""
+    ``start``, when that is after the notice period and everyone in it is free then. Its sequence
+    goes one up, so the invites update."""
     with db.transaction() as session:
         event = store.event(session, event_id)
         if event is None or event.status != PLANNED:
@@ -181,6 +203,11 @@ def move_event(db: Database, event_id: int, start: dt.datetime, *, now: dt.datet
                 )
             )
         times = [(s, s + length) for s in starts]
+        cutoff = (Notice.from_env() if notice is None else notice).cutoff(now, store.holidays(session))
+        if starts[0] < cutoff.moment:
+            raise RoundError(
+                phrase("event {event} was not moved: {why}", event=str(event_id), why=cutoff.reason())
+            )
         org = storage.load_organisation(session)
         people = {p.id: p for p in org.people}
         window = (times[0][0] - dt.timedelta(days=1), times[-1][1] + dt.timedelta(days=1))

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from matcher import storage
 from matcher.domain.availability import MAX_FILE_BYTES, Agenda, Window, read_busy
+from matcher.domain.notice import Notice
 from matcher.domain.phrases import phrase
 from matcher.domain.problems import InvalidInput, Location, Problem, Problems
 from matcher.domain.schedule import CANCELLED, OPEN, PLANNED, ScheduledEvent, StoredRequest
@@ -73,6 +74,20 @@ def set_holiday(db: Database, day: dt.date, name: str = "") -> None:
 def remove_holiday(db: Database, day: dt.date) -> bool:
     with db.transaction() as session:
         return store.remove_holiday(session, day)
+
+
+def notice_agenda(agenda: Agenda, *, now: dt.datetime, notice: Notice | None = None) -> Agenda:
+    """The agenda with nobody free before now plus the notice period: what every plan is made from.
+    ``notice`` None reads the organisation's (``MEELOOP_NOTICE_DAYS``, ``MEELOOP_TIMEZONE``)."""
+    notice = Notice.from_env() if notice is None else notice
+    return agenda.after_notice(notice.cutoff(now, agenda.holidays))
+
+
+def first_plan_day(db: Database, *, now: dt.datetime, notice: Notice | None = None) -> dt.date:
+    """The first day a plan made now may place anything on: the first working day after the notice
+    period (the default first day of every plan)."""
+    notice = Notice.from_env() if notice is None else notice
+    return notice.first_day(now, frozenset(holidays(db)))
 
 
 def agenda(db: Database, window: Window) -> Agenda:
@@ -175,11 +190,12 @@ def plan_shadowing(
     *,
     now: dt.datetime,
     save: bool,
+    notice: Notice | None = None,
 ) -> shadowing.ShadowPlan:
     """Place the open requests whose window meets these dates: host and slot together, in both
-    people's free time. ``save`` stores the slots and marks their requests planned; a request left
-    open keeps the reason it could not be placed."""
-    problem = shadow_problem(db, first_day, last_day, config, now=now)
+    people's free time after the notice period. ``save`` stores the slots and marks their requests
+    planned; a request left open keeps the reason it could not be placed."""
+    problem = shadow_problem(db, first_day, last_day, config, now=now, notice=notice)
     found = shadowing.plan(problem)
     if save:
         save_shadow_plan(db, problem.tmap, found, now=now)
@@ -187,10 +203,17 @@ def plan_shadowing(
 
 
 def shadow_problem(
-    db: Database, first_day: dt.date, last_day: dt.date, config: shadowing.ShadowConfig, *, now: dt.datetime
+    db: Database,
+    first_day: dt.date,
+    last_day: dt.date,
+    config: shadowing.ShadowConfig,
+    *,
+    now: dt.datetime,
+    notice: Notice | None = None,
 ) -> shadowing.ShadowProblem:
-    """The open requests whose window meets these dates, with everyone's busy time: what a
-    shadowing plan is made from, and checked against before it is saved."""
+    """The open requests whose window meets these dates, with everyone's busy time and nobody free
+    before the notice period: what a shadowing plan is made from, and checked against before it is
+    saved."""
     if last_day < first_day:
         raise _bad(
             Location("shadow plan", None, "to"),
@@ -206,6 +229,7 @@ def shadow_problem(
         busy = store.agenda(session, org, days_window(first_day, last_day))
         # A slot someone declined is not offered to them again.
         busy = busy.adding(shadow_answers.declined_times(session, {r.id for r in open_requests}))
+    busy = notice_agenda(busy, now=now, notice=notice)
     tmap = TalentMap(org, today=now.date())
     wanted = [
         shadowing.ShadowRequest(
@@ -288,25 +312,32 @@ def lunch_source(config: lunch.LunchConfig) -> str:
     return f"lunch & learn {config.first_day.isoformat()} – {config.last_day.isoformat()}{site}"
 
 
-def plan_lunch(db: Database, config: lunch.LunchConfig, *, now: dt.datetime, save: bool) -> lunch.LunchPlan:
-    """Lunch & learn sessions on the most-wanted topics over the horizon; ``save`` stores them,
-    cancelling an earlier plan for the same horizon."""
-    problem = lunch_problem(db, config, now=now)
+def plan_lunch(
+    db: Database, config: lunch.LunchConfig, *, now: dt.datetime, save: bool, notice: Notice | None = None
+) -> lunch.LunchPlan:
+    """Lunch & learn sessions on the most-wanted topics over the horizon, after the notice period;
+    ``save`` stores them, cancelling an earlier plan for the same horizon."""
+    problem = lunch_problem(db, config, now=now, notice=notice)
     found = lunch.propose(problem)
     if save:
         save_lunch_plan(db, problem.tmap, config, found, now=now)
     return found
 
 
-def lunch_problem(db: Database, config: lunch.LunchConfig, *, now: dt.datetime) -> lunch.LunchProblem:
+def lunch_problem(
+    db: Database, config: lunch.LunchConfig, *, now: dt.datetime, notice: Notice | None = None
+) -> lunch.LunchProblem:
     """Topics, presenters and everyone's busy time for the horizon (an earlier plan for the same
-    horizon not counted): what a plan is made from, and checked against before it is saved."""
+    horizon not counted, nobody free before the notice period): what a plan is made from, and
+    checked against before it is saved."""
     with db.transaction() as session:
         org = storage.load_organisation(session)
         busy = store.agenda(
             session, org, days_window(config.first_day, config.last_day), besides=lunch_source(config)
         )
-    return lunch.build_problem(TalentMap(org, today=now.date()), busy, config)
+    return lunch.build_problem(
+        TalentMap(org, today=now.date()), notice_agenda(busy, now=now, notice=notice), config
+    )
 
 
 def save_lunch_plan(

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from cli.main import demo_data_dir
+from matcher.domain.notice import earliest_start, first_day_after_notice
 from tests.clitools import run
 
 CALENDARS = demo_data_dir().parent / "calendars"
@@ -116,3 +117,45 @@ def test_meet_gives_utc_times_in_working_hours_for_a_published_round(demo, tmp_p
             for o in meeting["occurrences"]
         }
         assert len(hours) == 1 and len(meeting["occurrences"]) > 1
+
+
+def test_meet_shadow_and_lunch_plans_start_after_the_notice_period_by_default(demo, tmp_path):
+    """Without --from, the first day is the first working day after the notice period (three working
+    days here, from MEELOOP_NOTICE_DAYS), and nothing starts before it."""
+    env = {"MEELOOP_NOTICE_DAYS": "3"}
+    assert (
+        run(
+            "pair",
+            "--mode",
+            "buddy",
+            "--round",
+            "buddies",
+            "--time-limit",
+            "2",
+            "--save",
+            db=demo,
+            cwd=tmp_path,
+        ).returncode
+        == 0
+    )
+    assert run("publish", "buddies", db=demo, cwd=tmp_path).returncode == 0
+    now = dt.datetime.now(dt.UTC)
+    earliest = earliest_start(now, 3, frozenset(), "Europe/Amsterdam")
+    first = first_day_after_notice(now, 3, frozenset(), "Europe/Amsterdam")
+    planned = run("meet", "buddies", "--json", db=demo, cwd=tmp_path, env=env)
+    assert planned.returncode == 0, planned.stderr
+    starts = [dt.datetime.fromisoformat(m["start"]) for m in json.loads(planned.stdout)["meetings"]]
+    assert starts and min(starts) >= earliest
+    # The first meetings are searched from that first day on: the earliest falls in its week.
+    assert min(starts).astimezone(ZoneInfo("Europe/Amsterdam")).date() < first + dt.timedelta(days=7)
+    last = (first + dt.timedelta(days=20)).isoformat()
+    lunch_plan = run("lunch", "plan", "--to", last, "--json", db=demo, cwd=tmp_path, env=env)
+    assert lunch_plan.returncode == 0, lunch_plan.stderr
+    sessions = [dt.datetime.fromisoformat(s["start"]) for s in json.loads(lunch_plan.stdout)["sessions"]]
+    assert all(start >= earliest for start in sessions)
+    shadow_plan = run("shadow", "plan", "--to", last, "--json", db=demo, cwd=tmp_path, env=env)
+    assert shadow_plan.returncode == 0, shadow_plan.stderr
+    slots = [dt.datetime.fromisoformat(s["start"]) for s in json.loads(shadow_plan.stdout)["slots"]]
+    assert all(start >= earliest for start in slots)
+    bad = run("meet", "buddies", db=demo, cwd=tmp_path, env={"MEELOOP_NOTICE_DAYS": "many"})
+    assert bad.returncode != 0 and "MEELOOP_NOTICE_DAYS" in bad.stderr and "'many'" in bad.stderr

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from matcher.domain.availability.free import free_time
-from matcher.domain.intervals import Interval, Window, merge
+from matcher.domain.intervals import Interval, Window, clip, merge
 from matcher.domain.model import Person
+from matcher.domain.notice import Cutoff
 
 
 @dataclass(frozen=True)
@@ -21,9 +23,25 @@ class Agenda:
 
     busy: dict[str, list[Interval]] = field(default_factory=dict)
     holidays: frozenset[dt.date] = frozenset()
+    #: Nobody is free before this moment: now plus the notice period (see :mod:`matcher.domain.notice`).
+    not_before: Cutoff | None = None
 
     def free(self, person: Person, window: Window) -> list[Interval]:
-        return free_time(person, window, busy=self.busy.get(person.id, ()), holidays=self.holidays)
+        free = free_time(person, window, busy=self.busy.get(person.id, ()), holidays=self.holidays)
+        if self.not_before is None or self.not_before.moment <= window[0]:
+            return free
+        moment = self.not_before.moment
+        return clip(free, moment, max(moment, window[1]))
+
+    def after_notice(self, cutoff: Cutoff) -> Agenda:
+        """A new agenda in which nobody is free before the cutoff (now plus the notice period)."""
+        return dataclasses.replace(self, not_before=cutoff)
+
+    def notice_cuts(self, start: dt.datetime) -> str | None:
+        """When the notice period hides time from ``start`` on, a clause that says so, else None."""
+        if self.not_before is None or self.not_before.moment <= start:
+            return None
+        return self.not_before.reason()
 
     def with_busy(self, person_id: str, *intervals: Interval) -> Agenda:
         """A new agenda in which the person is also busy at these times."""
@@ -34,4 +52,4 @@ class Agenda:
         busy = dict(self.busy)
         for person_id, intervals in extra.items():
             busy[person_id] = merge([*busy.get(person_id, ()), *intervals])
-        return Agenda(busy, self.holidays)
+        return dataclasses.replace(self, busy=busy)

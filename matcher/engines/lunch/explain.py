@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from matcher.domain.phrases import counted, phrase
+from matcher.domain.phrases import clauses, counted, phrase
 from matcher.domain.wording import listing
 from matcher.engines.lunch.config import LunchConfig
 from matcher.engines.lunch.problem import LunchProblem, Topic
@@ -17,13 +17,17 @@ if TYPE_CHECKING:
 
 
 def _no_slot_reason(problem: LunchProblem, topic: Topic) -> str:
-    return counted(
+    found = counted(
         len(topic.presenters),
         "{names:list} (presenter) has no free lunch slot in {weeks}",
         "{names:list} (presenters) have no free lunch slot in {weeks}",
         names=[problem.name(pid) for pid in topic.presenters],
         weeks=_weeks_phrase(problem.config.days()),
     )
+    # The horizon's first day starts no earlier than the day before it in UTC, in any time zone.
+    first = dt.datetime.combine(problem.config.first_day, dt.time(), dt.UTC) - dt.timedelta(days=1)
+    notice = problem.agenda.notice_cuts(first)
+    return clauses([found, notice]) if notice else found
 
 
 def _full_reason(config: LunchConfig, limit: int) -> str:

@@ -291,6 +291,12 @@ class _Planner:
                 taken=self._names(taken),
                 **words,
             )
+        notice = self.agenda.notice_cuts(window[0])
+        if notice:
+            return clauses([self._no_free_time(members, window, words), notice])
+        return self._no_free_time(members, window, words)
+
+    def _no_free_time(self, members: tuple[str, ...], window: Window, words: dict[str, object]) -> str:
         minutes = {m: _minutes_in(self.base_free(m), window) for m in members}
         if len(members) == 1:
             return phrase("{names:list} has no free {length} between {first} and {last}", **words)

@@ -6,7 +6,7 @@ from collections import Counter
 from zoneinfo import ZoneInfo
 
 from matcher.domain.model import Level
-from matcher.domain.phrases import counted, phrase, term
+from matcher.domain.phrases import clauses, counted, phrase, term
 from matcher.domain.wording import minutes
 from matcher.engines.shadowing.candidates import start_ranges
 from matcher.engines.shadowing.config import ShadowRequest, length_words
@@ -102,17 +102,20 @@ def unplaced_reason(problem: ShadowProblem, request: ShadowRequest, ledger: Ledg
     with_options = [h for h in hosts if (request.id, h) in problem.options]
     if not with_options:
         length = length_words(request.minutes)
+        notice = problem.agenda.notice_cuts(moment_of(problem.window(request, request.guest_id)[0]))
         if any(problem.travel(request, h) and start_ranges(problem, request, h, travel=0) for h in hosts):
-            return "no common free time", phrase(
+            found = phrase(
                 "no common free time of {people:list} {window} for {length} with {travel} "
                 "to travel before and after",
                 length=length,
                 travel=minutes(problem.config.travel_minutes),
                 **words,
             )
-        return "no common free time", phrase(
-            "no common free time of {people:list} {window} for {length}", length=length, **words
-        )
+        else:
+            found = phrase(
+                "no common free time of {people:list} {window} for {length}", length=length, **words
+            )
+        return "no common free time", clauses([found, notice] if notice else [found])
     blocked: Counter[str] = Counter()
     full: set[tuple[str, tuple[int, int]]] = set()
     for host_id in with_options:

@@ -14,7 +14,7 @@ from matcher.io import orgjson
 from matcher.services import meeting_times, organisation, rounds, scheduling
 from tests.orgs import small_org
 
-SETUP = dt.datetime(2026, 11, 1, 9, 0, tzinfo=dt.UTC)
+SETUP = dt.datetime(2026, 10, 27, 9, 0, tzinfo=dt.UTC)
 CALENDARS = Path(__file__).resolve().parents[3] / "data" / "calendars"
 BRAM, CHEN, HR = "bram@wadloo.example", "chen@wadloo.example", "hr@wadloo.example"
 
