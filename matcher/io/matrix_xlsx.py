@@ -70,7 +70,7 @@ def read_csv(path: Path, problems: Problems) -> tuple[Rows, str] | None:
     delimiter = declared[1] if declared else _delimiter(first_line)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        rows: Rows = [list(row) for row in reader]
+        rows: Rows = [[unneutralised(cell) for cell in row] for row in reader]
     except csv.Error as exc:
         problems.add(
             Location(path.name, reader.line_num),
@@ -120,7 +120,33 @@ def write_csv(path: Path, rows: Rows) -> None:
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         for row in rows:
-            writer.writerow(["" if value is None else _text(value) for value in row])
+            writer.writerow(["" if value is None else neutralised(_text(value)) for value in row])
+
+
+#: A cell starting with one of these, after any quotes, is a formula to a spreadsheet (OWASP's
+#: CSV injection advice); a quote before it makes it text.
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+
+
+def neutralised(cell: str) -> str:
+    """``cell`` with a quote before it when a spreadsheet would run it as a formula.
+
+    A cell that already starts with quotes before such a character gets one more, so that
+    :func:`unneutralised` gives back exactly what was written.
+
+    >>> neutralised("=HYPERLINK(1)"), neutralised("Ann")
+    ("'=HYPERLINK(1)", 'Ann')
+    """
+    return "'" + cell if _FORMULA.match(cell) else cell
+
+
+def unneutralised(cell: str) -> str:
+    """A cell as it was before :func:`neutralised`: the quote it added goes again.
+
+    >>> unneutralised("'-IT"), unneutralised("'t Hooft")
+    ('-IT', "'t Hooft")
+    """
+    return cell[1:] if cell.startswith("'") and _FORMULA.match(cell[1:]) else cell
 
 
 def _text(value: object) -> str:

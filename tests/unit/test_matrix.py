@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from pathlib import Path
 
@@ -223,6 +224,25 @@ def test_what_is_written_reads_back_the_same(tmp_path, name):
     assert back.skills == tuple(sorted(org.skills, key=lambda s: s.id))
     assert set(back.holdings) == set(org.holdings)
     assert set(back.wishes) == set(org.wishes)
+
+
+def test_a_csv_export_neutralises_formulas_and_still_reads_back_the_same(tmp_path):
+    people = (
+        Person("p1", '=HYPERLINK("https://evil.example","click")', "a@example.org", "-IT", "+31 boss",
+               "@home", "'=quoted already"),
+        Person("p2", "Bram", "b@example.org", "=1+1"),
+    )  # fmt: skip
+    skills = (Skill("sql", "@SQL", "=cmd|' /C calc'!A0"), Skill("py", "-Python", "'-data"))
+    org = Organisation(people=people, skills=skills, holdings=(Holding("p1", "sql", Level.EXPERT),))
+    written = write_matrix(org, tmp_path / "org.csv")
+    for path in written:
+        for row in csv.reader(path.read_text(encoding="utf-8-sig").splitlines()):
+            assert not any(cell[:1] in ("=", "+", "-", "@", "\t", "\r") for cell in row), row
+    cells = written[0].read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK(" in cells and "'-IT" in cells and "''=quoted already" in cells
+    back = read_ok(written[0]).organisation
+    assert back.people == people
+    assert back.skills == tuple(sorted(skills, key=lambda s: s.id))
 
 
 def test_a_csv_matrix_is_written_with_its_skills_file_beside_it(tmp_path):
