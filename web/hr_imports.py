@@ -1,6 +1,6 @@
 """HR imports the organisation (JSON, or a skills matrix as CSV or Excel) and exports it.
 
-An upload is saved in a temporary folder under its own (made safe) name, so that the
+An upload is saved in a temporary folder under its own name (made safe and short), so that the
 problem report names the file HR chose, and imported through the same service as
 ``meeloop import``: one transaction, every problem at once, nothing stored when one
 is found.
@@ -20,13 +20,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from werkzeug.datastructures import FileStorage
-from werkzeug.utils import secure_filename
 from wtforms import BooleanField
 
 from matcher.domain.problems import InvalidInput
 from matcher.services import organisation
-from web import params
+from web import params, uploads
 from web.context import database
 
 EXPORTS = {"json": "organisation.json", "csv": "skills-matrix.csv", "xlsx": "skills-matrix.xlsx"}
@@ -49,25 +47,14 @@ class ImportForm(FlaskForm):
     dry_run = BooleanField(_l("Preview only: check and show what would change, store nothing"))
 
 
-def _save(upload: FileStorage, folder: Path, fallback: str) -> Path:
-    name = upload.filename or fallback
-    suffix = Path(name).suffix.lower()
-    safe = secure_filename(name) or fallback
-    # secure_filename drops letters outside ASCII (Zoë.csv -> Zo.csv); the extension must survive.
-    path = folder / (Path(safe).stem + suffix if Path(safe).suffix.lower() != suffix else safe)
-    folder.mkdir(parents=True, exist_ok=True)
-    upload.save(path)
-    return path
-
-
 def imports() -> Any:
     form = ImportForm()
     status, result, report = 200, None, None
     if form.validate_on_submit():
         with tempfile.TemporaryDirectory(prefix="meeloop-import-") as tmp:
-            path = _save(form.file.data, Path(tmp), "upload")
+            path = uploads.save(form.file.data, Path(tmp), "upload")
             skills = form.skills_file.data
-            skills_path = _save(skills, Path(tmp) / "skills", "skills.csv") if skills else None
+            skills_path = uploads.save(skills, Path(tmp) / "skills", "skills.csv") if skills else None
             try:
                 result = organisation.import_file(
                     database(),

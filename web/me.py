@@ -32,7 +32,7 @@ from matcher.services import (
     reflections,
     scheduling,
 )
-from web import words
+from web import uploads, words
 from web.auth import person_required, require_login
 from web.context import database, talent_map
 from web.phrases import say
@@ -134,10 +134,8 @@ def calendar() -> Any:
     if not calendar_form.validate_on_submit():
         return _profile_page(form, calendar_form, 400)
     upload = calendar_form.calendar.data
-    name = secure_filename(upload.filename or "") or "calendar.ics"
     with tempfile.TemporaryDirectory(prefix="meeloop-upload-") as folder:
-        path = Path(folder) / name
-        upload.save(path)
+        path = uploads.save(upload, Path(folder), "calendar.ics")
         try:
             busy = scheduling.import_calendar(database(), person_id, path, now=_now())
         except InvalidInput as error:
@@ -148,7 +146,7 @@ def calendar() -> Any:
             "Your calendar %(name)s is stored: %(num)d busy time in the coming year is kept free.",
             "Your calendar %(name)s is stored: %(num)d busy times in the coming year are kept free.",
             busy,
-            name=name,
+            name=path.name,
         ),
         "info",
     )

@@ -43,6 +43,15 @@ def test_importing_json_adds_people_and_records_the_import(app, hr):
     assert re.search(r"<td>nieuw\.json</td>", page_text(hr.get("/hr/import")))
 
 
+def test_a_file_with_a_very_long_name_imports_under_a_shortened_name(app, hr):
+    frank = {"id": "frank", "name": "Frank", "email": "frank@wadloo.example", "manager": "anna"}
+    long_name = "medewerkers-" + "x" * 300 + ".json"
+    response = _upload(hr, {"file": (_org_json(frank), long_name)})
+    assert response.status_code == 200 and "1 person added" in page_text(response)
+    (name,) = re.findall(r"<td>(medewerkers-x+[^<]*)</td>", page_text(hr.get("/hr/import")))
+    assert name.endswith(".json") and len(name) <= 120
+
+
 def test_a_preview_shows_the_changes_and_stores_nothing(app, hr):
     frank = {"id": "frank", "name": "Frank", "email": "frank@wadloo.example"}
     response = _upload(hr, {"file": (_org_json(frank), "nieuw.json")}, dry_run=True)

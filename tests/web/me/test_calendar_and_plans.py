@@ -57,6 +57,14 @@ def test_a_bad_calendar_file_is_refused_with_where_it_is_wrong(bram, app_db, nam
     assert personal.current_calendar(app_db, "bram") is None
 
 
+def test_a_calendar_with_a_very_long_file_name_is_stored_under_a_shortened_name(bram, app_db):
+    data = (CALENDARS / "outlook-team-wmo.ics").read_bytes()
+    assert _upload(bram, "agenda-" + "é" * 150 + "x" * 300 + ".ics", data).status_code == 302
+    stored = personal.current_calendar(app_db, "bram")
+    assert stored is not None and stored.filename.startswith("agenda-e") and stored.filename.endswith(".ics")
+    assert len(stored.filename) <= 120
+
+
 def test_an_upload_without_a_file_is_refused(bram):
     token = csrf_token(bram, "/me/profile")
     response = bram.post(
