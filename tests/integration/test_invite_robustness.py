@@ -10,7 +10,9 @@ from collections import Counter
 
 import icalendar
 import pytest
+import sqlalchemy
 
+from matcher import storage
 from matcher.engines import meetings
 from matcher.engines.pairing import PairingConfig
 from matcher.io import orgjson
@@ -118,3 +120,22 @@ def test_a_mailbox_refused_for_good_fails_alone_and_is_sent_again_after_a_fix(pl
     ids = Counter(m["Message-ID"] for m in bag.received)
     assert len(ids) == len(queued) and set(ids.values()) == {1}
     assert publishing.retry_failed(planned, SETTINGS, now=NOW) == 0
+
+
+def test_a_stored_address_that_is_not_one_fails_alone_and_is_written_anew_on_retry(planned, mail_server):
+    bag, smtp = mail_server
+    queued = publishing.queue_invites(planned, SETTINGS, source=None, now=NOW)
+    injected = "pim@wadloo.example\r\nBcc: everyone@wadloo.example"
+    with planned.transaction() as session:
+        session.execute(
+            sqlalchemy.update(storage.OutboxRow)
+            .where(storage.OutboxRow.person_id == "pim")
+            .values(email=injected)
+        )
+    pim = sum(d.person_id == "pim" for d in queued)
+    first = publishing.deliver(planned, smtp, SETTINGS, now=NOW)
+    assert pim and first.sent == len(queued) - pim and len(first.failed) == pim and first.waiting == 0
+    assert all("everyone@" not in str(m) for m in bag.received)
+    assert publishing.retry_failed(planned, SETTINGS, now=NOW) == pim
+    assert publishing.deliver(planned, smtp, SETTINGS, now=NOW).sent == pim
+    assert {m["To"].addresses[0].addr_spec for m in bag.received[-pim:]} == {"pim@wadloo.example"}
