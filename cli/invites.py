@@ -92,6 +92,7 @@ def send(ctx: click.Context, source: str | None, dry_run: bool, retry_failed: bo
     if retry_failed and not dry_run:
         retried = publishing.retry_failed(database, settings, now=_now(), source=source)
     due = publishing.queue_invites(database, settings, source=source, now=_now(), dry_run=dry_run)
+    late = len(publishing.too_late(database, source=source, now=_now()))
     listed = [
         {
             "event": d.event.id,
@@ -111,6 +112,7 @@ def send(ctx: click.Context, source: str | None, dry_run: bool, retry_failed: bo
                 "dry_run": dry_run,
                 "retried": retried or 0,
                 "queued": listed,
+                "too_late": late,
                 "sent": delivery.sent if delivery else 0,
                 "failed": [{"outbox_id": i, "error": e} for i, e in delivery.failed] if delivery else [],
                 "waiting": delivery.waiting if delivery else None,
@@ -122,6 +124,8 @@ def send(ctx: click.Context, source: str | None, dry_run: bool, retry_failed: bo
                 counted(retried, "{n} failed message queued again", "{n} failed messages queued again")
             )
         common.echo(_queued(len(due), source, dry_run))
+        if late:
+            common.echo(publishing.too_late_words(late))
         for item in listed:
             title = common.said(item["title"])
             click.echo(f"  {item['method']:<7} seq {item['sequence']}  {item['person']:<16} {title}")

@@ -14,7 +14,7 @@ from matcher.domain.problems import InvalidInput
 from matcher.engines.meetings import MeetingConfig
 from matcher.io.mail import SmtpSettings
 from matcher.plans.rounds import said_by
-from matcher.services import round_changes
+from matcher.services import publishing, round_changes
 from web import round_forms
 from web.phrases import say
 
@@ -58,6 +58,8 @@ def flash_invites(invites: round_changes.Invites) -> None:
         flash(ngettext("%(num)d meeting planned.", "%(num)d meetings planned.", planned), "info")
         for unit, why in invites.meetings.unplaced:
             flash(_("No meeting time for unit %(unit)s: %(why)s", unit=unit, why=say(why)), "error")
+    if invites.too_late:
+        flash(say(publishing.too_late_words(invites.too_late)), "info")
     counts = invites.count()
     flash(
         _(

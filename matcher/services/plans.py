@@ -112,13 +112,15 @@ def send_plan(
 ) -> Invites:
     """Queue what the plan's events call for since the last send, then deliver the outbox."""
     queued: list[Any] = []
+    late = 0
     for source in sources(stored):
         try:
             queued += publishing.queue_invites(db, settings, source=source, now=now)
         except RoundError:
             continue  # nothing planned for this one (its request was withdrawn)
+        late += len(publishing.too_late(db, source=source, now=now))
     delivery = publishing.deliver(db, smtp, settings, now=now) if smtp is not None and queued else None
-    return Invites(queued=tuple(queued), delivery=delivery)
+    return Invites(queued=tuple(queued), delivery=delivery, too_late=late)
 
 
 def _save_lunch(db: Database, stored: StoredTimePlan, plan: lunch.LunchPlan, *, now: dt.datetime) -> None:

@@ -21,7 +21,7 @@ from typing import Any
 from matcher import storage
 from matcher.domain.invites import FAILED, QUEUED, Queued
 from matcher.domain.model import Person
-from matcher.domain.phrases import Translator, phrase
+from matcher.domain.phrases import Translator, counted, phrase
 from matcher.domain.schedule import CANCELLED, PLANNED, ScheduledEvent
 from matcher.io import catalogs, ics, invite_text, outbox
 from matcher.io.ics import CANCEL, PUBLISH, InviteSettings
@@ -199,12 +199,17 @@ def queue_invites(
     db: Database, settings: InviteSettings, *, source: str | None, now: dt.datetime, dry_run: bool = False
 ) -> list[outbox.Due]:
     """Queue the invites, updates and cancellations that the plan for ``source`` (every source
-    when None) calls for since the last ones; ``dry_run`` only says what they would be."""
+    when None) calls for since the last ones, except about events that have begun already (see
+    :func:`too_late`); ``dry_run`` only says what they would be."""
     with db.transaction() as session:
         events = store.events(session, source=source, planned_only=False)
         if source is not None and not events:
             raise RoundError(_nothing_planned(source))
-        found = outbox.due(events, inv.last_messages(session, _row_ids(events)))
+        found = [
+            d
+            for d in outbox.due(events, inv.last_messages(session, _row_ids(events)))
+            if not begun(d.event, now)
+        ]
         people = _people(session, events) | _one_line(
             storage.load_people(session, (d.person_id for d in found))
         )
@@ -213,6 +218,29 @@ def queue_invites(
         languages = _languages(session)
         inv.queue(session, [_message(d, people, settings, now, languages) for d in found], now=now)
     return found
+
+
+def begun(event: ScheduledEvent, now: dt.datetime) -> bool:
+    """The event (every meeting of a series) has begun: an invite, update or cancellation about it
+    would come too late, so none is queued."""
+    return max(start for start, _ in (event.occurrences or ((event.start, event.end),))) <= now
+
+
+def too_late(db: Database, *, source: str | None, now: dt.datetime) -> list[outbox.Due]:
+    """The messages the plan for ``source`` (every source when None) calls for about events that have
+    begun already: :func:`queue_invites` leaves them out, and whoever sends is told so."""
+    with db.transaction() as session:
+        events = [e for e in store.events(session, source=source, planned_only=False) if begun(e, now)]
+        return outbox.due(events, inv.last_messages(session, _row_ids(events)))
+
+
+def too_late_words(count: int) -> str:
+    """Why some messages were not queued, in words."""
+    return counted(
+        count,
+        "{n} message was not sent: its meeting has already begun",
+        "{n} messages were not sent: their meetings have already begun",
+    )
 
 
 def retry_failed(

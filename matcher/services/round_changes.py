@@ -176,6 +176,8 @@ class Invites:
     delivery: publishing.Delivery | None = None
     #: Why a step could not be done (the steps before it were), as a message; or None.
     problem: str | None = None
+    #: Messages not queued because their meeting has begun already.
+    too_late: int = 0
 
     def count(self) -> Counter[str]:
         """new (first invitations), updated and cancelled messages queued."""
@@ -236,7 +238,8 @@ def _send(
     except RoundError as exc:
         return Invites(meetings=meetings, problem=exc.message)
     delivery = publishing.deliver(db, smtp, settings, now=now, source=source) if smtp is not None else None
-    return Invites(meetings=meetings, queued=tuple(queued), delivery=delivery)
+    late = len(publishing.too_late(db, source=source, now=now))
+    return Invites(meetings=meetings, queued=tuple(queued), delivery=delivery, too_late=late)
 
 
 def send(

@@ -15,8 +15,9 @@ from matcher.domain.notice import Notice
 from matcher.engines import lunch, meetings, shadowing
 from matcher.engines.pairing import PairingConfig
 from matcher.io import orgjson
+from matcher.io.ics import InviteSettings
 from matcher.plans.rounds import RoundError
-from matcher.services import meeting_times, organisation, rounds, scheduling
+from matcher.services import meeting_times, organisation, publishing, rounds, scheduling
 from tests.orgs import mentoring_org, small_org
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -109,3 +110,23 @@ def test_moving_an_event_into_the_notice_period_is_refused_in_words(db, tmp_path
         f"event {event.id} was not moved: nothing is planned before 2026-12-03, "
         "after the notice period of 2 working days"
     )
+
+
+def test_no_invite_is_queued_for_a_meeting_that_has_begun_and_the_sender_is_told(db, tmp_path):
+    load(db, presenters_org(), tmp_path)
+    horizon = lunch.LunchConfig(first_day=MONDAY, last_day=MONDAY + dt.timedelta(days=20))
+    sessions = scheduling.plan_lunch(db, horizon, now=NOW, save=True, notice=NOTICE).sessions
+    assert len(sessions) >= 2
+    settings = InviteSettings(organizer="hr@wadloo.example", organizer_name="HR", domain="wadloo.example")
+    # Sent after the first session began: only the later ones are invited, the first is counted as too late.
+    later = sessions[0].start + dt.timedelta(minutes=5)
+    source = scheduling.lunch_source(horizon)
+    queued = publishing.queue_invites(db, settings, source=source, now=later)
+    assert queued and all(d.event.start > later for d in queued)
+    late = publishing.too_late(db, source=source, now=later)
+    assert late and {d.event.start for d in late} == {sessions[0].start}
+    assert (
+        publishing.too_late_words(len(late))
+        == f"{len(late)} messages were not sent: their meetings have already begun"
+    )
+    assert publishing.too_late_words(1) == "1 message was not sent: its meeting has already begun"
