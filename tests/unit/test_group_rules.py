@@ -15,11 +15,11 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from bench.groups import instance
-from matcher.domain.model import HistoryEntry, Holding, Level, Organisation, Skill
+from matcher.domain.model import HistoryEntry, Holding, Level, Organisation, Skill, TimeRange, WorkingHours
 from matcher.domain.problems import InvalidInput
 from matcher.domain.talentmap import TalentMap
 from matcher.engines.groups import Criterion, GroupConfig, build_problem, exact, propose, validate
-from matcher.engines.groups.criteria import Balance, CountRange
+from matcher.engines.groups.criteria import Balance, CountRange, SharedTime
 from matcher.engines.groups.problem import group_score, objective
 from matcher.engines.groups.rules import broken_by_rule
 from matcher.engines.groups.solver import construct, keep_rules
@@ -48,7 +48,8 @@ def problem_of(org: Organisation, config: GroupConfig):
 def rounds(draw, people=(6, 30), sizes=(2, 4)):
     """A round with every kind of hard rule: forbidden pairs, earlier groupmates, a topic, nobody
     isolated by site (and sometimes team, which some people lack), a lock, count ranges (of one
-    kind and per value, hard or soft) and balances (soft or within a tolerance)."""
+    kind and per value, hard or soft), balances (soft or within a tolerance) and shared working
+    time (hard or soft, over people with their own hours in other time zones)."""
     n = draw(st.integers(*people))
     ids = [f"q{i:02d}" for i in range(n)]
     crew = [
@@ -59,6 +60,8 @@ def rounds(draw, people=(6, 30), sizes=(2, 4)):
             site=draw(st.sampled_from(["s0", "s0", "s0", "s1", "s1", "s2"])),
             team=draw(st.sampled_from(["t0", "t1", None])),
             years_experience=draw(st.sampled_from([0, 1.5, 3, 8, 12.5, 25])),
+            timezone=draw(st.sampled_from(ZONES)),
+            working_hours=draw(st.sampled_from(HOURS)),
         )
         for pid in ids
     ]
@@ -82,11 +85,38 @@ def rounds(draw, people=(6, 30), sizes=(2, 4)):
         topic_skills=("ai",) if draw(st.booleans()) else (),
         counts=tuple(draw(st.lists(count_ranges(), max_size=2))),
         balance=tuple(draw(st.lists(balances(), max_size=2))),
+        shared_time=draw(st.none() | shared_times()),
         max_repeats=draw(st.integers(0, 1)),
         time_limit=2.0,
         seed=draw(st.integers(0, 3)),
     )
     return org_of(crew, [(h, "ai", 3) for h in holders], history), config
+
+
+ZONES = ["Europe/Amsterdam", "Europe/Amsterdam", "Europe/London", "America/New_York", "Asia/Kolkata"]
+
+
+def hours(days, start, end) -> WorkingHours:
+    return WorkingHours.from_mapping({day: [TimeRange(start * 60, end * 60)] for day in days})
+
+
+#: Office hours, mornings, afternoons, a four-day week and one to Thursday, at quarter hours.
+HOURS = [
+    hours(("mon", "tue", "wed", "thu", "fri"), 9, 17),
+    hours(("mon", "tue", "wed", "thu", "fri"), 8, 12),
+    hours(("mon", "wed", "fri"), 13, 18),
+    hours(("mon", "tue", "wed", "thu"), 8, 18),
+    WorkingHours.from_mapping({"thu": [TimeRange(8 * 60 + 15, 16 * 60 + 45)]}),
+]
+
+
+@st.composite
+def shared_times(draw):
+    return SharedTime(
+        draw(st.sampled_from([2.0, 4.5, 12.0, 30.0])),
+        draw(st.booleans()),
+        draw(st.sampled_from([0.5, 1.0, 2.0])),
+    )
 
 
 @st.composite

@@ -46,8 +46,10 @@ def upper_bound(problem: GroupProblem) -> float:
 
 def unavoidable_penalty(problem: GroupProblem) -> float:
     """Points every plan loses: members alone in their value because nobody else taking part has
-    it (when nobody is left out, so all of them are placed), recent groupmates locked together, and
-    people no plan keeps within a soft count range (:func:`range_shortfall`)."""
+        it (when nobody is left out, so all of them are placed), recent groupmates locked together, and
+        people no plan keeps within a soft count range (:func:`range_shortfall`). A soft shared time is
+    left out: what no plan escapes there would need the best split of everyone's weeks, and leaving it
+    out keeps the bound valid, only looser."""
     alone = 0
     if not problem.left_over:
         for attribute in problem.config.no_isolated:

@@ -14,6 +14,7 @@ from matcher.engines.groups.config import GroupConfig
 from matcher.engines.groups.criteria import CountRange
 from matcher.engines.groups.problem import HOLDS, HOLDS_NOT, HOLDS_OR_WANTS, NEITHER, NO_VALUE, GroupProblem
 from matcher.engines.groups.rules import lock_breaks
+from matcher.engines.groups.shared import week_slots
 from matcher.engines.pairing.problem import rounds_ago
 
 
@@ -79,6 +80,7 @@ def build_problem(tmap: TalentMap, config: GroupConfig, *, today: dt.date) -> Gr
         kinds=tuple(_of_kind(tmap, rule, people, today, bands) for rule in config.counts),
         numbers=tuple(numbers(tmap, rule.attribute, people, today) for rule in config.balance),
         bands=bands,
+        available=_available(tmap, people) if config.shared_time is not None else {},
     )
     for skill, holders in topic.items():
         if len(holders) < groups:
@@ -96,6 +98,17 @@ def build_problem(tmap: TalentMap, config: GroupConfig, *, today: dt.date) -> Gr
             )
     problem.locks = _keepable_locks(problem)
     return problem
+
+
+def _available(tmap: TalentMap, people: Iterable[str]) -> dict[str, int]:
+    """Each person's working half hours of a usual week in UTC (their working hours in their own
+    time zone; calendars are not part of a group round)."""
+    found = {}
+    for pid in people:
+        person = tmap.person(pid)
+        assert person is not None
+        found[pid] = week_slots(person.working_hours, person.timezone)
+    return found
 
 
 def numbers(tmap: TalentMap, attribute: str, people: Iterable[str], today: dt.date) -> dict[str, int]:

@@ -21,9 +21,11 @@ from matcher.engines.groups.criteria import (
     ATTRIBUTES,
     Balance,
     CountRange,
+    SharedTime,
     balances,
     count_ranges,
     known_attribute,
+    shared_time,
 )
 from matcher.engines.pairing.config import Selection
 
@@ -58,6 +60,8 @@ class GroupConfig:
     counts: tuple[CountRange, ...] = ()
     #: Each group's average of a number close to the round's, soft or within a tolerance (:class:`Balance`).
     balance: tuple[Balance, ...] = ()
+    #: Hours of working time a week each group shares, hard or soft (:class:`SharedTime`); None: off.
+    shared_time: SharedTime | None = None
     #: Bands of experience: HR's cut-offs in years, rising (say [2, 5, 10]); none: cut where the
     #: spread of the people taking part puts ``band_count`` bands of about as many people each.
     experience_bands: tuple[float, ...] = ()
@@ -147,6 +151,8 @@ class GroupConfig:
                 values[key] = _cuts(raw, fail)
             elif key == "balance":
                 values[key] = balances(raw, fail)
+            elif key == "shared_time":
+                values[key] = shared_time(raw, fail)
             elif key == "select":
                 values[key] = _selection(raw, fail)
             elif key in ("locked", "forbidden", "topic_skills", "no_isolated"):

@@ -183,3 +183,49 @@ def _count_range(item: dict[str, Any], where: str, fail: Fail) -> CountRange | N
 
 def _whole(x: object) -> bool:
     return isinstance(x, int) and not isinstance(x, bool)
+
+
+#: Hours in a week: more shared hours than this no group can have.
+WEEK_HOURS = 7 * 24
+
+
+@dataclass(frozen=True)
+class SharedTime:
+    """Each group shares at least ``hours`` of its members' working hours a week (working hours
+    only: calendars are not part of a group round). A hard requirement is a rule no published plan
+    breaks; a soft one costs a group ``weight`` points for each hour it is short."""
+
+    hours: float
+    hard: bool = False
+    weight: float = 1.0
+
+    def short(self, hours: float) -> float:
+        """Hours a group sharing ``hours`` a week is short."""
+        return max(0.0, self.hours - hours)
+
+    def as_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def shared_time(raw: Any, fail: Fail) -> SharedTime | None:
+    """The ``shared_time`` setting: an object with hours, hard and weight, or null for none."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or "hours" not in raw or set(raw) - {"hours", "hard", "weight"}:
+        fail("shared_time", phrase("expected an object with hours, hard and weight, or null for none"))
+        return None
+    hours, hard, weight = raw["hours"], raw.get("hard", False), raw.get("weight", 1.0)
+    right = True
+    if not _number(hours) or hours > WEEK_HOURS:
+        fail(
+            "shared_time.hours",
+            phrase("a number of hours from 0 to {most}, the hours of a week", most=WEEK_HOURS),
+        )
+        right = False
+    if not isinstance(hard, bool):
+        fail("shared_time.hard", phrase("expected true or false, got {value}", value=repr(hard)))
+        right = False
+    if not _number(weight):
+        fail("shared_time.weight", phrase("a number of 0 or more"))
+        right = False
+    return SharedTime(float(hours), hard, float(weight)) if right else None

@@ -9,12 +9,15 @@ The model is the rules of :mod:`matcher.engines.groups.rules` as constraints: si
 forbidden pairs, at most ``max_repeats`` recent groupmates, every counted topic held, nobody
 alone in a value of a ``no_isolated`` attribute while some group holds
 :data:`~matcher.engines.groups.rules.CROWDED` or more of it, every hard count range, and
-every balance's tolerance. OR-Tools
-objects stay in this module.
+every balance's tolerance, and a hard shared working time while its model stays small
+(:data:`SHARED_TERMS`); beyond that it is left out, so a plan found here may still break it (the
+search and :func:`~matcher.engines.groups.rules.validate` count it; a proof that no plan keeps the
+other rules is a proof for all of them). OR-Tools objects stay in this module.
 """
 
 from __future__ import annotations
 
+import math
 import random
 import time
 from collections import Counter, defaultdict
@@ -27,6 +30,7 @@ from ortools.sat.python import cp_model
 from matcher.engines.groups.problem import GroupProblem, pairs_among
 from matcher.engines.groups.repair import donors
 from matcher.engines.groups.rules import CROWDED, counted_topics, spread, topic_broken
+from matcher.engines.groups.shared import SLOT, SLOTS
 from matcher.engines.groups.state import State
 
 #: The whole round is modelled when people x groups is at most this.
@@ -36,6 +40,8 @@ AROUND = 8
 AROUND_SECONDS = 2.0
 #: Models around one broken group, at most.
 ATTEMPTS = 3
+#: Shared working time is modelled when groups x kinds of half hour x people is at most this.
+SHARED_TERMS = 200_000
 
 
 @dataclass(frozen=True)
@@ -90,8 +96,10 @@ def around_broken(problem: GroupProblem, state: State, rng: random.Random, *, de
             break
         found = _solve(problem, people, len(chosen), len(people), outside, hint, seconds)
         if isinstance(found, list):
-            before = state.broken
+            before, was = state.broken, {i: list(state.groups[i]) for i in chosen}
             state.regroup(dict(zip(chosen, found, strict=True)))
+            if state.broken > before:
+                state.regroup(was)  # it broke shared working time, which the model leaves out
             mended += state.broken < before
     return mended
 
@@ -181,6 +189,7 @@ def _solve(
     _isolation(model, x, problem, people, slots, outside)
     _ranges(model, x, problem, by_slot, slots)
     _balances(model, x, problem, by_slot, slots)
+    _shared_time(model, x, problem, people, slots)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(seconds, 0.01)
     solver.parameters.num_workers = 1
@@ -272,6 +281,36 @@ def _balances(
             here = by_slot[g]
             model.add(sum(x[p, g] * (n * numbers[p] - whole - tolerance * n) for p in here) <= 0)
             model.add(sum(x[p, g] * (n * numbers[p] - whole + tolerance * n) for p in here) >= 0)
+
+
+def _shared_time(
+    model: cp_model.CpModel, x: dict, problem: GroupProblem, people: list[str], slots: int
+) -> None:
+    """Every group shares the hard shared time's half hours: half hours in which the same people
+    work are one kind, counted as often as it occurs; a group shares a kind only when nobody in it
+    is outside the kind's people. Kinds fewer than ``size_min`` work in no group shares."""
+    rule = problem.config.shared_time
+    if rule is None or not rule.hard:
+        return
+    kinds: Counter[frozenset[str]] = Counter()
+    for s in range(SLOTS):
+        who = frozenset(p for p in people if problem.available[p] >> s & 1)
+        if len(who) >= problem.config.size_min:
+            kinds[who] += 1
+    if slots * len(kinds) * len(people) > SHARED_TERMS:
+        return  # too costly: the search and validate() keep it
+    needed = math.ceil(rule.hours * 60 / SLOT)
+    if not needed:
+        return
+    for g in range(slots):
+        shared = []
+        for who, n in sorted(kinds.items(), key=lambda item: sorted(item[0])):
+            y = model.new_bool_var("")
+            for p in people:
+                if p not in who and (p, g) in x:
+                    model.add_implication(y, x[p, g].Not())
+            shared.append(n * y)
+        model.add(cp_model.LinearExpr.sum(shared) >= needed)
 
 
 def _isolation(

@@ -15,6 +15,7 @@ from matcher.engines.groups.problem import (
     NO_VALUE,
     GroupProblem,
     attribute_word,
+    hours_of,
     isolated_members,
     range_tally,
     repeated_pairs,
@@ -105,6 +106,8 @@ def group_reasons(problem: GroupProblem, members: tuple[str, ...]) -> list[str]:
             )
     reasons += _ranges(problem, members)
     reasons += [average(problem, b, members) for b in range(len(problem.config.balance))]
+    if problem.config.shared_time is not None:
+        reasons.append(shares(hours_of(problem.shared_slots(members))))
     for person, attribute in isolated_members(problem, members):
         reasons.append(alone(problem, person, attribute, in_reason=True))
     repeats = repeated_pairs(problem, members)
@@ -151,6 +154,34 @@ def average(problem: GroupProblem, b: int, members: Iterable[str]) -> str:
     skill = _skill_name(problem, attribute.partition(":")[2])
     return phrase(
         "level {mean} in {skill} on average (the round: {whole})", mean=mean, skill=skill, whole=whole
+    )
+
+
+def shares(hours: float) -> str:
+    """The working time a group shares: "the group shares 6 hours of working time a week" (from
+    working hours only: calendars are not part of a group round)."""
+    if hours == int(hours):
+        return counted(
+            int(hours),
+            "the group shares {n} hour of working time a week",
+            "the group shares {n} hours of working time a week",
+        )
+    return phrase("the group shares {hours} hours of working time a week", hours=hours)
+
+
+def shared_short(hours: float, wanted: float) -> str:
+    """A group sharing too little working time, as the broken rule says it: "3 hours of shared
+    working time a week (wanted: at least 4)"."""
+    least = int(wanted) if wanted == int(wanted) else wanted
+    if hours == int(hours):
+        return counted(
+            int(hours),
+            "{n} hour of shared working time a week (wanted: at least {wanted})",
+            "{n} hours of shared working time a week (wanted: at least {wanted})",
+            wanted=least,
+        )
+    return phrase(
+        "{hours} hours of shared working time a week (wanted: at least {wanted})", hours=hours, wanted=least
     )
 
 

@@ -26,7 +26,8 @@ from itertools import combinations
 from matcher.domain.phrases import join_words, term
 from matcher.domain.talentmap import TalentMap
 from matcher.engines.groups.config import GroupConfig
-from matcher.engines.groups.criteria import Balance, CountRange
+from matcher.engines.groups.criteria import Balance, CountRange, SharedTime
+from matcher.engines.groups.shared import SLOT, common
 
 #: Points taken off for each isolated member and each repeated pair of groupmates.
 ISOLATED_PENALTY = 5.0
@@ -76,6 +77,13 @@ class GroupProblem:
     numbers: tuple[dict[str, int], ...] = ()
     #: The cut-offs of the bands of experience, in years: HR's, or from the participants' spread.
     bands: tuple[float, ...] = ()
+    #: With ``shared_time`` set: each participant's working half hours of a usual week in UTC, as
+    #: bits (:func:`~matcher.engines.groups.shared.week_slots`).
+    available: dict[str, int] = field(default_factory=dict)
+
+    def shared_slots(self, members: Iterable[str]) -> int:
+        """How many half hours of a usual week every one of ``members`` works."""
+        return common(self.available[m] for m in members).bit_count()
 
     def whole(self, b: int) -> int:
         """Balance ``b``'s number summed over everyone taking part, in tenths."""
@@ -154,6 +162,19 @@ def balance_points(rule: Balance, off: float) -> float:
     return rule.weight * off
 
 
+def hours_of(slots: int) -> float:
+    """Hours a week in so many half hours."""
+    return slots * SLOT / 60
+
+
+def shared_points(rule: SharedTime | None, slots: int) -> float:
+    """Points a soft shared time takes off a group sharing ``slots`` half hours a week: its
+    weight for each hour short (a hard one is a rule, not points)."""
+    if rule is None or rule.hard:
+        return 0.0
+    return rule.weight * rule.short(hours_of(slots))
+
+
 def group_parts(problem: GroupProblem, members: Iterable[str]) -> list[tuple[str, float]]:
     """The named parts of a group's score."""
     members = list(members)
@@ -174,6 +195,10 @@ def group_parts(problem: GroupProblem, members: Iterable[str]) -> list[tuple[str
         off = deviation(total, len(members), problem.whole(b), len(problem.people))
         if balance.weight and off:
             parts.append((f"balance {balance.attribute}", -balance_points(balance, off)))
+    wanted = problem.config.shared_time
+    shared = shared_points(wanted, problem.shared_slots(members)) if wanted is not None else 0.0
+    if shared:
+        parts.append(("shared time", -shared))
     isolated = len(isolated_members(problem, members))
     if isolated:
         parts.append(("isolated members", -penalty(isolated, 0)))

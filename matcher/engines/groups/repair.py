@@ -4,9 +4,10 @@ For each broken rule the people who could mend it are tried against the groups t
 them: someone in a forbidden pair or a pair of recent groupmates against other groups; a topic
 holder from a group with two against the group without one; someone who is the only one of their
 value against the groups that hold that value, and one of that value from a crowded group against
-their group. Groups are tried in turn until one offers a move that breaks fewer rules than the
-plan does; the best move there (fewest rules broken, then the best plan) is taken. What this
-cannot mend is left to the exact repair (:mod:`matcher.engines.groups.exact`).
+their group; for a group sharing too little working time, the members without whom the rest share
+the most against other groups. Groups are tried in turn until one offers a move that breaks fewer
+rules than the plan does; the best move there (fewest rules broken, then the best plan) is taken.
+What this cannot mend is left to the exact repair (:mod:`matcher.engines.groups.exact`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,14 @@ from __future__ import annotations
 import random
 import time
 
-from matcher.engines.groups.rules import CROWDED, balance_broken, cooldown_broken, range_broken, topic_broken
+from matcher.engines.groups.rules import (
+    CROWDED,
+    balance_broken,
+    cooldown_broken,
+    range_broken,
+    shared_broken,
+    topic_broken,
+)
 from matcher.engines.groups.state import Move, State
 
 #: How many groups each person is tried against, at most.
@@ -79,6 +87,7 @@ def _tries(state: State, rng: random.Random, fixed: set[str]) -> list[tuple[str,
             tries.append((m, _sample(rng, count, TARGETS)))
         tries += _range_tries(state, rng, i, fixed)
         tries += _balance_tries(state, rng, i)
+        tries += _shared_tries(state, rng, i)
         for t, n in enumerate(state.parts[i].holders):
             if topic_broken(n):
                 givers = donors(state, t, i, fixed)
@@ -132,6 +141,17 @@ def _balance_tries(state: State, rng: random.Random, i: int) -> list[tuple[str, 
             leaning = [m for m in state.groups[i] if (people * numbers[m] > whole) == high]
             tries += [(m, _sample(rng, len(state.groups), TARGETS)) for m in leaning]
     return tries
+
+
+def _shared_tries(state: State, rng: random.Random, i: int) -> list[tuple[str, list[int]]]:
+    """For a group sharing too little working time: the members without whom the others share
+    the most, against other groups."""
+    if not shared_broken(state.tallies.shared, state.parts[i].shared):
+        return []
+    members = state.groups[i]
+    without = {m: state.tallies.common(o for o in members if o != m) for m in members}
+    most = max(without.values())
+    return [(m, _sample(rng, len(state.groups), TARGETS)) for m in members if without[m] == most]
 
 
 def donors(state: State, t: int, i: int, fixed: set[str], *, alike_only: bool = False) -> list[str]:

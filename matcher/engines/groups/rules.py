@@ -20,9 +20,9 @@ import networkx as nx
 
 from matcher.domain.phrases import counted, phrase, term
 from matcher.engines.groups.config import GroupConfig
-from matcher.engines.groups.criteria import Balance, CountRange
-from matcher.engines.groups.explain import alone, average, holding, kind_of
-from matcher.engines.groups.problem import GroupProblem, pairs_among, range_off, range_tally
+from matcher.engines.groups.criteria import Balance, CountRange, SharedTime
+from matcher.engines.groups.explain import alone, average, holding, kind_of, shared_short
+from matcher.engines.groups.problem import GroupProblem, hours_of, pairs_among, range_off, range_tally
 from matcher.engines.results import Violation
 
 TAKING_PART = term("taking part")
@@ -35,6 +35,7 @@ TOPIC = term("topic")
 ISOLATED = term("isolated")
 RANGE = term("count per group")
 BALANCE = term("balance")
+SHARED = term("shared working time")
 
 #: The setting a rule found unkeepable before solving is refused in, where it is not the rule's name.
 SETTING_OF = {RANGE: "counts"}
@@ -91,6 +92,13 @@ def balance_broken(rule: Balance, total: int, size: int, whole: int, people: int
     if rule.tolerance is None or not size or not people:
         return 0
     return 1 if abs(people * total - whole * size) > round(rule.tolerance * 10) * people * size else 0
+
+
+def shared_broken(rule: SharedTime | None, slots: int) -> int:
+    """A group sharing fewer hours of working time a week than a hard shared time wants counts
+    once (``slots`` half hours, as :meth:`~matcher.engines.groups.problem.GroupProblem.shared_slots`
+    gives them)."""
+    return 1 if rule is not None and rule.hard and hours_of(slots) < rule.hours else 0
 
 
 def range_shortfall(problem: GroupProblem, r: int) -> tuple[int, list[str]]:
@@ -279,6 +287,20 @@ def balances_kept(problem: GroupProblem, groups: Groups) -> list[Violation]:
     return found
 
 
+def shared_time_kept(problem: GroupProblem, groups: Groups) -> list[Violation]:
+    """Every group shares at least the hard shared time's hours of working time a week."""
+    rule = problem.config.shared_time
+    if rule is None or not rule.hard:
+        return []
+    found = []
+    people = set(problem.people)
+    for g in groups:
+        slots = problem.shared_slots(m for m in g if m in people)
+        if shared_broken(rule, slots):
+            found.append(Violation(SHARED, g, shared_short(hours_of(slots), rule.hours)))
+    return found
+
+
 #: The rules in the order their violations are listed.
 GROUP_RULES: dict[str, PlanRule] = {
     TAKING_PART: taking_part,
@@ -291,6 +313,7 @@ GROUP_RULES: dict[str, PlanRule] = {
     ISOLATED: nobody_isolated,
     RANGE: counts_kept,
     BALANCE: balances_kept,
+    SHARED: shared_time_kept,
 }
 
 
@@ -302,7 +325,7 @@ def validate(problem: GroupProblem, groups: Iterable[Iterable[str]]) -> list[Vio
     ``max_repeats`` earlier groupmates per group, the topic covered in every group (where there are
     enough holders), nobody isolated where it is avoidable (:func:`nobody_isolated`), and every
     group within each hard count range (:func:`counts_kept`) and each balance's tolerance
-    (:func:`balances_kept`).
+    (:func:`balances_kept`), sharing the hours of a hard shared time (:func:`shared_time_kept`).
     """
     plan = [tuple(g) for g in groups]
     return [v for rule in GROUP_RULES.values() for v in rule(problem, plan)]

@@ -313,7 +313,10 @@ def keep_rules(
     if exact.small_enough(problem):
         found = exact.whole_round(problem, state.groups, seconds=exact_until - time.perf_counter())
         if found.groups is not None:
-            return State(problem, found.groups), found.left_out, False
+            # The model leaves out shared working time: its plan may break that rule instead.
+            mended = State(problem, found.groups)
+            if mended.broken < state.broken:
+                return mended, found.left_out, False
         return state, left_out, found.proven_impossible
     exact.around_broken(problem, state, rng, deadline=exact_until)
     return state, left_out, False

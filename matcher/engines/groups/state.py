@@ -2,8 +2,9 @@
 date move by move, so that a move is judged from the two groups it touches.
 
 Per group: value counts of every attribute (and from them distinct values and members alone in
-their value), pairs of recent groupmates and forbidden pairs inside, and topic holders. Across the
-plan, per value of each ``no_isolated`` attribute: how many groups hold exactly one of it and how
+their value), pairs of recent groupmates and forbidden pairs inside, topic holders, and the
+tallies of count ranges, balances and shared working time (:mod:`matcher.engines.groups.tallies`).
+Across the plan, per value of each ``no_isolated`` attribute: how many groups hold exactly one of it and how
 many hold :data:`~matcher.engines.groups.rules.CROWDED` or more. The score parts come from
 :func:`~matcher.engines.groups.problem.criterion_points` and
 :func:`~matcher.engines.groups.problem.penalty`, the rules broken from the measures in
@@ -18,32 +19,22 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from matcher.engines.groups.problem import (
-    GroupProblem,
-    balance_points,
-    criterion_points,
-    deviation,
-    penalty,
-    range_points,
-)
+from matcher.engines.groups.problem import GroupProblem, criterion_points, penalty
 from matcher.engines.groups.rules import (
-    BALANCE,
     COOLDOWN,
     CROWDED,
     FORBIDDEN,
     ISOLATED,
-    RANGE,
     SIZE,
     TOPIC,
-    balance_broken,
     cooldown_broken,
     counted_topics,
     forbidden_broken,
     isolation_broken,
-    range_broken,
     size_broken,
     topic_broken,
 )
+from matcher.engines.groups.tallies import Held, Tallies
 
 _NONE: frozenset[str] = frozenset()
 
@@ -63,6 +54,13 @@ class Parts(NamedTuple):
     crowds: tuple[int, ...] = ()
     #: Per balance: the members' numbers summed, in tenths.
     sums: tuple[int, ...] = ()
+    #: With a shared time: the half hours a week every member works.
+    shared: int = 0
+
+    @property
+    def tallied(self) -> Held:
+        """Its tallies of count ranges, balances and shared time, as :class:`Tallies` takes them."""
+        return self.held, self.crowds, self.sums, self.shared
 
 
 @dataclass
@@ -97,16 +95,8 @@ class State:
             if c.goal != "ignore" and c.weight
         ]
         self.isolating = [at[a] for a in config.no_isolated]
-        #: Per balance: the rule, everyone's number, and the round's sum (all in tenths).
-        self.balances = [
-            (rule, problem.numbers[b], problem.whole(b)) for b, rule in enumerate(config.balance)
-        ]
-        self.people = len(problem.people)
-        #: Per count range: the range, its attribute index (a range per value) or its people.
-        self.ranges = [
-            (rule, at[rule.attribute] if kind is None else None, kind or frozenset())
-            for rule, kind in zip(config.counts, problem.kinds, strict=True)
-        ]
+        self.tallies = Tallies(problem, at)
+        self.ranges, self.balances = self.tallies.ranges, self.tallies.balances
         codes: dict[tuple[str, str], int] = {}
         self.code = {
             m: tuple(codes.setdefault((a, problem.values[a][m]), len(codes)) for a in attributes)
@@ -158,6 +148,7 @@ class State:
     def _count(self, i: int) -> Parts:
         """Group ``i``'s tallies, counted afresh."""
         members, counts = self.members[i], self.counts[i]
+        held, crowds, sums, shared = self.tallies.count(members, counts)
         return Parts(
             size=len(self.groups[i]),
             distinct=tuple(len(c) for c in counts),
@@ -165,17 +156,10 @@ class State:
             repeats=_pairs_inside(self.recent, members),
             clashes=_pairs_inside(self.forbidden, members),
             holders=tuple(len(h & members) for h in self.topics),
-            held=tuple(
-                len(kind & members)
-                if k is None
-                else sum(max(0, n - (rule.max or 0)) for n in counts[k].values())
-                for rule, k, kind in self.ranges
-            ),
-            crowds=tuple(
-                0 if k is None else sum(1 for n in counts[k].values() if n > (rule.max or 0))
-                for rule, k, _ in self.ranges
-            ),
-            sums=tuple(sum(numbers[m] for m in members) for _, numbers, _ in self.balances),
+            held=held,
+            crowds=crowds,
+            sums=sums,
+            shared=shared,
         )
 
     def settle(self) -> None:
@@ -216,10 +200,7 @@ class State:
         total = 0.0
         for k, weight, diverse in self.criteria:
             total += weight * criterion_points(diverse, parts.size, parts.distinct[k])
-        for (rule, _, _), held in zip(self.ranges, parts.held, strict=True):
-            total -= range_points(rule, held)
-        for (balance, _, whole), summed in zip(self.balances, parts.sums, strict=True):
-            total -= balance_points(balance, deviation(summed, parts.size, whole, self.people))
+        total -= self.tallies.points(parts.size, parts.tallied)
         return total - penalty(sum(parts.alone[k] for k in self.isolating), parts.repeats)
 
     def broken_in(self, parts: Parts) -> int:
@@ -230,14 +211,7 @@ class State:
             + forbidden_broken(parts.clashes)
             + cooldown_broken(config, parts.repeats)
             + sum(topic_broken(n) for n in parts.holders)
-            + sum(
-                range_broken(rule, held, crowds)
-                for (rule, _, _), held, crowds in zip(self.ranges, parts.held, parts.crowds, strict=True)
-            )
-            + sum(
-                balance_broken(rule, summed, parts.size, whole, self.people)
-                for (rule, _, whole), summed in zip(self.balances, parts.sums, strict=True)
-            )
+            + self.tallies.broken(parts.size, parts.tallied)
         )
 
     def broken_by_rule(self) -> Counter[str]:
@@ -250,10 +224,7 @@ class State:
             found[FORBIDDEN] += forbidden_broken(parts.clashes)
             found[COOLDOWN] += cooldown_broken(config, parts.repeats)
             found[TOPIC] += sum(topic_broken(n) for n in parts.holders)
-            for (rule, _, _), held, crowds in zip(self.ranges, parts.held, parts.crowds, strict=True):
-                found[RANGE] += range_broken(rule, held, crowds)
-            for (balance, _, whole), summed in zip(self.balances, parts.sums, strict=True):
-                found[BALANCE] += balance_broken(balance, summed, parts.size, whole, self.people)
+            found += self.tallies.by_rule(parts.size, parts.tallied)
         found[ISOLATED] += self.isolation
         return +found
 
@@ -287,22 +258,9 @@ class State:
         holders = old.holders
         if holders:
             holders = tuple(n - (out in h) + (into in h) for h, n in zip(self.topics, holders, strict=True))
-        held, crowds = list(old.held), list(old.crowds)
-        for r, (rule, at, kind) in enumerate(self.ranges):
-            if at is None:
-                held[r] += (into in kind) - (out in kind)
-                continue
-            gone = code_out[at] if code_out is not None else None
-            come = code_in[at] if code_in is not None else None
-            most = rule.max or 0
-            if gone == come:
-                continue
-            if gone is not None and counts[at][gone] > most:
-                held[r] -= 1
-                crowds[r] -= counts[at][gone] == most + 1
-            if come is not None and counts[at][come] >= most:
-                held[r] += 1
-                crowds[r] += counts[at][come] == most
+        held, crowds, sums, shared = self.tallies.after(
+            old.tallied, counts, inside, (out, code_out), (into, code_in)
+        )
         return Parts(
             size=old.size + (into is not None) - (out is not None),
             distinct=tuple(distinct),
@@ -310,12 +268,10 @@ class State:
             repeats=old.repeats + _pair_change(self.recent, inside, out, into),
             clashes=old.clashes + _pair_change(self.forbidden, inside, out, into),
             holders=holders,
-            held=tuple(held),
-            crowds=tuple(crowds),
-            sums=tuple(
-                summed + (numbers[into] if into is not None else 0) - (numbers[out] if out is not None else 0)
-                for (_, numbers, _), summed in zip(self.balances, old.sums, strict=True)
-            ),
+            held=held,
+            crowds=crowds,
+            sums=sums,
+            shared=shared,
         )
 
     def judge(self, p: str, a: int, q: str | None, b: int) -> Move:
