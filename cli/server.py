@@ -12,6 +12,8 @@ import click
 
 from cli import common
 from cli.main import DEMO_DATABASE, demo_data_dir
+from matcher.domain.accounts import ROLE_WORDS
+from matcher.domain.phrases import counted, phrase
 from matcher.services import organisation
 
 
@@ -27,11 +29,13 @@ def _serve(
         # The demo is plain http on this machine; a browser would drop a cookie marked Secure.
         settings["SESSION_COOKIE_SECURE"] = secure_cookies
     app = create_app(settings)
-    click.echo(f"meeloop is running on http://{host}:{port}/ (Ctrl+C stops it)")
+    common.echo(phrase("meeloop is running on {address} (Ctrl+C stops it)", address=f"http://{host}:{port}/"))
     if app.config["SESSION_COOKIE_SECURE"]:
-        click.echo(
-            "note: login cookies are sent over HTTPS only; put meeloop behind an HTTPS proxy, "
-            "or set MEELOOP_SECURE_COOKIES=0 to use it over plain http on a trusted network",
+        common.echo(
+            phrase(
+                "note: login cookies are sent over HTTPS only; put meeloop behind an HTTPS proxy, "
+                "or set MEELOOP_SECURE_COOKIES=0 to use it over plain http on a trusted network"
+            ),
             err=True,
         )
     waitress_serve(app, host=host, port=port, threads=8, ident="meeloop")
@@ -61,16 +65,23 @@ def demo(ctx: click.Context, host: str, port: int, no_serve: bool) -> None:
     ctx.obj["db_url"] = explicit or f"sqlite:///{DEMO_DATABASE}"
     if explicit is not None and organisation.load_organisation(common.open_db(ctx)).people:
         raise click.UsageError(
-            "that database already holds an organisation; 'meeloop demo' loads the demo only into an empty "
-            f"database (or, without --db, into its own {DEMO_DATABASE})"
+            common.said(
+                phrase(
+                    "that database already holds an organisation; 'meeloop demo' loads the demo only into an "
+                    "empty database (or, without --db, into its own {file})",
+                    file=DEMO_DATABASE,
+                )
+            )
         )
     database = common.open_db(ctx)
     source = demo_data_dir() / "organisation.json"
     result = organisation.import_file(database, source, replace=True, now=dt.datetime.now(dt.UTC))
-    click.echo(f"demo organisation loaded: {result.people} people, {result.skills} skills")
-    click.echo("demo accounts (passwords made up for this demo database only):")
+    people = counted(result.people, "{n} person", "{n} people")
+    skills = counted(result.skills, "{n} skill", "{n} skills")
+    common.echo(phrase("demo organisation loaded: {people}, {skills}", people=people, skills=skills))
+    common.echo(phrase("demo accounts (passwords made up for this demo database only):"))
     for login, role, password in _demo_accounts(database):
-        click.echo(f"  {role:9} {login:36} {password}")
+        click.echo(f"  {common.said(ROLE_WORDS.get(role, role)):12} {login:36} {password}")
     if not no_serve:
         _serve(database, host, port, secure_cookies=False)
 

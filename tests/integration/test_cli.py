@@ -121,12 +121,18 @@ def test_demo_refuses_a_database_that_holds_an_organisation(loaded, tmp_path):
 
 
 def test_demo_builds_its_own_database_from_the_demo_data(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MEELOOP_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MEELOOP_", "LC_", "LANG"))}
     result = subprocess.run(
-        [MEELOOP, "demo", "--no-serve"], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300
+        [MEELOOP, "--lang", "nl", "demo", "--no-serve"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr
-    assert "demo organisation loaded: 240 people, 108 skills" in result.stdout
+    assert "demo-organisatie geladen: 240 mensen, 108 vaardigheden" in result.stdout
+    assert "  HR " in result.stdout and "medewerker" in result.stdout
     assert (tmp_path / "instance" / "demo.sqlite3").is_file()
 
 
