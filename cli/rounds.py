@@ -90,10 +90,19 @@ def rounds(ctx: click.Context, as_json: bool) -> None:
     if not found:
         common.echo(phrase("No rounds yet; 'meeloop pair --save' or 'meeloop groups --save' stores one."))
         return
-    width = max(len("round"), *(len(r.name) for r in found))
-    click.echo(f"{'round':<{width}}  {'kind':<14}  {'status':<9}  {'units':>5}  {'objective':>9}  created")
+    head = [term("round"), term("kind"), term("status"), term("units"), term("objective"), term("created")]
+    round_, kind_, status_, units_, objective_, created_ = (common.said(h) for h in head)
+    kinds = {r.name: common.said(word(r.mode)) for r in found}
+    width = max(len(round_), *(len(r.name) for r in found))
+    kind_width = max(len(kind_), *(len(k) for k in kinds.values()))
+    click.echo(
+        f"{round_:<{width}}  {kind_:<{kind_width}}  {status_:<12}  {units_:>8}  {objective_:>9}  {created_}"
+    )
     for r in found:
-        columns = f"{r.name:<{width}}  {r.mode:<14}  {r.status:<9}  {r.pairs:>5}  {r.objective:>9g}"
+        status = common.said(ROUND_STATUS.get(r.status, r.status))
+        columns = (
+            f"{r.name:<{width}}  {kinds[r.name]:<{kind_width}}  {status:<12}  {r.pairs:>8}  {r.objective:>9g}"
+        )
         click.echo(f"{columns}  {common.stamp(r.created)}")
 
 

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import click
+from babel.dates import format_date
 
 from cli import common
 from matcher.domain.phrases import counted, phrase, term
@@ -92,7 +93,8 @@ def calendar_holidays(ctx: click.Context, as_json: bool) -> None:
         common.emit_json({day.isoformat(): name for day, name in found.items()})
         return
     for day, name in found.items():
-        click.echo(f"{day:%Y-%m-%d %a}  {name}")
+        weekday = format_date(day, "EEE", locale=common.translator().locale)
+        click.echo(f"{day:%Y-%m-%d} {weekday}  {name}")
     if not found:
         common.echo(phrase("No holidays stored; 'meeloop calendar holiday DATE NAME' adds one."))
 
