@@ -1,15 +1,14 @@
 """The forms of the rounds pages: a round's settings per kind, and the actions on a proposal.
 
-A settings form turns into the mapping a config class reads (``PairingConfig.from_mapping``,
-``GroupConfig.from_mapping``), so the config's own checks decide what is valid; the problems
-they report name a setting (``weights.repeat_fade``), which :func:`attach_problems` puts at the
-form field of that name. Every weight comes with a sentence saying what raising it does
-(:mod:`web.round_settings`).
+A settings form turns into the mapping a config class reads (``PairingConfig.from_mapping``;
+a group round's form is :mod:`web.group_form`), so the config's own checks decide what is valid;
+the problems they report name a setting (``weights.repeat_fade``), which :func:`attach_problems`
+puts at the form field of that name. Every weight comes with a sentence saying what raising it
+does (:mod:`web.round_settings`).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterable
@@ -21,6 +20,7 @@ from wtforms import (
     BooleanField,
     DateField,
     Field,
+    FieldList,
     FloatField,
     HiddenField,
     IntegerField,
@@ -32,27 +32,20 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from matcher.domain.model import Organisation
 from matcher.domain.problems import Problem
-from matcher.engines.groups import GroupConfig
-from matcher.engines.groups.config import ATTRIBUTES
 from matcher.engines.pairing import PairingConfig, Selection
 from matcher.plans.kinds import Family
 from matcher.plans.kinds import kind as plan_kind
 from matcher.plans.rounds import NAME_LENGTH
 from web.round_settings import (
-    ATTRIBUTE_WORDS,
-    GOAL_WORDS,
-    GROUP_OTHER,
     ODD_ONE_OUT_CHOICES,
     OTHER,
     PAIRING_SECTIONS,
     RULES,
     WEIGHTS,
     Setting,
-    criterion_help,
 )
 
 #: The shortest and longest search HR may ask for in the web UI, in seconds.
@@ -66,11 +59,6 @@ def _options(pairs: Iterable[tuple[str, Any]]) -> list[SelectChoice]:
 
 def _ids(text: str | None) -> list[str]:
     return [part for part in re.split(r"[\s,;]+", text or "") if part]
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 # -- who takes part -----------------------------------------------------------------------------------
@@ -239,103 +227,6 @@ def pairing_mapping(form: PairingForm, mode: str, base: PairingConfig | None) ->
     return data
 
 
-# -- group rounds --------------------------------------------------------------------------------------
-
-
-class GroupForm(SelectionMixin, FlaskForm):
-    topic_skills = SelectMultipleField(
-        _l("Topic skills"),
-        choices=[],
-        validate_choice=True,
-        description=_l("Each group holds someone at the topic level or more in each of these."),
-    )
-    no_isolated = MultiCheckboxField(
-        _l("Nobody alone in their"),
-        choices=_options((a, ATTRIBUTE_WORDS[a]) for a in ATTRIBUTES),
-        description=_l("Where it can be avoided, nobody is the only one of their value in a group."),
-    )
-
-
-for _setting in GROUP_OTHER:
-    setattr(GroupForm, _setting.name, _field(_setting, _value(GroupConfig(), _setting.path)))
-for _attribute in ATTRIBUTES:
-    setattr(
-        GroupForm,
-        f"goal_{_attribute}",
-        SelectField(ATTRIBUTE_WORDS[_attribute], choices=_options(GOAL_WORDS)),
-    )
-    setattr(
-        GroupForm,
-        f"weight_{_attribute}",
-        FloatField(
-            _l("Weight"),
-            default=0.0,
-            validators=[InputRequired()],
-            description=criterion_help(_attribute),
-        ),
-    )
-
-
-class NewGroupForm(NameMixin, GroupForm):
-    pass
-
-
-def group_form(kind: str, org: Organisation, config: GroupConfig, *, new: bool) -> GroupForm:
-    form = (NewGroupForm if new else GroupForm)(data=_group_data(config))
-    form.set_organisation(org)
-    form.topic_skills.choices = [(s.id, s.name) for s in sorted(org.skills, key=lambda s: s.name.casefold())]
-    if not form.is_submitted():
-        form.fill_selection(config.select)
-    form.criteria = [(a, form[f"goal_{a}"], form[f"weight_{a}"]) for a in ATTRIBUTES]
-    form.others = [(s, form[s.name]) for s in GROUP_OTHER]
-    return form
-
-
-def _group_data(config: GroupConfig) -> dict[str, Any]:
-    data: dict[str, Any] = {s.name: _value(config, s.path) for s in GROUP_OTHER}
-    by_attribute = {c.attribute: c for c in config.criteria}
-    for attribute in ATTRIBUTES:
-        criterion = by_attribute.get(attribute)
-        data[f"goal_{attribute}"] = criterion.goal if criterion else "ignore"
-        data[f"weight_{attribute}"] = criterion.weight if criterion else 0.0
-    data["topic_skills"] = list(config.topic_skills)
-    data["no_isolated"] = list(config.no_isolated)
-    return data
-
-
-def group_mapping(form: GroupForm, kind: str, base: GroupConfig) -> dict[str, Any]:
-    """What the form says, as ``GroupConfig.from_mapping`` reads it. Criteria the form does not
-    show (on one skill, from a config file) are kept from ``base``, as are locks and forbidden pairs."""
-    data: dict[str, Any] = {"kind": kind}
-    for setting in GROUP_OTHER:
-        data[setting.path] = form[setting.name].data
-    criteria = [
-        {"attribute": a, "goal": form[f"goal_{a}"].data, "weight": form[f"weight_{a}"].data}
-        for a in ATTRIBUTES
-    ]
-    criteria += [dataclasses.asdict(c) for c in base.criteria if c.attribute not in ATTRIBUTES]
-    data["criteria"] = criteria
-    data["topic_skills"] = list(form.topic_skills.data or ())
-    data["no_isolated"] = list(form.no_isolated.data or ())
-    data["select"] = form.selection()
-    kept = base.as_dict()  # what the form does not show: locks, forbidden pairs, counts, balance, bands
-    for key in ("locked", "forbidden", "seed", "counts", "balance", "experience_bands", "band_count"):
-        data[key] = kept[key]
-    return data
-
-
-def group_field(form: GroupForm, path: str) -> str | None:
-    """The form field a GroupConfig problem is about: ``criteria[2].weight`` is the third weight."""
-    found = re.fullmatch(r"criteria\[(\d+)\](?:\.(\w+))?", path)
-    if found:
-        index = int(found.group(1))
-        if index < len(ATTRIBUTES):
-            part = "weight" if found.group(2) == "weight" else "goal"
-            return f"{part}_{ATTRIBUTES[index]}"
-        return None
-    return _field_name(form, path)
-
-
 # -- lunch & learn and shadowing -------------------------------------------------------------------------
 
 
@@ -489,12 +380,28 @@ def attach_problems(form: FlaskForm, problems: Iterable[Problem], *, where=None)
     locate = where or (lambda path: _field_name(form, path))
     for problem in problems:
         name = locate(problem.where.field or "")
-        if name is not None and name in form:
-            errors = form[name].errors
-            if isinstance(errors, tuple):  # not validated yet
-                errors = form[name].errors = list(errors)
-            errors.append(problem.message)
+        field = _field_at(form, name) if name is not None else None
+        if field is not None:
+            if isinstance(field.errors, tuple):  # not validated yet
+                field.errors = list(field.errors)
+            field.errors.append(problem.message)
         else:
             form.form_errors.append(
                 f"{problem.where.field}: {problem.message}" if problem.where.field else problem.message
             )
+    for rows in form:
+        if isinstance(rows, FieldList):  # a list keeps its rows' errors from validation: say the new ones too
+            rows.errors = [row.errors for row in rows] if any(row.errors for row in rows) else []
+
+
+def _field_at(form: FlaskForm, name: str) -> Field | None:
+    """The field of this name, also in a list of rows: ``counts-0-max`` is the first row's maximum."""
+    if name in form:
+        return form[name]
+    found = re.fullmatch(r"(\w+)-(\d+)-(\w+)", name)
+    if found is None or found.group(1) not in form:
+        return None
+    rows, index, part = form[found.group(1)], int(found.group(2)), found.group(3)
+    if not isinstance(rows, FieldList) or index >= len(rows.entries) or part not in rows.entries[index].form:
+        return None
+    return rows.entries[index].form[part]

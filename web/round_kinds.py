@@ -16,7 +16,7 @@ from matcher.domain.problems import InvalidInput, Location, Problem
 from matcher.plans.kinds import Family, PlanKind, kind
 from matcher.plans.rounds import said_by
 from matcher.services import background
-from web import round_forms
+from web import group_form, round_forms
 
 
 def settings_form(
@@ -29,7 +29,7 @@ def settings_form(
         return round_forms.plan_form(plan_kind.name, org, first_day, new=new)
     config = config if config is not None else plan_kind.default_config()
     if family is Family.GROUPS:
-        return round_forms.group_form(plan_kind.name, org, config, new=new)
+        return group_form.group_form(plan_kind.name, org, config, new=new)
     return round_forms.pairing_form(plan_kind.name, org, config, new=new)
 
 
@@ -40,7 +40,7 @@ def settings_template(plan_kind: PlanKind) -> str:
 def field_of(plan_kind: PlanKind, form: Any) -> Any:
     """Where a problem's path is on the form, for kinds whose paths are not the fields' names."""
     if plan_kind.family is Family.GROUPS:
-        return lambda path: round_forms.group_field(form, path)
+        return lambda path: group_form.group_field(form, path)
     return None
 
 
@@ -56,7 +56,7 @@ def _pairs(plan_kind: PlanKind, form: Any, base: Any) -> tuple[dict[str, Any], f
 
 
 def _groups(plan_kind: PlanKind, form: Any, base: Any) -> tuple[dict[str, Any], float]:
-    mapping = round_forms.group_mapping(form, plan_kind.name, base or plan_kind.default_config())
+    mapping = group_form.group_mapping(form, plan_kind.name, base or plan_kind.default_config())
     config = plan_kind.config_from(mapping, source="form")
     return {"config": config.as_dict()}, config.time_limit
 
