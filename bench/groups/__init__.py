@@ -27,40 +27,43 @@ import json
 import os
 import sys
 import time
-from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
+from bench.groups import criteria
 from bench.groups.groupeng import groupeng_style, rule_failures
 from bench.groups.round import (
     TODAY,
     Plan,
     choose_topic,
+    criteria_instance,
     frozen,
     instance,
     random_best_of,
     random_groups,
     realistic_config,
+    row,
     total_score,
 )
 from bench.measuring import MethodFailed, measured
-from matcher.engines.groups import GroupProblem, propose, validate
+from matcher.engines.groups import GroupProblem, propose
 from matcher.engines.groups.bound import upper_bound
-from matcher.engines.groups.problem import group_score
 
 __all__ = [
     "TODAY",
     "Plan",
     "choose_topic",
     "command",
+    "criteria_instance",
     "groupeng_style",
     "instance",
     "random_best_of",
     "random_groups",
     "realistic_config",
+    "row",
     "rule_failures",
     "run",
     "table",
@@ -77,7 +80,7 @@ def engine(problem: GroupProblem) -> Plan:
     proposal = propose(problem)
     return Plan(
         frozen([list(g.members) for g in proposal.groups]),
-        tuple(p for p, _ in proposal.unmatched),
+        tuple(u.person_id for u in proposal.unmatched),
         (
             ("status", proposal.status),
             ("objective", proposal.objective),
@@ -88,39 +91,6 @@ def engine(problem: GroupProblem) -> Plan:
 
 
 # -- one instance, every method ---------------------------------------------------------------------
-
-
-def row(
-    problem: GroupProblem,
-    method: str,
-    plan: Plan,
-    seconds: float,
-    memory: tuple[float | None, float | None] = (None, None),
-) -> dict[str, Any]:
-    """A plan's figures, all recomputed here from its groups."""
-    scores = [group_score(problem, g) for g in plan.groups]
-    violations = validate(problem, plan.groups)
-    total, worst = sum(scores), min(scores, default=0.0)
-    objective = total + problem.config.worst_group * worst
-    bound = upper_bound(problem)
-    return {
-        "method": method,
-        "seconds": seconds,
-        "total": total,
-        "worst": worst,
-        "mean": total / len(scores) if scores else 0.0,
-        "objective": objective,
-        "gap": max(0.0, (bound - objective) / abs(bound)) if bound else 0.0,
-        "violations": len(violations),
-        "violated_groups": len({v.members for v in violations}),
-        "broken_rules": dict(Counter(v.rule for v in violations)),
-        "peak_mib": memory[0],
-        "growth_mib": memory[1],
-        "groups": len(plan.groups),
-        "left_out": len(plan.left_out),
-        "facts": dict(plan.facts),
-        "plan": [list(g) for g in plan.groups],
-    }
 
 
 ENGINE = "engine propose()"
@@ -299,16 +269,33 @@ def table(results: dict[str, Any]) -> str:
 @click.option(
     "--big", type=click.IntRange(min=10), help="Also this many people: the engine (120 s) and shuffles only."
 )
+@click.option(
+    "--criteria",
+    "with_criteria",
+    is_flag=True,
+    help="Instead: the round with a rule of each kind (count range, balance, shared time); the engine, "
+    "GroupEng-style swaps and a hill climber, each --time-limit seconds at every size and --big.",
+)
 @click.option("--out", type=click.Path(path_type=Path), help="Also write the figures as JSON.")
 def command(
-    people: str, seed: int, time_limit: float, shuffles: int, big: int | None, out: Path | None
+    people: str,
+    seed: int,
+    time_limit: float,
+    shuffles: int,
+    big: int | None,
+    with_criteria: bool,
+    out: Path | None,
 ) -> None:
     """Compare the group engine with best-of-N random shuffles and GroupEng-style swaps."""
     try:
         found = tuple(int(n) for n in people.split(","))
     except ValueError:
         raise click.BadParameter("expected sizes like 60,2000", param_hint="--people") from None
-    results = run(found, seed, time_limit, shuffles, big)
-    click.echo(table(results))
+    if with_criteria:
+        results = criteria.run((*found, big) if big else found, seed, time_limit)
+        click.echo(criteria.table(results))
+    else:
+        results = run(found, seed, time_limit, shuffles, big)
+        click.echo(table(results))
     if out:
         out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from bench.groups.round import Plan, frozen, random_groups, total_score
 from matcher.engines.groups import GroupProblem
+from matcher.engines.groups.criteria import CountRange
 
 
 class _Rule:
@@ -181,16 +182,17 @@ class _Aggregate(_ValueRule):
 
 
 class _Balance(_Rule):
-    """GroupEng's balance: a group's mean years of experience within ``tolerance`` of everyone's
-    (half the spread of the participants' years: a random group of 6-7 misses it about one time
-    in five)."""
+    """GroupEng's balance: a group's mean years of experience within ``tolerance`` of everyone's.
+    The round's own balance on experience gives the tolerance where it has one; otherwise it is
+    half the spread of the participants' years (a random group of 6-7 misses it about one time in
+    five)."""
 
     name = "balance experience"
 
-    def __init__(self, years: dict[str, float]) -> None:
+    def __init__(self, years: dict[str, float], tolerance: float | None = None) -> None:
         self.years = years
         self.mean = statistics.fmean(years.values())
-        self.tolerance = 0.5 * statistics.pstdev(years.values())
+        self.tolerance = 0.5 * statistics.pstdev(years.values()) if tolerance is None else tolerance
 
     def judge(self, total: float, size: int) -> float:
         return max(0.0, abs(total / size - self.mean) - self.tolerance)
@@ -210,20 +212,58 @@ class _Balance(_Rule):
         return self.judge(ledger.sums[i] - self.years[out] + self.years[into], len(ledger.groups[i]))
 
 
+class _Count(_Rule):
+    """GroupEng's aggregate with a range: between ``low`` and ``high`` people of one kind (the
+    round's count range of a skill) in every group."""
+
+    def __init__(self, rule: CountRange, kind: frozenset[str]) -> None:
+        self.name = f"count {rule.attribute}"
+        self.rule, self.kind = rule, kind
+
+    def held(self, ledger: _Ledger, i: int) -> int:
+        return sum(1 for m in ledger.groups[i] if m in self.kind)
+
+    def badness(self, ledger: _Ledger, i: int) -> float:
+        return self.rule.off(self.held(ledger, i))
+
+    def after(self, ledger: _Ledger, i: int, out: str, into: str) -> float:
+        change = (into in self.kind) - (out in self.kind)
+        if not change:
+            return ledger.bad[self.index][i]
+        return self.rule.off(self.held(ledger, i) + change)
+
+    def entering(self, ledger: _Ledger, i: int) -> Callable[[str], bool] | None:
+        short = self.held(ledger, i) < self.rule.min
+        return lambda person: (person in self.kind) == short
+
+
 def groupeng_rules(problem: GroupProblem) -> list[_Rule]:
-    """The round's rules in GroupEng's priority order: hard rules first (apart, topic, nobody
-    isolated), then the diverse criteria by weight (distribute), the similar ones (aggregate;
-    GroupEng's "cluster" means "not isolated"), and balance experience last."""
+    """The round's rules in GroupEng's priority order: hard rules first (apart, topic, hard count
+    ranges of one kind, nobody isolated, a balance of experience with a tolerance), then the
+    diverse criteria by weight (distribute), the similar ones (aggregate; GroupEng's "cluster"
+    means "not isolated"), and otherwise balance experience last."""
     config = problem.config
     totals = {a: Counter(v.values()) for a, v in problem.values.items()}
     rules: list[_Rule] = [_Apart(problem)]
     rules += [_Cover(s, h) for s, h in problem.topic_holders.items() if len(h) >= problem.groups]
+    rules += [
+        _Count(rule, kind)
+        for rule, kind in zip(config.counts, problem.kinds, strict=True)
+        if rule.hard and kind is not None
+    ]
     rules += [_Cluster(a, totals[a]) for a in config.no_isolated]
+    hard = len(rules)
     ranked = sorted((c for c in config.criteria if c.goal != "ignore" and c.weight), key=lambda c: -c.weight)
     rules += [
         _Distribute(c.attribute, totals[c.attribute], problem.groups) for c in ranked if c.goal == "diverse"
     ]
     rules += [_Aggregate(c.attribute) for c in ranked if c.goal == "similar"]
+    balance = next((b for b in config.balance if b.attribute == "experience"), None)
+    if balance is not None and balance.tolerance is not None:
+        # The round's own balance is a hard rule: it goes with the others, before the criteria.
+        b = config.balance.index(balance)
+        years = {m: n / 10 for m, n in problem.numbers[b].items()}
+        return [*rules[:hard], _Balance(years, balance.tolerance), *rules[hard:]]
     return [*rules, _Balance(_years(problem))]
 
 

@@ -11,7 +11,9 @@ from typing import Any
 
 from bench.synthetic import generate_organisation
 from matcher.domain.talentmap import TalentMap
-from matcher.engines.groups import Criterion, GroupConfig, GroupProblem, build_problem
+from matcher.engines.groups import Criterion, GroupConfig, GroupProblem, build_problem, validate
+from matcher.engines.groups.bound import upper_bound
+from matcher.engines.groups.criteria import Balance, CountRange, SharedTime
 from matcher.engines.groups.problem import group_score, repeated_pairs
 
 TODAY = dt.date(2026, 11, 2)
@@ -78,6 +80,39 @@ def instance(people: int, seed: int, *, time_limit: float = 30.0) -> GroupProble
     return build_problem(tmap, config, today=TODAY)
 
 
+def criteria_config(
+    time_limit: float,
+    *,
+    topic: str = "",
+    topic_level: int = 3,
+    tolerance: float = 3.0,
+    hours: float = 24.0,
+    seed: int = 0,
+) -> GroupConfig:
+    """The think tank of :func:`realistic_config` with a rule of each of the newer kinds: one
+    or two people who know the topic in every group (a hard count range on ``skill:<topic>`` at
+    ``topic_level``, in place of the topic rule, so no group gathers all the experts), each
+    group's average experience within ``tolerance`` years of the round's (a balance, weight 0.5
+    for each year off) and ``hours`` of shared working time a week (soft, 1 point an hour short).
+    """
+    ranges = (CountRange(f"skill:{topic}", level=topic_level, min=1, max=2, hard=True),) if topic else ()
+    return realistic_config(time_limit, seed=seed).replace(
+        counts=ranges,
+        balance=(Balance("experience", weight=0.5, tolerance=tolerance),),
+        shared_time=SharedTime(hours, hard=False, weight=1.0),
+    )
+
+
+def criteria_instance(people: int, seed: int, *, time_limit: float = 30.0) -> GroupProblem:
+    """The round of :func:`criteria_config` on the same synthetic organisation as :func:`instance`;
+    the topic is :func:`choose_topic`'s, at the level it finds a holder for every group."""
+    tmap = TalentMap(generate_organisation(people, seed=seed, today=TODAY), today=TODAY)
+    plain = build_problem(tmap, realistic_config(time_limit, seed=seed), today=TODAY)
+    topic, level = choose_topic(tmap, plain.people, plain.groups)
+    config = criteria_config(time_limit, topic=topic, topic_level=level, seed=seed)
+    return build_problem(tmap, config, today=TODAY)
+
+
 # -- plans ------------------------------------------------------------------------------------------
 
 
@@ -131,6 +166,39 @@ def random_best_of(problem: GroupProblem, shuffles: int = 1000, seed: int = 0) -
     assert best is not None, "at least one shuffle"
     _, groups, left_out = best
     return Plan(frozen(groups), tuple(left_out), (("shuffles", shuffles), ("valid shuffles", valid)))
+
+
+def row(
+    problem: GroupProblem,
+    method: str,
+    plan: Plan,
+    seconds: float,
+    memory: tuple[float | None, float | None] = (None, None),
+) -> dict[str, Any]:
+    """A plan's figures, all recomputed here from its groups."""
+    scores = [group_score(problem, g) for g in plan.groups]
+    violations = validate(problem, plan.groups)
+    total, worst = sum(scores), min(scores, default=0.0)
+    objective = total + problem.config.worst_group * worst
+    bound = upper_bound(problem)
+    return {
+        "method": method,
+        "seconds": seconds,
+        "total": total,
+        "worst": worst,
+        "mean": total / len(scores) if scores else 0.0,
+        "objective": objective,
+        "gap": max(0.0, (bound - objective) / abs(bound)) if bound else 0.0,
+        "violations": len(violations),
+        "violated_groups": len({v.members for v in violations}),
+        "broken_rules": dict(Counter(v.rule for v in violations)),
+        "peak_mib": memory[0],
+        "growth_mib": memory[1],
+        "groups": len(plan.groups),
+        "left_out": len(plan.left_out),
+        "facts": dict(plan.facts),
+        "plan": [list(g) for g in plan.groups],
+    }
 
 
 def frozen(groups: list[list[str]]) -> tuple[tuple[str, ...], ...]:
