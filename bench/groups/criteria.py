@@ -86,7 +86,7 @@ def criteria_met(problem: GroupProblem, groups: list[tuple[str, ...]]) -> dict[s
     for members in groups:
         size = len(members)
         met["count range"] += all(
-            not range_off(rule, range_tally(problem, r, members)[0]) for r, rule in enumerate(config.counts)
+            not range_off(rule, range_tally(problem, r, members)) for r, rule in enumerate(config.counts)
         )
         met["balance"] += all(
             rule.tolerance is None

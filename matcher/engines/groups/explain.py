@@ -128,7 +128,7 @@ def _ranges(problem: GroupProblem, members: tuple[str, ...]) -> list[str]:
     reasons = []
     for r, rule in enumerate(problem.config.counts):
         if not rule.each_value:
-            reasons.append(holding(problem, rule, range_tally(problem, r, members)[0]))
+            reasons.append(holding(problem, rule, range_tally(problem, r, members)))
             continue
         counts = Counter(problem.values[rule.attribute][m] for m in members)
         counts.pop(NO_VALUE, None)

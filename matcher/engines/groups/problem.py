@@ -126,16 +126,15 @@ def penalty(isolated: int, repeats: int) -> float:
     return ISOLATED_PENALTY * isolated + REPEAT_PENALTY * repeats
 
 
-def range_tally(problem: GroupProblem, r: int, members: Iterable[str]) -> tuple[int, int]:
-    """What a group holds of count range ``r``: for a range of one kind, how many of that kind and
-    0; for a range per value, how many people are over the maximum in all, and in how many values."""
+def range_tally(problem: GroupProblem, r: int, members: Iterable[str]) -> int:
+    """What a group holds of count range ``r``: for a range of one kind, how many of that kind;
+    for a range per value, how many people are over the maximum in all values."""
     rule, kind = problem.config.counts[r], problem.kinds[r]
     if kind is not None:
-        return len(kind.intersection(members)), 0
+        return len(kind.intersection(members))
     assert rule.max is not None
     counts = Counter(problem.values[rule.attribute][m] for m in members)
-    over = [n - rule.max for n in counts.values() if n > rule.max]
-    return sum(over), len(over)
+    return sum(n - rule.max for n in counts.values() if n > rule.max)
 
 
 def range_off(rule: CountRange, held: int) -> int:
@@ -187,7 +186,7 @@ def group_parts(problem: GroupProblem, members: Iterable[str]) -> list[tuple[str
             (f"{c.goal} {c.attribute}", c.weight * criterion_points(c.goal == "diverse", len(members), k))
         )
     for r, rule in enumerate(problem.config.counts):
-        points = range_points(rule, range_tally(problem, r, members)[0])
+        points = range_points(rule, range_tally(problem, r, members))
         if points:
             parts.append((f"count {rule.attribute} {rule.value}".strip(), -points))
     for b, balance in enumerate(problem.config.balance):

@@ -106,28 +106,43 @@ def _tries(state: State, rng: random.Random, fixed: set[str]) -> list[tuple[str,
 
 
 def _range_tries(state: State, rng: random.Random, i: int, fixed: set[str]) -> list[tuple[str, list[int]]]:
-    """For each hard count range group ``i`` is out of: its people of the kind (or of a value it
-    holds too many of) against other groups, or, short of them, people of the kind from groups
-    with more than the minimum against group ``i``."""
+    """For each hard count range group ``i`` is out of, moves of one person at a time: over it,
+    its people of the kind (or of a value it holds too many of) against the groups with room for
+    one more (those short first); short of it, people of the kind from groups holding more than the
+    minimum (those over first) against group ``i``."""
     tries: list[tuple[str, list[int]]] = []
-    count = len(state.groups)
     parts = state.parts[i]
     for r, (rule, k, kind) in enumerate(state.ranges):
-        if not range_broken(rule, parts.held[r], parts.crowds[r]):
+        if not range_broken(rule, parts.held[r]):
             continue
+        most = rule.max or 0
         if k is not None:
-            too_many = [m for m in state.groups[i] if state.counts[i][k][state.code[m][k]] > (rule.max or 0)]
-            tries += [(m, _sample(rng, count, TARGETS)) for m in too_many]
+            for m in state.groups[i]:
+                value = state.code[m][k]
+                if state.counts[i][k][value] > most:
+                    room = [j for j in range(len(state.groups)) if state.counts[j][k][value] < most]
+                    tries.append((m, _first(rng, room, [])))
         elif parts.held[r] > rule.min:
-            tries += [(m, _sample(rng, count, TARGETS)) for m in state.groups[i] if m in kind]
+            held = [p.held[r] for p in state.parts]
+            short = [j for j, n in enumerate(held) if n < rule.min]
+            room = [j for j, n in enumerate(held) if rule.min <= n and (rule.max is None or n < rule.max)]
+            tries += [(m, _first(rng, short, room)) for m in state.groups[i] if m in kind]
         else:
-            spare = [
-                m
-                for m in sorted(kind)
-                if m in state.where and m not in fixed and state.parts[state.where[m]].held[r] > rule.min
-            ]
-            tries += [(m, [i]) for m in rng.sample(spare, min(len(spare), TARGETS))]
+            over: list[str] = []
+            spare: list[str] = []
+            for m in sorted(kind):
+                if m in state.where and m not in fixed and state.parts[state.where[m]].held[r] > rule.min:
+                    n = state.parts[state.where[m]].held[r]
+                    (over if rule.max is not None and n > rule.max else spare).append(m)
+            for people in (over, spare):
+                tries += [(m, [i]) for m in rng.sample(people, min(len(people), TARGETS))]
     return tries
+
+
+def _first(rng: random.Random, first: list[int], then: list[int]) -> list[int]:
+    """Up to :data:`TARGETS` groups: a sample of ``first``, topped up from ``then``."""
+    chosen = rng.sample(first, min(len(first), TARGETS))
+    return chosen + rng.sample(then, min(len(then), TARGETS - len(chosen)))
 
 
 def _balance_tries(state: State, rng: random.Random, i: int) -> list[tuple[str, list[int]]]:

@@ -77,13 +77,12 @@ def isolation_broken(lone: int, crowded: int) -> int:
     return lone if crowded else 0
 
 
-def range_broken(rule: CountRange, held: int, crowds: int) -> int:
-    """A hard count range counts once for a group out of it, or, holding for each value, once for
-    each value the group holds too many of (``held`` and ``crowds`` as
-    :func:`~matcher.engines.groups.problem.range_tally` gives them)."""
-    if not rule.hard:
-        return 0
-    return crowds if rule.each_value else (1 if range_off(rule, held) else 0)
+def range_broken(rule: CountRange, held: int) -> int:
+    """A hard count range counts once for each person a group is short or over, or, holding for
+    each value, once for each person over the maximum in any value (``held`` as
+    :func:`~matcher.engines.groups.problem.range_tally` gives it), so that every step towards the
+    range lowers the count."""
+    return range_off(rule, held) if rule.hard else 0
 
 
 def balance_broken(rule: Balance, total: int, size: int, whole: int, people: int) -> int:
@@ -245,7 +244,8 @@ def nobody_isolated(problem: GroupProblem, groups: Groups) -> list[Violation]:
 
 
 def counts_kept(problem: GroupProblem, groups: Groups) -> list[Violation]:
-    """Every group within each hard count range; a range for each value, for each value."""
+    """Every group within each hard count range; a range for each value, for each value. A group
+    breaks it once for each person it is short or over (:func:`range_broken`)."""
     found = []
     people = set(problem.people)
     for r, rule in enumerate(problem.config.counts):
@@ -253,17 +253,18 @@ def counts_kept(problem: GroupProblem, groups: Groups) -> list[Violation]:
             continue
         for g in groups:
             members = [m for m in g if m in people]
-            held, crowds = range_tally(problem, r, members)
-            if not range_broken(rule, held, crowds):
+            held = range_tally(problem, r, members)
+            off = range_broken(rule, held)
+            if not off:
                 continue
             if not rule.each_value:
-                found.append(Violation(RANGE, g, holding(problem, rule, held)))
+                found += [Violation(RANGE, g, holding(problem, rule, held))] * off
                 continue
             assert rule.max is not None
             counts = Counter(problem.values[rule.attribute][m] for m in members)
             for value, n in sorted(counts.items()):
                 if n > rule.max:
-                    found.append(Violation(RANGE, g, holding(problem, rule, n, value)))
+                    found += [Violation(RANGE, g, holding(problem, rule, n, value))] * (n - rule.max)
     return found
 
 

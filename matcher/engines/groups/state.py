@@ -48,10 +48,8 @@ class Parts(NamedTuple):
     repeats: int
     clashes: int
     holders: tuple[int, ...]
-    #: Per count range: people of its kind, or for a range per value the people over its maximum ...
+    #: Per count range: people of its kind, or for a range per value the people over its maximum.
     held: tuple[int, ...] = ()
-    #: ... and for a range per value the values over it (0 for a range of one kind).
-    crowds: tuple[int, ...] = ()
     #: Per balance: the members' numbers summed, in tenths.
     sums: tuple[int, ...] = ()
     #: With a shared time: the half hours a week every member works.
@@ -60,7 +58,7 @@ class Parts(NamedTuple):
     @property
     def tallied(self) -> Held:
         """Its tallies of count ranges, balances and shared time, as :class:`Tallies` takes them."""
-        return self.held, self.crowds, self.sums, self.shared
+        return self.held, self.sums, self.shared
 
 
 @dataclass
@@ -148,7 +146,7 @@ class State:
     def _count(self, i: int) -> Parts:
         """Group ``i``'s tallies, counted afresh."""
         members, counts = self.members[i], self.counts[i]
-        held, crowds, sums, shared = self.tallies.count(members, counts)
+        held, sums, shared = self.tallies.count(members, counts)
         return Parts(
             size=len(self.groups[i]),
             distinct=tuple(len(c) for c in counts),
@@ -157,7 +155,6 @@ class State:
             clashes=_pairs_inside(self.forbidden, members),
             holders=tuple(len(h & members) for h in self.topics),
             held=held,
-            crowds=crowds,
             sums=sums,
             shared=shared,
         )
@@ -258,9 +255,7 @@ class State:
         holders = old.holders
         if holders:
             holders = tuple(n - (out in h) + (into in h) for h, n in zip(self.topics, holders, strict=True))
-        held, crowds, sums, shared = self.tallies.after(
-            old.tallied, counts, inside, (out, code_out), (into, code_in)
-        )
+        held, sums, shared = self.tallies.after(old.tallied, counts, inside, (out, code_out), (into, code_in))
         return Parts(
             size=old.size + (into is not None) - (out is not None),
             distinct=tuple(distinct),
@@ -269,7 +264,6 @@ class State:
             clashes=old.clashes + _pair_change(self.forbidden, inside, out, into),
             holders=holders,
             held=held,
-            crowds=crowds,
             sums=sums,
             shared=shared,
         )

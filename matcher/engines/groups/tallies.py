@@ -2,8 +2,8 @@
 balances and shared working time, per group, counted afresh or after one person leaves and
 another joins.
 
-A count range of one kind counts its people, a range per value the people and values over its
-maximum (from the group's value counts the search state keeps); a balance sums its numbers. Shared
+A count range of one kind counts its people, a range per value the people over its maximum
+(from the group's value counts the search state keeps); a balance sums its numbers. Shared
 working time is no count: a group's shared half hours are the AND of its members' weeks, so a
 move recounts it from the members (a few ANDs of 336-bit numbers). Points and rules broken come
 from the functions :func:`~matcher.engines.groups.problem.group_score` and
@@ -32,9 +32,9 @@ from matcher.engines.groups.rules import (
 )
 from matcher.engines.groups.shared import common
 
-#: A group's tallies of them: per count range what it holds and the values over it, per balance
-#: the members' numbers summed (in tenths), and its shared half hours a week.
-Held = tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], int]
+#: A group's tallies of them: per count range what it holds, per balance the members' numbers
+#: summed (in tenths), and its shared half hours a week.
+Held = tuple[tuple[int, ...], tuple[int, ...], int]
 
 
 class Tallies:
@@ -59,12 +59,8 @@ class Tallies:
             len(kind & members) if k is None else sum(max(0, n - (rule.max or 0)) for n in counts[k].values())
             for rule, k, kind in self.ranges
         )
-        crowds = tuple(
-            0 if k is None else sum(1 for n in counts[k].values() if n > (rule.max or 0))
-            for rule, k, _ in self.ranges
-        )
         sums = tuple(sum(numbers[m] for m in members) for _, numbers, _ in self.balances)
-        return held, crowds, sums, self.common(members)
+        return held, sums, self.common(members)
 
     def common(self, members: Iterable[str]) -> int:
         """The half hours a week every one of ``members`` works (0 without a shared time)."""
@@ -83,7 +79,7 @@ class Tallies:
         """A group's tallies after ``moving`` (a person and their value codes) leaves and
         ``coming`` joins (either may be None)."""
         (out, code_out), (into, code_in) = moving, coming
-        held, crowds = list(old[0]), list(old[1])
+        held = list(old[0])
         for r, (rule, at, kind) in enumerate(self.ranges):
             if at is None:
                 held[r] += (into in kind) - (out in kind)
@@ -95,49 +91,44 @@ class Tallies:
                 continue
             if gone is not None and counts[at][gone] > most:
                 held[r] -= 1
-                crowds[r] -= counts[at][gone] == most + 1
             if come is not None and counts[at][come] >= most:
                 held[r] += 1
-                crowds[r] += counts[at][come] == most
         sums = tuple(
             summed + (numbers[into] if into is not None else 0) - (numbers[out] if out is not None else 0)
-            for (_, numbers, _), summed in zip(self.balances, old[2], strict=True)
+            for (_, numbers, _), summed in zip(self.balances, old[1], strict=True)
         )
-        shared = old[3]
+        shared = old[2]
         if self.shared is not None and out != into:
             stay = (m for m in members if m != out)
             shared = self.common([*stay, into] if into is not None else stay)
-        return tuple(held), tuple(crowds), sums, shared
+        return tuple(held), sums, shared
 
     def points(self, size: int, held: Held) -> float:
         """Points these criteria take off a group of ``size``."""
         total = 0.0
         for (rule, _, _), n in zip(self.ranges, held[0], strict=True):
             total += range_points(rule, n)
-        for (balance, _, whole), summed in zip(self.balances, held[2], strict=True):
+        for (balance, _, whole), summed in zip(self.balances, held[1], strict=True):
             total += balance_points(balance, deviation(summed, size, whole, self.people))
-        return total + (shared_points(self.shared, held[3]) if self.shared is not None else 0.0)
+        return total + (shared_points(self.shared, held[2]) if self.shared is not None else 0.0)
 
     def broken(self, size: int, held: Held) -> int:
         """How many times a group of ``size`` breaks the rules of these criteria."""
         return (
-            sum(
-                range_broken(rule, n, crowds)
-                for (rule, _, _), n, crowds in zip(self.ranges, held[0], held[1], strict=True)
-            )
+            sum(range_broken(rule, n) for (rule, _, _), n in zip(self.ranges, held[0], strict=True))
             + sum(
                 balance_broken(balance, summed, size, whole, self.people)
-                for (balance, _, whole), summed in zip(self.balances, held[2], strict=True)
+                for (balance, _, whole), summed in zip(self.balances, held[1], strict=True)
             )
-            + shared_broken(self.shared, held[3])
+            + shared_broken(self.shared, held[2])
         )
 
     def by_rule(self, size: int, held: Held) -> Counter[str]:
         """The same, by rule."""
         found: Counter[str] = Counter()
-        for (rule, _, _), n, crowds in zip(self.ranges, held[0], held[1], strict=True):
-            found[RANGE] += range_broken(rule, n, crowds)
-        for (balance, _, whole), summed in zip(self.balances, held[2], strict=True):
+        for (rule, _, _), n in zip(self.ranges, held[0], strict=True):
+            found[RANGE] += range_broken(rule, n)
+        for (balance, _, whole), summed in zip(self.balances, held[1], strict=True):
             found[BALANCE] += balance_broken(balance, summed, size, whole, self.people)
-        found[SHARED] += shared_broken(self.shared, held[3])
+        found[SHARED] += shared_broken(self.shared, held[2])
         return found
