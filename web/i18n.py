@@ -27,6 +27,7 @@ from flask_login import current_user
 
 from matcher.engines.results import solver_word
 from matcher.io import catalogs
+from matcher.io.fields import format_working_hours, parse_working_hours
 from matcher.services import accounts
 from web.context import database, talent_map
 from web.params import local_path
@@ -123,28 +124,14 @@ def _percent(share: Any) -> str:
     return "" if share is None else format_percent(share, format="#,##0.0%")
 
 
-WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
 def _working_hours(hours: Any) -> str:
-    """Working hours in the reader's words: consecutive days with the same hours share a span
-    ("ma–vr 08:00–16:30; za 10:00–14:00")."""
-    days = hours.as_dict() if hasattr(hours, "as_dict") else dict(hours or {})
+    """Working hours in the reader's words ("ma–vr 08:00–16:30; za 10:00–14:00")."""
+    if isinstance(hours, dict):
+        hours = parse_working_hours(hours)
+    if hours is None:
+        return ""
     names = get_day_names("abbreviated", locale=get_locale())
-    spans: list[list[Any]] = []  # [first day, last day, ranges]
-    for index, key in enumerate(WEEKDAY_KEYS):
-        if key not in days:
-            continue
-        ranges = tuple(days[key])
-        if spans and spans[-1][2] == ranges and spans[-1][1] == index - 1:
-            spans[-1][1] = index
-        else:
-            spans.append([index, index, ranges])
-    return "; ".join(
-        f"{names[first]}{'–' + names[last] if last != first else ''} "
-        + ", ".join(r.replace("-", "–") for r in ranges)
-        for first, last, ranges in spans
-    )
+    return format_working_hours(hours, days=[names[i] for i in range(7)], dash="–", between=", ")
 
 
 def _language_names(codes: Any) -> str:

@@ -12,6 +12,7 @@ import datetime as dt
 import itertools
 import re
 import zoneinfo
+from collections.abc import Sequence
 from functools import cache
 
 from matcher.domain.model import (
@@ -412,8 +413,12 @@ def parse_working_hours(value: object) -> WorkingHours | None:
     return _assemble(mapping)
 
 
-def format_working_hours(hours: WorkingHours) -> str:
-    """The compact text form; consecutive days with the same hours share a span."""
+def format_working_hours(
+    hours: WorkingHours, *, days: Sequence[str] = WEEKDAYS, dash: str = "-", between: str = ","
+) -> str:
+    """The compact text form; consecutive days with the same hours share a span. ``days`` names
+    the weekdays from Monday (the reader's words on a page), ``dash`` joins a span and ``between``
+    the ranges of a day."""
     groups: list[tuple[list[str], tuple[TimeRange, ...]]] = []
     for day, ranges in hours.days:
         if (
@@ -425,7 +430,8 @@ def format_working_hours(hours: WorkingHours) -> str:
         else:
             groups.append(([day], ranges))
     parts = []
-    for days, ranges in groups:
-        spec = days[0] if len(days) == 1 else f"{days[0]}-{days[-1]}"
-        parts.append(f"{spec} {','.join(str(r) for r in ranges)}")
+    for span, ranges in groups:
+        first, last = days[WEEKDAYS.index(span[0])], days[WEEKDAYS.index(span[-1])]
+        spec = first if len(span) == 1 else f"{first}{dash}{last}"
+        parts.append(f"{spec} {between.join(str(r).replace('-', dash) for r in ranges)}")
     return "; ".join(parts)

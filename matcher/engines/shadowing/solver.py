@@ -49,7 +49,8 @@ from ortools.graph.python import max_flow
 from ortools.sat.python import cp_model
 
 from matcher.domain.intervals import Span, overlaps
-from matcher.domain.phrases import counted, phrase, term
+from matcher.domain.phrases import counted, phrase
+from matcher.engines.results import status_word
 from matcher.engines.shadowing.config import SCALE
 from matcher.engines.shadowing.problem import Candidate, ShadowProblem
 from matcher.engines.shadowing.rules import capacity_key, occupied
@@ -58,8 +59,6 @@ Choice = tuple[str, str, int]  # request id, host id, start minute
 PHASE_ONE_SHARE = 0.6
 #: The part of the time limit kept back for the fill-in pass and the explanations after CP-SAT.
 EXPLAIN_SHARE = 0.03
-#: How a search ended, as words in the notes; any other status is CP-SAT's own name for it.
-STATUS_WORDS = {"optimal": term("optimal"), "feasible": term("feasible"), "unknown": term("unknown")}
 
 
 @dataclass
@@ -318,7 +317,7 @@ class _Model:
             self.notes.append(
                 phrase(
                     "placing: {status}, {n} placed, at most {most} with these candidates",
-                    status=STATUS_WORDS.get(first, first),
+                    status=status_word(first),
                     n=len(chosen),
                     most=proven,
                 )
@@ -340,7 +339,7 @@ class _Model:
             self.notes.append(
                 phrase(
                     "score: {status} for {n} placed, at most {points} points",
-                    status=STATUS_WORDS.get(second, second),
+                    status=status_word(second),
                     n=len(chosen),
                     points=round(best / SCALE, 2),
                 )
@@ -348,7 +347,7 @@ class _Model:
         else:
             self.notes.append(
                 phrase(
-                    "score: {status} for {n} placed", status=STATUS_WORDS.get(second, second), n=len(chosen)
+                    "score: {status} for {n} placed", status=status_word(second), n=len(chosen)
                 )
             )
         return chosen, proven
