@@ -346,9 +346,7 @@ class _Model:
             )
         else:
             self.notes.append(
-                phrase(
-                    "score: {status} for {n} placed", status=status_word(second), n=len(chosen)
-                )
+                phrase("score: {status} for {n} placed", status=status_word(second), n=len(chosen))
             )
         return chosen, proven
 
