@@ -24,6 +24,7 @@ from matcher.storage.base import (
     transaction,
 )
 from matcher.storage.rows.accounts import AccountRow
+from matcher.storage.rows.history import PersonChangeRow
 from matcher.storage.rows.invites import FeedTokenRow, OutboxRow
 from matcher.storage.rows.reflections import ReflectionRow
 from matcher.storage.rows.rounds import RoundEventRow, RoundLeftOutRow, RoundPairRow, RoundRow, SolveJobRow
@@ -70,6 +71,7 @@ __all__ = [
     "ImportRunRow",
     "MetaRow",
     "OutboxRow",
+    "PersonChangeRow",
     "PersonRow",
     "ReflectionRow",
     "RoundEventRow",
