@@ -1,7 +1,8 @@
 """The talent map (talentenkaart): who knows what, who wants to learn what, who connects whom.
 
 :class:`TalentMap` builds a networkx graph from an :class:`~matcher.domain.model.Organisation`
-once, with the indexes its questions need, and answers three questions:
+once, with the indexes its questions need (a change to a few people makes a new map from the old
+one, :meth:`TalentMap.with_people`), and answers three questions:
 who can I ask about X (:meth:`TalentMap.ask`), which knowledge is at risk
 (:meth:`TalentMap.risks`) and who are the bridge figures (:meth:`TalentMap.bridges`).
 A holding at level 0 ("none") means no knowledge and is left out of the map.
@@ -14,6 +15,11 @@ indexes; :mod:`~matcher.domain.talentmap.ask`,
 answers with.
 """
 
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from matcher.domain.model import Organisation
 from matcher.domain.talentmap.ask import LANGUAGE_NAMES, Answer, AskQuestions, AskResult
 from matcher.domain.talentmap.bridges import Bridge, BridgeQuestions
 from matcher.domain.talentmap.build import (
@@ -26,10 +32,17 @@ from matcher.domain.talentmap.build import (
     talent_graph,
 )
 from matcher.domain.talentmap.risks import KEY_LEVEL, Risk, RiskQuestions, Successor
+from matcher.domain.talentmap.update import with_people
 
 
 class TalentMap(AskQuestions, RiskQuestions, BridgeQuestions):
     """The talent map of one organisation on one day; build once, ask often."""
+
+    def with_people(self, part: Organisation, person_ids: Collection[str]) -> TalentMap:
+        """This map with the people ``person_ids`` as ``part`` holds them (their record, skill
+        levels and wishes; one missing from ``part`` is gone), without building it again. This
+        map stays as it was. See :mod:`matcher.domain.talentmap.update`."""
+        return with_people(self, part, person_ids)
 
 
 __all__ = [

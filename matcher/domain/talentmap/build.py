@@ -14,6 +14,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import combinations
 
 import networkx as nx
@@ -154,9 +155,14 @@ class MapIndex:
         self._index_skill_texts()
         self._index_related()
         self._index_people()
-        self.graph = talent_graph(org)
         self.collaboration = collaboration_graph(org)
         self._centrality: dict[int, dict[str, float]] = {}
+
+    @cached_property
+    def graph(self) -> nx.MultiDiGraph:
+        """The whole organisation as one graph (:func:`talent_graph`), built when first asked for:
+        the questions read the indexes, not the graph."""
+        return talent_graph(self.organisation)
 
     # -- building ---------------------------------------------------------------------------------
 

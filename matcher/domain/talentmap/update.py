@@ -1,0 +1,174 @@
+"""Changing a few people on a built talent map, without building it again.
+
+:func:`with_people` takes a map and the new state of some people (their record, skill levels and
+wishes, in an :class:`~matcher.domain.model.Organisation` that holds only them) and returns a new
+map on which those people are changed, added or gone. Every index the questions read is what a fresh
+build of the changed organisation makes, so the answers are the same; the map it starts from stays
+as it was, so that a question still running on it is not disturbed. Only what the changed people
+touch is copied: the people dictionaries (shallow copies), and the indexes of the skills they hold,
+held or wish for. The collaboration graph is built again only when a manager line or the set of
+people changes; the names' order only when a name or the set of people changes.
+
+>>> import datetime as dt
+>>> from matcher.domain.model import Holding, Organisation, Person, Skill
+>>> from matcher.domain.talentmap import TalentMap
+>>> ann, bo = Person("ann", "Ann", "ann@example.org"), Person("bo", "Bo", "bo@example.org")
+>>> org = Organisation(people=(ann, bo), skills=(Skill("py", "Python"),), holdings=(Holding("ann", "py", 2),))
+>>> tmap = TalentMap(org, today=dt.date(2024, 3, 1))
+>>> later = tmap.with_people(Organisation(people=(bo,), holdings=(Holding("bo", "py", 4),)), {"bo"})
+>>> [a.name for a in later.ask("python").answers], [a.name for a in tmap.ask("python").answers]
+(['Bo', 'Ann'], ['Ann'])
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from bisect import insort
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from typing import TypeVar
+
+from matcher.domain.model import Holding, Level, Organisation, Person, Wish
+from matcher.domain.overlap import utc_week
+from matcher.domain.talentmap.build import MapIndex, base_language, collaboration_graph
+
+Map = TypeVar("Map", bound=MapIndex)
+
+
+def with_people(old: Map, part: Organisation, person_ids: Collection[str]) -> Map:
+    """A new map on which the people ``person_ids`` are as ``part`` holds them: their record,
+    holdings and wishes replaced; one in ``part`` that the map lacks is added; one missing from
+    ``part`` is gone. Skills, history and the day are the map's own."""
+    changed = frozenset(person_ids)
+    coming = {p.id: p for p in part.people if p.id in changed}
+    new = copy.copy(old)
+    new.__dict__.pop("graph", None)  # the talent graph of the old organisation, if it was built
+    new.organisation = _organisation(old.organisation, part, changed, coming)
+    new._people = {p.id: p for p in new.organisation.people}
+    before = old._people
+    if any(pid not in before or pid not in coming or before[pid].name != coming[pid].name for pid in changed):
+        ordered = sorted(new.organisation.people, key=lambda p: (p.name.casefold(), p.id))
+        new._order = {p.id: i for i, p in enumerate(ordered)}
+    _update_holdings_and_wishes(new, old, part, changed)
+    _update_people(new, changed, coming)
+    if _lines_changed(before, coming, changed):
+        new.collaboration = collaboration_graph(new.organisation)
+        new._centrality = {}
+    return new
+
+
+def _organisation(
+    org: Organisation, part: Organisation, changed: frozenset[str], coming: dict[str, Person]
+) -> Organisation:
+    """People keep their place, new ones come last; the changed people's holdings and wishes are
+    those of ``part``."""
+    people = [coming.get(p.id, p) for p in org.people if p.id not in changed or p.id in coming]
+    known = {p.id for p in people}
+    people += [p for p in coming.values() if p.id not in known]
+    holdings = (
+        *(h for h in org.holdings if h.person_id not in changed),
+        *(h for h in part.holdings if h.person_id in coming),
+    )
+    wishes = (
+        *(w for w in org.wishes if w.person_id not in changed),
+        *(w for w in part.wishes if w.person_id in coming),
+    )
+    return dataclasses.replace(org, people=tuple(people), holdings=holdings, wishes=wishes)
+
+
+def _lines_changed(before: dict[str, Person], coming: dict[str, Person], changed: frozenset[str]) -> bool:
+    """Whether the collaboration graph changes: a person came or went, or a manager line moved."""
+    return any(
+        pid not in before or pid not in coming or before[pid].manager_id != coming[pid].manager_id
+        for pid in changed
+        if pid in before or pid in coming
+    )
+
+
+def _entries(new: MapIndex, items: Iterable[Holding | Wish], changed: frozenset[str]) -> dict[str, dict]:
+    """Per changed person, skill to level (or priority), kept as :class:`MapIndex` keeps them: known
+    people and skills only, levels from aware up, the highest of duplicates."""
+    found: dict[str, dict] = {}
+    for item in items:
+        if item.person_id not in changed or item.person_id not in new._people:
+            continue
+        if item.skill_id not in new._skills:
+            continue
+        if isinstance(item, Holding):
+            if item.level < Level.AWARE:
+                continue
+            value: int = Level(item.level)
+        else:
+            value = item.priority
+        held = found.setdefault(item.person_id, {})
+        held[item.skill_id] = max(value, held.get(item.skill_id, 0))
+    return found
+
+
+def _reindex(
+    by_skill: dict[str, dict], by_person: dict[str, dict], changed: frozenset[str], entries: dict[str, dict]
+) -> tuple[dict[str, dict], dict[str, dict], set[str]]:
+    """Copies of a skill -> person and a person -> skill index with the changed people's entries
+    replaced, and the skills whose entries were touched. Only touched skills are copied."""
+    skills: defaultdict[str, dict] = defaultdict(dict, by_skill)
+    people: defaultdict[str, dict] = defaultdict(dict, by_person)
+    touched: set[str] = set()
+
+    def holders(skill_id: str) -> dict:
+        if skill_id not in touched:
+            skills[skill_id] = dict(skills.get(skill_id, {}))
+            touched.add(skill_id)
+        return skills[skill_id]
+
+    for pid in changed:
+        for skill_id in people.pop(pid, {}):
+            holders(skill_id).pop(pid, None)
+        if entries.get(pid):
+            people[pid] = entries[pid]
+            for skill_id, value in entries[pid].items():
+                holders(skill_id)[pid] = value
+    for skill_id in touched:
+        if not skills[skill_id]:
+            del skills[skill_id]  # a fresh build has no entry for a skill nobody holds
+    return skills, people, touched
+
+
+def _update_holdings_and_wishes(
+    new: MapIndex, old: MapIndex, part: Organisation, changed: frozenset[str]
+) -> None:
+    levels = _entries(new, part.holdings, changed)
+    new._levels, new._held, touched = _reindex(old._levels, old._held, changed, levels)
+    priorities = _entries(new, part.wishes, changed)
+    new._wanted, new._wishes, _ = _reindex(old._wanted, old._wishes, changed, priorities)
+    # Who to ask, best first: the others keep their order (a new order of names keeps theirs).
+    ranked = dict(old._ranked)
+    w = new.weights
+    for skill_id in touched:
+        holders = new._levels.get(skill_id)
+        if holders is None:
+            ranked.pop(skill_id, None)
+            continue
+        items = [item for item in ranked.get(skill_id, ()) if item[1] not in changed]
+        for pid in changed & holders.keys():
+            person = new._people[pid]
+            if person.ask_me:
+                item = (w.level * holders[pid] + new._willingness(person), pid, holders[pid])
+                insort(items, item, key=lambda i: (-i[0], new._order[i[1]]))
+        ranked[skill_id] = items
+    new._ranked = ranked
+
+
+def _update_people(new: MapIndex, changed: frozenset[str], coming: dict[str, Person]) -> None:
+    new._languages = {pid: codes for pid, codes in new._languages.items() if pid not in changed}
+    new._week_key = {pid: key for pid, key in new._week_key.items() if pid not in changed}
+    keys = {week: key for key, week in enumerate(new._weeks)}
+    weeks = list(new._weeks)
+    for pid, person in coming.items():
+        new._languages[pid] = frozenset(base_language(c) for c in person.languages)
+        week = utc_week(person.working_hours, person.timezone)
+        if week not in keys:
+            keys[week] = len(weeks)
+            weeks.append(week)
+        new._week_key[pid] = keys[week]
+    new._weeks = weeks
