@@ -21,6 +21,7 @@ from matcher.plans.rounds import PUBLISHED
 from matcher.services.scheduling import request_source
 from matcher.storage import Database, schedule
 from matcher.storage import accounts as account_storage
+from matcher.storage import history as change_storage
 from matcher.storage import personal as store
 from matcher.storage import reflections as reflection_storage
 from matcher.storage import rounds as round_storage
@@ -232,6 +233,7 @@ def feed_tokens(db: Database, person_id: str) -> FeedTokens:
 
 def person_data(db: Database, person_id: str, *, now: dt.datetime) -> dict[str, Any] | None:
     """Everything meeloop stores about the person, as plain JSON-ready data; None for nobody.
+    Their ``changes`` are every recorded change of their record, newest first, field by field.
     The login is listed with its role, never the password's hash; feed tokens are counted,
     never shown."""
     with db.transaction() as session:
@@ -244,6 +246,7 @@ def person_data(db: Database, person_id: str, *, now: dt.datetime) -> dict[str, 
         tokens = store.feed_tokens(session, person_id)
         messages = store.messages_to(session, person_id)
         history = store.history_of(session, person_id)
+        changes = change_storage.changes_of(session, person_id)
         written = reflection_storage.of_person(session, person_id)
         titles = {e.id: e.title for e in schedule.events(session, planned_only=False)}
     skills = {s.id: s for s in org.skills}
@@ -275,6 +278,17 @@ def person_data(db: Database, person_id: str, *, now: dt.datetime) -> dict[str, 
                 "ended": _iso(h.ended),
             }
             for h in history
+        ],
+        "changes": [
+            {
+                "at": c.at.isoformat(),
+                "kind": c.author.kind,
+                "by": c.author.by,
+                "sources": list(c.sources),
+                "event": c.event,
+                "fields": [{"field": f.field, "old": f.old, "new": f.new} for f in c.fields],
+            }
+            for c in reversed(changes)
         ],
         "rounds": [
             {
