@@ -15,6 +15,7 @@ from flask import Flask, Response
 from matcher.io.ics import InviteSettings
 from matcher.services import organisation
 from matcher.services.database import database_url
+from matcher.services.mapcache import MapCache
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -82,7 +83,7 @@ def configure_database(app: Flask) -> None:
 
     app.extensions["meeloop"] = {
         "db": database,
-        "maps": organisation.MapCache(database, today=today),
+        "maps": MapCache(database, today=today),
         "invites": app.config.get("INVITES") or InviteSettings.from_env(os.environ),
     }
 

@@ -7,7 +7,6 @@ database they are handed.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,14 +19,12 @@ from matcher.domain.model import Organisation
 from matcher.domain.parsed import Parsed
 from matcher.domain.phrases import counted, phrase, term
 from matcher.domain.problems import InvalidInput, Location, Problem, commas
-from matcher.domain.talentmap import TalentMap
 from matcher.io import matrix, orgjson
 from matcher.storage import Database, admin
 
 __all__ = [
     "Database",
     "ImportResult",
-    "MapCache",
     "export_file",
     "import_file",
     "load_organisation",
@@ -148,25 +145,3 @@ def recent_imports(db: Database, limit: int = 10) -> list[ImportRun]:
 def person_names(db: Database) -> dict[str, str]:
     with db.transaction() as session:
         return storage.person_names(session)
-
-
-class MapCache:
-    """The talent map, built once and rebuilt only when the stored data changed
-    (every write bumps the data version) or the day changed."""
-
-    def __init__(self, db: Database, today: Callable[[], dt.date] = dt.date.today) -> None:
-        self.db = db
-        self.today = today
-        self._lock = threading.Lock()
-        self._key: tuple[int, dt.date] | None = None
-        self._map: TalentMap | None = None
-
-    def get(self) -> TalentMap:
-        with self.db.sessions() as session:
-            version = storage.data_version(session)
-        key = (version, self.today())
-        with self._lock:
-            if self._map is None or self._key != key:
-                self._map = TalentMap(load_organisation(self.db), today=key[1])
-                self._key = key
-            return self._map

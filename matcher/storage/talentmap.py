@@ -27,6 +27,7 @@ from matcher.domain.model import (
     office_hours,
 )
 from matcher.io import fields
+from matcher.storage.changes import changed_people, record_change
 from matcher.storage.rows.talentmap import (
     ArchivedPersonRow,
     HistoryRow,
@@ -159,10 +160,9 @@ def data_version(session: Session) -> int:
     return int(get_meta(session, "data_version", "0"))
 
 
-def bump_data_version(session: Session) -> int:
-    version = data_version(session) + 1
-    set_meta(session, "data_version", str(version))
-    return version
+def bump_data_version(session: Session, people: Iterable[str] | None = None) -> int:
+    """A new data version, recorded as changing these people (None: more than people)."""
+    return record_change(session, people)
 
 
 # -- writing the difference -------------------------------------------------------
@@ -266,7 +266,7 @@ def write_changes(
     _write_history(session, before, after)
     if after.name != before.name:
         set_meta(session, "name", after.name)
-    bump_data_version(session)
+    bump_data_version(session, changed_people(before, after))
     return run.id
 
 
