@@ -70,9 +70,12 @@ def changes_since(session: Session, version: int) -> tuple[int, set[str] | None]
         .where(DataChangeRow.version > version, DataChangeRow.version <= current)
         .order_by(DataChangeRow.version)
     ).all()
-    if len(rows) != current - version or any(people is None for _, people in rows):
+    listed = [people for _, people in rows]
+    if len(listed) != current - version:
         return current, None
     changed: set[str] = set()
-    for _, people in rows:
+    for people in listed:
+        if people is None:
+            return current, None
         changed.update(people)
     return current, changed

@@ -44,7 +44,7 @@ def load_part(session: Session, person_ids: Iterable[str]) -> Organisation:
     )
 
 
-def manager_line(session: Session, manager_id: str) -> list[Person]:
+def manager_line(session: Session, manager_id: str | None) -> list[Person]:
     """The people up a manager line from ``manager_id``: that manager, their manager and so on, until
     someone without a manager, an id that is not stored, or a loop."""
     line: list[Person] = []
