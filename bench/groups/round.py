@@ -15,6 +15,7 @@ from matcher.engines.groups import Criterion, GroupConfig, GroupProblem, build_p
 from matcher.engines.groups.bound import upper_bound
 from matcher.engines.groups.criteria import Balance, CountRange, SharedTime
 from matcher.engines.groups.problem import group_score, repeated_pairs
+from matcher.engines.results import times_broken
 
 TODAY = dt.date(2026, 11, 2)
 
@@ -189,9 +190,9 @@ def row(
         "mean": total / len(scores) if scores else 0.0,
         "objective": objective,
         "gap": max(0.0, (bound - objective) / abs(bound)) if bound else 0.0,
-        "violations": len(violations),
+        "violations": times_broken(violations),
         "violated_groups": len({v.members for v in violations}),
-        "broken_rules": dict(Counter(v.rule for v in violations)),
+        "broken_rules": dict(sum((Counter({v.rule: v.count}) for v in violations), Counter())),
         "peak_mib": memory[0],
         "growth_mib": memory[1],
         "groups": len(plan.groups),

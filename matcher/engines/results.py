@@ -11,11 +11,12 @@ without loading a solver.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from collections.abc import Iterable
 from typing import Any
 
 from matcher.domain.phrases import phrase, term
 
-__all__ = ["LeftOut", "ProposedGroup", "ProposedPair", "Violation"]
+__all__ = ["LeftOut", "ProposedGroup", "ProposedPair", "Violation", "times_broken"]
 
 
 @dataclass(frozen=True)
@@ -25,12 +26,23 @@ class Violation:
     rule: str
     members: tuple[str, ...]
     message: str
+    #: How many times it counts: a group three people over a count range breaks it three times,
+    #: said once.
+    count: int = 1
 
     def __str__(self) -> str:
         return phrase("{rule}: {message}", rule=self.rule, message=self.message)
 
     def as_dict(self) -> dict[str, object]:
-        return {"rule": self.rule, "members": list(self.members), "message": self.message}
+        found: dict[str, object] = {"rule": self.rule, "members": list(self.members), "message": self.message}
+        if self.count != 1:
+            found["count"] = self.count
+        return found
+
+
+def times_broken(violations: Iterable[Violation]) -> int:
+    """How many times a plan breaks its rules, each violation counted as often as it counts."""
+    return sum(v.count for v in violations)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,8 @@ from matcher.engines.groups import Criterion, GroupConfig, build_problem, propos
 from matcher.engines.groups.bound import upper_bound
 from matcher.engines.groups.criteria import Balance, CountRange
 from matcher.engines.groups.problem import group_parts
+from matcher.engines.groups.rules import broken_by_rule
+from matcher.engines.results import times_broken
 from tests.orgs import person
 
 TODAY = dt.date(2026, 11, 2)
@@ -118,6 +120,19 @@ def test_validate_names_each_group_out_of_a_hard_range():
     # Each group of four over three departments holds two of one of them.
     assert [v.message for v in broken[:1]] == ["2 people with department 'd0' (wanted: at most 1)"]
     assert len(broken) == 3
+
+
+def test_a_group_far_out_of_a_range_is_said_once_and_counts_once_per_person_off():
+    config = GroupConfig(
+        size_min=6, size_max=6, counts=(CountRange("skill:ai", level=3, min=1, max=2),), time_limit=1
+    )
+    problem = problem_of(org_of(twelve(), experts=[f"p{i:02d}" for i in range(6)]), config)
+    plan = [tuple(f"p{i:02d}" for i in range(k, k + 6)) for k in (0, 6)]
+    broken = validate(problem, plan)
+    # The first group holds all six experts: four over; the second none: one short.
+    assert [(v.members, v.count) for v in broken] == [(plan[0], 4), (plan[1], 1)]
+    assert times_broken(broken) == 5 == broken_by_rule(problem, plan)["count per group"]
+    assert broken[0].as_dict()["count"] == 4 and "count" not in broken[1].as_dict()
 
 
 def test_too_few_people_of_a_kind_for_every_group_is_refused_before_solving_naming_them():

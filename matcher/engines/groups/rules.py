@@ -6,9 +6,10 @@ across the plan) breaks it, computed from tallies of the group: its size, the fo
 pairs of recent groupmates inside it, its topic holders and its value counts. The search state
 (:mod:`matcher.engines.groups.state`) keeps those tallies up to date move by move and sums the
 measures; the plan checks in :data:`GROUP_RULES` count the same tallies afresh from the members
-and give one :class:`Violation` for each time a measure counts. So the search's "rules broken"
-and ``len(validate(...))`` are the same number, and a plan the search calls clean passes
-:func:`validate`.
+and give a :class:`Violation` counted as many times as the measure counts (said once: a group three
+people over a count range is one line that counts three times). So the search's "rules broken"
+and :func:`~matcher.engines.results.times_broken` of ``validate(...)`` are the same number, and a
+plan the search calls clean passes :func:`validate`.
 """
 
 from __future__ import annotations
@@ -258,13 +259,13 @@ def counts_kept(problem: GroupProblem, groups: Groups) -> list[Violation]:
             if not off:
                 continue
             if not rule.each_value:
-                found += [Violation(RANGE, g, holding(problem, rule, held))] * off
+                found.append(Violation(RANGE, g, holding(problem, rule, held), count=off))
                 continue
             assert rule.max is not None
             counts = Counter(problem.values[rule.attribute][m] for m in members)
             for value, n in sorted(counts.items()):
                 if n > rule.max:
-                    found += [Violation(RANGE, g, holding(problem, rule, n, value))] * (n - rule.max)
+                    found.append(Violation(RANGE, g, holding(problem, rule, n, value), count=n - rule.max))
     return found
 
 
@@ -334,7 +335,10 @@ def validate(problem: GroupProblem, groups: Iterable[Iterable[str]]) -> list[Vio
 
 def broken_by_rule(problem: GroupProblem, groups: Iterable[Iterable[str]]) -> Counter[str]:
     """How many times a plan breaks each rule: the search's measures, counted afresh."""
-    return Counter(v.rule for v in validate(problem, groups))
+    found: Counter[str] = Counter()
+    for v in validate(problem, groups):
+        found[v.rule] += v.count
+    return found
 
 
 # -- before solving ---------------------------------------------------------------------------------
