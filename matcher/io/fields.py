@@ -25,7 +25,8 @@ from matcher.domain.model import (
     WorkingHours,
 )
 from matcher.domain.phrases import AsWritten, Message, phrase, term
-from matcher.domain.problems import number
+from matcher.domain.problems import Grouped, number
+from matcher.io.limits import MAX_CELL, MAX_ID, MAX_TEXT
 
 LEVEL_WORDS: dict[str, Level] = {
     "none": Level.NONE,
@@ -47,6 +48,12 @@ PERSON_COLUMNS: tuple[str, ...] = (
     "ask_me", "mentor_capacity", "host_capacity", "presenter",
 )  # fmt: skip
 SKILL_ID_SEPARATORS = ",;|:"
+
+# Line breaks as Python's str.splitlines() knows them (Excel's Alt+Enter is a line feed), and the other
+# control characters (C0, DEL and C1); a tab counts as a control character in a one-line text.
+_LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_ODD = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 _TRUE = {"1", "true", "yes", "y", "ja", "j", "x", "waar"}
 _FALSE = {"0", "false", "no", "n", "nee", "onwaar", ""}
@@ -101,8 +108,91 @@ def parse_text(value: object) -> str:
     return str(value).strip()
 
 
+def check_cell(text: str) -> str:
+    """``text`` when a file's cell may hold it: at most :data:`MAX_CELL` characters and nothing
+    that no text can hold (:func:`check_storable`); else ValueError saying what is wrong and where."""
+    if len(text) > MAX_CELL:
+        raise ValueError(
+            phrase(
+                "is {length} characters long; no cell may hold more than {limit} ('{start}...')",
+                length=Grouped(len(text)),
+                limit=Grouped(MAX_CELL),
+                start=text[:20],
+            )
+        )
+    return check_storable(text)
+
+
+def check_storable(text: str) -> str:
+    """``text`` when it holds no NUL character and no lone surrogate, which no database keeps."""
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise ValueError(
+            phrase(
+                "holds a NUL character (a zero byte) at character {position}; remove it",
+                position=nul + 1,
+            )
+        )
+    surrogate = _SURROGATE.search(text)
+    if surrogate:
+        raise ValueError(
+            phrase(
+                "holds half a character (a lone surrogate, U+{code:04X}) at character {position}; "
+                "type the text again",
+                code=ord(surrogate[0]),
+                position=surrogate.start() + 1,
+            )
+        )
+    return text
+
+
+def check_line(text: str, limit: int = MAX_TEXT) -> str:
+    """``text`` when it is one line of at most ``limit`` characters without control characters;
+    else ValueError saying what is wrong and where.
+
+    >>> check_line("Zoë Çelik")
+    'Zoë Çelik'
+    """
+    check_storable(text)
+    odd = _ODD.search(text)
+    if odd and odd[0] in _LINE_BREAKS:
+        raise ValueError(
+            phrase(
+                "holds a line break at character {position} ('{before}'); write it on one line "
+                "(in Excel a line break in a cell is typed with Alt+Enter)",
+                position=odd.start() + 1,
+                before=text[max(0, odd.start() - 20) : odd.start()],
+            )
+        )
+    if odd:
+        raise ValueError(
+            phrase(
+                "holds a control character (U+{code:04X}) at character {position}; remove it",
+                code=ord(odd[0]),
+                position=odd.start() + 1,
+            )
+        )
+    if len(text) > limit:
+        raise ValueError(_too_long(text, limit))
+    return text
+
+
+def _too_long(text: str, limit: int) -> str:
+    return phrase(
+        "is {length} characters long; at most {limit} fit here ('{start}...')",
+        length=Grouped(len(text)),
+        limit=Grouped(limit),
+        start=text[:20],
+    )
+
+
+def parse_line(value: object, limit: int = MAX_TEXT) -> str:
+    """A cell that holds one line of text: :func:`parse_text`, then :func:`check_line`."""
+    return check_line(parse_text(value), limit)
+
+
 def parse_skill_id(value: object) -> str:
-    text = parse_text(value)
+    text = check_line(parse_text(value), MAX_ID)
     if not text:
         raise ValueError(phrase("the skill id is empty"))
     if any(separator in text for separator in SKILL_ID_SEPARATORS):

@@ -22,10 +22,11 @@ from openpyxl.utils import get_column_letter
 
 from matcher.domain.model import Holding, Organisation, Person, Skill, Wish
 from matcher.domain.parsed import Parsed
-from matcher.domain.phrases import phrase
+from matcher.domain.phrases import counted, phrase
 from matcher.domain.problems import Location, Locator, Problems
 from matcher.io import fields
-from matcher.io.fields import PERSON_COLUMNS, blank, parse_text
+from matcher.io.fields import PERSON_COLUMNS, blank, parse_line, parse_text
+from matcher.io.limits import MAX_CELL, MAX_EMAIL, MAX_ID, MAX_TEXT
 from matcher.io.matrix_xlsx import (
     PEOPLE_SHEET,
     SKILLS_SHEET,
@@ -48,11 +49,12 @@ def _unless_blank(parse: Callable[[object], object]) -> Callable[[object], objec
     return lambda value: None if blank(value) else parse(value)
 
 
-def _required(empty: str) -> Callable[[object], str]:
-    """A cell that must hold text; ``empty`` says so when it does not."""
+def _required(empty: str, limit: int) -> Callable[[object], str]:
+    """A cell that must hold one line of text of at most ``limit`` characters; ``empty`` says so when
+    it holds none."""
 
     def parse(value: object) -> str:
-        text = parse_text(value)
+        text = parse_line(value, limit)
         if not text:
             raise ValueError(empty)
         return text
@@ -60,10 +62,10 @@ def _required(empty: str) -> Callable[[object], str]:
     return parse
 
 
-_ID = _required(phrase("the id is empty; every person needs one"))
-_NAME = _required(phrase("the name is empty; every person needs one"))
-_EMAIL_ADDRESS = _required(phrase("the email address is empty; every person needs one"))
-_SKILL_ID = _required(phrase("the skill id is empty; every skill needs one"))
+_ID = _required(phrase("the id is empty; every person needs one"), MAX_ID)
+_NAME = _required(phrase("the name is empty; every person needs one"), MAX_TEXT)
+_EMAIL_ADDRESS = _required(phrase("the email address is empty; every person needs one"), MAX_EMAIL)
+_SKILL_ID = _required(phrase("the skill id is empty; every skill needs one"), MAX_ID)
 
 
 def _email(value: object) -> str:
@@ -77,16 +79,24 @@ def _skill_id(value: object) -> str:
     return fields.parse_skill_id(_SKILL_ID(value))
 
 
+def _an_id(value: object) -> str:
+    return parse_line(value, MAX_ID)
+
+
+def _aliases(value: object) -> tuple[str, ...]:
+    return tuple(parse_line(alias) for alias in fields.parse_list(parse_line(value, MAX_CELL)))
+
+
 # Per person column: the Person attribute it fills and how its cell is read.
 _PERSON_FIELDS: dict[str, tuple[str, Callable[[object], object]]] = {
     "id": ("id", _ID),
     "name": ("name", _NAME),
     "email": ("email", _email),
-    "department": ("department", parse_text),
-    "function": ("function", parse_text),
-    "site": ("site", parse_text),
-    "team": ("team", parse_text),
-    "manager": ("manager_id", _unless_blank(parse_text)),
+    "department": ("department", parse_line),
+    "function": ("function", parse_line),
+    "site": ("site", parse_line),
+    "team": ("team", parse_line),
+    "manager": ("manager_id", _unless_blank(_an_id)),
     "start_date": ("start_date", fields.parse_date),
     "years_experience": ("years_experience", fields.parse_years),
     "languages": ("languages", _unless_blank(fields.parse_languages)),
@@ -191,25 +201,59 @@ def _xlsx_tables(path: Path, problems: Problems) -> tuple[_Table | None, _Table 
 
 def _csv_table(path: Path, problems: Problems) -> _Table | None:
     read = read_csv(path, problems)
-    return _table(path.name, read[0], problems, read[1], phrase("the file is empty")) if read else None
+    if not read:
+        return None
+    table = _table(path.name, read[0], problems, read[1], phrase("the file is empty"))
+    if table:
+        _report_short_rows(table, problems)
+    return table
 
 
 def _table(
     file: str, records: list[list[object]] | None, problems: Problems, hint: str, empty: str
 ) -> _Table | None:
+    """The header and the rows that hold something, each as long as it came (a sheet's row ends
+    at its last cell, a CSV row at its last separator)."""
     if records is None:
         return None
     if not any(not blank(cell) for record in records for cell in record):
         problems.add(Location(file), empty)
         return None
-    header = tuple(parse_text(cell) for cell in records[0])
-    rows = []
-    for number, record in enumerate(records[1:], start=2):
-        if all(blank(cell) for cell in record):
-            continue
-        padding = (None,) * (len(header) - len(record))
-        rows.append((number, (*record, *padding)))
+    header = tuple(_header_text(file, index, cell, problems) for index, cell in enumerate(records[0]))
+    rows = [
+        (number, tuple(record))
+        for number, record in enumerate(records[1:], start=2)
+        if not all(blank(cell) for cell in record)
+    ]
     return _Table(file, header, tuple(rows), hint)
+
+
+def _header_text(file: str, index: int, cell: object, problems: Problems) -> str:
+    text = parse_text(cell)
+    try:
+        return fields.check_line(fields.check_cell(text), MAX_CELL)
+    except ValueError as exc:
+        problems.add(Location(file, 1, get_column_letter(index + 1)), fields.reason(exc))
+        return ""
+
+
+def _report_short_rows(table: _Table, problems: Problems) -> None:
+    """A CSV row with fewer values than the header has columns lost its end: a file cut off half
+    way, or a separator missing. Reading on would leave the missing fields as stored, or empty."""
+    width = max((index + 1 for index, text in enumerate(table.header) if text), default=0)
+    for number, cells in table.rows:
+        if len(cells) < width:
+            problems.add(
+                Location(table.file, number, table.header[len(cells)] or None),
+                counted(
+                    width,
+                    "this row ends after {count} values, where the header has {n} column; is the file "
+                    "cut off, or a separator missing?",
+                    "this row ends after {count} values, where the header has {n} columns; is the file "
+                    "cut off, or a separator missing?",
+                    count=len(cells),
+                ),
+            )
 
 
 # --- reading: the meaning of the columns -------------------------------------------------------
@@ -323,11 +367,18 @@ class _Row:
     def parse(self, index: int | None, parse: Callable[[object], Any], default: Any = None) -> Any:
         if index is None:
             return default
+        value = self.cells[index] if index < len(self.cells) else None
         try:
-            return parse(self.cells[index])
+            if isinstance(value, str):
+                fields.check_cell(value)
+            return parse(value)
         except ValueError as exc:
             self.fail(index, fields.reason(exc))
             return default
+
+    def text(self, index: int) -> str:
+        """The cell's text as it is, for a row whose problems are reported already."""
+        return parse_text(self.cells[index]) if index < len(self.cells) else ""
 
     def report_stray(self) -> None:
         """A value without a column header: a ragged row, usually a separator inside a value."""
@@ -364,7 +415,7 @@ def _read_people(
         row = _Row(table, number, cells, problems)
         row.report_stray()
         person = _person(row, columns)
-        person_id = person.id if person else row.parse(columns.person["id"], parse_text, "")
+        person_id = person.id if person else row.text(columns.person["id"])
         if person_id in first_row:
             row.fail(
                 columns.person["id"],
@@ -459,10 +510,10 @@ def _skill(row: _Row, columns: dict[str, int]) -> Skill | None:
     skill_id = row.parse(columns["id"], _skill_id, "")
     skill = Skill(
         id=skill_id,
-        name=row.parse(columns.get("name"), parse_text, "") or skill_id,
-        category=row.parse(columns.get("category"), parse_text, ""),
-        parent_id=row.parse(columns.get("parent"), parse_text, "") or None,
-        aliases=row.parse(columns.get("aliases"), fields.parse_list, ()),
+        name=row.parse(columns.get("name"), parse_line, "") or skill_id,
+        category=row.parse(columns.get("category"), parse_line, ""),
+        parent_id=row.parse(columns.get("parent"), _an_id, "") or None,
+        aliases=row.parse(columns.get("aliases"), _aliases, ()),
         related=row.parse(columns.get("related"), fields.parse_related, ()),
     )
     return skill if row.ok else None

@@ -15,16 +15,31 @@ import datetime as dt
 import io
 import re
 import warnings
+import zipfile
+import zlib
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import Any, cast
 
 import openpyxl
-from openpyxl.cell.cell import Cell, MergedCell
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.cell.cell import Cell
+from openpyxl.cell.read_only import EmptyCell, ReadOnlyCell
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet.cell_range import CellRange
 
 from matcher.domain.phrases import phrase
-from matcher.domain.problems import Location, Problems
+from matcher.domain.problems import Grouped, Location, Problems, line
 from matcher.io.fields import parse_text
+from matcher.io.limits import (
+    MAX_CELL,
+    MAX_CELLS,
+    MAX_COLUMNS,
+    MAX_FILE_BYTES,
+    MAX_PARTS,
+    MAX_ROWS,
+    MAX_UNPACKED_BYTES,
+)
 
 PEOPLE_SHEET = "people"
 SKILLS_SHEET = "skills"
@@ -46,21 +61,13 @@ def sheet_label(file: str, title: str) -> str:
 
 
 def read_csv(path: Path, problems: Problems) -> tuple[Rows, str] | None:
-    """The rows of a CSV file and a hint on separators for when its header reads wrong."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        problems.add(Location(path.name), phrase("the file cannot be found"))
-        return None
-    except OSError as exc:
-        problems.add(
-            Location(path.name), phrase("the file cannot be opened ({error})", error=str(exc.strerror))
-        )
-        return None
-    text = _decode(data)
-    if text is None or "\x00" in text:
-        message = phrase("this is not a CSV text file; save it from Excel as 'CSV UTF-8 (comma delimited)'")
-        problems.add(Location(path.name), message)
+    """The rows of a CSV file and a hint on separators for when its header reads wrong.
+
+    The file is refused, with the line or row where it goes wrong, when it is not text, ends inside
+    a quoted value, or passes a limit (:mod:`matcher.io.limits`)."""
+    data = _bytes(path, problems)
+    text = _decode(data, path.name, problems) if data is not None else None
+    if text is None:
         return None
     first_line = text.partition("\n")[0].strip()
     # Excel writes (and reads) a first line such as 'sep=;' to say which separator the file uses.
@@ -68,28 +75,148 @@ def read_csv(path: Path, problems: Problems) -> tuple[Rows, str] | None:
     if declared:
         text = text.partition("\n")[2]
     delimiter = declared[1] if declared else _delimiter(first_line)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows = _csv_rows(text, delimiter, path.name, problems)
+    return (rows, _separator_hint(text.partition("\n")[0])) if rows is not None else None
+
+
+def _bytes(path: Path, problems: Problems) -> bytes | None:
     try:
-        rows: Rows = [[unneutralised(cell) for cell in row] for row in reader]
-    except csv.Error as exc:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            problems.add(Location(path.name), _file_too_large(size))
+            return None
+        return path.read_bytes()
+    except FileNotFoundError:
+        problems.add(Location(path.name), phrase("the file cannot be found"))
+    except OSError as exc:
         problems.add(
-            Location(path.name, reader.line_num),
-            phrase("the file cannot be read as CSV here ({error})", error=str(exc)),
+            Location(path.name), phrase("the file cannot be opened ({error})", error=str(exc.strerror))
+        )
+    return None
+
+
+def _file_too_large(size: int) -> str:
+    return phrase(
+        "the file is {size} MB; at most {limit} MB is read; split it into smaller files",
+        size=Grouped(-(-size // 2**20)),
+        limit=Grouped(MAX_FILE_BYTES // 2**20),
+    )
+
+
+def _csv_rows(text: str, delimiter: str, file: str, problems: Problems) -> Rows | None:
+    """The records of ``text``, stopping at the first that cannot be read or passes a limit."""
+    # strict: a file that ends inside a quoted value is an error, not a shorter last value.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: Rows = []
+    cells = 0
+    line = 1
+    try:
+        for record in reader:
+            where = Location(file, len(rows) + 1)
+            if len(rows) > MAX_ROWS:
+                problems.add(Location(file), too_many_rows())
+                return None
+            if len(record) > MAX_COLUMNS:
+                problems.add(where, too_many_columns())
+                return None
+            cells += len(record)
+            if cells > MAX_CELLS:
+                problems.add(where, too_many_cells())
+                return None
+            rows.append([unneutralised(cell) for cell in record])
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        problems.add(Location(file, len(rows) + 1), _csv_error(str(exc), line))
+        return None
+    return rows
+
+
+def _csv_error(error: str, line: int) -> str:
+    """What the csv module's complaint means for the person who saved the file."""
+    if "end of data" in error:
+        return phrase(
+            "the file ends inside a quoted value that starts on line {line}; is the file cut off, or "
+            'is a closing quote (") missing?',
+            line=line,
+        )
+    if "field limit" in error:
+        return phrase(
+            'a value from line {line} on is longer than {limit} characters; is a closing quote (") missing?',
+            line=line,
+            limit=Grouped(MAX_CELL),
+        )
+    return phrase(
+        "a quoted value on line {line} goes on after its closing quote; put the whole value in quotes "
+        'and write a quote inside it twice ("")',
+        line=line,
+    )
+
+
+def too_many_rows() -> str:
+    return phrase(
+        "the file has more than {limit} rows; split it into files of at most {limit} rows",
+        limit=Grouped(MAX_ROWS),
+    )
+
+
+def too_many_columns() -> str:
+    return phrase(
+        "this row has more than {limit} columns; at most {limit} are read", limit=Grouped(MAX_COLUMNS)
+    )
+
+
+def too_many_cells() -> str:
+    return phrase(
+        "the file has more than {limit} cells by this row; split it into smaller files",
+        limit=Grouped(MAX_CELLS),
+    )
+
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+
+def _decode(data: bytes, file: str, problems: Problems) -> str | None:
+    """Text from UTF-8 (with or without Excel's BOM), else Windows-1252, which older Excel writes;
+    UTF-16 and UTF-32 with their byte order mark, as Excel's "Unicode text" export is."""
+    encoding = next((name for mark, name in _BOMS if data.startswith(mark)), None)
+    try:
+        text = data.decode(encoding or "utf-8-sig")
+    except UnicodeDecodeError as exc:
+        fallback = _windows_1252(data) if encoding is None else None
+        if fallback is None:
+            problems.add(
+                Location(file, line(data[: exc.start].count(b"\n") + 1)),
+                phrase(
+                    "byte {offset} is not text in UTF-8 or Windows-1252; save the file from Excel as "
+                    "'CSV UTF-8 (comma delimited)'",
+                    offset=exc.start,
+                ),
+            )
+            return None
+        text = fallback
+    nul = text.find("\x00")
+    if nul >= 0:
+        problems.add(
+            Location(file, line(text.count("\n", 0, nul) + 1)),
+            phrase(
+                "holds a NUL character (a zero byte), so this is not a CSV text file; save it from "
+                "Excel as 'CSV UTF-8 (comma delimited)'"
+            ),
         )
         return None
-    return rows, _separator_hint(text.partition("\n")[0])
+    return text
 
 
-def _decode(data: bytes) -> str | None:
-    """Text from UTF-8 (with or without Excel's BOM), else Windows-1252, which older Excel writes."""
-    # Excel's "Unicode text" export is UTF-16 with a byte order mark.
-    encodings = ("utf-16",) if data.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-8-sig", "cp1252")
-    for encoding in encodings:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return None
+def _windows_1252(data: bytes) -> str | None:
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
 
 
 def _delimiter(first_line: str) -> str:
@@ -158,20 +285,113 @@ def _text(value: object) -> str:
 
 
 def read_workbook(path: Path, problems: Problems) -> tuple[Rows | None, Rows | None]:
-    """The rows of the people sheet and of the skills sheet (``None`` when absent or unreadable)."""
-    workbook = _open(path, problems)
-    if workbook is None:
+    """The rows of the people sheet and of the skills sheet (``None`` when absent or unreadable).
+
+    The archive is unpacked once, counting, before openpyxl opens it (:func:`unpacked_parts`); then
+    the sheets are read as a stream, row by row, up to the limits (:mod:`matcher.io.limits`)."""
+    merged = unpacked_parts(path, problems)
+    workbook = _open(path, problems) if merged is not None else None
+    if workbook is None or merged is None:
         return None, None
-    sheets = {sheet.title.strip().lower(): sheet for sheet in workbook.worksheets}
-    skills_sheet = sheets.get(SKILLS_SHEET)
-    people_sheet = sheets.get(PEOPLE_SHEET) or next(
-        (sheet for sheet in workbook.worksheets if sheet is not skills_sheet), None
+    try:
+        sheets = {sheet.title.strip().lower(): sheet for sheet in workbook.worksheets}
+        skills_sheet = sheets.get(SKILLS_SHEET)
+        people_sheet = sheets.get(PEOPLE_SHEET) or next(
+            (sheet for sheet in workbook.worksheets if sheet is not skills_sheet), None
+        )
+        if people_sheet is None:
+            problems.add(
+                Location(path.name), phrase("the workbook has no '{sheet}' sheet", sheet=PEOPLE_SHEET)
+            )
+            return None, None
+        people = _values(people_sheet, path.name, merged, problems)
+        skills_label = sheet_label(path.name, SKILLS_SHEET)
+        skills = _values(skills_sheet, skills_label, merged, problems) if skills_sheet else None
+    finally:
+        workbook.close()
+    return people, skills
+
+
+def unpacked_parts(path: Path, problems: Problems) -> dict[str, list[str]] | None:
+    """Unpack every part of a workbook once, counting the bytes as they come, and refuse it when it
+    has too many parts or unpacks (as declared, or in fact) to more than the limit; a zip bomb stops
+    there, having held one chunk at a time. Returns the merged cell ranges per worksheet part."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+            if len(parts) > MAX_PARTS:
+                problems.add(Location(path.name), _too_many_parts(len(parts)))
+                return None
+            declared = sum(part.file_size for part in parts)
+            if declared > MAX_UNPACKED_BYTES:
+                problems.add(Location(path.name), _unpacks_too_large(declared))
+                return None
+            merged: dict[str, list[str]] = {}
+            total = 0
+            for part in parts:
+                size, ranges = _unpack(archive, part, MAX_UNPACKED_BYTES - total)
+                if size is None:
+                    problems.add(Location(path.name), _unpacks_too_large(MAX_UNPACKED_BYTES + 1))
+                    return None
+                total += size
+                if ranges:
+                    merged[part.filename] = ranges
+            return merged
+    except FileNotFoundError:
+        problems.add(Location(path.name), phrase("the file cannot be found"))
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError, OSError):
+        # Not a zip archive, a damaged one (its sizes or checksums do not match what it holds),
+        # or one that is encrypted or packed in a way Excel does not use.
+        problems.add(Location(path.name), _not_a_workbook())
+    return None
+
+
+_CHUNK = 64 * 1024
+_MERGED = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*?ref=\"([A-Z]+[0-9]+:[A-Z]+[0-9]+)\"")
+
+
+def _unpack(archive: zipfile.ZipFile, part: zipfile.ZipInfo, room: int) -> tuple[int | None, list[str]]:
+    """The bytes a part unpacks to (None when more than ``room``, or than it declares) and, for a
+    worksheet, the merged cell ranges it names."""
+    size = 0
+    ranges: list[str] = []
+    tail = b""
+    sheet = part.filename.startswith("xl/worksheets/")
+    with archive.open(part) as stream:
+        while chunk := stream.read(_CHUNK):
+            size += len(chunk)
+            if size > room or size > part.file_size:
+                return None, ranges
+            if sheet:
+                window = tail + chunk
+                found = list(_MERGED.finditer(window))
+                ranges += [match[1].decode() for match in found]
+                # Keep the end of the chunk, so that a tag cut in two is found in the next one.
+                tail = window[max(found[-1].end() if found else 0, len(window) - 200) :]
+    return size, ranges
+
+
+def _too_many_parts(count: int) -> str:
+    return phrase(
+        "the workbook holds {count} parts; a workbook of at most {limit} parts is read",
+        count=Grouped(count),
+        limit=Grouped(MAX_PARTS),
     )
-    people = _values(people_sheet, path.name, problems) if people_sheet else None
-    if people_sheet is None:
-        problems.add(Location(path.name), phrase("the workbook has no '{sheet}' sheet", sheet=PEOPLE_SHEET))
-    skills_label = sheet_label(path.name, SKILLS_SHEET)
-    return people, _values(skills_sheet, skills_label, problems) if skills_sheet else None
+
+
+def _unpacks_too_large(size: int) -> str:
+    return phrase(
+        "the workbook unpacks to more than {limit} MB; save the people and skills sheets in a workbook "
+        "of their own, or split it into smaller files",
+        limit=Grouped(MAX_UNPACKED_BYTES // 2**20),
+    )
+
+
+def _not_a_workbook() -> str:
+    return phrase(
+        "this is not an Excel workbook that can be opened; open it in Excel and save it again "
+        "as 'Excel Workbook (*.xlsx)'"
+    )
 
 
 def _open(path: Path, problems: Problems) -> openpyxl.Workbook | None:
@@ -180,35 +400,72 @@ def _open(path: Path, problems: Problems) -> openpyxl.Workbook | None:
         # they change nothing in the values, so a user should not see them.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
+            # read_only streams the sheets instead of building every cell at once;
             # data_only=False, so that a formula shows up as a formula instead of its cached result.
-            return openpyxl.load_workbook(path, data_only=False)
-    except FileNotFoundError:
-        problems.add(Location(path.name), phrase("the file cannot be found"))
+            return openpyxl.load_workbook(path, read_only=True, data_only=False)
     # A damaged or mislabelled file surfaces as any of a dozen exception types from
     # zipfile, xml and openpyxl itself; all of them mean the same thing to the user.
     except Exception:
-        problems.add(
-            Location(path.name),
-            phrase(
-                "this is not an Excel workbook that can be opened; open it in Excel and save it again "
-                "as 'Excel Workbook (*.xlsx)'"
-            ),
-        )
+        problems.add(Location(path.name), _not_a_workbook())
     return None
 
 
-def _values(sheet: Worksheet, file: str, problems: Problems) -> Rows:
-    header = [parse_text(cell.value) for cell in next(sheet.iter_rows(max_row=1), ())]
-    _report_merged(sheet, file, header, problems)
-    return [[_value(cell, file, header, problems) for cell in row] for row in sheet.iter_rows()]
+def _values(
+    sheet: ReadOnlyWorksheet, file: str, merged: dict[str, list[str]], problems: Problems
+) -> Rows | None:
+    """The sheet's rows, each as wide as its last cell; None when it passes a limit or breaks off
+    (reported), as part of a sheet would be read as the whole of it."""
+    # The dimension a sheet declares may be wrong, or a lie; the rows are counted as they come.
+    sheet.reset_dimensions()
+    rows: Rows = []
+    header: list[str] = []
+    cells = 0
+    number = 0
+    try:
+        for number, row in enumerate(_cells(sheet), start=1):
+            if number > MAX_ROWS + 1:
+                problems.add(Location(file), too_many_rows())
+                return None
+            cells += len(row)
+            if cells > MAX_CELLS:
+                problems.add(Location(file, number), too_many_cells())
+                return None
+            if len(row) > MAX_COLUMNS and any(cell.value is not None for cell in row[MAX_COLUMNS:]):
+                problems.add(Location(file, number), too_many_columns())
+                return None
+            if number == 1:
+                header = [parse_text(cell.value) for cell in row]
+                _report_merged(merged.get(_part_of(sheet), []), file, header, problems)
+            rows.append([_value(cell, file, header, problems) for cell in row[:MAX_COLUMNS]])
+    except Exception:  # the sheet's XML is broken after the rows read so far
+        problems.add(
+            Location(file, number + 1),
+            phrase(
+                "the sheet cannot be read from this row on; open the file in Excel and save it again "
+                "as 'Excel Workbook (*.xlsx)'"
+            ),
+        )
+        return None
+    return rows
+
+
+def _cells(sheet: ReadOnlyWorksheet) -> Iterator[tuple[ReadOnlyCell | EmptyCell, ...]]:
+    # The stubs type iter_rows for the writable sheet; a read-only one gives read-only cells.
+    read: Any = sheet
+    return cast(Iterator[tuple[ReadOnlyCell | EmptyCell, ...]], read.iter_rows())
+
+
+def _part_of(sheet: ReadOnlyWorksheet) -> str:
+    """The archive part a read-only sheet streams from (openpyxl keeps it as a private attribute)."""
+    return str(getattr(sheet, "_worksheet_path", "")).lstrip("/")
 
 
 def _header_at(header: list[str], column: int) -> str | None:
     return (header[column - 1] or None) if column <= len(header) else None
 
 
-def _report_merged(sheet: Worksheet, file: str, header: list[str], problems: Problems) -> None:
-    for merged in sorted(sheet.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col)):
+def _report_merged(ranges: list[str], file: str, header: list[str], problems: Problems) -> None:
+    for merged in sorted((CellRange(text) for text in ranges), key=lambda r: (r.min_row, r.min_col)):
         field = _header_at(header, merged.min_col) if merged.min_row > 1 else None
         problems.add(
             Location(file, merged.min_row, field),
@@ -219,8 +476,8 @@ def _report_merged(sheet: Worksheet, file: str, header: list[str], problems: Pro
         )
 
 
-def _value(cell: Cell | MergedCell, file: str, header: list[str], problems: Problems) -> object:
-    if isinstance(cell, MergedCell) or cell.data_type != "f":
+def _value(cell: ReadOnlyCell | EmptyCell, file: str, header: list[str], problems: Problems) -> object:
+    if isinstance(cell, EmptyCell) or cell.data_type != "f":
         return cell.value
     formula = cell.value if isinstance(cell.value, str) else getattr(cell.value, "text", "")
     problems.add(

@@ -74,7 +74,7 @@ def test_every_person_column_is_read(tmp_path):
     header = ",".join(PERSON_COLUMNS)
     row = (
         'p2,Bram,bram@example.org,Finance,Controller,Utrecht,Close,p1,1-3-2020,"7,5","en, nl",'
-        'Europe/London,"mon-thu 08:30-17:00; fri 08:30-12:30",2026-12-31,ja,nee,no,2,1'
+        'Europe/London,"mon-thu 08:30-17:00; fri 08:30-12:30",2026-12-31,ja,nee,no,2,1,'
     )
     path = matrix(tmp_path, f"{header}\n{row}\n")
     assert read_ok(path).organisation.people == (

@@ -130,11 +130,11 @@ def test_a_duplicate_id_is_reported_at_its_second_row(tmp_path):
 def test_skills_file_problems_point_at_the_skills_file(tmp_path):
     rows = [
         "id,name,related,colour",
-        "python,Python,",
-        "python,Python again,",
-        "a;b,Odd,",
-        "team,Team,",
-        "r,R,sql:2",
+        "python,Python,,",
+        "python,Python again,,",
+        "a;b,Odd,,",
+        "team,Team,,",
+        "r,R,sql:2,",
     ]
     found = problems(matrix(tmp_path, "id,name,email\n", skills="\n".join(rows)))
     assert [message for _, message in found] == [
@@ -171,5 +171,5 @@ def test_a_binary_file_named_csv_is_reported(tmp_path):
     path = tmp_path / "team.csv"
     path.write_bytes(b"PK\x03\x04\x00\x00binary")
     [(where, message)] = problems(path)
-    assert where == Location("team.csv")
+    assert where == Location("team.csv", "line 1")
     assert "not a CSV text file" in message

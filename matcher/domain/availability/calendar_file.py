@@ -22,10 +22,14 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 # repetitions walked from each series' first occurrence up to the end of the window (all series together).
 MAX_OCCURRENCES = 50_000
 MAX_REPETITIONS = 200_000
+# Components nest three deep (VCALENDAR, VEVENT, VALARM); a file nesting deeper is not a calendar export.
+MAX_NESTING = 8
 # Floating times and all-day events are placed in a time zone only after expanding, so the expansion
 # looks a day further on both sides; the result is cut back to the window.
 _MARGIN = dt.timedelta(days=1)
 
+# RFC 5545 3.1: no control character but a tab (and the line ends); no text holds a lone surrogate.
+_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _CONTENT_LINE = re.compile(r"([A-Za-z0-9-]+)[;:]")
 _DATE_PROPERTIES = ("DTSTART", "DTEND", "RECURRENCE-ID", "EXDATE", "RDATE")
 _KINDS = {"VEVENT": term("event"), "VFREEBUSY": term("free/busy block")}
@@ -141,12 +145,24 @@ def _decode(data: bytes | str, source: str) -> str:
         )
         raise InvalidInput([Problem(Location(source), message)])
     if isinstance(data, str):
-        return data.removeprefix("\ufeff")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        number = data[: error.start].count(b"\n") + 1
-        raise InvalidInput([Problem(Location(source, line(number)), phrase("is not UTF-8 text"))]) from None
+        text = data.removeprefix("\ufeff")
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            number = data[: error.start].count(b"\n") + 1
+            problem = Problem(Location(source, line(number)), phrase("is not UTF-8 text"))
+            raise InvalidInput([problem]) from None
+    forbidden = _FORBIDDEN.search(text)
+    if forbidden:
+        where = Location(source, line(text.count("\n", 0, forbidden.start()) + 1))
+        message = phrase(
+            "holds a control character (U+{code:04X}), which a calendar file may not hold; export the "
+            "calendar again",
+            code=ord(forbidden[0]),
+        )
+        raise InvalidInput([Problem(where, message)])
+    return text
 
 
 def _outline(text: str, source: str) -> _Outline:
@@ -166,6 +182,13 @@ def _outline(text: str, source: str) -> _Outline:
             problems.add(where, phrase("is not an iCalendar content line: {text}", text=repr(text[:60])))
             continue
         name, value = match.group(1).upper(), text[match.end() :].strip().upper()
+        if name == "BEGIN" and len(stack) >= MAX_NESTING:
+            message = phrase(
+                "BEGIN:{name} nests more than {limit} components deep; a calendar export nests three",
+                name=value,
+                limit=MAX_NESTING,
+            )
+            raise InvalidInput([Problem(where, message)])
         if name == "BEGIN":
             block = _Block(value, number)
             (stack[-1].children if stack else root.children).append(block)
