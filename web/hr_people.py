@@ -23,8 +23,9 @@ from wtforms.validators import Length
 from matcher.domain.model import Person
 from matcher.domain.problems import InvalidInput
 from matcher.domain.talentmap import TalentMap, UnknownSkill
-from matcher.services import accounts, profiles
-from web import hr_accounts, hr_imports, hr_skills, params, words
+from matcher.services import accounts, history, profiles
+from web import history as history_words
+from web import hr_accounts, hr_history, hr_imports, hr_skills, params, words
 from web.auth import require_login, roles_required
 from web.context import database, talent_map
 from web.profile_form import ProfileForm, changes, profile_form, show_problems, skill_name_list
@@ -33,6 +34,8 @@ hr_people = Blueprint("hr_people", __name__)
 hr_people.before_request(require_login)
 
 PER_PAGE = 50
+#: The latest changes of a person their page lists (the personal data export has them all).
+CHANGES_SHOWN = 50
 LEAVING_SOON_DAYS = 180
 
 # -- browsing ---------------------------------------------------------------------------------
@@ -163,6 +166,7 @@ def person(person_id: str) -> Any:
     reports = sorted(
         (p for p in talent.organisation.people if p.manager_id == person_id), key=lambda p: p.name.casefold()
     )
+    names = {p.id: p.name for p in talent.organisation.people}
     return render_template(
         "hr/people/person.html",
         person=found,
@@ -175,6 +179,13 @@ def person(person_id: str) -> Any:
         hours=found.working_hours,
         account=account,
         today=talent.today,
+        changes=history_words.shown(
+            history.changes_of(database(), person_id, limit=CHANGES_SHOWN),
+            {s.id: s.name for s in talent.organisation.skills},
+            names=names,
+        ),
+        changes_shown=CHANGES_SHOWN,
+        names=names,
     )
 
 
@@ -276,7 +287,9 @@ ROUTES: tuple[tuple[str, str, Callable[..., Any], tuple[str, ...]], ...] = (
     ("/people", "people", people, ("GET",)),
     ("/people/<person_id>", "person", person, ("GET",)),
     ("/people/<person_id>/edit", "edit_person", edit_person, ("GET", "POST")),
+    ("/people/<person_id>/restore/<int:change_id>", "restore_person", hr_history.restore, ("GET", "POST")),
     ("/import", "imports", hr_imports.imports, ("GET", "POST")),
+    ("/import/<int:run_id>/undo", "undo_import", hr_history.undo_import, ("GET", "POST")),
     ("/export", "export", hr_imports.export, ("GET",)),
     ("/skills", "skills", hr_skills.skills, ("GET",)),
     ("/skills/new", "add_skill", hr_skills.add_skill, ("GET", "POST")),

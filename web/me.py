@@ -26,12 +26,14 @@ from wtforms.validators import Length, ValidationError
 
 from matcher.domain.problems import InvalidInput
 from matcher.services import (
+    history,
     personal,
     profiles,
     publishing,
     reflections,
     scheduling,
 )
+from web import history as history_words
 from web import uploads, words
 from web.auth import person_required, require_login
 from web.context import database, talent_map
@@ -336,9 +338,14 @@ def data() -> str:
     found = personal.person_data(database(), person_id, now=_now())
     if found is None:
         abort(404)
+    org = talent_map().organisation
+    names = {p.id: p.name for p in org.people}
+    changes = history.changes_of(database(), person_id)
     return render_template(
         "me/data.html",
         data=found,
+        changes=history_words.shown(changes, {s.id: s.name for s in org.skills}, own=True, names=names),
+        names=names,
         self_editable=profiles.SELF_EDITABLE,
         hr_only=profiles.HR_ONLY,
         value_levels=words.by_value(words.VALUE_LEVELS),

@@ -102,8 +102,11 @@ def _touched(before: Organisation, after: Organisation) -> set[str]:
     touched = {
         i for i in people_before.keys() | people_after.keys() if people_before.get(i) != people_after.get(i)
     }
-    touched |= {h.person_id for h in set(before.holdings) ^ set(after.holdings)}
-    touched |= {w.person_id for w in set(before.wishes) ^ set(after.wishes)}
+    # Comparing the tuples first is quick when they hold the same objects: most writes change few.
+    if before.holdings != after.holdings:
+        touched |= {h.person_id for h in set(before.holdings) ^ set(after.holdings)}
+    if before.wishes != after.wishes:
+        touched |= {w.person_id for w in set(before.wishes) ^ set(after.wishes)}
     return touched
 
 
