@@ -20,7 +20,6 @@ from wtforms import (
     BooleanField,
     Field,
     FieldList,
-    FloatField,
     Form,
     FormField,
     IntegerField,
@@ -35,6 +34,7 @@ from matcher.domain.model import Organisation
 from matcher.engines.groups import GroupConfig
 from matcher.engines.groups.config import ATTRIBUTES
 from web import words
+from web.numbers import NumberField, decimal_comma, read_numbers, show_numbers
 from web.round_forms import NameMixin, SelectionMixin, _field, _field_name, _options, _value
 from web.round_settings import ATTRIBUTE_WORDS, GOAL_WORDS, GROUP_OTHER, criterion_help
 
@@ -62,15 +62,15 @@ class CountForm(Form):
     min = IntegerField(_l("At least"), validators=[Optional()])
     max = IntegerField(_l("At most"), validators=[Optional()])
     hard = BooleanField(_l("Hard rule"), default=True)
-    weight = FloatField(_l("Weight"), default=1.0, validators=[Optional()])
+    weight = NumberField(_l("Weight"), default=1.0, validators=[Optional()])
 
 
 class BalanceForm(Form):
     """One balance: a group's average of a number close to the round's."""
 
     attribute = SelectField(_l("Average of"), choices=[], default="")
-    weight = FloatField(_l("Weight"), default=1.0, validators=[Optional()])
-    tolerance = FloatField(_l("Tolerance"), validators=[Optional()])
+    weight = NumberField(_l("Weight"), default=1.0, validators=[Optional()])
+    tolerance = NumberField(_l("Tolerance"), validators=[Optional()])
 
 
 class GroupForm(SelectionMixin, FlaskForm):
@@ -122,7 +122,7 @@ class GroupForm(SelectionMixin, FlaskForm):
         validators=[InputRequired()],
         description=_l("How many bands, when no cut-offs are given (2 to 10)."),
     )
-    shared_time__hours = FloatField(
+    shared_time__hours = NumberField(
         _l("Shared working time (hours a week)"),
         validators=[Optional()],
         description=_l(
@@ -134,7 +134,7 @@ class GroupForm(SelectionMixin, FlaskForm):
         _l("Hard rule"),
         description=_l("Hard: no group shares less. Soft: each hour short costs the weight in points."),
     )
-    shared_time__weight = FloatField(_l("Weight per hour short"), default=1.0, validators=[Optional()])
+    shared_time__weight = NumberField(_l("Weight per hour short"), default=1.0, validators=[Optional()])
 
     def validate_experience_bands(self, field: Field) -> None:
         try:
@@ -156,7 +156,7 @@ for _attribute in ATTRIBUTES:
     setattr(
         GroupForm,
         f"weight_{_attribute}",
-        FloatField(
+        NumberField(
             _l("Weight"),
             default=0.0,
             validators=[InputRequired()],
@@ -213,7 +213,7 @@ def _group_data(config: GroupConfig) -> dict[str, Any]:
     data["no_isolated"] = list(config.no_isolated)
     data["counts"] = [c.as_dict() for c in config.counts]
     data["balance"] = [b.as_dict() for b in config.balance]
-    data["experience_bands"] = ", ".join(f"{x:g}" for x in config.experience_bands)
+    data["experience_bands"] = show_numbers(config.experience_bands)
     data["band_count"] = config.band_count
     shared = config.shared_time
     data["shared_time__hours"] = shared.hours if shared else None
@@ -281,8 +281,9 @@ def _weight(field: Field) -> float:
 
 
 def _years(text: str | None) -> list[float]:
-    """The cut-offs as HR types them, "2, 5, 10"; ValueError when one is not a number."""
-    return [float(part) for part in re.split(r"[\s,;]+", text or "") if part]
+    """The cut-offs as HR types them, "2, 5, 10" (in Dutch also "2; 5,5; 10"); ValueError when
+    one is not a number."""
+    return read_numbers(text, comma_decimals=decimal_comma())
 
 
 def group_field(form: GroupForm, path: str) -> str | None:

@@ -21,7 +21,6 @@ from wtforms import (
     DateField,
     Field,
     FieldList,
-    FloatField,
     HiddenField,
     IntegerField,
     RadioField,
@@ -39,6 +38,7 @@ from matcher.engines.pairing import PairingConfig, Selection
 from matcher.plans.kinds import Family
 from matcher.plans.kinds import kind as plan_kind
 from matcher.plans.rounds import NAME_LENGTH
+from web.numbers import NumberField
 from web.round_settings import (
     ODD_ONE_OUT_CHOICES,
     OTHER,
@@ -151,13 +151,13 @@ def _field(setting: Setting, default: Any) -> Field:
             setting.label, default=default, description=setting.help, validators=[InputRequired()]
         )
     if setting.path == "time_limit":
-        return FloatField(
+        return NumberField(
             setting.label,
             default=default,
             description=setting.help,
             validators=[InputRequired(), NumberRange(min=MIN_TIME_LIMIT, max=MAX_TIME_LIMIT)],
         )
-    return FloatField(setting.label, default=default, description=setting.help, validators=[InputRequired()])
+    return NumberField(setting.label, default=default, description=setting.help, validators=[InputRequired()])
 
 
 def _value(config: Any, path: str) -> Any:
@@ -270,7 +270,7 @@ class ShadowingForm(DatesMixin, FlaskForm):
         choices=_options((("month", _l("month")), ("week", _l("week")))),
         default="month",
     )
-    time_limit = FloatField(
+    time_limit = NumberField(
         _l("Time limit (seconds)"),
         default=10.0,
         validators=[InputRequired(), NumberRange(min=MIN_TIME_LIMIT, max=MAX_TIME_LIMIT)],

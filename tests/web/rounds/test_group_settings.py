@@ -74,10 +74,10 @@ def test_a_round_proposed_with_counts_balance_bands_and_shared_time_holds_them(a
     assert {k: shown.get(k) for k in ("counts-0-attribute", "counts-0-max", "balance-0-tolerance")} == {
         "counts-0-attribute": "department",
         "counts-0-max": "2",
-        "balance-0-tolerance": "4.0",
+        "balance-0-tolerance": "4",
     }
     assert "counts-0-hard" not in shown and shown["experience_bands"] == "2, 5, 10"
-    assert (shown["shared_time__hours"], shown["shared_time__weight"]) == ("4.0", "0.5")
+    assert (shown["shared_time__hours"], shown["shared_time__weight"]) == ("4", "0.5")
     assert re.search(
         r'<fieldset class="row" aria-describedby="counts-hint">\s*<legend>Range 1</legend>', page
     )
@@ -104,3 +104,37 @@ def test_a_bad_range_or_too_many_hours_is_refused_at_its_field_and_changes_nothi
     assert re.search(r'has-error[^"]*">\s*<label for="shared_time__hours".*?the hours of a week', html, re.S)
     assert "How many per group, row 1, At most:" in html
     assert len(background.jobs_of(db_of(app), "denktank")) == 1
+
+
+def test_in_dutch_numbers_take_a_decimal_comma_and_are_shown_back_with_one(app, hr):
+    hr.environ_base["HTTP_ACCEPT_LANGUAGE"] = "nl"
+    dutch = {
+        **FILLED,
+        "counts-0-weight": "2,5",
+        "balance-0-tolerance": "3,5",
+        "experience_bands": "2; 5,5; 10",
+        "shared_time__weight": "0.5",
+    }
+    response = propose(hr, "think-tank", "denktank", size_min="3", size_max="4", time_limit="1,5", **dutch)
+    assert response.status_code == 302
+    config = _settings_of_last_job(app)
+    assert (config["counts"][0]["weight"], config["balance"][0]["tolerance"]) == (2.5, 3.5)
+    assert config["experience_bands"] == [2.0, 5.5, 10.0]
+    assert config["shared_time"]["weight"] == 0.5 and config["time_limit"] == 1.5
+
+    page = hr.get(SETTINGS).get_data(as_text=True)
+    assert 'lang="nl"' in page
+    shown = form_defaults(page)
+    assert (shown["counts-0-weight"], shown["balance-0-tolerance"]) == ("2,5", "3,5")
+    assert (shown["experience_bands"], shown["shared_time__weight"]) == ("2; 5,5; 10", "0,5")
+    # the same cut-offs typed the English way mean the same in Dutch
+    again = post_form(hr, SETTINGS, {**shown, "experience_bands": "2, 5.5, 10"})
+    assert again.status_code == 302
+    assert _settings_of_last_job(app)["experience_bands"] == [2.0, 5.5, 10.0]
+
+    bad = post_form(hr, SETTINGS, {**shown, "experience_bands": "2,5,10", "balance-0-weight": "1,2,3"})
+    assert bad.status_code == 400
+    html = bad.get_data(as_text=True)
+    assert re.search(r'has-error[^"]*">\s*<label for="experience_bands"', html)
+    assert re.search(r'has-error[^"]*">\s*<label for="balance-0-weight"', html)
+    assert "Geef een getal" in html
