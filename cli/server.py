@@ -14,6 +14,7 @@ from cli import common
 from cli.main import DEMO_DATABASE, demo_data_dir
 from matcher.domain.accounts import ROLE_WORDS
 from matcher.domain.phrases import counted, phrase
+from matcher.services import demo as demo_data
 from matcher.services import organisation
 
 
@@ -75,7 +76,7 @@ def demo(ctx: click.Context, host: str, port: int, no_serve: bool) -> None:
         )
     database = common.open_db(ctx)
     source = demo_data_dir() / "organisation.json"
-    result = organisation.import_file(database, source, replace=True, now=dt.datetime.now(dt.UTC))
+    result = demo_data.load_demo(database, source, now=dt.datetime.now(dt.UTC))
     people = counted(result.people, "{n} person", "{n} people")
     skills = counted(result.skills, "{n} skill", "{n} skills")
     common.echo(phrase("demo organisation loaded: {people}, {skills}", people=people, skills=skills))

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import click
 
 from cli import common
-from matcher.domain.phrases import clauses, counted, phrase
+from matcher.domain import ownership
+from matcher.domain.model import Level, WorkingHours
+from matcher.domain.phrases import clauses, counted, phrase, term
 from matcher.domain.talentmap import TalentMap
+from matcher.io import fields
 from matcher.services import organisation
+from matcher.services.mapcache import MapCache
 
 
 @click.command()
@@ -27,17 +32,43 @@ def init(ctx: click.Context) -> None:
     "--skills", "skills_file", type=click.Path(path_type=Path), help="Skills file for a CSV matrix."
 )
 @click.option("--replace", is_flag=True, help="Remove people (and skills) that are not in the file.")
+@click.option("--dry-run", is_flag=True, help="Show per person what would change, and store nothing.")
+@click.option(
+    "--take",
+    "takes",
+    multiple=True,
+    metavar="PERSON:FIELD",
+    help="Take the file's value over what the person entered (FIELD alone: for everyone; "
+    "skills.ID or wishes.ID for one level or wish); repeatable. An opt-in is never switched on.",
+)
 @click.pass_context
-def import_(ctx: click.Context, file: Path, skills_file: Path | None, replace: bool) -> None:
-    """Import the organisation from JSON, or a skills matrix from CSV or XLSX (an upsert by id)."""
+def import_(
+    ctx: click.Context,
+    file: Path,
+    skills_file: Path | None,
+    replace: bool,
+    dry_run: bool,
+    takes: tuple[str, ...],
+) -> None:
+    """Import the organisation from JSON, or a skills matrix from CSV or XLSX (an upsert by id).
+
+    What people own or entered themselves (opt-ins, hours, languages, their own levels and wishes)
+    stays; the output lists each conflict, and --take chooses the file's value for one."""
+    for take in takes:
+        if ownership.BY_KEY.get(take.rpartition(":")[2].split(".", 1)[0]) is None:
+            raise click.BadParameter(
+                common.said(phrase("'{take}' names no field of a person", take=take)), param_hint="--take"
+            )
     result = organisation.import_file(
         common.open_db(ctx),
         file,
         skills_path=skills_file,
         replace=replace,
+        dry_run=dry_run,
+        takes=takes,
         progress=common.progress(common.on_terminal()),
     )
-    if result.changes.nothing:
+    if result.changes.nothing and not result.reviews:
         common.echo(
             phrase(
                 "nothing changed ({people}, {skills} stored)",
@@ -45,8 +76,118 @@ def import_(ctx: click.Context, file: Path, skills_file: Path | None, replace: b
                 skills=counted(result.skills, "{n} skill", "{n} skills"),
             )
         )
+    elif dry_run:
+        common.echo(
+            phrase(
+                "preview of {file}, nothing was stored: {changes}",
+                file=file.name,
+                changes=result.changes.summary(),
+            )
+        )
+    elif result.changes.nothing:
+        common.echo(phrase("nothing changed in {file}", file=file.name))
     else:
         common.echo(phrase("imported {file}: {changes}", file=file.name, changes=result.changes.summary()))
+    _show_reviews(result)
+
+
+#: How many ids a line lists before it says "and N more".
+SHOWN_IDS = 20
+
+
+def _ids(ids: list[str]) -> str:
+    if len(ids) <= SHOWN_IDS:
+        return ", ".join(ids)
+    return phrase("{ids} and {n} more", ids=", ".join(ids[:SHOWN_IDS]), n=len(ids) - SHOWN_IDS)
+
+
+def _shown(kind: str, value: object, skill_names: Mapping[str, str]) -> str:
+    """A field's value as the output says it."""
+    if value is None or value == "":
+        return term("(none)")
+    if isinstance(value, WorkingHours):
+        return fields.format_working_hours(value)
+    if isinstance(value, bool):
+        return term("yes") if value else term("no")
+    if kind == ownership.LEVEL and isinstance(value, int):
+        return phrase("{level} ({word})", level=value, word=Level(value).label)
+    if isinstance(value, tuple):
+        return ", ".join(str(v) for v in value)
+    return common.said(value)
+
+
+def _field(key: str, skill_names: Mapping[str, str]) -> str:
+    skill = key.partition(".")[2]
+    label = ownership.label(key)
+    return phrase("{field} {skill}", field=label, skill=skill_names.get(skill, skill)) if skill else label
+
+
+def _show_reviews(result: organisation.ImportResult) -> None:
+    """Per person: what changes (old -> new) and each conflict with what they entered."""
+    names = result.skill_names
+    added = [r for r in result.reviews if r.status == ownership.ADDED]
+    if added:
+        common.echo(
+            phrase(
+                "added: {people} ({ids})",
+                people=counted(len(added), "{n} person", "{n} people"),
+                ids=_ids([r.person_id for r in added]),
+            )
+        )
+        not_on = [r.person_id for r in added if r.conflicts]
+        if not_on:
+            common.echo(
+                phrase(
+                    "opt-ins in the file not switched on for {people} ({ids}): they opt in themselves",
+                    people=counted(len(not_on), "{n} new person", "{n} new people"),
+                    ids=_ids(not_on),
+                )
+            )
+    for review in result.reviews:
+        if review.status == ownership.ADDED:
+            continue
+        status = STATUS_WORDS[review.status]
+        common.echo(phrase("{id} {name}: {status}", id=review.person_id, name=review.name, status=status))
+        for change in review.changes:
+            common.echo(
+                phrase(
+                    "{field}: {old} -> {new}",
+                    field=_field(change.key, names),
+                    old=_shown(change.kind, change.old, names),
+                    new=_shown(change.kind, change.new, names),
+                ),
+                indent="  ",
+            )
+        for conflict in review.conflicts:
+            values = {
+                "field": _field(conflict.key, names),
+                "theirs": _shown(conflict.kind, conflict.theirs, names),
+                "in_file": _shown(conflict.kind, conflict.in_file, names),
+            }
+            if conflict.taken:
+                line = phrase(
+                    "taken from the file: {field}: they entered {theirs}, the file says {in_file}", **values
+                )
+            elif conflict.takeable:
+                line = phrase(
+                    "kept as they entered it: {field}: {theirs}, the file says {in_file} "
+                    "(--take {take} takes the file's)",
+                    take=f"{review.person_id}:{conflict.key}",
+                    **values,
+                )
+            else:
+                line = phrase(
+                    "not switched on: {field}: {theirs}, the file says {in_file} (only they can opt in)",
+                    **values,
+                )
+            common.echo(line, indent="  ")
+
+
+STATUS_WORDS = {
+    ownership.UPDATED: term("updated"),
+    ownership.REMOVED: term("removed"),
+    ownership.KEPT: term("kept, with conflicts"),
+}
 
 
 @click.command()
@@ -70,7 +211,7 @@ def export(ctx: click.Context, file: Path) -> None:
 def _talent_map(ctx: click.Context, *, quiet: bool) -> TalentMap:
     show = common.progress(common.on_terminal() and not quiet)
     show(phrase("loading the organisation and building the talent map"))
-    talent = organisation.MapCache(common.open_db(ctx)).get()
+    talent = MapCache(common.open_db(ctx)).get()
     org = talent.organisation
     show(
         phrase(
@@ -114,7 +255,9 @@ def ask(ctx: click.Context, skill: str, asker: str | None, limit: int, as_json: 
             score=f"{answer.score:.1f}",
         )
         if answer.related_skill:
-            line = phrase("{line} — via {skill}", line=line, skill=talent.skill(answer.related_skill).name)
+            related = talent.skill(answer.related_skill)
+            via = related.name if related is not None else answer.related_skill
+            line = phrase("{line} — via {skill}", line=line, skill=via)
         common.echo(line, indent=" " if rank < 10 else "")
         for reason in answer.reasons:
             click.echo(f"      - {common.said(reason)}")

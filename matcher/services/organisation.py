@@ -7,20 +7,22 @@ database they are handed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from matcher import storage
 from matcher.domain import integrity
+from matcher.domain.history import Author
 from matcher.domain.imports import ImportRun
 from matcher.domain.merge import Changes, merge
 from matcher.domain.model import Organisation
+from matcher.domain.ownership import PersonReview, Takes
 from matcher.domain.parsed import Parsed
 from matcher.domain.phrases import counted, phrase, term
 from matcher.domain.problems import InvalidInput, Location, Problem, commas
 from matcher.io import matrix, orgjson
-from matcher.storage import Database, admin
+from matcher.storage import Database, admin, talentmap
 
 __all__ = [
     "Database",
@@ -70,6 +72,16 @@ class ImportResult:
     run_id: int | None
     people: int
     skills: int
+    #: Per person with something to say: the fields that change and the conflicts with what they
+    #: entered (:mod:`matcher.domain.ownership`).
+    reviews: tuple[PersonReview, ...] = ()
+    #: Skill names by id, to show levels and wishes by.
+    skill_names: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def conflicts(self) -> int:
+        """Conflicts left as the person entered them (not taken)."""
+        return sum(len(r.open_conflicts) for r in self.reviews)
 
 
 def import_file(
@@ -81,14 +93,23 @@ def import_file(
     now: dt.datetime | None = None,
     progress: Progress = quiet,
     dry_run: bool = False,
+    takes: Takes | Iterable[str] = (),
+    by: str | None = None,
 ) -> ImportResult:
     """Import a file as one transaction: every problem is reported and nothing
     is written, or everything is. A ``dry_run`` makes the same checks and reports
-    the same changes, and writes nothing."""
+    the same changes, and writes nothing.
+
+    The file changes the fields HR owns; what people own or entered themselves stays, except the
+    fields HR ``takes`` (``PERSON:FIELD`` or ``FIELD`` for everyone; see
+    :class:`~matcher.domain.ownership.Takes`), and no opt-in is ever switched on. The run records
+    what HR took."""
     now = now or dt.datetime.now(dt.UTC)
+    chosen = takes if isinstance(takes, Takes) else Takes.of(takes)
     with db.transaction() as session:
         progress(phrase("loading the stored organisation"))
         stored = storage.load_organisation(session)
+        own = talentmap.load_provenance(session)
         progress(phrase("reading {file}", file=path.name))
         parsed = read_file(path, skills_path=skills_path, known=stored)
         progress(
@@ -98,7 +119,8 @@ def import_file(
                 skills=counted(len(parsed.organisation.skills), "{n} skill", "{n} skills"),
             )
         )
-        merged, changes = merge(stored, parsed, replace=replace)
+        result = merge(stored, parsed, replace=replace, own=own, takes=chosen)
+        merged, changes = result.organisation, result.changes
         problems = parsed.problems
         integrity.check_duplicates(parsed.organisation, parsed.locator, problems)
         integrity.check_organisation(merged, parsed.locator, problems)
@@ -117,8 +139,12 @@ def import_file(
                 replace=replace,
                 changes=changes,
                 now=now,
+                author=Author("import", by),
             )
-    return ImportResult(changes, run_id, len(merged.people), len(merged.skills))
+            talentmap.write_provenance(session, own, result.provenance)
+            talentmap.record_taken(session, run_id, [f"{person}:{key}" for person, key in changes.taken])
+    names = {s.id: s.name for s in merged.skills}
+    return ImportResult(changes, run_id, len(merged.people), len(merged.skills), result.reviews, names)
 
 
 def export_file(db: Database, path: Path) -> list[Path]:

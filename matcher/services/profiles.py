@@ -2,10 +2,12 @@
 
 An edit is a small import. The changes are a person object of the organisation JSON (README,
 ``matcher/io/schema/organisation.schema.json``) holding only the keys that change; they pass the
-same schema, field parsers (:mod:`matcher.io.fields`), merge and whole-organisation checks as a file
+same schema, field parsers (:mod:`matcher.io.fields`), merge and organisation checks as a file
 would, and are written with :func:`matcher.storage.write_changes`. So an edit is recorded as a
-run with what it changed, and the data version goes up, which tells cached talent maps to
-rebuild. Bad input raises :class:`~matcher.domain.problems.InvalidInput` with a problem per field
+run with what it changed, and the data version goes up with the people it changed, which tells
+cached talent maps whom to take in anew. An edit loads and checks only the part of the
+organisation it touches (:func:`_stored_part`), never the whole organisation. Bad input raises
+:class:`~matcher.domain.problems.InvalidInput` with a problem per field
 (``Location(SOURCE, person_id, field)``, the field as in the JSON: ``working_hours``,
 ``skills.sql``, ``wishes.python``, ``timezone`` ...) and nothing is written.
 
@@ -15,53 +17,31 @@ rebuild. Bad input raises :class:`~matcher.domain.problems.InvalidInput` with a 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from matcher import storage
-from matcher.domain import integrity
-from matcher.domain.merge import Changes, merge
-from matcher.domain.model import Organisation
+from matcher.domain import integrity, ownership
+from matcher.domain.history import Author
+from matcher.domain.merge import Changes, Merged, merge
+from matcher.domain.model import Organisation, Person
+from matcher.domain.ownership import Provenance
 from matcher.domain.phrases import phrase, term
 from matcher.domain.problems import InvalidInput, Location, Problem
 from matcher.io import fields, orgjson
-from matcher.storage import Database
+from matcher.storage import Database, admin, people, talentmap
 
 #: The file name problems are reported under (a word of the reader's language on a page).
 SOURCE = term("profile")
 
 #: What people may change about themselves: their skills, wishes, what they opt in to and when
-#: and how they work.
-SELF_EDITABLE: frozenset[str] = frozenset(
-    {
-        "skills",
-        "wishes",
-        "ask_me",
-        "mentor_capacity",
-        "host_capacity",
-        "presenter",
-        "working_hours",
-        "languages",
-        "timezone",
-    }
-)
+#: and how they work (the fields they own, and skills and wishes: :mod:`matcher.domain.ownership`).
+SELF_EDITABLE: frozenset[str] = ownership.PERSON_KEYS | ownership.EITHER_KEYS
 #: What only HR changes (it comes from the personnel records).
-HR_ONLY: tuple[str, ...] = (
-    "name",
-    "email",
-    "department",
-    "function",
-    "site",
-    "team",
-    "manager",
-    "start_date",
-    "years_experience",
-    "leaving_date",
-    "intern",
-    "newcomer",
-)
+HR_ONLY: tuple[str, ...] = ownership.HR_KEYS
 EDITABLE: frozenset[str] = SELF_EDITABLE | frozenset(HR_ONLY)
 
 
@@ -94,7 +74,8 @@ def update_person(
     One transaction; on any problem nothing is written.
     """
     with db.transaction() as session:
-        stored, merged, found = _merged(session, person_id, changes, allowed)
+        stored, merged = _merged(session, {person_id: changes}, allowed, by_self=by == person_id)
+        found = merged.changes
         if found.nothing:
             return EditResult(found, None)
         source = (
@@ -102,10 +83,42 @@ def update_person(
             if by and by != person_id
             else phrase("profile of {person}", person=person_id)
         )
-        run_id = storage.write_changes(
-            session, stored, merged, sources=[source], replace=False, changes=found, now=now
-        )
+        author = Author("hr", by) if by and by != person_id else Author("profile", person_id)
+        run_id = _write(session, stored, merged, [source], now, author)
     return EditResult(found, run_id)
+
+
+def record_own_choices(
+    db: Database, choices: Mapping[str, Mapping[str, Any]], *, now: dt.datetime
+) -> EditResult:
+    """What several people chose on their own profiles (``choices`` by person id, each as for
+    :func:`update_person` with ``by`` the person), checked and written together as one run: as if
+    each had saved their profile. The demo records its people's opt-ins this way."""
+    with db.transaction() as session:
+        stored, merged = _merged(session, choices, SELF_EDITABLE, by_self=True)
+        if merged.changes.nothing:
+            return EditResult(merged.changes, None)
+        sources = [phrase("profile of {person}", person=person_id) for person_id in choices]
+        run_id = _write(session, stored, merged, sources, now, Author("profile"))
+    return EditResult(merged.changes, run_id)
+
+
+def _write(
+    session: Any, stored: Organisation, merged: Merged, sources: list[str], now: dt.datetime, author: Author
+) -> int:
+    own = _own(session, stored)
+    run_id = storage.write_changes(
+        session,
+        stored,
+        merged.organisation,
+        sources=sources,
+        replace=False,
+        changes=merged.changes,
+        now=now,
+        author=author,
+    )
+    talentmap.write_provenance(session, own, merged.provenance)
+    return run_id
 
 
 def check_person(
@@ -114,34 +127,77 @@ def check_person(
     """The same checks as :func:`update_person` without writing: raises InvalidInput with every
     problem. A form that already found problems of its own uses it to report all of them at once."""
     with db.transaction() as session:
-        _merged(session, person_id, changes, allowed)
+        _merged(session, {person_id: changes}, allowed, by_self=False)
 
 
 def _merged(
-    session: Any, person_id: str, changes: Mapping[str, Any], allowed: frozenset[str]
-) -> tuple[Organisation, Organisation, Changes]:
-    """The stored organisation, the one with the changes, and what differs; or InvalidInput."""
-    not_allowed = [key for key in changes if key not in allowed]
+    session: Any, changes: Mapping[str, Mapping[str, Any]], allowed: frozenset[str], *, by_self: bool
+) -> tuple[Organisation, Merged]:
+    """The stored organisation and the merge of the changes (by person id); or InvalidInput.
+    A level or wish a person sets for themselves (``by_self``) is theirs; one HR sets is HR's."""
+    not_allowed = [
+        (person_id, key) for person_id, keys in changes.items() for key in keys if key not in allowed
+    ]
     if not_allowed:
         raise InvalidInput(
             [
                 Problem(Location(SOURCE, person_id, key), phrase("this field cannot be changed here"))
-                for key in not_allowed
+                for person_id, key in not_allowed
             ]
         )
-    stored = storage.load_organisation(session)
-    person = stored.person(person_id)
-    if person is None:
-        raise InvalidInput([Problem(Location(SOURCE, person_id, "id"), phrase("there is no such person"))])
-    doc = {"id": person.id, "name": person.name, "email": person.email, **_normalised(changes)}
-    document = {"format": orgjson.FORMAT, "version": orgjson.VERSION, "people": [doc]}
+    stored = _stored_part(session, changes)
+    docs = []
+    for person_id, wanted in changes.items():
+        person = stored.person(person_id)
+        if person is None:
+            raise InvalidInput(
+                [Problem(Location(SOURCE, person_id, "id"), phrase("there is no such person"))]
+            )
+        docs.append({"id": person.id, "name": person.name, "email": person.email, **_normalised(wanted)})
+    document = {"format": orgjson.FORMAT, "version": orgjson.VERSION, "people": docs}
     parsed = orgjson.parse_document(document, SOURCE)
-    merged, found = merge(stored, parsed)
+    merged = merge(
+        stored,
+        parsed,
+        by=ownership.BY_SELF if by_self else ownership.BY_HR,
+        own=_own(session, stored),
+    )
     problems = parsed.problems
-    integrity.check_organisation(merged, parsed.locator, problems)
+    integrity.check_organisation(merged.organisation, parsed.locator, problems)
     if problems:
-        raise InvalidInput([_at_person(p, person_id) for p in problems], problems.total)
-    return stored, merged, found
+        ids = list(changes)
+        raise InvalidInput([_at_person(p, ids) for p in problems], problems.total)
+    return stored, merged
+
+
+def _stored_part(session: Any, changes: Mapping[str, Mapping[str, Any]]) -> Organisation:
+    """What an edit of these people and its checks need of the stored organisation: the people with
+    their levels and wishes; everyone up the manager line they have and the one they get (so that an
+    unknown manager or a loop is found); whoever has an address they get (so that a taken address is
+    found); and the skills. Not the rest, so that an edit stays quick in a large organisation."""
+    edited = people.load_part(session, changes)
+    others: dict[str, Person] = {}
+    for person in edited.people:
+        wanted = changes[person.id]
+        for manager in (person.manager_id, wanted.get("manager")):
+            if isinstance(manager, str) and manager:
+                others.update((p.id, p) for p in people.manager_line(session, manager))
+        email = wanted.get("email")
+        if isinstance(email, str) and email.strip():
+            others.update((p.id, p) for p in people.people_with_email(session, email.strip()))
+    # The others are there to be checked against, not changed: their levels and wishes stay out.
+    extra = tuple(p for pid, p in sorted(others.items()) if pid not in changes)
+    return dataclasses.replace(edited, people=edited.people + extra, skills=admin.load_skills(session))
+
+
+def _own(session: Any, stored: Organisation) -> Provenance:
+    """The levels and wishes the people of ``stored`` entered themselves; the others' stay out of
+    the edit, as their levels and wishes do."""
+    ids = {p.id for p in stored.people}
+    own = talentmap.load_provenance(session)
+    return Provenance(
+        frozenset(k for k in own.holdings if k[0] in ids), frozenset(k for k in own.wishes if k[0] in ids)
+    )
 
 
 def _normalised(changes: Mapping[str, Any]) -> dict[str, Any]:
@@ -152,8 +208,11 @@ def _normalised(changes: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _at_person(problem: Problem, person_id: str) -> Problem:
+def _at_person(problem: Problem, person_ids: list[str]) -> Problem:
     """``profile, people[0], field 'x'`` -> ``profile, anna, field 'x'``."""
+    row = str(problem.where.row or "")
+    index = int(row[len("people[") : -1]) if row.startswith("people[") and row[-1:] == "]" else 0
+    person_id = person_ids[index] if 0 <= index < len(person_ids) else person_ids[0]
     return Problem(Location(problem.where.file, person_id, problem.where.field), problem.message)
 
 

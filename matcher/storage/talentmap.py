@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from matcher.domain.history import IMPORTED, Author
 from matcher.domain.merge import Changes
 from matcher.domain.model import (
     HistoryEntry,
@@ -26,7 +27,9 @@ from matcher.domain.model import (
     Wish,
     office_hours,
 )
+from matcher.domain.ownership import Provenance
 from matcher.io import fields
+from matcher.storage import history as person_history
 from matcher.storage.changes import changed_people, record_change
 from matcher.storage.rows.talentmap import (
     ArchivedPersonRow,
@@ -232,13 +235,16 @@ def write_changes(
     replace: bool,
     changes: Changes,
     now: dt.datetime,
+    author: Author = IMPORTED,
 ) -> int:
     """Write what differs between ``before`` (as loaded) and ``after``, record
-    the import run, archive removed people and bump the data version.
+    the import run and what it changed about each person (who made it: ``author``), archive
+    removed people and bump the data version.
     Runs inside the caller's transaction; returns the import run id."""
     run = ImportRunRow(at=now, sources=sources, replace=replace, summary=changes.summary())
     session.add(run)
     session.flush()
+    person_history.record(session, run.id, before, after, author)
 
     skills_before, skills_after = _by_id(before.skills), _by_id(after.skills)
     people_before, people_after = _by_id(before.people), _by_id(after.people)
@@ -317,3 +323,37 @@ def _write_history(session: Session, before: Organisation, after: Organisation) 
     ]
     for chunk in _chunks(rows):
         session.execute(insert(HistoryRow.__table__), chunk)  # type: ignore[arg-type]  # __table__ is a Table here
+
+
+# -- who entered a level or a wish ----------------------------------------------------------------
+
+
+def load_provenance(session: Session) -> Provenance:
+    """The levels and wishes people entered themselves (every other one is HR's)."""
+    levels = select(HoldingRow.person_id, HoldingRow.skill_id).where(HoldingRow.self_entered)
+    wishes = select(WishRow.person_id, WishRow.skill_id).where(WishRow.self_entered)
+    return Provenance(
+        frozenset((p, s) for p, s in session.execute(levels)),
+        frozenset((p, s) for p, s in session.execute(wishes)),
+    )
+
+
+def write_provenance(session: Session, before: Provenance, after: Provenance) -> None:
+    """Mark the levels and wishes whose owner changed, after :func:`write_changes` wrote them
+    (it writes new ones as HR's)."""
+    tables: tuple[tuple[Any, frozenset[tuple[str, str]], frozenset[tuple[str, str]]], ...] = (
+        (HoldingRow.__table__, before.holdings, after.holdings),
+        (WishRow.__table__, before.wishes, after.wishes),
+    )
+    for table, old, new in tables:
+        key = (table.c.person_id == bindparam("k0")) & (table.c.skill_id == bindparam("k1"))
+        rows = [{"k0": p, "k1": s, "own": (p, s) in new} for p, s in sorted(old ^ new)]
+        for chunk in _chunks(rows):
+            session.execute(update(table).where(key).values(self_entered=bindparam("own")), chunk)
+
+
+def record_taken(session: Session, run_id: int, taken: list[str]) -> None:
+    """Keep with an import run what HR took from the file over what people entered."""
+    run = session.get(ImportRunRow, run_id)
+    if run is not None:
+        run.taken = taken

@@ -9,6 +9,7 @@ import pytest
 from matcher.io import orgjson
 from matcher.services import organisation
 from tests.conftest import ARTEFACTS
+from tests.optins import import_with_opt_ins
 from tests.orgs import small_org
 from tests.webtools import PASSWORD, add_account, live_server, make_app
 
@@ -21,7 +22,7 @@ def server(tmp_path_factory, sqlite_copy) -> Iterator[str]:
     url = sqlite_copy(folder)
     orgjson.write_json(small_org(), folder / "org.json")
     db = organisation.Database(url)
-    organisation.import_file(db, folder / "org.json")
+    import_with_opt_ins(db, folder / "org.json")
     db.dispose()
     app = make_app(url, TESTING=False)
     add_account(app, "bram@wadloo.example", "employee", "bram")

@@ -32,6 +32,7 @@ from matcher.io.ics import InviteSettings
 from matcher.plans.rounds import RoundError
 from matcher.services import accounts, organisation, profiles, publishing, scheduling
 from matcher.storage import make_engine, time_plans
+from tests.optins import import_with_opt_ins
 from tests.orgs import small_org
 from tests.unit.test_engine_messages import Pseudo
 
@@ -52,7 +53,7 @@ def bracketed(message: object) -> bool:
 @pytest.fixture
 def small(db, tmp_path):
     orgjson.write_json(small_org(), tmp_path / "org.json")
-    organisation.import_file(db, tmp_path / "org.json", now=NOW)
+    import_with_opt_ins(db, tmp_path / "org.json", now=NOW)
     return db
 
 
@@ -292,7 +293,7 @@ def test_lunch_sessions_say_their_topic_in_the_title(db, tmp_path):
     org = small_org()
     people = tuple(dataclasses.replace(p, presenter=True) for p in org.people)
     orgjson.write_json(dataclasses.replace(org, people=people), tmp_path / "org.json")
-    organisation.import_file(db, tmp_path / "org.json", now=NOW)
+    import_with_opt_ins(db, tmp_path / "org.json", now=NOW)
     config = lunch.LunchConfig(first_day=MONDAY, last_day=MONDAY + dt.timedelta(days=20), min_demand=1)
     scheduling.plan_lunch(db, config, now=NOW, save=True)
     events = scheduling.scheduled(db, kind="lunch")

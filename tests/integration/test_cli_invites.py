@@ -11,6 +11,7 @@ import pytest
 from cli.main import demo_data_dir
 from tests.clitools import run
 from tests.mailtools import smtp_server
+from tests.optins import opt_in_at
 
 
 def ok(*args: str, db: str, cwd: Path, env: dict[str, str] | None = None) -> str:
@@ -23,6 +24,7 @@ def ok(*args: str, db: str, cwd: Path, env: dict[str, str] | None = None) -> str
 def published(sqlite_url, tmp_path) -> str:
     """The demo organisation with a published mentor round that has its meeting series."""
     ok("import", str(demo_data_dir() / "organisation.json"), db=sqlite_url, cwd=tmp_path)
+    opt_in_at(sqlite_url, demo_data_dir() / "organisation.json")
     ok(
         "pair",
         "--mode",

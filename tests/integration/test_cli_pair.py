@@ -9,6 +9,7 @@ import pytest
 
 from matcher.io import orgjson
 from tests.clitools import run
+from tests.optins import opt_in_at
 from tests.orgs import mentoring_org
 
 ROUND = "2026-Q4 mentor"
@@ -19,6 +20,7 @@ def loaded(sqlite_url, tmp_path) -> str:
     orgjson.write_json(mentoring_org(), tmp_path / "org.json")
     result = run("import", "org.json", db=sqlite_url, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
+    opt_in_at(sqlite_url, tmp_path / "org.json")
     return sqlite_url
 
 

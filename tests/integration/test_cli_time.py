@@ -11,6 +11,7 @@ import pytest
 from cli.main import demo_data_dir
 from matcher.domain.notice import earliest_start, first_day_after_notice
 from tests.clitools import run
+from tests.optins import opt_in_at
 
 CALENDARS = demo_data_dir().parent / "calendars"
 
@@ -19,6 +20,7 @@ CALENDARS = demo_data_dir().parent / "calendars"
 def demo(sqlite_url, tmp_path) -> str:
     result = run("import", str(demo_data_dir() / "organisation.json"), db=sqlite_url, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
+    opt_in_at(sqlite_url, demo_data_dir() / "organisation.json")
     return sqlite_url
 
 

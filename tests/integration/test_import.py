@@ -16,6 +16,7 @@ from matcher.domain.model import Holding, Level, Organisation, RelatedSkill
 from matcher.domain.problems import InvalidInput
 from matcher.io import orgjson
 from matcher.services import organisation
+from tests.optins import import_with_opt_ins
 from tests.orgs import person, small_org
 
 NOW = dt.datetime(2026, 11, 21, 9, 0, tzinfo=dt.UTC)
@@ -37,10 +38,19 @@ def write(org: Organisation, path: Path) -> Path:
     return path
 
 
-def test_json_import_stores_the_whole_organisation(db, tmp_path):
+def without_opt_ins(org: Organisation) -> Organisation:
+    """The organisation as an import stores it: nobody mentors, hosts or presents until they opt in
+    themselves (asking stays as the file says: it is on unless switched off)."""
+    people = tuple(
+        dataclasses.replace(p, mentor_capacity=0, host_capacity=0, presenter=False) for p in org.people
+    )
+    return dataclasses.replace(org, people=people)
+
+
+def test_json_import_stores_the_whole_organisation_but_switches_on_no_opt_in(db, tmp_path):
     result = organisation.import_file(db, write(small_org(), tmp_path / "org.json"), now=NOW)
     assert result.changes.people_added == ("anna", "bram", "chen", "dirk", "eva")
-    assert canonical(organisation.load_organisation(db)) == canonical(small_org())
+    assert canonical(organisation.load_organisation(db)) == canonical(without_opt_ins(small_org()))
 
 
 @pytest.mark.parametrize("name", ["org.json", "matrix.csv", "matrix.xlsx"])
@@ -215,7 +225,7 @@ def test_the_schema_matches_the_migrations(db):
 
 
 def test_a_matrix_without_some_person_columns_keeps_those_fields_as_stored(db, tmp_path):
-    organisation.import_file(db, write(small_org(), tmp_path / "org.json"), now=NOW)
+    import_with_opt_ins(db, write(small_org(), tmp_path / "org.json"), now=NOW)
     (tmp_path / "part.csv").write_text(
         "id,name,email,sql\nchen,王芳,chen@wadloo.example,3\n", encoding="utf-8"
     )

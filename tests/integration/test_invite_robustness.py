@@ -18,8 +18,9 @@ from matcher.engines.pairing import PairingConfig
 from matcher.io import orgjson
 from matcher.io.ics import InviteSettings
 from matcher.io.mail import SmtpSettings
-from matcher.services import meeting_times, organisation, publishing, rounds, scheduling
+from matcher.services import meeting_times, publishing, rounds, scheduling
 from tests.mailtools import smtp_server
+from tests.optins import import_with_opt_ins
 from tests.orgs import mentoring_org
 from tests.parsers import libical
 
@@ -40,7 +41,7 @@ def planned(db, tmp_path):
     base = mentoring_org()
     people = tuple(dataclasses.replace(p, name=ODD_NAMES.get(p.id, p.name)) for p in base.people)
     orgjson.write_json(dataclasses.replace(base, people=people), tmp_path / "org.json")
-    organisation.import_file(db, tmp_path / "org.json", now=NOW)
+    import_with_opt_ins(db, tmp_path / "org.json", now=NOW)
     config = PairingConfig(mode="mentor", time_limit=2)
     rounds.propose_round(db, round_name="mentor", config=config, today=NOW.date(), now=NOW, save=True)
     rounds.publish_round(db, "mentor", today=NOW.date(), now=NOW)

@@ -23,8 +23,9 @@ from matcher.io import orgjson, outbox
 from matcher.io.ics import InviteSettings, participants
 from matcher.io.mail import SmtpSettings
 from matcher.plans.rounds import RoundError
-from matcher.services import accounts, meeting_times, organisation, publishing, rounds, scheduling
+from matcher.services import accounts, meeting_times, publishing, rounds, scheduling
 from tests.mailtools import smtp_server
+from tests.optins import import_with_opt_ins
 from tests.orgs import mentoring_org
 from tests.parsers import libical, vobject_calendar
 
@@ -56,7 +57,7 @@ def org():
 def planned(db, tmp_path):
     """A published mentor round with a meeting series every two weeks, and lunch & learn sessions."""
     orgjson.write_json(org(), tmp_path / "org.json")
-    organisation.import_file(db, tmp_path / "org.json", now=NOW)
+    import_with_opt_ins(db, tmp_path / "org.json", now=NOW)
     rounds.propose_round(
         db,
         round_name="mentor",

@@ -18,6 +18,7 @@ from matcher.io import orgjson
 from matcher.io.ics import InviteSettings
 from matcher.plans.rounds import RoundError
 from matcher.services import meeting_times, organisation, publishing, rounds, scheduling
+from tests.optins import import_with_opt_ins
 from tests.orgs import mentoring_org, small_org
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -33,7 +34,7 @@ MONDAY = dt.date(2026, 11, 30)
 
 def load(db: organisation.Database, org, tmp_path: Path) -> None:
     orgjson.write_json(org, tmp_path / "org.json")
-    organisation.import_file(db, tmp_path / "org.json", now=NOW - dt.timedelta(days=30))
+    import_with_opt_ins(db, tmp_path / "org.json", now=NOW - dt.timedelta(days=30))
     scheduling.set_holiday(db, HOLIDAY, "studiedag")
 
 

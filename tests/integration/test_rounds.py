@@ -20,6 +20,7 @@ from matcher.io import orgjson
 from matcher.plans.rounds import RoundError
 from matcher.services import organisation, rounds
 from matcher.storage import rounds as round_storage
+from tests.optins import import_with_opt_ins
 from tests.orgs import mentoring_org
 
 NOW = dt.datetime(2026, 11, 21, 9, 0, tzinfo=dt.UTC)
@@ -34,7 +35,7 @@ def write(org: Organisation, path: Path) -> Path:
 
 @pytest.fixture
 def loaded(db, tmp_path) -> organisation.Database:
-    organisation.import_file(db, write(mentoring_org(), tmp_path / "org.json"), now=NOW)
+    import_with_opt_ins(db, write(mentoring_org(), tmp_path / "org.json"), now=NOW)
     return db
 
 
@@ -227,7 +228,7 @@ def test_a_round_name_the_history_already_holds_is_refused(db, tmp_path):
         mentoring_org(),
         history=(HistoryEntry("2026-Q3 mentor", "mentor", ("marit", "pim"), dt.date(2026, 7, 1)),),
     )
-    organisation.import_file(db, write(org, tmp_path / "org.json"), now=NOW)
+    import_with_opt_ins(db, write(org, tmp_path / "org.json"), now=NOW)
     with pytest.raises(RoundError, match="the history already holds a round named '2026-Q3 mentor'"):
         propose(db, "2026-Q3 mentor")
     with pytest.raises(RoundError, match="a round needs a name"):

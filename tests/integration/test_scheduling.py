@@ -20,6 +20,7 @@ from matcher.engines.pairing import PairingConfig
 from matcher.io import orgjson
 from matcher.plans.rounds import RoundError
 from matcher.services import meeting_times, organisation, rounds, scheduling
+from tests.optins import import_with_opt_ins
 from tests.orgs import mentoring_org, person, small_org
 
 NOW = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
@@ -46,7 +47,7 @@ END:VCALENDAR
 
 def load(db: organisation.Database, org, tmp_path: Path) -> None:
     orgjson.write_json(org, tmp_path / "org.json")
-    organisation.import_file(db, tmp_path / "org.json", now=NOW)
+    import_with_opt_ins(db, tmp_path / "org.json", now=NOW)
 
 
 @pytest.fixture

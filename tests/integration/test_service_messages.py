@@ -21,6 +21,7 @@ from matcher.io.catalogs import translator
 from matcher.plans.rounds import RoundError
 from matcher.plans.solve_jobs import FAILED
 from matcher.services import background, organisation, round_changes, rounds
+from tests.optins import import_with_opt_ins
 from tests.orgs import mentoring_org
 
 NOW = dt.datetime(2026, 11, 21, 9, 0, tzinfo=dt.UTC)
@@ -36,7 +37,7 @@ def write(org: Organisation, path: Path) -> Path:
 
 @pytest.fixture
 def loaded(db, tmp_path) -> organisation.Database:
-    organisation.import_file(db, write(mentoring_org(), tmp_path / "org.json"), now=NOW)
+    import_with_opt_ins(db, write(mentoring_org(), tmp_path / "org.json"), now=NOW)
     return db
 
 

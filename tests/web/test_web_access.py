@@ -14,6 +14,7 @@ import pytest
 
 from matcher.io import orgjson
 from matcher.services import organisation
+from tests.optins import import_with_opt_ins
 from tests.orgs import small_org
 from tests.webtools import add_account, log_in, make_app
 
@@ -40,7 +41,7 @@ def app(tmp_path_factory, sqlite_copy):
     url = sqlite_copy(folder)
     orgjson.write_json(small_org(), folder / "org.json")
     db = organisation.Database(url)
-    organisation.import_file(db, folder / "org.json", now=dt.datetime(2026, 11, 1, tzinfo=dt.UTC))
+    import_with_opt_ins(db, folder / "org.json", now=dt.datetime(2026, 11, 1, tzinfo=dt.UTC))
     db.dispose()
     app = make_app(url, RATELIMIT_ENABLED=False)
     add_account(app, "hr@wadloo.example", "hr")

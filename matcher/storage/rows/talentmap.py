@@ -15,6 +15,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -79,6 +80,8 @@ class HoldingRow(Base):
     person_id: Mapped[str] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), primary_key=True)
     skill_id: Mapped[str] = mapped_column(ForeignKey("skill.id", ondelete="CASCADE"), primary_key=True)
     level: Mapped[int] = mapped_column(Integer)
+    #: Entered by the person on their profile (theirs); else from HR (a file or HR's pages).
+    self_entered: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     __table_args__ = (Index("ix_holding_skill_level", "skill_id", "level"),)
 
 
@@ -87,6 +90,8 @@ class WishRow(Base):
     person_id: Mapped[str] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), primary_key=True)
     skill_id: Mapped[str] = mapped_column(ForeignKey("skill.id", ondelete="CASCADE"), primary_key=True)
     priority: Mapped[int] = mapped_column(Integer)
+    #: Entered by the person on their profile (theirs); else from HR (a file or HR's pages).
+    self_entered: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     __table_args__ = (Index("ix_wish_skill", "skill_id"),)
 
 
@@ -113,6 +118,8 @@ class ImportRunRow(Base):
     sources: Mapped[list[str]] = mapped_column(Messages)
     replace: Mapped[bool] = mapped_column(Boolean, default=False)
     summary: Mapped[str] = mapped_column(Messages)
+    #: What HR took from the file over what people entered: ``PERSON:FIELD`` texts.
+    taken: Mapped[list[str]] = mapped_column(default=list, server_default="[]")
 
 
 class ArchivedPersonRow(Base):

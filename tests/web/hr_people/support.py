@@ -6,6 +6,7 @@ from pathlib import Path
 
 from matcher.io import orgjson
 from matcher.services import organisation
+from tests.optins import import_with_opt_ins
 from tests.orgs import small_org
 from tests.webtools import add_account, make_app
 
@@ -18,7 +19,7 @@ def seed(url: str, tmp_path: Path, source: Path | None = None) -> None:
         source = tmp_path / "org.json"
         orgjson.write_json(small_org(), source)
     db = organisation.Database(url)
-    organisation.import_file(db, source)
+    import_with_opt_ins(db, source)
     db.dispose()
 
 

@@ -12,6 +12,7 @@ from matcher.engines import groups, meetings
 from matcher.engines.shadowing import ShadowConfig
 from matcher.io import orgjson
 from matcher.services import meeting_times, organisation, rounds, scheduling
+from tests.optins import import_with_opt_ins
 from tests.orgs import small_org
 
 SETUP = dt.datetime(2026, 10, 27, 9, 0, tzinfo=dt.UTC)
@@ -23,7 +24,7 @@ def prepare_organisation(app_db: organisation.Database, folder: Path) -> None:
     """Gemeente Wadloo with a published intervision round of everyone and its meetings every two
     weeks from 2 November, a think tank still proposed, and a shadowing slot of Dirk's with 王芳."""
     orgjson.write_json(small_org(), folder / "org.json")
-    organisation.import_file(app_db, folder / "org.json", now=SETUP)
+    import_with_opt_ins(app_db, folder / "org.json", now=SETUP)
     intervision = groups.GroupConfig.for_kind("intervision", size_min=2, size_max=6, time_limit=1)
     rounds.propose_group_round(
         app_db, round_name="intervisie najaar", config=intervision, today=SETUP.date(), now=SETUP, save=True

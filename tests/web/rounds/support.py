@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 from matcher.domain.model import Organisation
 from matcher.io import orgjson
 from matcher.services import organisation, rounds
+from tests.optins import import_with_opt_ins
 from tests.orgs import mentoring_org
 from tests.webtools import add_account, make_app, post_form
 from web import worker
@@ -28,7 +29,7 @@ def import_organisation(url: str, org: Organisation | Path, tmp_path: Path) -> N
         path = org
     db = organisation.Database(url)
     try:
-        organisation.import_file(db, path)
+        import_with_opt_ins(db, path)
     finally:
         db.dispose()
 

@@ -19,6 +19,7 @@ from matcher.plans.rounds import RoundError
 from matcher.plans.solve_jobs import DONE
 from matcher.services import background, organisation, round_changes, rounds
 from matcher.storage import solve_jobs as job_store
+from tests.optins import import_with_opt_ins
 from tests.orgs import mentoring_org
 from tests.web.rounds.support import (
     close_app,
@@ -166,7 +167,7 @@ def test_jobs_left_running_by_a_stopped_server_are_failed_when_the_app_starts(ap
 
 def test_jobs_are_stored_run_once_and_abandoned_ones_fail(db, tmp_path):
     orgjson.write_json(mentoring_org(), tmp_path / "org.json")
-    organisation.import_file(db, tmp_path / "org.json")
+    import_with_opt_ins(db, tmp_path / "org.json")
     now = dt.datetime(2026, 11, 21, 9, tzinfo=dt.UTC)
     runner = {"host": "h", "pid": 1, "token": "t"}
     queued = background.start_job(

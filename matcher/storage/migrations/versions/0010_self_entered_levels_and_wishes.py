@@ -1,0 +1,39 @@
+"""who entered a level or a wish: a re-import keeps what people entered themselves
+
+A skill level or a learning wish is marked ``self_entered`` when the person entered it on their own
+profile; a re-import updates HR's levels and wishes and keeps the person's own. Every level and wish
+stored before counts as HR's. An import run keeps what HR took from the file over what people
+entered (``taken``: ``PERSON:FIELD`` texts). Downgrading drops the three columns.
+
+Revision ID: 0010
+Revises: 0009
+Create Date: 2026-12-03 08:00:00.000000
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0010"
+down_revision: str | None = "0009"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    for table in ("holding", "wish"):
+        with op.batch_alter_table(table) as batch:
+            batch.add_column(
+                sa.Column("self_entered", sa.Boolean(), server_default=sa.false(), nullable=False)
+            )
+    with op.batch_alter_table("import_run") as batch:
+        batch.add_column(sa.Column("taken", sa.JSON(), server_default="[]", nullable=False))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("import_run") as batch:
+        batch.drop_column("taken")
+    for table in ("holding", "wish"):
+        with op.batch_alter_table(table) as batch:
+            batch.drop_column("self_entered")
