@@ -10,7 +10,9 @@ an employee uploads a calendar. Then each role follows every link it is shown (e
   read out, is either bracketed (it came through the catalog), data (names of people, skills,
   teams, rounds; ids, numbers, dates and times as CLDR writes them), or nothing;
 * in Dutch, with the shipped catalog, every page is marked Dutch, nothing is marked English, and no
-  word appears that only the English of the catalog uses.
+  word appears that only the English of the catalog uses;
+* in Chromium, on a 1280 px screen and on a phone, no page scrolls sideways (a wide table may
+  scroll in its own box).
 """
 
 from __future__ import annotations
@@ -30,9 +32,10 @@ from matcher.io import catalogs
 from matcher.plans.kinds import KINDS
 from matcher.services import organisation, scheduling
 from tests import pseudo
+from tests.optins import import_with_opt_ins
 from tests.web.crawling import Crawler, Page, read
 from tests.web.rounds.support import close_app, form_defaults, start_app
-from tests.webtools import add_account, csrf_token, live_server, log_in, make_app, post_form
+from tests.webtools import PASSWORD, add_account, csrf_token, live_server, log_in, make_app, post_form
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
 CALENDARS = DEMO.parent / "calendars"
@@ -110,7 +113,7 @@ def site(tmp_path_factory, sqlite_copy) -> Iterator[dict]:
     folder = tmp_path_factory.mktemp("crawl")
     url = sqlite_copy(folder)
     db = organisation.Database(url)
-    organisation.import_file(db, DEMO / "organisation.json")
+    import_with_opt_ins(db, DEMO / "organisation.json")
     _ask_for_shadowing(db)
     db.dispose()
     app = start_app(url)
@@ -268,3 +271,67 @@ def test_what_the_forms_answer_in_the_pseudo_language_comes_through_the_catalog(
     for what, html in _form_answers(site["url"], "nl").items():
         assert pseudo.OPEN in html, what
         assert not escaped.lines(read(html).text), (what, escaped.lines(read(html).text))
+
+
+#: The screens every page must fit without scrolling sideways: a laptop and a phone.
+SCREENS = {"1280 px screen": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+#: Pages of each route the browser opens for each role (every route a role reaches is seen).
+FIT_PER_ROUTE = 1
+#: Finds what sticks out of the page: the widest element that ends beyond the viewport and is not
+#: inside a box that scrolls on its own (a wide table in .table-wrap may scroll there).
+WIDEST = """() => {
+  const width = document.documentElement.clientWidth;
+  let found = null;
+  for (const el of document.body.querySelectorAll('*')) {
+    const box = el.getBoundingClientRect();
+    if (box.right <= width + 1) continue;
+    let scroller = el.parentElement, inside = false;
+    while (scroller && scroller !== document.body) {
+      const style = getComputedStyle(scroller);
+      if (['auto', 'scroll', 'hidden'].includes(style.overflowX)) { inside = true; break; }
+      scroller = scroller.parentElement;
+    }
+    if (inside) continue;
+    if (!found || box.right > found.right) {
+      found = {tag: el.tagName.toLowerCase(), cls: String(el.className || ''),
+               right: Math.round(box.right)};
+    }
+  }
+  return {scroll: document.documentElement.scrollWidth, width: width, widest: found};
+}"""
+
+
+@pytest.mark.browser
+def test_every_page_fits_a_laptop_screen_and_a_phone_without_scrolling_sideways(site, browser):
+    app = make_app(site["url"], JOBS_INLINE=True, SMTP=None, TESTING=False)
+    too_wide: list[str] = []
+    seen = 0
+    try:
+        with live_server(app) as base:
+            for login, _, _ in ROLES:
+                crawler = Crawler(app, base, login, "nl", per_route=FIT_PER_ROUTE)
+                try:
+                    paths = [page.url for page in crawler.pages() if page.status == 200]
+                finally:
+                    crawler.close()
+                for screen, viewport in SCREENS.items():
+                    context = browser.new_context(viewport=viewport, locale="nl-NL")
+                    tab = context.new_page()
+                    tab.goto(f"{base}/login")
+                    tab.fill("#login", login)
+                    tab.fill("#password", PASSWORD)
+                    tab.click("form.card button[type=submit]")
+                    tab.wait_for_url(f"{base}/")
+                    for path in paths:
+                        tab.goto(base + path)
+                        fit = tab.evaluate(WIDEST)
+                        seen += 1
+                        if fit["scroll"] > fit["width"]:
+                            too_wide.append(
+                                f"{login} {screen} {path}: {fit['scroll']} px wide, {fit['widest']}"
+                            )
+                    context.close()
+    finally:
+        app.extensions["meeloop"]["db"].dispose()
+    assert seen > 60
+    assert not too_wide, "\n".join(too_wide)
