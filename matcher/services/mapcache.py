@@ -46,8 +46,10 @@ class MapCache:
         if made is not None and made[:2] == (version, day):
             return made[2]
         with self._lock:
+            # Another request may have brought the map past the version read above while this one
+            # waited: a newer map is as good.
             made = self._made
-            if made is None or made[1] != day or made[0] > version:
+            if made is None or made[1] != day:
                 made = self._build(day)
             elif made[0] < version:
                 made = self._update(*made)

@@ -59,7 +59,7 @@ def manager_line(session: Session, manager_id: str | None) -> list[Person]:
     return line
 
 
-def people_with_email(session: Session, email: str) -> list[str]:
-    """The ids of the people whose e-mail address is this one, in any case."""
-    query = select(PersonRow.id).where(func.lower(PersonRow.email) == email.lower()).order_by(PersonRow.id)
-    return list(session.scalars(query))
+def people_with_email(session: Session, email: str) -> list[Person]:
+    """The people whose e-mail address is this one, in any case."""
+    query = select(PersonRow).where(func.lower(PersonRow.email) == email.lower()).order_by(PersonRow.id)
+    return [person_from_row(row) for row in session.scalars(query)]

@@ -116,3 +116,22 @@ def test_a_new_day_builds_the_map_again(db, stored):
     assert cache.get() is cache.get()
     days.append(DEFAULT_TODAY + dt.timedelta(days=1))
     assert cache.get().today == days[-1] and cache.builds == 2
+
+
+def test_a_request_that_read_an_older_version_takes_the_newer_map_instead_of_building_one(db, stored):
+    person_id = stored.people[2].id
+    calls: list[int] = []
+
+    def today() -> dt.date:
+        calls.append(1)
+        if len(calls) == 2:  # the second look has read the version: another request writes and looks first
+            profiles.update_person(db, person_id, {"ask_me": False}, now=NOW, by=person_id)
+            cache.get()
+        return DEFAULT_TODAY
+
+    cache = MapCache(db, today=today)
+    cache.get()
+    profiles.update_person(db, person_id, {"host_capacity": 2}, now=NOW, by=person_id)
+    tmap = cache.get()
+    assert not tmap.person(person_id).ask_me and tmap.person(person_id).host_capacity == 2
+    assert (cache.builds, cache.updates) == (1, 1)

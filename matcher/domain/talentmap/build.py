@@ -20,7 +20,7 @@ from itertools import combinations
 import networkx as nx
 from rapidfuzz import fuzz, process
 
-from matcher.domain.model import Level, Organisation, Person, Skill
+from matcher.domain.model import Holding, Level, Organisation, Person, Skill, Wish
 from matcher.domain.overlap import utc_week
 from matcher.domain.phrases import phrase
 
@@ -140,6 +140,11 @@ def collaboration_graph(org: Organisation) -> nx.Graph:
 
 class MapIndex:
     """The indexes of one organisation on one day that every question of the talent map reads."""
+
+    #: The holdings and wishes per person, kept by a map changed person by person
+    #: (:mod:`matcher.domain.talentmap.update`); None on a map built from an organisation.
+    _holdings_by_person: dict[str, tuple[Holding, ...]] | None = None
+    _wishes_by_person: dict[str, tuple[Wish, ...]] | None = None
 
     def __init__(
         self, org: Organisation, *, today: dt.date, weights: AskWeights = DEFAULT_ASK_WEIGHTS

@@ -27,6 +27,7 @@ import dataclasses
 from bisect import insort
 from collections import defaultdict
 from collections.abc import Collection, Iterable
+from itertools import chain
 from typing import TypeVar
 
 from matcher.domain.model import Holding, Level, Organisation, Person, Wish
@@ -44,9 +45,13 @@ def with_people(old: Map, part: Organisation, person_ids: Collection[str]) -> Ma
     coming = {p.id: p for p in part.people if p.id in changed}
     new = copy.copy(old)
     new.__dict__.pop("graph", None)  # the talent graph of the old organisation, if it was built
-    new.organisation = _organisation(old.organisation, part, changed, coming)
-    new._people = {p.id: p for p in new.organisation.people}
     before = old._people
+    # A dictionary keeps a replaced key in its place and puts a new one last: the people's order.
+    new._people = dict(before)
+    for pid in changed - coming.keys():
+        new._people.pop(pid, None)
+    new._people.update(coming)
+    new.organisation = _organisation(new, old, part, changed)
     if any(pid not in before or pid not in coming or before[pid].name != coming[pid].name for pid in changed):
         ordered = sorted(new.organisation.people, key=lambda p: (p.name.casefold(), p.id))
         new._order = {p.id: i for i, p in enumerate(ordered)}
@@ -58,23 +63,41 @@ def with_people(old: Map, part: Organisation, person_ids: Collection[str]) -> Ma
     return new
 
 
-def _organisation(
-    org: Organisation, part: Organisation, changed: frozenset[str], coming: dict[str, Person]
-) -> Organisation:
-    """People keep their place, new ones come last; the changed people's holdings and wishes are
-    those of ``part``."""
-    people = [coming.get(p.id, p) for p in org.people if p.id not in changed or p.id in coming]
-    known = {p.id for p in people}
-    people += [p for p in coming.values() if p.id not in known]
-    holdings = (
-        *(h for h in org.holdings if h.person_id not in changed),
-        *(h for h in part.holdings if h.person_id in coming),
+def _organisation(new: MapIndex, old: MapIndex, part: Organisation, changed: frozenset[str]) -> Organisation:
+    """The organisation with the map's people; the changed people's holdings and wishes are those of
+    ``part``. Holdings and wishes are kept per person, so that this copies tuples, not items."""
+    new._holdings_by_person = _regrouped(_grouped(old, "holdings"), part.holdings, changed, new._people)
+    new._wishes_by_person = _regrouped(_grouped(old, "wishes"), part.wishes, changed, new._people)
+    return dataclasses.replace(
+        old.organisation,
+        people=tuple(new._people.values()),
+        holdings=tuple(chain.from_iterable(new._holdings_by_person.values())),
+        wishes=tuple(chain.from_iterable(new._wishes_by_person.values())),
     )
-    wishes = (
-        *(w for w in org.wishes if w.person_id not in changed),
-        *(w for w in part.wishes if w.person_id in coming),
-    )
-    return dataclasses.replace(org, people=tuple(people), holdings=holdings, wishes=wishes)
+
+
+def _grouped(old: MapIndex, part: str) -> dict[str, tuple]:
+    """The map's holdings (or wishes) per person: kept by an updated map, found once on a built one."""
+    kept: dict[str, tuple] | None = getattr(old, f"_{part}_by_person")
+    if kept is not None:
+        return kept
+    found: dict[str, list] = {}
+    for item in getattr(old.organisation, part):
+        found.setdefault(item.person_id, []).append(item)
+    return {pid: tuple(items) for pid, items in found.items()}
+
+
+def _regrouped(
+    groups: dict[str, tuple], items: tuple, changed: frozenset[str], people: dict[str, Person]
+) -> dict[str, tuple]:
+    regrouped = dict(groups)
+    for pid in changed:
+        regrouped.pop(pid, None)
+    for pid in changed & people.keys():
+        mine = tuple(item for item in items if item.person_id == pid)
+        if mine:
+            regrouped[pid] = mine
+    return regrouped
 
 
 def _lines_changed(before: dict[str, Person], coming: dict[str, Person], changed: frozenset[str]) -> bool:
@@ -160,8 +183,10 @@ def _update_holdings_and_wishes(
 
 
 def _update_people(new: MapIndex, changed: frozenset[str], coming: dict[str, Person]) -> None:
-    new._languages = {pid: codes for pid, codes in new._languages.items() if pid not in changed}
-    new._week_key = {pid: key for pid, key in new._week_key.items() if pid not in changed}
+    new._languages, new._week_key = dict(new._languages), dict(new._week_key)
+    for pid in changed:
+        new._languages.pop(pid, None)
+        new._week_key.pop(pid, None)
     keys = {week: key for key, week in enumerate(new._weeks)}
     weeks = list(new._weeks)
     for pid, person in coming.items():
