@@ -13,6 +13,7 @@ from pathlib import Path
 
 from matcher import storage
 from matcher.domain.availability import MAX_FILE_BYTES, Agenda, Window, read_busy
+from matcher.domain.model import Organisation
 from matcher.domain.notice import Notice
 from matcher.domain.phrases import phrase
 from matcher.domain.problems import InvalidInput, Location, Problem, Problems
@@ -21,7 +22,7 @@ from matcher.domain.talentmap import TalentMap, UnknownSkill
 from matcher.engines import lunch, shadowing
 from matcher.plans.rounds import said_by
 from matcher.services import shadow_answers
-from matcher.storage import Database
+from matcher.storage import Database, admin
 from matcher.storage import schedule as store
 from matcher.storage import time_plans as time_plan_storage
 
@@ -135,14 +136,15 @@ def add_shadow_request(
     if skill is None and host_id is None:
         fail("skill", phrase("name a skill, a host, or both"))
     with db.transaction() as session:
-        org = storage.load_organisation(session)
-        known = {p.id: p for p in org.people}
+        # Only the two people and the skills: a request stays quick in a large organisation.
+        known = storage.load_people(session, [guest_id, *([host_id] if host_id else [])])
         if guest_id not in known:
             fail("guest", _no_person(guest_id))
         skill_id = None
         if skill is not None:
+            skills = Organisation(skills=admin.load_skills(session))
             try:
-                skill_id = TalentMap(org, today=now.date()).resolve_skill(skill)[0].id
+                skill_id = TalentMap(skills, today=now.date()).resolve_skill(skill)[0].id
             except UnknownSkill as exc:
                 fail("skill", said_by(exc))
         if host_id is not None:
