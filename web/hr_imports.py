@@ -10,18 +10,25 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+import secrets
+import shutil
 import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
 
-from flask import render_template, send_file
+from flask import flash, redirect, render_template, request, send_file, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField
+from wtforms import BooleanField, HiddenField
 
+from matcher.domain import ownership
+from matcher.domain.model import Level
+from matcher.domain.ownership import PersonReview
 from matcher.domain.problems import InvalidInput
 from matcher.services import organisation
 from web import params, uploads
@@ -47,10 +54,81 @@ class ImportForm(FlaskForm):
     dry_run = BooleanField(_l("Preview only: check and show what would change, store nothing"))
 
 
+class ConfirmForm(FlaskForm):
+    """The import of a previewed file, with the conflicts HR takes (the ``take`` checkboxes)."""
+
+    token = HiddenField()
+
+
+#: A previewed upload waits this long for HR to import it.
+PREVIEW_KEPT = dt.timedelta(hours=12)
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,80}")
+
+
+def _previews() -> Path:
+    folder = Path(tempfile.gettempdir()) / "meeloop-import-previews"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    return folder
+
+
+def _hold(tmp: Path) -> str:
+    """Keep a previewed upload until HR imports it (or for :data:`PREVIEW_KEPT`); its token, which
+    this login's session remembers."""
+    folder = _previews()
+    expired = dt.datetime.now(dt.UTC).timestamp() - PREVIEW_KEPT.total_seconds()
+    for old in folder.iterdir():
+        if old.stat().st_mtime < expired:
+            shutil.rmtree(old, ignore_errors=True)
+    token = secrets.token_urlsafe(24)
+    shutil.copytree(tmp, folder / token)
+    session["import_preview"] = token
+    return token
+
+
+def _held(token: str) -> Path | None:
+    """The folder of a previewed upload this login's session holds, if it is still there."""
+    if not _TOKEN.fullmatch(token or "") or session.get("import_preview") != token:
+        return None
+    folder = _previews() / token
+    return folder if folder.is_dir() else None
+
+
+def _files(folder: Path) -> tuple[Path, Path | None]:
+    upload = next(p for p in sorted(folder.iterdir()) if p.is_file() and p.name != REPLACE_MARK)
+    skills = folder / "skills"
+    return upload, next(iter(sorted(skills.iterdir())), None) if skills.is_dir() else None
+
+
+#: Kept beside a previewed upload when the preview replaced: the import does as the preview did.
+REPLACE_MARK = ".replace"
+
+
 def imports() -> Any:
     form = ImportForm()
-    status, result, report = 200, None, None
-    if form.validate_on_submit():
+    confirm = ConfirmForm(prefix="confirm")
+    status, result, report, token = 200, None, None, None
+    dry_run = bool(form.dry_run.data)
+    if confirm.validate_on_submit() and confirm.token.data:
+        folder = _held(confirm.token.data)
+        if folder is None:
+            flash(_("That preview is no longer kept; upload the file again."), "error")
+            return redirect(url_for("hr_people.imports"))
+        path, skills_path = _files(folder)
+        try:
+            result = organisation.import_file(
+                database(),
+                path,
+                skills_path=skills_path,
+                replace=(folder / REPLACE_MARK).exists(),
+                takes=request.form.getlist("take"),
+                now=dt.datetime.now(dt.UTC),
+                by=current_user.login,
+            )
+            shutil.rmtree(folder, ignore_errors=True)
+            session.pop("import_preview", None)
+        except InvalidInput as exc:
+            status, report = 400, exc
+    elif form.validate_on_submit():
         with tempfile.TemporaryDirectory(prefix="meeloop-import-") as tmp:
             path = uploads.save(form.file.data, Path(tmp), "upload")
             skills = form.skills_file.data
@@ -61,23 +139,74 @@ def imports() -> Any:
                     path,
                     skills_path=skills_path,
                     replace=form.replace.data,
-                    dry_run=form.dry_run.data,
+                    dry_run=dry_run,
                     now=dt.datetime.now(dt.UTC),
+                    by=current_user.login,
                 )
+                if dry_run:
+                    if form.replace.data:
+                        (Path(tmp) / REPLACE_MARK).touch()
+                    token = _hold(Path(tmp))
+                    confirm.token.data = token
             except InvalidInput as exc:
                 status, report = 400, exc
-    elif form.is_submitted():
+    elif form.is_submitted() or confirm.is_submitted():
         status = 400
     runs = organisation.recent_imports(database(), limit=10)
     return render_template(
         "hr/people/imports.html",
         form=form,
+        confirm=confirm,
+        token=token,
         result=result,
         report=report,
-        dry_run=bool(form.dry_run.data),
+        dry_run=dry_run,
         runs=runs,
         shown=SHOWN_IDS,
+        groups=_groups(result) if result else [],
+        levels={int(level): level.label for level in Level},
     ), status
+
+
+#: More people than this in a group: the group starts folded (a <details> element).
+FOLDED_FROM = 10
+
+
+def _groups(result: organisation.ImportResult) -> list[dict[str, Any]]:
+    """The people of a preview or an import by what happens to them, each group a table."""
+    by_status: dict[str, list[PersonReview]] = {}
+    for review in result.reviews:
+        if review.status == ownership.ADDED:
+            continue
+        key = (
+            "conflicts"
+            if review.open_conflicts and any(c.takeable for c in review.open_conflicts)
+            else review.status
+        )
+        by_status.setdefault(key, []).append(review)
+    added = [r for r in result.reviews if r.status == ownership.ADDED]
+    titles = {
+        "conflicts": _("Conflicts with what people entered themselves"),
+        ownership.UPDATED: _("Updated"),
+        ownership.KEPT: _("Kept as they entered it"),
+        ownership.REMOVED: _("Removed (archived)"),
+    }
+    groups = [
+        {"key": key, "title": titles[key], "people": people, "folded": len(people) > FOLDED_FROM}
+        for key in titles
+        if (people := by_status.get(key))
+    ]
+    if added:
+        groups.append(
+            {
+                "key": ownership.ADDED,
+                "title": _("Added"),
+                "people": added,
+                "folded": len(added) > FOLDED_FROM,
+                "not_on": [r for r in added if r.conflicts],
+            }
+        )
+    return groups
 
 
 def export() -> Any:
