@@ -117,9 +117,7 @@ def _shown(kind: str, value: object, skill_names: Mapping[str, str]) -> str:
 
 
 def _field(key: str, skill_names: Mapping[str, str]) -> str:
-    skill = key.partition(".")[2]
-    label = ownership.label(key)
-    return phrase("{field} {skill}", field=label, skill=skill_names.get(skill, skill)) if skill else label
+    return ownership.said_key(key, skill_names.get(key.partition(".")[2]))
 
 
 def _show_reviews(result: organisation.ImportResult) -> None:

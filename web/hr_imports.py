@@ -165,6 +165,7 @@ def imports() -> Any:
         shown=SHOWN_IDS,
         groups=_groups(result) if result else [],
         levels={int(level): level.label for level in Level},
+        field_words=ownership.said_key,
     ), status
 
 

@@ -22,7 +22,8 @@ from matcher.domain.problems import commas
 
 Item = TypeVar("Item", Holding, Wish)
 
-PERSON_FIELDS = frozenset(f.name for f in dataclasses.fields(Person))
+PERSON_ORDER = tuple(f.name for f in dataclasses.fields(Person))
+PERSON_FIELDS = frozenset(PERSON_ORDER)
 NOBODYS_OWN = Provenance()
 NOTHING_TAKEN = Takes()
 
@@ -103,19 +104,12 @@ class Changes:
                     "{n} field taken from the file over what the person entered ({fields:list})",
                     "{n} fields taken from the file over what people entered ({fields:list})",
                     fields=[
-                        phrase("{person}: {field}", person=person, field=_said_key(key))
+                        phrase("{person}: {field}", person=person, field=ownership.said_key(key))
                         for person, key in self.taken
                     ],
                 )
             )
         return commas(parts)
-
-
-def _said_key(key: str) -> str:
-    """``working_hours`` -> its label; ``skills.sql`` -> "skills: sql"."""
-    skill = key.partition(".")[2]
-    label = ownership.label(key)
-    return phrase("{field} {skill}", field=label, skill=skill) if skill else label
 
 
 def _upsert(
@@ -158,9 +152,10 @@ class _Rules:
         """A stored person takes the fields the file gives that HR owns; a field the person owns
         only when HR takes it, and an opt-in never switched on."""
         given = self.parsed.given_fields.get(new.id)
-        names = PERSON_FIELDS if given is None else given & PERSON_FIELDS
         values = {}
-        for name in names:
+        for name in PERSON_ORDER:
+            if given is not None and name not in given:
+                continue
             value, before = getattr(new, name), getattr(old, name)
             rule = ownership.BY_ATTRIBUTE.get(name)
             if self.from_file and rule is not None and rule.owner != ownership.HR and value != before:

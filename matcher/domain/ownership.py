@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from matcher.domain.phrases import term
+from matcher.domain.phrases import phrase, term
 
 HR = "hr"
 PERSON = "person"
@@ -110,6 +110,17 @@ def owner(key: str) -> str:
 
 def label(key: str) -> str:
     return field(key).label
+
+
+def said_key(key: str, skill_name: str | None = None) -> str:
+    """A field as a page or the command line names it: its label, or for a level or a wish the skill
+    (``skills.sql``: "level of SQL")."""
+    whole, _, skill = key.partition(".")
+    if not skill:
+        return label(key)
+    if whole == "skills":
+        return phrase("level of {skill}", skill=skill_name or skill)
+    return phrase("wish to learn {skill}", skill=skill_name or skill)
 
 
 @dataclass(frozen=True)

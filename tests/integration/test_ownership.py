@@ -15,6 +15,7 @@ from matcher.io import orgjson
 from matcher.io.fields import parse_working_hours
 from matcher.services import demo, organisation, profiles
 from matcher.storage import ImportRunRow, talentmap
+from tests.clitools import run
 from tests.orgs import person, small_org
 
 NOW = dt.datetime(2026, 11, 21, 9, 0, tzinfo=dt.UTC)
@@ -217,3 +218,36 @@ def test_the_demo_keeps_its_mentors_hosts_and_presenters_as_their_own_choices(db
     assert {source.params["person"] for source in chosen.sources} == {
         p.id for p in in_file if demo.opt_ins(p)
     }
+
+
+def test_the_command_previews_the_conflicts_and_takes_only_what_take_names(sqlite_url, tmp_path):
+    db = organisation.Database(sqlite_url)
+    try:
+        files = hr_files(db, tmp_path)
+        bram_enters_his_own(db)
+        entered = bram(db)
+        preview = run("import", "org.json", "--dry-run", db=sqlite_url, cwd=tmp_path)
+        assert preview.returncode == 0, preview.stderr
+        assert "nothing was stored" in preview.stdout and "Bram Çelik: kept, with conflicts" in preview.stdout
+        assert "--take bram:working_hours" in preview.stdout and "--take bram:presenter" in preview.stdout
+        assert bram(db) == entered
+
+        refused = run("import", "org.json", "--take", "bram:shoe_size", db=sqlite_url, cwd=tmp_path)
+        assert refused.returncode == 2 and "shoe_size" in refused.stderr and bram(db) == entered
+
+        taken = run("import", files["csv"].name, "--take", "bram:presenter", db=sqlite_url, cwd=tmp_path)
+        assert taken.returncode == 0, taken.stderr
+        assert "taken from the file: presents at lunch & learn" in taken.stdout
+        assert bram(db) == (dataclasses.replace(entered[0], presenter=False), *entered[1:])
+    finally:
+        db.dispose()
+
+
+def test_the_readme_table_lists_each_field_with_its_owner_as_the_code_does():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    table = readme.split("<!-- ownership table", 1)[1].split("\n\n", 1)[0]
+    rows = [line.split("|")[1:3] for line in table.splitlines() if line.startswith("| `")]
+    in_readme = [(key.strip().strip("`"), owner.strip()) for key, owner in rows]
+    words = {ownership.HR: "HR", ownership.PERSON: "person", ownership.EITHER: "either"}
+    in_code = [(f.key, words[f.owner] + (" (opt-in)" if f.opt_in else "")) for f in ownership.FIELDS]
+    assert in_readme == in_code
