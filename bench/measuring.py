@@ -78,3 +78,9 @@ def measured(work: Callable[[], Any], timeout: float | None = None) -> tuple[Any
     if outcome != "ok":
         raise MethodFailed(result)
     return result, seconds, growth, peak
+
+
+def percentile(samples: list[float], share: float) -> float:
+    ordered = sorted(samples)
+    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
+    return ordered[index]

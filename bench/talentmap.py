@@ -10,7 +10,8 @@ beside a baseline measured in the same run, with the ratio:
 - who to ask in process: one SQL query per question (holders of the skill by
   level, no reasons, no fit with the asker) on the same database;
 - who to ask over HTTP: ``/api/health`` on the same server, i.e. the cost of
-  the HTTP round trip and Flask alone.
+  the HTTP round trip and Flask alone. ``/api/ask`` needs a login: each client logs in first, as an
+  HR account made for the run (HR may ask as anyone).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import json
 import os
 import random
 import resource
+import secrets
 import socket
 import statistics
 import subprocess
@@ -36,19 +38,17 @@ from typing import Any
 import click
 from sqlalchemy import select
 
+from bench.measuring import percentile
 from bench.synthetic import generate_organisation
+from bench.web.load import Browser, Failed
 from matcher import storage
 from matcher.domain.model import Organisation
 from matcher.domain.talentmap import TalentMap
 from matcher.io import orgjson
 from matcher.io.matrix import write_matrix
 from matcher.services import organisation
-
-
-def percentile(samples: list[float], share: float) -> float:
-    ordered = sorted(samples)
-    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
-    return ordered[index]
+from matcher.services.accounts import hash_password
+from matcher.storage import accounts
 
 
 def _ms(seconds: float) -> float:
@@ -199,34 +199,66 @@ def _wait_until_up(base: str, server: subprocess.Popen[bytes], seconds: float = 
     raise click.ClickException("the server did not come up")
 
 
-def _load(base: str, paths: list[str], clients: int) -> list[float]:
-    """``clients`` threads share the list of paths; each request is timed."""
+def _hr_account(url: str) -> tuple[str, str]:
+    """An HR account on the benchmark's database, for the clients to log in with."""
+    login, password = "bench@example.org", secrets.token_urlsafe(16)
+    database = organisation.Database(url)
+    try:
+        with database.transaction() as session:
+            accounts.add_account(
+                session,
+                login,
+                role="hr",
+                password_hash=hash_password(password),
+                person_id=None,
+                now=dt.datetime.now(dt.UTC),
+            )
+    finally:
+        database.dispose()
+    return login, password
+
+
+def _load(port: int, paths: list[str], clients: int, login: tuple[str, str]) -> list[float]:
+    """``clients`` logged-in threads share the list of paths; each request is timed."""
     samples: list[float] = []
+    failures: list[str] = []
     lock = threading.Lock()
     queue = iter(paths)
 
     def client() -> None:
-        while True:
+        browser = Browser(port)
+        try:
+            browser.log_in(*login)
+            while True:
+                with lock:
+                    path = next(queue, None)
+                if path is None:
+                    return
+                start = time.perf_counter()
+                status, _ = browser.request("GET", path)
+                elapsed = time.perf_counter() - start
+                if status != 200:
+                    raise Failed(f"GET {path}: {status}")
+                with lock:
+                    samples.append(elapsed)
+        except (Failed, OSError) as exc:
             with lock:
-                path = next(queue, None)
-            if path is None:
-                return
-            start = time.perf_counter()
-            with urllib.request.urlopen(base + path, timeout=30) as response:
-                response.read()
-            elapsed = time.perf_counter() - start
-            with lock:
-                samples.append(elapsed)
+                failures.append(str(exc))
+        finally:
+            browser.close()
 
     threads = [threading.Thread(target=client) for _ in range(clients)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    if failures:
+        raise click.ClickException(f"the HTTP stage failed: {failures[0]}")
     return samples
 
 
 def bench_http(url: str, questions: list[tuple[str, str | None]], clients: int) -> dict[str, Any]:
+    login = _hr_account(url)
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
@@ -240,11 +272,11 @@ def bench_http(url: str, questions: list[tuple[str, str | None]], clients: int) 
         for skill, asker in questions:
             query = urllib.parse.urlencode({"skill": skill, **({"as": asker} if asker else {})})
             paths.append(f"/api/ask?{query}")
-        _load(base, paths[:50], clients)  # warm up connections and caches
+        _load(port, paths[:50], clients, login)  # warm up connections and caches
         started = time.perf_counter()
-        ours = _latencies(_load(base, paths, clients))
+        ours = _latencies(_load(port, paths, clients, login))
         wall = time.perf_counter() - started
-        baseline = _latencies(_load(base, ["/api/health"] * len(paths), clients))
+        baseline = _latencies(_load(port, ["/api/health"] * len(paths), clients, login))
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -148,6 +148,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "command",
         "Page latency of the web UI: search, person and own profile pages with concurrent logged-in clients.",
     ),
+    "bench-load": (
+        "bench.web.mixed",
+        "command",
+        "Reads and writes together: profile saves, shadow requests and reflections with concurrent clients.",
+    ),
 }
 
 

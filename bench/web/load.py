@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bench.talentmap import percentile
+from bench.measuring import percentile
 from bench.web.preparation import Setup
 from bench.web.server import Server
 
