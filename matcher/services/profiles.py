@@ -191,13 +191,12 @@ def _stored_part(session: Any, changes: Mapping[str, Mapping[str, Any]]) -> Orga
 
 
 def _own(session: Any, stored: Organisation) -> Provenance:
-    """The levels and wishes the people of ``stored`` entered themselves; the others' stay out of
-    the edit, as their levels and wishes do."""
-    ids = {p.id for p in stored.people}
+    """Which of the levels and wishes in ``stored`` their people entered themselves; the rest of the
+    organisation's stay out of the edit, as its levels and wishes do."""
     own = talentmap.load_provenance(session)
-    return Provenance(
-        frozenset(k for k in own.holdings if k[0] in ids), frozenset(k for k in own.wishes if k[0] in ids)
-    )
+    levels = {(h.person_id, h.skill_id) for h in stored.holdings}
+    wishes = {(w.person_id, w.skill_id) for w in stored.wishes}
+    return Provenance(own.holdings & levels, own.wishes & wishes)
 
 
 def _normalised(changes: Mapping[str, Any]) -> dict[str, Any]:
