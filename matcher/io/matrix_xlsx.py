@@ -20,7 +20,7 @@ import zlib
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, BinaryIO, cast
 
 import openpyxl
 from openpyxl.cell.cell import Cell
@@ -290,26 +290,34 @@ def read_workbook(path: Path, problems: Problems) -> tuple[Rows | None, Rows | N
     The archive is unpacked once, counting, before openpyxl opens it (:func:`unpacked_parts`); then
     the sheets are read as a stream, row by row, up to the limits (:mod:`matcher.io.limits`)."""
     merged = unpacked_parts(path, problems)
-    workbook = _open(path, problems) if merged is not None else None
-    if workbook is None or merged is None:
+    if merged is None:
         return None, None
-    try:
-        sheets = {sheet.title.strip().lower(): sheet for sheet in workbook.worksheets}
-        skills_sheet = sheets.get(SKILLS_SHEET)
-        people_sheet = sheets.get(PEOPLE_SHEET) or next(
-            (sheet for sheet in workbook.worksheets if sheet is not skills_sheet), None
-        )
-        if people_sheet is None:
-            problems.add(
-                Location(path.name), phrase("the workbook has no '{sheet}' sheet", sheet=PEOPLE_SHEET)
-            )
+    # The workbook reads from this handle while the rows stream; closing it here also closes what
+    # openpyxl leaves open when it gives up on a damaged file.
+    with path.open("rb") as handle:
+        workbook = _open(handle, path.name, problems)
+        if workbook is None:
             return None, None
-        people = _values(people_sheet, path.name, merged, problems)
-        skills_label = sheet_label(path.name, SKILLS_SHEET)
-        skills = _values(skills_sheet, skills_label, merged, problems) if skills_sheet else None
-    finally:
-        workbook.close()
-    return people, skills
+        try:
+            return _sheets(workbook, path.name, merged, problems)
+        finally:
+            workbook.close()
+
+
+def _sheets(
+    workbook: openpyxl.Workbook, file: str, merged: dict[str, list[str]], problems: Problems
+) -> tuple[Rows | None, Rows | None]:
+    sheets = {sheet.title.strip().lower(): sheet for sheet in workbook.worksheets}
+    skills_sheet = sheets.get(SKILLS_SHEET)
+    people_sheet = sheets.get(PEOPLE_SHEET) or next(
+        (sheet for sheet in workbook.worksheets if sheet is not skills_sheet), None
+    )
+    if people_sheet is None:
+        problems.add(Location(file), phrase("the workbook has no '{sheet}' sheet", sheet=PEOPLE_SHEET))
+        return None, None
+    people = _values(people_sheet, file, merged, problems)
+    skills_label = sheet_label(file, SKILLS_SHEET)
+    return people, _values(skills_sheet, skills_label, merged, problems) if skills_sheet else None
 
 
 def unpacked_parts(path: Path, problems: Problems) -> dict[str, list[str]] | None:
@@ -394,7 +402,7 @@ def _not_a_workbook() -> str:
     )
 
 
-def _open(path: Path, problems: Problems) -> openpyxl.Workbook | None:
+def _open(handle: BinaryIO, file: str, problems: Problems) -> openpyxl.Workbook | None:
     try:
         # openpyxl warns about workbook features it skips (data validation, styles);
         # they change nothing in the values, so a user should not see them.
@@ -402,11 +410,11 @@ def _open(path: Path, problems: Problems) -> openpyxl.Workbook | None:
             warnings.simplefilter("ignore")
             # read_only streams the sheets instead of building every cell at once;
             # data_only=False, so that a formula shows up as a formula instead of its cached result.
-            return openpyxl.load_workbook(path, read_only=True, data_only=False)
+            return openpyxl.load_workbook(handle, read_only=True, data_only=False)
     # A damaged or mislabelled file surfaces as any of a dozen exception types from
     # zipfile, xml and openpyxl itself; all of them mean the same thing to the user.
     except Exception:
-        problems.add(Location(path.name), _not_a_workbook())
+        problems.add(Location(file), _not_a_workbook())
     return None
 
 
