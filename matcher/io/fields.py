@@ -114,7 +114,7 @@ def check_cell(text: str) -> str:
     if len(text) > MAX_CELL:
         raise ValueError(
             phrase(
-                "is {length} characters long; no cell may hold more than {limit} ('{start}...')",
+                "is {length} characters long; no value in a file may be longer than {limit} ('{start}...')",
                 length=Grouped(len(text)),
                 limit=Grouped(MAX_CELL),
                 start=text[:20],

@@ -333,6 +333,11 @@ def _resolve(table: _Table, index: int, name: str, skills: dict[str, str], probl
     return skill_id
 
 
+def _cut(text: str, most: int = 60) -> str:
+    """A value from the file as a message shows it: at most ``most`` characters."""
+    return text if len(text) <= most else text[: most - 3] + "..."
+
+
 def _missing_column(table: _Table, name: str) -> str:
     if name != "id":
         return phrase("the column '{name}' is missing; it is required", name=name)
@@ -391,7 +396,7 @@ class _Row:
                         "column {column} has no header, yet this row has '{value}' in it; give the column a "
                         "header, or look for a stray separator in this row",
                         column=get_column_letter(index + 1),
-                        value=parse_text(cell),
+                        value=_cut(parse_text(cell)),
                     ),
                 )
                 return

@@ -82,6 +82,11 @@ def _shown(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)[:60]
 
 
+def _cut(text: str, most: int = 60) -> str:
+    """Text from the file as a message shows it: at most ``most`` characters."""
+    return text if len(text) <= most else text[: most - 3] + "..."
+
+
 def _either(words: list[str]) -> str:
     """``a or b or c``, each part a message."""
     if len(words) <= 1:
@@ -105,7 +110,7 @@ def _explain(error: ValidationError) -> str:
             return phrase("missing {names}", names=", ".join(repr(m) for m in missing))
         case "additionalProperties":
             unknown = _unknown_keys(error)
-            names = ", ".join(repr(k) for k in unknown)
+            names = ", ".join(repr(_cut(k)) for k in unknown)
             return counted(len(unknown), "unknown field {names}", "unknown fields {names}", names=names)
         case "minimum":
             limit = error.validator_value
@@ -123,9 +128,9 @@ def _explain(error: ValidationError) -> str:
                 "{value} is outside the allowed range (more than {limit})", value=repr(value), limit=limit
             )
         case "pattern" if isinstance(value, str) and "@" in error.validator_value:
-            return phrase("'{value}' is not an e-mail address", value=value)
+            return phrase("'{value}' is not an e-mail address", value=_cut(value))
         case "pattern":
-            return phrase("'{value}' is not in the expected form", value=value)
+            return phrase("'{value}' is not in the expected form", value=_cut(str(value)))
         case "anyOf" | "oneOf":
             return phrase("{value} is not an accepted value here", value=_shown(value))
         case "minLength":
@@ -321,6 +326,8 @@ class _Reader:
         if self._flagged(path):
             return default
         try:
+            if isinstance(raw, str):
+                fields.check_cell(raw)
             return parse(raw)
         except ValueError as exc:
             self.problems.add(_where(self.file, list(path)), fields.reason(exc))

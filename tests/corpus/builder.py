@@ -145,7 +145,7 @@ def _(folder: Path) -> Path:
     return matrix(folder, HEADER, ANNA, "bram,Bram\x85Çelik,bram@wadloo.example,SD,anna,,2,,3")
 
 
-@case("csv-10000-character-name", "no cell may hold more than 2,000", "row 3", "name")
+@case("csv-10000-character-name", "no value in a file may be longer than 2,000", "row 3", "name")
 def _(folder: Path) -> Path:
     return matrix(folder, HEADER, ANNA, f"bram,{'B' * 10_000},bram@wadloo.example,SD,anna,,2,,3")
 
@@ -360,7 +360,12 @@ def _(folder: Path) -> Path:
     return organisation(folder, person("").replace("Anna de", "Anna\\nde"))
 
 
-@case("json-10000-character-name", "10,000 characters long; at most 200", "people[0]", "name")
+@case(
+    "json-10000-character-name",
+    "10,000 characters long; no value in a file may be longer than 2,000",
+    "people[0]",
+    "name",
+)
 def _(folder: Path) -> Path:
     return organisation(folder, person("").replace("Anna de Vries", "A" * 10_000))
 
@@ -516,7 +521,7 @@ def _(folder: Path) -> Path:
     return book(folder, [PEOPLE[0], ["anna", "Anna", "anna@wadloo.example", "Sociaal\tDomein", 4]])
 
 
-@case("xlsx-10000-character-name", "no cell may hold more than 2,000", "row 2", "name")
+@case("xlsx-10000-character-name", "no value in a file may be longer than 2,000", "row 2", "name")
 def _(folder: Path) -> Path:
     return book(folder, [PEOPLE[0], ["anna", "A" * 10_000, "anna@wadloo.example", "SD", 4]])
 
