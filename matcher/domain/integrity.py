@@ -51,6 +51,14 @@ def check_organisation(org: Organisation, locator: Locator, problems: Problems) 
     _check_holdings_and_wishes(org, locator, problems)
 
 
+def check_people(org: Organisation, locator: Locator, problems: Problems) -> None:
+    """The checks of :func:`check_organisation` that a change to people alone can fail: the
+    taxonomy, which it leaves as it was, is not checked again."""
+    _check_people(org, locator, problems)
+    _check_managers(org, locator, problems)
+    _check_holdings_and_wishes(org, locator, problems)
+
+
 def _check_people(org: Organisation, locator: Locator, problems: Problems) -> None:
     by_email: dict[str, list[str]] = defaultdict(list)
     for person in org.people:

@@ -163,7 +163,7 @@ def _merged(
         own=_own(session, stored),
     )
     problems = parsed.problems
-    integrity.check_organisation(merged.organisation, parsed.locator, problems)
+    integrity.check_people(merged.organisation, parsed.locator, problems)
     if problems:
         ids = list(changes)
         raise InvalidInput([_at_person(p, ids) for p in problems], problems.total)

@@ -39,13 +39,16 @@ def lock_data(session: Session) -> None:
 
 
 def load_skills(session: Session) -> tuple[Skill, ...]:
-    """The taxonomy as :func:`matcher.storage.load_organisation` loads it, without the people."""
+    """The taxonomy as :func:`matcher.storage.load_organisation` loads it, without the people. Read as
+    rows, not ORM objects: an edit of one person reads it every time."""
     relations: dict[str, list[RelatedSkill]] = {}
-    for rel in session.scalars(select(SkillRelationRow)):
-        relations.setdefault(rel.skill_a, []).append(RelatedSkill(rel.skill_b, rel.strength))
+    rows = select(SkillRelationRow.skill_a, SkillRelationRow.skill_b, SkillRelationRow.strength)
+    for a, b, strength in session.execute(rows):
+        relations.setdefault(a, []).append(RelatedSkill(b, strength))
+    skills = select(SkillRow.id, SkillRow.name, SkillRow.category, SkillRow.aliases, SkillRow.parent_id)
     return tuple(
-        Skill(r.id, r.name, r.category, tuple(r.aliases), r.parent_id, tuple(sorted(relations.get(r.id, ()))))
-        for r in session.scalars(select(SkillRow).order_by(SkillRow.id))
+        Skill(i, name, category, tuple(aliases), parent, tuple(sorted(relations.get(i, ()))))
+        for i, name, category, aliases, parent in session.execute(skills.order_by(SkillRow.id))
     )
 
 
