@@ -179,18 +179,18 @@ def _groups(result: organisation.ImportResult) -> list[dict[str, Any]]:
     for review in result.reviews:
         if review.status == ownership.ADDED:
             continue
-        key = (
-            "conflicts"
-            if review.open_conflicts and any(c.takeable for c in review.open_conflicts)
-            else review.status
-        )
+        key = review.status
+        if any(c.takeable for c in review.open_conflicts):
+            key = "conflicts"
+        elif review.status == ownership.KEPT:
+            key = "not_on"
         by_status.setdefault(key, []).append(review)
     added = [r for r in result.reviews if r.status == ownership.ADDED]
     titles = {
         "conflicts": _("Conflicts with what people entered themselves"),
         ownership.UPDATED: _("Updated"),
-        ownership.KEPT: _("Kept as they entered it"),
         ownership.REMOVED: _("Removed (archived)"),
+        "not_on": _("Opt-ins the file would switch on: only colleagues opt in themselves"),
     }
     groups = [
         {"key": key, "title": titles[key], "people": people, "folded": len(people) > FOLDED_FROM}
