@@ -123,6 +123,12 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "drop",
         "Take the pair or group PERSON_ID is in out of ROUND, also after publishing.",
     ),
+    "undo-import": (
+        "cli.history",
+        "undo_import",
+        "Undo change RUN (an import or an edit, numbered as on HR's import page): each person it touched "
+        "goes back to how they were before it, as a new change.",
+    ),
     "bench": (
         "bench.talentmap",
         "bench",

@@ -12,14 +12,15 @@ import shutil
 import pytest
 
 from matcher import storage
-from matcher.services import scheduling
+from matcher.services import history, scheduling
 from matcher.storage import ShadowRequestRow
 from tests.web.me.support import prepare_organisation
 from tests.webtools import add_account, log_in, make_app
 
 ROLES = ("anonymous", "employee", "manager", "hr")
 LOGINS = {"employee": "bram@wadloo.example", "manager": "chen@wadloo.example", "hr": "hr@wadloo.example"}
-#: (method, path, {role: status}); {dirk_event}, {bram_event}, {dirk_request}, {day} are filled in.
+#: (method, path, {role: status}); {dirk_event}, {bram_event}, {dirk_request}, {day}, {dirk_change},
+#: {bram_change} (the import that added each) and {import_run} (that import) are filled in.
 #: A visitor without a session has no CSRF token either: their POSTs end at 400 before any lookup.
 TABLE = [
     ("GET", "/", {"anonymous": 302, "employee": 200, "manager": 200, "hr": 200}),
@@ -43,6 +44,17 @@ TABLE = [
     ("GET", "/hr/people", {"anonymous": 302, "employee": 403, "manager": 403, "hr": 200}),
     ("GET", "/hr/people/dirk", {"anonymous": 302, "employee": 403, "manager": 403, "hr": 200}),
     ("GET", "/hr/people/dirk/edit", {"anonymous": 302, "employee": 403, "manager": 403, "hr": 200}),
+    # Restoring a person and undoing an import: HR only; HR's POSTs would change the data, so only
+    # the refusals are in the table (tests/web/hr_people/test_history_pages.py has the rest).
+    (
+        "GET",
+        "/hr/people/dirk/restore/{dirk_change}",
+        {"anonymous": 302, "employee": 403, "manager": 403, "hr": 200},
+    ),
+    ("POST", "/hr/people/dirk/restore/{dirk_change}", {"anonymous": 400, "employee": 403, "manager": 403}),
+    ("GET", "/hr/people/dirk/restore/{bram_change}", {"anonymous": 302, "employee": 403, "hr": 404}),
+    ("GET", "/hr/import/{import_run}/undo", {"anonymous": 302, "employee": 403, "manager": 403, "hr": 200}),
+    ("POST", "/hr/import/{import_run}/undo", {"anonymous": 400, "employee": 403, "manager": 403}),
     ("GET", "/hr/import", {"anonymous": 302, "employee": 403, "manager": 403, "hr": 200}),
     ("GET", "/hr/export?format=json", {"anonymous": 302, "employee": 403, "manager": 403, "hr": 200}),
     ("GET", "/hr/accounts", {"anonymous": 302, "employee": 403, "manager": 403, "hr": 200}),
@@ -81,7 +93,11 @@ def ids(app) -> dict[str, str]:
     with db.transaction() as session:
         request = session.query(ShadowRequestRow).filter_by(guest_id="dirk").one()
     assert "bram" not in dirk.members
+    changes = {person: history.changes_of(db, person)[-1] for person in ("dirk", "bram")}
     return {
+        "dirk_change": str(changes["dirk"].id),
+        "bram_change": str(changes["bram"].id),
+        "import_run": str(changes["dirk"].run_id),
         "dirk_event": str(dirk.id),
         "bram_event": str(bram.id),
         "dirk_request": str(request.id),
