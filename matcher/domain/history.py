@@ -232,6 +232,22 @@ def undo(
     return _plan(change.person_id, current, wanted, kept, set(skills))
 
 
+def entered_by_self(field: str, changes: Iterable[PersonChange], before: int) -> bool:
+    """Whether the value ``field`` had just before change ``before`` was the person's own entry:
+    the latest earlier change that set it was their own profile edit. A restore or an undo brought
+    back the value from before the change it went back over, so that value's change decides."""
+    changes = list(changes)
+    earlier = sorted((c for c in changes if c.id < before), key=lambda c: c.id, reverse=True)
+    for change in earlier:
+        if not any(f.field == field for f in change.fields):
+            continue
+        if change.author.kind in ("restore", "undo"):
+            origin = next((c for c in changes if c.run_id == change.author.reverts), None)
+            return origin is not None and origin.id < change.id and entered_by_self(field, changes, origin.id)
+        return change.author.kind == "profile"
+    return False
+
+
 def _changed_later(change: PersonChange) -> str:
     return phrase(
         "changed later ({sources:list}, {date})", sources=list(change.sources), date=change.at.date()

@@ -6,7 +6,8 @@ history is ever deleted. Going back is planned first (:func:`plan_restore`, :fun
 that a page or a command can show what goes back and what stays; doing it refuses, with every
 field located, when something would stay, unless the caller agreed to keep it (``keep``).
 Skills in the taxonomy, earlier pairings and groups and the organisation's name are not part of a
-person's history and stay as they are.
+person's history and stay as they are. A level or wish that comes back is the person's own again when
+they had entered it on their profile (:mod:`matcher.domain.ownership`), so a later import keeps it.
 """
 
 from __future__ import annotations
@@ -22,9 +23,10 @@ from matcher.domain.history import Author, PersonChange, Plan
 from matcher.domain.imports import ImportRun
 from matcher.domain.merge import Changes
 from matcher.domain.model import Holding, Organisation, Person, Wish
+from matcher.domain.ownership import Provenance
 from matcher.domain.phrases import phrase
 from matcher.domain.problems import InvalidInput, Location, Locator, Problem, Problems
-from matcher.storage import Database, admin
+from matcher.storage import Database, admin, talentmap
 from matcher.storage import history as store
 
 
@@ -66,7 +68,7 @@ def _restore_place(person_id: str) -> str:
     return phrase("restore of {person}", person=person_id)
 
 
-def _restore_plan(session: Any, person_id: str, change_id: int) -> tuple[Organisation, Plan, int]:
+def _restore_plan(session: Any, person_id: str, change_id: int) -> tuple[Organisation, Plan, PersonChange]:
     found = store.change(session, change_id)
     if found is None or found.person_id != person_id:
         raise InvalidInput(
@@ -76,7 +78,7 @@ def _restore_plan(session: Any, person_id: str, change_id: int) -> tuple[Organis
     current = store.records(stored, [person_id]).get(person_id, {})
     since = [found, *store.changes_of(session, person_id, after=change_id)]
     plan = Plan((history.rewind(person_id, current, since, (s.id for s in stored.skills)),))
-    return stored, plan, found.run_id
+    return stored, plan, found
 
 
 def plan_restore(db: Database, person_id: str, change_id: int) -> Plan:
@@ -93,10 +95,11 @@ def restore_person(
     Refuses (InvalidInput) what cannot go back unless ``keep``."""
     with db.transaction() as session:
         admin.lock_data(session)
-        stored, plan, run_id = _restore_plan(session, person_id, change_id)
-        source = phrase("restore of {person} to before change {run}", person=person_id, run=run_id)
+        stored, plan, found = _restore_plan(session, person_id, change_id)
+        source = phrase("restore of {person} to before change {run}", person=person_id, run=found.run_id)
+        author = Author("restore", by, found.run_id)
         return _write(
-            session, stored, plan, _restore_place(person_id), source, Author("restore", by, run_id), now, keep
+            session, stored, plan, {person_id: found.id}, _restore_place(person_id), source, author, now, keep
         )
 
 
@@ -107,7 +110,7 @@ def _undo_place(run_id: int) -> str:
     return phrase("undo of change {run}", run=run_id)
 
 
-def _undo_plan(session: Any, run_id: int) -> tuple[Organisation, Plan]:
+def _undo_plan(session: Any, run_id: int) -> tuple[Organisation, Plan, dict[str, int]]:
     place = _undo_place(run_id)
     if store.run(session, run_id) is None:
         raise InvalidInput([Problem(Location(place), phrase("there is no such change"))])
@@ -126,7 +129,7 @@ def _undo_plan(session: Any, run_id: int) -> tuple[Organisation, Plan]:
         )
         for c in changed
     )
-    return stored, Plan(plans)
+    return stored, Plan(plans), {c.person_id: c.id for c in changed}
 
 
 def plan_undo(db: Database, run_id: int) -> Plan:
@@ -144,11 +147,10 @@ def undo_run(
     unless ``keep``."""
     with db.transaction() as session:
         admin.lock_data(session)
-        stored, plan = _undo_plan(session, run_id)
+        stored, plan, boundaries = _undo_plan(session, run_id)
         source = phrase("undo of change {run}", run=run_id)
-        return _write(
-            session, stored, plan, _undo_place(run_id), source, Author("undo", by, run_id), now, keep
-        )
+        author = Author("undo", by, run_id)
+        return _write(session, stored, plan, boundaries, _undo_place(run_id), source, author, now, keep)
 
 
 # -- writing what going back gives -----------------------------------------------------------------------
@@ -158,6 +160,7 @@ def _write(
     session: Any,
     stored: Organisation,
     plan: Plan,
+    boundaries: dict[str, int],
     place: str,
     source: str,
     author: Author,
@@ -174,7 +177,8 @@ def _write(
     problems = Problems()
     integrity.check_organisation(after, Locator(place), problems)
     problems.raise_if_any()
-    return storage.write_changes(
+    own = talentmap.load_provenance(session)
+    run_id = storage.write_changes(
         session,
         stored,
         after,
@@ -184,6 +188,30 @@ def _write(
         now=now,
         author=author,
     )
+    talentmap.write_provenance(session, own, _provenance(session, plan, boundaries, own))
+    return run_id
+
+
+def _provenance(session: Any, plan: Plan, boundaries: dict[str, int], own: Provenance) -> Provenance:
+    """Who entered each level and wish that goes back: a value the person entered on their own
+    profile is theirs again (an import keeps it), any other is HR's."""
+    levels, wishes = set(own.holdings), set(own.wishes)
+    for person in plan.people:
+        if not person.back:
+            continue
+        changes = store.changes_of(session, person.person_id)
+        for field in person.back:
+            skill = history.skill_of(field.field)
+            if skill is None:
+                continue
+            marks = levels if field.field.startswith(history.SKILL_PREFIX) else wishes
+            key = (person.person_id, skill)
+            marks.discard(key)
+            if field.new is not None and history.entered_by_self(
+                field.field, changes, boundaries[person.person_id]
+            ):
+                marks.add(key)
+    return Provenance(frozenset(levels), frozenset(wishes))
 
 
 def _applied(stored: Organisation, plan: Plan) -> Organisation:

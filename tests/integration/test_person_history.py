@@ -15,6 +15,7 @@ from matcher.domain.model import Holding, Level, Organisation, Wish
 from matcher.domain.problems import InvalidInput
 from matcher.io import orgjson
 from matcher.services import history, organisation, personal, profiles
+from matcher.storage import talentmap
 from tests import clitools
 from tests.orgs import person, small_org
 
@@ -253,3 +254,21 @@ def test_meeloop_undo_import_previews_refuses_with_the_place_and_undoes_with_kee
     bram = record(db, "bram")[0]
     assert (bram.department, bram.site) == ("Financiën", "Stadhuis")
     assert history.changes_of(db, "bram")[0].author == Author("undo", "beheer", run)
+
+
+def test_a_level_the_person_entered_comes_back_as_theirs_so_a_later_import_keeps_it(db, imported, tmp_path):
+    profiles.update_person(
+        db, "bram", {"skills": {"wmo": 2, "sql": 3}}, now=LATER, by="bram", allowed=profiles.SELF_EDITABLE
+    )
+    profiles.update_person(db, "bram", {"skills": {"wmo": 2}}, now=LATER + dt.timedelta(hours=1), by=HR)
+    hr_edit = history.changes_of(db, "bram")[0]
+    history.restore_person(db, "bram", hr_edit.id, by=HR, now=LATER + dt.timedelta(hours=2))
+    with db.transaction() as session:
+        own = talentmap.load_provenance(session)
+    assert ("bram", "sql") in own.holdings and ("bram", "wmo") not in own.holdings
+
+    # The file gives Bram's levels without SQL: his own level stays, HR's would have gone.
+    _import(
+        db, moved(small_org(), bram={"site": "Werf"}), tmp_path / "again.json", LATER + dt.timedelta(hours=3)
+    )
+    assert Holding("bram", "sql", Level.PROFICIENT) in record(db, "bram")[1]

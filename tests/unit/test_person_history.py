@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from matcher.domain import history
@@ -77,3 +78,21 @@ def test_a_level_of_a_skill_no_longer_in_the_taxonomy_stays_out_with_the_reason(
     assert plan.record == {"name": "Bram", "skills.sql": 2}
     [kept] = plan.kept
     assert kept.field == "skills.excel" and "no longer in the taxonomy" in kept.reason
+
+
+def test_a_value_is_the_persons_own_when_their_profile_set_it_last_before_the_boundary():
+    def by(kind: str, id_: int, reverts: int | None = None, **fields: tuple) -> PersonChange:
+        return dataclasses.replace(change(id_, **fields), author=Author(kind, None, reverts))
+
+    changes = [
+        by("import", 1, skills__sql=(None, 2)),
+        by("profile", 2, skills__sql=(2, 3)),
+        by("hr", 3, skills__sql=(3, None)),
+        by("restore", 4, 30, skills__sql=(None, 3)),  # back to before change 3 (run 30)
+        by("hr", 5, department=("a", "b")),
+    ]
+    assert history.entered_by_self("skills.sql", changes, 3)  # before HR took it away: Bram's own
+    assert not history.entered_by_self("skills.sql", changes, 2)  # before that: the import's
+    assert not history.entered_by_self("skills.sql", changes, 4)  # HR's removal is the latest
+    assert history.entered_by_self("skills.sql", changes, 6)  # the restore brought Bram's own back
+    assert not history.entered_by_self("wishes.sql", changes, 6)
