@@ -32,7 +32,7 @@ from matcher.domain.ownership import Provenance
 from matcher.domain.phrases import phrase, term
 from matcher.domain.problems import InvalidInput, Location, Problem
 from matcher.io import fields, orgjson
-from matcher.storage import Database, admin, people, talentmap
+from matcher.storage import Database, people, talentmap
 
 #: The file name problems are reported under (a word of the reader's language on a page).
 SOURCE = term("profile")
@@ -174,7 +174,8 @@ def _stored_part(session: Any, changes: Mapping[str, Mapping[str, Any]]) -> Orga
     """What an edit of these people and its checks need of the stored organisation: the people with
     their levels and wishes; everyone up the manager line they have and the one they get (so that an
     unknown manager or a loop is found); whoever has an address they get (so that a taken address is
-    found); and the skills. Not the rest, so that an edit stays quick in a large organisation."""
+    found); and the skills they hold, wish for or are given. Not the rest, so that an edit stays quick
+    in a large organisation."""
     edited = people.load_part(session, changes)
     others: dict[str, Person] = {}
     for person in edited.people:
@@ -187,13 +188,23 @@ def _stored_part(session: Any, changes: Mapping[str, Mapping[str, Any]]) -> Orga
             others.update((p.id, p) for p in people.people_with_email(session, email.strip()))
     # The others are there to be checked against, not changed: their levels and wishes stay out.
     extra = tuple(p for pid, p in sorted(others.items()) if pid not in changes)
-    return dataclasses.replace(edited, people=edited.people + extra, skills=admin.load_skills(session))
+    # The skills the part holds or wishes for and those the edit names; the rest of the taxonomy
+    # stays out, as it stays as it was.
+    named = {h.skill_id for h in edited.holdings} | {w.skill_id for w in edited.wishes}
+    for wanted in changes.values():
+        for key in ("skills", "wishes"):
+            if isinstance(wanted.get(key), Mapping):
+                named.update(k for k in wanted[key] if isinstance(k, str))
+    return dataclasses.replace(
+        edited, people=edited.people + extra, skills=people.load_skills(session, named)
+    )
 
 
 def _own(session: Any, stored: Organisation) -> Provenance:
     """Which of the levels and wishes in ``stored`` their people entered themselves; the rest of the
     organisation's stay out of the edit, as its levels and wishes do."""
-    own = talentmap.load_provenance(session)
+    holders = {h.person_id for h in stored.holdings} | {w.person_id for w in stored.wishes}
+    own = talentmap.load_provenance(session, holders)
     levels = {(h.person_id, h.skill_id) for h in stored.holdings}
     wishes = {(w.person_id, w.skill_id) for w in stored.wishes}
     return Provenance(own.holdings & levels, own.wishes & wishes)

@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from matcher.domain.model import Holding, Level, Organisation, Person, Wish
-from matcher.storage.rows.talentmap import HoldingRow, PersonRow, WishRow
+from matcher.domain.model import Holding, Level, Organisation, Person, RelatedSkill, Skill, Wish
+from matcher.storage.rows.talentmap import HoldingRow, PersonRow, SkillRelationRow, SkillRow, WishRow
 from matcher.storage.talentmap import load_people, person_from_row
 
 
@@ -63,3 +63,22 @@ def people_with_email(session: Session, email: str) -> list[Person]:
     """The people whose e-mail address is this one, in any case."""
     query = select(PersonRow).where(func.lower(PersonRow.email) == email.lower()).order_by(PersonRow.id)
     return [person_from_row(row) for row in session.scalars(query)]
+
+
+def load_skills(session: Session, skill_ids: Iterable[str]) -> tuple[Skill, ...]:
+    """The skills with these ids (those that exist), as :func:`matcher.storage.load_organisation`
+    loads them, by id."""
+    wanted = sorted(set(skill_ids))
+    if not wanted:
+        return ()
+    relations: dict[str, list[RelatedSkill]] = {}
+    links = select(SkillRelationRow.skill_a, SkillRelationRow.skill_b, SkillRelationRow.strength)
+    for a, b, strength in session.execute(links.where(SkillRelationRow.skill_a.in_(wanted))):
+        relations.setdefault(a, []).append(RelatedSkill(b, strength))
+    rows = select(SkillRow.id, SkillRow.name, SkillRow.category, SkillRow.aliases, SkillRow.parent_id)
+    return tuple(
+        Skill(i, name, category, tuple(aliases), parent, tuple(sorted(relations.get(i, ()))))
+        for i, name, category, aliases, parent in session.execute(
+            rows.where(SkillRow.id.in_(wanted)).order_by(SkillRow.id)
+        )
+    )

@@ -328,10 +328,15 @@ def _write_history(session: Session, before: Organisation, after: Organisation) 
 # -- who entered a level or a wish ----------------------------------------------------------------
 
 
-def load_provenance(session: Session) -> Provenance:
-    """The levels and wishes people entered themselves (every other one is HR's)."""
+def load_provenance(session: Session, person_ids: Iterable[str] | None = None) -> Provenance:
+    """The levels and wishes people entered themselves (every other one is HR's); of these people
+    only, when given."""
     levels = select(HoldingRow.person_id, HoldingRow.skill_id).where(HoldingRow.self_entered)
     wishes = select(WishRow.person_id, WishRow.skill_id).where(WishRow.self_entered)
+    if person_ids is not None:
+        wanted = sorted(set(person_ids))
+        levels = levels.where(HoldingRow.person_id.in_(wanted))
+        wishes = wishes.where(WishRow.person_id.in_(wanted))
     return Provenance(
         frozenset((p, s) for p, s in session.execute(levels)),
         frozenset((p, s) for p, s in session.execute(wishes)),

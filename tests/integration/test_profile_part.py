@@ -83,3 +83,14 @@ def test_an_edit_keeps_what_other_people_entered_themselves(stored):
     with stored.transaction() as session:
         own = talentmap.load_provenance(session)
     assert {("anna", "wmo"), ("anna", "sql"), ("chen", "python"), ("bram", "wmo")} <= own.holdings
+
+
+def test_a_skill_that_is_not_stored_is_refused_and_nothing_is_written(stored):
+    before = organisation.load_organisation(stored)
+    with pytest.raises(InvalidInput) as error:
+        profiles.update_person(
+            stored, "bram", {"skills": {"wmo": 2, "cobol": 3}, "wishes": {"latin": 1}}, now=NOW, by="bram"
+        )
+    messages = [message for _, message in _problems(error)]
+    assert messages == ["unknown skill 'cobol'", "unknown skill 'latin'"]
+    assert organisation.load_organisation(stored) == before
