@@ -12,8 +12,10 @@ from __future__ import annotations
 MAX_ROWS = 50_000
 #: Columns of a skills matrix: the person columns, a level and a wish column per skill.
 MAX_COLUMNS = 2_000
-#: Cells read from one file or sheet (every row as wide as its last value).
+#: Cells read from one file or sheet (every row as wide as its last value), and how many of them
+#: hold something: an empty cell costs a pointer, a filled one a value of its own.
 MAX_CELLS = 25_000_000
+MAX_FILLED = 2_000_000
 #: The size of a CSV or JSON file.
 MAX_FILE_BYTES = 100 * 2**20
 #: What a workbook (.xlsx, a zip archive) unpacks to, all its parts together, and how many parts

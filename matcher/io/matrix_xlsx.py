@@ -36,6 +36,7 @@ from matcher.io.limits import (
     MAX_CELLS,
     MAX_COLUMNS,
     MAX_FILE_BYTES,
+    MAX_FILLED,
     MAX_PARTS,
     MAX_ROWS,
     MAX_UNPACKED_BYTES,
@@ -108,7 +109,7 @@ def _csv_rows(text: str, delimiter: str, file: str, problems: Problems) -> Rows 
     # strict: a file that ends inside a quoted value is an error, not a shorter last value.
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: Rows = []
-    cells = 0
+    cells = filled = 0
     line = 1
     try:
         for record in reader:
@@ -120,8 +121,9 @@ def _csv_rows(text: str, delimiter: str, file: str, problems: Problems) -> Rows 
                 problems.add(where, too_many_columns())
                 return None
             cells += len(record)
-            if cells > MAX_CELLS:
-                problems.add(where, too_many_cells())
+            filled += len(record) - record.count("")
+            if cells > MAX_CELLS or filled > MAX_FILLED:
+                problems.add(where, too_many_cells(filled > MAX_FILLED))
                 return None
             rows.append([unneutralised(cell) for cell in record])
             line = reader.line_num + 1
@@ -165,7 +167,12 @@ def too_many_columns() -> str:
     )
 
 
-def too_many_cells() -> str:
+def too_many_cells(filled: bool = False) -> str:
+    if filled:
+        return phrase(
+            "the file has more than {limit} filled cells by this row; split it into smaller files",
+            limit=Grouped(MAX_FILLED),
+        )
     return phrase(
         "the file has more than {limit} cells by this row; split it into smaller files",
         limit=Grouped(MAX_CELLS),
@@ -427,7 +434,7 @@ def _values(
     sheet.reset_dimensions()
     rows: Rows = []
     header: list[str] = []
-    cells = 0
+    cells = filled = 0
     number = 0
     try:
         for number, row in enumerate(_cells(sheet), start=1):
@@ -435,16 +442,18 @@ def _values(
                 problems.add(Location(file), too_many_rows())
                 return None
             cells += len(row)
-            if cells > MAX_CELLS:
-                problems.add(Location(file, number), too_many_cells())
-                return None
             if len(row) > MAX_COLUMNS and any(cell.value is not None for cell in row[MAX_COLUMNS:]):
                 problems.add(Location(file, number), too_many_columns())
                 return None
             if number == 1:
                 header = [parse_text(cell.value) for cell in row]
                 _report_merged(merged.get(_part_of(sheet), []), file, header, problems)
-            rows.append([_value(cell, file, header, problems) for cell in row[:MAX_COLUMNS]])
+            values = [_value(cell, file, header, problems) for cell in row[:MAX_COLUMNS]]
+            filled += len(values) - values.count(None)
+            if cells > MAX_CELLS or filled > MAX_FILLED:
+                problems.add(Location(file, number), too_many_cells(filled > MAX_FILLED))
+                return None
+            rows.append(values)
     except Exception:  # the sheet's XML is broken after the rows read so far
         problems.add(
             Location(file, number + 1),

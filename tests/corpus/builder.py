@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from matcher.io.limits import MAX_COLUMNS, MAX_PARTS, MAX_ROWS, MAX_UNPACKED_BYTES
+from matcher.io.limits import MAX_COLUMNS, MAX_FILLED, MAX_PARTS, MAX_ROWS, MAX_UNPACKED_BYTES
 from tests.corpus import xlsx
 
 
@@ -218,6 +218,15 @@ def _(folder: Path) -> Path:
 @case("csv-more-than-the-column-limit", f"more than {MAX_COLUMNS:,} columns", "row 1")
 def _(folder: Path) -> Path:
     return matrix(folder, "id,name,email," + ",".join(f"c{n}" for n in range(MAX_COLUMNS)), ANNA)
+
+
+@case(
+    "csv-more-filled-cells-than-the-limit", f"more than {MAX_FILLED:,} filled cells by this row", "row 40001"
+)
+def _(folder: Path) -> Path:
+    header = "id,name,email," + ",".join(f"c{n}" for n in range(47))
+    rows = (f"p{n},P,p@x.nl," + ",".join(["11"] * 47) for n in range(MAX_FILLED // 50 + 1))
+    return matrix(folder, header, *rows)
 
 
 @case("csv-empty", "the file is empty")

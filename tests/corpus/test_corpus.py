@@ -48,7 +48,8 @@ def dutch_row(row: str | None) -> str | None:
     found = re.match(r"(row|line) (\d+)(, column (\d+))?", row or "")
     if not found:
         return None
-    said = f"{'rij' if found[1] == 'row' else 'regel'} {found[2]}"
+    number = f"{int(found[2]):,}".replace(",", ".")  # as Dutch writes numbers
+    said = f"{'rij' if found[1] == 'row' else 'regel'} {number}"
     return f"{said}, kolom {found[4]}" if found[3] else said
 
 
