@@ -244,6 +244,9 @@ class Run:
     seconds: float
     barrier: threading.Barrier = field(init=False)
     started: float = 0.0
+    #: CPU seconds of the server and of the clients' process when the measured run started.
+    cpu: tuple[float | None, float] = (None, 0.0)
+    server: Server | None = None
     ended: list[float] = field(default_factory=list)
     tallies: list[dict[str, Tally]] = field(default_factory=list)
     written: dict[str, Written] = field(default_factory=dict)
@@ -254,6 +257,7 @@ class Run:
         self.barrier = threading.Barrier(self.clients, action=self._start)
 
     def _start(self) -> None:
+        self.cpu = (self.server.cpu_seconds() if self.server else None, time.process_time())
         self.started = time.perf_counter()
 
 
@@ -388,6 +392,7 @@ def _latency(samples: list[float]) -> dict[str, float | None]:
 
 def measure(setup: Setup, server: Server, clients: int, seconds: float, seed: int) -> dict[str, Any]:
     run = Run(clients, seconds)
+    run.server = server
     threads = [
         threading.Thread(target=client, args=(i, run, setup, server.port, seed)) for i in range(clients)
     ]
@@ -396,6 +401,9 @@ def measure(setup: Setup, server: Server, clients: int, seconds: float, seed: in
     for thread in threads:
         thread.join()
     wall = max(run.ended) - run.started if run.started else 0.0
+    server_cpu, clients_cpu = server.cpu_seconds(), time.process_time() - run.cpu[1]
+    if server_cpu is not None and run.cpu[0] is not None:
+        server_cpu -= run.cpu[0]
     pages: dict[str, Any] = {}
     every: list[float] = []
     for kind, (label, _, write) in KINDS.items():
@@ -419,6 +427,9 @@ def measure(setup: Setup, server: Server, clients: int, seconds: float, seed: in
         "login_errors": run.login_errors,
         "measured_seconds": round(wall, 1),
         "requests_per_second": round(total / wall, 1) if wall > 0 else None,
+        # A server that uses about one core is bound by its interpreter lock, not by waiting.
+        "server_cpu_cores": round(server_cpu / wall, 2) if server_cpu is not None and wall > 0 else None,
+        "clients_cpu_cores": round(clients_cpu / wall, 2) if wall > 0 else None,
         "written": run.written,
     }
 
@@ -500,8 +511,9 @@ def report(results: dict[str, Any]) -> str:
     lines += [
         "",
         f"throughput: {_cell(results['requests_per_second'])} requests/s over "
-        f"{results['measured_seconds']} s; load average (1 min) {results['load_average_before']} before, "
-        f"{results['load_average_after']} after",
+        f"{results['measured_seconds']} s; CPU: server {_cell(results['server_cpu_cores'])} cores, clients "
+        f"{_cell(results['clients_cpu_cores'])} cores; load average (1 min) "
+        f"{results['load_average_before']} before, {results['load_average_after']} after",
         f"writes checked in the database afterwards: {checked['checked']}, lost: {checked['lost']}",
     ]
     lines += [f"login failed: {p}" for p in results["login_errors"]]
