@@ -230,7 +230,13 @@ def _delimiter(first_line: str) -> str:
     """The accepted separator that finds an id column in the header, else the one giving most columns."""
 
     def header(delimiter: str) -> list[str]:
-        return [cell.strip().lower() for cell in next(csv.reader([first_line], delimiter=delimiter), [])]
+        # Read as the whole file is (a lone carriage return ends a line), so that nothing but the
+        # file itself can fail here; reading it reports what is wrong, with the row.
+        reader = csv.reader(io.StringIO(first_line, newline=""), delimiter=delimiter)
+        try:
+            return [cell.strip().lower() for cell in next(reader, [])]
+        except csv.Error:
+            return []
 
     for delimiter in DELIMITERS:
         if "id" in header(delimiter):

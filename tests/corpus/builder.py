@@ -229,6 +229,12 @@ def _(folder: Path) -> Path:
     return matrix(folder, header, *rows)
 
 
+@case("csv-lone-carriage-return-in-the-header", "the column 'name' is missing", "row 1")
+def _(folder: Path) -> Path:
+    # An old Mac line end inside the first line: Python's csv module refuses it on its own.
+    return raw(folder, "matrix.csv", f"id,na\rme,email\r\n{ANNA}\r\n".encode())
+
+
 @case("csv-empty", "the file is empty")
 def _(folder: Path) -> Path:
     return raw(folder, "matrix.csv", b"")
