@@ -42,11 +42,18 @@ def _skills() -> dict[str, str]:
 
 
 def _page(plan: Plan | None, form: GoBackForm, report: InvalidInput | None, status: int, **shown: Any) -> Any:
-    names = _names()
-    people = words.going_back(plan, _skills(), names) if plan is not None else []
+    names, skills = _names(), _skills()
+    people = words.going_back(plan, skills, names) if plan is not None else []
     kept = any(p.kept for p in people)
     return render_template(
-        "hr/people/going_back.html", people=people, kept=kept, form=form, report=report, names=names, **shown
+        "hr/people/going_back.html",
+        people=people,
+        kept=kept,
+        form=form,
+        report=report,
+        names=names,
+        field_label=lambda field: words.label(field, skills)[0],
+        **shown,
     ), status
 
 
