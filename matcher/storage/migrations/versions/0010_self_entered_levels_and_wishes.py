@@ -21,19 +21,19 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+# Plain ALTER TABLE (SQLite has dropped columns since 3.35): a batch copy of import_run would fail on
+# the rows that refer to it.
+
+
 def upgrade() -> None:
     for table in ("holding", "wish"):
-        with op.batch_alter_table(table) as batch:
-            batch.add_column(
-                sa.Column("self_entered", sa.Boolean(), server_default=sa.false(), nullable=False)
-            )
-    with op.batch_alter_table("import_run") as batch:
-        batch.add_column(sa.Column("taken", sa.JSON(), server_default="[]", nullable=False))
+        op.add_column(
+            table, sa.Column("self_entered", sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
+    op.add_column("import_run", sa.Column("taken", sa.JSON(), server_default="[]", nullable=False))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("import_run") as batch:
-        batch.drop_column("taken")
+    op.drop_column("import_run", "taken")
     for table in ("holding", "wish"):
-        with op.batch_alter_table(table) as batch:
-            batch.drop_column("self_entered")
+        op.drop_column(table, "self_entered")
