@@ -98,15 +98,15 @@ class Changes:
         if self.name_changed:
             parts.append(phrase("the organisation's name changed"))
         if self.taken:
+            fields = [
+                phrase("{person}: {field}", person=p, field=ownership.said_key(k)) for p, k in self.taken
+            ]
             parts.append(
                 counted(
                     len(self.taken),
                     "{n} field taken from the file over what the person entered ({fields:list})",
                     "{n} fields taken from the file over what people entered ({fields:list})",
-                    fields=[
-                        phrase("{person}: {field}", person=person, field=ownership.said_key(key))
-                        for person, key in self.taken
-                    ],
+                    fields=fields,
                 )
             )
         return commas(parts)
