@@ -374,7 +374,7 @@ class _Row:
             return default
         value = self.cells[index] if index < len(self.cells) else None
         try:
-            if isinstance(value, str):
+            if isinstance(value, str) and value:  # most cells of a matrix are empty
                 fields.check_cell(value)
             return parse(value)
         except ValueError as exc:

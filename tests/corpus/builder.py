@@ -51,6 +51,8 @@ def case(name: str, says: str, row: str | None = None, field: str | None = None,
 
 # -- CSV: the skills matrix ------------------------------------------------------------------------
 
+DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
+
 HEADER = "id,name,email,department,manager,start_date,python,sql,learn:python"
 ANNA = "anna,Anna de Vries,anna@wadloo.example,Sociaal Domein,,1998-03-01,,,"
 BRAM = "bram,Bram Çelik,bram@wadloo.example,Sociaal Domein,anna,2024-09-01,2,,3"
@@ -75,6 +77,15 @@ def _(folder: Path) -> Path:
     return raw(
         folder, "matrix.csv", f"{HEADER}\r\n{ANNA}\r\n{BRAM}\r\nchen,王芳,chen@wadloo.example".encode()
     )
+
+
+@case("csv-demo-matrix-cut-off-mid-row", "is the file cut off", "row 241", "department")
+def _(folder: Path) -> Path:
+    # The probe's finding as it was: the demo matrix cut after the last person's e-mail address.
+    lines = (DEMO / "skills-matrix.csv").read_bytes().rstrip(b"\r\n").split(b"\n")
+    last = b",".join(lines[-1].split(b",")[:3])
+    (folder / "skills-matrix.skills.csv").write_bytes((DEMO / "skills-matrix.skills.csv").read_bytes())
+    return raw(folder, "skills-matrix.csv", b"\n".join([*lines[:-1], last]))
 
 
 @case("csv-cut-off-after-a-separator", "is the file cut off", "row 3", "learn:python")
@@ -614,12 +625,22 @@ def _(folder: Path) -> Path:
     return calendar(folder, EVENT[:80], end="")
 
 
-@case("ics-a-date-that-does-not-exist", "DTSTART", "line 7, event 'Overleg' (UID 1@example.org)")
+@case(
+    "ics-a-date-that-does-not-exist",
+    "cannot be read: Wrong datetime format",
+    "line 7, event 'Overleg' (UID 1@example.org)",
+    "DTSTART",
+)
 def _(folder: Path) -> Path:
     return calendar(folder, EVENT.replace("DTSTART:20261130T090000Z", "DTSTART:20261345T090000Z"))
 
 
-@case("ics-a-date-that-is-not-a-date", "DTEND", "line 8, event 'Overleg' (UID 1@example.org)")
+@case(
+    "ics-a-date-that-is-not-a-date",
+    "cannot be read: Expected time",
+    "line 8, event 'Overleg' (UID 1@example.org)",
+    "DTEND",
+)
 def _(folder: Path) -> Path:
     return calendar(folder, EVENT.replace("DTEND:20261130T100000Z", "DTEND:morgen"))
 
@@ -628,6 +649,7 @@ def _(folder: Path) -> Path:
     "ics-ends-before-it-starts",
     "the event ends before it starts",
     "line 8, event 'Overleg' (UID 1@example.org)",
+    "DTEND",
 )
 def _(folder: Path) -> Path:
     return calendar(folder, EVENT.replace("DTEND:20261130T100000Z", "DTEND:20261129T100000Z"))
