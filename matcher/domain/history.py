@@ -220,11 +220,14 @@ def undo(
         for field in other.fields:
             touched.setdefault(field.field, other)
     whole = change.event != CHANGED and bool(touched)
+    reasons: dict[int, str] = {}
     for field in change.fields:
         by = touched.get(field.field)
         if by is not None or whole:
             later_change = by or next(iter(touched.values()))
-            kept.append(Kept(field.field, current.get(field.field), _changed_later(later_change)))
+            if later_change.id not in reasons:
+                reasons[later_change.id] = _changed_later(later_change)
+            kept.append(Kept(field.field, current.get(field.field), reasons[later_change.id]))
         else:
             _set(wanted, field.field, field.old)
     if whole:

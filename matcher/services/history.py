@@ -68,7 +68,12 @@ def _restore_place(person_id: str) -> str:
     return phrase("restore of {person}", person=person_id)
 
 
-def _restore_plan(session: Any, person_id: str, change_id: int) -> tuple[Organisation, Plan, PersonChange]:
+#: What a plan was made from: the organisation as stored, the plan, per person the id of the change
+#: going back goes back before, and per person their whole history.
+Planned = tuple[Organisation, Plan, dict[str, int], dict[str, list[PersonChange]]]
+
+
+def _restore_plan(session: Any, person_id: str, change_id: int) -> Planned:
     found = store.change(session, change_id)
     if found is None or found.person_id != person_id:
         raise InvalidInput(
@@ -76,9 +81,10 @@ def _restore_plan(session: Any, person_id: str, change_id: int) -> tuple[Organis
         )
     stored = storage.load_organisation(session)
     current = store.records(stored, [person_id]).get(person_id, {})
-    since = [found, *store.changes_of(session, person_id, after=change_id)]
+    changes = store.changes_of(session, person_id)
+    since = [c for c in changes if c.id >= change_id]
     plan = Plan((history.rewind(person_id, current, since, (s.id for s in stored.skills)),))
-    return stored, plan, found
+    return stored, plan, {person_id: change_id}, {person_id: changes}
 
 
 def plan_restore(db: Database, person_id: str, change_id: int) -> Plan:
@@ -95,12 +101,11 @@ def restore_person(
     Refuses (InvalidInput) what cannot go back unless ``keep``."""
     with db.transaction() as session:
         admin.lock_data(session)
-        stored, plan, found = _restore_plan(session, person_id, change_id)
-        source = phrase("restore of {person} to before change {run}", person=person_id, run=found.run_id)
-        author = Author("restore", by, found.run_id)
-        return _write(
-            session, stored, plan, {person_id: found.id}, _restore_place(person_id), source, author, now, keep
-        )
+        planned = _restore_plan(session, person_id, change_id)
+        run_id = next(c.run_id for c in planned[3][person_id] if c.id == change_id)
+        source = phrase("restore of {person} to before change {run}", person=person_id, run=run_id)
+        author = Author("restore", by, run_id)
+        return _write(session, planned, _restore_place(person_id), source, author, now, keep)
 
 
 # -- undoing a run --------------------------------------------------------------------------------------
@@ -110,7 +115,7 @@ def _undo_place(run_id: int) -> str:
     return phrase("undo of change {run}", run=run_id)
 
 
-def _undo_plan(session: Any, run_id: int) -> tuple[Organisation, Plan, dict[str, int]]:
+def _undo_plan(session: Any, run_id: int) -> Planned:
     place = _undo_place(run_id)
     if store.run(session, run_id) is None:
         raise InvalidInput([Problem(Location(place), phrase("there is no such change"))])
@@ -123,13 +128,14 @@ def _undo_plan(session: Any, run_id: int) -> tuple[Organisation, Plan, dict[str,
     stored = storage.load_organisation(session)
     current = store.records(stored, (c.person_id for c in changed))
     skills = [s.id for s in stored.skills]
+    histories = store.changes_of_people(session, (c.person_id for c in changed))
     plans = tuple(
         history.undo(
-            c, current.get(c.person_id, {}), store.changes_of(session, c.person_id, after=c.id), skills
+            c, current.get(c.person_id, {}), [h for h in histories[c.person_id] if h.id > c.id], skills
         )
         for c in changed
     )
-    return stored, Plan(plans), {c.person_id: c.id for c in changed}
+    return stored, Plan(plans), {c.person_id: c.id for c in changed}, histories
 
 
 def plan_undo(db: Database, run_id: int) -> Plan:
@@ -147,10 +153,9 @@ def undo_run(
     unless ``keep``."""
     with db.transaction() as session:
         admin.lock_data(session)
-        stored, plan, boundaries = _undo_plan(session, run_id)
+        planned = _undo_plan(session, run_id)
         source = phrase("undo of change {run}", run=run_id)
-        author = Author("undo", by, run_id)
-        return _write(session, stored, plan, boundaries, _undo_place(run_id), source, author, now, keep)
+        return _write(session, planned, _undo_place(run_id), source, Author("undo", by, run_id), now, keep)
 
 
 # -- writing what going back gives -----------------------------------------------------------------------
@@ -158,15 +163,14 @@ def undo_run(
 
 def _write(
     session: Any,
-    stored: Organisation,
-    plan: Plan,
-    boundaries: dict[str, int],
+    planned: Planned,
     place: str,
     source: str,
     author: Author,
     now: dt.datetime,
     keep: bool,
 ) -> int | None:
+    stored, plan, boundaries, histories = planned
     if plan.kept and not keep:
         raise InvalidInput(
             [Problem(Location(place, person_id, k.field), k.reason) for person_id, k in plan.kept]
@@ -188,18 +192,20 @@ def _write(
         now=now,
         author=author,
     )
-    talentmap.write_provenance(session, own, _provenance(session, plan, boundaries, own))
+    talentmap.write_provenance(session, own, _provenance(plan, boundaries, histories, own))
     return run_id
 
 
-def _provenance(session: Any, plan: Plan, boundaries: dict[str, int], own: Provenance) -> Provenance:
+def _provenance(
+    plan: Plan, boundaries: dict[str, int], histories: dict[str, list[PersonChange]], own: Provenance
+) -> Provenance:
     """Who entered each level and wish that goes back: a value the person entered on their own
     profile is theirs again (an import keeps it), any other is HR's."""
     levels, wishes = set(own.holdings), set(own.wishes)
     for person in plan.people:
         if not person.back:
             continue
-        changes = store.changes_of(session, person.person_id)
+        changes = histories[person.person_id]
         for field in person.back:
             skill = history.skill_of(field.field)
             if skill is None:

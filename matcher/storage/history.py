@@ -148,28 +148,37 @@ def _source(source: str) -> str:
     return str.__str__(source) if isinstance(source, AsWritten) else source
 
 
-def _change(row: PersonChangeRow, run: ImportRunRow) -> PersonChange:
+def _change(row: PersonChangeRow, at: dt.datetime, sources: tuple[str, ...]) -> PersonChange:
     return PersonChange(
         id=row.id,
         run_id=row.run_id,
-        at=utc(run.at),
+        at=at,
         person_id=row.person_id,
         event=row.event,
         author=Author(row.kind, row.by, row.reverts),
-        sources=tuple(map(_source, run.sources)),
+        sources=sources,
         fields=tuple(FieldChange(f["field"], f.get("old"), f.get("new")) for f in row.fields),
     )
 
 
+def _runs(session: Session, run_ids: set[int]) -> dict[int, tuple[dt.datetime, tuple[str, ...]]]:
+    """When each run was and its sources, read once per run (not its summary)."""
+    wanted = sorted(run_ids)
+    found = {}
+    for start in range(0, len(wanted), _CHUNK):
+        query = select(ImportRunRow.id, ImportRunRow.at, ImportRunRow.sources).where(
+            ImportRunRow.id.in_(wanted[start : start + _CHUNK])
+        )
+        for run_id, at, sources in session.execute(query):
+            found[run_id] = (utc(at), tuple(map(_source, sources)))
+    return found
+
+
 def _changes(session: Session, *where: Any) -> Iterator[PersonChange]:
-    query = (
-        select(PersonChangeRow, ImportRunRow)
-        .join(ImportRunRow, ImportRunRow.id == PersonChangeRow.run_id)
-        .where(*where)
-        .order_by(PersonChangeRow.id)
-    )
-    for row, run in session.execute(query):
-        yield _change(row, run)
+    rows = session.scalars(select(PersonChangeRow).where(*where).order_by(PersonChangeRow.id)).all()
+    runs = _runs(session, {row.run_id for row in rows})
+    for row in rows:
+        yield _change(row, *runs[row.run_id])
 
 
 def changes_of(session: Session, person_id: str, *, after: int | None = None) -> list[PersonChange]:
@@ -178,6 +187,18 @@ def changes_of(session: Session, person_id: str, *, after: int | None = None) ->
     if after is not None:
         where.append(PersonChangeRow.id > after)
     return list(_changes(session, *where))
+
+
+def changes_of_people(session: Session, person_ids: Iterable[str]) -> dict[str, list[PersonChange]]:
+    """Every change of each of these people, oldest first, by person id (an empty list for none)."""
+    wanted = sorted(set(person_ids))
+    found: dict[str, list[PersonChange]] = {person_id: [] for person_id in wanted}
+    for start in range(0, len(wanted), _CHUNK):
+        for item in _changes(session, PersonChangeRow.person_id.in_(wanted[start : start + _CHUNK])):
+            found[item.person_id].append(item)
+    for changes in found.values():
+        changes.sort(key=lambda c: c.id)
+    return found
 
 
 def change(session: Session, change_id: int) -> PersonChange | None:
