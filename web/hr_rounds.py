@@ -22,7 +22,7 @@ from matcher.plans.rounds import PUBLISHED, RoundError, StoredRound, said_by
 from matcher.plans.solve_jobs import DONE, compare
 from matcher.services import background, plans, round_changes
 from matcher.services import rounds as round_service
-from web import plan_pages, round_forms, round_kinds, round_publishing, round_views, words, worker
+from web import params, plan_pages, round_forms, round_kinds, round_publishing, round_views, words, worker
 from web.auth import require_login, roles_required
 from web.context import database, first_plan_day, talent_map
 from web.phrases import say
@@ -210,17 +210,25 @@ def _review(name: str, *, status: int = 200, problem: str | None = None, **forms
     forbid.first.choices = forbid.second.choices = names.choices(everyone)
     publish = forms.get("publish") or round_forms.publish_form(first_plan_day(), bound=False)
     try:
-        broken = round_changes.violations(db, name, today=_today())
+        broken = round_changes.violations(db, name, today=_today(), stored=stored)
     except (RoundError, InvalidInput, ValueError) as exc:
         broken, problem = [], problem or said_by(exc)
     all_jobs = background.jobs_of(db, name)
     published = stored.status == PUBLISHED
     meeting = round_changes.meeting_config(db, name) if published else None
+    filters = _review_filters()
+    review = round_views.Review(stored, names, filters)
     return render_template(
         "hr/rounds/review.html",
         stored=stored,
         kind_label=round_views.kind_label(stored.mode),
-        rows=round_views.unit_rows(stored, names),
+        review=review,
+        filters=filters,
+        units=review.units(params.integer("page", default=1, low=1, high=1_000_000)),
+        left=review.left_out(params.integer("out", default=1, low=1, high=1_000_000)),
+        since=round_views.since_last(stored, all_jobs),
+        people_list=round_forms.PEOPLE_LIST,
+        people_choices=names.choices(everyone),
         names=names,
         broken=broken,
         problem=problem,
@@ -243,6 +251,18 @@ def _review(name: str, *, status: int = 200, problem: str | None = None, **forms
         excluded_names=[names(p) for p in stored.config.select.exclude],
         forbidden_names=[" & ".join(names(p) for p in pair) for pair in stored.config.forbidden],
     ), status
+
+
+def _review_filters() -> round_views.ReviewFilters:
+    order = params.text("order") or "rank"
+    if order not in round_views.ORDERS:
+        raise params.BadParameter("order", _("Choose to list them as ranked or the weakest first."))
+    return round_views.ReviewFilters(
+        text=params.text("q"),
+        department=params.text("department"),
+        order=order,
+        reason=params.text("reason", max_length=20),
+    )
 
 
 def _round_or_404(name: str) -> StoredRound:

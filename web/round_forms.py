@@ -337,9 +337,33 @@ class LockForm(FlaskForm):
     lock = HiddenField(validators=[InputRequired()])
 
 
+#: The list of a round's people that the person fields offer as HR types (one per page).
+PEOPLE_LIST = "round-people"
+
+
+class PersonField(StringField):
+    """Someone of a round, typed: a name picked from the page's list of people ("Anna de Vries
+    (E00012)"), or an id. ``choices`` are the (id, label) of those who may be chosen; the field's
+    data is the id. A round of 2,000 people offers one list for every such field, not a
+    drop-down of thousands in each."""
+
+    def __init__(self, label: Any = None, **kwargs: Any) -> None:
+        render_kw = {"list": PEOPLE_LIST, "autocomplete": "off", **(kwargs.pop("render_kw", None) or {})}
+        super().__init__(label, validators=[InputRequired()], render_kw=render_kw, **kwargs)
+        self.choices: list[tuple[str, str]] = []
+
+    def pre_validate(self, form: Any) -> None:
+        typed = (self.data or "").strip()
+        for person_id, label in self.choices:
+            if typed in (person_id, label) or typed.casefold() == label.casefold():
+                self.data = person_id
+                return
+        raise ValidationError(_l("Nobody of this round has that name or id: pick someone from the list."))
+
+
 class TwoPeopleForm(FlaskForm):
-    first = SelectField(_l("First person"), choices=[], validators=[InputRequired()])
-    second = SelectField(_l("Second person"), choices=[], validators=[InputRequired()])
+    first = PersonField(_l("First person"))
+    second = PersonField(_l("Second person"))
 
     def validate_second(self, field: Field) -> None:
         if field.data and field.data == self.first.data:
@@ -355,7 +379,7 @@ class ForbidForm(TwoPeopleForm):
 
 
 class ExcludeForm(FlaskForm):
-    person = SelectField(_l("Person"), choices=[], validators=[InputRequired()])
+    person = PersonField(_l("Person"))
 
 
 class ConfirmForm(FlaskForm):

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -34,21 +35,49 @@ from matcher.storage import rounds as round_storage
 from matcher.storage import schedule as schedule_store
 from matcher.storage import solve_jobs as job_store
 
+#: Rounds checked lately, by what the answer depends on (see :func:`violations`).
+_CHECKED: OrderedDict[tuple[object, ...], list[Violation]] = OrderedDict()
+_CHECKED_SIZE = 64
+_CHECKED_LOCK = threading.Lock()
 
-def violations(db: Database, name: str, *, today: dt.date) -> list[Violation]:
+
+def violations(
+    db: Database, name: str, *, today: dt.date, stored: StoredRound | None = None
+) -> list[Violation]:
     """The rules the round's pairs or groups break on today's data (none, unless the data or
-    the round changed since it was proposed)."""
+    the round changed since it was proposed).
+
+    Checking builds the round's problem from the whole organisation, seconds at 2,000 people, so
+    the answer is kept for as long as nothing it depends on changed: the round (its pairs, status,
+    settings), the organisation's data version and the day. A caller that has just loaded the
+    round hands it in as ``stored``."""
     with db.transaction() as session:
-        stored = _existing(round_storage.load_round(session, name), name)
+        if stored is None:
+            stored = _existing(round_storage.load_round(session, name), name)
+        version = storage.data_version(session)
+    members = [unit.members for unit in stored.pairs]
+    key = (db.url, name, stored.status, tuple(members), repr(stored.config), version, today)
+    with _CHECKED_LOCK:
+        if key in _CHECKED:
+            _CHECKED.move_to_end(key)
+            return list(_CHECKED[key])
+    with db.transaction() as session:
         org = storage.load_organisation(session)
+        if storage.data_version(session) != version:
+            return violations(db, name, today=today, stored=stored)
     if stored.status == PUBLISHED:
         # Its own pairs are in the history now: they do not repeat themselves.
         org = dataclasses.replace(org, history=tuple(h for h in org.history if h.round != name))
     tmap = TalentMap(org, today=today)
-    members = [unit.members for unit in stored.pairs]
     if isinstance(stored.config, groups.GroupConfig):
-        return groups.validate(groups.build_problem(tmap, stored.config, today=today), members)
-    return validate(build_problem(tmap, stored.config, today=today), members)
+        found = groups.validate(groups.build_problem(tmap, stored.config, today=today), members)
+    else:
+        found = validate(build_problem(tmap, stored.config, today=today), members)
+    with _CHECKED_LOCK:
+        _CHECKED[key] = list(found)
+        while len(_CHECKED) > _CHECKED_SIZE:
+            _CHECKED.popitem(last=False)
+    return found
 
 
 def participants(stored: StoredRound) -> list[str]:

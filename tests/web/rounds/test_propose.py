@@ -106,7 +106,7 @@ def test_the_settings_form_explains_each_weight(hr):
         ({"weights__repeat_fade": "1.5"}, "weights__repeat_fade", "must be between 0 and 1"),
         ({"rules__cooldown_rounds": "-1"}, "rules__cooldown_rounds", "must not be negative"),
         ({"min_teacher_level": "7"}, "min_teacher_level", "must be a level from 0 to 4"),
-        ({"weights__spread": "lots"}, "weights__spread", "Not a valid float value"),
+        ({"weights__spread": "lots"}, "weights__spread", "Give a number, such as 2 or 2.5."),
         ({"time_limit": "100000"}, "time_limit", "600"),
         ({"who": "chosen"}, "people", "Choose a department, site or team"),
         ({"people": "pim ghost"}, "people", "Nobody has the id ghost"),

@@ -98,7 +98,7 @@ def test_new_settings_for_a_proposed_round_propose_it_again_and_keep_its_locks(a
     act(hr, "lock", {"members": "niels,pim", "lock": "1"})
     page = f"{review_url()}/settings"
     html = hr.get(page).get_data(as_text=True)
-    assert 'id="time_limit"' in html and 'value="2.0"' in html and 'name="name"' not in html
+    assert 'id="time_limit"' in html and 'value="2"' in html and 'name="name"' not in html
     data = {**form_defaults(html), "weights__learning": "3", "exclude": "sara"}
     bad = post_form(hr, page, {**data, "weights__repeat_fade": "-0.5"}, form_page=page)
     assert bad.status_code == 400 and "must be between 0 and 1" in bad.get_data(as_text=True)
