@@ -13,6 +13,7 @@ import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -21,7 +22,7 @@ from sqlalchemy.orm import Session
 from matcher.domain import history
 from matcher.domain.history import Author, FieldChange, PersonChange, Record
 from matcher.domain.imports import ImportRun
-from matcher.domain.model import Holding, Level, Organisation, Person, Wish, office_hours
+from matcher.domain.model import Holding, Level, Organisation, Person, Wish, WorkingHours, office_hours
 from matcher.domain.phrases import AsWritten
 from matcher.io import fields
 from matcher.storage.base import utc
@@ -30,6 +31,8 @@ from matcher.storage.rows.talentmap import ImportRunRow
 
 _CHUNK = 5000
 _DATES = ("start_date", "leaving_date")
+#: A person's fields in a record: all but the id, which keys the record.
+_FIELDS = tuple(f.name for f in dataclasses.fields(Person) if f.name != "id")
 
 
 # -- records ------------------------------------------------------------------------------------
@@ -43,12 +46,21 @@ def _json(value: Any) -> Any:
     return value
 
 
+@lru_cache(maxsize=1024)
+def _hours(hours: WorkingHours) -> dict[str, list[str]]:
+    """Working hours as JSON; many people share the same (the records only read it)."""
+    return hours.as_dict()
+
+
 def person_record(person: Person, levels: dict[str, int], wishes: dict[str, int]) -> dict[str, Any]:
     """The person with their skill levels and wishes as a record of JSON values (what is not set,
     such as no manager, left out)."""
-    values = {f.name: getattr(person, f.name) for f in dataclasses.fields(person)}
-    values["working_hours"] = person.working_hours.as_dict()
-    found = {key: _json(value) for key, value in values.items() if key != "id" and value is not None}
+    found = {}
+    for name in _FIELDS:
+        value = getattr(person, name)
+        if value is not None:
+            found[name] = _json(value)
+    found["working_hours"] = _hours(person.working_hours)
     found |= {f"{history.SKILL_PREFIX}{skill}": level for skill, level in levels.items()}
     found |= {f"{history.WISH_PREFIX}{skill}": priority for skill, priority in wishes.items()}
     return found
@@ -56,8 +68,7 @@ def person_record(person: Person, levels: dict[str, int], wishes: dict[str, int]
 
 def person_from_record(person_id: str, record: Record) -> tuple[Person, list[Holding], list[Wish]]:
     """A record back as the person, their holdings and their wishes (what it leaves out: defaults)."""
-    names = {f.name for f in dataclasses.fields(Person)} - {"id"}
-    values: dict[str, Any] = {key: value for key, value in record.items() if key in names}
+    values: dict[str, Any] = {key: value for key, value in record.items() if key in _FIELDS}
     for key in _DATES:
         if values.get(key):
             values[key] = dt.date.fromisoformat(values[key])
