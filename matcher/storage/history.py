@@ -192,12 +192,9 @@ def _changes(session: Session, *where: Any) -> Iterator[PersonChange]:
         yield _change(row, *runs[row.run_id])
 
 
-def changes_of(session: Session, person_id: str, *, after: int | None = None) -> list[PersonChange]:
-    """The person's changes, oldest first (only those after the change with id ``after``, when given)."""
-    where = [PersonChangeRow.person_id == person_id]
-    if after is not None:
-        where.append(PersonChangeRow.id > after)
-    return list(_changes(session, *where))
+def changes_of(session: Session, person_id: str) -> list[PersonChange]:
+    """The person's changes, oldest first."""
+    return list(_changes(session, PersonChangeRow.person_id == person_id))
 
 
 def changes_of_people(session: Session, person_ids: Iterable[str]) -> dict[str, list[PersonChange]]:
