@@ -136,6 +136,10 @@ def _settings_form(plan_kind: PlanKind, form: Any, *, name: str | None, base: An
     ), status
 
 
+#: Seconds a request that starts a solve waits for it to end before showing its progress page.
+QUICK_SOLVE = 1.5
+
+
 def _start_job(name: str, kind: str, settings: dict[str, Any], limit: float) -> Any:
     """Queue the job and go to its page; or the domain's reason it may not start, as a message."""
     try:
@@ -144,6 +148,8 @@ def _start_job(name: str, kind: str, settings: dict[str, Any], limit: float) -> 
         )
     except RoundError as exc:
         return exc.message
+    # A solve that ends quickly shows its result at once; a longer one its progress page.
+    worker.runner_of(current_app).wait(job.id, QUICK_SOLVE)
     return redirect(url_for(".job", job_id=job.id, follow=1))
 
 
@@ -163,18 +169,24 @@ def job(job_id: int) -> Any:
         if not is_round(found.kind)
         else _stored_or_none(found.round_name) is not None
     )
+    elapsed = found.elapsed_at(_now())
+    # Look again soon while a solve is young (most end within seconds), then less often.
+    every = 1 if elapsed < 10 else 3
     page = render_template(
         "hr/rounds/job.html",
         job=found,
-        elapsed=found.elapsed_at(_now()),
+        elapsed=elapsed,
         kind_label=round_views.kind_label(found.kind),
-        refresh=found.active,
+        refresh=every if found.active else None,
         has_round=has_round,
+        others_running=any(
+            j.id != found.id and j.status == "running" for j in background.active_jobs(database())
+        ),
     )
     response = current_app.make_response(page)
     if found.active:
         # The meta tag sits in the body; the header refreshes in every browser too, without JavaScript.
-        response.headers["Refresh"] = "2"
+        response.headers["Refresh"] = str(every)
     return response
 
 

@@ -18,7 +18,8 @@ import socket
 import threading
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FuturesTimeout
 from typing import Any
 
 from flask import Flask
@@ -75,6 +76,7 @@ class JobRunner:
         self.log = log
         self.clock = clock
         self._executor: ThreadPoolExecutor | None = None
+        self._futures: dict[int, Future[None]] = {}
         self._lock = threading.Lock()
 
     @property
@@ -98,8 +100,28 @@ class JobRunner:
         if self.inline:
             self.run(queued.id)
         else:
-            self._pool().submit(self.run, queued.id)
+            future = self._pool().submit(self.run, queued.id)
+            with self._lock:
+                self._futures[queued.id] = future
+                future.add_done_callback(lambda _done: self._forget(queued.id))
         return queued
+
+    def wait(self, job_id: int, timeout: float) -> bool:
+        """Wait up to ``timeout`` seconds for a job this runner started; whether it has ended. A
+        quick solve is then shown at once instead of after the job page's next refresh."""
+        with self._lock:
+            future = self._futures.get(job_id)
+        if future is None:
+            return True
+        try:
+            future.result(timeout=timeout)
+        except FuturesTimeout:
+            return False
+        return True
+
+    def _forget(self, job_id: int) -> None:
+        with self._lock:
+            self._futures.pop(job_id, None)
 
     def run(self, job_id: int) -> None:
         try:

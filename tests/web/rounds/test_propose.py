@@ -5,12 +5,23 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from urllib.parse import quote
 
 import pytest
 
 from matcher.plans.solve_jobs import DONE
 from matcher.services import background, rounds
-from tests.web.rounds.support import MENTORING, db_of, job_id, propose, stored_round
+from tests.orgs import mentoring_org
+from tests.web.rounds.support import (
+    MENTORING,
+    close_app,
+    db_of,
+    import_organisation,
+    job_id,
+    propose,
+    start_app,
+    stored_round,
+)
 from tests.webtools import csrf_token, log_in
 from web import worker
 
@@ -157,11 +168,10 @@ def test_proposing_runs_a_job_and_the_review_shows_pairs_with_reasons(app, hr):
     assert MENTORING in listing and "proposed" in listing and "4 pairs" in listing
 
 
-def test_a_job_page_refreshes_itself_while_the_job_runs(app, hr):
-    db = db_of(app)
-    queued = background.start_job(
-        db,
-        round_name="later",
+def _queue(app, name: str):
+    return background.start_job(
+        db_of(app),
+        round_name=name,
         kind="mentor",
         settings={"config": {"mode": "mentor"}},
         limit=10.0,
@@ -169,16 +179,51 @@ def test_a_job_page_refreshes_itself_while_the_job_runs(app, hr):
         runner=worker.runner_of(app).identity,
         now=dt.datetime.now(dt.UTC),
     )
+
+
+def test_a_job_page_says_what_is_happening_and_looks_again_soon_while_the_job_runs(app, hr):
+    from matcher.storage import solve_jobs as job_store
+
+    db = db_of(app)
+    queued = _queue(app, "later")
     page = hr.get(f"/hr/rounds/jobs/{queued.id}")
     html = page.get_data(as_text=True)
-    assert '<meta http-equiv="refresh" content="2">' in html and page.headers["Refresh"] == "2"
-    assert "Waiting for its turn" in html
-    with db.transaction() as session:
-        from matcher.storage import solve_jobs as job_store
+    assert '<meta http-equiv="refresh" content="1">' in html and page.headers["Refresh"] == "1"
+    # nothing else runs: it does not claim another proposal is being worked out
+    assert "Waiting for its turn" in html and "It starts in a moment." in html
+    assert "Another proposal" not in html and "This page looks again every second." in html
 
+    second = _queue(app, "after that")
+    with db.transaction() as session:
         job_store.mark_running(session, queued.id, now=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=3))
+    html = hr.get(f"/hr/rounds/jobs/{second.id}").get_data(as_text=True)
+    assert "Another proposal is being worked out; this one starts when it is done." in html
+
+    html = hr.get(f"/hr/rounds/jobs/{queued.id}").get_data(as_text=True)
+    assert "No plan to show yet" in html
+    with db.transaction() as session:
         job_store.update_best(session, queued.id, {"objective": 12.5, "bound": 14.0}, elapsed=3.0)
     html = hr.get(f"/hr/rounds/jobs/{queued.id}").get_data(as_text=True)
     assert '<progress max="10.0" value="3.' in html
     assert "of 10 seconds searched" in html and "12.5" in html and "at most 14 possible" in html
-    assert '<meta http-equiv="refresh" content="2">' in html
+    assert '<meta http-equiv="refresh" content="1">' in html and "No plan to show yet" not in html
+
+    with db.transaction() as session:
+        job_store.mark_running(session, second.id, now=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=30))
+    page = hr.get(f"/hr/rounds/jobs/{second.id}")
+    assert page.headers["Refresh"] == "3" and "every 3 seconds" in page.get_data(as_text=True)
+
+
+def test_a_solve_that_ends_quickly_shows_its_proposal_at_once(sqlite_url, tmp_path):
+    import_organisation(sqlite_url, mentoring_org(), tmp_path)
+    app = start_app(sqlite_url, JOBS_INLINE=False)
+    try:
+        client = app.test_client()
+        log_in(client, "hr@wadloo.example")
+        started = propose(client, time_limit="5")
+        assert started.status_code == 302
+        # the request waited for the quick solve: the job page sends HR straight on to the review
+        follow = client.get(started.headers["Location"])
+        assert follow.status_code == 302 and follow.headers["Location"].endswith(quote(MENTORING))
+    finally:
+        close_app(app)

@@ -88,6 +88,15 @@ def test_compare_shows_what_a_re_solve_changed(app, hr):
     assert "Only in A" in html and "Only in B" in html and "Total of their scores" in html
     only_a = re.search(r'id="only-a">.*?</ul>', html, re.S).group(0)
     assert "Olga Smit → Roos Visser" in only_a  # HR's swap, replaced by the re-solve
+    # the two proposals and their figures in words, each number as the data has it
+    words = " ".join(re.search(r'id="in-words">.*?</section>', html, re.S).group(0).split())
+    diff = after.objective - before.objective
+    said = "score the same" if abs(diff) < 0.005 else ("more than A" if diff > 0 else "less than A")
+    assert said in words
+    only_in_b = [u for u in after.units if u.key not in {v.key for v in before.units}]
+    assert f"{len(only_in_b)} only in B, together {round(sum(u.score for u in only_in_b), 2):g} points" in words
+    assert "less what it costs to give one person several pairs" in words
+    assert f"A: total {before.total:g}, objective {before.objective:g}" in words
     chosen = hr.get(f"{review_url()}/compare", query_string={"a": f"job-{jobs_made[0].id}", "b": "current"})
     assert chosen.status_code == 200 and 'value="current" selected' in chosen.get_data(as_text=True)
     assert hr.get(f"{review_url()}/compare", query_string={"a": "job-999"}).status_code == 404
