@@ -345,14 +345,14 @@ def unpacked_parts(path: Path, problems: Problems) -> dict[str, list[str]] | Non
                 return None
             declared = sum(part.file_size for part in parts)
             if declared > MAX_UNPACKED_BYTES:
-                problems.add(Location(path.name), _unpacks_too_large(declared))
+                problems.add(Location(path.name), _unpacks_too_large())
                 return None
             merged: dict[str, list[str]] = {}
             total = 0
             for part in parts:
                 size, ranges = _unpack(archive, part, MAX_UNPACKED_BYTES - total)
                 if size is None:
-                    problems.add(Location(path.name), _unpacks_too_large(MAX_UNPACKED_BYTES + 1))
+                    problems.add(Location(path.name), _unpacks_too_large())
                     return None
                 total += size
                 if ranges:
@@ -372,8 +372,8 @@ _MERGED = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*?ref=\"([A-Z]+[0-9]+:[A-Z]+[0-
 
 
 def _unpack(archive: zipfile.ZipFile, part: zipfile.ZipInfo, room: int) -> tuple[int | None, list[str]]:
-    """The bytes a part unpacks to (None when more than ``room``, or than it declares) and, for a
-    worksheet, the merged cell ranges it names."""
+    """The bytes a part unpacks to (None when more than ``room``) and, for a worksheet, the merged
+    cell ranges it names. A part that unpacks to more than it declares is a damaged archive."""
     size = 0
     ranges: list[str] = []
     tail = b""
@@ -381,7 +381,9 @@ def _unpack(archive: zipfile.ZipFile, part: zipfile.ZipInfo, room: int) -> tuple
     with archive.open(part) as stream:
         while chunk := stream.read(_CHUNK):
             size += len(chunk)
-            if size > room or size > part.file_size:
+            if size > part.file_size:
+                raise zipfile.BadZipFile(part.filename)
+            if size > room:
                 return None, ranges
             if sheet:
                 window = tail + chunk
@@ -400,7 +402,7 @@ def _too_many_parts(count: int) -> str:
     )
 
 
-def _unpacks_too_large(size: int) -> str:
+def _unpacks_too_large() -> str:
     return phrase(
         "the workbook unpacks to more than {limit} MB; save the people and skills sheets in a workbook "
         "of their own, or split it into smaller files",
