@@ -15,8 +15,6 @@ import datetime as dt
 import io
 import re
 import warnings
-import zipfile
-import zlib
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -30,6 +28,7 @@ from openpyxl.worksheet.cell_range import CellRange
 
 from matcher.domain.phrases import phrase
 from matcher.domain.problems import Grouped, Location, Problems, line
+from matcher.io import workbook_archive
 from matcher.io.fields import parse_text
 from matcher.io.limits import (
     MAX_CELL,
@@ -37,9 +36,7 @@ from matcher.io.limits import (
     MAX_COLUMNS,
     MAX_FILE_BYTES,
     MAX_FILLED,
-    MAX_PARTS,
     MAX_ROWS,
-    MAX_UNPACKED_BYTES,
 )
 
 PEOPLE_SHEET = "people"
@@ -300,9 +297,10 @@ def _text(value: object) -> str:
 def read_workbook(path: Path, problems: Problems) -> tuple[Rows | None, Rows | None]:
     """The rows of the people sheet and of the skills sheet (``None`` when absent or unreadable).
 
-    The archive is unpacked once, counting, before openpyxl opens it (:func:`unpacked_parts`); then
-    the sheets are read as a stream, row by row, up to the limits (:mod:`matcher.io.limits`)."""
-    merged = unpacked_parts(path, problems)
+    The archive is unpacked once, counting, before openpyxl opens it
+    (:mod:`matcher.io.workbook_archive`); then the sheets are read as a stream, row by row, up to
+    the limits (:mod:`matcher.io.limits`)."""
+    merged = workbook_archive.unpacked_parts(path, problems)
     if merged is None:
         return None, None
     # The workbook reads from this handle while the rows stream; closing it here also closes what
@@ -333,90 +331,6 @@ def _sheets(
     return people, _values(skills_sheet, skills_label, merged, problems) if skills_sheet else None
 
 
-def unpacked_parts(path: Path, problems: Problems) -> dict[str, list[str]] | None:
-    """Unpack every part of a workbook once, counting the bytes as they come, and refuse it when it
-    has too many parts or unpacks (as declared, or in fact) to more than the limit; a zip bomb stops
-    there, having held one chunk at a time. Returns the merged cell ranges per worksheet part."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            parts = archive.infolist()
-            if len(parts) > MAX_PARTS:
-                problems.add(Location(path.name), _too_many_parts(len(parts)))
-                return None
-            declared = sum(part.file_size for part in parts)
-            if declared > MAX_UNPACKED_BYTES:
-                problems.add(Location(path.name), _unpacks_too_large())
-                return None
-            merged: dict[str, list[str]] = {}
-            total = 0
-            for part in parts:
-                size, ranges = _unpack(archive, part, MAX_UNPACKED_BYTES - total)
-                if size is None:
-                    problems.add(Location(path.name), _unpacks_too_large())
-                    return None
-                total += size
-                if ranges:
-                    merged[part.filename] = ranges
-            return merged
-    except FileNotFoundError:
-        problems.add(Location(path.name), phrase("the file cannot be found"))
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError, OSError):
-        # Not a zip archive, a damaged one (its sizes or checksums do not match what it holds),
-        # or one that is encrypted or packed in a way Excel does not use.
-        problems.add(Location(path.name), _not_a_workbook())
-    return None
-
-
-_CHUNK = 64 * 1024
-_MERGED = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*?ref=\"([A-Z]+[0-9]+:[A-Z]+[0-9]+)\"")
-
-
-def _unpack(archive: zipfile.ZipFile, part: zipfile.ZipInfo, room: int) -> tuple[int | None, list[str]]:
-    """The bytes a part unpacks to (None when more than ``room``) and, for a worksheet, the merged
-    cell ranges it names. A part that unpacks to more than it declares is a damaged archive."""
-    size = 0
-    ranges: list[str] = []
-    tail = b""
-    sheet = part.filename.startswith("xl/worksheets/")
-    with archive.open(part) as stream:
-        while chunk := stream.read(_CHUNK):
-            size += len(chunk)
-            if size > part.file_size:
-                raise zipfile.BadZipFile(part.filename)
-            if size > room:
-                return None, ranges
-            if sheet:
-                window = tail + chunk
-                found = list(_MERGED.finditer(window))
-                ranges += [match[1].decode() for match in found]
-                # Keep the end of the chunk, so that a tag cut in two is found in the next one.
-                tail = window[max(found[-1].end() if found else 0, len(window) - 200) :]
-    return size, ranges
-
-
-def _too_many_parts(count: int) -> str:
-    return phrase(
-        "the workbook holds {count} parts; a workbook of at most {limit} parts is read",
-        count=Grouped(count),
-        limit=Grouped(MAX_PARTS),
-    )
-
-
-def _unpacks_too_large() -> str:
-    return phrase(
-        "the workbook unpacks to more than {limit} MB; save the people and skills sheets in a workbook "
-        "of their own, or split it into smaller files",
-        limit=Grouped(MAX_UNPACKED_BYTES // 2**20),
-    )
-
-
-def _not_a_workbook() -> str:
-    return phrase(
-        "this is not an Excel workbook that can be opened; open it in Excel and save it again "
-        "as 'Excel Workbook (*.xlsx)'"
-    )
-
-
 def _open(handle: BinaryIO, file: str, problems: Problems) -> openpyxl.Workbook | None:
     try:
         # openpyxl warns about workbook features it skips (data validation, styles);
@@ -429,7 +343,7 @@ def _open(handle: BinaryIO, file: str, problems: Problems) -> openpyxl.Workbook 
     # A damaged or mislabelled file surfaces as any of a dozen exception types from
     # zipfile, xml and openpyxl itself; all of them mean the same thing to the user.
     except Exception:
-        problems.add(Location(file), _not_a_workbook())
+        problems.add(Location(file), workbook_archive.not_a_workbook())
     return None
 
 
