@@ -8,19 +8,23 @@ the last HR account; its message is shown.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import math
 import secrets
 from typing import Any
+from urllib.parse import quote
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import Field, HiddenField, RadioField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from matcher.domain.accounts import Account, AccountError
+from matcher.io.matrix_xlsx import neutralised
 from matcher.services import accounts as account_service
 from web import params
 from web.context import database, talent_map
@@ -28,6 +32,7 @@ from web.hr_common import no_store
 from web.phrases import say
 
 PER_PAGE = 50
+_NOT_GIVEN = object()
 
 
 def _roles() -> list[tuple[str, str]]:
@@ -50,6 +55,60 @@ class RoleForm(FlaskForm):
 
 class SwitchForm(FlaskForm):
     active = HiddenField(validators=[DataRequired()])
+
+
+class ManyForm(FlaskForm):
+    """Accounts for everyone on the talent map, or everyone in one department, who has none."""
+
+    scope = RadioField(
+        _l("For whom"),
+        choices=[
+            SelectChoice("everyone", _l("everyone on the talent map who has no account yet")),
+            SelectChoice("department", _l("everyone in one department who has no account yet")),
+        ],
+        default="everyone",
+    )
+    department = SelectField(_l("Department"), choices=[], validate_choice=False)
+    role = SelectField(_l("Role"), choices=[], default="employee")
+
+    def validate_department(self, field: Field) -> None:
+        if self.scope.data == "department" and field.data not in _departments():
+            raise ValidationError(_l("Choose one of the departments."))
+
+
+def _many_form(formdata: Any = _NOT_GIVEN) -> ManyForm:
+    form = ManyForm(prefix="many") if formdata is _NOT_GIVEN else ManyForm(formdata=formdata, prefix="many")
+    form.department.choices = [SelectChoice("", _("(choose)"))] + [SelectChoice(d, d) for d in _departments()]
+    form.role.choices = [SelectChoice(value, label) for value, label in _roles()[:2]]
+    return form
+
+
+def _departments() -> list[str]:
+    return sorted({p.department for p in talent_map().organisation.people if p.department}, key=str.casefold)
+
+
+def make_many() -> Any:
+    """Make accounts for many people at once; their one-time passwords are shown only this once."""
+    form = _many_form()
+    if not form.validate_on_submit():
+        return _page(_blank(), status=400, many=form)
+    people = talent_map().organisation.people
+    wanted = [p.id for p in people if form.scope.data == "everyone" or p.department == form.department.data]
+    result = account_service.make_accounts(
+        database(), wanted, role=form.role.data, now=dt.datetime.now(dt.UTC), password=new_password
+    )
+    return no_store(_page(_blank(), made=result))
+
+
+def made_csv(result: account_service.MadeAccounts, names: dict[str, str]) -> str:
+    """The accounts made, as a CSV file for a download link: name, login, one-time password
+    (a name a spreadsheet would take for a formula is neutralised)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_("Name"), _("Login"), _("One-time password")])
+    for person_id, login, password in result.made:
+        writer.writerow([neutralised(names.get(person_id, person_id)), login, password])
+    return "data:text/csv;charset=utf-8," + quote(out.getvalue())
 
 
 def accounts() -> Any:
@@ -158,6 +217,8 @@ def _page(
     status: int = 200,
     problem: str | None = None,
     issued: tuple[Account, str, str] | None = None,
+    many: ManyForm | None = None,
+    made: account_service.MadeAccounts | None = None,
 ) -> Any:
     if not form.role.choices:
         form.role.choices = _roles()
@@ -190,4 +251,7 @@ def _page(
         hr_active=hr_active,
         problem=problem,
         issued=issued,
+        many=many or _many_form(formdata=None),
+        made=made,
+        made_csv=made_csv(made, names) if made and made.made else None,
     ), status

@@ -295,6 +295,7 @@ ROUTES: tuple[tuple[str, str, Callable[..., Any], tuple[str, ...]], ...] = (
     ("/skills/new", "add_skill", hr_skills.add_skill, ("GET", "POST")),
     ("/skills/<skill_id>/edit", "edit_skill", hr_skills.edit_skill, ("GET", "POST")),
     ("/accounts", "accounts", hr_accounts.accounts, ("GET", "POST")),
+    ("/accounts/many", "accounts_many", hr_accounts.make_many, ("POST",)),
     ("/accounts/<int:account_id>/role", "account_role", hr_accounts.change_role, ("POST",)),
     ("/accounts/<int:account_id>/active", "account_active", hr_accounts.switch, ("POST",)),
     ("/accounts/<int:account_id>/password", "account_password", hr_accounts.reset_password, ("POST",)),

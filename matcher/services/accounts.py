@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import cache
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from matcher.domain.accounts import Account, AccountError
+from matcher.domain.accounts import Account, AccountError, normal_login
 from matcher.domain.phrases import phrase
-from matcher.storage import Database, load_person
+from matcher.storage import Database, load_people, load_person
 from matcher.storage import accounts as store
 
 
@@ -100,6 +101,63 @@ def add_person_accounts(
             )
             made.append((person.email, role, password))
     return made
+
+
+#: How a password meeloop made itself is hashed when many are made at once. Such a password is
+#: random (at least 96 bits), so no guessing reaches it however fast the hash: a cheap one keeps it
+#: as safe as scrypt keeps a password a person chose, and a thousand accounts take a second, not
+#: minutes. A password a person chooses is always hashed with scrypt (:func:`hash_password`).
+MADE_PASSWORD_METHOD = "pbkdf2:sha256:1000"
+
+
+@dataclass(frozen=True)
+class MadeAccounts:
+    """What making accounts for many people did: the accounts made, each ``(person id, login,
+    one-time password)``, and who was passed over, each ``(person id, reason)``."""
+
+    made: tuple[tuple[str, str, str], ...]
+    passed_over: tuple[tuple[str, str], ...]
+
+
+def make_accounts(
+    db: Database, person_ids: Iterable[str], *, role: str, now: dt.datetime, password: Callable[[], str]
+) -> MadeAccounts:
+    """Accounts for many people on the map at once, each logging in with their work e-mail
+    address and a one-time password from ``password()`` (random: see :data:`MADE_PASSWORD_METHOD`).
+    People who already have an account, whose address is already someone's login, or who have no
+    address are passed over with the reason. One transaction."""
+    made: list[tuple[str, str, str]] = []
+    passed: list[tuple[str, str]] = []
+    wanted = list(dict.fromkeys(person_ids))
+    with db.transaction() as session:
+        existing = store.accounts(session)
+        taken = {a.login for a in existing}
+        having = {a.person_id for a in existing if a.person_id}
+        people = load_people(session, wanted)
+        for person_id in wanted:
+            person = people.get(person_id)
+            login = normal_login(person.email) if person else ""
+            if person is None:
+                passed.append((person_id, phrase("there is nobody with this id on the talent map")))
+            elif person_id in having:
+                passed.append((person_id, phrase("already has an account")))
+            elif not login:
+                passed.append((person_id, phrase("has no e-mail address to log in with")))
+            elif login in taken:
+                passed.append((person_id, phrase("their e-mail address is the login of another account")))
+            else:
+                secret = password()
+                store.add_account(
+                    session,
+                    login,
+                    role=role,
+                    password_hash=generate_password_hash(secret, method=MADE_PASSWORD_METHOD),
+                    person_id=person_id,
+                    now=now,
+                )
+                taken.add(login)
+                made.append((person_id, login, secret))
+    return MadeAccounts(tuple(made), tuple(passed))
 
 
 def set_password(db: Database, account_id: int, password: str, *, now: dt.datetime) -> Account:

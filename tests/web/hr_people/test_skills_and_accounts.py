@@ -225,3 +225,63 @@ def test_a_skill_edit_is_written_like_an_import_and_a_loop_is_refused(db, tmp_pa
         taxonomy.update_skill(db, loop, now=moment)
     assert [p.where.field for p in refused.value.problems] == ["parent"]
     assert organisation.load_organisation(db).skill("sociaal-recht").parent_id is None
+
+
+def _made(html: str) -> list[tuple[str, str, str]]:
+    table = html[html.index('id="made-title"') : html.index("</table>", html.index('id="made-title"'))]
+    return re.findall(r"<tr><td>([^<]+)</td><td>([^<]+)</td><td><code>([^<]+)</code></td></tr>", table)
+
+
+def test_accounts_for_one_department_then_everyone_are_made_at_once_each_password_shown_once(app, hr):
+    # anna, bram (Sociaal Domein) have accounts; chen, dirk (Informatievoorziening) and eva do not
+    page = page_text(hr.get("/hr/accounts"))
+    assert "Accounts for many people at once" in page and '<option value="Informatievoorziening">' in page
+    one = post_form(
+        hr,
+        "/hr/accounts/many",
+        {"many-scope": "department", "many-department": "Informatievoorziening", "many-role": "employee"},
+        form_page="/hr/accounts",
+    )
+    html = page_text(one)
+    assert one.status_code == 200 and one.headers["Cache-Control"] == "no-store"
+    made = _made(html)
+    assert sorted(login for _, login, _ in made) == ["chen@wadloo.example", "dirk@wadloo.example"]
+    for _, login, password in made:
+        account = _account(app, login)
+        assert account.role == "employee" and password not in account.password_hash
+        assert _can_log_in(app, login, password)
+    # the download holds the same passwords as the page
+    link = re.search(r'download="accounts.csv" href="data:text/csv;charset=utf-8,([^"]+)"', html)
+    from urllib.parse import unquote
+
+    rows = [line.split(",") for line in unquote(link.group(1)).strip().splitlines()]
+    assert sorted(rows[1:]) == sorted([name, login, password] for name, login, password in made)
+
+    everyone = page_text(
+        post_form(
+            hr,
+            "/hr/accounts/many",
+            {"many-scope": "everyone", "many-role": "manager"},
+            form_page="/hr/accounts",
+        )
+    )
+    assert [login for _, login, _ in _made(everyone)] == ["eva@wadloo.example"]
+    assert _account(app, "eva@wadloo.example").role == "manager"
+    # anna, bram, chen and dirk already had one: passed over, said why
+    assert "4 people passed over" in everyone and "already has an account" in everyone
+    listing = page_text(hr.get("/hr/accounts"))
+    assert all(password not in listing for _, _, password in made)
+
+
+def test_accounts_for_a_department_need_one_and_nothing_is_made_without(app, hr):
+    before = len(_accounts(app))
+    refused = post_form(
+        hr, "/hr/accounts/many", {"many-scope": "department", "many-department": ""}, form_page="/hr/accounts"
+    )
+    assert refused.status_code == 400 and "Choose one of the departments." in page_text(refused)
+    assert len(_accounts(app)) == before
+
+
+def _accounts(app):
+    with app.extensions["meeloop"]["db"].transaction() as session:
+        return account_store.accounts(session)
