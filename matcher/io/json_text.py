@@ -15,7 +15,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from matcher.domain.phrases import phrase
+from matcher.domain.phrases import AsWritten, phrase, term
 from matcher.domain.problems import Grouped, InvalidInput, Location, Problem
 from matcher.io.limits import MAX_DEPTH, MAX_DIGITS, MAX_FILE_BYTES
 
@@ -64,7 +64,8 @@ def _loads(text: str, file: str) -> Any:
     try:
         return json.loads(text, parse_int=_whole_number, parse_constant=_constant)
     except json.JSONDecodeError as exc:
-        problem = phrase("not valid JSON: {error}", error=exc.msg)
+        said = _DECODER_SAYS.get(exc.msg)
+        problem = phrase("not valid JSON: {error}", error=said or AsWritten(exc.msg))
         raise InvalidInput([Problem(Location(file, _place(text, exc.pos)), problem)]) from None
     except _Refused as exc:
         if exc.kind == "digits":
@@ -80,6 +81,24 @@ def _loads(text: str, file: str) -> Any:
         raise InvalidInput([Problem(Location(file, _place(text, position)), problem)]) from None
     except RecursionError:
         raise InvalidInput([Problem(Location(file, _place(text, _too_deep(text))), too_deep())]) from None
+
+
+# What Python's JSON reader says, in words a person who edits the file can act on.
+_DECODER_SAYS = {
+    "Expecting value": term("a value is missing here, or a comma stands before a closing bracket"),
+    "Expecting ':' delimiter": term("a colon (:) is missing after the key"),
+    "Expecting ',' delimiter": term("a comma (,) is missing between two values"),
+    "Expecting property name enclosed in double quotes": term(
+        "a key in double quotes is expected here; is there a comma before a closing brace?"
+    ),
+    "Unterminated string starting at": term("a text starts here and is never closed; is the file cut off?"),
+    "Invalid control character at": term(
+        "a control character (such as a line break or a tab) stands inside a text; write it as \\n or \\t"
+    ),
+    "Invalid \\escape": term("a backslash starts an escape JSON does not know; write a backslash as \\\\"),
+    "Invalid \\uXXXX escape": term("\\u needs four hexadecimal digits after it"),
+    "Extra data": term("there is more after the end of the data; is a bracket or brace closed too early?"),
+}
 
 
 def _place(text: str, position: int | None) -> str | None:

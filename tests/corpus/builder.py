@@ -309,7 +309,7 @@ def person(extra: str) -> str:
     return PERSON % extra
 
 
-@case("json-cut-off", "not valid JSON", "line 3, column 43")
+@case("json-cut-off", "not valid JSON: a text starts here and is never closed", "line 3, column 43")
 def _(folder: Path) -> Path:
     return raw(folder, "organisation.json", organisation(folder, person("")).read_bytes()[:110])
 
@@ -376,7 +376,7 @@ def _(folder: Path) -> Path:
     return organisation(folder, person("").replace("Anna de", "Anna\\u0000 de"))
 
 
-@case("json-raw-nul-byte", "not valid JSON: Invalid control character", "line 3, column 31")
+@case("json-raw-nul-byte", "not valid JSON: a control character", "line 3, column 31")
 def _(folder: Path) -> Path:
     return organisation(folder, person("").replace("Anna de", "Anna\x00 de"))
 
@@ -448,6 +448,17 @@ def _(folder: Path) -> Path:
     return raw(folder, "organisation.json", ("\ufeff" + text).encode())
 
 
+@case("json-trailing-comma", "not valid JSON: a key in double quotes is expected here", "line 3, column 75")
+def _(folder: Path) -> Path:
+    return organisation(folder, person(", "))
+
+
+@case("json-two-documents", "not valid JSON: there is more after the end of the data", "line 6, column 1")
+def _(folder: Path) -> Path:
+    text = organisation(folder, person("")).read_text() + "{}\n"
+    return raw(folder, "organisation.json", text.encode())
+
+
 @case("json-empty", "the file is empty")
 def _(folder: Path) -> Path:
     return raw(folder, "organisation.json", b"  \n")
@@ -458,7 +469,7 @@ def _(folder: Path) -> Path:
     return raw(folder, "organisation.json", b"[1, 2, 3]")
 
 
-@case("json-cut-inside-a-string", "Unterminated string", "line 3, column 10")
+@case("json-cut-inside-a-string", "a text starts here and is never closed", "line 3, column 10")
 def _(folder: Path) -> Path:
     return raw(folder, "organisation.json", organisation(folder, person("")).read_bytes()[:75])
 
