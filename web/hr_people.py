@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -192,6 +193,10 @@ def person(person_id: str) -> Any:
 # -- editing ----------------------------------------------------------------------------------
 
 
+#: The page's list of people the manager field offers as HR types.
+MANAGERS = "people-list"
+
+
 class PersonForm(ProfileForm):
     """The employee's profile form, and what only HR changes (named like the organisation
     JSON's person keys, so that :func:`web.profile_form.changes` picks them up)."""
@@ -202,7 +207,9 @@ class PersonForm(ProfileForm):
     function = StringField(_l("Function"), validators=[Length(max=200)])
     site = StringField(_l("Site"), validators=[Length(max=200)])
     team = StringField(_l("Team"), validators=[Length(max=200)])
-    manager = StringField(_l("Manager (person id)"), validators=[Length(max=120)])
+    manager = StringField(
+        _l("Manager"), validators=[Length(max=320)], render_kw={"list": MANAGERS, "autocomplete": "off"}
+    )
     start_date = StringField(_l("Start date"), validators=[Length(max=20)], render_kw={"type": "date"})
     leaving_date = StringField(_l("Leaving date"), validators=[Length(max=20)], render_kw={"type": "date"})
     years_experience = StringField(_l("Years in the field"), validators=[Length(max=10)])
@@ -218,7 +225,7 @@ def _hr_values(person: Person) -> dict[str, Any]:
         "function": person.function,
         "site": person.site,
         "team": person.team,
-        "manager": person.manager_id or "",
+        "manager": _label(talent_map(), person.manager_id) if person.manager_id else "",
         "start_date": person.start_date.isoformat() if person.start_date else "",
         "leaving_date": person.leaving_date.isoformat() if person.leaving_date else "",
         "years_experience": f"{person.years_experience:g}",
@@ -236,12 +243,37 @@ def _years(text: str) -> float | str:
         return text
 
 
+def _label(talent: TalentMap, person_id: str) -> str:
+    """How the list names someone: "Anna de Vries (E00012)"; an id that is nobody stays an id."""
+    person = talent.person(person_id)
+    return f"{person.name} ({person.id})" if person else person_id
+
+
+def manager_id(talent: TalentMap, typed: str) -> str:
+    """The id of the manager HR typed: an id, a name from the list ("Anna de Vries (E00012)"), or
+    a name only one person has; ValueError (with the reason) for anything else."""
+    typed = typed.strip()
+    if talent.person(typed) is not None:
+        return typed
+    listed = re.fullmatch(r".*\(([^()]+)\)", typed)
+    if listed and talent.person(listed.group(1)) is not None:
+        return listed.group(1)
+    named = [p.id for p in talent.organisation.people if p.name.casefold() == typed.casefold()]
+    if len(named) == 1:
+        return named[0]
+    if named:
+        raise ValueError(_("More than one person is called that: pick the right one from the list."))
+    raise ValueError(_("Nobody on the talent map has that name or id: pick someone from the list."))
+
+
 def _hr_changes(form: PersonForm) -> dict[str, Any]:
     found = changes(form)
     for key in ("name", "email", "department", "function", "site", "team"):
         found[key] = (found[key] or "").strip()
     for key in ("manager", "start_date", "leaving_date"):
         found[key] = (found[key] or "").strip() or None
+    if found["manager"]:
+        found["manager"] = manager_id(talent_map(), found["manager"])
     found["years_experience"] = _years(found["years_experience"] or "")
     return found
 
@@ -257,8 +289,13 @@ def edit_person(person_id: str) -> Any:
     if not form.validate():
         return _edit_page(form, current, 400)
     try:
+        wanted = _hr_changes(form)
+    except ValueError as wrong:
+        form.manager.errors = [*form.manager.errors, str(wrong)]
+        return _edit_page(form, current, 400)
+    try:
         result = profiles.update_person(
-            database(), person_id, _hr_changes(form), now=dt.datetime.now(dt.UTC), by=current_user.login
+            database(), person_id, wanted, now=dt.datetime.now(dt.UTC), by=current_user.login
         )
     except InvalidInput as error:
         show_problems(form, error)
@@ -277,6 +314,11 @@ def _edit_page(form: PersonForm, person: Person, status: int = 200) -> Any:
         person=person,
         levels=[w for w in words.LEVELS if w.value >= 1],
         skill_names=skill_name_list(talent_map()),
+        people_list=MANAGERS,
+        people=sorted(
+            (_label(talent_map(), p.id) for p in talent_map().organisation.people if p.id != person.id),
+            key=str.casefold,
+        ),
         failed=status >= 400,
     ), status
 

@@ -150,7 +150,7 @@ def _edit(client, person_id: str, **changes) -> object:
 
 def test_the_edit_form_shows_what_is_stored(hr):
     values = _form_values(hr, "/hr/people/bram/edit")
-    assert values["name"] == "Bram Çelik" and values["manager"] == "anna"
+    assert values["name"] == "Bram Çelik" and values["manager"] == "Anna de Vries (anna)"
     assert values["start_date"] == "2024-09-01" and values["newcomer"] == "y" and "intern" not in values
     assert values["skills-0-skill_id"] == "wmo" and values["skills-0-level"] == "2"
     assert values["wishes-0-skill_id"] == "sql" and values["wishes-0-priority"] == "3"
@@ -194,7 +194,7 @@ def test_an_edit_that_changes_nothing_says_so(app, hr):
         ("email", "anna@wadloo.example", "also used by"),
         ("leaving_date", "2020-01-01", "is before starting"),
         ("start_date", "31-02-2024", "31-02-2024"),
-        ("manager", "nobody", "is not a known person"),
+        ("manager", "nobody", "Nobody on the talent map has that name or id"),
         ("name", " ", "may not be empty"),
         ("years_experience", "lots", "lots"),
         ("hours_mon", "sometimes", "sometimes"),
@@ -210,6 +210,17 @@ def test_an_invalid_edit_is_refused_at_the_field_and_stores_nothing(app, hr, fie
     assert block and says in block.group(0), html[:5000]
     assert "Nothing was saved" in html
     assert people_in(app) == before
+
+
+def test_the_manager_is_chosen_by_name_from_the_list_or_by_id(app, hr):
+    page = page_text(hr.get("/hr/people/bram/edit"))
+    assert 'list="people-list"' in page and '<option value="王芳 (chen)">' in page
+    assert _edit(hr, "bram", manager="王芳 (chen)").status_code == 302
+    assert people_in(app)["bram"].manager_id == "chen"
+    assert _edit(hr, "bram", manager="dirk zoë ахмед").status_code == 302  # a name only one person has
+    assert people_in(app)["bram"].manager_id == "dirk"
+    assert _edit(hr, "bram", manager="").status_code == 302
+    assert people_in(app)["bram"].manager_id is None
 
 
 def test_a_manager_loop_is_refused_at_the_manager_field(app, hr):
