@@ -29,7 +29,7 @@ from matcher.domain.history import Author
 from matcher.domain.merge import Changes, Merged, merge
 from matcher.domain.model import Organisation, Person
 from matcher.domain.ownership import Provenance
-from matcher.domain.phrases import phrase, term
+from matcher.domain.phrases import counted, phrase, term
 from matcher.domain.problems import InvalidInput, Location, Problem
 from matcher.io import fields, orgjson
 from matcher.storage import Database, people, talentmap
@@ -98,7 +98,7 @@ def record_own_choices(
         stored, merged = _merged(session, choices, SELF_EDITABLE, by_self=True)
         if merged.changes.nothing:
             return EditResult(merged.changes, None)
-        sources = [phrase("profile of {person}", person=person_id) for person_id in choices]
+        sources = [counted(len(choices), "the own profile of {n} person", "the own profiles of {n} people")]
         run_id = _write(session, stored, merged, sources, now, Author("profile"))
     return EditResult(merged.changes, run_id)
 
