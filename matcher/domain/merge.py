@@ -132,8 +132,8 @@ def _upsert(
 class _Rules:
     """The ownership rules of one merge (:mod:`matcher.domain.ownership`), and the conflicts found."""
 
-    def __init__(self, parsed: Parsed, by: str, own: Provenance, takes: Takes) -> None:
-        self.parsed, self.by, self.own, self.takes = parsed, by, own, takes
+    def __init__(self, parsed: Parsed, by: str, takes: Takes) -> None:
+        self.parsed, self.by, self.takes = parsed, by, takes
         self.conflicts: dict[str, list[Conflict]] = {}
 
     @property
@@ -269,7 +269,7 @@ def merge(
     """Merge a file (``by`` :data:`~matcher.domain.ownership.BY_FILE`) or an edit into the stored
     organisation. ``own`` says which levels and wishes people entered themselves; ``takes`` what HR
     takes from the file against what people entered."""
-    rules = _Rules(parsed, by, own, takes)
+    rules = _Rules(parsed, by, takes)
     incoming = parsed.organisation
     replace_people = replace and parsed.has_people
     people = (
