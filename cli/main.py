@@ -155,7 +155,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "Page latency of the web UI: search, person and own profile pages with concurrent logged-in clients.",
     ),
     "bench-load": (
-        "bench.web.mixed",
+        "bench.mixed",
         "command",
         "Reads and writes together: profile saves, shadow requests and reflections with concurrent clients.",
     ),

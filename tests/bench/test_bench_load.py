@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from bench.web.mixed import KINDS, Client, Setup, Written, command, lost_writes, report
+from bench.mixed import KINDS, Client, Setup, Written, command, lost_writes, report
 
 PEOPLE, CLIENTS, SECONDS = 80, 3, 4
 
