@@ -243,6 +243,7 @@ class MapIndex:
             for p in self.organisation.people
         }
         self._weeks = list(weeks)
+        self._week_keys = weeks
 
     def _willingness(self, person: Person) -> float:
         w = self.weights

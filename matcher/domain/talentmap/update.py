@@ -187,13 +187,14 @@ def _update_people(new: MapIndex, changed: frozenset[str], coming: dict[str, Per
     for pid in changed:
         new._languages.pop(pid, None)
         new._week_key.pop(pid, None)
-    keys = {week: key for key, week in enumerate(new._weeks)}
-    weeks = list(new._weeks)
+    keys, weeks = new._week_keys, new._weeks
     for pid, person in coming.items():
         new._languages[pid] = frozenset(base_language(c) for c in person.languages)
         week = utc_week(person.working_hours, person.timezone)
         if week not in keys:
+            if keys is new._week_keys:  # copied once, when a week comes that no one had
+                keys, weeks = dict(keys), list(weeks)
             keys[week] = len(weeks)
             weeks.append(week)
         new._week_key[pid] = keys[week]
-    new._weeks = weeks
+    new._week_keys, new._weeks = keys, weeks
