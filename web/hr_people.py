@@ -26,7 +26,7 @@ from matcher.domain.problems import InvalidInput
 from matcher.domain.talentmap import TalentMap, UnknownSkill
 from matcher.services import accounts, history, profiles
 from web import history as history_words
-from web import hr_accounts, hr_history, hr_imports, hr_skills, params, words
+from web import hr_accounts, hr_history, hr_imports, hr_mail, hr_skills, params, words
 from web.auth import require_login, roles_required
 from web.context import database, talent_map
 from web.profile_form import ProfileForm, changes, profile_form, show_problems, skill_name_list
@@ -338,6 +338,7 @@ ROUTES: tuple[tuple[str, str, Callable[..., Any], tuple[str, ...]], ...] = (
     ("/skills/<skill_id>/edit", "edit_skill", hr_skills.edit_skill, ("GET", "POST")),
     ("/accounts", "accounts", hr_accounts.accounts, ("GET", "POST")),
     ("/accounts/many", "accounts_many", hr_accounts.make_many, ("POST",)),
+    ("/mail", "mail", hr_mail.mail, ("GET", "POST")),
     ("/accounts/<int:account_id>/role", "account_role", hr_accounts.change_role, ("POST",)),
     ("/accounts/<int:account_id>/active", "account_active", hr_accounts.switch, ("POST",)),
     ("/accounts/<int:account_id>/password", "account_password", hr_accounts.reset_password, ("POST",)),

@@ -9,18 +9,21 @@ job that made them until they are published. Every route is for HR only.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
+from matcher.domain.invites import FAILED, QUEUED, SENT
 from matcher.domain.problems import InvalidInput
 from matcher.plans.kinds import KINDS, PlanKind, is_round, kind
 from matcher.plans.rounds import PUBLISHED, RoundError, StoredRound, said_by
 from matcher.plans.solve_jobs import DONE, compare
-from matcher.services import background, plans, round_changes
+from matcher.services import background, plans, publishing, round_changes
 from matcher.services import rounds as round_service
 from web import params, plan_pages, round_forms, round_kinds, round_publishing, round_views, words, worker
 from web.auth import require_login, roles_required
@@ -230,6 +233,10 @@ def _review(name: str, *, status: int = 200, problem: str | None = None, **forms
     meeting = round_changes.meeting_config(db, name) if published else None
     filters = _review_filters()
     review = round_views.Review(stored, names, filters)
+    mail_status = params.text("mail", max_length=10)
+    if mail_status not in (None, QUEUED, SENT, FAILED):
+        raise params.BadParameter("mail", _("Choose waiting, sent or failed e-mails."))
+    letters = publishing.outbox_messages(db, source=name) if published else []
     return render_template(
         "hr/rounds/review.html",
         stored=stored,
@@ -256,7 +263,15 @@ def _review(name: str, *, status: int = 200, problem: str | None = None, **forms
         versions=len(round_views.versions(stored, all_jobs)),
         published=published,
         events=round_changes.events_of(db, [name]) if published else [],
-        outbox=round_changes.outbox_counts(db, [name]) if published else {},
+        outbox=Counter(m.status for m in letters),
+        mail_status=mail_status,
+        letters=round_views.paged(
+            sorted(
+                (m for m in letters if mail_status in (None, m.status)),
+                key=lambda m: (m.status != FAILED, -m.id),
+            ),
+            params.integer("mails", default=1, low=1, high=1_000_000),
+        ),
         meeting=meeting,
         smtp=round_publishing.smtp() is not None,
         excluded=set(stored.config.select.exclude),
@@ -504,6 +519,36 @@ def send(name: str) -> Any:
             )
         )
     return redirect(url_for(".review", name=name))
+
+
+@hr_rounds.post("/<path:name>/resend")
+@roles_required("hr")
+def resend(name: str) -> Any:
+    """Write the failed e-mails of a published round again (a fixed address or name is used) and
+    send them when e-mail is set up."""
+    if not round_forms.ConfirmForm().validate_on_submit():
+        abort(400)
+    _round_or_404(name)
+    settings, smtp = round_publishing.invite_settings(), round_publishing.smtp()
+    again = publishing.retry_failed(database(), settings, now=_now(), source=name)
+    flash(
+        ngettext(
+            "%(num)d failed e-mail is written again.", "%(num)d failed e-mails are written again.", again
+        ),
+        "info",
+    )
+    if smtp is not None and again:
+        delivery = publishing.deliver(database(), smtp, settings, now=_now(), source=name)
+        flash(
+            _(
+                "E-mail: %(sent)d sent, %(failed)d failed, %(waiting)d waiting in the outbox.",
+                sent=delivery.sent,
+                failed=len(delivery.failed),
+                waiting=delivery.waiting,
+            ),
+            "error" if delivery.failed else "info",
+        )
+    return redirect(url_for(".review", name=name, _anchor="mails"))
 
 
 @hr_rounds.get("/<path:name>/round.ics")

@@ -82,6 +82,6 @@ def flash_invites(invites: round_changes.Invites) -> None:
         )
     elif invites.queued:
         flash(
-            _("E-mail is not set up here: the invites wait in the outbox; send them with `meeloop send`."),
+            _("E-mail is not set up: the invitations wait in the outbox until it is."),
             "info",
         )

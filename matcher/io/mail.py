@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime
+from email.utils import format_datetime, make_msgid
 from types import TracebackType
 
 from matcher.domain.problems import Location, Problems
@@ -320,6 +320,37 @@ class Postman:
             raise DeliveryError(
                 f"mail server {self.server} did not take the letter to {letter.to_email}: {_reason(error)}",
                 recipient=letter.to_email,
+                code=getattr(error, "smtp_code", None),
+            ) from error
+
+
+    def send_note(self, to_email: str, subject: str, text: str) -> None:
+        """Hand a plain e-mail (no invite: a test of the settings) to the server; raises
+        :class:`DeliveryError` when it is not accepted, with the server's answer."""
+        if self._smtp is None:
+            raise RuntimeError("a Postman sends only inside its with block")
+        if not is_address(to_email):
+            raise DeliveryError(f"'{to_email}' is not an e-mail address", recipient=to_email, unsendable=True)
+        message = EmailMessage()
+        message["From"] = Address(one_line(self.settings.sender_name), addr_spec=self.settings.sender)
+        message["To"] = to_email
+        message["Subject"] = one_line(subject)
+        message["Date"] = format_datetime(datetime.now(UTC))
+        message["Message-ID"] = make_msgid(domain=self.settings.sender.rpartition("@")[2] or None)
+        message.set_content(text, cte="quoted-printable")
+        try:
+            self._smtp.send_message(message, from_addr=self.settings.sender, to_addrs=[to_email])
+        except smtplib.SMTPRecipientsRefused as error:
+            code, answer = next(iter(error.recipients.values()))
+            raise DeliveryError(
+                f"mail server {self.server} refused the recipient {to_email}: {code} {_text(answer)}",
+                recipient=to_email,
+                code=code,
+            ) from error
+        except OSError as error:
+            raise DeliveryError(
+                f"mail server {self.server} did not take the e-mail to {to_email}: {_reason(error)}",
+                recipient=to_email,
                 code=getattr(error, "smtp_code", None),
             ) from error
 

@@ -413,3 +413,12 @@ def outbox_messages(db: Database, *, source: str | None = None) -> list[Queued]:
     with db.transaction() as session:
         ids = _row_ids(store.events(session, source=source, planned_only=False)) if source else None
         return inv.messages(session, event_ids=ids)
+
+
+def send_test_mail(
+    smtp: SmtpSettings, to_email: str, *, subject: str, text: str, ssl_context: ssl.SSLContext | None = None
+) -> None:
+    """A plain e-mail through the mail server, to check the settings; raises
+    :class:`~matcher.io.mail.DeliveryError` with the server's answer when it does not go out."""
+    with Postman(smtp, ssl_context=ssl_context) as postman:
+        postman.send_note(to_email, subject, text)

@@ -59,6 +59,8 @@ TABLE = [
     ("GET", "/hr/export?format=json", {"anonymous": 302, "employee": 403, "manager": 403, "hr": 200}),
     ("GET", "/hr/accounts", {"anonymous": 302, "employee": 403, "manager": 403, "hr": 200}),
     ("POST", "/hr/accounts/many", {"anonymous": 400, "employee": 403, "manager": 403}),
+    ("GET", "/hr/mail", {"anonymous": 302, "employee": 403, "manager": 403, "hr": 200}),
+    ("POST", "/hr/mail", {"anonymous": 400, "employee": 403, "manager": 403}),
     ("GET", "/hr/skills", {"anonymous": 302, "employee": 403, "manager": 403, "hr": 200}),
     ("GET", "/hr/rounds/", {"anonymous": 302, "employee": 403, "manager": 403, "hr": 200}),
     ("GET", "/hr/rounds/intervisie%20najaar", {"anonymous": 302, "employee": 403, "manager": 403, "hr": 200}),

@@ -4,6 +4,8 @@ calendars read back with icalendar."""
 
 from __future__ import annotations
 
+import re
+
 import icalendar
 
 from matcher.io.mail import SmtpSettings
@@ -22,7 +24,7 @@ from tests.web.rounds.support import (
     start_app,
     stored_round,
 )
-from tests.webtools import log_in
+from tests.webtools import log_in, post_form
 
 
 def test_publishing_plans_meetings_queues_invites_and_offers_the_round_file(app, hr):
@@ -38,7 +40,12 @@ def test_publishing_plans_meetings_queues_invites_and_offers_the_round_file(app,
     html = hr.get(review_url()).get_data(as_text=True)
     assert "4 meetings planned" in html
     assert "Invitations in the outbox: 8 new, 0 updated, 0 cancelled" in html
-    assert "meeloop send" in html and "8 waiting in the outbox" in html
+    assert (
+        "E-mail is not set up: the invitations wait in the outbox" in html
+        and "8 waiting in the outbox" in html
+    )
+    assert 'href="/hr/mail"' in html and "meeloop send" not in html
+    assert html.count("<td>invitation</td>") == 8 and "<td>waiting</td>" in html
     assert "It keeps every rule on today" in html  # its own pairs in the history are no repeats
 
     ics = hr.get(f"{review_url()}/round.ics")
@@ -111,3 +118,68 @@ def test_publishing_delivers_the_invites_when_e_mail_is_set_up(sqlite_url, tmp_p
             assert bag.received[0].get_content_type() == "multipart/mixed"
         finally:
             close_app(app)
+
+
+def test_hr_sees_each_persons_e_mail_and_sends_the_failed_ones_again_from_the_page(sqlite_url, tmp_path):
+    import_organisation(sqlite_url, mentoring_org(), tmp_path)
+    with smtp_server() as (bag, port):
+        smtp = SmtpSettings(host="127.0.0.1", port=port, security="none", sender="mentoring@wadloo.example")
+        bag.refuse.add("roos@wadloo.example")
+        app = start_app(sqlite_url, SMTP=smtp)
+        try:
+            client = app.test_client()
+            log_in(client, "hr@wadloo.example")
+            propose(client)
+            publish(client)
+            html = client.get(review_url()).get_data(as_text=True)
+            assert "E-mail: 7 sent, 1 failed, 0 waiting in the outbox" in html
+            failed = client.get(review_url(), query_string={"mail": "failed"}).get_data(as_text=True)
+            rows = re.findall(r'<tr class="failed">.*?</tr>', failed, re.S)
+            assert len(rows) == 1 and "roos@wadloo.example" in rows[0]
+            assert "550 5.1.1 No such mailbox here" in rows[0]  # the server's own answer
+            assert "Send the failed e-mails again" in failed
+
+            bag.refuse.clear()  # the mailbox exists now
+            again = post_form(client, f"{review_url()}/resend", {}, form_page=review_url())
+            assert again.status_code == 302 and again.headers["Location"].endswith("#mails")
+            html = client.get(review_url()).get_data(as_text=True)
+            assert "1 failed e-mail is written again." in html
+            assert "E-mail: 1 sent, 0 failed, 0 waiting in the outbox" in html
+            assert len(bag.received) == 8 and "roos@wadloo.example" in bag.received[-1]["To"]
+            assert {m.status for m in publishing.outbox_messages(db_of(app), source=MENTORING)} == {"sent"}
+            assert "Send the failed e-mails again" not in html
+        finally:
+            close_app(app)
+
+
+def test_the_e_mail_page_says_how_mail_is_set_up_and_sends_a_test_e_mail(sqlite_url, tmp_path):
+    import_organisation(sqlite_url, mentoring_org(), tmp_path)
+    app = start_app(sqlite_url, SMTP=None)
+    try:
+        client = app.test_client()
+        log_in(client, "hr@wadloo.example")
+        page = client.get("/hr/mail").get_data(as_text=True)
+        assert "E-mail is not set up" in page and "Send the test e-mail" not in page
+        with smtp_server() as (bag, port):
+            app.config["SMTP"] = SmtpSettings(
+                host="127.0.0.1", port=port, security="none", sender="mentoring@wadloo.example"
+            )
+            page = client.get("/hr/mail").get_data(as_text=True)
+            assert (
+                f"127.0.0.1:{port}" in page and "mentoring@wadloo.example" in page and "not encrypted" in page
+            )
+            bad = post_form(client, "/hr/mail", {"address": "not an address"}, form_page="/hr/mail")
+            assert bad.status_code == 400 and "Give an e-mail address" in bad.get_data(as_text=True)
+            assert not bag.received
+            sent = post_form(client, "/hr/mail", {"address": "hr@wadloo.example"}, form_page="/hr/mail")
+            assert sent.status_code == 302
+            assert "A test e-mail went to hr@wadloo.example" in client.get("/hr/mail").get_data(as_text=True)
+            assert len(bag.received) == 1 and bag.received[0]["Subject"] == "Test e-mail from meeloop"
+            bag.refuse.add("nobody@wadloo.example")
+            refused = post_form(
+                client, "/hr/mail", {"address": "nobody@wadloo.example"}, form_page="/hr/mail"
+            )
+            answer = client.get(refused.headers["Location"]).get_data(as_text=True)
+            assert "The test e-mail did not go out" in answer and "550 5.1.1 No such mailbox here" in answer
+    finally:
+        close_app(app)
