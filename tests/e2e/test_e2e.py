@@ -18,6 +18,7 @@ import pytest
 
 from tests.clitools import run
 from tests.conftest import ARTEFACTS
+from tests.optins import opt_in_at
 from tests.parsers import libical, vobject_calendar
 from tests.webtools import live_server, make_app
 
@@ -80,7 +81,7 @@ def _log_in(page, server: str, login: str, password: str, words: dict[str, str])
 
 @pytest.mark.parametrize("language", ["en", "nl"])
 def test_hr_plans_and_publishes_a_mentor_round_and_the_mentee_downloads_it(
-    server, browser, language, tmp_path
+    server, browser, language, tmp_path, sqlite_url
 ):
     words = WORDS[language]
     hr_context = browser.new_context(locale=words["locale"], viewport={"width": 1200, "height": 900})
@@ -94,6 +95,8 @@ def test_hr_plans_and_publishes_a_mentor_round_and_the_mentee_downloads_it(
     hr.click("form[enctype] button[type=submit]")
     assert "240" in hr.locator("main").inner_text()
     _shot(hr, language, "import")
+    # An import makes nobody a mentor: the demo's mentors opt in on their own profiles.
+    opt_in_at(sqlite_url, DEMO)
 
     # Propose a mentor round; the job page follows the background solve to the review.
     hr.goto(f"{server}/hr/rounds/")
