@@ -80,8 +80,8 @@ class ImportResult:
 
     @property
     def conflicts(self) -> int:
-        """Conflicts left as the person entered them (not taken)."""
-        return sum(len(r.open_conflicts) for r in self.reviews)
+        """Fields left as the person entered them: conflicts HR could have taken and did not."""
+        return sum(1 for r in self.reviews for c in r.open_conflicts if c.takeable)
 
 
 def import_file(
