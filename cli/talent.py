@@ -161,6 +161,7 @@ def _show_reviews(result: organisation.ImportResult) -> None:
                 "field": _field(conflict.key, names),
                 "theirs": _shown(conflict.kind, conflict.theirs, names),
                 "in_file": _shown(conflict.kind, conflict.in_file, names),
+                "take": f"{review.person_id}:{conflict.key}",
             }
             if conflict.taken:
                 line = phrase(
@@ -170,7 +171,6 @@ def _show_reviews(result: organisation.ImportResult) -> None:
                 line = phrase(
                     "kept as they entered it: {field}: {theirs}, the file says {in_file} "
                     "(--take {take} takes the file's)",
-                    take=f"{review.person_id}:{conflict.key}",
                     **values,
                 )
             else:
