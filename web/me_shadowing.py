@@ -113,6 +113,7 @@ def shadowing() -> Any:
             first_day=form.first_day.data,
             last_day=form.last_day.data,
             now=_now(),
+            talent=talent_map(),
         )
     except InvalidInput as error:
         for problem in error.problems:

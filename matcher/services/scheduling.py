@@ -113,8 +113,11 @@ def add_shadow_request(
     first_day: dt.date,
     last_day: dt.date,
     now: dt.datetime,
+    talent: TalentMap | None = None,
 ) -> StoredRequest:
-    """An employee asks to shadow a colleague: on a skill, a named host, or both."""
+    """An employee asks to shadow a colleague: on a skill, a named host, or both. The skill is found
+    as "who can I ask" finds it, on ``talent`` (the web's cached talent map) or else on the stored
+    skills."""
     problems = Problems()
     where = "shadow request"
 
@@ -142,9 +145,9 @@ def add_shadow_request(
             fail("guest", _no_person(guest_id))
         skill_id = None
         if skill is not None:
-            skills = Organisation(skills=admin.load_skills(session))
+            finder = talent or TalentMap(Organisation(skills=admin.load_skills(session)), today=now.date())
             try:
-                skill_id = TalentMap(skills, today=now.date()).resolve_skill(skill)[0].id
+                skill_id = finder.resolve_skill(skill)[0].id
             except UnknownSkill as exc:
                 fail("skill", said_by(exc))
         if host_id is not None:

@@ -11,9 +11,10 @@ import pytest
 
 from bench.synthetic import DEFAULT_TODAY, generate_organisation
 from matcher import storage
+from matcher.domain.problems import InvalidInput
 from matcher.domain.talentmap import TalentMap
 from matcher.io import orgjson
-from matcher.services import organisation, profiles
+from matcher.services import organisation, profiles, scheduling
 from matcher.services.mapcache import MapCache
 from matcher.storage.changes import changes_since
 
@@ -135,3 +136,15 @@ def test_a_request_that_read_an_older_version_takes_the_newer_map_instead_of_bui
     tmap = cache.get()
     assert not tmap.person(person_id).ask_me and tmap.person(person_id).host_capacity == 2
     assert (cache.builds, cache.updates) == (1, 1)
+
+
+def test_a_shadow_request_finds_its_skill_on_the_cached_map_as_on_the_stored_skills(db, stored):
+    cache = MapCache(db, today=lambda: DEFAULT_TODAY)
+    skill = stored.skills[1]
+    window = {"first_day": dt.date(2026, 2, 2), "last_day": dt.date(2026, 2, 27), "now": NOW}
+    asked = {"guest_id": stored.people[0].id, "host_id": None, "length": "hour", **window}
+    on_map = scheduling.add_shadow_request(db, skill=skill.name.upper(), talent=cache.get(), **asked)
+    on_skills = scheduling.add_shadow_request(db, skill=skill.name.upper(), **asked)
+    assert on_map.skill_id == on_skills.skill_id == skill.id
+    with pytest.raises(InvalidInput):
+        scheduling.add_shadow_request(db, skill="qqqq zzzz", talent=cache.get(), **asked)
