@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from matcher.domain.model import Organisation
@@ -21,6 +21,8 @@ from matcher.storage.rows.talentmap import MetaRow
 #: A version that changes more people than this is recorded as a change of everything: building the
 #: talent map again is then about as quick as taking the changes in one by one.
 MAX_LISTED = 1000
+#: How many versions are kept listed: a map older than that is built again, which it would be anyway.
+KEPT = 10_000
 VERSION_KEY = "data_version"
 
 
@@ -43,6 +45,7 @@ def record_change(session: Session, people: Iterable[str] | None) -> int:
     if listed is not None and len(listed) > MAX_LISTED:
         listed = None
     session.add(DataChangeRow(version=version, people=listed))
+    session.execute(delete(DataChangeRow).where(DataChangeRow.version <= version - KEPT))
     session.flush()
     return version
 

@@ -16,6 +16,7 @@ from matcher.domain.talentmap import TalentMap
 from matcher.io import orgjson
 from matcher.services import organisation, profiles, scheduling
 from matcher.services.mapcache import MapCache
+from matcher.storage import changes
 from matcher.storage.changes import changes_since
 
 NOW = dt.datetime(2026, 1, 1, 9, tzinfo=dt.UTC)
@@ -148,3 +149,19 @@ def test_a_shadow_request_finds_its_skill_on_the_cached_map_as_on_the_stored_ski
     assert on_map.skill_id == on_skills.skill_id == skill.id
     with pytest.raises(InvalidInput):
         scheduling.add_shadow_request(db, skill="qqqq zzzz", talent=cache.get(), **asked)
+
+
+def test_only_the_latest_versions_stay_listed_and_a_map_older_than_them_is_built_again(
+    db, stored, monkeypatch
+):
+    monkeypatch.setattr(changes, "KEPT", 2)
+    cache = MapCache(db, today=lambda: DEFAULT_TODAY)
+    cache.get()
+    for capacity in (1, 2, 3):
+        profiles.update_person(db, stored.people[4].id, {"host_capacity": capacity}, now=NOW, by="hr")
+    with db.transaction() as session:
+        current = storage.data_version(session)
+        assert changes_since(session, current - 2) == (current, {stored.people[4].id})
+        assert changes_since(session, current - 3) == (current, None)
+    assert cache.get().person(stored.people[4].id).host_capacity == 3
+    assert (cache.builds, cache.updates) == (2, 0)
