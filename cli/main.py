@@ -123,6 +123,12 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "drop",
         "Take the pair or group PERSON_ID is in out of ROUND, also after publishing.",
     ),
+    "why": (
+        "cli.why",
+        "why",
+        "Why not X? PERSON_ID's possible partners in ROUND (or the groups they could move to), each "
+        "with the round's score when taken, or the rule that forbids it.",
+    ),
     "undo-import": (
         "cli.history",
         "undo_import",

@@ -25,6 +25,7 @@ from matcher.plans.rounds import PUBLISHED, RoundError, StoredRound, said_by
 from matcher.plans.solve_jobs import DONE, compare
 from matcher.services import background, plans, publishing, round_changes
 from matcher.services import rounds as round_service
+from matcher.services import why as why_service
 from web import params, plan_pages, round_forms, round_kinds, round_publishing, round_views, words, worker
 from web.auth import require_login, roles_required
 from web.context import database, first_plan_day, talent_map
@@ -416,6 +417,63 @@ def _resolve(stored: StoredRound) -> Any:
     if isinstance(started, str):
         return _review(stored.name, status=400, problem=started)
     return started
+
+
+# -- why not -------------------------------------------------------------------------------------------
+
+
+@hr_rounds.get("/<path:name>/why")
+@roles_required("hr")
+def why(name: str) -> Any:
+    """For one person of the round: the partners they could have had, or the groups they could
+    move to, each with the round's score; and the rule that rules out each other partner."""
+    stored = _round_or_404(name)
+    names = _names()
+    everyone = round_changes.participants(stored)
+    choices = names.choices(everyone)
+    typed, typed_partner = params.text("person", max_length=320), params.text("partner", max_length=320)
+    person = round_views.chosen_person(choices, typed)
+    partner = round_views.chosen_person(choices, typed_partner)
+    problem, found = None, None
+    if (typed and person is None) or (typed_partner and partner is None):
+        problem = _("Nobody of this round has that name or id: pick someone from the list.")
+    elif person is not None:
+        try:
+            found = why_service.answer(database(), name, person, partner, today=_today())
+        except RoundError as exc:
+            problem = say(exc.message)
+    return render_template(
+        "hr/rounds/why.html",
+        stored=stored,
+        names=names,
+        person=person,
+        partner=partner,
+        typed=typed or "",
+        typed_partner=typed_partner or "",
+        people_list=round_forms.PEOPLE_LIST,
+        people_choices=choices,
+        found=found,
+        problem=problem,
+        published=stored.status == PUBLISHED,
+        lock=round_forms.LockForm(formdata=None),
+        shown=round_views.WHY_SHOWN,
+    ), 400 if problem else 200
+
+
+@hr_rounds.post("/<path:name>/why/lock")
+@roles_required("hr")
+def why_lock(name: str) -> Any:
+    """Take a "why not" answer: lock that pair and solve the round again around it."""
+    _round_or_404(name)
+    form = round_forms.LockForm()
+    members = [m for m in (form.members.data or "").split(",") if m] if form.validate_on_submit() else []
+    if len(members) != 2:
+        return _review(name, status=400, problem=_("Say which pair to lock."))
+    try:
+        changed = round_changes.lock_new_pair(database(), name, members[0], members[1], now=_now())
+    except RoundError as exc:
+        return _review(name, status=400, problem=exc.message)
+    return _resolve(changed)
 
 
 # -- compare --------------------------------------------------------------------------------------------

@@ -273,3 +273,22 @@ def since_last(stored: StoredRound, jobs: list[SolveJob]) -> Comparison | None:
     if not change.only_a and not change.only_b and change.a.objective == change.b.objective:
         return None
     return change
+
+
+#: Partners or groups a "why not" page shows before the rest is folded away.
+WHY_SHOWN = 12
+
+
+def chosen_person(choices: list[tuple[str, str]], typed: str | None) -> str | None:
+    """The id of the person typed: an id, or a label from the list ("Anna de Vries (E00012)"),
+    or a name only one of ``choices`` has; None when none matches."""
+    if not typed:
+        return None
+    typed = typed.strip()
+    for person_id, label in choices:
+        if typed == person_id or typed.casefold() == label.casefold():
+            return person_id
+    named = [
+        person_id for person_id, label in choices if label.rsplit(" (", 1)[0].casefold() == typed.casefold()
+    ]
+    return named[0] if len(named) == 1 else None

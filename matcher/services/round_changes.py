@@ -179,6 +179,35 @@ def forbid_pair(db: Database, name: str, first: str, second: str, *, now: dt.dat
         return _existing(round_storage.load_round(session, name), name)
 
 
+def lock_new_pair(db: Database, name: str, teacher: str, learner: str, *, now: dt.datetime) -> StoredRound:
+    """Fix a pair the proposal does not hold (a "why not" answer HR takes): it joins the settings'
+    locks, and any other lock of either of the two goes, so that proposing the round again makes
+    it. The round is then solved again by the caller."""
+    if teacher == learner:
+        raise RoundError(phrase("choose two different people"))
+    with db.transaction() as session:
+        stored = _proposed(round_storage.load_round(session, name, for_update=True), name)
+        everyone = participants(stored)
+        for person_id in (teacher, learner):
+            if person_id not in everyone:
+                raise RoundError(_nobody(name, person_id))
+        config = stored.config
+        both = {teacher, learner}
+        locked = tuple(lk for lk in config.locked if not both & set(lk))
+        config = config.replace(locked=(*locked, (teacher, learner)))
+        job_store.set_round_config(
+            session,
+            name,
+            config,
+            now=now,
+            action="settings",
+            detail=phrase(
+                "locked {first} with {second} for the next proposal", first=teacher, second=learner
+            ),
+        )
+        return _existing(round_storage.load_round(session, name), name)
+
+
 def check_swap(stored: StoredRound, first: str, second: str) -> None:
     """A locked pair or group stays as HR fixed it: unlock it before swapping someone out of it."""
     for unit in stored.pairs:

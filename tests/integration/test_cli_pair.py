@@ -178,3 +178,22 @@ def test_an_unknown_round_is_a_clear_error(loaded, tmp_path):
         result = run(command, "nope", db=loaded, cwd=tmp_path)
         assert result.returncode == 1
         assert result.stderr == "error: there is no round named 'nope'\n"
+
+
+def test_why_answers_with_each_possible_partner_and_the_rule_against_the_others(loaded, tmp_path):
+    saved = pair_json(loaded, tmp_path, "--mode", "mentor", "--save")
+    (left,) = [u["person_id"] for u in saved["unmatched"]]
+    result = run("why", ROUND, left, "--json", db=loaded, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert answer["objective"] == saved["objective"] and answer["person"] == left
+    allowed = [p for p in answer["partners"] if p["allowed"]]
+    assert allowed and all(p["pair"][1] == left and p["cost"] >= 0 for p in allowed)
+    assert all(p["reason"] for p in answer["partners"] if not p["allowed"])
+    human = run("why", ROUND, left, "--all", db=loaded, cwd=tmp_path)
+    assert human.returncode == 0 and f"the round scores {saved['objective']:g} now" in human.stdout
+    assert " teaches " in human.stdout
+    dutch = run("--lang", "nl", "why", ROUND, left, db=loaded, cwd=tmp_path)
+    assert dutch.returncode == 0 and "de ronde scoort nu" in dutch.stdout
+    unknown = run("why", ROUND, "nobody", db=loaded, cwd=tmp_path)
+    assert unknown.returncode != 0 and "nobody does not take part in round" in unknown.stderr

@@ -180,12 +180,14 @@ def _min_cost_flow(
     free: dict[str, int],
     loads: dict[str, int],
     pruned: list[tuple[str, list[str], array]] | None = None,
+    keep: np.ndarray | None = None,
 ) -> tuple[list[tuple[str, str]], int]:
     """Maximum-score assignment of learners to teachers with capacities, ignoring one-role coupling.
 
     ``use`` masks the candidates to consider (all when None). ``pruned`` adds the pairs left out
     of the search at the most each could score; the value is then an upper bound, and only
-    candidates are returned.
+    candidates are returned. ``keep`` marks candidates to prefer among plans that score the same
+    (a plan to change as little as possible): the score stays the best there is.
     """
     arcs = problem.arcs()
     pruned = pruned or []
@@ -237,6 +239,12 @@ def _min_cost_flow(
     )
     caps = np.concatenate([np.ones(n_learners), [n_learners], np.ones(len(all_t) + len(slot_teacher))])
     costs = np.concatenate([np.zeros(n_learners + 1, dtype=np.int64), -all_points, slot_cost])
+    # Ties broken towards ``keep``: every cost times more than the learners, less 1 for a kept pair.
+    scale = n_learners + 1 if keep is not None else 1
+    if keep is not None:
+        kept = np.zeros(len(costs), dtype=np.int64)
+        kept[n_learners + 1 : n_learners + 1 + len(chosen_arcs)] = keep[chosen_arcs]
+        costs = costs * scale - kept
     flow = min_cost_flow.SimpleMinCostFlow()
     flow.add_arcs_with_capacity_and_unit_cost(
         tails.astype(np.int32), heads.astype(np.int32), caps.astype(np.int64), costs.astype(np.int64)
@@ -248,7 +256,10 @@ def _min_cost_flow(
     first = n_learners + 1
     used = flow.flows(np.arange(first, first + len(chosen_arcs)))
     pairs = [arcs.members[i] for i in chosen_arcs[np.flatnonzero(used)]]
-    return sorted(pairs), -flow.optimal_cost()
+    total = flow.optimal_cost()
+    if keep is not None:
+        total = (total + int(keep[chosen_arcs[np.flatnonzero(used)]].sum())) // scale
+    return sorted(pairs), -total
 
 
 def _renumber(people: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
