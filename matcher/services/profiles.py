@@ -181,7 +181,8 @@ def _stored_part(session: Any, changes: Mapping[str, Mapping[str, Any]]) -> Orga
     for person in edited.people:
         wanted = changes[person.id]
         for manager in (person.manager_id, wanted.get("manager")):
-            if isinstance(manager, str) and manager:
+            # A manager already read came with the whole line above them.
+            if isinstance(manager, str) and manager and manager not in others:
                 others.update((p.id, p) for p in people.manager_line(session, manager))
         email = wanted.get("email")
         if isinstance(email, str) and email.strip():
