@@ -606,7 +606,8 @@ def resend(name: str) -> Any:
             ),
             "error" if delivery.failed else "info",
         )
-    return redirect(url_for(".review", name=name, _anchor="mails"))
+    # The page opens at its top, where the flashed outcome is.
+    return redirect(url_for(".review", name=name))
 
 
 @hr_rounds.get("/<path:name>/round.ics")

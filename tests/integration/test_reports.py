@@ -221,7 +221,7 @@ def test_someone_left_out_in_one_round_and_paired_in_another_took_part():
         ("their possible partners (Ann, Bo) were paired with better fits", "taken"),
         ("their 2 possible mentees were paired with better fits", "taken"),
         ("nobody taking part as mentee can learn something from them under the rules", "no-match"),
-        ("every possible mentor is ruled out: 3 by the rules 'same team' 3", "rules"),
+        ("every possible mentor is ruled out: 3 by 'same team'", "rules"),
         ("the 2 people who know what they want are not more experienced than them", "experience"),
         (NO_TEACHER, "no-match"),
         ("nobody takes part as buddy in this round", "no-match"),

@@ -107,8 +107,8 @@ def pair_reasons(
 
 
 def struck_detail(struck: Counter[str]) -> str:
-    """How many candidates each rule struck out: "'own manager' 2 and 'cooldown' 1"."""
-    return listing(phrase("'{rule}' {n}", rule=rule, n=n) for rule, n in struck.most_common())
+    """How many candidates each rule struck out: "2 by 'own manager' and 1 by 'cooldown'"."""
+    return listing(phrase("{n} by '{rule}'", rule=rule, n=n) for rule, n in struck.most_common())
 
 
 def _links(problem: PairingProblem, members: tuple[str, ...]) -> list[tuple[str, str, Candidate]]:
@@ -330,9 +330,8 @@ def _no_candidate_reason(problem: PairingProblem, learner: str) -> str:
             )
     if struck:
         return phrase(
-            "every possible {teacher} is ruled out: {n} by the rules {detail}",
+            "every possible {teacher} is ruled out: {detail}",
             teacher=teacher_noun,
-            n=sum(struck.values()),
             detail=struck_detail(struck),
         )
     if not problem.teachers:
@@ -349,7 +348,7 @@ def _exchange_reason(
         struck = problem.ruled_out.get(person)
         if struck:
             return phrase(
-                "every colleague they could exchange with is ruled out by the rules {detail}",
+                "every colleague they could exchange with is ruled out: {detail}",
                 detail=struck_detail(struck),
             )
         return phrase("nobody who can teach them what they want wants to learn something they know")
