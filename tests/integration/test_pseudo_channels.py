@@ -33,6 +33,7 @@ from matcher.io.mail import SmtpSettings
 from matcher.services import meeting_times, organisation, publishing, rounds, scheduling
 from tests.clitools import MEELOOP
 from tests.mailtools import smtp_server
+from tests.optins import opt_in_at
 from tests.orgs import mentoring_org
 from tests.pseudo import CLOSE, OPEN, Untranslated, write_catalogs
 
@@ -195,6 +196,7 @@ def commands(database, folder, catalogs) -> dict[str, Said]:
     window = ("--from", first.isoformat(), "--to", last.isoformat())
     said = {"import": meeloop("import", "org.json", db=database, cwd=folder, catalogs=catalogs)}
     assert said["import"].status == 0, said["import"]
+    opt_in_at(database, folder / "org.json")  # an import opts nobody in: the people do it themselves
     add_shadow_requests(database, first)
     runs = {
         "pair": ("pair", "--mode", "mentor", "--round", PAIRS, "--time-limit", "2", "--save"),
