@@ -164,10 +164,22 @@ def _merged(
     )
     problems = parsed.problems
     integrity.check_people(merged.organisation, parsed.locator, problems)
-    if problems:
-        ids = list(changes)
-        raise InvalidInput([_at_person(p, ids) for p in problems], problems.total)
+    ids = list(changes)
+    # The stored name and address only say who is meant: text an older import let through (a line
+    # break in a name) blocks no edit of other fields; changing that field is checked as usual.
+    listed = [_at_person(p, ids) for p in problems]
+    found = [
+        p
+        for p in listed
+        if not (field_of(p) in IDENTIFYING and field_of(p) not in changes.get(str(p.where.row), {}))
+    ]
+    if found:
+        raise InvalidInput(found, problems.total - (len(listed) - len(found)))
     return stored, merged
+
+
+#: The fields an edit carries from the stored person only to say who is meant.
+IDENTIFYING = frozenset({"name", "email"})
 
 
 def _stored_part(session: Any, changes: Mapping[str, Mapping[str, Any]]) -> Organisation:

@@ -15,6 +15,7 @@ import threading
 from collections import Counter, OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from matcher import storage
@@ -35,10 +36,11 @@ from matcher.storage import rounds as round_storage
 from matcher.storage import schedule as schedule_store
 from matcher.storage import solve_jobs as job_store
 
-#: Rounds checked lately, by what the answer depends on (see :func:`violations`).
+#: Rounds checked lately, and their problems built lately, by what each depends on.
 _CHECKED: OrderedDict[tuple[object, ...], list[Violation]] = OrderedDict()
-_CHECKED_SIZE = 64
-_CHECKED_LOCK = threading.Lock()
+_PROBLEMS: OrderedDict[tuple[object, ...], Any] = OrderedDict()
+_CHECKED_SIZE, _PROBLEMS_SIZE = 64, 8
+_CACHE_LOCK = threading.Lock()
 
 
 def violations(
@@ -47,8 +49,7 @@ def violations(
     """The rules the round's pairs or groups break on today's data (none, unless the data or
     the round changed since it was proposed).
 
-    Checking builds the round's problem from the whole organisation, seconds at 2,000 people, so
-    the answer is kept for as long as nothing it depends on changed: the round (its pairs, status,
+    The answer is kept for as long as nothing it depends on changed: the round (its pairs, status,
     settings), the organisation's data version and the day. A caller that has just loaded the
     round hands it in as ``stored``."""
     with db.transaction() as session:
@@ -57,27 +58,51 @@ def violations(
         version = storage.data_version(session)
     members = [unit.members for unit in stored.pairs]
     key = (db.url, name, stored.status, tuple(members), repr(stored.config), version, today)
-    with _CHECKED_LOCK:
+    with _CACHE_LOCK:
         if key in _CHECKED:
             _CHECKED.move_to_end(key)
             return list(_CHECKED[key])
-    with db.transaction() as session:
-        org = storage.load_organisation(session)
-        if storage.data_version(session) != version:
-            return violations(db, name, today=today, stored=stored)
-    if stored.status == PUBLISHED:
-        # Its own pairs are in the history now: they do not repeat themselves.
-        org = dataclasses.replace(org, history=tuple(h for h in org.history if h.round != name))
-    tmap = TalentMap(org, today=today)
+    problem, built_on = round_problem(db, stored, today=today, version=version)
+    key = (*key[:5], built_on, today)
     if isinstance(stored.config, groups.GroupConfig):
-        found = groups.validate(groups.build_problem(tmap, stored.config, today=today), members)
+        found = groups.validate(problem, members)
     else:
-        found = validate(build_problem(tmap, stored.config, today=today), members)
-    with _CHECKED_LOCK:
+        found = validate(problem, members)
+    with _CACHE_LOCK:
         _CHECKED[key] = list(found)
         while len(_CHECKED) > _CHECKED_SIZE:
             _CHECKED.popitem(last=False)
     return found
+
+
+def round_problem(db: Database, stored: StoredRound, *, today: dt.date, version: int) -> tuple[Any, int]:
+    """The round's problem (pairing or groups) and the data version it was built on: ``version``
+    unless the data changed since. Building reads the whole organisation, seconds at 2,000 people,
+    so a problem is kept for as long as the round's settings, the data version and the day stay
+    the same. Treat it as read-only."""
+    key = (db.url, stored.name, stored.status, repr(stored.config), version, today)
+    with _CACHE_LOCK:
+        if key in _PROBLEMS:
+            _PROBLEMS.move_to_end(key)
+            return _PROBLEMS[key], version
+    with db.transaction() as session:
+        org = storage.load_organisation(session)
+        version = storage.data_version(session)
+    key = (*key[:4], version, today)
+    if stored.status == PUBLISHED:
+        # Its own pairs are in the history now: they do not repeat themselves.
+        org = dataclasses.replace(org, history=tuple(h for h in org.history if h.round != stored.name))
+    tmap = TalentMap(org, today=today)
+    problem: Any
+    if isinstance(stored.config, groups.GroupConfig):
+        problem = groups.build_problem(tmap, stored.config, today=today)
+    else:
+        problem = build_problem(tmap, stored.config, today=today)
+    with _CACHE_LOCK:
+        _PROBLEMS[key] = problem
+        while len(_PROBLEMS) > _PROBLEMS_SIZE:
+            _PROBLEMS.popitem(last=False)
+    return problem, version
 
 
 def participants(stored: StoredRound) -> list[str]:

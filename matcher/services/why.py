@@ -2,36 +2,25 @@
 round, the partners they could have had (pair rounds) or the groups they could move to (group
 rounds), each with what the round would score, or the rule that forbids it.
 
-Building a round's problem reads the whole organisation (a second or two at 2,000 people), so the
-problem is kept for as long as nothing it depends on changed: the round's settings, the data
-version and the day; the answers themselves are quick (see
+The round's problem is the one the review page checked the rules with (kept by
+:func:`~matcher.services.round_changes.round_problem`); the answers themselves are quick (see
 :mod:`matcher.engines.pairing.why` and :mod:`matcher.engines.groups.why`).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any
 
 from matcher import storage
 from matcher.domain.phrases import phrase
-from matcher.domain.talentmap import TalentMap
-from matcher.engines import groups, pairing
 from matcher.engines.groups.problem import objective as group_objective
 from matcher.engines.groups.why import GroupMove, group_moves
 from matcher.engines.pairing.why import Alternative, plan_value, why_not
-from matcher.plans.rounds import PUBLISHED, RoundError, StoredRound
-from matcher.services import rounds
+from matcher.plans.rounds import RoundError
+from matcher.services import round_changes, rounds
 from matcher.storage import Database
 from matcher.storage import rounds as round_storage
-
-_PROBLEMS: OrderedDict[tuple[object, ...], Any] = OrderedDict()
-_PROBLEMS_SIZE = 8
-_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -67,7 +56,7 @@ def answer(db: Database, name: str, person: str, partner: str | None = None, *, 
     for who in (person, partner):
         if who is not None and who not in everyone:
             raise RoundError(phrase("{id} does not take part in round '{name}'", id=who, name=name))
-    problem = _problem(db, stored, version, today)
+    problem, _ = round_changes.round_problem(db, stored, today=today, version=version)
     plan = [unit.members for unit in stored.pairs]
     if stored.is_group_round:
         moves = group_moves(problem, plan, person)
@@ -78,26 +67,3 @@ def answer(db: Database, name: str, person: str, partner: str | None = None, *, 
     except ValueError as exc:
         raise RoundError(phrase("'why not' answers are for rounds where one teaches the other")) from exc
     return WhyAnswer(name, person, round(plan_value(problem, plan), 2), False, partners=tuple(found))
-
-
-def _problem(db: Database, stored: StoredRound, version: int, today: dt.date) -> Any:
-    key = (db.url, stored.name, stored.status, repr(stored.config), version, today)
-    with _LOCK:
-        if key in _PROBLEMS:
-            _PROBLEMS.move_to_end(key)
-            return _PROBLEMS[key]
-    with db.transaction() as session:
-        org = storage.load_organisation(session)
-    if stored.status == PUBLISHED:
-        # Its own pairs are in the history now: they do not count as earlier pairs.
-        org = dataclasses.replace(org, history=tuple(h for h in org.history if h.round != stored.name))
-    tmap = TalentMap(org, today=today)
-    if isinstance(stored.config, groups.GroupConfig):
-        problem: Any = groups.build_problem(tmap, stored.config, today=today)
-    else:
-        problem = pairing.build_problem(tmap, stored.config, today=today)
-    with _LOCK:
-        _PROBLEMS[key] = problem
-        while len(_PROBLEMS) > _PROBLEMS_SIZE:
-            _PROBLEMS.popitem(last=False)
-    return problem

@@ -187,10 +187,13 @@ def test_the_e_mail_summary_and_the_import_progress_read_in_dutch(db, tmp_path):
     summary = publishing.Delivery(sent=3, failed=((7, "refused"),), waiting=2).summary()
     assert (summary, dutch(summary)) == (
         "3 sent, 1 failed, 2 waiting in the outbox",
-        "3 verstuurd, 1 mislukt, 2 nog in de outbox",
+        "3 verstuurd, 1 mislukt, 2 nog in het postvak uit",
     )
     quiet = publishing.Delivery(sent=1, failed=(), waiting=0).summary()
-    assert (quiet, dutch(quiet)) == ("1 sent, 0 waiting in the outbox", "1 verstuurd, 0 nog in de outbox")
+    assert (quiet, dutch(quiet)) == (
+        "1 sent, 0 waiting in the outbox",
+        "1 verstuurd, 0 nog in het postvak uit",
+    )
     orgjson.write_json(small_org(), tmp_path / "org.json")
     lines: list[str] = []
     organisation.import_file(db, tmp_path / "org.json", now=NOW, progress=lines.append)

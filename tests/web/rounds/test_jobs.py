@@ -82,12 +82,13 @@ def test_a_threaded_job_returns_at_once_and_finishes_in_the_background(sqlite_ur
         response = propose(client, name="demo mentoring", time_limit="3")
         assert response.status_code == 302
         number = job_id(response)
+        # the request waited at most QUICK_SOLVE for the solve, then went to the progress page
         first = background.job(db_of(app), number)
-        assert first.status in ("queued", "running")
         page = client.get(f"/hr/rounds/jobs/{number}")
-        assert page.status_code == 200 and '<meta http-equiv="refresh" content="2">' in page.get_data(
-            as_text=True
-        )
+        if first.active:
+            assert page.status_code == 200 and '<meta http-equiv="refresh" content="1">' in page.get_data(
+                as_text=True
+            )
         deadline = time.monotonic() + 120
         while (job := background.job(db_of(app), number)).active:
             assert time.monotonic() < deadline, "the job did not finish"
