@@ -17,6 +17,7 @@ from babel.numbers import get_decimal_symbol
 from flask_babel import format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import FloatField
+from wtforms.widgets import TextInput
 
 #: A number with at most one decimal sign, either way round, and an optional sign (also the
 #: typographic minus).
@@ -53,7 +54,15 @@ def show_numbers(values: Iterable[float]) -> str:
 
 
 class NumberField(FloatField):
-    """A float field that takes "2,5" as well as "2.5" and shows its value the reader's way."""
+    """A float field that takes "2,5" as well as "2.5" and shows its value the reader's way. It is
+    a text input that asks phones for a decimal keypad: a browser's number input holds only "2.5"
+    and would empty a Dutch "2,5" (and then refuse the form)."""
+
+    widget = TextInput()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["render_kw"] = {"inputmode": "decimal", **(kwargs.get("render_kw") or {})}
+        super().__init__(*args, **kwargs)
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         if not valuelist:

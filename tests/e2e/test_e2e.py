@@ -105,7 +105,8 @@ def test_hr_plans_and_publishes_a_mentor_round_and_the_mentee_downloads_it(
     hr.goto(f"{server}/hr/rounds/new/mentor")
     hr.fill("#name", "2027-Q1 mentoring")
     hr.fill("#time_limit", "5")
-    hr.click("form button.button[type=submit]")
+    with hr.expect_navigation():
+        hr.click("form button.button[type=submit]")
     # a solve that ends within moments shows the proposal at once, a longer one its progress
     assert "/hr/rounds/jobs/" in hr.url or "/hr/rounds/2027-Q1%20mentoring" in hr.url
     _shot(hr, language, "job")
