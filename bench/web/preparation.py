@@ -13,7 +13,7 @@ from pathlib import Path
 from bench.synthetic import DEFAULT_TODAY, generate_organisation
 from matcher.domain.talentmap import TalentMap
 from matcher.io import orgjson
-from matcher.services import organisation
+from matcher.services import demo, organisation
 from matcher.services.accounts import hash_password
 from matcher.storage import accounts
 
@@ -95,7 +95,9 @@ def prepare(folder: Path, people: int, clients: int, seed: int, show: Callable[[
     url = f"sqlite:///{folder / 'meeloop.sqlite3'}"
     database = organisation.Database(url)
     try:
-        organisation.import_file(database, source, now=dt.datetime.now(dt.UTC))
+        # As in the demo, the synthetic people's opt-ins (mentor, host, presenter) are their own
+        # choices, recorded after the import, which switches none on.
+        demo.load_demo(database, source, now=dt.datetime.now(dt.UTC))
         seconds["import"] = time.perf_counter() - start
         show("imported")
 
