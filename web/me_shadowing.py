@@ -65,12 +65,11 @@ _SHADOW_FIELDS = {"skill": "skill", "host": "host", "length": "length", "to": "l
 def _shadow_form() -> ShadowForm:
     person_id = person_required()
     form = ShadowForm()
-    hosts = sorted(
-        (p for p in talent_map().organisation.people if p.is_host and p.id != person_id),
-        key=lambda p: p.name.casefold(),
-    )
+    # The hosts are found once per map (TalentMap.hosts), not by going through everyone per request.
     form.host.choices = [SelectChoice("", _("— anyone who knows the skill —"))] + [
-        SelectChoice(p.id, f"{p.name} · {p.function}" if p.function else p.name) for p in hosts
+        SelectChoice(p.id, f"{p.name} · {p.function}" if p.function else p.name)
+        for p in talent_map().hosts
+        if p.id != person_id
     ]
     return form
 

@@ -206,7 +206,7 @@ def profile_form(
 
 def skill_name_list(talent: TalentMap) -> list[str]:
     """Every skill name, for the suggestion list of the "add" fields."""
-    return sorted((s.name for s in talent.organisation.skills), key=str.casefold)
+    return list(talent.skill_names)
 
 
 def _skill_id(talent: TalentMap, text: str) -> str:

@@ -163,3 +163,53 @@ def test_a_new_person_is_added_after_the_others_and_can_be_asked():
     assert after.graph.has_edge(("person", "cas"), ("skill", "py"))
     assert not before.graph.has_node(("person", "cas"))
     assert after.today == TODAY
+
+
+def _forms(tmap: TalentMap) -> dict[str, object]:
+    """What the forms read from a map: the hosts of the shadow form and the skills' names."""
+    return {"hosts": [p.id for p in tmap.hosts], "skill_names": list(tmap.skill_names)}
+
+
+def _whole(org: Organisation) -> dict[str, object]:
+    return {
+        "people": list(org.people),
+        "holdings": sorted(org.holdings, key=lambda h: (h.person_id, h.skill_id)),
+        "wishes": sorted(org.wishes, key=lambda w: (w.person_id, w.skill_id)),
+        "skills": org.skills,
+    }
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_the_hosts_names_and_organisation_of_a_changed_map_are_those_of_one_built_afresh(seed):
+    rng = random.Random(seed)
+    state = EditableOrganisation(generate_organisation(150, 40, seed=seed, today=DEFAULT_TODAY))
+    skills = sorted(s.id for s in state.base.skills)
+    tmap = TalentMap(state.whole(), today=DEFAULT_TODAY)
+    for step in range(60):
+        changed = _edit(state, rng, skills, step)
+        if step % 7 == 0:
+            assert tmap.hosts  # made on this map: the next one changes it person by person
+        tmap = tmap.with_people(state.part(changed), changed)
+        fresh = TalentMap(state.whole(), today=DEFAULT_TODAY)
+        assert _forms(tmap) == _forms(fresh), f"after step {step}"
+        if step % 15 == 14:  # in between, the organisation is not asked for and not made
+            assert _whole(tmap.organisation) == _whole(fresh.organisation), f"after step {step}"
+
+
+def test_a_changed_map_makes_its_organisation_only_when_asked_and_keeps_the_old_one_as_it_was():
+    org = generate_organisation(60, 20, seed=6, today=DEFAULT_TODAY)
+    state = EditableOrganisation(org)
+    tmap = TalentMap(state.whole(), today=DEFAULT_TODAY)
+    before = tmap.organisation
+    first = state.people[0]
+    state.people[0] = dataclasses.replace(first, host_capacity=1 - (first.host_capacity or 0))
+    state.levels[first.id] = {}
+    changed = tmap.with_people(state.part({first.id}), {first.id})
+    assert changed._organisation is None
+    assert tmap.organisation is before
+    assert changed.organisation.people[0] == state.people[0]
+    assert not [h for h in changed.organisation.holdings if h.person_id == first.id]
+    assert [h for h in before.holdings if h.person_id == first.id] == [
+        h for h in org.holdings if h.person_id == first.id
+    ]
+    assert (first.id in {p.id for p in changed.hosts}) == state.people[0].is_host

@@ -9,13 +9,14 @@ dictionaries keyed by person and skill, plus two networkx graphs
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import combinations
+from itertools import chain, combinations
 
 import networkx as nx
 from rapidfuzz import fuzz, process
@@ -138,6 +139,11 @@ def collaboration_graph(org: Organisation) -> nx.Graph:
     return graph
 
 
+def host_order(person: Person) -> tuple[str, str]:
+    """The order of :attr:`MapIndex.hosts`: by name, then id."""
+    return person.name.casefold(), person.id
+
+
 class MapIndex:
     """The indexes of one organisation on one day that every question of the talent map reads."""
 
@@ -145,6 +151,13 @@ class MapIndex:
     #: (:mod:`matcher.domain.talentmap.update`); None on a map built from an organisation.
     _holdings_by_person: dict[str, tuple[Holding, ...]] | None = None
     _wishes_by_person: dict[str, tuple[Wish, ...]] | None = None
+
+    #: The organisation of a map changed person by person, made when first asked for
+    #: (:meth:`organisation`): most questions read the indexes, and a map changes with every save.
+    _organisation: Organisation | None = None
+    #: What makes it: an organisation with the map's skills and history, and the people's holdings
+    #: and wishes grouped per person.
+    _organisation_base: Organisation | None = None
 
     def __init__(
         self, org: Organisation, *, today: dt.date, weights: AskWeights = DEFAULT_ASK_WEIGHTS
@@ -163,11 +176,51 @@ class MapIndex:
         self.collaboration = collaboration_graph(org)
         self._centrality: dict[int, dict[str, float]] = {}
 
+    @property
+    def organisation(self) -> Organisation:
+        """The organisation this map is of. Two requests that make it at once make the same one."""
+        org = self._organisation
+        if org is None:
+            base = self._organisation_base
+            assert (
+                base is not None
+                and self._holdings_by_person is not None
+                and self._wishes_by_person is not None
+            )
+            org = dataclasses.replace(
+                base,
+                people=tuple(self._people.values()),
+                holdings=tuple(chain.from_iterable(self._holdings_by_person.values())),
+                wishes=tuple(chain.from_iterable(self._wishes_by_person.values())),
+            )
+            self._organisation = org
+        return org
+
+    @organisation.setter
+    def organisation(self, org: Organisation) -> None:
+        self._organisation = org
+
+    @property
+    def organisation_base(self) -> Organisation:
+        """An organisation with this map's skills, history and settings (its people may be older)."""
+        return self._organisation if self._organisation is not None else self._organisation_base  # type: ignore[return-value]
+
     @cached_property
     def graph(self) -> nx.MultiDiGraph:
         """The whole organisation as one graph (:func:`talent_graph`), built when first asked for:
         the questions read the indexes, not the graph."""
         return talent_graph(self.organisation)
+
+    @cached_property
+    def hosts(self) -> tuple[Person, ...]:
+        """The people open to hosting a shadow day, by name: what the shadow request form offers.
+        Made once per map, not per request; a map changed person by person changes it likewise."""
+        return tuple(sorted((p for p in self._people.values() if p.is_host), key=host_order))
+
+    @cached_property
+    def skill_names(self) -> tuple[str, ...]:
+        """Every skill name, by name: the suggestion list of the forms. Made once per map."""
+        return tuple(sorted((s.name for s in self._skills.values()), key=str.casefold))
 
     # -- building ---------------------------------------------------------------------------------
 

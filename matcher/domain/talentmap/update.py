@@ -23,16 +23,14 @@ people changes; the names' order only when a name or the set of people changes.
 from __future__ import annotations
 
 import copy
-import dataclasses
 from bisect import insort
 from collections import defaultdict
 from collections.abc import Collection, Iterable
-from itertools import chain
 from typing import TypeVar
 
 from matcher.domain.model import Holding, Level, Organisation, Person, Wish
 from matcher.domain.overlap import utc_week
-from matcher.domain.talentmap.build import MapIndex, base_language, collaboration_graph
+from matcher.domain.talentmap.build import MapIndex, base_language, collaboration_graph, host_order
 
 Map = TypeVar("Map", bound=MapIndex)
 
@@ -45,35 +43,35 @@ def with_people(old: Map, part: Organisation, person_ids: Collection[str]) -> Ma
     coming = {p.id: p for p in part.people if p.id in changed}
     new = copy.copy(old)
     new.__dict__.pop("graph", None)  # the talent graph of the old organisation, if it was built
+    new.__dict__.pop("hosts", None)
     before = old._people
     # A dictionary keeps a replaced key in its place and puts a new one last: the people's order.
     new._people = dict(before)
     for pid in changed - coming.keys():
         new._people.pop(pid, None)
     new._people.update(coming)
-    new.organisation = _organisation(new, old, part, changed)
+    _regroup(new, old, part, changed)
     if any(pid not in before or pid not in coming or before[pid].name != coming[pid].name for pid in changed):
-        ordered = sorted(new.organisation.people, key=lambda p: (p.name.casefold(), p.id))
+        ordered = sorted(new._people.values(), key=lambda p: (p.name.casefold(), p.id))
         new._order = {p.id: i for i, p in enumerate(ordered)}
     _update_holdings_and_wishes(new, old, part, changed)
     _update_people(new, changed, coming)
+    if "hosts" in old.__dict__:
+        new.__dict__["hosts"] = _hosts(old.hosts, changed, coming)
     if _lines_changed(before, coming, changed):
         new.collaboration = collaboration_graph(new.organisation)
         new._centrality = {}
     return new
 
 
-def _organisation(new: MapIndex, old: MapIndex, part: Organisation, changed: frozenset[str]) -> Organisation:
-    """The organisation with the map's people; the changed people's holdings and wishes are those of
-    ``part``. Holdings and wishes are kept per person, so that this copies tuples, not items."""
+def _regroup(new: MapIndex, old: MapIndex, part: Organisation, changed: frozenset[str]) -> None:
+    """The holdings and wishes per person, the changed people's those of ``part``; the organisation
+    is made of them, with the map's people, when first asked for (:attr:`MapIndex.organisation`):
+    making its tuples of every holding took longer than the rest of a change together."""
     new._holdings_by_person = _regrouped(_grouped(old, "holdings"), part.holdings, changed, new._people)
     new._wishes_by_person = _regrouped(_grouped(old, "wishes"), part.wishes, changed, new._people)
-    return dataclasses.replace(
-        old.organisation,
-        people=tuple(new._people.values()),
-        holdings=tuple(chain.from_iterable(new._holdings_by_person.values())),
-        wishes=tuple(chain.from_iterable(new._wishes_by_person.values())),
-    )
+    new._organisation_base = old.organisation_base
+    new._organisation = None
 
 
 def _grouped(old: MapIndex, part: str) -> dict[str, tuple]:
@@ -98,6 +96,18 @@ def _regrouped(
         if mine:
             regrouped[pid] = mine
     return regrouped
+
+
+def _hosts(
+    hosts: tuple[Person, ...], changed: frozenset[str], coming: dict[str, Person]
+) -> tuple[Person, ...]:
+    """The old map's hosts with the changed people taken out and put back in their place when they
+    host: what a fresh build finds, without going through everyone."""
+    kept = [p for p in hosts if p.id not in changed]
+    for person in coming.values():
+        if person.is_host:
+            insort(kept, person, key=host_order)
+    return tuple(kept)
 
 
 def _lines_changed(before: dict[str, Person], coming: dict[str, Person], changed: frozenset[str]) -> bool:
