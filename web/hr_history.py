@@ -23,6 +23,7 @@ from matcher.domain.problems import InvalidInput
 from matcher.services import history
 from web import history as words
 from web.context import database, talent_map
+from web.phrases import say
 
 
 class GoBackForm(FlaskForm):
@@ -116,7 +117,7 @@ def undo_import(run_id: int) -> Any:
     found = history.run_changes(database(), run_id)
     if found is None:
         abort(404, _("There is no such change."))
-    files = ", ".join(str(s) for s in found.run.sources)
+    files = ", ".join(str(say(s)) for s in found.run.sources)
     shown = {
         "title": _("Undo change %(run)s", run=run_id),
         "lead": _(
