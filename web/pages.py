@@ -36,7 +36,7 @@ def ask() -> tuple[str, int] | str:
     # You ask as yourself; HR may look from someone else's point of view.
     asker_id = (params.text("as") if current_user.is_hr else None) or current_user.person_id
     limit = params.integer("limit", default=10, low=1, high=100)
-    skills = sorted(talent.organisation.skills, key=lambda s: s.name.casefold())
+    skills = talent.skills_by_name
     context = {
         "query": query or "",
         "asker_id": asker_id or "",

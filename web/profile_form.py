@@ -197,7 +197,7 @@ def profile_form(
     data = initial_data(talent, person)
     form = form_class(data=data) if submitted else form_class(formdata=None, data=data)
     form.general_errors = []
-    form.skill_names = {s.id: s.name for s in talent.organisation.skills}
+    form.skill_names = {s.id: s.name for s in talent.skills}
     # Skills are added by typing (a suggestion list offers the names): a select of the whole
     # taxonomy made this page many times slower to draw than any other.
     form.skill_lookup = lambda text: _skill_id(talent, text)

@@ -10,6 +10,7 @@ import pytest
 from bench.synthetic import DEFAULT_TODAY, generate_organisation
 from matcher.domain.model import Holding, Level, Organisation, Person, Wish
 from matcher.domain.talentmap import TalentMap
+from matcher.domain.talentmap.layered import Layered
 from matcher.io.fields import parse_working_hours
 from tests.unit.talentmap_support import TODAY, holds, organisation, person, talent_map
 
@@ -213,3 +214,24 @@ def test_a_changed_map_makes_its_organisation_only_when_asked_and_keeps_the_old_
         h for h in org.holdings if h.person_id == first.id
     ]
     assert (first.id in {p.id for p in changed.hosts}) == state.people[0].is_host
+
+
+def test_a_layered_mapping_reads_as_the_dictionary_it_stands_for_and_keeps_what_it_handed_out():
+    rng = random.Random(7)
+    plain = {f"k{i}": i for i in range(300)}
+    layered = Layered(dict(plain))
+    handed_out = []
+    for step in range(400):  # enough changes to be folded into a new dictionary several times
+        gone = set(rng.sample(sorted(plain), rng.randint(0, 3)))
+        values = {f"k{rng.randrange(400)}": step for _ in range(rng.randint(0, 3))}
+        gone -= values.keys()
+        for key in gone:
+            del plain[key]
+        plain.update(values)
+        layered = layered.changed(values, gone=gone)
+        handed_out.append((dict(plain), layered))
+        assert dict(layered.items()) == plain and len(layered) == len(plain), f"after step {step}"
+        assert list(layered) == list(plain), f"the order after step {step}"
+        for key in ("k1", "k350", "x", *gone, *values):
+            assert (layered.get(key), key in layered) == (plain.get(key), key in plain)
+    assert all(dict(mapping.items()) == seen for seen, mapping in handed_out)

@@ -149,8 +149,8 @@ class MapIndex:
 
     #: The holdings and wishes per person, kept by a map changed person by person
     #: (:mod:`matcher.domain.talentmap.update`); None on a map built from an organisation.
-    _holdings_by_person: dict[str, tuple[Holding, ...]] | None = None
-    _wishes_by_person: dict[str, tuple[Wish, ...]] | None = None
+    _holdings_by_person: Mapping[str, tuple[Holding, ...]] | None = None
+    _wishes_by_person: Mapping[str, tuple[Wish, ...]] | None = None
 
     #: The organisation of a map changed person by person, made when first asked for
     #: (:meth:`organisation`): most questions read the indexes, and a map changes with every save.
@@ -165,7 +165,8 @@ class MapIndex:
         self.organisation = org
         self.today = today
         self.weights = weights
-        self._people = {p.id: p for p in org.people}
+        #: The per-person indexes are Mappings: a changed map layers its changes over the old ones.
+        self._people: Mapping[str, Person] = {p.id: p for p in org.people}
         self._skills = {s.id: s for s in org.skills}
         ordered = sorted(org.people, key=lambda p: (p.name.casefold(), p.id))
         self._order = {p.id: i for i, p in enumerate(ordered)}
@@ -205,6 +206,16 @@ class MapIndex:
         """An organisation with this map's skills, history and settings (its people may be older)."""
         return self._organisation if self._organisation is not None else self._organisation_base  # type: ignore[return-value]
 
+    @property
+    def skills(self) -> tuple[Skill, ...]:
+        """The organisation's skills, without making the organisation of a changed map."""
+        return self.organisation_base.skills
+
+    @cached_property
+    def skills_by_name(self) -> tuple[Skill, ...]:
+        """The skills by name, for the lists of the pages. Made once per map."""
+        return tuple(sorted(self.skills, key=lambda s: s.name.casefold()))
+
     @cached_property
     def graph(self) -> nx.MultiDiGraph:
         """The whole organisation as one graph (:func:`talent_graph`), built when first asked for:
@@ -220,27 +231,29 @@ class MapIndex:
     @cached_property
     def skill_names(self) -> tuple[str, ...]:
         """Every skill name, by name: the suggestion list of the forms. Made once per map."""
-        return tuple(sorted((s.name for s in self._skills.values()), key=str.casefold))
+        return tuple(sorted((s.name for s in self.skills), key=str.casefold))
 
     # -- building ---------------------------------------------------------------------------------
 
     def _index_holdings_and_wishes(self) -> None:
         self._levels: dict[str, dict[str, Level]] = defaultdict(dict)  # skill -> person -> level
-        self._held: dict[str, dict[str, Level]] = defaultdict(dict)  # person -> skill -> level
+        held: dict[str, dict[str, Level]] = defaultdict(dict)  # person -> skill -> level
         for h in self.organisation.holdings:
             if h.level < Level.AWARE or h.person_id not in self._people or h.skill_id not in self._skills:
                 continue
-            level = max(Level(h.level), self._held[h.person_id].get(h.skill_id, Level.NONE))
+            level = max(Level(h.level), held[h.person_id].get(h.skill_id, Level.NONE))
             self._levels[h.skill_id][h.person_id] = level
-            self._held[h.person_id][h.skill_id] = level
+            held[h.person_id][h.skill_id] = level
         self._wanted: dict[str, dict[str, int]] = defaultdict(dict)  # skill -> person -> priority
-        self._wishes: dict[str, dict[str, int]] = defaultdict(dict)  # person -> skill -> priority
+        wishes: dict[str, dict[str, int]] = defaultdict(dict)  # person -> skill -> priority
         for w in self.organisation.wishes:
             if w.person_id not in self._people or w.skill_id not in self._skills:
                 continue
-            priority = max(w.priority, self._wishes[w.person_id].get(w.skill_id, 0))
+            priority = max(w.priority, wishes[w.person_id].get(w.skill_id, 0))
             self._wanted[w.skill_id][w.person_id] = priority
-            self._wishes[w.person_id][w.skill_id] = priority
+            wishes[w.person_id][w.skill_id] = priority
+        self._held: Mapping[str, dict[str, Level]] = held
+        self._wishes: Mapping[str, dict[str, int]] = wishes
 
     def _index_skill_texts(self) -> None:
         self._by_id = {normalise(s.id): s for s in reversed(self.organisation.skills)}
@@ -286,12 +299,12 @@ class MapIndex:
             for skill_id, holders in self._levels.items()
         }
         self._max_fit = w.language + w.site + w.overlap
-        self._languages = {
+        self._languages: Mapping[str, frozenset[str]] = {
             p.id: frozenset(base_language(c) for c in p.languages) for p in self._people.values()
         }
         # Many people share hours and a zone; a small integer key lets overlaps be cached per query.
         weeks: dict[tuple, int] = {}
-        self._week_key = {
+        self._week_key: Mapping[str, int] = {
             p.id: weeks.setdefault(utc_week(p.working_hours, p.timezone), len(weeks))
             for p in self.organisation.people
         }

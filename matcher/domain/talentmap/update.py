@@ -25,14 +25,16 @@ from __future__ import annotations
 import copy
 from bisect import insort
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from typing import TypeVar
 
 from matcher.domain.model import Holding, Level, Organisation, Person, Wish
 from matcher.domain.overlap import utc_week
 from matcher.domain.talentmap.build import MapIndex, base_language, collaboration_graph, host_order
+from matcher.domain.talentmap.layered import Layered
 
 Map = TypeVar("Map", bound=MapIndex)
+T = TypeVar("T")
 
 
 def with_people(old: Map, part: Organisation, person_ids: Collection[str]) -> Map:
@@ -45,11 +47,10 @@ def with_people(old: Map, part: Organisation, person_ids: Collection[str]) -> Ma
     new.__dict__.pop("graph", None)  # the talent graph of the old organisation, if it was built
     new.__dict__.pop("hosts", None)
     before = old._people
-    # A dictionary keeps a replaced key in its place and puts a new one last: the people's order.
-    new._people = dict(before)
-    for pid in changed - coming.keys():
-        new._people.pop(pid, None)
-    new._people.update(coming)
+    # A replaced key keeps its place and a new one comes last: the people's order. The per-person
+    # indexes are layered over the old map's (Layered), not copied: a copy of 20,000 entries costs
+    # more than the rest of a change.
+    new._people = _layered(before).changed(coming, gone=changed - coming.keys())
     _regroup(new, old, part, changed)
     if any(pid not in before or pid not in coming or before[pid].name != coming[pid].name for pid in changed):
         ordered = sorted(new._people.values(), key=lambda p: (p.name.casefold(), p.id))
@@ -74,9 +75,9 @@ def _regroup(new: MapIndex, old: MapIndex, part: Organisation, changed: frozense
     new._organisation = None
 
 
-def _grouped(old: MapIndex, part: str) -> dict[str, tuple]:
+def _grouped(old: MapIndex, part: str) -> Mapping[str, tuple]:
     """The map's holdings (or wishes) per person: kept by an updated map, found once on a built one."""
-    kept: dict[str, tuple] | None = getattr(old, f"_{part}_by_person")
+    kept: Mapping[str, tuple] | None = getattr(old, f"_{part}_by_person")
     if kept is not None:
         return kept
     found: dict[str, list] = {}
@@ -85,17 +86,20 @@ def _grouped(old: MapIndex, part: str) -> dict[str, tuple]:
     return {pid: tuple(items) for pid, items in found.items()}
 
 
+def _layered(found: Mapping[str, T]) -> Layered[str, T]:
+    return found if isinstance(found, Layered) else Layered(found)
+
+
 def _regrouped(
-    groups: dict[str, tuple], items: tuple, changed: frozenset[str], people: dict[str, Person]
-) -> dict[str, tuple]:
-    regrouped = dict(groups)
+    groups: Mapping[str, tuple], items: tuple, changed: frozenset[str], people: Mapping[str, Person]
+) -> Layered[str, tuple]:
+    mine: dict[str, tuple] = {}
     for pid in changed:
-        regrouped.pop(pid, None)
-    for pid in changed & people.keys():
-        mine = tuple(item for item in items if item.person_id == pid)
-        if mine:
-            regrouped[pid] = mine
-    return regrouped
+        if pid in people:
+            found = tuple(item for item in items if item.person_id == pid)
+            if found:
+                mine[pid] = found
+    return _layered(groups).changed(mine, gone=changed - mine.keys())
 
 
 def _hosts(
@@ -110,7 +114,7 @@ def _hosts(
     return tuple(kept)
 
 
-def _lines_changed(before: dict[str, Person], coming: dict[str, Person], changed: frozenset[str]) -> bool:
+def _lines_changed(before: Mapping[str, Person], coming: dict[str, Person], changed: frozenset[str]) -> bool:
     """Whether the collaboration graph changes: a person came or went, or a manager line moved."""
     return any(
         pid not in before or pid not in coming or before[pid].manager_id != coming[pid].manager_id
@@ -140,12 +144,15 @@ def _entries(new: MapIndex, items: Iterable[Holding | Wish], changed: frozenset[
 
 
 def _reindex(
-    by_skill: dict[str, dict], by_person: dict[str, dict], changed: frozenset[str], entries: dict[str, dict]
-) -> tuple[dict[str, dict], dict[str, dict], set[str]]:
+    by_skill: dict[str, dict],
+    by_person: Mapping[str, dict],
+    changed: frozenset[str],
+    entries: dict[str, dict],
+) -> tuple[dict[str, dict], Layered[str, dict], set[str]]:
     """Copies of a skill -> person and a person -> skill index with the changed people's entries
-    replaced, and the skills whose entries were touched. Only touched skills are copied."""
+    replaced, and the skills whose entries were touched. Only touched skills are copied; the
+    person -> skill index is layered over the old one."""
     skills: defaultdict[str, dict] = defaultdict(dict, by_skill)
-    people: defaultdict[str, dict] = defaultdict(dict, by_person)
     touched: set[str] = set()
 
     def holders(skill_id: str) -> dict:
@@ -155,16 +162,15 @@ def _reindex(
         return skills[skill_id]
 
     for pid in changed:
-        for skill_id in people.pop(pid, {}):
+        for skill_id in by_person.get(pid, {}):
             holders(skill_id).pop(pid, None)
-        if entries.get(pid):
-            people[pid] = entries[pid]
-            for skill_id, value in entries[pid].items():
-                holders(skill_id)[pid] = value
+        for skill_id, value in entries.get(pid, {}).items():
+            holders(skill_id)[pid] = value
     for skill_id in touched:
         if not skills[skill_id]:
             del skills[skill_id]  # a fresh build has no entry for a skill nobody holds
-    return skills, people, touched
+    kept = {pid: entries[pid] for pid in changed if entries.get(pid)}
+    return skills, _layered(by_person).changed(kept, gone=changed - kept.keys()), touched
 
 
 def _update_holdings_and_wishes(
@@ -193,18 +199,19 @@ def _update_holdings_and_wishes(
 
 
 def _update_people(new: MapIndex, changed: frozenset[str], coming: dict[str, Person]) -> None:
-    new._languages, new._week_key = dict(new._languages), dict(new._week_key)
-    for pid in changed:
-        new._languages.pop(pid, None)
-        new._week_key.pop(pid, None)
+    languages: dict[str, frozenset[str]] = {}
+    week_key: dict[str, int] = {}
     keys, weeks = new._week_keys, new._weeks
     for pid, person in coming.items():
-        new._languages[pid] = frozenset(base_language(c) for c in person.languages)
+        languages[pid] = frozenset(base_language(c) for c in person.languages)
         week = utc_week(person.working_hours, person.timezone)
         if week not in keys:
             if keys is new._week_keys:  # copied once, when a week comes that no one had
                 keys, weeks = dict(keys), list(weeks)
             keys[week] = len(weeks)
             weeks.append(week)
-        new._week_key[pid] = keys[week]
+        week_key[pid] = keys[week]
+    gone = changed - coming.keys()
+    new._languages = _layered(new._languages).changed(languages, gone=gone)
+    new._week_key = _layered(new._week_key).changed(week_key, gone=gone)
     new._week_keys, new._weeks = keys, weeks
