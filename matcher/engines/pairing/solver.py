@@ -71,7 +71,7 @@ def solve(problem: PairingProblem, *, on_progress: Progress | None = None) -> Ou
 # -- directed modes ---------------------------------------------------------------------------------
 
 
-def _locked_loads(problem: PairingProblem) -> dict[str, int]:
+def locked_loads(problem: PairingProblem) -> dict[str, int]:
     loads: dict[str, int] = defaultdict(int)
     if problem.config.directed:
         for teacher, _ in problem.locks:
@@ -84,7 +84,7 @@ def _lock_points(problem: PairingProblem, loads: dict[str, int]) -> int:
     return points - sum(load_penalty(problem, n) for n in loads.values())
 
 
-def _free_capacity(problem: PairingProblem, loads: dict[str, int]) -> dict[str, int]:
+def free_capacity(problem: PairingProblem, loads: dict[str, int]) -> dict[str, int]:
     if not problem.config.rules.capacity:
         # Without the capacity rule a teacher may take every learner who wants them.
         counts: dict[str, int] = defaultdict(int)
@@ -95,16 +95,16 @@ def _free_capacity(problem: PairingProblem, loads: dict[str, int]) -> dict[str, 
 
 
 def _solve_directed(problem: PairingProblem, on_progress: Progress | None) -> Outcome:
-    loads = _locked_loads(problem)
-    free = _free_capacity(problem, loads)
+    loads = locked_loads(problem)
+    free = free_capacity(problem, loads)
     constant = _lock_points(problem, loads)
     arcs = problem.arcs()
-    flow_pairs, flow_value = _min_cost_flow(problem, None, free, loads)
+    flow_pairs, flow_value = assign_by_flow(problem, None, free, loads)
     # The bound: the same round without one-role coupling, over all pairs, each pruned pair at
     # the most it could score. Every plan over all pairs scores at most this.
     bound = flow_value
     if problem.pruned:
-        _, bound = _min_cost_flow(problem, None, free, loads, pruned=problem.pruned)
+        _, bound = assign_by_flow(problem, None, free, loads, pruned=problem.pruned)
     notes = []
     if problem.pruned_count:
         notes.append(
@@ -130,7 +130,7 @@ def _solve_directed(problem: PairingProblem, on_progress: Progress | None) -> Ou
     # Plans that obey one role per person: everyone who can teach teaches (an exact flow of its
     # own), roles chosen one by one from the relaxed plan, and what is still possible of the
     # last round's pairs. The best one stands, or is the hint from which CP-SAT starts.
-    plans = [_min_cost_flow(problem, ~teachers_learn, free, loads)]
+    plans = [assign_by_flow(problem, ~teachers_learn, free, loads)]
     small = arcs.size <= CP_SAT_MAX_PAIRS
     if small:
         plans.append(_fix_roles(problem, free, loads, flow_pairs))
@@ -174,19 +174,19 @@ def _solve_directed(problem: PairingProblem, on_progress: Progress | None) -> Ou
     )
 
 
-def _min_cost_flow(
+def assign_by_flow(
     problem: PairingProblem,
     use: np.ndarray | None,
     free: dict[str, int],
     loads: dict[str, int],
     pruned: list[tuple[str, list[str], array]] | None = None,
-    keep: np.ndarray | None = None,
+    prefer: np.ndarray | None = None,
 ) -> tuple[list[tuple[str, str]], int]:
     """Maximum-score assignment of learners to teachers with capacities, ignoring one-role coupling.
 
     ``use`` masks the candidates to consider (all when None). ``pruned`` adds the pairs left out
     of the search at the most each could score; the value is then an upper bound, and only
-    candidates are returned. ``keep`` marks candidates to prefer among plans that score the same
+    candidates are returned. ``prefer`` marks candidates to prefer among plans that score the same
     (a plan to change as little as possible): the score stays the best there is.
     """
     arcs = problem.arcs()
@@ -239,12 +239,12 @@ def _min_cost_flow(
     )
     caps = np.concatenate([np.ones(n_learners), [n_learners], np.ones(len(all_t) + len(slot_teacher))])
     costs = np.concatenate([np.zeros(n_learners + 1, dtype=np.int64), -all_points, slot_cost])
-    # Ties broken towards ``keep``: every cost times more than the learners, less 1 for a kept pair.
-    scale = n_learners + 1 if keep is not None else 1
-    if keep is not None:
-        kept = np.zeros(len(costs), dtype=np.int64)
-        kept[n_learners + 1 : n_learners + 1 + len(chosen_arcs)] = keep[chosen_arcs]
-        costs = costs * scale - kept
+    # Ties broken towards ``prefer``: every cost times more than the learners, less 1 for a preferred pair.
+    scale = n_learners + 1 if prefer is not None else 1
+    if prefer is not None:
+        preferred = np.zeros(len(costs), dtype=np.int64)
+        preferred[n_learners + 1 : n_learners + 1 + len(chosen_arcs)] = prefer[chosen_arcs]
+        costs = costs * scale - preferred
     flow = min_cost_flow.SimpleMinCostFlow()
     flow.add_arcs_with_capacity_and_unit_cost(
         tails.astype(np.int32), heads.astype(np.int32), caps.astype(np.int64), costs.astype(np.int64)
@@ -257,8 +257,8 @@ def _min_cost_flow(
     used = flow.flows(np.arange(first, first + len(chosen_arcs)))
     pairs = [arcs.members[i] for i in chosen_arcs[np.flatnonzero(used)]]
     total = flow.optimal_cost()
-    if keep is not None:
-        total = (total + int(keep[chosen_arcs[np.flatnonzero(used)]].sum())) // scale
+    if prefer is not None:
+        total = (total + int(prefer[chosen_arcs[np.flatnonzero(used)]].sum())) // scale
     return sorted(pairs), -total
 
 
@@ -311,7 +311,7 @@ def _fix_roles(
         usable = ~np.isin(arcs.first, [index[p] for p in learns]) & ~np.isin(
             arcs.second, [index[p] for p in teaches]
         )
-        pairs, _ = _min_cost_flow(problem, usable, free, loads)
+        pairs, _ = assign_by_flow(problem, usable, free, loads)
     if best is None:
         # Still doubled after every round: drop the learning side, which always obeys the rule.
         teaching_now = {p[0] for p in pairs}

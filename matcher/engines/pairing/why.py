@@ -21,7 +21,7 @@ import numpy as np
 from matcher.domain.phrases import phrase, term
 from matcher.engines.pairing.problem import SCALE, PairingProblem, make_candidate, pair_points
 from matcher.engines.pairing.rules import first_broken, mode_reason
-from matcher.engines.pairing.solver import _free_capacity, _locked_loads, _min_cost_flow, load_penalty
+from matcher.engines.pairing.solver import assign_by_flow, free_capacity, load_penalty, locked_loads
 
 #: Partners whose forced plan is worked out, at most, the best candidates first (the one asked
 #: about always is).
@@ -180,9 +180,9 @@ def _forced(problem: PairingProblem, plan: list[tuple[str, ...]], option: Altern
         return _with(option, value, plan, plan)
     teacher, learner = option.pair
     locks = [*problem.locks, (teacher, learner)]
-    loads = _locked_loads(problem)
+    loads = locked_loads(problem)
     loads[teacher] = loads.get(teacher, 0) + 1
-    free = _free_capacity(problem, loads)
+    free = free_capacity(problem, loads)
     if free.get(teacher, 0) < 0:
         return option
     teaching = {p[0] for p in plan} | {teacher}
@@ -204,7 +204,7 @@ def _forced(problem: PairingProblem, plan: list[tuple[str, ...]], option: Altern
     for _ in range(ROLE_ROUNDS):
         use = may_teach[arcs.first] & may_learn[arcs.second] & ~fixed[arcs.second]
         use &= ~np.isin(arcs.first, [index[m] for lock in locks for m in lock[1:]])
-        pairs, value = _min_cost_flow(problem, use, free, loads, keep=keep)
+        pairs, value = assign_by_flow(problem, use, free, loads, prefer=keep)
         doubled = {t for t, _ in pairs} & {learner_ for _, learner_ in pairs}
         if not doubled:
             break
