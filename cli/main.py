@@ -160,6 +160,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "command",
         "Page latency of the web UI: search, person and own profile pages with concurrent logged-in clients.",
     ),
+    "bench-review": (
+        "bench.review",
+        "bench_review",
+        "A round's review page and why-not answers at 2,000 people, against re-proposing the round.",
+    ),
     "bench-load": (
         "bench.mixed",
         "command",
