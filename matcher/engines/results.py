@@ -10,8 +10,8 @@ without loading a solver.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from matcher.domain.phrases import phrase, term

@@ -323,7 +323,6 @@ class Postman:
                 code=getattr(error, "smtp_code", None),
             ) from error
 
-
     def send_note(self, to_email: str, subject: str, text: str) -> None:
         """Hand a plain e-mail (no invite: a test of the settings) to the server; raises
         :class:`DeliveryError` when it is not accepted, with the server's answer."""

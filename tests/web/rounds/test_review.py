@@ -94,7 +94,9 @@ def test_compare_shows_what_a_re_solve_changed(app, hr):
     said = "score the same" if abs(diff) < 0.005 else ("more than A" if diff > 0 else "less than A")
     assert said in words
     only_in_b = [u for u in after.units if u.key not in {v.key for v in before.units}]
-    assert f"{len(only_in_b)} only in B, together {round(sum(u.score for u in only_in_b), 2):g} points" in words
+    assert (
+        f"{len(only_in_b)} only in B, together {round(sum(u.score for u in only_in_b), 2):g} points" in words
+    )
     assert "less what it costs to give one person several pairs" in words
     assert f"A: total {before.total:g}, objective {before.objective:g}" in words
     chosen = hr.get(f"{review_url()}/compare", query_string={"a": f"job-{jobs_made[0].id}", "b": "current"})

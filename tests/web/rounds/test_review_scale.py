@@ -11,8 +11,8 @@ from urllib.parse import quote
 import pytest
 
 from bench.synthetic import generate_organisation
-from tests.web.rounds.support import close_app, import_organisation, propose, start_app, stored_round
 from tests.conftest import ARTEFACTS
+from tests.web.rounds.support import close_app, import_organisation, propose, start_app, stored_round
 from tests.webtools import PASSWORD, live_server, log_in, post_form
 from web.round_views import LEFT_OUT_PER_PAGE, PER_PAGE
 
