@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -26,7 +25,7 @@ from matcher.domain.problems import InvalidInput
 from matcher.domain.talentmap import TalentMap, UnknownSkill
 from matcher.services import accounts, history, profiles
 from web import history as history_words
-from web import hr_accounts, hr_history, hr_imports, hr_mail, hr_skills, params, words
+from web import hr_accounts, hr_history, hr_imports, hr_mail, hr_skills, params, typed_people, words
 from web.auth import require_login, roles_required
 from web.context import database, talent_map
 from web.profile_form import ProfileForm, changes, profile_form, show_problems, skill_name_list
@@ -246,22 +245,18 @@ def _years(text: str) -> float | str:
 def _label(talent: TalentMap, person_id: str) -> str:
     """How the list names someone: "Anna de Vries (E00012)"; an id that is nobody stays an id."""
     person = talent.person(person_id)
-    return f"{person.name} ({person.id})" if person else person_id
+    return typed_people.listed(person.name, person.id) if person else person_id
 
 
 def manager_id(talent: TalentMap, typed: str) -> str:
     """The id of the manager HR typed: an id, a name from the list ("Anna de Vries (E00012)"), or
     a name only one person has; ValueError (with the reason) for anything else."""
-    typed = typed.strip()
-    if talent.person(typed) is not None:
-        return typed
-    listed = re.fullmatch(r".*\(([^()]+)\)", typed)
-    if listed and talent.person(listed.group(1)) is not None:
-        return listed.group(1)
-    named = [p.id for p in talent.organisation.people if p.name.casefold() == typed.casefold()]
-    if len(named) == 1:
-        return named[0]
-    if named:
+    found = typed_people.matching(
+        ((p.id, typed_people.listed(p.name, p.id)) for p in talent.organisation.people), typed
+    )
+    if len(found) == 1:
+        return found[0]
+    if found:
         raise ValueError(_("More than one person is called that: pick the right one from the list."))
     raise ValueError(_("Nobody on the talent map has that name or id: pick someone from the list."))
 

@@ -47,6 +47,7 @@ from web.round_settings import (
     WEIGHTS,
     Setting,
 )
+from web.typed_people import matching
 
 #: The shortest and longest search HR may ask for in the web UI, in seconds.
 MIN_TIME_LIMIT = 0.1
@@ -353,12 +354,10 @@ class PersonField(StringField):
         self.choices: list[tuple[str, str]] = []
 
     def pre_validate(self, form: Any) -> None:
-        typed = (self.data or "").strip()
-        for person_id, label in self.choices:
-            if typed in (person_id, label) or typed.casefold() == label.casefold():
-                self.data = person_id
-                return
-        raise ValidationError(_l("Nobody of this round has that name or id: pick someone from the list."))
+        found = matching(self.choices, self.data)
+        if len(found) != 1:
+            raise ValidationError(_l("Nobody of this round has that name or id: pick someone from the list."))
+        self.data = found[0]
 
 
 class TwoPeopleForm(FlaskForm):

@@ -19,6 +19,7 @@ from matcher.plans.kinds import is_round as _is_round
 from matcher.plans.rounds import StoredRound
 from matcher.plans.solve_jobs import DONE, Comparison, Snapshot, SolveJob, compare, snapshot
 from web import words
+from web.typed_people import listed, matching
 
 KIND_WORDS = words.by_value(words.ROUND_KINDS)
 T = TypeVar("T")
@@ -57,7 +58,7 @@ class Names:
         return person.name if person else person_id
 
     def label(self, person_id: str) -> str:
-        return f"{self(person_id)} ({person_id})"
+        return listed(self(person_id), person_id)
 
     def choices(self, ids: list[str]) -> list[tuple[str, str]]:
         return sorted(((i, self.label(i)) for i in ids), key=lambda c: c[1].casefold())
@@ -280,15 +281,7 @@ WHY_SHOWN = 12
 
 
 def chosen_person(choices: list[tuple[str, str]], typed: str | None) -> str | None:
-    """The id of the person typed: an id, or a label from the list ("Anna de Vries (E00012)"),
-    or a name only one of ``choices`` has; None when none matches."""
-    if not typed:
-        return None
-    typed = typed.strip()
-    for person_id, label in choices:
-        if typed == person_id or typed.casefold() == label.casefold():
-            return person_id
-    named = [
-        person_id for person_id, label in choices if label.rsplit(" (", 1)[0].casefold() == typed.casefold()
-    ]
-    return named[0] if len(named) == 1 else None
+    """The id of the person typed (see :func:`web.typed_people.matching`); None unless exactly one
+    of ``choices`` matches."""
+    found = matching(choices, typed)
+    return found[0] if len(found) == 1 else None

@@ -165,14 +165,8 @@ def exclude_person(
 def forbid_pair(db: Database, name: str, first: str, second: str, *, now: dt.datetime) -> StoredRound:
     """Rule out a pair in a proposed round: it joins the settings' forbidden pairs, and a lock
     that holds both goes. Proposing the round again keeps the two apart."""
-    if first == second:
-        raise RoundError(phrase("choose two different people"))
     with db.transaction() as session:
-        stored = _proposed(round_storage.load_round(session, name, for_update=True), name)
-        everyone = participants(stored)
-        for person_id in (first, second):
-            if person_id not in everyone:
-                raise RoundError(_nobody(name, person_id))
+        stored = _proposed_with(session, name, first, second)
         both = {first, second}
         config = stored.config
         forbidden = config.forbidden
@@ -208,14 +202,8 @@ def lock_new_pair(db: Database, name: str, teacher: str, learner: str, *, now: d
     """Fix a pair the proposal does not hold (a "why not" answer HR takes): it joins the settings'
     locks, and any other lock of either of the two goes, so that proposing the round again makes
     it. The round is then solved again by the caller."""
-    if teacher == learner:
-        raise RoundError(phrase("choose two different people"))
     with db.transaction() as session:
-        stored = _proposed(round_storage.load_round(session, name, for_update=True), name)
-        everyone = participants(stored)
-        for person_id in (teacher, learner):
-            if person_id not in everyone:
-                raise RoundError(_nobody(name, person_id))
+        stored = _proposed_with(session, name, teacher, learner)
         config = stored.config
         both = {teacher, learner}
         locked = tuple(lk for lk in config.locked if not both & set(lk))
@@ -231,6 +219,19 @@ def lock_new_pair(db: Database, name: str, teacher: str, learner: str, *, now: d
             ),
         )
         return _existing(round_storage.load_round(session, name), name)
+
+
+def _proposed_with(session: Any, name: str, first: str, second: str) -> StoredRound:
+    """The proposed round, read for an update, when two different people of it are named; else
+    RoundError."""
+    if first == second:
+        raise RoundError(phrase("choose two different people"))
+    stored = _proposed(round_storage.load_round(session, name, for_update=True), name)
+    everyone = participants(stored)
+    for person_id in (first, second):
+        if person_id not in everyone:
+            raise RoundError(_nobody(name, person_id))
+    return stored
 
 
 def check_swap(stored: StoredRound, first: str, second: str) -> None:
