@@ -20,6 +20,8 @@ import click
 
 EXIT_BAD_INPUT = 2
 DEMO_DATABASE = Path("instance") / "demo.sqlite3"
+#: Commands that serve the pages: the browser libraries are installed first when missing.
+SERVES_PAGES = ("serve", "demo")
 
 #: name -> (module, attribute, the first sentence of the command's help)
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -41,6 +43,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "Knowledge at risk: skills held well by too few people, or by people who leave soon.",
     ),
     "bridges": ("cli.talent", "bridges", "Bridge figures: people who connect departments."),
+    "assets": (
+        "cli.assets",
+        "assets",
+        "Install the browser libraries the pages use (npm ci) and copy them into web/static/vendor.",
+    ),
     "serve": ("cli.server", "serve", "Serve the web UI."),
     "demo": (
         "cli.server",
@@ -286,6 +293,10 @@ def _first_line(exc: BaseException) -> str:
 def cli(ctx: click.Context, db_url: str | None, lang: str | None) -> None:
     """meeloop: find who to ask, plan mentor rotations and shadowing, send invites."""
     ctx.obj = {"db_url": db_url, "lang": lang or environment_language()}
+    if ctx.invoked_subcommand in SERVES_PAGES:
+        from cli.assets import install_assets
+
+        install_assets()
 
 
 def environment_language() -> str:

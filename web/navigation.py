@@ -22,6 +22,7 @@ BY_ROLE = {
         ("hr_people.imports", _l("Import")),
         ("hr_rounds.rounds", _l("Rounds")),
         ("hr_reports.reports", _l("Reports")),
+        ("explorer.page", _l("Talent map")),
     ),
 }
 

@@ -1,0 +1,140 @@
+"""The talent-map explorer's page and JSON, through Flask's test client on a real SQLite file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from matcher.io import orgjson
+from matcher.services import organisation
+from tests.orgs import small_org
+from tests.webtools import add_account, log_in, make_app
+
+NOW = dt.datetime(2026, 11, 21, 9, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory, sqlite_copy) -> Path:
+    folder = tmp_path_factory.mktemp("explorer")
+    url = sqlite_copy(folder, "template.sqlite3")
+    orgjson.write_json(small_org(), folder / "org.json")
+    db = organisation.Database(url)
+    organisation.import_file(db, folder / "org.json", now=NOW)
+    db.dispose()
+    app = make_app(url)
+    add_account(app, "hr@wadloo.example", "hr")
+    add_account(app, "anna@wadloo.example", "manager", "anna")
+    add_account(app, "bram@wadloo.example", "employee", "bram")
+    app.extensions["meeloop"]["db"].dispose()
+    return folder / "template.sqlite3"
+
+
+@pytest.fixture
+def app(sqlite_url, template):
+    shutil.copyfile(template, sqlite_url.removeprefix("sqlite:///"))
+    app = make_app(sqlite_url)
+    yield app
+    app.extensions["meeloop"]["db"].dispose()
+
+
+def client_for(app, login: str):
+    client = app.test_client()
+    log_in(client, login)
+    return client
+
+
+def view(client, query: str = "") -> dict:
+    response = client.get(f"/hr/explorer/view.json{query}")
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    return response.get_json()
+
+
+def ids(data: dict) -> list[str]:
+    return [n["data"]["id"] for n in data["elements"]["nodes"]]
+
+
+@pytest.mark.parametrize("login", ["anna@wadloo.example", "bram@wadloo.example"])
+@pytest.mark.parametrize(
+    "path", ["/hr/explorer/", "/hr/explorer/view.json", "/hr/explorer/view.json?focus=p:eva"]
+)
+def test_only_hr_sees_the_explorer(app, login, path):
+    assert client_for(app, login).get(path).status_code == 403
+
+
+def test_the_menu_links_the_explorer_for_hr_only(app):
+    assert 'href="/hr/explorer/"' in client_for(app, "hr@wadloo.example").get("/").get_data(as_text=True)
+    assert "/hr/explorer/" not in client_for(app, "anna@wadloo.example").get("/").get_data(as_text=True)
+
+
+def test_the_overview_holds_departments_and_categories_only(app):
+    data = view(client_for(app, "hr@wadloo.example"))
+    kinds = {n["data"]["kind"] for n in data["elements"]["nodes"]}
+    assert kinds == {"department", "category"}
+    assert "d:Sociaal Domein" in ids(data)
+    assert all(not i.startswith("p:") for i in ids(data))
+    assert "Sociaal Domein" in data["table"] and "Open Sociaal Domein" in data["table"]
+
+
+def test_opening_a_department_then_a_team_shows_its_people(app):
+    hr = client_for(app, "hr@wadloo.example")
+    department = view(hr, "?open=d:Sociaal+Domein")
+    assert "t:Sociaal Domein|" in ids(department)
+    assert not any(i.startswith("p:") for i in ids(department))
+    team = view(hr, "?open=t:Sociaal+Domein|")
+    assert team["open"] == ["d:Sociaal Domein", "t:Sociaal Domein|"]
+    people = [n["data"] for n in team["elements"]["nodes"] if n["data"]["kind"] == "person"]
+    assert {p["id"] for p in people} == {"p:anna", "p:bram", "p:eva"}
+    assert all(p["parent"] == "t:Sociaal Domein|" for p in people)
+
+
+def test_a_person_who_opted_out_is_marked_and_shows_no_more_than_hr_pages_show(app):
+    data = view(client_for(app, "hr@wadloo.example"), "?focus=p:eva")
+    eva = next(n for n in data["elements"]["nodes"] if n["data"]["id"] == "p:eva")
+    assert eva["data"]["unlisted"] is True and "unlisted" in eva["classes"]
+    assert set(eva["data"]) == {
+        "id", "label", "name", "kind", "parent", "size", "holdings", "wishes",
+        "risk", "bridges", "open", "unlisted",
+    }  # fmt: skip
+    assert "@" not in json.dumps(data["elements"])  # no e-mail addresses
+    assert "not listed" in data["table"]
+
+
+def test_a_search_opens_the_clusters_around_the_first_match_and_focuses_it(app):
+    data = view(client_for(app, "hr@wadloo.example"), "?find=celik")
+    assert data["focus"]["id"] == "p:bram"
+    assert "t:Sociaal Domein|" in data["open"]
+    assert "Bram Çelik" in data["panel"]
+    assert "focus=p%3Abram" in data["url"]
+
+
+def test_choosing_a_skill_says_who_holds_it_and_who_wants_it(app):
+    data = view(client_for(app, "hr@wadloo.example"), "?focus=s:wmo&level=1")
+    assert data["focus"]["id"] == "s:wmo"
+    assert data["focus"]["holds"], data["focus"]
+    assert all(key in ids(data) for key in data["focus"]["holds"])
+    assert "hold it at level 1 or higher" in data["panel"] or "holds it at level 1 or higher" in data["panel"]
+
+
+def test_a_wrong_filter_is_said_and_answers_400(app):
+    response = client_for(app, "hr@wadloo.example").get("/hr/explorer/view.json?department=Nowhere")
+    assert response.status_code == 400
+    assert "There is no department 'Nowhere'." in response.get_json()["problems"]
+
+
+def test_the_page_reads_without_javascript(app):
+    html = (
+        client_for(app, "hr@wadloo.example").get("/hr/explorer/?open=d:Sociaal+Domein").get_data(as_text=True)
+    )
+    assert "<svg" in html  # the picture drawn on the server
+    close = re.search(r'<a href="([^"]*)" data-explorer="close">Close Sociaal Domein</a>', html)
+    assert close and "open=" not in close.group(1)
+    team = re.search(r'<a href="([^"]*)" data-explorer="open">Open no team</a>', html)
+    assert (
+        team and "open=d%3ASociaal+Domein" in team.group(1) and "open=t%3ASociaal+Domein%7C" in team.group(1)
+    )
+    assert "<script>" not in html and "onclick" not in html

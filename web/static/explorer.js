@@ -1,0 +1,251 @@
+/* The talent-map explorer: draws the view the server sends with cytoscape, and asks the server for the
+ * next view when a cluster opens or closes, a person or skill is chosen, or the form is sent.
+ * Every text comes from the page (the settings block, the table and the panel the server renders);
+ * nothing here is English for the reader. Without cytoscape the page keeps its server-drawn picture. */
+(function () {
+  "use strict";
+
+  var root = document.getElementById("explorer");
+  var box = document.getElementById("explorer-graph");
+  if (!root || !box || typeof window.cytoscape !== "function") {
+    return;
+  }
+  var settings = JSON.parse(document.getElementById("explorer-settings").textContent);
+  var first = JSON.parse(document.getElementById("explorer-elements").textContent);
+  var form = document.getElementById("explorer-form");
+  var table = document.getElementById("explorer-table");
+  var panel = document.getElementById("explorer-panel");
+  var status = document.getElementById("explorer-status");
+  var current = new URL(window.location.href);
+  var asked = 0;
+
+  var PEOPLE = "#0072b2";
+  var SKILLS = "#334155";
+  var HOLDS = "#009e73";
+  var WANTS = "#b4457f";
+  var RISK = "#d55e00";
+  var BRIDGE = "#e69f00";
+
+  var style = [
+    { selector: "node", style: {
+      "label": "data(label)", "text-wrap": "wrap", "text-max-width": "150px", "font-size": 12,
+      "font-family": "system-ui, sans-serif", "color": "#1d2433",
+      "text-valign": "bottom", "text-halign": "center", "text-margin-y": 4,
+      "text-background-color": "#ffffff", "text-background-opacity": 0.85, "text-background-padding": "2px",
+      "text-background-shape": "roundrectangle", "min-zoomed-font-size": 7,
+      "border-width": 2, "border-color": "#ffffff" } },
+    { selector: "node.people-side", style: { "background-color": PEOPLE, "shape": "ellipse" } },
+    { selector: "node.skill-side", style: { "background-color": SKILLS, "shape": "round-rectangle" } },
+    { selector: "node.department, node.category", style: {
+      "width": "mapData(size, 1, 200, 34, 80)", "height": "mapData(size, 1, 200, 34, 80)",
+      "font-size": 13, "font-weight": "bold" } },
+    { selector: "node.team", style: { "width": "mapData(size, 1, 15, 22, 40)", "height": "mapData(size, 1, 15, 22, 40)" } },
+    { selector: "node.person, node.skill", style: { "width": 16, "height": 16, "font-size": 11 } },
+    { selector: "node.unlisted", style: { "background-color": "#9ca3af" } },
+    { selector: "node:parent", style: {
+      "background-color": "#f1f5f9", "background-opacity": 0.9, "border-color": "#94a3b8", "border-width": 1,
+      "shape": "round-rectangle", "text-valign": "top", "text-margin-y": -4, "font-weight": "bold",
+      "padding": "14px" } },
+    { selector: "node.skill-side:parent", style: { "background-color": "#f8fafc", "border-style": "dashed" } },
+    { selector: "node.risk", style: { "border-color": RISK, "border-width": 4, "border-style": "double" } },
+    { selector: "node.bridge", style: { "border-color": BRIDGE, "border-width": 4 } },
+    { selector: "edge", style: {
+      "width": "mapData(weight, 1, 200, 1, 7)", "line-color": "#94a3b8", "opacity": 0.55,
+      "curve-style": "haystack" } },
+    { selector: "edge.tie", style: { "curve-style": "bezier", "opacity": 0.95, "width": 3,
+      "target-arrow-shape": "none", "z-index": 10 } },
+    { selector: "edge.tie.holds", style: { "line-color": HOLDS } },
+    { selector: "edge.tie.wants", style: { "line-color": WANTS, "line-style": "dashed" } },
+    { selector: "node.holds", style: { "border-color": HOLDS, "border-width": 5 } },
+    { selector: "node.wants", style: { "border-color": WANTS, "border-width": 5, "border-style": "dashed" } },
+    { selector: "node.focused", style: { "border-color": "#111827", "border-width": 5, "font-weight": "bold",
+      "z-index": 20 } },
+    { selector: ".faded", style: { "opacity": 0.25 } },
+    { selector: "node:parent.faded", style: { "opacity": 0.6 } },
+    { selector: "node:selected", style: { "overlay-color": "#111827", "overlay-opacity": 0.12 } }
+  ];
+
+  /* A first place for each node: people on the left, skills on the right, a new node where its
+   * cluster was, so that the layout starts from the picture the reader has just seen. */
+  function seeded(elements, before) {
+    var sides = { "people-side": 0, "skill-side": 0 };
+    var width = Math.max(box.clientWidth, 600);
+    elements.nodes.forEach(function (node) {
+      var kept = before[node.data.id] || (node.data.parent && before[node.data.parent]);
+      if (kept) {
+        node.position = { x: kept.x + (Math.random() - 0.5) * 40, y: kept.y + (Math.random() - 0.5) * 40 };
+        return;
+      }
+      var side = node.classes.indexOf("people-side") >= 0 ? "people-side" : "skill-side";
+      var index = sides[side]++;
+      node.position = { x: side === "people-side" ? width * 0.2 : width * 0.8, y: index * 60 };
+    });
+    return elements;
+  }
+
+  box.hidden = false;
+  root.classList.add("has-graph");
+  var cy = window.cytoscape({
+    container: box,
+    elements: seeded(first, {}),
+    style: style,
+    wheelSensitivity: 0.3,
+    minZoom: 0.1,
+    maxZoom: 3
+  });
+
+  function layout() {
+    cy.layout({
+      name: "cose", animate: false, randomize: false, fit: true, padding: 24,
+      nodeDimensionsIncludeLabels: true, nodeRepulsion: function () { return 900000; },
+      idealEdgeLength: function () { return 120; }, edgeElasticity: function () { return 60; },
+      nestingFactor: 0.9, gravity: 0.6, componentSpacing: 120, numIter: 1500,
+      nodeOverlap: 40
+    }).run();
+  }
+
+  function markFocus(focus) {
+    cy.batch(function () {
+      cy.remove("edge.tie");
+      cy.elements().removeClass("holds wants focused faded");
+      if (!focus) {
+        return;
+      }
+      var centre = cy.getElementById(focus.id);
+      if (centre.empty()) {
+        return;
+      }
+      centre.addClass("focused");
+      var ties = [];
+      function tie(kind, targets) {
+        Object.keys(targets).forEach(function (id) {
+          var other = cy.getElementById(id);
+          if (other.empty() || id === focus.id) {
+            return;
+          }
+          other.addClass(kind);
+          ties.push({ group: "edges", classes: "tie " + kind,
+            data: { id: "tie:" + kind + ":" + id, source: focus.id, target: id, weight: 1 } });
+        });
+      }
+      tie("holds", focus.holds);
+      tie("wants", focus.wants);
+      cy.add(ties);
+      var lit = cy.$(".focused, .holds, .wants");
+      cy.nodes().not(lit).not(lit.ancestors()).addClass("faded");
+      cy.edges().not(".tie").addClass("faded");
+    });
+  }
+
+  function show(data) {
+    var before = {};
+    cy.nodes().forEach(function (node) {
+      before[node.id()] = { x: node.position("x"), y: node.position("y") };
+    });
+    cy.batch(function () {
+      cy.elements().remove();
+      cy.add(seeded(data.elements, before));
+    });
+    layout();
+    markFocus(data.focus);
+    if (data.focus) {
+      var centre = cy.getElementById(data.focus.id);
+      if (centre.nonempty()) {
+        cy.animate({ center: { eles: centre }, zoom: Math.max(cy.zoom(), 0.9) }, { duration: 250 });
+      }
+    }
+    table.innerHTML = data.table;
+    panel.innerHTML = data.panel;
+    status.textContent = data.summary;
+    syncForm(data.open);
+  }
+
+  /* The form carries the open clusters, so sending it keeps them open. */
+  function syncForm(open) {
+    Array.prototype.slice.call(form.querySelectorAll("input[name=open]")).forEach(function (input) {
+      input.remove();
+    });
+    open.forEach(function (id) {
+      var input = document.createElement("input");
+      input.type = "hidden";
+      input.name = "open";
+      input.value = id;
+      form.appendChild(input);
+    });
+  }
+
+  function go(query, focusPanel) {
+    var ask = ++asked;
+    status.textContent = settings.words.loading;
+    root.setAttribute("aria-busy", "true");
+    fetch(settings.view + "?" + query, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (response) { return response.json(); })
+      .then(function (data) {
+        if (ask !== asked) {
+          return;
+        }
+        show(data);
+        current = new URL(data.url, window.location.href);
+        window.history.replaceState(null, "", current.href);
+        if (focusPanel) {
+          var heading = panel.querySelector("h2");
+          if (heading) {
+            heading.setAttribute("tabindex", "-1");
+            heading.focus();
+          }
+        }
+      })
+      .catch(function () {
+        status.textContent = settings.words.failed;
+        root.classList.remove("has-graph");
+      })
+      .then(function () { root.removeAttribute("aria-busy"); });
+  }
+
+  function queryOf(href) {
+    return new URL(href, window.location.href).search.replace(/^\?/, "");
+  }
+
+  function withParam(name, values) {
+    var params = new URLSearchParams(current.search);
+    params.delete("find");
+    params.delete(name);
+    values.forEach(function (value) { params.append(name, value); });
+    return params;
+  }
+
+  cy.on("tap", "node", function (event) {
+    var node = event.target;
+    var data = node.data();
+    if (data.kind === "person" || data.kind === "skill") {
+      go(withParam("focus", [data.id]).toString(), false);
+    } else if (!data.open) {
+      var params = withParam("open", new URLSearchParams(current.search).getAll("open").concat([data.id]));
+      params.delete("focus");
+      go(params.toString(), false);
+    }
+  });
+
+  root.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("a[data-explorer]") : null;
+    if (!link || event.ctrlKey || event.metaKey || event.shiftKey) {
+      return;
+    }
+    event.preventDefault();
+    go(queryOf(link.href), link.getAttribute("data-explorer") === "focus");
+  });
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var params = new URLSearchParams(new FormData(form));
+    ["find", "department", "site"].forEach(function (name) {
+      if (!params.get(name)) {
+        params.delete(name);
+      }
+    });
+    go(params.toString(), Boolean(params.get("find")));
+  });
+
+  layout();
+  markFocus(settings.focus || null);
+}());
