@@ -59,17 +59,18 @@ def run_benchmark(
     postgres_url: str | None,
     seed: int,
     show: Callable[[str], None],
+    workers: int = 1,
 ) -> dict[str, Any]:
     results: dict[str, Any] = {
         "people": people, "clients": clients, "seconds": seconds, "database": db, "seed": seed,
-        "python": sys.version.split()[0], "cpus": os.cpu_count(), "server_threads": SERVER_THREADS,
-        "goal_ms": GOAL_MS,
+        "python": sys.version.split()[0], "cpus": os.cpu_count(), "server_workers": workers,
+        "server_threads": SERVER_THREADS, "goal_ms": GOAL_MS,
     }  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="meeloop-bench-load-") as scratch:
         folder = Path(scratch)
         with database_url(db, folder, postgres_url) as url:
             setup = prepare(url, folder, people, clients, seed, show)
-            server = Server(url, folder)
+            server = Server(url, folder, workers)
             try:
                 start = time.perf_counter()
                 server.wait_until_up()
@@ -96,11 +97,18 @@ def run_benchmark(
 @click.option("--postgres-url", help="A PostgreSQL server (no database name) to make the database on; "
               "default: a throwaway server of its own.")  # fmt: skip
 @click.option("--seed", default=1, show_default=True)
+@click.option(
+    "--workers",
+    default=2,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Server processes, as `meeloop serve --workers N` runs them (1: waitress, one process).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.pass_context
 def command(
     ctx: click.Context, people: int, clients: int, seconds: float, db: str, postgres_url: str | None,
-    seed: int, as_json: bool,
+    seed: int, workers: int, as_json: bool,
 ) -> None:  # fmt: skip
     """Reads and writes together: profile saves, shadow requests and reflections with concurrent clients.
 
@@ -110,7 +118,7 @@ def command(
     if clients > people // 2:
         raise click.UsageError("--clients can be at most half of --people: each client logs in as a person")
     show = (lambda message: click.echo(f"… {message}", err=True)) if not as_json else (lambda _m: None)
-    results = run_benchmark(people, clients, seconds, db, postgres_url, seed, show)
+    results = run_benchmark(people, clients, seconds, db, postgres_url, seed, show, workers)
     click.echo(json.dumps(results, ensure_ascii=False, indent=2, default=str) if as_json else report(results))
     if results["all"]["errors"] or results["writes_checked"]["lost"]:
         ctx.exit(1)

@@ -23,13 +23,20 @@ def _cell(value: Any) -> str:
     return "–" if value is None else str(value)
 
 
+def _server(results: dict[str, Any]) -> str:
+    workers, threads = results.get("server_workers", 1), results["server_threads"]
+    if workers == 1:
+        return f"waitress, one process with {threads} threads"
+    return f"gunicorn, {workers} processes with {threads} threads each"
+
+
 def report(results: dict[str, Any]) -> str:
     setup = results["setup_seconds"]
     lines = [
         f"{results['people']} people on {results['database']}; {results['clients']} clients for "
         f"{results['seconds']:g} s (seed {results['seed']}, Python {results['python']}, "
         f"{results['cpus']} CPUs, "
-        f"waitress {results['server_threads']} threads); writes {results['write_share']} of the requests",
+        f"{_server(results)}); writes {results['write_share']} of the requests",
         f"setup: generate {setup['generate']} s, import {setup['import']} s, "
         f"server up {setup.get('server_up', '–')} s",
         "",

@@ -16,27 +16,27 @@ import click
 
 from bench.synthetic import DEFAULT_TODAY
 from bench.web.preparation import SECRET_KEY
+from web.serving import THREADS
 
-SERVER_THREADS = 8
+#: Threads per server process.
+SERVER_THREADS = THREADS
+
 _TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
 def serve_child() -> None:
     """The server process: ``python -c "from bench.web.server import serve_child; serve_child()" JSON``."""
-    from waitress import serve
-
     from web import create_app
+    from web.serving import serve_app
 
     settings = json.loads(sys.argv[1])
-    app = create_app(
-        {
-            "DATABASE_URL": settings["url"],
-            "SECRET_KEY": SECRET_KEY,
-            "SESSION_COOKIE_SECURE": False,
-            "TODAY": dt.date.fromisoformat(settings["today"]),
-        }
-    )
-    serve(app, host="127.0.0.1", port=settings["port"], threads=SERVER_THREADS, ident="meeloop")
+    config = {
+        "DATABASE_URL": settings["url"],
+        "SECRET_KEY": SECRET_KEY,
+        "SESSION_COOKIE_SECURE": False,
+        "TODAY": dt.date.fromisoformat(settings["today"]),
+    }
+    serve_app(lambda: create_app(config), "127.0.0.1", settings["port"], workers=settings["workers"])
 
 
 def free_port() -> int:
@@ -45,13 +45,35 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-class Server:
-    """The app under waitress in a child process, with its output in a log file."""
+def _cpu_seconds(pid: int) -> float | None:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / _TICKS
 
-    def __init__(self, url: str, folder: Path) -> None:
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(child) for child in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+class Server:
+    """The app as ``meeloop serve --workers N`` runs it, in a child process with its output in a log
+    file: under waitress with one worker, under gunicorn with several."""
+
+    def __init__(self, url: str, folder: Path, workers: int = 1) -> None:
         self.port = free_port()
+        self.workers = workers
         self.log_path = folder / "server.log"
-        settings = json.dumps({"url": url, "port": self.port, "today": DEFAULT_TODAY.isoformat()})
+        settings = json.dumps(
+            {"url": url, "port": self.port, "today": DEFAULT_TODAY.isoformat(), "workers": workers}
+        )
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-c", "from bench.web.server import serve_child; serve_child()", settings],
@@ -85,12 +107,11 @@ class Server:
         raise click.ClickException(f"the server did not come up:\n{self.log_tail()}")
 
     def cpu_seconds(self) -> float | None:
-        """User and system time of the server process so far (Linux)."""
-        try:
-            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
+        """User and system time so far of the server process and its worker processes (Linux)."""
+        total = _cpu_seconds(self.process.pid)
+        if total is None:
             return None
-        return (int(fields[11]) + int(fields[12])) / _TICKS
+        return total + sum(_cpu_seconds(child) or 0.0 for child in _children(self.process.pid))
 
     def stop(self) -> None:
         if self.process.poll() is None:

@@ -74,7 +74,7 @@ def update_person(
     One transaction; on any problem nothing is written.
     """
     with db.transaction() as session:
-        stored, merged = _merged(session, {person_id: changes}, allowed, by_self=by == person_id)
+        stored, merged, own = _merged(session, {person_id: changes}, allowed, by_self=by == person_id)
         found = merged.changes
         if found.nothing:
             return EditResult(found, None)
@@ -84,7 +84,7 @@ def update_person(
             else phrase("profile of {person}", person=person_id)
         )
         author = Author("hr", by) if by and by != person_id else Author("profile", person_id)
-        run_id = _write(session, stored, merged, [source], now, author)
+        run_id = _write(session, stored, merged, own, [source], now, author)
     return EditResult(found, run_id)
 
 
@@ -95,18 +95,23 @@ def record_own_choices(
     :func:`update_person` with ``by`` the person), checked and written together as one run: as if
     each had saved their profile. The demo records its people's opt-ins this way."""
     with db.transaction() as session:
-        stored, merged = _merged(session, choices, SELF_EDITABLE, by_self=True)
+        stored, merged, own = _merged(session, choices, SELF_EDITABLE, by_self=True)
         if merged.changes.nothing:
             return EditResult(merged.changes, None)
         sources = [counted(len(choices), "the own profile of {n} person", "the own profiles of {n} people")]
-        run_id = _write(session, stored, merged, sources, now, Author("profile"))
+        run_id = _write(session, stored, merged, own, sources, now, Author("profile"))
     return EditResult(merged.changes, run_id)
 
 
 def _write(
-    session: Any, stored: Organisation, merged: Merged, sources: list[str], now: dt.datetime, author: Author
+    session: Any,
+    stored: Organisation,
+    merged: Merged,
+    own: Provenance,
+    sources: list[str],
+    now: dt.datetime,
+    author: Author,
 ) -> int:
-    own = _own(session, stored)
     run_id = storage.write_changes(
         session,
         stored,
@@ -132,8 +137,9 @@ def check_person(
 
 def _merged(
     session: Any, changes: Mapping[str, Mapping[str, Any]], allowed: frozenset[str], *, by_self: bool
-) -> tuple[Organisation, Merged]:
-    """The stored organisation and the merge of the changes (by person id); or InvalidInput.
+) -> tuple[Organisation, Merged, Provenance]:
+    """The stored organisation, the merge of the changes (by person id) and which of the stored
+    levels and wishes their people entered themselves; or InvalidInput.
     A level or wish a person sets for themselves (``by_self``) is theirs; one HR sets is HR's."""
     not_allowed = [
         (person_id, key) for person_id, keys in changes.items() for key in keys if key not in allowed
@@ -156,12 +162,8 @@ def _merged(
         docs.append({"id": person.id, "name": person.name, "email": person.email, **_normalised(wanted)})
     document = {"format": orgjson.FORMAT, "version": orgjson.VERSION, "people": docs}
     parsed = orgjson.parse_document(document, SOURCE)
-    merged = merge(
-        stored,
-        parsed,
-        by=ownership.BY_SELF if by_self else ownership.BY_HR,
-        own=_own(session, stored),
-    )
+    own = _own(session, stored)
+    merged = merge(stored, parsed, by=ownership.BY_SELF if by_self else ownership.BY_HR, own=own)
     problems = parsed.problems
     integrity.check_people(merged.organisation, parsed.locator, problems)
     ids = list(changes)
@@ -175,7 +177,7 @@ def _merged(
     ]
     if found:
         raise InvalidInput(found, problems.total - (len(listed) - len(found)))
-    return stored, merged
+    return stored, merged, own
 
 
 #: The fields an edit carries from the stored person only to say who is meant.

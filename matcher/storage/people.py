@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, literal, select
+from sqlalchemy.orm import Session, aliased
 
 from matcher.domain.model import Holding, Level, Organisation, Person, RelatedSkill, Skill, Wish
 from matcher.storage.rows.talentmap import HoldingRow, PersonRow, SkillRelationRow, SkillRow, WishRow
@@ -44,19 +44,41 @@ def load_part(session: Session, person_ids: Iterable[str]) -> Organisation:
     )
 
 
+#: How far up one query walks a manager line; a longer line takes another query from where it stopped.
+LINE_STEP = 64
+
+
 def manager_line(session: Session, manager_id: str | None) -> list[Person]:
     """The people up a manager line from ``manager_id``: that manager, their manager and so on, until
-    someone without a manager, an id that is not stored, or a loop."""
+    someone without a manager, an id that is not stored, or a loop.
+
+    A recursive query walks up to :data:`LINE_STEP` levels of the line in the database at a time; a
+    loop is cut where a person comes round again."""
     line: list[Person] = []
     seen: set[str] = set()
     while manager_id is not None and manager_id not in seen:
-        row = session.get(PersonRow, manager_id)
-        if row is None:
-            break
-        seen.add(manager_id)
-        line.append(person_from_row(row))
-        manager_id = row.manager_id
+        rows = _walk_up(session, manager_id)
+        for row in rows:
+            if row.id in seen:
+                return line
+            seen.add(row.id)
+            line.append(person_from_row(row))
+        manager_id = rows[-1].manager_id if len(rows) == LINE_STEP else None
     return line
+
+
+def _walk_up(session: Session, manager_id: str) -> list[PersonRow]:
+    """The rows up the line from ``manager_id``, at most :data:`LINE_STEP` of them, nearest first."""
+    start = select(PersonRow.id, PersonRow.manager_id, literal(1).label("depth"))
+    line = start.where(PersonRow.id == manager_id).cte("line", recursive=True)
+    above = aliased(PersonRow)
+    line = line.union_all(
+        select(above.id, above.manager_id, (line.c.depth + 1).label("depth"))
+        .join(line, above.id == line.c.manager_id)
+        .where(line.c.depth < LINE_STEP)
+    )
+    query = select(PersonRow).where(PersonRow.id == line.c.id).order_by(line.c.depth)
+    return list(session.scalars(query))
 
 
 def people_with_email(session: Session, email: str) -> list[Person]:

@@ -9,11 +9,13 @@ import re
 import pytest
 from sqlalchemy import event
 
+from matcher.domain.model import Organisation
 from matcher.domain.problems import InvalidInput
 from matcher.io import orgjson
 from matcher.services import organisation, profiles
-from matcher.storage import talentmap
-from tests.orgs import small_org
+from matcher.storage import people, talentmap
+from matcher.storage.rows.talentmap import PersonRow
+from tests.orgs import person, small_org
 
 NOW = dt.datetime(2026, 1, 5, 9, tzinfo=dt.UTC)
 WHOLE_TABLE = re.compile(r"\bFROM (person|holding|wish)\b(?![^;]*\bWHERE\b)", re.IGNORECASE | re.DOTALL)
@@ -94,3 +96,37 @@ def test_a_skill_that_is_not_stored_is_refused_and_nothing_is_written(stored):
     messages = [message for _, message in _problems(error)]
     assert messages == ["unknown skill 'cobol'", "unknown skill 'latin'"]
     assert organisation.load_organisation(stored) == before
+
+
+def test_a_manager_line_longer_than_one_walk_is_read_whole_and_in_order(db, tmp_path):
+    # 150 people, each managed by the next: one recursive query walks 64 levels, then the next goes on.
+    chain = [
+        person(f"p{i:03d}", f"Persoon {i}", manager_id=f"p{i + 1:03d}" if i < 149 else None)
+        for i in range(150)
+    ]
+    orgjson.write_json(Organisation(people=tuple(chain)), tmp_path / "chain.json")
+    organisation.import_file(db, tmp_path / "chain.json", now=NOW)
+    with db.transaction() as session:
+        line = people.manager_line(session, "p001")
+        assert [p.id for p in line] == [f"p{i:03d}" for i in range(1, 150)]
+        assert people.manager_line(session, "p149") == [p for p in line if p.id == "p149"]
+        assert people.manager_line(session, "nobody") == []
+
+
+def test_a_manager_loop_deeper_than_one_walk_ends_where_it_comes_round(db, tmp_path):
+    # 100 people in a ring: the walk crosses a step of 64 and stops when the first comes round again.
+    ring = [person(f"r{i:03d}", f"Ring {i}", manager_id=f"r{(i + 1) % 100:03d}") for i in range(100)]
+    # The importer refuses a loop, so the ring is written row by row.
+    with db.transaction() as session:
+        for member in ring:
+            session.add(
+                PersonRow(
+                    id=member.id,
+                    name=member.name,
+                    email=f"{member.id}@example.org",
+                    manager_id=member.manager_id,
+                )
+            )
+    with db.transaction() as session:
+        line = people.manager_line(session, "r010")
+    assert [p.id for p in line] == [f"r{(10 + i) % 100:03d}" for i in range(100)]
