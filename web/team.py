@@ -93,8 +93,7 @@ def index() -> Any:
     if manager is None:
         return render("team/index.html", manager=None, choices=choices)
     people = reports_of(talent.organisation, manager.id)
-    # Bridge figures by their reach into other departments: betweenness over the whole
-    # organisation (the HR view) takes seconds on a large one.
+    # The team's bridge figures are the organisation's (scored once per map), in its order.
     bridges = {b.person_id: b for b in talent.bridges_among(sorted(people))}
     scope = people | {manager.id}
     return render(

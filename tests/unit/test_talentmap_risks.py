@@ -1,13 +1,11 @@
-"""The talent map: knowledge at risk and bridge figures between departments."""
+"""The talent map: knowledge at risk."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 
-from matcher.domain.model import HistoryEntry, Person, Wish
-from matcher.domain.talentmap import TalentMap
-from tests.orgs import small_org
+from matcher.domain.model import Wish
 from tests.unit.talentmap_support import TODAY, holds, person, talent_map
 
 # -- knowledge at risk ---------------------------------------------------------------------------
@@ -94,78 +92,9 @@ def test_a_risk_serialises_to_json():
     assert data["successors"][0]["person_id"] == "bo"
 
 
-# -- bridge figures ------------------------------------------------------------------------------
-
-
-def two_departments() -> list[Person]:
-    finance = [person(f"f{i}", department="Finance", manager_id="f0" if i else None) for i in range(4)]
-    care = [person(f"c{i}", department="Zorg", manager_id="c0" if i else None) for i in range(4)]
-    return [*finance, *care]
-
-
-def test_the_person_who_connects_two_departments_is_the_bridge_figure():
-    joint = HistoryEntry("2024-1", "exchange", ("f2", "c3"), dt.date(2024, 1, 1), dt.date(2024, 2, 1))
-    bridges = talent_map(two_departments(), history=[joint]).bridges()
-    assert [b.person_id for b in bridges] == ["c3", "f2"]
-    assert bridges[0].departments == ("Finance",)
-    assert bridges[0].reasons[0] == "connects Zorg with Finance"
-
-
-def test_a_person_with_contacts_only_in_their_own_department_is_no_bridge():
-    assert talent_map(two_departments()).bridges() == []
-
-
-def test_skills_in_common_do_not_make_a_bridge():
-    holdings = holds(("f1", "py", 3), ("c1", "py", 3))
-    assert talent_map(two_departments(), holdings).bridges() == []
-
-
-def test_a_large_organisation_uses_a_sample_and_stays_deterministic():
-    people = [
-        person(f"p{i:04d}", department=f"d{i // 500}", manager_id=f"p{i - 1:04d}" if i else None)
-        for i in range(2100)
-    ]
-    first = talent_map(people).bridges(limit=5, seed=3)
-    again = talent_map(people).bridges(limit=5, seed=3)
-    assert [b.as_dict() for b in first] == [b.as_dict() for b in again]
-    assert {b.person_id for b in first} <= {
-        "p0499",
-        "p0500",
-        "p0999",
-        "p1000",
-        "p1499",
-        "p1500",
-        "p1999",
-        "p2000",
-    }
-
-
 def test_a_holder_who_has_already_left_counts_as_gone():
     people = [person("ann", leaving_date=TODAY - dt.timedelta(days=3)), person("bo"), person("cas")]
     holdings = holds(("ann", "py", 4), ("bo", "py", 3), ("cas", "py", 3))
     [risk] = talent_map(people, holdings).risks(min_holders=3)
     assert risk.remaining == 2
     assert "Ann left on 2024-02-27" in risk.reasons
-
-
-def test_a_bridge_to_many_departments_names_the_first_three_and_counts_the_rest():
-    hub = person("hub", department="HR")
-    others = [person(f"p{i}", department=f"Dept {i}", manager_id="hub") for i in range(5)]
-    bridge = talent_map([hub, *others]).bridges()[0]
-    assert bridge.person_id == "hub" and len(bridge.departments) == 5
-    assert bridge.reasons[1] == (
-        "knows 1 person in Dept 0, 1 person in Dept 1, 1 person in Dept 2 and 2 more departments"
-        " through manager lines and earlier pairings or groups"
-    )
-
-
-def test_bridges_among_a_team_rank_by_reach_into_other_departments():
-    org = small_org()
-    talent = TalentMap(org, today=TODAY)
-    everyone = [p.id for p in org.people]
-    among = talent.bridges_among(everyone)
-    full = {b.person_id: b for b in talent.bridges(limit=len(everyone))}
-    assert among and {b.person_id for b in among} == set(full)
-    assert [len(b.departments) for b in among] == sorted((len(b.departments) for b in among), reverse=True)
-    assert all(b.departments == full[b.person_id].departments for b in among)
-    assert talent.bridges_among([]) == []

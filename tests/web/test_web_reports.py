@@ -207,8 +207,9 @@ def test_the_team_page_shows_skills_in_words_wishes_bridges_and_risks(app):
     dirk = row(html, "data-person", "dirk")
     assert "indirect report" in dirk and "expert" in dirk
     # Chen knows Anna (Sociaal Domein) through the manager line; the others stay within their department.
-    bridges = re.search(r'<ul class="bridges">(.*?)</ul>', html, re.DOTALL).group(1)
+    bridges = re.search(r'<ul class="bridges">(.*?)<h2>', html, re.DOTALL).group(1)
     assert 'data-person="chen"' in bridges and "Informatievoorziening with Sociaal Domein" in bridges
+    assert "the only link between Informatievoorziening and Sociaal Domein, through 1 manager line" in bridges
     assert 'data-person="bram"' not in bridges
     # Dirk, the only one holding Archiefwet, leaves on 31 December 2026.
     archief = row(html, "data-skill", "archief")

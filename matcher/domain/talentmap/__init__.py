@@ -4,7 +4,8 @@
 once, with the indexes its questions need (a change to a few people makes a new map from the old
 one, :meth:`TalentMap.with_people`), and answers three questions:
 who can I ask about X (:meth:`TalentMap.ask`), which knowledge is at risk
-(:meth:`TalentMap.risks`) and who are the bridge figures (:meth:`TalentMap.bridges`).
+(:meth:`TalentMap.risks`), who are the bridge figures (:meth:`TalentMap.bridges`) and who is
+the hub person of a skill (:meth:`TalentMap.hub`).
 A holding at level 0 ("none") means no knowledge and is left out of the map.
 
 
@@ -21,7 +22,7 @@ from collections.abc import Collection
 
 from matcher.domain.model import Organisation
 from matcher.domain.talentmap.ask import LANGUAGE_NAMES, Answer, AskQuestions, AskResult
-from matcher.domain.talentmap.bridges import Bridge, BridgeQuestions
+from matcher.domain.talentmap.bridges import Bridge, BridgeLink, BridgeQuestions
 from matcher.domain.talentmap.build import (
     DEFAULT_ASK_WEIGHTS,
     AskWeights,
@@ -31,11 +32,12 @@ from matcher.domain.talentmap.build import (
     normalise,
     talent_graph,
 )
+from matcher.domain.talentmap.hubs import Hub, HubQuestions
 from matcher.domain.talentmap.risks import KEY_LEVEL, Risk, RiskQuestions, Successor
 from matcher.domain.talentmap.update import with_people
 
 
-class TalentMap(AskQuestions, RiskQuestions, BridgeQuestions):
+class TalentMap(AskQuestions, RiskQuestions, BridgeQuestions, HubQuestions):
     """The talent map of one organisation on one day; build once, ask often."""
 
     def with_people(self, part: Organisation, person_ids: Collection[str]) -> TalentMap:
@@ -53,6 +55,8 @@ __all__ = [
     "AskResult",
     "AskWeights",
     "Bridge",
+    "BridgeLink",
+    "Hub",
     "Risk",
     "Successor",
     "TalentMap",
