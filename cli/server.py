@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +20,22 @@ from matcher.services import organisation
 
 
 def _serve(
-    database: organisation.Database, host: str, port: int, *, secure_cookies: bool | None = None
+    database: organisation.Database,
+    host: str,
+    port: int,
+    *,
+    secure_cookies: bool | None = None,
+    defaults: Mapping[str, str] | None = None,
 ) -> None:
+    """Serve the web UI; its links point to where it is served unless ``MEELOOP_BASE_URL`` says
+    otherwise. ``defaults``: settings (``MEELOOP_*``) for what the environment leaves unset."""
     from waitress import serve as waitress_serve
 
+    from matcher.io.ics import served_url
     from web import create_app
 
-    settings: dict[str, Any] = {"DATABASE_URL": database.url}
+    settings: dict[str, Any] = {"DATABASE_URL": database.url, "SERVED_AT": served_url(host, port)}
+    settings |= {name: value for name, value in (defaults or {}).items() if not os.environ.get(name)}
     if secure_cookies is not None:
         # The demo is plain http on this machine; a browser would drop a cookie marked Secure.
         settings["SESSION_COOKIE_SECURE"] = secure_cookies
@@ -76,19 +86,26 @@ def demo(ctx: click.Context, host: str, port: int, no_serve: bool) -> None:
         )
     database = common.open_db(ctx)
     source = demo_data_dir() / "organisation.json"
-    result = demo_data.load_demo(database, source, now=dt.datetime.now(dt.UTC))
+    calendars = DEMO_DATABASE.parent / "demo-calendars"
+    result = demo_data.load_demo(database, source, now=dt.datetime.now(dt.UTC), calendars=calendars)
     people = counted(result.people, "{n} person", "{n} people")
     skills = counted(result.skills, "{n} skill", "{n} skills")
     common.echo(phrase("demo organisation loaded: {people}, {skills}", people=people, skills=skills))
     common.echo(phrase("demo accounts (passwords made up for this demo database only):"))
     for login, role, password in _demo_accounts(database):
         click.echo(f"  {common.said(ROLE_WORDS.get(role, role)):12} {login:36} {password}")
+    common.echo(
+        phrase(
+            "sample calendars to upload on a profile page, with busy times in the coming weeks: {folder}",
+            folder=calendars,
+        )
+    )
     if not no_serve:
-        _serve(database, host, port, secure_cookies=False)
+        _serve(database, host, port, secure_cookies=False, defaults=demo_data.SETTINGS)
 
 
 #: Who logs in to the demo: an HR adviser, a team leader and someone in her team.
-DEMO_ACCOUNTS = (("E00138", "hr"), ("E00123", "manager"), ("E00125", "employee"))
+DEMO_ACCOUNTS = demo_data.ACCOUNTS
 
 
 def _demo_accounts(database: organisation.Database) -> list[tuple[str, str, str]]:

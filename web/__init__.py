@@ -7,11 +7,13 @@ import importlib
 import logging
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response
 
+from matcher.io import ics
 from matcher.io.ics import InviteSettings
 from matcher.services import organisation
 from matcher.services.database import database_url
@@ -39,6 +41,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         RATELIMIT_ENABLED=True,
         DEFAULT_TIMEZONE=os.environ.get("MEELOOP_TIMEZONE", "Europe/Amsterdam"),
         MAX_CONTENT_LENGTH=20 * 1024 * 1024,
+        # Where the server was started ("http://127.0.0.1:8080"): what links point to without
+        # MEELOOP_BASE_URL. `meeloop serve` sets it.
+        SERVED_AT=None,
     )
     if test_config:
         app.config.from_mapping(test_config)
@@ -84,8 +89,16 @@ def configure_database(app: Flask) -> None:
     app.extensions["meeloop"] = {
         "db": database,
         "maps": MapCache(database, today=today),
-        "invites": app.config.get("INVITES") or InviteSettings.from_env(os.environ),
+        "invites": app.config.get("INVITES") or invite_settings(app.config),
     }
+
+
+def invite_settings(config: Mapping[str, Any]) -> InviteSettings:
+    """Who invites come from and where their links point: each ``MEELOOP_*`` invite setting from
+    the app's configuration keys, else from the environment; links point to ``MEELOOP_BASE_URL``,
+    else to the address the server was started on (``SERVED_AT``)."""
+    keys = {name: str(config[name]) for name in ics.VARIABLES if config.get(name) is not None}
+    return InviteSettings.from_env({**os.environ, **keys}, served_at=config.get("SERVED_AT") or "")
 
 
 def configure_security(app: Flask) -> None:
@@ -141,6 +154,21 @@ def configure_blueprints(app: Flask) -> None:
 def configure_errors(app: Flask) -> None:
     from web.errors import register
 
-    if not app.debug:
-        logging.basicConfig(level=logging.INFO)
+    configure_logging(app)
     register(app)
+
+
+#: How each log line reads: when, how bad, whose, and the message.
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def configure_logging(app: Flask) -> None:
+    """One line per message. Outside debug mode everything (the app, waitress, the background jobs)
+    goes through one handler on the root logger; Flask's own handler on the app's logger would
+    print each of the app's messages a second time, so it is taken off."""
+    from flask.logging import default_handler
+
+    if app.debug:
+        return
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    app.logger.removeHandler(default_handler)

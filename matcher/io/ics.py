@@ -14,6 +14,7 @@ in its time zone, so it carries a TZID and a VTIMEZONE. DTSTAMP is the ``now`` p
 from __future__ import annotations
 
 import datetime as dt
+import socket
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -59,11 +60,19 @@ class InviteSettings:
         return f"{self.base_url}/me/plans"
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str]) -> InviteSettings:
+    def from_env(cls, environ: Mapping[str, str], *, served_at: str = "") -> InviteSettings:
         """Read ``MEELOOP_ORGANIZER`` (else ``MEELOOP_SMTP_FROM``), ``MEELOOP_ORGANIZER_NAME``,
-        ``MEELOOP_DOMAIN`` (else the organizer's domain), ``MEELOOP_BASE_URL``,
-        ``MEELOOP_REMINDER_MINUTES`` and ``MEELOOP_ONLINE_LINK``; bad values raise
-        :class:`~matcher.domain.problems.InvalidInput` naming the variable."""
+        ``MEELOOP_DOMAIN`` (else the organizer's domain), ``MEELOOP_BASE_URL`` (else ``served_at``,
+        the address the server was started on: see :func:`served_url`), ``MEELOOP_REMINDER_MINUTES``
+        and ``MEELOOP_ONLINE_LINK``; bad values raise
+        :class:`~matcher.domain.problems.InvalidInput` naming the variable.
+
+        >>> InviteSettings.from_env({}, served_at="http://127.0.0.1:8080").plans_url
+        'http://127.0.0.1:8080/me/plans'
+        >>> InviteSettings.from_env({"MEELOOP_BASE_URL": "https://meeloop.example.org/"},
+        ...                         served_at="http://127.0.0.1:8080").plans_url
+        'https://meeloop.example.org/me/plans'
+        """
         problems = Problems()
 
         def get(name: str) -> str:
@@ -77,7 +86,7 @@ class InviteSettings:
         domain = get("MEELOOP_DOMAIN") or organizer.rpartition("@")[2] or cls.domain
         if not domain or any(c in domain for c in "@/ "):
             problems.add(Location(ENVIRONMENT, field="MEELOOP_DOMAIN"), f"'{domain}' is not a domain name")
-        base_url = get("MEELOOP_BASE_URL").rstrip("/") or cls.base_url
+        base_url = (get("MEELOOP_BASE_URL") or served_at).rstrip("/") or cls.base_url
         if not base_url.startswith(("http://", "https://")):
             problems.add(
                 Location(ENVIRONMENT, field="MEELOOP_BASE_URL"), f"'{base_url}' does not start with https://"
@@ -103,6 +112,37 @@ class InviteSettings:
             online_link=online,
             language=catalogs.language_of(get("MEELOOP_LANGUAGE") or cls.language),
         )
+
+
+#: The variables :meth:`InviteSettings.from_env` reads: also configuration keys of the web app.
+VARIABLES = (
+    "MEELOOP_ORGANIZER",
+    "MEELOOP_SMTP_FROM",
+    "MEELOOP_ORGANIZER_NAME",
+    "MEELOOP_DOMAIN",
+    "MEELOOP_BASE_URL",
+    "MEELOOP_REMINDER_MINUTES",
+    "MEELOOP_ONLINE_LINK",
+    "MEELOOP_LANGUAGE",
+)
+#: Hosts that mean "every address of this machine" to a server, and no address to a browser.
+EVERY_ADDRESS = ("", "0.0.0.0", "::", "[::]")
+
+
+def served_url(host: str, port: int) -> str:
+    """The address of a server started on ``host`` and ``port``, as links to it are written. A
+    server listening on every address is named by this machine's name.
+
+    >>> served_url("127.0.0.1", 8080)
+    'http://127.0.0.1:8080'
+    >>> served_url("::1", 5000)
+    'http://[::1]:5000'
+    """
+    if host in EVERY_ADDRESS:
+        host = socket.getfqdn()
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
 
 
 def uid(event: ScheduledEvent, settings: InviteSettings) -> str:
