@@ -18,6 +18,7 @@
   var status = document.getElementById("explorer-status");
   var current = new URL(window.location.href);
   var asked = 0;
+  var shown = 0;
 
   var PEOPLE = "#0072b2";
   var SKILLS = "#334155";
@@ -65,43 +66,109 @@
     { selector: "node:selected", style: { "overlay-color": "#111827", "overlay-opacity": 0.12 } }
   ];
 
-  /* A first place for each node: people on the left, skills on the right, a new node where its
-   * cluster was, so that the layout starts from the picture the reader has just seen. */
-  function seeded(elements, before) {
-    var sides = { "people-side": 0, "skill-side": 0 };
-    var width = Math.max(box.clientWidth, 600);
-    elements.nodes.forEach(function (node) {
-      var kept = before[node.data.id] || (node.data.parent && before[node.data.parent]);
-      if (kept) {
-        node.position = { x: kept.x + (Math.random() - 0.5) * 40, y: kept.y + (Math.random() - 0.5) * 40 };
-        return;
-      }
-      var side = node.classes.indexOf("people-side") >= 0 ? "people-side" : "skill-side";
-      var index = sides[side]++;
-      node.position = { x: side === "people-side" ? width * 0.2 : width * 0.8, y: index * 60 };
-    });
-    return elements;
-  }
-
   box.hidden = false;
   root.classList.add("has-graph");
   var cy = window.cytoscape({
     container: box,
-    elements: seeded(first, {}),
+    elements: first,
     style: style,
     wheelSensitivity: 0.3,
     minZoom: 0.1,
     maxZoom: 3
   });
 
+  /* Where each node goes: people on the left, skills on the right, each side packed in rows of
+   * blocks. A closed node is a block as big as its shape and label; an open cluster is a block holding
+   * its members' blocks, with room above for its own label. Blocks never overlap, so labels never do;
+   * of a few widths tried, the one that lets the drawing fill the box at the largest zoom is kept. */
+  var GAP = 14;
+  var PAD = 12;
+  var TITLE = 22;
+
+  function measure(node) {
+    if (node.isParent()) {
+      var members = node.children().map(measure);
+      var area = members.reduce(function (sum, m) { return sum + (m.w + GAP) * (m.h + GAP); }, 0);
+      var widest = Math.max.apply(null, members.map(function (m) { return m.w; }));
+      return { node: node, members: members, wish: Math.max(widest, Math.sqrt(area) * 1.5), w: 0, h: 0 };
+    }
+    var box = node.boundingBox({ includeLabels: true, includeOverlays: false });
+    return { node: node, w: box.w, h: box.h, dx: node.position("x") - (box.x1 + box.x2) / 2,
+      dy: node.position("y") - (box.y1 + box.y2) / 2 };
+  }
+
+  function pack(blocks, width) {
+    var x = 0;
+    var y = 0;
+    var rowHeight = 0;
+    var widest = 0;
+    blocks.forEach(function (block) {
+      if (block.members) {
+        var inner = pack(block.members, Math.min(block.wish, width - 2 * PAD));
+        block.w = inner.w + 2 * PAD;
+        block.h = inner.h + 2 * PAD + TITLE;
+      }
+      if (x > 0 && x + block.w > width) {
+        x = 0;
+        y += rowHeight + GAP;
+        rowHeight = 0;
+      }
+      block.x = x;
+      block.y = y;
+      x += block.w + GAP;
+      rowHeight = Math.max(rowHeight, block.h);
+      widest = Math.max(widest, x - GAP);
+    });
+    return { w: widest, h: y + rowHeight };
+  }
+
+  function place(blocks, left, top) {
+    blocks.forEach(function (block) {
+      if (block.members) {
+        place(block.members, left + block.x + PAD, top + block.y + PAD + TITLE);
+      } else {
+        block.node.position({ x: left + block.x + block.w / 2 + block.dx, y: top + block.y + block.h / 2 + block.dy });
+      }
+    });
+  }
+
   function layout() {
-    cy.layout({
-      name: "cose", animate: false, randomize: false, fit: true, padding: 24,
-      nodeDimensionsIncludeLabels: true, nodeRepulsion: function () { return 900000; },
-      idealEdgeLength: function () { return 120; }, edgeElasticity: function () { return 60; },
-      nestingFactor: 0.9, gravity: 0.6, componentSpacing: 120, numIter: 1500,
-      nodeOverlap: 40
-    }).run();
+    var sides = ["people-side", "skill-side"].map(function (side) {
+      return cy.nodes("." + side).orphans().map(measure);
+    });
+    var areas = sides.map(function (blocks) {
+      return blocks.reduce(function (sum, b) {
+        return sum + (b.members ? Math.pow(b.wish, 2) / 1.5 : (b.w + GAP) * (b.h + GAP));
+      }, 1);
+    });
+    var boxWidth = Math.max(cy.width(), 300);
+    var boxHeight = Math.max(cy.height(), 300);
+    var best = null;
+    [0.5, 0.7, 0.85, 1, 1.2, 1.5, 2, 2.6, 3.4].forEach(function (scale) {
+      var total = boxWidth * scale;
+      var shares = sides.map(function (blocks, i) {
+        var widest = Math.max.apply(null, blocks.map(function (b) { return b.members ? b.wish + 2 * PAD : b.w; }).concat([0]));
+        return Math.max(widest, total * areas[i] / (areas[0] + areas[1]));
+      });
+      var packed = sides.map(function (blocks, i) { return pack(blocks, shares[i]); });
+      var width = packed[0].w + packed[1].w + 6 * GAP;
+      var height = Math.max(packed[0].h, packed[1].h);
+      var zoom = Math.min(boxWidth / width, boxHeight / height);
+      if (!best || zoom > best.zoom) {
+        best = { zoom: zoom, shares: shares };
+      }
+    });
+    var packed = sides.map(function (blocks, i) { return pack(blocks, best.shares[i]); });
+    var height = Math.max(packed[0].h, packed[1].h);
+    cy.batch(function () {
+      place(sides[0], 0, (height - packed[0].h) / 2);
+      place(sides[1], packed[0].w + 6 * GAP, (height - packed[1].h) / 2);
+    });
+    cy.fit(undefined, 12);
+    if (cy.zoom() > 1.5) {
+      cy.zoom(1.5);
+      cy.center();
+    }
   }
 
   function markFocus(focus) {
@@ -138,22 +205,21 @@
   }
 
   function show(data) {
-    var before = {};
-    cy.nodes().forEach(function (node) {
-      before[node.id()] = { x: node.position("x"), y: node.position("y") };
-    });
     cy.batch(function () {
       cy.elements().remove();
-      cy.add(seeded(data.elements, before));
+      cy.add(data.elements);
     });
     layout();
     markFocus(data.focus);
-    if (data.focus) {
-      var centre = cy.getElementById(data.focus.id);
-      if (centre.nonempty()) {
-        cy.animate({ center: { eles: centre }, zoom: Math.max(cy.zoom(), 0.9) }, { duration: 250 });
+    var lit = cy.$(".focused, .holds, .wants");
+    if (lit.nonempty()) {
+      // The chosen node and everything it ties to, as large as the box allows.
+      cy.fit(lit, 40);
+      if (cy.zoom() > 1.5) {
+        cy.zoom({ level: 1.5, position: cy.$(".focused").position() });
       }
     }
+    box.setAttribute("data-shown", String(++shown));
     table.innerHTML = data.table;
     panel.innerHTML = data.panel;
     status.textContent = data.summary;
@@ -248,4 +314,8 @@
 
   layout();
   markFocus(settings.focus || null);
+  if (settings.focus && cy.$(".focused").nonempty()) {
+    cy.fit(cy.$(".focused, .holds, .wants"), 40);
+  }
+  box.setAttribute("data-shown", String(++shown));
 }());

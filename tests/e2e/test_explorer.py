@@ -1,0 +1,142 @@
+"""The talent-map explorer on a 2,000-person organisation in Chromium: the overview, a department
+opened from the keyboard, a person found by name, a skill's holders and wishers highlighted. The graph
+stays small (clusters, not people), no two labels overlap, and screenshots of each step are kept."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from bench.synthetic import generate_organisation
+from cli.assets import install_assets
+from tests.conftest import ARTEFACTS
+from tests.web.rounds.support import close_app, import_organisation, start_app
+from tests.webtools import PASSWORD, live_server
+
+pytestmark = pytest.mark.browser
+
+SCREEN = {"width": 1280, "height": 900}
+#: Labels of nodes that are not open clusters, with their boxes, in the graph's own coordinates.
+BOXES = """() => {
+  const cy = document.getElementById('explorer-graph')._cyreg.cy;
+  return cy.nodes().filter(n => !n.isParent()).map(n => {
+    const b = n.boundingBox({includeLabels: true, includeOverlays: false});
+    return {id: n.id(), label: n.data('label'), x1: b.x1, y1: b.y1, x2: b.x2, y2: b.y2};
+  });
+}"""
+EXTENT = """() => {
+  const cy = document.getElementById('explorer-graph')._cyreg.cy;
+  const b = cy.elements().renderedBoundingBox();
+  return {w: b.w, h: b.h, width: cy.width(), height: cy.height()};
+}"""
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, sqlite_copy) -> Iterator[dict]:
+    assert install_assets(), "the graph library could not be installed (npm ci)"
+    folder = tmp_path_factory.mktemp("explorer-2000")
+    url = sqlite_copy(folder)
+    org = generate_organisation(2000, seed=3)
+    import_organisation(url, org, folder)
+    app = start_app(url)
+    try:
+        with live_server(app) as base:
+            yield {"base": base, "org": org}
+    finally:
+        close_app(app)
+
+
+def overlapping(boxes: list[dict]) -> list[tuple[str, str]]:
+    found = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            if a["x1"] < b["x2"] and b["x1"] < a["x2"] and a["y1"] < b["y2"] and b["y1"] < a["y2"]:
+                found.append((a["label"], b["label"]))
+    return found
+
+
+def shown(page, after: int) -> int:
+    """Wait until the graph has drawn the view after the ``after``-th one; its number."""
+    page.locator(f"#explorer-graph[data-shown='{after + 1}']").wait_for(state="attached", timeout=120_000)
+    return after + 1
+
+
+def check_readable(page, name: str) -> None:
+    page.locator(".explorer-main").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTEFACTS / f"explorer-{name}.png"))
+    boxes = page.evaluate(BOXES)
+    assert overlapping(boxes) == [], name
+    extent = page.evaluate(EXTENT)
+    # The drawing uses the box: it fills its width or its height.
+    assert max(extent["w"] / extent["width"], extent["h"] / extent["height"]) > 0.8, extent
+
+
+def test_hr_explores_the_talent_map_of_2000_people(site, browser):
+    ARTEFACTS.mkdir(exist_ok=True)
+    base, org = site["base"], site["org"]
+    context = browser.new_context(viewport=SCREEN)
+    page = context.new_page()
+    page.goto(f"{base}/login")
+    page.fill("#login", "hr@wadloo.example")
+    page.fill("#password", PASSWORD)
+    page.click("form.card button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+    page.click("nav a[href='/hr/explorer/']")
+    count = shown(page, 0)
+    assert page.is_hidden("#explorer-fallback")
+    nodes = page.evaluate("() => document.getElementById('explorer-graph')._cyreg.cy.nodes().length")
+    departments = len({p.department for p in org.people})
+    categories = len({s.category for s in org.skills})
+    assert nodes == departments + categories
+    check_readable(page, "overview")
+
+    # Open the largest department from the keyboard: its teams, not its 174 people.
+    link = page.locator("#explorer-table a[data-explorer=open]", has_text="Open Publiekszaken Noord")
+    link.focus()
+    page.keyboard.press("Enter")
+    count = shown(page, count)
+    assert (
+        page.locator("#explorer-table a[data-explorer=close]", has_text="Close Publiekszaken Noord").count()
+        == 1
+    )
+    teams = page.evaluate("() => document.getElementById('explorer-graph')._cyreg.cy.nodes('.team').length")
+    assert 5 <= teams <= 40
+    check_readable(page, "department")
+
+    # Find a person by name: their department and team open, the panel names them.
+    names = [p.name for p in org.people]
+    person = next(p for p in org.people if p.department == "Sociaal Domein" and names.count(p.name) == 1)
+    page.focus("#explorer-find")
+    page.keyboard.type(person.name)
+    page.keyboard.press("Enter")
+    count = shown(page, count)
+    assert "Found for" in page.locator("#explorer-panel h2").first.inner_text()
+    assert page.locator("#explorer-panel h2").nth(1).inner_text() == person.name
+    assert page.get_attribute(f"#explorer-table tr[data-node='p:{person.id}']", "class").endswith("focused")
+    focused = page.evaluate("() => document.getElementById('explorer-graph')._cyreg.cy.$('.focused').id()")
+    assert focused == f"p:{person.id}"
+    check_readable(page, "person")
+
+    # Highlight one of their skills: who holds it and who wants it, drawn as ties from the skill.
+    page.locator("#explorer-panel a[data-explorer=focus][href*='focus=s']").first.click()
+    count = shown(page, count)
+    lit = page.evaluate(
+        "() => { const cy = document.getElementById('explorer-graph')._cyreg.cy; return {focus:"
+        " cy.$('.focused').id(), holds: cy.$('node.holds').length, ties: cy.$('edge.tie').length}; }"
+    )
+    assert lit["focus"].startswith("s:") and lit["holds"] > 0 and lit["ties"] >= lit["holds"]
+    assert "hold it at level" in page.inner_text("#explorer-panel") or "holds it at level" in page.inner_text(
+        "#explorer-panel"
+    )
+    check_readable(page, "skill")
+
+    # Knowledge at risk and bridge figures marked on the overview of one site.
+    page.goto(f"{base}/hr/explorer/?risks=1&bridges=1&site=Stadhuis")
+    shown(page, 0)
+    assert (
+        page.evaluate("() => document.getElementById('explorer-graph')._cyreg.cy.$('node.risk').length") > 0
+    )
+    check_readable(page, "marks")
+    context.close()
