@@ -23,11 +23,13 @@ from bench.synthetic import Blueprint, Shares, generate_from, taxonomy
 from matcher.domain.model import Level, Organisation, Person
 from matcher.io.matrix import write_matrix
 from matcher.io.orgjson import write_json
+from matcher.services.demo_today import REFERENCE_DAY
 
 NAME = "Gemeente Wadloo"
 PEOPLE = 240
 SEED = 2026
-TODAY = dt.date(2026, 11, 2)
+#: The organisation as on this day; `meeloop demo` moves its dates to the day it runs.
+TODAY = REFERENCE_DAY
 OUT = Path(__file__).resolve().parent / "demo"
 
 # Two colleagues who work from afar: a data analyst in Lisbon and an
