@@ -24,6 +24,7 @@ from werkzeug.utils import secure_filename
 from wtforms import TextAreaField
 from wtforms.validators import Length, ValidationError
 
+from matcher.domain.model import Person
 from matcher.domain.problems import InvalidInput
 from matcher.services import (
     history,
@@ -162,12 +163,30 @@ class FeedForm(FlaskForm):
     """Just the CSRF token, for the feed buttons."""
 
 
+#: The sides of a pair round one takes part in only by offering to: mentor, guide or teach. The
+#: learning side (mentee, learner, partner, newcomer, intern) is who the round is for.
+OFFERED_SIDES = frozenset({"mentor", "reverse mentor", "buddy", "manager"})
+
+
+def took_part(person: Person | None, left: personal.LeftOutOf) -> bool:
+    """Whether a round that left the person out is theirs to hear about: on the learning side of
+    a pair round, or on the teaching side having offered to mentor. Nobody offers to join a
+    group round (HR chooses who), so being left out of one is not news to them."""
+    if person is None or left.role == "member" or not left.role:
+        return False
+    return left.role not in OFFERED_SIDES or person.is_mentor
+
+
 def _plans_page(new_feed: publishing.FeedAddress | None = None) -> str:
     person_id = person_required()
     db = database()
+    rounds = personal.my_rounds(db, person_id)
+    me_as_person = talent_map().person(person_id)
+    left_out = [left for left in rounds.left_out if took_part(me_as_person, left)]
     return render_template(
         "me/plans.html",
-        rounds=personal.my_rounds(db, person_id),
+        rounds=rounds,
+        left_out=left_out,
         events=personal.my_events(db, person_id, now=_now()),
         tokens=personal.feed_tokens(db, person_id),
         new_feed=new_feed,

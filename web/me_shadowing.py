@@ -12,6 +12,7 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
@@ -21,6 +22,7 @@ from matcher.engines.shadowing import LENGTHS
 from matcher.services import personal, scheduling, shadow_answers
 from web.auth import person_required
 from web.context import database, talent_map
+from web.hosting import HOST_LEVEL, hosts_skill, skill_hosts
 from web.me import _now, _today, me
 from web.phrases import say
 
@@ -74,14 +76,79 @@ def _shadow_form() -> ShadowForm:
     return form
 
 
+#: The most hosts a sentence names; the others are counted.
+NAMED_HOSTS = 5
+
+
+def what_next(guest_id: str, skill_id: str | None, host_id: str | None) -> dict[str, Any]:
+    """What happens with a request on this skill or host, as the page and the message after
+    asking say it: who can host it, or that nobody does and what the guest can do instead."""
+    talent = talent_map()
+    skill = talent.skill(skill_id) if skill_id else None
+    host = talent.person(host_id) if host_id else None
+    if host is not None:
+        fits = skill is None or hosts_skill(talent, host, skill.id)
+        return {"kind": "host" if fits else "host below level", "host": host, "skill": skill}
+    if skill is None:
+        return {"kind": "none"}
+    hosts = skill_hosts(talent, skill.id, guest_id=guest_id)
+    return {"kind": "hosts" if hosts else "nobody", "hosts": hosts, "skill": skill}
+
+
+def next_message(step: dict[str, Any]) -> str | None:
+    """The sentence said right after asking."""
+    kind = step["kind"]
+    if kind == "hosts":
+        hosts, skill = step["hosts"], step["skill"]
+        names = ", ".join(p.name for p in hosts[:NAMED_HOSTS])
+        return ngettext(
+            "%(num)d colleague hosts guests on %(skill)s (%(names)s). HR plans the slots in your free "
+            "time; you will see the proposal here.",
+            "%(num)d colleagues host guests on %(skill)s (%(names)s). HR plans the slots in your free "
+            "time; you will see the proposal here.",
+            len(hosts),
+            skill=skill.name,
+            names=names,
+        )
+    if kind == "nobody":
+        return _(
+            "Nobody hosts guests on %(skill)s yet. Your request stays open: HR sees it when they plan "
+            "and can look for a colleague to host you. Meanwhile you can ask a colleague who knows "
+            "%(skill)s a question.",
+            skill=step["skill"].name,
+        )
+    if kind == "host below level":
+        return _(
+            "%(name)s holds %(skill)s below level %(level)d, the least a host needs: HR cannot plan this "
+            "request with %(name)s. Withdraw it and ask again without a colleague, or with another one.",
+            name=step["host"].name,
+            skill=step["skill"].name,
+            level=HOST_LEVEL,
+        )
+    if kind == "host":
+        return _(
+            "%(name)s hosts guests. HR plans a slot when you are both free; you will see the proposal here.",
+            name=step["host"].name,
+        )
+    return None
+
+
 def _shadowing_page(form: ShadowForm, status: int = 200) -> tuple[str, int]:
     person_id = person_required()
+    items = personal.shadow_items(database(), person_id)
+    steps = {
+        item.request.id: what_next(person_id, item.request.skill_id, item.request.host_id)
+        for item in items
+        if item.role == "guest" and item.request.status == "open" and item.slot is None
+    }
     return (
         render_template(
             "me/shadowing.html",
             form=form,
             answer_form=AnswerForm(),
-            items=personal.shadow_items(database(), person_id),
+            items=items,
+            steps=steps,
+            host_level=HOST_LEVEL,
             person_id=person_id,
             skills=talent_map().skills,
             skill_names={s.id: s.name for s in talent_map().skills},
@@ -99,6 +166,11 @@ def shadowing() -> Any:
         if not form.first_day.data:
             form.first_day.data = _today() + dt.timedelta(days=7)
             form.last_day.data = _today() + dt.timedelta(days=35)
+        # From a person or skill page: the form comes filled in with that colleague or skill.
+        form.skill.data = (request.args.get("skill") or "").strip()[:200] or form.skill.data
+        asked_host = request.args.get("host")
+        if asked_host and any(choice.value == asked_host for choice in form.host.choices):
+            form.host.data = asked_host
         return _shadowing_page(form)
     if not form.validate_on_submit():
         return _shadowing_page(form, 400)
@@ -119,9 +191,10 @@ def shadowing() -> Any:
             target = form[_SHADOW_FIELDS.get(problem.where.field or "", "skill")]
             target.errors = [*target.errors, say(problem.message)]
         return _shadowing_page(form, 400)
-    flash(
-        _("Your request is stored (number %(id)d). HR plans the slots; you will see them here.", id=stored.id)
-    )
+    flash(_("Your request is stored (number %(id)d).", id=stored.id))
+    said = next_message(what_next(person_id, stored.skill_id, stored.host_id))
+    if said:
+        flash(said, "info")
     return redirect(url_for("me.shadowing"))
 
 

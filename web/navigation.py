@@ -15,6 +15,8 @@ PERSONAL = (
     ("me.reflections", _l("Reflection")),
     ("me.data", _l("My data")),
 )
+#: Everyone's, after their own pages: the skills index, a way on from any search.
+EVERYONE = (("pages.skills", _l("All skills")),)
 BY_ROLE = {
     "manager": (("team.index", _l("My team")),),
     "hr": (
@@ -38,5 +40,5 @@ def configure(app: Flask) -> None:
             return {"personal_links": [], "role_links": []}
         return {
             "personal_links": _present(PERSONAL),
-            "role_links": _present(BY_ROLE.get(current_user.role, ())),
+            "role_links": _present(EVERYONE) + _present(BY_ROLE.get(current_user.role, ())),
         }

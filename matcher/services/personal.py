@@ -49,6 +49,8 @@ class LeftOutOf:
     round: str
     mode: str
     reason: str
+    #: The side they were left out on, as the round names it: mentee, mentor, member, ...
+    role: str = ""
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,7 @@ def my_rounds(db: Database, person_id: str) -> MyRounds:
                 if person_id in unit.members:
                     found.append((stored, unit))
             left_out += [
-                LeftOutOf(stored.name, stored.mode, u.reason)
+                LeftOutOf(stored.name, stored.mode, u.reason, u.role)
                 for u in stored.unmatched
                 if u.person_id == person_id
             ]
