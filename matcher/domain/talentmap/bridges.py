@@ -185,13 +185,14 @@ def _reasons(home: str, links: list[BridgeLink]) -> tuple[str, ...]:
                 )
             )
         else:
+            share = f"{round(100 * link.share)}%"
             reasons.append(
                 phrase(
-                    "links {home} and {department} through {ties:list}: {percent}% of the ties between them",
+                    "links {home} and {department} through {ties:list}: {share} of the ties between them",
                     home=home,
                     department=link.department,
                     ties=ties,
-                    percent=round(100 * link.share),
+                    share=share,
                 )
             )
     if len(links) > NAMED:
