@@ -26,6 +26,7 @@ from wtforms.validators import Length, ValidationError
 
 from matcher.domain.model import Person
 from matcher.domain.problems import InvalidInput
+from matcher.io import catalogs, ics
 from matcher.services import (
     history,
     personal,
@@ -38,7 +39,7 @@ from web import history as history_words
 from web import uploads, words
 from web.auth import person_required, require_login
 from web.context import database, talent_map
-from web.phrases import say
+from web.phrases import language, say
 from web.profile_form import ProfileForm, changes, profile_form, show_problems, skill_name_list
 
 me = Blueprint("me", __name__)
@@ -183,17 +184,29 @@ def _plans_page(new_feed: publishing.FeedAddress | None = None) -> str:
     rounds = personal.my_rounds(db, person_id)
     me_as_person = talent_map().person(person_id)
     left_out = [left for left in rounds.left_out if took_part(me_as_person, left)]
+    events = personal.my_events(db, person_id, now=_now())
     return render_template(
         "me/plans.html",
         rounds=rounds,
         left_out=left_out,
-        events=personal.my_events(db, person_id, now=_now()),
+        events=events,
+        places=_places(events, me_as_person),
         tokens=personal.feed_tokens(db, person_id),
         new_feed=new_feed,
         feed_form=FeedForm(),
         kinds=words.by_value(words.ROUND_KINDS),
         now=_now(),
     )
+
+
+def _places(events: list[personal.MyEvent], me_as_person: Person | None) -> dict[int | None, str]:
+    """Where each event takes place, as its invite says: the site, or the online-meeting link."""
+    words = catalogs.translator(language())
+    found = {}
+    for item in events:
+        people = {p.id: p for p in item.others} | ({me_as_person.id: me_as_person} if me_as_person else {})
+        found[item.event.id] = ics.location(item.event, people, _invites(), words)
+    return found
 
 
 @me.get("/plans")

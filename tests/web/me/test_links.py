@@ -91,3 +91,12 @@ def test_a_server_on_every_address_is_named_by_this_machine():
     assert served_url("::", 80) == f"http://{socket.getfqdn()}:80"
     assert served_url("::1", 5001) == "http://[::1]:5001"
     assert served_url("meeloop.wadloo.example", 443) == "http://meeloop.wadloo.example:443"
+
+
+def test_the_plans_page_says_where_each_meeting_is_with_the_online_link_when_there_is_one(app_with):
+    linked = page_text(
+        bram_of(app_with(MEELOOP_ONLINE_LINK="https://meet.wadloo.example/leren")).get("/me/plans")
+    )
+    assert '<a href="https://meet.wadloo.example/leren">online meeting</a>' in linked
+    plain = page_text(bram_of(app_with(MEELOOP_ONLINE_LINK="")).get("/me/plans"))
+    assert "Where: online" in plain and "meet.wadloo.example" not in plain
