@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from matcher.domain.reports import MapPicture
+from matcher.domain.reports import MapNode, MapPicture
 
 SVG_NS = "http://www.w3.org/2000/svg"
 #: From no one to many: a light grey for zero, then four greens of the house colour.
@@ -258,79 +258,161 @@ def network(
     skill_href: Callable[[str], str],
     colours: dict[str, str],
     width: int = 760,
-    height: int = 560,
 ) -> Markup:
-    """People as coloured dots (by department), skills as dark squares with their name, lines for
-    holdings (thicker for a higher level). Every node links to its page."""
-    pad = 40
-    where = {
-        (n.kind, n.id): (pad + n.x * (width - 2 * pad - 90), pad + n.y * (height - 2 * pad))
-        for n in picture.nodes
-    }
-    names = not picture.people_shown or picture.people_shown <= 25
-    body: list[Markup] = []
+    """People (dots coloured by department, under their department's name) in a column on the left,
+    the skills they hold (dark squares) in a column on the right, a line for each holding (thicker
+    for a higher level). Every person and skill is named on a row of its own, so no two labels
+    meet; the orders are chosen so that lines cross little, and the skills spread over the height
+    of the people's column. Every node links to its page."""
+    layout = _two_columns(picture)
+    font = 11
+    label = CHAR_WIDTH * 0.95
+    people_w = 16 + label * max((len(shorten(n.label, 28)) for n in layout.people), default=6)
+    groups_w = 6 + CHAR_WIDTH * max((len(shorten(g or "—", 34)) for g in layout.groups), default=6)
+    left_w = max(people_w, groups_w)
+    skills_w = 16 + label * max((len(shorten(n.label, 30)) for n in layout.skills), default=6)
+    width = max(width, int(left_w + skills_w + 260))
+    x_person, x_skill = left_w, width - skills_w
+    top = 14
+    height = top + max(layout.height, 1) + 14
+    person_at = {n.id: (x_person, top + y) for n, y in zip(layout.people, layout.people_y, strict=True)}
+    skill_at = {n.id: (x_skill, top + y) for n, y in zip(layout.skills, layout.skills_y, strict=True)}
     lines = []
     for person_id, skill_id, level in picture.edges:
-        (x1, y1), (x2, y2) = where[("person", person_id)], where[("skill", skill_id)]
+        (x1, y1), (x2, y2) = person_at[person_id], skill_at[skill_id]
+        bend = (x2 - x1) * 0.45
         lines.append(
             tag(
-                "line",
-                x1=f"{x1:.1f}",
-                y1=f"{y1:.1f}",
-                x2=f"{x2:.1f}",
-                y2=f"{y2:.1f}",
+                "path",
+                d=f"M{x1 + 5:.1f},{y1:.1f} C{x1 + bend:.1f},{y1:.1f} "
+                f"{x2 - bend:.1f},{y2:.1f} {x2 - 6:.1f},{y2:.1f}",
                 stroke_width=f"{0.6 + 0.6 * max(0, level - 2):.1f}",
             )
         )
-    body.append(tag("g", Markup("").join(lines), class_="edges", stroke="#94a3b8", stroke_opacity="0.7"))
-    for node in picture.nodes:
-        x, y = where[(node.kind, node.id)]
-        if node.kind == "person":
-            radius = 4 + min(4, node.degree / 3)
-            shape = tag(
-                "circle",
-                cx=f"{x:.1f}",
-                cy=f"{y:.1f}",
-                r=f"{radius:.1f}",
-                fill=colours.get(node.group, OTHER_COLOUR),
-                stroke="#ffffff",
-            )
-            label = (
-                text(
-                    shorten(node.label, 22), x=f"{x + 7:.1f}", y=f"{y - 6:.1f}", font_size="9", fill="#5b6475"
-                )
-                if names
-                else Markup("")
-            )
-            hint = f"{node.label} · {node.group}" if node.group else node.label
-            body.append(
+    body: list[Markup] = [
+        tag("g", Markup("").join(lines), class_="edges", fill="none", stroke="#94a3b8", stroke_opacity="0.6")
+    ]
+    for group, y in zip(layout.groups, layout.groups_y, strict=True):
+        body.append(
+            tag(
+                "g",
                 tag(
-                    "a",
-                    tag("title", escape(hint)) + shape + label,
-                    href=person_href(node.id),
-                    class_="person",
+                    "rect",
+                    x=6,
+                    y=f"{top + y - 5:.1f}",
+                    width=10,
+                    height=10,
+                    rx=2,
+                    fill=colours.get(group, OTHER_COLOUR),
                 )
+                + text(
+                    shorten(group or _("no department"), 34),
+                    x=20,
+                    y=f"{top + y + 4:.1f}",
+                    font_size=f"{font}",
+                    font_weight="bold",
+                    fill="#1d2433",
+                ),
+                class_="group",
             )
-        else:
-            size = 8 + min(6, node.degree / 2)
-            shape = tag(
-                "rect",
-                x=f"{x - size / 2:.1f}",
-                y=f"{y - size / 2:.1f}",
-                width=f"{size:.1f}",
-                height=f"{size:.1f}",
-                fill=SKILL_COLOUR,
-                rx=1,
-            )
-            label = text(
-                shorten(node.label, 26),
-                x=f"{x + size / 2 + 3:.1f}",
-                y=f"{y + 4:.1f}",
-                font_size="10",
-                fill="#1d2433",
-            )
-            hint = _("%(skill)s: %(count)d people drawn hold it", skill=node.label, count=node.degree)
-            body.append(
-                tag("a", tag("title", escape(hint)) + shape + label, href=skill_href(node.id), class_="skill")
-            )
+        )
+    for node in layout.people:
+        x, y = person_at[node.id]
+        shape = tag(
+            "circle",
+            cx=f"{x:.1f}",
+            cy=f"{y:.1f}",
+            r="4.5",
+            fill=colours.get(node.group, OTHER_COLOUR),
+            stroke="#ffffff",
+        )
+        name = text(
+            shorten(node.label, 28), x=f"{x - 8:.1f}", y=f"{y + 4:.1f}", text_anchor="end",
+            font_size=f"{font}", fill="#1d2433",
+        )  # fmt: skip
+        hint = f"{node.label} · {node.group}" if node.group else node.label
+        body.append(
+            tag("a", tag("title", escape(hint)) + shape + name, href=person_href(node.id), class_="person")
+        )
+    for node in layout.skills:
+        x, y = skill_at[node.id]
+        size = 7 + min(5, node.degree / 3)
+        shape = tag(
+            "rect", x=f"{x - size / 2:.1f}", y=f"{y - size / 2:.1f}",
+            width=f"{size:.1f}", height=f"{size:.1f}", fill=SKILL_COLOUR, rx=1,
+        )  # fmt: skip
+        name = text(
+            shorten(node.label, 30), x=f"{x + 10:.1f}", y=f"{y + 4:.1f}", font_size=f"{font}", fill="#1d2433"
+        )
+        hint = _("%(skill)s: %(count)d people drawn hold it", skill=node.label, count=node.degree)
+        body.append(
+            tag("a", tag("title", escape(hint)) + shape + name, href=skill_href(node.id), class_="skill")
+        )
     return _svg(width, height, title, body, class_="network")
+
+
+#: Rows of the two columns: a person's (a department's name takes one too, after a gap), a skill's at least.
+PERSON_ROW = 16.0
+GROUP_GAP = 8.0
+SKILL_ROW = 16.0
+
+
+@dataclass(frozen=True)
+class TwoColumns:
+    people: list[MapNode]
+    people_y: list[float]
+    groups: list[str]
+    groups_y: list[float]
+    skills: list[MapNode]
+    skills_y: list[float]
+    height: float
+
+
+def _two_columns(picture: MapPicture) -> TwoColumns:
+    """People by department, skills alone, each ordered by where their partners are (the barycentre
+    heuristic, a few sweeps each way), so that lines run mostly straight across."""
+    people = [n for n in picture.nodes if n.kind == "person"]
+    skills = [n for n in picture.nodes if n.kind == "skill"]
+    holds: dict[str, list[str]] = {n.id: [] for n in picture.nodes}
+    for person_id, skill_id, _level in picture.edges:
+        holds[person_id].append(skill_id)
+        holds[skill_id].append(person_id)
+    group_order = {g: i for i, g in enumerate(picture.groups)}
+    people.sort(key=lambda n: (group_order.get(n.group, len(group_order)), n.label.casefold(), n.id))
+
+    def centre(node: MapNode, rank: dict[str, int], default: float) -> float:
+        found = [rank[other] for other in holds[node.id] if other in rank]
+        return sum(found) / len(found) if found else default
+
+    for _sweep in range(4):
+        person_rank = {n.id: i for i, n in enumerate(people)}
+        skills.sort(key=lambda n: (centre(n, person_rank, len(people)), n.label.casefold(), n.id))
+        skill_rank = {n.id: i for i, n in enumerate(skills)}
+        people.sort(
+            key=lambda n: (
+                group_order.get(n.group, len(group_order)),
+                centre(n, skill_rank, len(skills)),
+                n.label.casefold(),
+                n.id,
+            )
+        )
+    people_y: list[float] = []
+    groups: list[str] = []
+    groups_y: list[float] = []
+    y = 0.0
+    for node in people:
+        if not groups or node.group != groups[-1]:
+            # A department's name on a row of its own above its people, a little apart from the last.
+            y += GROUP_GAP if groups else 0.0
+            groups.append(node.group)
+            groups_y.append(y)
+            y += PERSON_ROW
+        people_y.append(y)
+        y += PERSON_ROW
+    y -= PERSON_ROW
+    height = max(y, SKILL_ROW * len(skills))
+    # The skills spread over the height the people take, each at least a row apart.
+    step = max(SKILL_ROW, (height - SKILL_ROW) / max(1, len(skills) - 1)) if len(skills) > 1 else 0.0
+    first = (height - step * (len(skills) - 1)) / 2 if skills else 0.0
+    skills_y = [first + i * step for i in range(len(skills))]
+    return TwoColumns(people, people_y, groups, groups_y, skills, skills_y, height)

@@ -138,3 +138,13 @@ def test_the_page_reads_without_javascript(app):
         team and "open=d%3ASociaal+Domein" in team.group(1) and "open=t%3ASociaal+Domein%7C" in team.group(1)
     )
     assert "<script>" not in html and "onclick" not in html
+
+
+def test_the_picture_asks_to_be_narrowed_only_when_it_is_not(app):
+    hr = client_for(app, "hr@wadloo.example")
+    everyone = hr.get("/hr/reports/map?limit=1").get_data(as_text=True)
+    assert "Narrow it with a department or a skill." in everyone
+    narrowed = hr.get("/hr/reports/map?limit=1&department=Informatievoorziening").get_data(as_text=True)
+    assert "Narrow it" not in narrowed
+    assert "It shows 1 of the 2 people who fit" in narrowed and "To draw more people" in narrowed
+    assert 'href="/hr/explorer/"' in narrowed
