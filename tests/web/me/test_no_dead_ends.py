@@ -8,9 +8,10 @@ import re
 import urllib.parse
 
 from matcher.domain.model import Person
-from matcher.services import scheduling
+from matcher.engines.pairing import PairingConfig
+from matcher.services import personal, rounds, scheduling
 from matcher.services.personal import LeftOutOf
-from tests.web.me.support import ask_to_shadow, form_values, page_text
+from tests.web.me.support import SETUP, ask_to_shadow, form_values, page_text
 from web.me import took_part
 
 # In the organisation of these tests 王芳 (chen) hosts guests and holds SQL at level 4 and Python
@@ -150,3 +151,28 @@ def test_a_round_that_left_you_out_is_news_only_on_a_side_you_took_part_in():
     assert not took_part(person, left("reverse mentor")) and not took_part(person, left("mentor"))
     assert took_part(mentor, left("mentor"))
     assert not took_part(mentor, left("member")) and not took_part(None, left("mentee"))
+
+
+def _publish_pair_round(app_db, name: str, mode: str):
+    config = PairingConfig(mode=mode, time_limit=2)
+    proposal = rounds.propose_round(
+        app_db, round_name=name, config=config, today=SETUP.date(), now=SETUP, save=True
+    )
+    rounds.publish_round(app_db, name, today=SETUP.date(), now=SETUP)
+    return {u.person_id: u.role for u in proposal.unmatched}
+
+
+def test_a_round_that_left_you_out_is_told_only_when_you_took_part(bram, app_db):
+    # Bram wants to learn SQL, but the only mentor (Anna) does not hold it: he took part as a
+    # mentee and hears why he was not placed.
+    assert _publish_pair_round(app_db, "mentoren najaar", "mentor")["bram"] == "mentee"
+    # In reverse mentoring Bram (two years in the field) could teach, but he never offered to mentor.
+    assert _publish_pair_round(app_db, "omgekeerd najaar", "reverse")["bram"] == "reverse mentor"
+    # Both rounds left him out; the page says so only of the one he took part in.
+    assert {left.round for left in personal.my_rounds(app_db, "bram").left_out} == {
+        "mentoren najaar",
+        "omgekeerd najaar",
+    }
+    text = page_text(bram.get("/me/plans"))
+    assert "In mentoren najaar you were not placed this time:" in text
+    assert "omgekeerd najaar" not in text
