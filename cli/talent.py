@@ -1,4 +1,5 @@
-"""Commands for the organisation and its talent map: init, import, export, ask, risks, bridges."""
+"""Commands for the organisation and its talent map: init, import, export, ask, risks, bridges
+(and hub persons)."""
 
 from __future__ import annotations
 
@@ -301,11 +302,16 @@ def risks(ctx: click.Context, min_holders: int, horizon_days: int, as_json: bool
 
 @click.command()
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--hubs", is_flag=True, help="The hub person (spilfiguur) of each skill instead.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def bridges(ctx: click.Context, limit: int, as_json: bool) -> None:
-    """Bridge figures: people who connect departments."""
-    found = _talent_map(ctx, quiet=as_json).bridges(limit=limit)
+def bridges(ctx: click.Context, limit: int, hubs: bool, as_json: bool) -> None:
+    """Bridge figures: the few people through whom departments are linked, most of the link first."""
+    talent = _talent_map(ctx, quiet=as_json)
+    if hubs:
+        _hubs(talent, as_json)
+        return
+    found = talent.bridges(limit=limit)
     if as_json:
         common.emit_json([b.as_dict() for b in found])
         return
@@ -317,5 +323,21 @@ def bridges(ctx: click.Context, limit: int, as_json: bool) -> None:
                 department=bridge.department,
                 score=f"{bridge.score:.3f}",
                 reasons=clauses(bridge.reasons),
+            )
+        )
+
+
+def _hubs(talent: TalentMap, as_json: bool) -> None:
+    """The hub person of each skill that has one, by skill name."""
+    found = [(skill, hub) for skill in talent.skills_by_name if (hub := talent.hub(skill.id)) is not None]
+    if as_json:
+        common.emit_json(
+            [{"skill_id": skill.id, "skill_name": skill.name, **hub.as_dict()} for skill, hub in found]
+        )
+        return
+    for skill, hub in found:
+        common.echo(
+            phrase(
+                "{skill}: {name} — {reasons}", skill=skill.name, name=hub.name, reasons=clauses(hub.reasons)
             )
         )
