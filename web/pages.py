@@ -56,6 +56,7 @@ def ask() -> tuple[str, int] | str:
         "result": None,
         "problem": None,
         "found": None,
+        "hosting": set(),
         "levels": words.LEVELS,
     }
     if not query:
@@ -64,7 +65,10 @@ def ask() -> tuple[str, int] | str:
         context["problem"] = _("There is nobody with the id '%(id)s'.", id=asker_id)
         return render_template("ask.html", **context), 400
     try:
-        context["result"] = talent.ask(query, asker_id=asker_id, limit=limit)
+        result = context["result"] = talent.ask(query, asker_id=asker_id, limit=limit)
+        context["hosting"] = {
+            p.id for p in skill_hosts(talent, result.skill_id, guest_id=current_user.person_id)
+        }
     except UnknownSkill:
         # Not one skill: what matches in part, best first; nothing at all, the skills index.
         context["found"] = search(talent, query)

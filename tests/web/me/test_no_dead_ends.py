@@ -176,3 +176,12 @@ def test_a_round_that_left_you_out_is_told_only_when_you_took_part(bram, app_db)
     text = page_text(bram.get("/me/plans"))
     assert "In mentoren najaar you were not placed this time:" in text
     assert "omgekeerd najaar" not in text
+
+
+def test_who_can_i_ask_offers_a_question_to_each_and_shadowing_with_the_hosts(bram):
+    text = bram.get("/ask", query_string={"skill": "sql"}).get_data(as_text=True)
+    subject = urllib.parse.quote("A question about SQL (via meeloop)")
+    assert f'href="mailto:chen@wadloo.example?subject={subject}"' in text
+    assert 'href="/me/shadowing?host=chen&amp;skill=SQL"' in text
+    # Dirk holds SQL at level 2, below what a host needs, and does not host guests.
+    assert "mailto:dirk@wadloo.example?subject=" in text and "host=dirk" not in text
