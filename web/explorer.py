@@ -195,7 +195,9 @@ def _parts(talent: TalentMap, req: Request) -> dict[str, Any]:
     """Everything the page and the JSON answers share: the view, its table, the focus and the finds."""
     found = clusters.find(talent, req.find, scope=req.scope, limit=MOST_FOUND) if req.find else None
     if found and req.focus is None:
+        # The first match in its own context: its clusters open, the others closed.
         req.focus = found[0].id
+        req.open = list(found[0].opens)
     if req.focus:
         # What is in focus is drawn: the clusters around it open.
         req.open = [*req.open, *clusters.path_to(talent, req.focus)]

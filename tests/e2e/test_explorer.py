@@ -5,6 +5,7 @@ stays small (clusters, not people), no two labels overlap, and screenshots of ea
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +18,10 @@ from tests.webtools import PASSWORD, live_server
 pytestmark = pytest.mark.browser
 
 SCREEN = {"width": 1280, "height": 900}
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+RUN_AXE = """() => axe.run(document, {resultTypes: ['violations'],
+    runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
+FITS = "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"
 #: Labels of nodes that are not open clusters, with their boxes, in the graph's own coordinates.
 BOXES = """() => {
   const cy = document.getElementById('explorer-graph')._cyreg.cy;
@@ -62,7 +67,16 @@ def shown(page, after: int) -> int:
     return after + 1
 
 
+def check_accessible(page, name: str) -> None:
+    """axe-core's WCAG 2.1 A and AA rules pass, and the page does not scroll sideways."""
+    page.evaluate(AXE.read_text())
+    found = page.evaluate(RUN_AXE)
+    assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in found["violations"]] == [], name
+    assert page.evaluate(FITS), name
+
+
 def check_readable(page, name: str) -> None:
+    check_accessible(page, name)
     page.locator(".explorer-main").scroll_into_view_if_needed()
     page.screenshot(path=str(ARTEFACTS / f"explorer-{name}.png"))
     boxes = page.evaluate(BOXES)

@@ -29,7 +29,7 @@
 
   var style = [
     { selector: "node", style: {
-      "label": "data(label)", "text-wrap": "wrap", "text-max-width": "150px", "font-size": 12,
+      "label": "data(label)", "text-wrap": "wrap", "text-max-width": "130px", "font-size": 12,
       "font-family": "system-ui, sans-serif", "color": "#1d2433",
       "text-valign": "bottom", "text-halign": "center", "text-margin-y": 4,
       "text-background-color": "#ffffff", "text-background-opacity": 0.85, "text-background-padding": "2px",
@@ -57,10 +57,11 @@
       "target-arrow-shape": "none", "z-index": 10 } },
     { selector: "edge.tie.holds", style: { "line-color": HOLDS } },
     { selector: "edge.tie.wants", style: { "line-color": WANTS, "line-style": "dashed" } },
-    { selector: "node.holds", style: { "border-color": HOLDS, "border-width": 5 } },
-    { selector: "node.wants", style: { "border-color": WANTS, "border-width": 5, "border-style": "dashed" } },
+    { selector: "node.holds", style: { "border-color": HOLDS, "border-width": 5, "min-zoomed-font-size": 4 } },
+    { selector: "node.wants", style: { "border-color": WANTS, "border-width": 5, "border-style": "dashed",
+      "min-zoomed-font-size": 4 } },
     { selector: "node.focused", style: { "border-color": "#111827", "border-width": 5, "font-weight": "bold",
-      "z-index": 20 } },
+      "z-index": 20, "min-zoomed-font-size": 0 } },
     { selector: ".faded", style: { "opacity": 0.25 } },
     { selector: "node:parent.faded", style: { "opacity": 0.6 } },
     { selector: "node:selected", style: { "overlay-color": "#111827", "overlay-opacity": 0.12 } }
@@ -81,7 +82,7 @@
    * blocks. A closed node is a block as big as its shape and label; an open cluster is a block holding
    * its members' blocks, with room above for its own label. Blocks never overlap, so labels never do;
    * of a few widths tried, the one that lets the drawing fill the box at the largest zoom is kept. */
-  var GAP = 14;
+  var GAP = 10;
   var PAD = 12;
   var TITLE = 22;
 
