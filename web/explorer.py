@@ -274,8 +274,6 @@ def page() -> Any:
         "words": {
             "loading": _("Loading the map…"),
             "failed": _("The map could not be loaded. The drawn picture below still shows it."),
-            "holds": _("holds it"),
-            "wants": _("wants to learn it"),
         },
     }
     return render_template(
