@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from cli.assets import install_assets
 from matcher.io import orgjson
 from matcher.services import organisation
 from tests.orgs import small_org
@@ -20,6 +21,7 @@ NOW = dt.datetime(2026, 11, 21, 9, 0, tzinfo=dt.UTC)
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory, sqlite_copy) -> Path:
+    assert install_assets(), "the graph library could not be installed (npm ci)"
     folder = tmp_path_factory.mktemp("explorer")
     url = sqlite_copy(folder, "template.sqlite3")
     orgjson.write_json(small_org(), folder / "org.json")
@@ -148,3 +150,14 @@ def test_the_picture_asks_to_be_narrowed_only_when_it_is_not(app):
     assert "Narrow it" not in narrowed
     assert "It shows 1 of the 2 people who fit" in narrowed and "To draw more people" in narrowed
     assert 'href="/hr/explorer/"' in narrowed
+
+
+def test_without_the_graph_library_the_page_shows_the_drawn_picture_and_no_script(app, tmp_path):
+    hr = client_for(app, "hr@wadloo.example")
+    with_library = hr.get("/hr/explorer/").get_data(as_text=True)
+    assert 'src="/static/vendor/cytoscape.min.js"' in with_library and 'id="explorer-graph"' in with_library
+    app.static_folder = str(tmp_path)  # a static folder where `meeloop assets` has put nothing
+    html = hr.get("/hr/explorer/").get_data(as_text=True)
+    assert "<script" not in html and 'id="explorer-graph"' not in html
+    assert "The interactive map is not installed on this server" in html and "<svg" in html
+    assert "Open Sociaal Domein" in html  # the table still opens the clusters
