@@ -149,8 +149,8 @@ def past_round(db: Database, *, now: dt.datetime) -> str:
 
 def reflect(db: Database, round_name: str, *, now: dt.datetime) -> int:
     """Reflections by the round's people on sessions that took place: about :data:`REFLECTING` of
-    them, and every session but the latest of the demo employee (that one waits for her, to try).
-    Says how many were written."""
+    them, and every session but the latest of the demo employee (that one waits for whoever tries
+    the demo). Says how many were written."""
     chooser = random.Random(f"{SEED}:{now.date().isoformat()}")
     employee = next(person_id for person_id, role in ACCOUNTS if role == "employee")
     written = 0
@@ -161,7 +161,7 @@ def reflect(db: Database, round_name: str, *, now: dt.datetime) -> int:
             held = _held(event, now)
             for member in event.members:
                 for number, (day, end) in enumerate(held):
-                    # The employee's latest session waits for her; anyone else reflects now and then.
+                    # The employee's latest session waits for whoever tries the demo.
                     skipped = (
                         number == len(held) - 1 if member == employee else chooser.random() >= REFLECTING
                     )
