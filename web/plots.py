@@ -51,14 +51,18 @@ def shorten(label: str, length: int) -> str:
 
 
 def _svg(width: float, height: float, title: str, body: Sequence[Markup], **attributes: object) -> Markup:
+    content = Markup("").join(body)
+    # A picture with links is a group of them: an image would hide its links from a screen reader.
+    linked = "<a " in content
     return tag(
         "svg",
-        tag("title", escape(title)) + Markup("").join(body),
+        tag("title", escape(title)) + content,
         xmlns=SVG_NS,
         width=f"{width:.0f}",
         height=f"{height:.0f}",
         viewBox=f"0 0 {width:.0f} {height:.0f}",
-        role="img",
+        role="group" if linked else "img",
+        aria_label=title if linked else None,
         **attributes,
     )
 
@@ -257,7 +261,7 @@ def network(
     person_href: Callable[[str], str],
     skill_href: Callable[[str], str],
     colours: dict[str, str],
-    width: int = 760,
+    width: int = 880,
 ) -> Markup:
     """People (dots coloured by department, under their department's name) in a column on the left,
     the skills they hold (dark squares) in a column on the right, a line for each holding (thicker
