@@ -18,6 +18,7 @@ from wtforms import DateField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from matcher.domain.problems import InvalidInput
+from matcher.domain.talentmap import UnknownSkill
 from matcher.engines.shadowing import LENGTHS
 from matcher.services import personal, scheduling, shadow_answers
 from web.auth import person_required
@@ -133,7 +134,23 @@ def next_message(step: dict[str, Any]) -> str | None:
     return None
 
 
-def _shadowing_page(form: ShadowForm, status: int = 200) -> tuple[str, int]:
+def _preview(form: ShadowForm) -> dict[str, Any] | None:
+    """What would happen with the request the form holds when it came filled in: a skill nobody
+    hosts is said before asking, not only after."""
+    skill_id = None
+    if form.skill.data:
+        try:
+            skill_id = talent_map().resolve_skill(form.skill.data)[0].id
+        except UnknownSkill:
+            return None
+    if skill_id is None and not form.host.data:
+        return None
+    return what_next(person_required(), skill_id, form.host.data or None)
+
+
+def _shadowing_page(
+    form: ShadowForm, status: int = 200, preview: dict[str, Any] | None = None
+) -> tuple[str, int]:
     person_id = person_required()
     items = personal.shadow_items(database(), person_id)
     steps = {
@@ -148,6 +165,7 @@ def _shadowing_page(form: ShadowForm, status: int = 200) -> tuple[str, int]:
             answer_form=AnswerForm(),
             items=items,
             steps=steps,
+            preview=preview,
             host_level=HOST_LEVEL,
             person_id=person_id,
             skills=talent_map().skills,
@@ -171,7 +189,7 @@ def shadowing() -> Any:
         asked_host = request.args.get("host")
         if asked_host and any(choice.value == asked_host for choice in form.host.choices):
             form.host.data = asked_host
-        return _shadowing_page(form)
+        return _shadowing_page(form, preview=_preview(form))
     if not form.validate_on_submit():
         return _shadowing_page(form, 400)
     try:

@@ -185,3 +185,17 @@ def test_who_can_i_ask_offers_a_question_to_each_and_shadowing_with_the_hosts(br
     assert 'href="/me/shadowing?host=chen&amp;skill=SQL"' in text
     # Dirk holds SQL at level 2, below what a host needs, and does not host guests.
     assert "mailto:dirk@wadloo.example?subject=" in text and "host=dirk" not in text
+
+
+def test_the_filled_in_form_says_before_asking_whether_anyone_hosts_the_skill(bram):
+    form = re.search(
+        r'<form class="card".*?</form>', page_text(bram.get("/me/shadowing?skill=Wmo")), re.DOTALL
+    )
+    assert 'data-next="nobody"' in form.group(
+        0
+    ) and "Nobody hosts guests on Wmo-wetgeving yet." in form.group(0)
+    form = re.search(
+        r'<form class="card".*?</form>', page_text(bram.get("/me/shadowing?skill=sql")), re.DOTALL
+    )
+    assert "1 colleague hosts guests on SQL: 王芳." in form.group(0)
+    assert "data-next" not in page_text(bram.get("/me/shadowing"))
