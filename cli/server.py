@@ -17,6 +17,7 @@ from matcher.domain.accounts import ROLE_WORDS
 from matcher.domain.phrases import counted, phrase
 from matcher.services import demo as demo_data
 from matcher.services import organisation
+from web.serving import default_workers
 
 
 def _serve(
@@ -26,13 +27,14 @@ def _serve(
     *,
     secure_cookies: bool | None = None,
     defaults: Mapping[str, str] | None = None,
+    workers: int = 1,
 ) -> None:
     """Serve the web UI; its links point to where it is served unless ``MEELOOP_BASE_URL`` says
-    otherwise. ``defaults``: settings (``MEELOOP_*``) for what the environment leaves unset."""
-    from waitress import serve as waitress_serve
-
+    otherwise. ``defaults``: settings (``MEELOOP_*``) for what the environment leaves unset.
+    ``workers``: processes (one under waitress, several under gunicorn)."""
     from matcher.io.ics import served_url
     from web import create_app
+    from web.serving import serve_app
 
     settings: dict[str, Any] = {"DATABASE_URL": database.url, "SERVED_AT": served_url(host, port)}
     settings |= {name: value for name, value in (defaults or {}).items() if not os.environ.get(name)}
@@ -49,16 +51,30 @@ def _serve(
             ),
             err=True,
         )
-    waitress_serve(app, host=host, port=port, threads=8, ident="meeloop")
+    if workers > 1:
+        common.echo(phrase("{n} processes answer requests side by side", n=workers))
+        # Each process makes its own app, with its own database connections, after it started.
+        app.extensions["meeloop"]["db"].dispose()
+        serve_app(lambda: create_app(settings), host, port, workers=workers)
+    else:
+        serve_app(lambda: app, host, port)
 
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
+@click.option(
+    "--workers",
+    default=default_workers,
+    show_default="MEELOOP_WORKERS, else 1",
+    type=click.IntRange(1, 256),
+    help="Processes that answer requests side by side (gunicorn); one per core suits a server. "
+    "With 1, one process (waitress).",
+)
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int) -> None:
+def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
     """Serve the web UI."""
-    _serve(common.open_db(ctx), host, port)
+    _serve(common.open_db(ctx), host, port, workers=workers)
 
 
 @click.command()

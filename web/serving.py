@@ -52,6 +52,9 @@ def _processes(make_app: Callable[[], Flask], host: str, port: int, workers: int
                 # A solve can keep a worker busy; gunicorn must not take that for a hung process.
                 "timeout": 0,
                 "graceful_timeout": 30,
+                # A browser (or a proxy) keeps its connection open between requests; closing it after
+                # gunicorn's default of 2 s races with the next request sent on it under load.
+                "keepalive": 30,
                 "proc_name": "meeloop",
             }
             for key, value in settings.items():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -19,6 +20,9 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 from matcher.domain.phrases import AsWritten, Message, from_data, to_data
+
+if os.name == "posix":
+    import fcntl
 
 DEFAULT_DATABASE = Path("instance") / "meeloop.sqlite3"
 ENV_URL = "MEELOOP_DATABASE_URL"
@@ -47,12 +51,64 @@ def database_url(explicit: str | None = None) -> str:
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         database = url.split("///", 1)[-1]
-        if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_pragmas)
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            if os.name == "posix":
+                WriterQueue(Path(f"{database}.writers")).attach(engine)
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+#: The first word of a statement that writes.
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER")
+
+
+class WriterQueue:
+    """Writers to one SQLite file take turns through a lock file, across threads and processes.
+
+    SQLite lets one writer in at a time; the others retry on a timer that sleeps up to 100 ms
+    between tries, so under load a waiting writer can lose to newcomers again and again (seconds
+    in a row, with several server processes). Here a connection takes an exclusive lock on a file
+    beside the database before its first write, and lets go when it goes back to the pool after
+    its commit or rollback: a waiting writer sleeps in the kernel and wakes as soon as the one
+    before it is done. Readers never wait for it (the database is in WAL mode). A thread that
+    already writes through one connection and writes through a second is left to SQLite's own
+    timer, as without the queue, instead of waiting for itself."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._writing: set[int] = set()
+
+    def attach(self, engine: Engine) -> None:
+        event.listen(engine, "before_cursor_execute", self._before_statement)
+        event.listen(engine, "checkin", self._let_go)
+        event.listen(engine, "close", self._let_go)
+
+    def _before_statement(self, connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        info = connection.connection.info
+        if "writer_lock" in info or not statement.lstrip()[:7].upper().startswith(_WRITES):
+            return
+        thread = threading.get_ident()
+        if thread in self._writing:
+            return
+        handle = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        except BaseException:
+            os.close(handle)
+            raise
+        info["writer_lock"] = (handle, thread)
+        self._writing.add(thread)
+
+    def _let_go(self, _dbapi_connection: Any, record: Any) -> None:
+        held = record.info.pop("writer_lock", None) if record is not None else None
+        if held is not None:
+            handle, thread = held
+            self._writing.discard(thread)
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            os.close(handle)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
