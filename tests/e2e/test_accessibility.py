@@ -52,6 +52,20 @@ EVERY_PAGE = frozenset(
 #: The pieces of the page that stick out to the right (as in tests/web/test_crawl.py).
 WIDEST = test_crawl.WIDEST
 FITS = "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+#: What a screen reader hears of a form sent with errors: the summary that has the focus, and for
+#: each field marked invalid, the error its aria-describedby names.
+ANNOUNCED = """() => {
+  const summary = document.querySelector('.error-summary');
+  const fields = [...document.querySelectorAll('[aria-invalid=true]')].map(field => {
+    const said = (field.getAttribute('aria-describedby') || '').split(' ').filter(Boolean)
+      .map(id => document.getElementById(id)).filter(Boolean)
+      .filter(el => el.classList.contains('error')).map(el => el.textContent.trim());
+    return {id: field.id, error: said.join(' ')};
+  });
+  return {summary: summary !== null && summary.getAttribute('role') === 'alert',
+          focused: summary !== null && document.activeElement === summary,
+          links: summary ? summary.querySelectorAll('a[href^="#"]').length : 0, fields: fields};
+}"""
 RUN_AXE = """(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags},
                                       resultTypes: ['violations']})"""
 
@@ -65,6 +79,8 @@ class Visit:
     name: str
     path: str | None = None
     action: Callable[[Any, str], None] | None = None
+    #: A form sent with errors: its summary must have the focus and each invalid field its error.
+    errors: bool = False
 
     def open(self, tab: Any, base: str) -> None:
         if self.action is not None:
@@ -144,9 +160,9 @@ ACTIONS: dict[str, tuple[Visit, ...]] = {
         Visit("a search that finds", "/ask?skill=Wmo"),
         Visit("a search for part of a name", "/ask?skill=toezicht"),
         Visit("a search that finds nothing", "/ask?skill=qwxyzzy"),
-        Visit("the profile with errors", action=_profile_with_errors),
-        Visit("a new password with errors", action=_password_with_errors),
-        Visit("a shadow request with errors", action=_shadowing_with_errors),
+        Visit("the profile with errors", errors=True, action=_profile_with_errors),
+        Visit("a new password with errors", errors=True, action=_password_with_errors),
+        Visit("a shadow request with errors", errors=True, action=_shadowing_with_errors),
         Visit("a page that does not exist", "/people/nobody"),
         Visit("a page for HR only", "/hr/people"),
     ),
@@ -155,16 +171,16 @@ ACTIONS: dict[str, tuple[Visit, ...]] = {
         Visit("the why-not answer for a person", f"{REVIEW}/why?person=E00001"),
         Visit("the why-not answer for a pair", f"{REVIEW}/why?person=E00001&partner=E00002"),
         Visit("the why-not page for nobody", f"{REVIEW}/why?person=nobody"),
-        Visit("a new round with errors", action=_new_round_with_errors),
-        Visit("a person's edit with errors", action=_person_with_errors),
-        Visit("a new skill with errors", action=_skill_with_errors),
-        Visit("an account with errors", action=_account_with_errors),
+        Visit("a new round with errors", errors=True, action=_new_round_with_errors),
+        Visit("a person's edit with errors", errors=True, action=_person_with_errors),
+        Visit("a new skill with errors", errors=True, action=_skill_with_errors),
+        Visit("an account with errors", errors=True, action=_account_with_errors),
         Visit("an import with errors", action=_import_with_errors),
         Visit("a round that does not exist", "/hr/rounds/nothing"),
     ),
     "nobody": (
         Visit("the login page", "/login"),
-        Visit("a login with errors", action=_login_with_errors),
+        Visit("a login with errors", errors=True, action=_login_with_errors),
         Visit("a page that does not exist", "/nothing-here"),
         Visit("a page behind the login", "/me/profile"),
     ),
@@ -223,9 +239,26 @@ class Findings:
                     f"{where}: scrolls sideways at {screen}: {fit['scroll']} px wide, {fit['widest']}"
                 )
         tab.set_viewport_size(WIDE)
+        if visit.errors:
+            problems.extend(f"{where}: {problem}" for problem in _unannounced(tab.evaluate(ANNOUNCED)))
         self.problems.extend(problems)
         if not problems:
             self.passed[(role, language)] += 1
+
+
+def _unannounced(heard: dict[str, Any]) -> list[str]:
+    """What a screen reader would miss of a form sent with errors."""
+    problems = []
+    if not heard["summary"] or not heard["focused"]:
+        problems.append("the error summary is missing, not an alert, or does not have the focus")
+    if not heard["fields"] or heard["links"] < len(heard["fields"]):
+        problems.append(f"{len(heard['fields'])} fields marked invalid, {heard['links']} links to them")
+    problems.extend(
+        f"field {f['id']} is marked invalid, but its error is not tied to it"
+        for f in heard["fields"]
+        if not f["error"]
+    )
+    return problems
 
 
 def _visits(app: Any, base: str) -> Iterator[tuple[str, str | None, list[Visit]]]:
