@@ -5,16 +5,19 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 
 from matcher.domain.model import HistoryEntry, Organisation, Person, Wish
 from matcher.domain.talentmap import TalentMap
 from matcher.domain.talentmap.ties import Ties, group_weight
+from matcher.io import orgjson
 from tests.orgs import small_org
 from tests.unit.talentmap_support import TODAY, holds, organisation, person, talent_map
 
 DEPARTMENTS = ("Finance", "ICT", "Zorg", "Burgerzaken")
+DEMO = Path(__file__).resolve().parents[2] / "data" / "demo" / "organisation.json"
 
 
 def pairing(a: str, b: str, name: str = "2024-1", kind: str = "exchange") -> HistoryEntry:
@@ -106,6 +109,22 @@ def test_one_organisation_wide_think_tank_round_leaves_the_bridge_figures_as_the
         .reasons[1]
         .startswith("links Finance and ICT through 3 pairings and 1 shared group")
     )
+
+
+def test_on_the_demo_one_think_tank_of_everyone_leaves_the_ten_first_bridge_figures():
+    org = orgjson.read_json(DEMO).organisation
+    people = sorted(org.people, key=lambda p: (p.department, p.id))
+    tables = [[p.id for p in people[i :: len(people) // 6]] for i in range(len(people) // 6)]
+    think_tank = tuple(HistoryEntry("everyone", "think-tank", tuple(t), TODAY) for t in tables)
+    before = TalentMap(org, today=TODAY)
+    after = TalentMap(dataclasses.replace(org, history=(*org.history, *think_tank)), today=TODAY)
+    assert {b.person_id for b in after.bridges(limit=10)} == {b.person_id for b in before.bridges(limit=10)}
+    teams: dict[str, list[str]] = {}
+    for member in org.people:
+        teams.setdefault(member.team, []).append(member.id)
+    large = [ids for ids in teams.values() if len(ids) >= 8]
+    # The measure this replaced marked every member of every team after such a round.
+    assert large and all(len(after.bridges_among(ids)) <= len(ids) / 3 for ids in large)
 
 
 def test_a_group_counts_as_one_pairing_in_all_and_a_team_as_one_pairing_for_each_member():
