@@ -241,7 +241,33 @@
     });
   }
 
-  function go(query, focusPanel) {
+  /* Where the keyboard goes once the next view is in: the panel's heading after choosing a person or
+   * skill; after opening or closing a cluster in the table, the link of the same row, which the new
+   * table holds again. */
+  function toPanel() {
+    var heading = panel.querySelector("h2");
+    if (heading) {
+      heading.setAttribute("tabindex", "-1");
+      heading.focus();
+    }
+  }
+
+  function toRow(nodeId) {
+    return function () {
+      var rows = table.querySelectorAll("tr[data-node]");
+      for (var i = 0; i < rows.length; i++) {
+        if (rows[i].getAttribute("data-node") === nodeId) {
+          var link = rows[i].querySelector("a[data-explorer=open], a[data-explorer=close]");
+          if (link) {
+            link.focus();
+          }
+          return;
+        }
+      }
+    };
+  }
+
+  function go(query, after) {
     var ask = ++asked;
     status.textContent = settings.words.loading;
     root.setAttribute("aria-busy", "true");
@@ -254,12 +280,8 @@
         show(data);
         current = new URL(data.url, window.location.href);
         window.history.replaceState(null, "", current.href);
-        if (focusPanel) {
-          var heading = panel.querySelector("h2");
-          if (heading) {
-            heading.setAttribute("tabindex", "-1");
-            heading.focus();
-          }
+        if (after) {
+          after();
         }
       })
       .catch(function () {
@@ -285,11 +307,11 @@
     var node = event.target;
     var data = node.data();
     if (data.kind === "person" || data.kind === "skill") {
-      go(withParam("focus", [data.id]).toString(), false);
+      go(withParam("focus", [data.id]).toString(), null);
     } else if (!data.open) {
       var params = withParam("open", new URLSearchParams(current.search).getAll("open").concat([data.id]));
       params.delete("focus");
-      go(params.toString(), false);
+      go(params.toString(), null);
     }
   });
 
@@ -299,7 +321,9 @@
       return;
     }
     event.preventDefault();
-    go(queryOf(link.href), link.getAttribute("data-explorer") === "focus");
+    var row = link.closest("tr[data-node]");
+    var kind = link.getAttribute("data-explorer");
+    go(queryOf(link.href), kind === "focus" ? toPanel : row ? toRow(row.getAttribute("data-node")) : null);
   });
 
   form.addEventListener("submit", function (event) {
@@ -310,7 +334,7 @@
         params.delete(name);
       }
     });
-    go(params.toString(), Boolean(params.get("find")));
+    go(params.toString(), params.get("find") ? toPanel : null);
   });
 
   layout();
