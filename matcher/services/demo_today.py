@@ -11,7 +11,8 @@ The organisation file (``data/demo/organisation.json``) describes Gemeente Wadlo
   (:mod:`matcher.io.sample_calendar`);
 * a reverse mentoring round was proposed and published some weeks ago, and its pairs meet every
   other week: their sessions so far took place, the next ones are coming up;
-* some colleagues reflected on the sessions they had, so that the reflection report has counts.
+* some colleagues reflected on the sessions they had, so that the reflection report has counts;
+* some of the team asked to shadow a colleague in the coming weeks, for HR to plan.
 
 Everything follows from the day and :data:`SEED`: the same day builds the same demo.
 """
@@ -25,7 +26,7 @@ from dataclasses import replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from matcher.domain.model import Organisation, Person
+from matcher.domain.model import Level, Organisation, Person
 from matcher.domain.notice import Notice
 from matcher.domain.schedule import ScheduledEvent
 from matcher.engines.meetings import MeetingConfig
@@ -44,6 +45,8 @@ ACCOUNTS = (("E00138", "hr"), ("E00123", "manager"), ("E00125", "employee"))
 #: The past round: its kind, how many weeks before the day it started, how often its pairs meet
 #: (every this many weeks) and until how many weeks after the day.
 ROUND_MODE, ROUND_WEEKS_AGO, MEET_EVERY_WEEKS, ROUND_WEEKS_AHEAD = "reverse", 9, 2, 9
+#: How many of the team ask to shadow a colleague, waiting for HR to plan them.
+SHADOW_ASKERS = 4
 #: Of the sessions that took place, about this share got a reflection from each participant.
 REFLECTING = 0.45
 #: What people wrote after a session (their own words; stories stay with them, reports count levels).
@@ -118,7 +121,38 @@ def bring_to_life(db: Database, org: Organisation, calendars: Mapping[str, Path]
         scheduling.import_calendar(db, person_id, path, now=uploaded)
     name = past_round(db, now=now)
     reflect(db, name, now=now)
+    ask_to_shadow(db, org, now=now)
     return name
+
+
+def ask_to_shadow(db: Database, org: Organisation, *, now: dt.datetime) -> int:
+    """Open shadow requests, for HR to plan, from the team leader's team: each colleague whose most
+    wanted skill someone hosts asks to shadow on it in the coming weeks. Says how many asked."""
+    hosts = {p.id for p in org.people if p.is_host}
+    hosted: dict[str, set[str]] = {}
+    for holding in org.holdings:
+        if holding.person_id in hosts and holding.level >= Level.PROFICIENT:
+            hosted.setdefault(holding.skill_id, set()).add(holding.person_id)
+    askers = []
+    for person in calendar_people(org):
+        wishes = sorted(
+            (w for w in org.wishes if w.person_id == person.id), key=lambda w: (-w.priority, w.skill_id)
+        )
+        wanted = next((w.skill_id for w in wishes if hosted.get(w.skill_id, set()) - {person.id}), None)
+        if wanted is not None and person.manager_id:
+            askers.append((person.id, wanted))
+    for number, (person_id, skill_id) in enumerate(askers[:SHADOW_ASKERS]):
+        scheduling.add_shadow_request(
+            db,
+            guest_id=person_id,
+            skill=skill_id,
+            host_id=None,
+            length=("hour", "half-day")[number % 2],
+            first_day=now.date() + dt.timedelta(days=7),
+            last_day=now.date() + dt.timedelta(weeks=5),
+            now=now - dt.timedelta(days=number + 1),
+        )
+    return len(askers[:SHADOW_ASKERS])
 
 
 def past_round(db: Database, *, now: dt.datetime) -> str:

@@ -55,6 +55,10 @@ def snapshot(db: organisation.Database) -> dict[str, Any]:
         "holidays": scheduling.holidays(db),
         "calendars": {p: personal.current_calendar(db, p) for p, _role in demo.ACCOUNTS},
         "rounds": [(r.name, r.status) for r in rounds.list_rounds(db)],
+        "requests": [
+            (r.guest_id, r.skill_id, r.minutes, r.first_day, r.last_day)
+            for r in scheduling.shadow_requests(db)
+        ],
     }
 
 
@@ -217,3 +221,11 @@ def test_the_demo_server_links_to_its_own_port_with_the_demo_organiser_and_meeti
         server.terminate()
         server.communicate(timeout=30)
         log.close()
+
+
+def test_some_of_the_team_wait_for_hr_to_plan_their_shadowing_in_the_coming_weeks(built):
+    requests = scheduling.shadow_requests(built["db"], status="open")
+    assert len(requests) == demo_today.SHADOW_ASKERS
+    assert all(NOW.date() < r.first_day < r.last_day for r in requests)
+    team = {p.id for p in demo_today.calendar_people(organisation.load_organisation(built["db"]))}
+    assert {r.guest_id for r in requests} <= team
