@@ -82,6 +82,9 @@ def check_readable(page, name: str) -> None:
     boxes = page.evaluate(BOXES)
     assert overlapping(boxes) == [], name
     extent = page.evaluate(EXTENT)
+    # Every name is drawn: the smallest label (11 px) stays above the size below which cytoscape hides it.
+    zoom = page.evaluate("() => document.getElementById('explorer-graph')._cyreg.cy.zoom()")
+    assert zoom * 11 >= 7, (name, zoom)
     # The drawing uses the box: it fills its width or its height.
     assert max(extent["w"] / extent["width"], extent["h"] / extent["height"]) > 0.8, extent
 
