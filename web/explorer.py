@@ -207,7 +207,7 @@ def _parts(talent: TalentMap, req: Request) -> dict[str, Any]:
     req.open = list(view.open)
     focus = clusters.focus(talent, req.focus, open_ids=view.open, scope=req.scope) if req.focus else None
     bridge_reasons: dict[str, list[str]] = {}
-    if focus is not None and req.focus and req.focus.startswith("p:") and req.focus[2:] in bridges:
+    if focus is not None and req.focus and req.focus.startswith("p:") and req.focus[2:] in bridge_ids(talent):
         for bridge in talent.bridges(limit=BRIDGES):
             if bridge.person_id == req.focus[2:]:
                 bridge_reasons[bridge.person_id] = [str(say(r)) for r in bridge.reasons]
