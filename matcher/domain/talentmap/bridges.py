@@ -12,7 +12,7 @@ so the person who is the only link between two departments through three pairing
 and one of twelve people who each met someone of B in one large think tank scores almost nothing.
 A bridge figure has, into at least one other department, ties as strong as one pairing or manager
 line (groups may add up to that). A large group round thus spreads a little weight over everyone
-and leaves the ranking of the real links as it was.
+and leaves the ranking of the real links as it was. People without a department take no part.
 
 >>> import datetime as dt
 >>> from matcher.domain.model import HistoryEntry, Organisation, Person
