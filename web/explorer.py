@@ -211,7 +211,11 @@ def _parts(talent: TalentMap, req: Request) -> dict[str, Any]:
         for bridge in talent.bridges(limit=BRIDGES):
             if bridge.person_id == req.focus[2:]:
                 bridge_reasons[bridge.person_id] = [str(say(r)) for r in bridge.reasons]
+    hub = (
+        talent.hub(req.focus[2:]) if focus is not None and req.focus and req.focus.startswith("s:") else None
+    )
     context = {
+        "hub": hub,
         "view": view,
         "req": req,
         "href": href,

@@ -161,3 +161,13 @@ def test_without_the_graph_library_the_page_shows_the_drawn_picture_and_no_scrip
     assert "<script" not in html and 'id="explorer-graph"' not in html
     assert "The interactive map is not installed on this server" in html and "<svg" in html
     assert "Open Sociaal Domein" in html  # the table still opens the clusters
+
+
+def test_a_chosen_skill_names_its_hub_person_and_a_chosen_bridge_figure_says_why(app):
+    hr = client_for(app, "hr@wadloo.example")
+    panel = view(hr, "?focus=s:python&level=1")["panel"]
+    assert re.search(r'Hub person: <a href="[^"]*focus=p%3Achen[^"]*" data-explorer="focus">王芳</a>', panel)
+    assert "Hub person" not in view(hr, "?focus=s:archief&level=1")["panel"]
+    chosen = view(hr, "?focus=p:anna")["panel"]
+    assert "bridge figure" in chosen and "connects Sociaal Domein with Informatievoorziening" in chosen
+    assert "bridge figure" not in view(hr, "?focus=p:bram")["panel"]
