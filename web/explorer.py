@@ -27,7 +27,6 @@ from web import plots, words
 from web.auth import require_login, roles_required
 from web.context import talent_map
 from web.hr_reports import MAP_SKILLS, cached_picture
-from web.phrases import say
 
 explorer = Blueprint("explorer", __name__)
 explorer.before_request(require_login)
@@ -179,7 +178,7 @@ def _classes(node: clusters.ExplorerNode, req: Request) -> Iterable[str]:
 
 
 def summary(view: clusters.ExplorerView) -> str:
-    drawn = sum(1 for n in view.nodes)
+    drawn = len(view.nodes)
     return _(
         "%(drawn)s drawn of %(people)s and %(skills)s; %(edges)s.",
         drawn=ngettext("%(num)d node", "%(num)d nodes", drawn),
@@ -206,14 +205,10 @@ def _parts(talent: TalentMap, req: Request) -> dict[str, Any]:
     view = clusters.explorer_view(talent, open_ids=req.open, scope=req.scope, at_risk=risks, bridges=bridges)
     req.open = list(view.open)
     focus = clusters.focus(talent, req.focus, open_ids=view.open, scope=req.scope) if req.focus else None
-    bridge_reasons: dict[str, list[str]] = {}
-    if focus is not None and req.focus and req.focus.startswith("p:") and req.focus[2:] in bridge_ids(talent):
-        for bridge in talent.bridges(limit=BRIDGES):
-            if bridge.person_id == req.focus[2:]:
-                bridge_reasons[bridge.person_id] = [str(say(r)) for r in bridge.reasons]
-    hub = (
-        talent.hub(req.focus[2:]) if focus is not None and req.focus and req.focus.startswith("s:") else None
-    )
+    chosen = req.focus if focus is not None and req.focus else ""
+    # A chosen person who is a bridge figure is said to be one; a chosen skill names its hub person.
+    bridge = next((b for b in talent.bridges(limit=BRIDGES) if chosen == f"p:{b.person_id}"), None)
+    hub = talent.hub(chosen[2:]) if chosen.startswith("s:") else None
     context = {
         "hub": hub,
         "view": view,
@@ -224,7 +219,7 @@ def _parts(talent: TalentMap, req: Request) -> dict[str, Any]:
         "focus": focus,
         "focus_node": _focus_node(talent, req.focus) if focus else None,
         "found": found,
-        "bridge_reasons": bridge_reasons,
+        "bridge": bridge,
         "level_label": lambda level: words.level(level).label,
         "open_href": lambda node: href(req.args(open=[*req.open, node.id], focus=None)),
         "close_href": lambda node: href(req.args(open=clusters.closed(req.open, node.id), focus=None)),
