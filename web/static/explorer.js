@@ -38,10 +38,13 @@
     { selector: "node.people-side", style: { "background-color": PEOPLE, "shape": "ellipse" } },
     { selector: "node.skill-side", style: { "background-color": SKILLS, "shape": "round-rectangle" } },
     { selector: "node.department, node.category", style: {
-      "width": "mapData(size, 1, 200, 34, 80)", "height": "mapData(size, 1, 200, 34, 80)",
+      "width": "mapData(size, 1, 200, 30, 64)", "height": "mapData(size, 1, 200, 30, 64)",
       "font-size": 13, "font-weight": "bold" } },
-    { selector: "node.team", style: { "width": "mapData(size, 1, 15, 22, 40)", "height": "mapData(size, 1, 15, 22, 40)" } },
-    { selector: "node.person, node.skill", style: { "width": 16, "height": 16, "font-size": 11 } },
+    { selector: "node.team", style: { "width": "mapData(size, 1, 15, 18, 34)", "height": "mapData(size, 1, 15, 18, 34)" } },
+    { selector: "node.person, node.skill", style: { "width": 14, "height": 14, "font-size": 11 } },
+    /* With a cluster open on its side, a closed department or category is context: drawn smaller. */
+    { selector: "node.context", style: { "width": "mapData(size, 1, 200, 18, 30)", "height": "mapData(size, 1, 200, 18, 30)",
+      "font-size": 11, "font-weight": "normal" } },
     { selector: "node.unlisted", style: { "background-color": "#9ca3af" } },
     { selector: "node:parent", style: {
       "background-color": "#f1f5f9", "background-opacity": 0.9, "border-color": "#94a3b8", "border-width": 1,
@@ -91,7 +94,7 @@
       var members = node.children().map(measure);
       var area = members.reduce(function (sum, m) { return sum + (m.w + GAP) * (m.h + GAP); }, 0);
       var widest = Math.max.apply(null, members.map(function (m) { return m.w; }));
-      return { node: node, members: members, wish: Math.max(widest, Math.sqrt(area) * 1.5), w: 0, h: 0 };
+      return { node: node, members: members, least: widest, wish: Math.max(widest, Math.sqrt(area) * 1.5), w: 0, h: 0 };
     }
     var box = node.boundingBox({ includeLabels: true, includeOverlays: false });
     return { node: node, w: box.w, h: box.h, dx: node.position("x") - (box.x1 + box.x2) / 2,
@@ -105,7 +108,8 @@
     var widest = 0;
     blocks.forEach(function (block) {
       if (block.members) {
-        var inner = pack(block.members, Math.min(block.wish, width - 2 * PAD));
+        // An open cluster takes the whole width it is given: a row of its own, no room lost beside it.
+        var inner = pack(block.members, width - 2 * PAD);
         block.w = inner.w + 2 * PAD;
         block.h = inner.h + 2 * PAD + TITLE;
       }
@@ -134,6 +138,13 @@
   }
 
   function layout() {
+    ["people-side", "skill-side"].forEach(function (side) {
+      var clusters = cy.nodes("." + side + ".cluster").orphans();
+      var anyOpen = clusters.filter(function (n) { return n.data("open"); }).nonempty();
+      clusters.forEach(function (n) {
+        n.toggleClass("context", anyOpen && !n.data("open"));
+      });
+    });
     var sides = ["people-side", "skill-side"].map(function (side) {
       return cy.nodes("." + side).orphans().map(measure);
     });
@@ -144,20 +155,24 @@
     });
     var boxWidth = Math.max(cy.width(), 300);
     var boxHeight = Math.max(cy.height(), 300);
+    var widest = sides.map(function (blocks) {
+      return Math.max.apply(null, blocks.map(function (b) { return b.members ? b.least + 2 * PAD : b.w; }).concat([0]));
+    });
+    var areaShare = areas[0] / (areas[0] + areas[1]);
     var best = null;
-    [0.5, 0.7, 0.85, 1, 1.2, 1.5, 2, 2.6, 3.4].forEach(function (scale) {
-      var total = boxWidth * scale;
-      var shares = sides.map(function (blocks, i) {
-        var widest = Math.max.apply(null, blocks.map(function (b) { return b.members ? b.wish + 2 * PAD : b.w; }).concat([0]));
-        return Math.max(widest, total * areas[i] / (areas[0] + areas[1]));
+    [0.5, 0.6, 0.7, 0.85, 1, 1.2, 1.5, 2, 2.6, 3.4].forEach(function (scale) {
+      [-0.3, -0.2, -0.1, 0, 0.1, 0.2, 0.3].forEach(function (shift) {
+        var share = Math.min(0.9, Math.max(0.1, areaShare + shift));
+        var total = boxWidth * scale;
+        var shares = [Math.max(widest[0], total * share), Math.max(widest[1], total * (1 - share))];
+        var packed = sides.map(function (blocks, i) { return pack(blocks, shares[i]); });
+        var width = packed[0].w + packed[1].w + 6 * GAP;
+        var height = Math.max(packed[0].h, packed[1].h);
+        var zoom = Math.min(boxWidth / width, boxHeight / height);
+        if (!best || zoom > best.zoom) {
+          best = { zoom: zoom, shares: shares };
+        }
       });
-      var packed = sides.map(function (blocks, i) { return pack(blocks, shares[i]); });
-      var width = packed[0].w + packed[1].w + 6 * GAP;
-      var height = Math.max(packed[0].h, packed[1].h);
-      var zoom = Math.min(boxWidth / width, boxHeight / height);
-      if (!best || zoom > best.zoom) {
-        best = { zoom: zoom, shares: shares };
-      }
     });
     var packed = sides.map(function (blocks, i) { return pack(blocks, best.shares[i]); });
     var height = Math.max(packed[0].h, packed[1].h);
