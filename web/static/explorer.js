@@ -92,13 +92,13 @@
   function measure(node) {
     if (node.isParent()) {
       var members = node.children().map(measure);
-      var area = members.reduce(function (sum, m) { return sum + (m.w + GAP) * (m.h + GAP); }, 0);
-      var widest = Math.max.apply(null, members.map(function (m) { return m.w; }));
-      return { node: node, members: members, least: widest, wish: Math.max(widest, Math.sqrt(area) * 1.5), w: 0, h: 0 };
+      var area = members.reduce(function (sum, m) { return sum + m.area; }, 0);
+      var widest = Math.max.apply(null, members.map(function (m) { return m.members ? m.least + 2 * PAD : m.w; }));
+      return { node: node, members: members, least: widest, area: area, w: 0, h: 0 };
     }
     var box = node.boundingBox({ includeLabels: true, includeOverlays: false });
-    return { node: node, w: box.w, h: box.h, dx: node.position("x") - (box.x1 + box.x2) / 2,
-      dy: node.position("y") - (box.y1 + box.y2) / 2 };
+    return { node: node, w: box.w, h: box.h, area: (box.w + GAP) * (box.h + GAP),
+      dx: node.position("x") - (box.x1 + box.x2) / 2, dy: node.position("y") - (box.y1 + box.y2) / 2 };
   }
 
   function pack(blocks, width) {
@@ -149,9 +149,7 @@
       return cy.nodes("." + side).orphans().map(measure);
     });
     var areas = sides.map(function (blocks) {
-      return blocks.reduce(function (sum, b) {
-        return sum + (b.members ? Math.pow(b.wish, 2) / 1.5 : (b.w + GAP) * (b.h + GAP));
-      }, 1);
+      return blocks.reduce(function (sum, b) { return sum + b.area; }, 1);
     });
     var boxWidth = Math.max(cy.width(), 300);
     var boxHeight = Math.max(cy.height(), 300);
