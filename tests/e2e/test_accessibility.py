@@ -43,7 +43,7 @@ REVIEWED = test_crawl.REVIEWED
 #: A laptop screen, and the narrowest screen reflow asks for (WCAG 1.4.10: 320 CSS px).
 WIDE, NARROW = {"width": 1280, "height": 800}, {"width": 320, "height": 640}
 #: Pages of each route a role opens; the crawler finds up to :data:`FOUND_PER_ROUTE` of each.
-PER_ROUTE = 2
+PER_ROUTE = 1
 FOUND_PER_ROUTE = 14
 #: Routes whose pages differ by the kind of round or plan: each of their pages is seen.
 EVERY_PAGE = frozenset(
@@ -189,7 +189,7 @@ ACTIONS: dict[str, tuple[Visit, ...]] = {
 
 
 def _chosen(crawler: Crawler, seen: set[str]) -> list[Visit]:
-    """The pages of a role to open: every route it reaches, each kind of round, a few of the rest.
+    """The pages of a role to open: one of every route it reaches, and each kind of round.
 
     A route another role has opened already is opened once more, for this role's menu."""
     visits: list[Visit] = []
