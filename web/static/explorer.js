@@ -185,6 +185,22 @@
     }
   }
 
+  /* The chosen node and everything it ties to in view: zoomed in no further than names at their own
+   * size (or the whole map's zoom, when that is larger), so that their surroundings stay in sight. */
+  function showFocus() {
+    var lit = cy.$(".focused, .holds, .wants");
+    if (lit.empty()) {
+      return;
+    }
+    var most = Math.max(cy.zoom(), 1);
+    cy.fit(lit, 40);
+    if (cy.zoom() > most) {
+      var box = lit.boundingBox();
+      cy.zoom({ level: most, position: { x: (box.x1 + box.x2) / 2, y: (box.y1 + box.y2) / 2 } });
+      cy.center(lit);
+    }
+  }
+
   function markFocus(focus) {
     cy.batch(function () {
       cy.remove("edge.tie");
@@ -225,14 +241,7 @@
     });
     layout();
     markFocus(data.focus);
-    var lit = cy.$(".focused, .holds, .wants");
-    if (lit.nonempty()) {
-      // The chosen node and everything it ties to, as large as the box allows.
-      cy.fit(lit, 40);
-      if (cy.zoom() > 1.5) {
-        cy.zoom({ level: 1.5, position: cy.$(".focused").position() });
-      }
-    }
+    showFocus();
     box.setAttribute("data-shown", String(++shown));
     table.innerHTML = data.table;
     panel.innerHTML = data.panel;
@@ -352,8 +361,6 @@
 
   layout();
   markFocus(settings.focus || null);
-  if (settings.focus && cy.$(".focused").nonempty()) {
-    cy.fit(cy.$(".focused, .holds, .wants"), 40);
-  }
+  showFocus();
   box.setAttribute("data-shown", String(++shown));
 }());
