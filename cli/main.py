@@ -42,7 +42,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "risks",
         "Knowledge at risk: skills held well by too few people, or by people who leave soon.",
     ),
-    "bridges": ("cli.talent", "bridges", "Bridge figures: people who connect departments."),
+    "bridges": (
+        "cli.talent",
+        "bridges",
+        "Bridge figures: the few people through whom departments are linked, most of the link first.",
+    ),
     "assets": (
         "cli.assets",
         "assets",
