@@ -139,7 +139,7 @@ BLUEPRINTS: tuple[tuple[str, str, str | None], ...] = (
     ("web.hr_people", "hr_people", "/hr"),
     ("web.hr_rounds", "hr_rounds", "/hr/rounds"),
     ("web.hr_reports", "hr_reports", "/hr/reports"),
-    ("web.explorer", "explorer", "/hr/explorer"),
+    ("web.explorer", "explorer", None),
     ("web.feeds", "feeds", None),
     ("web.api", "api", "/api"),
 )

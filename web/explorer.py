@@ -1,30 +1,41 @@
 """The talent-map explorer: people and skills in clusters that open on demand, drawn in the browser.
 
-For HR, like the picture of the talent map (:mod:`web.hr_reports`). The page works without
-JavaScript: every open, find and show is a link or a form, and the page draws the picture on the
-server. With the graph library installed (``meeloop assets``), :file:`static/explorer.js` draws the
-same view with cytoscape and asks ``view.json`` for each change, so the browser only ever holds the
-clusters that are open. The table under the graph says in text what the graph shows.
+For everyone, each seeing what they may see elsewhere in meeloop (:class:`Reader`): an employee the
+colleagues who are open to questions, with the skills they share, and their own wishes; a manager
+also their reporting line, with wishes, knowledge at risk and bridge figures, as on the team page;
+HR everything. What a reader may not see is left out on the server, from the page and the JSON
+alike, and not counted in the clusters either.
+
+The page works without JavaScript: every open, find and show is a link or a form, and the table
+under the graph says in text what the graph shows; for HR the page also draws the picture of the
+talent map on the server (:mod:`web.hr_reports`). With the graph library installed (``meeloop
+assets``), :file:`static/explorer.js` draws the same view with cytoscape and asks ``view.json`` for
+each change, so the browser only ever holds the clusters that are open.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import weakref
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from flask_login import current_user
 from markupsafe import Markup
 
 from matcher.domain.reports import explorer as clusters
-from matcher.domain.talentmap import TalentMap
-from web import plots, words
-from web.auth import require_login, roles_required
+from matcher.domain.reports import knowledge_at_risk
+from matcher.domain.talentmap import Bridge, TalentMap
+from web import plots, team, words
+from web.access import reports_of
+from web.auth import require_login
 from web.context import talent_map
 from web.hr_reports import MAP_SKILLS, cached_picture
 
@@ -58,14 +69,71 @@ def bridge_ids(talent: TalentMap) -> frozenset[str]:
     return found
 
 
+# -- who reads ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reader:
+    """What the logged-in account may see on the map: ``scope`` holds the people and whose wishes;
+    ``line`` is a manager's reporting line, where knowledge at risk and bridge figures are marked
+    (HR: everywhere, an employee: nowhere)."""
+
+    scope: clusters.Scope
+    is_hr: bool = False
+    line: frozenset[str] = frozenset()
+
+    @property
+    def marks(self) -> bool:
+        return self.is_hr or bool(self.line)
+
+    def risks(self, talent: TalentMap) -> set[str]:
+        """The skills at risk the reader may see: the organisation's for HR, the team's (as on
+        the team page) for a manager."""
+        if self.is_hr:
+            return {r.skill_id for r in talent.risks()}
+        if not self.line:
+            return set()
+        people = self.line | {current_user.person_id}
+        lines = knowledge_at_risk(
+            talent, people=people, min_holders=team.MIN_HOLDERS, horizon_days=team.HORIZON
+        )
+        return {line.skill_id for line in lines}
+
+    def bridges(self, talent: TalentMap) -> frozenset[str]:
+        if self.is_hr:
+            return bridge_ids(talent)
+        return frozenset(b.person_id for b in talent.bridges_among(sorted(self.line)))
+
+    def bridge(self, talent: TalentMap, person_id: str) -> Bridge | None:
+        """The person as a bridge figure, when the reader may know: HR of the organisation's
+        foremost, a manager of anyone in their line."""
+        if self.is_hr:
+            return next((b for b in talent.bridges(limit=BRIDGES) if b.person_id == person_id), None)
+        return talent.bridge(person_id) if person_id in self.line else None
+
+    def person_href(self, person_id: str) -> str:
+        if self.is_hr:
+            return url_for("hr_people.person", person_id=person_id)
+        return url_for("pages.person", person_id=person_id)
+
+
+def reader(talent: TalentMap) -> Reader:
+    if current_user.is_hr:
+        return Reader(clusters.Scope(), is_hr=True)
+    me = current_user.person_id
+    line = frozenset(reports_of(talent.organisation, me)) if current_user.is_manager and me else frozenset()
+    return Reader(clusters.sight(talent, reader=me, line=line), line=line)
+
+
 # -- the request ------------------------------------------------------------------------------------
 
 
 class Request:
     """What the page shows, from the query string; what does not exist is left out and said."""
 
-    def __init__(self, talent: TalentMap) -> None:
-        people = talent.organisation.people
+    def __init__(self, talent: TalentMap, who: Reader) -> None:
+        self.reader = who
+        people = [p for p in talent.organisation.people if who.scope.has(p)]
         self.departments = sorted({p.department for p in people} - {""}, key=str.casefold)
         self.sites = sorted({p.site for p in people} - {""}, key=str.casefold)
         self.problems: list[str] = []
@@ -75,9 +143,9 @@ class Request:
         min_level = int(level) if level in {"1", "2", "3", "4"} else int(clusters.KEY_LEVEL)
         if level and level != str(min_level):
             self.problems.append(_("Level: give a whole number from %(low)d to %(high)d.", low=1, high=4))
-        self.scope = clusters.Scope(department, site, min_level)
-        self.show_risks = request.args.get("risks") == "1"
-        self.show_bridges = request.args.get("bridges") == "1"
+        self.scope = dataclasses.replace(who.scope, department=department, site=site, min_level=min_level)
+        self.show_risks = who.marks and request.args.get("risks") == "1"
+        self.show_bridges = who.marks and request.args.get("bridges") == "1"
         self.open = [v for v in request.args.getlist("open") if v][:MOST_OPEN]
         self.focus = (request.args.get("focus") or "").strip()[:200] or None
         self.find = (request.args.get("find") or "").strip()[:100]
@@ -199,15 +267,16 @@ def _parts(talent: TalentMap, req: Request) -> dict[str, Any]:
         req.open = list(found[0].opens)
     if req.focus:
         # What is in focus is drawn: the clusters around it open.
-        req.open = [*req.open, *clusters.path_to(talent, req.focus)]
-    risks = {r.skill_id for r in talent.risks()} if req.show_risks else set()
-    bridges = bridge_ids(talent) if req.show_bridges else frozenset()
+        req.open = [*req.open, *clusters.path_to(talent, req.focus, req.scope)]
+    who = req.reader
+    risks = who.risks(talent) if req.show_risks else set()
+    bridges = who.bridges(talent) if req.show_bridges else frozenset()
     view = clusters.explorer_view(talent, open_ids=req.open, scope=req.scope, at_risk=risks, bridges=bridges)
     req.open = list(view.open)
     focus = clusters.focus(talent, req.focus, open_ids=view.open, scope=req.scope) if req.focus else None
     chosen = req.focus if focus is not None and req.focus else ""
     # A chosen person who is a bridge figure is said to be one; a chosen skill names its hub person.
-    bridge = next((b for b in talent.bridges(limit=BRIDGES) if chosen == f"p:{b.person_id}"), None)
+    bridge = who.bridge(talent, chosen[2:]) if chosen.startswith("p:") else None
     hub = talent.hub(chosen[2:]) if chosen.startswith("s:") else None
     context = {
         "hub": hub,
@@ -217,7 +286,8 @@ def _parts(talent: TalentMap, req: Request) -> dict[str, Any]:
         "name_of": name_of,
         "size_of": size_of,
         "focus": focus,
-        "focus_node": _focus_node(talent, req.focus) if focus else None,
+        "focus_node": _focus_node(talent, req.focus, who) if focus else None,
+        "reader": who,
         "found": found,
         "bridge": bridge,
         "level_label": lambda level: words.level(level).label,
@@ -229,10 +299,10 @@ def _parts(talent: TalentMap, req: Request) -> dict[str, Any]:
     return context
 
 
-def _focus_node(talent: TalentMap, node_id: str | None) -> dict[str, str] | None:
+def _focus_node(talent: TalentMap, node_id: str | None, who: Reader) -> dict[str, str] | None:
     kind, _sep, key = (node_id or "").partition(":")
     if kind == "p" and (person := talent.person(key)) is not None:
-        return {"kind": "person", "name": person.name, "href": url_for("hr_people.person", person_id=key)}
+        return {"kind": "person", "name": person.name, "href": who.person_href(key)}
     if kind == "s" and (skill := talent.skill(key)) is not None:
         return {"kind": "skill", "name": skill.name, "href": url_for("pages.skill", skill_id=key)}
     return None
@@ -243,9 +313,39 @@ def _focus_node(talent: TalentMap, node_id: str | None) -> dict[str, str] | None
 
 def page() -> Any:
     talent = talent_map()
-    req = Request(talent)
+    req = Request(talent, reader(talent))
     parts = _parts(talent, req)
     installed = library_installed()
+    svg, picture, colours = _picture(talent, req) if req.reader.is_hr else (None, None, {})
+    settings = {
+        "view": url_for("explorer.view_json"),
+        "page": url_for("explorer.page"),
+        "focus": _focus_json(parts["focus"]),
+        "words": {
+            "loading": _("Loading the map…"),
+            "failed": _("The map could not be loaded. The drawn picture below still shows it.")
+            if req.reader.is_hr
+            else _("The map could not be loaded. The table below still says what it shows."),
+        },
+    }
+    return render_template(
+        "explorer/page.html",
+        **parts,
+        installed=installed,
+        library=LIBRARY.as_posix(),
+        settings=settings,
+        elements=element_data(parts["view"], req) if installed else None,
+        summary=summary(parts["view"]),
+        svg=svg,
+        picture=picture,
+        colours=colours,
+        levels=words.LEVELS,
+    ), (400 if req.problems else 200)
+
+
+def _picture(talent: TalentMap, req: Request) -> tuple[Markup | None, Any, dict[str, str]]:
+    """HR's picture of the talent map, drawn on the server for printing and for browsers without
+    the graph: the view's department and chosen skill."""
     svg: Markup | None = None
     picture = cached_picture(
         talent,
@@ -266,34 +366,13 @@ def page() -> Any:
             skill_href=lambda sid: url_for("pages.skill", skill_id=sid),
             colours=colours,
         )
-    settings = {
-        "view": url_for("explorer.view_json"),
-        "page": url_for("explorer.page"),
-        "focus": _focus_json(parts["focus"]),
-        "words": {
-            "loading": _("Loading the map…"),
-            "failed": _("The map could not be loaded. The drawn picture below still shows it."),
-        },
-    }
-    return render_template(
-        "explorer/page.html",
-        **parts,
-        installed=installed,
-        library=LIBRARY.as_posix(),
-        settings=settings,
-        elements=element_data(parts["view"], req) if installed else None,
-        summary=summary(parts["view"]),
-        svg=svg,
-        picture=picture,
-        colours=colours,
-        levels=words.LEVELS,
-    ), (400 if req.problems else 200)
+    return svg, picture, colours
 
 
 def view_json() -> Any:
     """The view the query string asks for: graph elements, the table and the panel as HTML."""
     talent = talent_map()
-    req = Request(talent)
+    req = Request(talent, reader(talent))
     parts = _parts(talent, req)
     return jsonify(
         {
@@ -328,9 +407,22 @@ def _found_json(found: clusters.Found, req: Request) -> dict[str, Any]:
     }
 
 
+def moved(endpoint: str) -> Any:
+    """The explorer was HR's first, at ``/hr/explorer/``: those addresses lead to the same view."""
+    target = url_for(endpoint)
+    query = request.query_string.decode()
+    return redirect(f"{target}?{query}" if query else target, code=308)
+
+
 _routes = (
-    ("/", "page", page),
-    ("/view.json", "view_json", view_json),
+    ("/explorer/", "page", page),
+    ("/explorer/view.json", "view_json", view_json),
 )
 for _rule, _endpoint, _view in _routes:
-    explorer.add_url_rule(_rule, _endpoint, roles_required("hr")(_view), methods=["GET"])
+    explorer.add_url_rule(_rule, _endpoint, _view, methods=["GET"])
+    explorer.add_url_rule(
+        f"/hr{_rule}",
+        f"hr_{_endpoint}",
+        lambda endpoint=f"explorer.{_endpoint}": moved(endpoint),
+        methods=["GET"],
+    )

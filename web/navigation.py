@@ -15,8 +15,9 @@ PERSONAL = (
     ("me.reflections", _l("Reflection")),
     ("me.data", _l("My data")),
 )
-#: Everyone's, after their own pages: the skills index, a way on from any search.
-EVERYONE = (("pages.skills", _l("All skills")),)
+#: Everyone's, after their own pages: the skills index, a way on from any search, and the talent map
+#: (each role sees on it what it may see elsewhere).
+EVERYONE = (("pages.skills", _l("All skills")), ("explorer.page", _l("Talent map")))
 BY_ROLE = {
     "manager": (("team.index", _l("My team")),),
     "hr": (
@@ -24,7 +25,6 @@ BY_ROLE = {
         ("hr_people.imports", _l("Import")),
         ("hr_rounds.rounds", _l("Rounds")),
         ("hr_reports.reports", _l("Reports")),
-        ("explorer.page", _l("Talent map")),
     ),
 }
 

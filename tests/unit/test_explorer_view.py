@@ -3,6 +3,7 @@ than the scope it is asked for."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections import Counter
@@ -11,7 +12,7 @@ from dataclasses import asdict
 import pytest
 
 from bench.synthetic import DEFAULT_TODAY, generate_organisation
-from matcher.domain.reports.explorer import Scope, closed, explorer_view, find, focus, path_to
+from matcher.domain.reports.explorer import Scope, closed, explorer_view, find, focus, listed, path_to, sight
 from matcher.domain.talentmap import TalentMap
 from tests.orgs import small_org
 
@@ -136,3 +137,55 @@ def test_find_puts_names_that_start_with_the_query_first_and_ignores_accents(sma
     found = find(small, "wmo")
     assert found and found[0].kind == "skill" and found[0].opens == (f"c:{small.skill('wmo').category}",)
     assert find(small, "   ") == []
+
+
+# -- what a reader who is not HR may see -------------------------------------------------------------
+
+
+def test_a_colleague_sees_who_is_open_to_questions_and_has_not_left(small):
+    # Eva switched off "ask me about"; Dirk leaves on 31 December 2026.
+    assert listed(small) == {"anna", "bram", "chen", "dirk"}
+    later = TalentMap(small.organisation, today=dt.date(2027, 1, 15))
+    assert listed(later) == {"anna", "bram", "chen"}
+    # Someone who switched it off still sees themselves.
+    assert sight(small, reader="eva").people == {"anna", "bram", "chen", "dirk", "eva"}
+
+
+def test_an_employee_sees_no_unlisted_person_and_no_wishes_but_their_own(small):
+    scope = sight(small, reader="bram")
+    view = explorer_view(small, open_ids=["t:Sociaal Domein|", "c:Wet- en regelgeving", "c:Digitaal & data"])
+    seen = explorer_view(
+        small, open_ids=["t:Sociaal Domein|", "c:Wet- en regelgeving", "c:Digitaal & data"], scope=scope
+    )
+    assert "p:eva" in {n.id for n in view.nodes} and "p:eva" not in {n.id for n in seen.nodes}
+    wishes = {n.id: n.wishes for n in seen.nodes}
+    # Bram's own wish (SQL) is counted; Eva's (Wmo) and Anna's (Python) are not, on any node.
+    assert wishes["s:sql"] == 1 and wishes["s:wmo"] == 0 and wishes["s:python"] == 0
+    assert wishes["p:bram"] == 1 and wishes["p:anna"] == 0
+    assert {n.id: n.wishes for n in view.nodes}["s:wmo"] == 1
+    # Clusters count only the people in sight: Sociaal Domein without Eva, her holding not counted.
+    assert next(n.size for n in seen.nodes if n.id == "d:Sociaal Domein") == 2
+    assert seen.people == 4 and view.people == 5
+    # Eva is neither found, focused nor opened to; a skill's wishers are Bram alone.
+    assert find(small, "eva", scope=scope) == [] and focus(small, "p:eva", scope=scope) is None
+    assert path_to(small, "p:eva", scope) == () and path_to(small, "p:eva") != ()
+    python = focus(small, "s:python", scope=dataclasses.replace(scope, min_level=1))
+    assert python is not None and [t.person.id for t in python.holds] == ["chen"] and python.wants == ()
+    sql = focus(small, "s:sql", scope=scope)
+    assert sql is not None and [t.person.id for t in sql.wants] == ["bram"]
+    anna = focus(small, "p:anna", scope=scope)
+    assert anna is not None and anna.holds and anna.wants == ()
+
+
+def test_a_manager_also_sees_their_line_with_its_wishes(small):
+    # Chen manages Dirk; Eva (not listed) and Bram's wish are outside Chen's line.
+    scope = sight(small, reader="chen", line={"dirk"})
+    assert scope.wishers == {"chen", "dirk"}
+    assert find(small, "eva", scope=scope) == []
+    sql = focus(small, "s:sql", scope=scope)
+    assert sql is not None and sql.wants == ()
+    # Anna manages everyone else: Eva, who is not listed, is in her line, and so is her wish.
+    line = sight(small, reader="anna", line={"bram", "chen", "dirk", "eva"})
+    wmo = focus(small, "s:wmo", scope=line)
+    assert wmo is not None and [t.person.id for t in wmo.wants] == ["eva"]
+    assert [f.id for f in find(small, "eva", scope=line)] == ["p:eva"]

@@ -40,16 +40,45 @@ EDGES_PER_NODE = 4
 
 @dataclass(frozen=True)
 class Scope:
-    """Who and what counts: people of one department and site (None: all), holdings at a level."""
+    """Who and what counts: people of one department and site (None: all), holdings at a level.
+
+    ``people`` are the people the reader may see at all and ``wishers`` those whose learning wishes
+    they may see (None: everyone, as for HR); what is outside them is neither drawn nor counted.
+    """
 
     department: str | None = None
     site: str | None = None
     min_level: int = int(KEY_LEVEL)
+    people: frozenset[str] | None = None
+    wishers: frozenset[str] | None = None
 
     def has(self, person: Person) -> bool:
-        return (self.department is None or person.department == self.department) and (
-            self.site is None or person.site == self.site
+        return (
+            (self.department is None or person.department == self.department)
+            and (self.site is None or person.site == self.site)
+            and (self.people is None or person.id in self.people)
         )
+
+    def sees_wishes(self, person: Person) -> bool:
+        return self.wishers is None or person.id in self.wishers
+
+
+def listed(tmap: TalentMap) -> frozenset[str]:
+    """The people any colleague may see: those who are open to questions ("ask me about") and have
+    not left, as the person and skill pages show them."""
+    today = tmap.today
+    return frozenset(
+        p.id
+        for p in tmap.organisation.people
+        if p.ask_me and (p.leaving_date is None or p.leaving_date > today)
+    )
+
+
+def sight(tmap: TalentMap, *, reader: str | None, line: Collection[str] = ()) -> Scope:
+    """What one reader who is not HR may see: the listed people and themselves, with their own
+    wishes; a manager also everyone in their reporting line ``line``, with their wishes."""
+    own = {reader} if reader else set()
+    return Scope(people=listed(tmap) | own | set(line), wishers=frozenset(own | set(line)))
 
 
 @dataclass(frozen=True)
@@ -146,6 +175,8 @@ class _Sides:
 
     def wishes(self) -> Iterable[tuple[str, str]]:
         for person in self.people:
+            if not self.scope.sees_wishes(person):
+                continue
             for skill_id in self.tmap.wished_by(person.id):
                 yield person.id, skill_id
 
@@ -165,10 +196,11 @@ def normalised_open(tmap: TalentMap, open_ids: Iterable[str], scope: Scope) -> t
     return tuple(sorted(wanted & known))
 
 
-def path_to(tmap: TalentMap, node_id: str) -> tuple[str, ...]:
-    """The clusters to open to see a person or skill (none for anything else)."""
+def path_to(tmap: TalentMap, node_id: str, scope: Scope | None = None) -> tuple[str, ...]:
+    """The clusters to open to see a person (in scope) or skill (none for anything else)."""
+    scope = scope or Scope()
     kind, _, key = node_id.partition(":")
-    if kind == "p" and (person := tmap.person(key)) is not None:
+    if kind == "p" and (person := tmap.person(key)) is not None and scope.has(person):
         return person_path(person)[:-1]
     if kind == "s" and (skill := tmap.skill(key)) is not None:
         return skill_path(skill)[:-1]
@@ -342,7 +374,7 @@ def focus(
         wants = [
             Tie(p, skill, prio)
             for p in tmap.organisation.people
-            if scope.has(p) and (prio := tmap.wished_by(p.id).get(key)) is not None
+            if scope.has(p) and scope.sees_wishes(p) and (prio := tmap.wished_by(p.id).get(key)) is not None
         ]
         wants.sort(key=lambda t: (-t.value, t.person.name.casefold(), t.person.id))
 
@@ -350,7 +382,7 @@ def focus(
             return _drawn(person_path(tie.person), opened)
     elif kind == "p" and (person := tmap.person(key)) is not None and scope.has(person):
         holds = [Tie(person, s, int(lv)) for s, lv in tmap.holdings_of(key) if lv >= scope.min_level]
-        wants = [Tie(person, s, prio) for s, prio in tmap.wishes_of(key)]
+        wants = [Tie(person, s, prio) for s, prio in tmap.wishes_of(key)] if scope.sees_wishes(person) else []
 
         def drawn(tie: Tie) -> str:
             return _drawn(skill_path(tie.skill), opened)
