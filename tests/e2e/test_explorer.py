@@ -13,7 +13,7 @@ from bench.synthetic import generate_organisation
 from cli.assets import install_assets
 from tests.conftest import ARTEFACTS
 from tests.web.rounds.support import close_app, import_organisation, start_app
-from tests.webtools import PASSWORD, live_server
+from tests.webtools import PASSWORD, add_account, live_server
 
 pytestmark = pytest.mark.browser
 
@@ -45,9 +45,18 @@ def site(tmp_path_factory, sqlite_copy) -> Iterator[dict]:
     org = generate_organisation(2000, seed=3)
     import_organisation(url, org, folder)
     app = start_app(url)
+    # An employee who is open to questions, wants to learn something and leads nobody.
+    wishers = {w.person_id for w in org.wishes}
+    managers = {p.manager_id for p in org.people}
+    employee = next(
+        p
+        for p in org.people
+        if p.ask_me and p.id in wishers and p.id not in managers and p.leaving_date is None
+    )
+    add_account(app, "employee@wadloo.example", "employee", employee.id)
     try:
         with live_server(app) as base:
-            yield {"base": base, "org": org}
+            yield {"base": base, "org": org, "employee": employee}
     finally:
         close_app(app)
 
@@ -103,7 +112,7 @@ def test_hr_explores_the_talent_map_of_2000_people(site, browser):
     page.click("form.card button[type=submit]")
     page.wait_for_url(f"{base}/")
 
-    page.click("nav a[href='/hr/explorer/']")
+    page.click("nav a[href='/explorer/']")
     count = shown(page, 0)
     assert page.is_hidden("#explorer-fallback")
     nodes = page.evaluate("() => document.getElementById('explorer-graph')._cyreg.cy.nodes().length")
@@ -167,10 +176,51 @@ def test_hr_explores_the_talent_map_of_2000_people(site, browser):
     check_readable(page, "skill")
 
     # Knowledge at risk and bridge figures marked on the overview of one site.
-    page.goto(f"{base}/hr/explorer/?risks=1&bridges=1&site=Stadhuis")
+    page.goto(f"{base}/explorer/?risks=1&bridges=1&site=Stadhuis")
     shown(page, 0)
     assert (
         page.evaluate("() => document.getElementById('explorer-graph')._cyreg.cy.$('node.risk').length") > 0
     )
     check_readable(page, "marks")
+    context.close()
+
+
+def test_an_employee_explores_the_colleagues_open_to_questions(site, browser):
+    base, org, employee = site["base"], site["org"], site["employee"]
+    context = browser.new_context(viewport=SCREEN)
+    page = context.new_page()
+    page.goto(f"{base}/login")
+    page.fill("#login", "employee@wadloo.example")
+    page.fill("#password", PASSWORD)
+    page.click("form.card button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+    page.click("nav a[href='/explorer/']")
+    count = shown(page, 0)
+    # Neither marks nor the picture HR prints; the clusters count only colleagues open to questions.
+    assert page.locator("input[name=risks]").count() == 0 and page.locator("#explorer-fallback").count() == 0
+    listed = sum(1 for p in org.people if p.ask_me)
+    drawn = page.evaluate(
+        "() => document.getElementById('explorer-graph')._cyreg.cy.$('node.department')"
+        ".map(n => n.data('size')).reduce((a, b) => a + b, 0)"
+    )
+    assert len(org.people) / 2 < drawn <= listed < len(org.people)
+
+    # Their own node, found by name, shows their own wishes.
+    page.focus("#explorer-find")
+    page.keyboard.type(employee.name)
+    page.keyboard.press("Enter")
+    count = shown(page, count)
+    assert page.locator("#explorer-panel h2").nth(1).inner_text() == employee.name
+    assert "Wants to learn 0 skills" not in page.inner_text("#explorer-panel")
+    check_readable(page, "employee")
+
+    # Someone who switched off "ask me about" is not on the map at all.
+    names = [p.name for p in org.people]
+    hidden = next(p for p in org.people if not p.ask_me and names.count(p.name) == 1)
+    page.fill("#explorer-find", hidden.name)
+    page.keyboard.press("Enter")
+    shown(page, count)
+    assert "No person or skill matches" in page.inner_text("#explorer-panel")
+    check_accessible(page, "employee, nothing found")
     context.close()
