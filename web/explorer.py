@@ -35,7 +35,7 @@ from matcher.domain.reports import knowledge_at_risk
 from matcher.domain.talentmap import Bridge, TalentMap
 from web import plots, team, words
 from web.access import reports_of
-from web.auth import require_login
+from web.auth import require_login, roles_required
 from web.context import talent_map
 from web.hr_reports import MAP_SKILLS, cached_picture
 
@@ -408,21 +408,26 @@ def _found_json(found: clusters.Found, req: Request) -> dict[str, Any]:
 
 
 def moved(endpoint: str) -> Any:
-    """The explorer was HR's first, at ``/hr/explorer/``: those addresses lead to the same view."""
+    """The explorer was HR's first, at ``/hr/explorer/``: for HR those addresses lead to the same
+    view (like every ``/hr`` address, they are HR's alone)."""
     target = url_for(endpoint)
     query = request.query_string.decode()
     return redirect(f"{target}?{query}" if query else target, code=308)
 
 
+def moved_page() -> Any:
+    return moved("explorer.page")
+
+
+def moved_view_json() -> Any:
+    return moved("explorer.view_json")
+
+
 _routes = (
     ("/explorer/", "page", page),
     ("/explorer/view.json", "view_json", view_json),
+    ("/hr/explorer/", "hr_page", roles_required("hr")(moved_page)),
+    ("/hr/explorer/view.json", "hr_view_json", roles_required("hr")(moved_view_json)),
 )
 for _rule, _endpoint, _view in _routes:
     explorer.add_url_rule(_rule, _endpoint, _view, methods=["GET"])
-    explorer.add_url_rule(
-        f"/hr{_rule}",
-        f"hr_{_endpoint}",
-        lambda endpoint=f"explorer.{_endpoint}": moved(endpoint),
-        methods=["GET"],
-    )

@@ -72,6 +72,8 @@ def test_the_first_address_of_the_explorer_leads_to_the_same_view(app):
     assert response.status_code == 308
     assert response.headers["Location"] == "/explorer/?open=d:Sociaal+Domein"
     assert hr.get("/hr/explorer/view.json").headers["Location"] == "/explorer/view.json"
+    # Like every /hr address, it is HR's: the others reach the explorer at /explorer/.
+    assert client_for(app, "bram@wadloo.example").get("/hr/explorer/").status_code == 403
 
 
 def test_the_overview_holds_departments_and_categories_only(app):
