@@ -54,9 +54,19 @@ def site(tmp_path_factory, sqlite_copy) -> Iterator[dict]:
         if p.ask_me and p.id in wishers and p.id not in managers and p.leaving_date is None
     )
     add_account(app, "employee@wadloo.example", "employee", employee.id)
+    # A team lead: a manager whose reports lead nobody.
+    manager = next(
+        p
+        for p in org.people
+        if p.id in managers
+        and p.ask_me
+        and not any(q.manager_id == p.id and q.id in managers for q in org.people)
+    )
+    line = [q for q in org.people if q.manager_id == manager.id]
+    add_account(app, "manager@wadloo.example", "manager", manager.id)
     try:
         with live_server(app) as base:
-            yield {"base": base, "org": org, "employee": employee}
+            yield {"base": base, "org": org, "employee": employee, "line": line}
     finally:
         close_app(app)
 
@@ -223,4 +233,33 @@ def test_an_employee_explores_the_colleagues_open_to_questions(site, browser):
     shown(page, count)
     assert "No person or skill matches" in page.inner_text("#explorer-panel")
     check_accessible(page, "employee, nothing found")
+    context.close()
+
+
+def test_a_manager_marks_risks_and_bridges_on_the_map(site, browser):
+    base = site["base"]
+    context = browser.new_context(viewport=SCREEN)
+    page = context.new_page()
+    page.goto(f"{base}/login")
+    page.fill("#login", "manager@wadloo.example")
+    page.fill("#password", PASSWORD)
+    page.click("form.card button[type=submit]")
+    page.wait_for_url(f"{base}/")
+    page.goto(f"{base}/explorer/?risks=1&bridges=1")
+    shown(page, 0)
+    assert page.is_checked("input[name=risks]") and page.locator("#explorer-fallback").count() == 0
+    assert "within your team" in page.inner_text(".explorer")
+    # Bridge figures are marked within the team only; the clusters count the colleagues open to
+    # questions and the team.
+    bridges = page.evaluate(
+        "() => document.getElementById('explorer-graph')._cyreg.cy.$('node.department')"
+        ".map(n => n.data('bridges')).reduce((a, b) => a + b, 0)"
+    )
+    assert bridges <= len(site["line"])
+    people = page.evaluate(
+        "() => document.getElementById('explorer-graph')._cyreg.cy.$('node.department')"
+        ".map(n => n.data('size')).reduce((a, b) => a + b, 0)"
+    )
+    assert people < len(site["org"].people)
+    check_readable(page, "manager")
     context.close()
