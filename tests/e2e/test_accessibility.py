@@ -67,6 +67,12 @@ ANNOUNCED = """() => {
           focused: summary !== null && document.activeElement === summary,
           links: summary ? summary.querySelectorAll('a[href^="#"]').length : 0, fields: fields};
 }"""
+#: The first thing the keyboard reaches is a link to the page's content.
+SKIPS = """() => {
+  const first = document.querySelector('a[href], button, input, select, textarea, [tabindex]');
+  return first !== null && first.matches('a.skip-link[href="#content"]')
+    && document.getElementById('content') !== null;
+}"""
 RUN_AXE = """(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags},
                                       resultTypes: ['violations']})"""
 
@@ -220,7 +226,7 @@ class Findings:
     passed: Counter[tuple[str, str]]
 
     def check(self, tab: Any, role: str, language: str, visit: Visit, engine: str) -> None:
-        """axe-core on the page as it is now, then its width on a laptop and at 320 px."""
+        """axe-core on the page as it is now, its skip link, then its width on a laptop and at 320 px."""
         where = f"{role} {language} {visit.name}"
         tab.evaluate(engine)
         found = tab.evaluate(RUN_AXE, TAGS)
@@ -230,6 +236,10 @@ class Findings:
             for v in found["violations"]
             for node in v["nodes"]
         ]
+        if not tab.evaluate(SKIPS):
+            problems.append(
+                f"{where}: no skip link to the content (a.skip-link to #content, first on the page)"
+            )
         for screen, viewport in (("1280 px", WIDE), ("320 px", NARROW)):
             tab.set_viewport_size(viewport)
             if _fits(tab):
@@ -288,6 +298,8 @@ def _visits(app: Any, base: str) -> Iterator[tuple[str, str | None, list[Visit]]
 
 
 def test_every_page_of_every_role_in_both_languages_passes_axe_and_reflows(site, browser):
+    if not AXE.exists():
+        pytest.fail("the accessibility test needs axe-core in node_modules: run 'npm ci' (bash .ci/run does)")
     engine = AXE.read_text(encoding="utf-8")
     app = make_app(site["url"], JOBS_INLINE=True, SMTP=None, TESTING=False)
     findings = Findings([], Counter())
