@@ -286,3 +286,22 @@ def test_a_manager_whose_line_holds_someone_not_listed_sees_them_and_their_wish(
     assert wishes_drawn(anna)["s:wmo"] == 1
     # Anna herself is not in her own line: her bridge is HR's to see, as on the team page.
     assert "bridge figure" not in view(anna, "?focus=p:anna&bridges=1")["panel"]
+
+
+def test_without_the_graph_library_an_employee_reads_the_table(app, tmp_path):
+    bram = client_for(app, "bram@wadloo.example")
+    app.static_folder = str(tmp_path)  # a static folder where `meeloop assets` has put nothing
+    html = bram.get("/explorer/?open=d:Sociaal+Domein").get_data(as_text=True)
+    assert "<script" not in html and "<svg" not in html and 'id="explorer-fallback"' not in html
+    assert "The interactive map is not installed on this server; the table below says what it shows." in html
+    assert "Open no team" in html and "Of the learning wishes you see only your own." in html
+
+
+def test_the_explorer_reads_in_dutch_for_every_role(app):
+    for login in ("hr@wadloo.example", "chen@wadloo.example", "bram@wadloo.example"):
+        client = client_for(app, login)
+        response = client.get("/explorer/?focus=s:sql&level=1", headers={"Accept-Language": "nl"})
+        assert response.status_code == 200, login
+        assert 'lang="nl"' in response.get_data(as_text=True) and "Talentenkaart" in response.get_data(
+            as_text=True
+        )
