@@ -153,6 +153,14 @@ def _import_with_errors(tab: Any, base: str) -> None:
     _submit(tab, "main form[enctype='multipart/form-data']")
 
 
+def _swap_with_errors(tab: Any, base: str) -> None:
+    tab.goto(f"{base}/hr/rounds/{REVIEWED}")
+    tab.locator("details#change > summary").click()
+    tab.fill("input[name=swap-first]", "nobody at all")
+    tab.fill("input[name=swap-second]", "nobody either")
+    _submit(tab, "form[action$='/swap']")
+
+
 def _login_with_errors(tab: Any, base: str) -> None:
     tab.goto(f"{base}/login")
     tab.fill("#login", "nobody@wadloo.example")
@@ -179,6 +187,7 @@ ACTIONS: dict[str, tuple[Visit, ...]] = {
         Visit("the why-not answer for a pair", f"{REVIEW}/why?person=E00001&partner=E00002"),
         Visit("the why-not page for nobody", f"{REVIEW}/why?person=nobody"),
         Visit("a new round with errors", errors=True, action=_new_round_with_errors),
+        Visit("a swap in a round with errors", errors=True, action=_swap_with_errors),
         Visit("a person's edit with errors", errors=True, action=_person_with_errors),
         Visit("a new skill with errors", errors=True, action=_skill_with_errors),
         Visit("an account with errors", errors=True, action=_account_with_errors),
