@@ -76,10 +76,11 @@ def bridge_ids(talent: TalentMap) -> frozenset[str]:
 class Reader:
     """What the logged-in account may see on the map: ``scope`` holds the people and whose wishes;
     ``line`` is a manager's reporting line, where knowledge at risk and bridge figures are marked
-    (HR: everywhere, an employee: nowhere)."""
+    (HR: everywhere, an employee: nowhere). ``me`` is the reader's own person id."""
 
     scope: clusters.Scope
     is_hr: bool = False
+    me: str | None = None
     line: frozenset[str] = frozenset()
 
     @property
@@ -93,7 +94,7 @@ class Reader:
             return {r.skill_id for r in talent.risks()}
         if not self.line:
             return set()
-        people = self.line | {current_user.person_id}
+        people = (self.line | {self.me}) if self.me else self.line
         lines = knowledge_at_risk(
             talent, people=people, min_holders=team.MIN_HOLDERS, horizon_days=team.HORIZON
         )
@@ -122,7 +123,7 @@ def reader(talent: TalentMap) -> Reader:
         return Reader(clusters.Scope(), is_hr=True)
     me = current_user.person_id
     line = frozenset(reports_of(talent.organisation, me)) if current_user.is_manager and me else frozenset()
-    return Reader(clusters.sight(talent, reader=me, line=line), line=line)
+    return Reader(clusters.sight(talent, reader=me, line=line), me=me, line=line)
 
 
 # -- the request ------------------------------------------------------------------------------------
