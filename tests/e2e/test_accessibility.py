@@ -88,6 +88,8 @@ class Visit:
     action: Callable[[Any, str], None] | None = None
     #: A form sent with errors: its summary must have the focus and each invalid field its error.
     errors: bool = False
+    #: The view that answers a crawled address.
+    route: str | None = None
 
     def open(self, tab: Any, base: str) -> None:
         if self.action is not None:
@@ -216,7 +218,7 @@ def _chosen(crawler: Crawler, seen: set[str]) -> list[Visit]:
         if opened[page.route] >= (enough if page.route not in seen else 1):
             continue
         opened[page.route] += 1
-        visits.append(Visit(page.url, page.url))
+        visits.append(Visit(page.url, page.url, route=page.route))
     seen.update(opened)
     return visits
 
@@ -313,10 +315,12 @@ def test_every_page_of_every_role_in_both_languages_passes_axe_and_reflows(site,
     app = make_app(site["url"], JOBS_INLINE=True, SMTP=None, TESTING=False)
     findings = Findings([], Counter())
     opened: Counter[tuple[str, str]] = Counter()
+    routes: set[str] = set()
     started = time.monotonic()
     try:
         with live_server(app) as base:
             for role, login, visits in _visits(app, base):
+                routes.update(visit.route for visit in visits if visit.route)
                 for language in LANGUAGES:
                     context = browser.new_context(viewport=WIDE, locale=language)
                     tab = context.new_page()
@@ -329,7 +333,10 @@ def test_every_page_of_every_role_in_both_languages_passes_axe_and_reflows(site,
                     context.close()
     finally:
         app.extensions["meeloop"]["db"].dispose()
-    print(f"\naxe-core {', '.join(TAGS)}: {sum(opened.values())} pages in {time.monotonic() - started:.0f} s")
+    took = time.monotonic() - started
+    print(
+        f"\naxe-core {', '.join(TAGS)}: {sum(opened.values())} pages of {len(routes)} routes in {took:.0f} s"
+    )
     for (role, language), count in sorted(opened.items()):
         print(
             f"  {role:9} {language}: {findings.passed[(role, language)]} of {count} pages without a violation"
