@@ -15,8 +15,9 @@ from typing import Any
 
 from flask import Flask
 
-#: Threads per process: requests that wait on the database let another thread run meanwhile.
-THREADS = 8
+#: Threads per process (``MEELOOP_THREADS``, else 8): requests that wait on the database let another
+#: thread run meanwhile.
+THREADS = max(1, int(os.environ.get("MEELOOP_THREADS", "8") or 8))
 
 
 def default_workers() -> int:
