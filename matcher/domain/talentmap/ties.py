@@ -1,10 +1,11 @@
 """Who works with whom, and how strongly: the ties that bridge figures and hub persons read.
 
 A manager line and a pairing (an earlier round's pair: mentor, buddy, exchange) count 1 each. A
-group of k people (a team, or an earlier round's group of three or more: a think tank, an
-intervision group) counts 1/(k-1) for each of its ties, so that being in a group adds as much to
-each member as one pairing, however large the group is. One organisation-wide think-tank round
-thus gives everyone a few weak ties across departments, not a dozen full ones.
+team of k counts 1/(k-1) for each of its ties, so that being in a team adds as much to each member
+as one pairing, however large the team is. An earlier round's group of k (a think tank, an
+intervision group) counts as one pairing in all, 2/(k(k-1)) for each of its ties. One
+organisation-wide think-tank round thus gives everyone a few weak ties across departments, not a
+dozen full ones.
 
 >>> from matcher.domain.model import HistoryEntry, Person
 >>> people = {p.id: p for p in (Person("a", "A", "a@x", team="T"), Person("b", "B", "b@x", team="T"),
@@ -28,7 +29,8 @@ from matcher.domain.talentmap.build import MapIndex
 @dataclass(frozen=True)
 class Tie:
     """What links one person to others: manager lines, pairings, shared groups and team mates,
-    and the strength of it all (a manager line or pairing 1, a group of k 1/(k-1) per tie)."""
+    and the strength of it all (a manager line or pairing 1, a team of k 1/(k-1) per tie, an
+    earlier group of k 2/(k(k-1)) per tie)."""
 
     manager_lines: int = 0
     pairings: int = 0
