@@ -6,6 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 QUEUED, SENT, FAILED = "queued", "sent", "failed"
+#: Claimed by a run that is handing it to the mail server: no other run sends it. A run that died
+#: in between leaves it so, rather than risk sending it twice.
+SENDING = "sending"
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import dataclasses
 import datetime as dt
 import secrets
 import ssl
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -348,12 +348,14 @@ def deliver(
     now: dt.datetime,
     source: str | None = None,
     ssl_context: ssl.SSLContext | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Delivery:
     """Send what waits in the outbox (for ``source``'s events when given), oldest first.
 
-    Each message is claimed, sent and marked sent in one transaction. A recipient the server
-    refuses for good (5xx) is marked failed and the rest goes on; a refusal for now (4xx) stays
-    queued; a lost connection stops the run and leaves the rest queued for the next one.
+    Each message is claimed (in a transaction of its own, so that no other run takes it), sent and
+    marked sent right after. A recipient the server refuses for good (5xx) is marked failed and the
+    rest goes on; a refusal for now (4xx) stays queued; a lost connection stops the run and leaves
+    the rest queued for the next one. ``progress(done, total)`` hears before each message.
     """
     with db.transaction() as session:
         ids = _row_ids(store.events(session, source=source, planned_only=False)) if source else None
@@ -362,10 +364,14 @@ def deliver(
     failed: list[tuple[int | None, str]] = []
     try:
         with Postman(smtp, ssl_context=ssl_context) as postman:
-            for message in waiting:
+            for done, message in enumerate(waiting):
+                if progress is not None:
+                    progress(done, len(waiting))
                 error = _send_one(db, postman, message.id, settings, now)
                 if error is None:
                     sent += 1
+                    continue
+                if error is NOT_MINE:
                     continue
                 failed.append((message.id, str(error)))
                 if error.connection_lost:
@@ -377,24 +383,32 @@ def deliver(
     return Delivery(sent, tuple(failed), left)
 
 
+#: What :func:`_send_one` says of a message another run has claimed: it was not this run's to send.
+NOT_MINE = DeliveryError("claimed by another run")
+
+
 def _send_one(
     db: Database, postman: Postman, message_id: int, settings: InviteSettings, now: dt.datetime
 ) -> DeliveryError | None:
+    """Claim the message (committed before it goes out, so no other run sends it too), hand it to
+    the server, and mark it sent, or failed, right after."""
     with db.transaction() as session:
         message = inv.claim(session, message_id)
-        if message is None:
-            return None  # another run sent it meanwhile
-        try:
-            postman.send(_letter(message, settings))
-        except ValueError as bad:  # a stored address that is not one: this letter only
-            unsendable = DeliveryError(str(bad), recipient=message.email, unsendable=True)
-            inv.mark_failed(session, message.id, str(unsendable), permanent=True)
-            return unsendable
-        except DeliveryError as error:
+    if message is None:
+        return NOT_MINE  # another run sent it meanwhile, or is sending it
+    error: DeliveryError | None = None
+    try:
+        postman.send(_letter(message, settings))
+    except ValueError as bad:  # a stored address that is not one: this letter only
+        error = DeliveryError(str(bad), recipient=message.email, unsendable=True)
+    except DeliveryError as refused:
+        error = refused
+    with db.transaction() as session:
+        if error is None:
+            inv.mark_sent(session, message.id, now=now)
+        else:
             inv.mark_failed(session, message.id, str(error), permanent=error.permanent)
-            return error
-        inv.mark_sent(session, message.id, now=now)
-    return None
+    return error
 
 
 def _letter(message: Queued, settings: InviteSettings) -> Letter:

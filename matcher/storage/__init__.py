@@ -41,6 +41,7 @@ from matcher.storage.rows.talentmap import (
     WishRow,
 )
 from matcher.storage.rows.time_plans import TimePlanItemRow, TimePlanLeftOutRow, TimePlanRow
+from matcher.storage.rows.work import WorkJobRow
 from matcher.storage.talentmap import (
     bump_data_version,
     data_version,
@@ -87,6 +88,7 @@ __all__ = [
     "TimePlanLeftOutRow",
     "TimePlanRow",
     "WishRow",
+    "WorkJobRow",
     "alembic_config",
     "bump_data_version",
     "data_version",

@@ -11,7 +11,7 @@ import hashlib
 from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
-from matcher.domain.invites import FAILED, QUEUED, SENT, Queued
+from matcher.domain.invites import FAILED, QUEUED, SENDING, SENT, Queued
 from matcher.storage import FeedTokenRow, OutboxRow
 from matcher.storage.base import utc
 
@@ -91,11 +91,19 @@ def messages(
 
 
 def claim(session: Session, message_id: int) -> Queued | None:
-    """The message, locked until the transaction ends, if it is still queued."""
-    row = session.scalars(
-        select(OutboxRow).where(OutboxRow.id == message_id, OutboxRow.status == QUEUED).with_for_update()
-    ).one_or_none()
-    return _queued(row) if row is not None else None
+    """Take the message for sending if it is still queued: it is then ``sending``, which no other
+    run takes. Atomic across processes (the status is checked in the UPDATE itself), so of two runs
+    that claim it at once exactly one gets it. Commit the claim before handing the message to the
+    mail server; :func:`mark_sent` or :func:`mark_failed` right after."""
+    result = session.execute(
+        update(OutboxRow).where(OutboxRow.id == message_id, OutboxRow.status == QUEUED).values(status=SENDING)
+    )
+    assert isinstance(result, CursorResult), "an UPDATE's result is a cursor result, with a row count"
+    if result.rowcount != 1:
+        return None
+    row = session.get(OutboxRow, message_id, populate_existing=True)
+    assert row is not None, "a message just claimed is there"
+    return _queued(row)
 
 
 def mark_sent(session: Session, message_id: int, *, now: dt.datetime) -> None:
