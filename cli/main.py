@@ -53,6 +53,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "Install the browser libraries the pages use (npm ci) and copy them into web/static/vendor.",
     ),
     "serve": ("cli.server", "serve", "Serve the web UI."),
+    "worker": (
+        "cli.worker",
+        "worker",
+        "Work off the job queue: solves, publishing, sending, imports, and the scheduled work.",
+    ),
     "demo": (
         "cli.server",
         "demo",

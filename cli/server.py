@@ -28,10 +28,12 @@ def _serve(
     secure_cookies: bool | None = None,
     defaults: Mapping[str, str] | None = None,
     workers: int = 1,
+    job_worker: bool = True,
 ) -> None:
     """Serve the web UI; its links point to where it is served unless ``MEELOOP_BASE_URL`` says
     otherwise. ``defaults``: settings (``MEELOOP_*``) for what the environment leaves unset.
-    ``workers``: processes (one under waitress, several under gunicorn)."""
+    ``workers``: processes (one under waitress, several under gunicorn). ``job_worker``: start a
+    worker process for the job queue beside the server (``meeloop worker``), stopped with it."""
     from matcher.io.ics import served_url
     from web import create_app
     from web.serving import serve_app
@@ -51,13 +53,25 @@ def _serve(
             ),
             err=True,
         )
-    if workers > 1:
-        common.echo(phrase("{n} processes answer requests side by side", n=workers))
-        # Each process makes its own app, with its own database connections, after it started.
-        app.extensions["meeloop"]["db"].dispose()
-        serve_app(lambda: create_app(settings), host, port, workers=workers)
-    else:
-        serve_app(lambda: app, host, port)
+    beside = None
+    if job_worker:
+        from cli.worker import start_beside
+
+        chosen = {name: value for name, value in (defaults or {}).items() if not os.environ.get(name)}
+        beside = start_beside(database, served_at=settings["SERVED_AT"], env=chosen)
+    try:
+        if workers > 1:
+            common.echo(phrase("{n} processes answer requests side by side", n=workers))
+            # Each process makes its own app, with its own database connections, after it started.
+            app.extensions["meeloop"]["db"].dispose()
+            serve_app(lambda: create_app(settings), host, port, workers=workers)
+        else:
+            serve_app(lambda: app, host, port)
+    finally:
+        if beside is not None:
+            from cli.worker import stop
+
+            stop(beside)
 
 
 @click.command()
@@ -71,10 +85,15 @@ def _serve(
     help="Processes that answer requests side by side (gunicorn); one per core suits a server. "
     "With 1, one process (waitress).",
 )
+@click.option(
+    "--no-worker",
+    is_flag=True,
+    help="Start no job worker beside the server: workers run on their own (meeloop worker).",
+)
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
+def serve(ctx: click.Context, host: str, port: int, workers: int, no_worker: bool) -> None:
     """Serve the web UI."""
-    _serve(common.open_db(ctx), host, port, workers=workers)
+    _serve(common.open_db(ctx), host, port, workers=workers, job_worker=not no_worker)
 
 
 @click.command()

@@ -62,6 +62,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     configure_i18n(app)
     configure_blueprints(app)
     configure_errors(app)
+    configure_jobs(app)
     return app
 
 
@@ -99,6 +100,12 @@ def invite_settings(config: Mapping[str, Any]) -> InviteSettings:
     else to the address the server was started on (``SERVED_AT``)."""
     keys = {name: str(config[name]) for name in ics.VARIABLES if config.get(name) is not None}
     return InviteSettings.from_env({**os.environ, **keys}, served_at=config.get("SERVED_AT") or "")
+
+
+def configure_jobs(app: Flask) -> None:
+    from web import worker
+
+    worker.configure(app)
 
 
 def configure_security(app: Flask) -> None:

@@ -33,7 +33,6 @@ from web.phrases import say
 
 hr_rounds = Blueprint("hr_rounds", __name__)
 hr_rounds.before_request(require_login)
-hr_rounds.record_once(lambda state: worker.configure(state.app))
 
 
 @hr_rounds.context_processor

@@ -1,92 +1,50 @@
-"""Background solving: each app owns one worker thread that runs the solve jobs one at a time.
+"""The web app's side of the job queue: each app has one :class:`~matcher.services.queue.Queue`
+that its requests put work on; worker processes (``meeloop worker``, or the one that ``meeloop
+serve`` and ``meeloop demo`` start beside the server) take it off.
 
-A request that proposes a round queues a job (a row in ``solve_job``) and returns at once; the
-worker runs :func:`matcher.services.background.run_job`, which writes the job's progress and result to
-the database, where the job page reads it. With ``JOBS_INLINE`` (tests) the job runs inside the
-request instead.
-
-A job records which process runs it. When the app starts, queued or running jobs of a process
-that is gone on this host are marked failed: a restarted server does not finish them. Jobs of
-another host are left to it, until they are older than their limit plus :data:`STALE_AFTER`.
+Where the queue lives follows the database and ``MEELOOP_REDIS_URL``
+(:meth:`matcher.services.queue.QueueSettings.of`). With ``JOBS_INLINE`` (tests) a job runs inside
+the request that started it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import socket
-import threading
-import uuid
+import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FuturesTimeout
 from typing import Any
 
 from flask import Flask
 
 from matcher.plans.solve_jobs import SolveJob
-from matcher.services import background
+from matcher.services import background, queue
 from matcher.services.database import Database
 
-HOST = socket.gethostname()
-#: A queued or running job this much older than its time limit is taken for abandoned anyhow.
-STALE_AFTER = 3600.0
+#: How often a request that waits for a quick solve looks at it (seconds).
+POLL = 0.1
 
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-_TOKENS: dict[int, str] = {}
-
-
-def process_identity() -> dict[str, Any]:
-    """Who runs a job: this host and process. The token tells a restarted process (the same pid
-    in a container) from the one before; it is made per pid, so a forked worker gets its own."""
-    pid = os.getpid()
-    token = _TOKENS.setdefault(pid, uuid.uuid4().hex)
-    return {"host": HOST, "pid": pid, "token": token}
-
-
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process: alive
-        return True
-    return True
-
-
 class JobRunner:
-    """The app's solve jobs: start them, and run them on one worker thread (or inline)."""
+    """The app's solve jobs: record them and put them on the queue."""
 
-    def __init__(
-        self,
-        db: Database,
-        *,
-        today: Callable[[], dt.date],
-        inline: bool,
-        log: Any,
-        clock: Callable[[], dt.datetime] = _now,
-    ) -> None:
+    def __init__(self, db: Database, jobs: queue.Queue, *, clock: Callable[[], dt.datetime] = _now) -> None:
         self.db = db
-        self.today = today
-        self.inline = inline
-        self.log = log
+        self.queue = jobs
         self.clock = clock
-        self._executor: ThreadPoolExecutor | None = None
-        self._futures: dict[int, Future[None]] = {}
-        self._lock = threading.Lock()
 
     @property
     def identity(self) -> dict[str, Any]:
-        return process_identity()
+        return queue.identity()
 
     def start(
         self, *, round_name: str, kind: str, settings: dict[str, Any], limit: float, started_by: str
     ) -> SolveJob:
-        """Queue a job and hand it to the worker; inline, it has run when this returns."""
+        """Record a job and put it on the queue; immediate, it has run when this returns."""
         queued = background.start_job(
             self.db,
             round_name=round_name,
@@ -94,86 +52,55 @@ class JobRunner:
             settings=settings,
             limit=limit,
             started_by=started_by,
-            runner=self.identity,
+            runner={},
             now=self.clock(),
         )
-        if self.inline:
-            self.run(queued.id)
-        else:
-            future = self._pool().submit(self.run, queued.id)
-            with self._lock:
-                self._futures[queued.id] = future
-                future.add_done_callback(lambda _done: self._forget(queued.id))
+        self.queue.enqueue("solve", str(queued.id))
         return queued
 
     def wait(self, job_id: int, timeout: float) -> bool:
-        """Wait up to ``timeout`` seconds for a job this runner started; whether it has ended. A
-        quick solve is then shown at once instead of after the job page's next refresh."""
-        with self._lock:
-            future = self._futures.get(job_id)
-        if future is None:
-            return True
-        try:
-            future.result(timeout=timeout)
-        except FuturesTimeout:
-            return False
-        return True
+        """Wait up to ``timeout`` seconds for a job to end; whether it has. A quick solve is then
+        shown at once instead of after the job page's next refresh."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = background.job(self.db, job_id)
+            if found is None or not found.active:
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(POLL)
 
-    def _forget(self, job_id: int) -> None:
-        with self._lock:
-            self._futures.pop(job_id, None)
 
-    def run(self, job_id: int) -> None:
-        try:
-            background.run_job(self.db, job_id, today=self.today(), clock=self.clock)
-        except Exception:
-            self.log.exception("solve job %s failed", job_id)
-
-    def _pool(self) -> ThreadPoolExecutor:
-        # Made on first use: an app that never solves (most tests, the CLI) starts no thread.
-        with self._lock:
-            if self._executor is None:
-                self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="meeloop-solve")
-            return self._executor
-
-    def shutdown(self, *, wait: bool = True) -> None:
-        with self._lock:
-            executor, self._executor = self._executor, None
-        if executor is not None:
-            executor.shutdown(wait=wait)
-
-    def may_still_run(self, job: SolveJob) -> bool:
-        """Whether a queued or running job may still be finished by the process that runs it."""
-        age = (self.clock() - job.created).total_seconds()
-        if age > job.limit + STALE_AFTER:
-            return False
-        runner = job.best.get("runner") or {}
-        if runner.get("token") == self.identity["token"]:
-            return True
-        if runner.get("host") != HOST:
-            return True
-        pid = runner.get("pid")
-        return isinstance(pid, int) and pid != os.getpid() and _process_alive(pid)
-
-    def fail_abandoned(self) -> list[int]:
-        return background.fail_abandoned(self.db, self.may_still_run, now=self.clock())
+def redis_url(config: Any) -> str | None:
+    """The Redis that web processes and workers share: ``REDIS_URL``, else ``MEELOOP_REDIS_URL``."""
+    return config.get("REDIS_URL") or os.environ.get("MEELOOP_REDIS_URL") or None
 
 
 def configure(app: Flask) -> JobRunner:
-    """The app's job runner, in ``app.extensions["meeloop"]["jobs"]``; marks abandoned jobs failed."""
+    """The app's queue and job runner, in ``app.extensions["meeloop"]``."""
+    from web.round_publishing import smtp
+
     meeloop = app.extensions["meeloop"]
-    runner = JobRunner(
-        meeloop["db"],
-        today=meeloop["maps"].today,
-        inline=bool(app.config.get("JOBS_INLINE", False)),
-        log=app.logger,
+    settings = queue.QueueSettings.of(
+        app.config["DATABASE_URL"],
+        redis_url=redis_url(app.config),
+        immediate=bool(app.config.get("JOBS_INLINE", False)),
     )
+    with app.app_context():
+        mail = smtp()
+    context = queue.Context(
+        db=meeloop["db"], invites=meeloop["invites"], smtp=mail, clock=_now, today=meeloop["maps"].today
+    )
+    jobs = queue.Queue(settings, context)
+    meeloop["queue"] = jobs
+    runner = JobRunner(meeloop["db"], jobs)
     meeloop["jobs"] = runner
-    failed = runner.fail_abandoned()
-    if failed:
-        app.logger.warning("solve jobs %s were left unfinished by a stopped server; marked failed", failed)
     return runner
 
 
 def runner_of(app: Flask) -> JobRunner:
     return app.extensions["meeloop"]["jobs"]
+
+
+def queue_of(app: Flask) -> queue.Queue:
+    return app.extensions["meeloop"]["queue"]

@@ -62,6 +62,11 @@ class SolveJob:
         raw = self.best.get("published")
         return dt.datetime.fromisoformat(raw) if raw else None
 
+    @property
+    def attempts(self) -> int:
+        """How often a worker claimed it (more than once when a worker died while running it)."""
+        return int(self.best.get("attempts", 0))
+
     def elapsed_at(self, now: dt.datetime) -> float:
         """Seconds searched: while running, counted from its start, never beyond the limit."""
         if self.status != RUNNING or self.started is None:

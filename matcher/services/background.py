@@ -8,8 +8,12 @@ shadowing slots and stores them as a proposal for HR to review before they are p
 keeps a snapshot of the proposal it made and of the one it replaced, so that the two can be
 compared after the round was re-solved.
 
-Who runs the job is the caller's business: the web app hands :func:`run_job` to a worker thread,
-tests call it directly. Nothing here knows about threads; ``now`` is passed in as a clock.
+A job runs on the queue (:mod:`matcher.services.queue`): the web app records it and puts it on
+the queue, a worker process runs :func:`run_job` for it. A worker claims the job before it starts
+(only a queued job can be claimed), so two workers never solve the same job, and writes the
+proposal in one transaction at the end, so a worker killed halfway leaves nothing half-written.
+The scheduled :func:`reap` puts the job of a worker that died back on the queue, once, and
+reports it failed after that. ``now`` is passed in as a clock.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from matcher.domain.phrases import counted, phrase
@@ -27,8 +32,8 @@ from matcher.engines.shadowing import ShadowConfig, ShadowPlan
 from matcher.plans.kinds import Family, UnknownKind
 from matcher.plans.kinds import kind as plan_kind
 from matcher.plans.rounds import RoundError, StoredRound, listed, said_by
-from matcher.plans.solve_jobs import DONE, FAILED, QUEUED, SolveJob, snapshot
-from matcher.services import rounds, scheduling
+from matcher.plans.solve_jobs import DONE, FAILED, QUEUED, RUNNING, SolveJob, snapshot
+from matcher.services import queue, rounds, scheduling
 from matcher.storage import Database
 from matcher.storage import rounds as round_storage
 from matcher.storage import solve_jobs as store
@@ -39,7 +44,14 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], dt.datetime]
 #: Progress goes to the database at most this often (seconds): the page refreshes every two.
 REPORT_EVERY = 0.5
-ABANDONED = phrase("the server stopped before this job finished; start it again")
+ABANDONED = phrase("the worker stopped before this job finished, twice; start it again")
+#: How often a job whose worker died is started again before it is reported failed.
+ATTEMPTS = 2
+#: A queued or running job this much older than its time limit is taken for abandoned anyhow
+#: (a worker on another machine that stopped without a word).
+STALE_AFTER = 3600.0
+#: A job still queued after this long was lost by the queue (its storage emptied): put it back.
+LOST_AFTER = 600.0
 
 
 def start_job(
@@ -102,13 +114,22 @@ def jobs_of(db: Database, round_name: str) -> list[SolveJob]:
         return store.jobs_of(session, round_name)
 
 
-def run_job(db: Database, job_id: int, *, today: dt.date, clock: Clock) -> SolveJob | None:
-    """Run a queued job to its end: done with the proposal, or failed with the domain's message
-    (a round that may not be proposed, settings that are no longer valid). Anything else is a
-    bug: the job is marked failed without details and the error is raised for the caller to log.
-    Returns None when the job was no longer queued."""
+@queue.handler("solve")
+def solve(context: queue.Context, key: str) -> None:
+    """The queue's handler: run the job numbered ``key``, if it is still queued."""
+    run_job(context.db, int(key), today=context.today(), clock=context.clock)
+
+
+def run_job(
+    db: Database, job_id: int, *, today: dt.date, clock: Clock, runner: dict[str, Any] | None = None
+) -> SolveJob | None:
+    """Claim a queued job and run it to its end: done with the proposal, or failed with the
+    domain's message (a round that may not be proposed, settings that are no longer valid).
+    Anything else is a bug: the job is marked failed without details and the error is raised for
+    the caller to log. Returns None when the job was not queued (claimed by another worker,
+    finished, or failed meanwhile)."""
     with db.transaction() as session:
-        started = store.mark_running(session, job_id, now=clock())
+        started = store.mark_running(session, job_id, now=clock(), runner=runner or queue.identity())
     if started is None:
         return None
     began = time.monotonic()
@@ -151,16 +172,49 @@ def _finish(
         )
 
 
-def fail_abandoned(db: Database, may_still_run: Callable[[SolveJob], bool], *, now: dt.datetime) -> list[int]:
-    """Mark failed every queued or running job whose process is gone (``may_still_run`` says
-    False): a server that stopped left it behind, and nobody will finish it."""
-    failed = []
+def abandoned(found: SolveJob, now: dt.datetime) -> bool:
+    """Whether nobody will finish a running job: its worker on this host is gone, or it is far
+    older than its limit."""
+    if (now - found.created).total_seconds() > found.limit + STALE_AFTER:
+        return True
+    return found.status == RUNNING and queue.gone(found.best.get("runner"))
+
+
+@dataclass(frozen=True)
+class Reaped:
+    retried: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    requeued: list[int] = field(default_factory=list)
+
+
+def recover(db: Database, *, now: dt.datetime, enqueue: Callable[[str, str], None]) -> Reaped:
+    """Jobs left behind: a running job whose worker died is queued again (a solve starts over;
+    nothing of the first try was written) and, after :data:`ATTEMPTS` tries, failed with a reason;
+    a job queued for long is put on the queue again (a second copy finds it claimed)."""
+    reaped = Reaped()
     with db.transaction() as session:
         for found in store.active_jobs(session):
-            if not may_still_run(found):
-                store.finish(session, found.id, status=FAILED, now=now, message=ABANDONED)
-                failed.append(found.id)
-    return failed
+            if abandoned(found, now):
+                if found.attempts < ATTEMPTS and found.status == RUNNING:
+                    store.requeue(session, found.id)
+                    reaped.retried.append(found.id)
+                else:
+                    store.finish(session, found.id, status=FAILED, now=now, message=ABANDONED)
+                    reaped.failed.append(found.id)
+            elif found.status == QUEUED and (now - found.created).total_seconds() > LOST_AFTER:
+                reaped.requeued.append(found.id)
+    for job_id in reaped.retried + reaped.requeued:
+        enqueue("solve", str(job_id))
+    if reaped.retried or reaped.failed:
+        log.warning(
+            "solve jobs of stopped workers: %s queued again, %s failed", reaped.retried, reaped.failed
+        )
+    return reaped
+
+
+@queue.scheduled("reap", cron="* * * * *", summary="jobs of stopped workers: run again or reported failed")
+def reap(context: queue.Context, now: dt.datetime) -> Reaped:
+    return recover(context.db, now=now, enqueue=context.put)
 
 
 class _Reporter:

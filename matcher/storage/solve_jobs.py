@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from matcher.engines.groups import GroupConfig
 from matcher.engines.pairing import PairingConfig
-from matcher.plans.solve_jobs import ACTIVE, DONE, FAILED, RUNNING, SolveJob
+from matcher.plans.solve_jobs import ACTIVE, DONE, FAILED, QUEUED, RUNNING, SolveJob
 from matcher.storage import RoundEventRow, RoundRow, SolveJobRow
 from matcher.storage.base import utc
 
@@ -116,15 +116,35 @@ def update_best(
         row.elapsed = max(row.elapsed, elapsed)
 
 
-def mark_running(session: Session, job_id: int, *, now: dt.datetime) -> SolveJob | None:
-    """Start the job if it is still queued; None when it is not (run elsewhere, or failed meanwhile)."""
+def mark_running(
+    session: Session, job_id: int, *, now: dt.datetime, runner: dict[str, Any] | None = None
+) -> SolveJob | None:
+    """Claim the job for ``runner`` if it is still queued; None when it is not (claimed by another
+    worker, finished, or failed meanwhile). The row is locked until the transaction ends (on
+    SQLite the whole database is), so of two workers only one claims it."""
     row = _row(session, job_id, for_update=True)
-    if row is None or row.status not in ACTIVE:
+    if row is None or row.status != QUEUED:
         return None
+    best = dict(row.best or {})
+    best["started"] = now.isoformat()
+    best["attempts"] = int(best.get("attempts", 0)) + 1
+    if runner is not None:
+        best["runner"] = runner
     row.status = RUNNING
-    row.best = {**(row.best or {}), "started": now.isoformat()}
+    row.best = best
     session.flush()
     return _job(row)
+
+
+def requeue(session: Session, job_id: int) -> None:
+    """Queue a running job again (its worker died): its progress is forgotten, its tries kept."""
+    row = _row(session, job_id, for_update=True)
+    assert row is not None, job_id
+    kept = {k: v for k, v in (row.best or {}).items() if k in ("attempts", "runner")}
+    row.status = QUEUED
+    row.best = kept
+    row.elapsed = 0.0
+    session.flush()
 
 
 def finish(

@@ -16,6 +16,7 @@ import pytest
 from bench.synthetic import generate_organisation
 from matcher.io.mail import SmtpSettings
 from tests.conftest import ARTEFACTS
+from tests.job_workers import worker_running
 from tests.mailtools import smtp_server
 from tests.web.rounds.support import close_app, import_organisation, start_app
 from tests.webtools import PASSWORD, live_server
@@ -35,8 +36,15 @@ def site(tmp_path_factory, sqlite_copy) -> Iterator[dict]:
     with smtp_server() as (bag, port):
         smtp = SmtpSettings(host="127.0.0.1", port=port, security="none", sender="leren@wadloo.example")
         app = start_app(url, SMTP=smtp, JOBS_INLINE=False, TESTING=False)
+        # Solves and sends run in a worker process of their own, as in production.
+        mail = {
+            "MEELOOP_SMTP_HOST": "127.0.0.1",
+            "MEELOOP_SMTP_PORT": str(port),
+            "MEELOOP_SMTP_SECURITY": "none",
+            "MEELOOP_SMTP_FROM": smtp.sender,
+        }
         try:
-            with live_server(app) as base:
+            with live_server(app) as base, worker_running(url, env={**mail, "MEELOOP_BASE_URL": base}):
                 yield {"base": base, "bag": bag, "emails": {p.id: p.email for p in org.people}}
         finally:
             close_app(app)

@@ -16,7 +16,6 @@ from matcher.services import organisation, rounds
 from tests.optins import import_with_opt_ins
 from tests.orgs import mentoring_org
 from tests.webtools import add_account, make_app, post_form
-from web import worker
 
 MENTORING = "2027-Q1 mentoring"
 
@@ -41,7 +40,6 @@ def start_app(url: str, **settings) -> Flask:
 
 
 def close_app(app: Flask) -> None:
-    worker.runner_of(app).shutdown()
     app.extensions["meeloop"]["db"].dispose()
 
 

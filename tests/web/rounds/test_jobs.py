@@ -17,8 +17,9 @@ from matcher.engines.pairing import PairingConfig
 from matcher.io import orgjson
 from matcher.plans.rounds import RoundError
 from matcher.plans.solve_jobs import DONE
-from matcher.services import background, organisation, round_changes, rounds
+from matcher.services import background, organisation, queue, round_changes, rounds
 from matcher.storage import solve_jobs as job_store
+from tests.job_workers import start_worker, stop_worker
 from tests.optins import import_with_opt_ins
 from tests.orgs import mentoring_org
 from tests.web.rounds.support import (
@@ -30,8 +31,7 @@ from tests.web.rounds.support import (
     start_app,
     stored_round,
 )
-from tests.webtools import log_in, make_app
-from web import worker
+from tests.webtools import log_in
 
 # -- jobs: failures, threads, a restarted server -------------------------------------------------------------
 
@@ -73,9 +73,11 @@ def test_an_unexpected_error_in_a_job_is_logged_and_shown_without_details(app, h
     assert any("solve job" in r.getMessage() for r in caplog.records)
 
 
-def test_a_threaded_job_returns_at_once_and_finishes_in_the_background(sqlite_url, tmp_path):
+def test_a_queued_job_returns_at_once_and_a_worker_process_finishes_it(sqlite_url, tmp_path):
     import_organisation(sqlite_url, demo_data_dir() / "organisation.json", tmp_path)
     app = start_app(sqlite_url, JOBS_INLINE=False)
+    assert app.extensions["meeloop"]["queue"].settings.path is not None  # a queue file, no server
+    runner = start_worker(sqlite_url)
     try:
         client = app.test_client()
         log_in(client, "hr@wadloo.example")
@@ -97,7 +99,10 @@ def test_a_threaded_job_returns_at_once_and_finishes_in_the_background(sqlite_ur
         assert job.best["units"] > 0 and job.best["objective"] > 0 and job.elapsed > 0
         assert client.get(f"/hr/rounds/jobs/{number}", query_string={"follow": 1}).status_code == 302
         assert len(stored_round(app, "demo mentoring").pairs) == job.best["units"]
+        # the worker process claimed it, not the web app's process
+        assert job.best["runner"]["pid"] == runner.pid and job.attempts == 1
     finally:
+        stop_worker(runner)
         close_app(app)
 
 
@@ -123,15 +128,15 @@ def test_pairing_progress_reaches_the_caller_from_cp_sat(sqlite_url, tmp_path):
         db.dispose()
 
 
-def test_jobs_left_running_by_a_stopped_server_are_failed_when_the_app_starts(app, sqlite_url):
+def test_a_job_whose_worker_died_runs_again_once_and_is_then_reported(app, sqlite_url):
     gone = subprocess.run(
         [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
     )
-    dead_pid = int(gone.stdout)
+    dead_runner = {"host": queue.HOST, "pid": int(gone.stdout), "token": "old"}
     db = db_of(app)
     now = dt.datetime.now(dt.UTC)
 
-    def left(name: str, runner: dict) -> int:
+    def left(name: str) -> int:
         job = background.start_job(
             db,
             round_name=name,
@@ -139,28 +144,52 @@ def test_jobs_left_running_by_a_stopped_server_are_failed_when_the_app_starts(ap
             settings={"config": {"mode": "mentor"}},
             limit=10.0,
             started_by="hr",
-            runner=runner,
+            runner={},
             now=now,
         )
         return job.id
 
-    dead = left("dead", {"host": worker.HOST, "pid": dead_pid, "token": "old"})
-    elsewhere = left("elsewhere", {"host": "another-server", "pid": 1, "token": "other"})
-    ours = left("ours", worker.runner_of(app).identity)
+    dead, elsewhere, ours, waiting = left("dead"), left("elsewhere"), left("ours"), left("waiting")
     with db.transaction() as session:
-        job_store.mark_running(session, dead, now=now)
-    restarted = make_app(sqlite_url, JOBS_INLINE=True, SMTP=None)
-    try:
-        assert background.job(db, dead).status == "failed"
-        assert background.job(db, dead).message == background.ABANDONED
-        assert background.job(db, elsewhere).status == "queued"
-        assert background.job(db, ours).status == "queued"  # this process is alive: its jobs may still run
-    finally:
-        close_app(restarted)
+        job_store.mark_running(session, dead, now=now, runner=dead_runner)
+        job_store.mark_running(
+            session, elsewhere, now=now, runner={"host": "another-server", "pid": 1, "token": "x"}
+        )
+        job_store.mark_running(session, ours, now=now, runner=queue.identity())
+    put: list[tuple[str, str]] = []
+
+    reaped = background.recover(db, now=now, enqueue=lambda kind, key: put.append((kind, key)))
+    assert reaped.retried == [dead] and reaped.failed == [] and put == [("solve", str(dead))]
+    again = background.job(db, dead)
+    assert again.status == "queued" and again.attempts == 1 and "objective" not in again.best
+    # a worker on another machine, and this live process, may still finish theirs; a queued job waits
+    assert [background.job(db, j).status for j in (elsewhere, ours, waiting)] == [
+        "running",
+        "running",
+        "queued",
+    ]
+
+    # the second try's worker dies too: reported, with the reason, and not queued again
+    with db.transaction() as session:
+        assert job_store.mark_running(session, dead, now=now, runner=dead_runner).attempts == 2
+    put.clear()
+    reaped = background.recover(db, now=now, enqueue=lambda kind, key: put.append((kind, key)))
+    assert reaped.failed == [dead] and reaped.retried == [] and put == []
+    assert background.job(db, dead).message == background.ABANDONED
+
+    # much later: the job on the other machine is far past its limit, the queued one was lost by the queue
+    later = now + dt.timedelta(seconds=background.LOST_AFTER + 1)
+    reaped = background.recover(db, now=later, enqueue=lambda kind, key: put.append((kind, key)))
+    assert reaped.requeued == [waiting] and put == [("solve", str(waiting))]
+    much_later = now + dt.timedelta(seconds=10 + background.STALE_AFTER + 1)
+    reaped = background.recover(db, now=much_later, enqueue=lambda kind, key: None)
+    # running ones get their second try; one that never started in all that time is reported
+    assert set(reaped.retried) == {elsewhere, ours} and reaped.failed == [waiting]
+
     client = app.test_client()
     log_in(client, "hr@wadloo.example")
     html = client.get(f"/hr/rounds/jobs/{dead}").get_data(as_text=True)
-    assert "the server stopped before this job finished" in html
+    assert "the worker stopped before this job finished, twice" in html
 
 
 # -- storage of jobs, on SQLite and PostgreSQL ------------------------------------------------------
@@ -185,7 +214,7 @@ def test_jobs_are_stored_run_once_and_abandoned_ones_fail(db, tmp_path):
         background.start_job(
             db, round_name="r1", kind="mentor", settings={}, limit=1, started_by="hr", runner=runner, now=now
         )
-    done = background.run_job(db, queued.id, today=dt.date(2026, 11, 21), clock=lambda: now)
+    done = background.run_job(db, queued.id, today=dt.date(2026, 11, 21), clock=lambda: now, runner=runner)
     assert done is not None and done.status == DONE and done.best["units"] == 4
     assert done.best["runner"] == runner and done.snapshot("proposal").objective == done.best["objective"]
     assert background.run_job(db, queued.id, today=dt.date(2026, 11, 21), clock=lambda: now) is None
@@ -199,5 +228,6 @@ def test_jobs_are_stored_run_once_and_abandoned_ones_fail(db, tmp_path):
     left = background.start_job(
         db, round_name="r2", kind="mentor", settings={}, limit=1, started_by="hr", runner=runner, now=now
     )
-    assert background.fail_abandoned(db, lambda job: job.id != left.id, now=now) == [left.id]
+    late = now + dt.timedelta(seconds=1 + background.STALE_AFTER + 1)
+    assert background.recover(db, now=late, enqueue=lambda kind, key: None).failed == [left.id]
     assert background.job(db, left.id).status == "failed"

@@ -11,6 +11,7 @@ import pytest
 
 from matcher.plans.solve_jobs import DONE
 from matcher.services import background, rounds
+from tests.job_workers import start_worker, stop_worker
 from tests.orgs import mentoring_org
 from tests.web.rounds.support import (
     MENTORING,
@@ -23,7 +24,7 @@ from tests.web.rounds.support import (
     stored_round,
 )
 from tests.webtools import csrf_token, log_in
-from web import worker
+from web import hr_rounds, worker
 
 # -- access ----------------------------------------------------------------------------------------------
 
@@ -214,10 +215,14 @@ def test_a_job_page_says_what_is_happening_and_looks_again_soon_while_the_job_ru
     assert page.headers["Refresh"] == "3" and "every 3 seconds" in page.get_data(as_text=True)
 
 
-def test_a_solve_that_ends_quickly_shows_its_proposal_at_once(sqlite_url, tmp_path):
+def test_a_solve_that_ends_quickly_shows_its_proposal_at_once(sqlite_url, tmp_path, monkeypatch):
     import_organisation(sqlite_url, mentoring_org(), tmp_path)
     app = start_app(sqlite_url, JOBS_INLINE=False)
+    # The request waits for the worker process up to QUICK_SOLVE; here long enough for any machine.
+    monkeypatch.setattr(hr_rounds, "QUICK_SOLVE", 120.0)
+    runner = None
     try:
+        runner = start_worker(sqlite_url)
         client = app.test_client()
         log_in(client, "hr@wadloo.example")
         started = propose(client, time_limit="5")
@@ -226,4 +231,6 @@ def test_a_solve_that_ends_quickly_shows_its_proposal_at_once(sqlite_url, tmp_pa
         follow = client.get(started.headers["Location"])
         assert follow.status_code == 302 and follow.headers["Location"].endswith(quote(MENTORING))
     finally:
+        if runner is not None:
+            stop_worker(runner)
         close_app(app)

@@ -1,0 +1,118 @@
+"""The command that works off the job queue: ``meeloop worker``."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Mapping
+
+import click
+
+from cli import common
+from matcher.domain.phrases import phrase
+from matcher.services import organisation
+
+#: Jobs one worker process runs at a time (``MEELOOP_JOB_THREADS``, else 1): a solve keeps a core
+#: busy, so a machine runs one worker process per core it gives to background work.
+DEFAULT_THREADS = 1
+
+
+def _threads() -> int:
+    configured = os.environ.get("MEELOOP_JOB_THREADS", "").strip()
+    return max(1, int(configured)) if configured.isdigit() else DEFAULT_THREADS
+
+
+@click.command()
+@click.option(
+    "--threads",
+    default=_threads,
+    show_default="MEELOOP_JOB_THREADS, else 1",
+    type=click.IntRange(1, 64),
+    help="Jobs this process runs at a time. Start more processes (here or on other machines) to run "
+    "more solves side by side.",
+)
+@click.option(
+    "--no-scheduler",
+    is_flag=True,
+    help="Run only jobs from the queue, not the scheduled work (reminders, check-ins, retrying mail); "
+    "for all workers but one when several run.",
+)
+@click.option(
+    "--run",
+    "run_now",
+    metavar="NAME",
+    help="Run one piece of scheduled work now and stop (see --list).",
+)
+@click.option("--list", "list_schedules", is_flag=True, help="List the scheduled work and when it runs.")
+@click.option(
+    "--nice",
+    default=10,
+    show_default=True,
+    type=click.IntRange(0, 19),
+    help="Run at this lower priority, so that pages stay quick while a solve runs.",
+)
+@click.option("--served-at", hidden=True, default="", help="Where the web server answers (for links).")
+@click.pass_context
+def worker(
+    ctx: click.Context,
+    threads: int,
+    no_scheduler: bool,
+    run_now: str | None,
+    list_schedules: bool,
+    nice: int,
+    served_at: str,
+) -> None:
+    """Work off the job queue: solves, publishing, sending, imports, and the scheduled work."""
+    from matcher.services import queue
+    from web import create_app
+
+    try:
+        chosen = queue.schedules()
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    if list_schedules:
+        for schedule in chosen:
+            click.echo(f"{schedule.name:16} {schedule.cron:18} {common.said(phrase(schedule.summary))}")
+        return
+    database = common.open_db(ctx)
+    settings = {"DATABASE_URL": database.url}
+    if served_at:
+        settings["SERVED_AT"] = served_at
+    app = create_app(settings)
+    jobs: queue.Queue = app.extensions["meeloop"]["queue"]
+    if run_now is not None:
+        if run_now not in {schedule.name for schedule in chosen}:
+            raise click.UsageError(common.said(phrase("no scheduled work is called {name}", name=run_now)))
+        result = jobs.run_scheduled(run_now)
+        click.echo(f"{run_now}: {result}")
+        return
+    if nice:
+        os.nice(nice)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    common.echo(phrase("the worker takes jobs from the queue ({where})", where=jobs.settings.where), err=True)
+    jobs.work(workers=threads, scheduler=not no_scheduler)
+
+
+def start_beside(
+    database: organisation.Database, *, served_at: str, env: Mapping[str, str]
+) -> subprocess.Popen[bytes]:
+    """A worker process beside a web server on this machine (``meeloop serve`` and ``meeloop
+    demo`` start one, so that the demo needs no server of any kind); it stops with the server."""
+    child_env = {**os.environ, **env}
+    command = [sys.executable, "-m", "cli", "--db", database.url, "worker", "--served-at", served_at]
+    return subprocess.Popen(command, env=child_env, start_new_session=False)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop a worker started beside the server: it finishes the job it runs, up to 30 seconds."""
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
