@@ -323,19 +323,38 @@ class Postman:
                 code=getattr(error, "smtp_code", None),
             ) from error
 
-    def send_note(self, to_email: str, subject: str, text: str) -> None:
-        """Hand a plain e-mail (no invite: a test of the settings) to the server; raises
-        :class:`DeliveryError` when it is not accepted, with the server's answer."""
+    def send_note(
+        self,
+        to_email: str,
+        subject: str,
+        text: str,
+        *,
+        to_name: str = "",
+        message_id: str | None = None,
+        now: datetime | None = None,
+    ) -> None:
+        """Hand a plain e-mail (no invite: a test of the settings, a reminder) to the server; raises
+        :class:`DeliveryError` when it is not accepted, with the server's answer. ``message_id``
+        (``<notice-12@example.org>``) stays the same on a resend, as a :class:`Letter`'s does."""
         if self._smtp is None:
             raise RuntimeError("a Postman sends only inside its with block")
         if not is_address(to_email):
             raise DeliveryError(f"'{to_email}' is not an e-mail address", recipient=to_email, unsendable=True)
+        if message_id is not None and not _MESSAGE_ID.fullmatch(message_id):
+            raise ValueError(f"message_id must look like <id@domain>, not {message_id!r}")
         message = EmailMessage()
         message["From"] = Address(one_line(self.settings.sender_name), addr_spec=self.settings.sender)
-        message["To"] = to_email
+        try:
+            message["To"] = Address(one_line(to_name), addr_spec=to_email) if to_name else to_email
+        except ValueError as error:
+            raise DeliveryError(
+                f"the e-mail to {to_email} cannot be written: {error}", recipient=to_email, unsendable=True
+            ) from error
         message["Subject"] = one_line(subject)
-        message["Date"] = format_datetime(datetime.now(UTC))
-        message["Message-ID"] = make_msgid(domain=self.settings.sender.rpartition("@")[2] or None)
+        message["Date"] = format_datetime(now or datetime.now(UTC))
+        message["Message-ID"] = message_id or make_msgid(
+            domain=self.settings.sender.rpartition("@")[2] or None
+        )
         message.set_content(text, cte="quoted-printable")
         try:
             self._smtp.send_message(message, from_addr=self.settings.sender, to_addrs=[to_email])

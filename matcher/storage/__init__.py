@@ -26,6 +26,7 @@ from matcher.storage.base import (
 from matcher.storage.rows.accounts import AccountRow
 from matcher.storage.rows.history import PersonChangeRow
 from matcher.storage.rows.invites import FeedTokenRow, OutboxRow
+from matcher.storage.rows.notices import CheckInRow, NoticeRow
 from matcher.storage.rows.reflections import ReflectionRow
 from matcher.storage.rows.rounds import RoundEventRow, RoundLeftOutRow, RoundPairRow, RoundRow, SolveJobRow
 from matcher.storage.rows.schedule import CalendarUploadRow, HolidayRow, ScheduledEventRow, ShadowRequestRow
@@ -64,6 +65,7 @@ __all__ = [
     "ArchivedPersonRow",
     "Base",
     "CalendarUploadRow",
+    "CheckInRow",
     "Database",
     "FeedTokenRow",
     "HistoryRow",
@@ -71,6 +73,7 @@ __all__ = [
     "HolidayRow",
     "ImportRunRow",
     "MetaRow",
+    "NoticeRow",
     "OutboxRow",
     "PersonChangeRow",
     "PersonRow",

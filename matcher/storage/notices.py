@@ -1,0 +1,227 @@
+"""Scheduled notices in the database: which were sent to whom, and the check-in answers.
+
+A notice is claimed by the transaction that sends it: :func:`claim` writes its row (or takes back a
+failed one) as that transaction's first write, so a second run or worker that wants the same
+notice waits for the first to commit and then finds it taken. The row is marked sent or failed
+before the same transaction commits; a crash in between leaves no row, and the next run sends.
+Every function runs inside the caller's transaction and only flushes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from matcher.storage import CheckInRow, NoticeRow, ScheduledEventRow
+from matcher.storage.base import utc
+
+SENDING, SENT, FAILED = "sending", "sent", "failed"
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    """One participant's check-in on one session, found by its token."""
+
+    id: int
+    event_id: int
+    session_day: dt.date
+    person_id: str
+    asked: dt.datetime
+    met: bool | None
+    answered: dt.datetime | None
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+# -- notices ------------------------------------------------------------------------------------------
+
+
+def settled(session: Session, kind: str, *, most_attempts: int) -> set[tuple[str, str]]:
+    """(about, person id) of the notices of ``kind`` that need no more sending: sent, or failed
+    ``most_attempts`` times."""
+    rows = session.execute(
+        select(NoticeRow.about, NoticeRow.person_id).where(
+            NoticeRow.kind == kind,
+            (NoticeRow.status == SENT) | (NoticeRow.attempts >= most_attempts),
+        )
+    )
+    return {(about, person) for about, person in rows}
+
+
+def failed(session: Session, kind: str, *, most_attempts: int) -> set[tuple[str, str]]:
+    """(about, person id) of the notices of ``kind`` that failed and may be tried again."""
+    rows = session.execute(
+        select(NoticeRow.about, NoticeRow.person_id).where(
+            NoticeRow.kind == kind, NoticeRow.status == FAILED, NoticeRow.attempts < most_attempts
+        )
+    )
+    return {(about, person) for about, person in rows}
+
+
+def claim(
+    session: Session,
+    kind: str,
+    about: str,
+    person_id: str,
+    *,
+    event_id: int | None,
+    session_day: dt.date | None,
+    now: dt.datetime,
+    most_attempts: int,
+) -> int | None:
+    """The notice's row id when this transaction may send it: a new row, or one that failed fewer
+    than ``most_attempts`` times. None when it was sent, or is being sent by a transaction that
+    has not committed yet (this one waits for it, then finds it sent)."""
+    values = {
+        "kind": kind,
+        "about": about,
+        "person_id": person_id,
+        "event_id": event_id,
+        "session_day": session_day,
+        "status": SENDING,
+        "attempts": 1,
+        "last_error": "",
+        "created": now,
+    }
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    inserted = session.scalars(
+        dialect.insert(NoticeRow)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["kind", "about", "person_id"])
+        .returning(NoticeRow.id)
+    ).one_or_none()
+    if inserted is not None:
+        return inserted
+    return session.scalars(
+        update(NoticeRow)
+        .where(
+            NoticeRow.kind == kind,
+            NoticeRow.about == about,
+            NoticeRow.person_id == person_id,
+            NoticeRow.status == FAILED,
+            NoticeRow.attempts < most_attempts,
+        )
+        .values(status=SENDING, attempts=NoticeRow.attempts + 1)
+        .returning(NoticeRow.id)
+    ).one_or_none()
+
+
+def mark_sent(session: Session, notice_id: int, *, now: dt.datetime) -> None:
+    session.execute(
+        update(NoticeRow).where(NoticeRow.id == notice_id).values(status=SENT, sent=now, last_error="")
+    )
+
+
+def mark_failed(session: Session, notice_id: int, error: str) -> None:
+    session.execute(
+        update(NoticeRow).where(NoticeRow.id == notice_id).values(status=FAILED, last_error=error[:2000])
+    )
+
+
+@dataclass(frozen=True)
+class StoredNotice:
+    kind: str
+    about: str
+    person_id: str
+    status: str
+    attempts: int
+    last_error: str
+    sent: dt.datetime | None
+
+
+def notices(session: Session, *, kind: str | None = None) -> list[StoredNotice]:
+    """Every notice (of ``kind``), in the order they were first tried."""
+    query = select(NoticeRow).order_by(NoticeRow.id)
+    if kind is not None:
+        query = query.where(NoticeRow.kind == kind)
+    return [
+        StoredNotice(
+            r.kind, r.about, r.person_id, r.status, r.attempts, r.last_error, utc(r.sent) if r.sent else None
+        )
+        for r in session.scalars(query)
+    ]
+
+
+# -- check-ins ------------------------------------------------------------------------------------------
+
+
+def _check_in(row: CheckInRow) -> CheckIn:
+    return CheckIn(
+        row.id,
+        row.event_id,
+        row.session_day,
+        row.person_id,
+        utc(row.asked),
+        row.met,
+        utc(row.answered) if row.answered else None,
+    )
+
+
+def ask(
+    session: Session, event_id: int, session_day: dt.date, person_id: str, token: str, *, now: dt.datetime
+) -> None:
+    """Record that the person was asked about the session with ``token`` in the links; asked
+    again, the new token replaces the one before (and an answer given stays)."""
+    row = session.scalars(
+        select(CheckInRow).where(
+            CheckInRow.event_id == event_id,
+            CheckInRow.session_day == session_day,
+            CheckInRow.person_id == person_id,
+        )
+    ).one_or_none()
+    if row is None:
+        row = CheckInRow(event_id=event_id, session_day=session_day, person_id=person_id, asked=now)
+        session.add(row)
+    row.token_hash = token_hash(token)
+    row.asked = now
+    session.flush()
+
+
+def by_token(session: Session, token: str) -> CheckIn | None:
+    row = session.scalars(select(CheckInRow).where(CheckInRow.token_hash == token_hash(token))).one_or_none()
+    return _check_in(row) if row is not None else None
+
+
+def answer(session: Session, check_in_id: int, met: bool, *, now: dt.datetime) -> CheckIn:
+    """Store the answer, replacing one given before."""
+    row = session.get(CheckInRow, check_in_id, with_for_update=True)
+    assert row is not None, check_in_id
+    row.met = met
+    row.answered = now
+    session.flush()
+    return _check_in(row)
+
+
+def not_met(session: Session) -> set[tuple[int, dt.date, str]]:
+    """(event id, session day, person id) of every session its participant said did not take place."""
+    rows = session.execute(
+        select(CheckInRow.event_id, CheckInRow.session_day, CheckInRow.person_id).where(
+            CheckInRow.met.is_(False)
+        )
+    )
+    return {(event, day, person) for event, day, person in rows}
+
+
+def answers_with_events(session: Session) -> list[tuple[bool | None, str, str]]:
+    """(met, event kind, event source) for every check-in asked: what HR's counts are made of."""
+    rows = session.execute(
+        select(CheckInRow.met, ScheduledEventRow.kind, ScheduledEventRow.source).join(
+            ScheduledEventRow, ScheduledEventRow.id == CheckInRow.event_id
+        )
+    )
+    return [(met, kind, source) for met, kind, source in rows]
+
+
+def check_ins(session: Session, person_ids: Iterable[str] | None = None) -> list[CheckIn]:
+    query = select(CheckInRow).order_by(CheckInRow.id)
+    if person_ids is not None:
+        query = query.where(CheckInRow.person_id.in_(sorted(set(person_ids))))
+    return [_check_in(r) for r in session.scalars(query)]
