@@ -1,5 +1,5 @@
 """Shared fixtures: real databases (an SQLite file and a PostgreSQL server), each test on its own copy
-of a database migrated once per session."""
+of a database migrated once per session; a real Redis server (tests/redis_server.py)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from matcher.storage import Database, make_engine, migrate
+from tests.redis_server import fresh_redis_url, redis_url  # noqa: F401 (fixtures: a real Redis server)
 
 POSTGRES_HINT = (
     "the PostgreSQL tests need a server: install Debian's 'postgresql' package (bash .ci/run does) "

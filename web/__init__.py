@@ -61,6 +61,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     configure_security(app)
     configure_i18n(app)
     configure_blueprints(app)
+    configure_login_limits(app)
     configure_errors(app)
     configure_jobs(app)
     return app
@@ -111,11 +112,13 @@ def configure_jobs(app: Flask) -> None:
 def configure_security(app: Flask) -> None:
     from flask_wtf.csrf import CSRFProtect
 
-    from web.auth import limiter, login_manager
+    from web import shared_state
+    from web.auth import login_manager
 
+    # Sessions and the login limit's counts: in this process, or in Redis shared by all of them.
+    shared_state.configure(app)
     CSRFProtect(app)
     login_manager.init_app(app)
-    limiter.init_app(app)
 
     @app.after_request
     def headers(response: Response) -> Response:
@@ -128,6 +131,13 @@ def configure_security(app: Flask) -> None:
             "script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
         )
         return response
+
+
+def configure_login_limits(app: Flask) -> None:
+    """The login page's rate limits, on the view the auth blueprint registered."""
+    from web.auth import limit_logins
+
+    limit_logins(app)
 
 
 def configure_i18n(app: Flask) -> None:
@@ -148,6 +158,7 @@ BLUEPRINTS: tuple[tuple[str, str, str | None], ...] = (
     ("web.hr_reports", "hr_reports", "/hr/reports"),
     ("web.explorer", "explorer", None),
     ("web.feeds", "feeds", None),
+    ("web.check_ins", "check_ins", None),
     ("web.api", "api", "/api"),
 )
 

@@ -3,7 +3,8 @@
 Passwords are hashed with werkzeug's scrypt. A session carries the account id and
 its session version, so logging out, a password change or switching an account off
 ends every session started before it. Login attempts are rate-limited per login and
-per address.
+per address. Sessions and the attempts' counts are kept where web/shared_state.py
+says: in this process and a signed cookie, or in Redis for several processes.
 """
 
 from __future__ import annotations
@@ -13,7 +14,18 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_limiter import Limiter
@@ -27,14 +39,13 @@ from matcher.domain.accounts import MIN_PASSWORD, Account, normal_login, passwor
 from matcher.services import accounts
 from web.context import database
 from web.params import local_path
+from web.shared_state import new_session, new_session_id
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.session_protection = "basic"
-limiter = Limiter(key_func=get_remote_address, storage_uri="memory://", default_limits=[])
-
 auth = Blueprint("auth", __name__)
 
 
@@ -175,17 +186,6 @@ class PasswordForm(FlaskForm):
 
 
 @auth.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT"],
-    methods=["POST"],
-    key_func=_login_key,
-    deduct_when=lambda response: response.status_code != 302,
-)
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
-    methods=["POST"],
-    deduct_when=lambda response: response.status_code != 302,
-)
 def login() -> Any:
     if current_user.is_authenticated:
         return redirect(url_for("pages.index"))
@@ -194,7 +194,7 @@ def login() -> Any:
     if form.validate_on_submit():
         account = accounts.log_in(database(), form.login.data or "", form.password.data or "")
         if account is not None:
-            session.clear()
+            new_session()
             login_user(User(account))
             if account.locale:
                 session["locale"] = account.locale
@@ -211,8 +211,9 @@ def login() -> Any:
 @auth.post("/logout")
 @login_required
 def logout() -> Any:
-    # The cookie is only signed: without a new session version a copy of it would still log in.
+    # A signed cookie stays valid: without a new session version a copy of it would still log in.
     accounts.end_sessions(database(), current_user.id)
+    new_session_id()
     logout_user()
     session.clear()
     flash(_("You are logged out."), "info")
@@ -232,10 +233,36 @@ def change_password() -> Any:
             account = accounts.set_password(
                 database(), current_user.id, form.new.data or "", now=dt.datetime.now(dt.UTC)
             )
-            # Other sessions end with the old version; this one carries on with the new.
+            # Other sessions end with the old version; this one carries on with the new, under a
+            # new id: a copy of its cookie kept in Redis would otherwise carry on too.
+            new_session_id()
             login_user(User(account))
             flash(_("Your password is changed. Other sessions with the old password have ended."), "info")
             return redirect(url_for("pages.index"))
     elif request.method == "POST":
         status = 400
     return render_template("auth/password.html", form=form), status
+
+
+def _failed(response: Any) -> bool:
+    return bool(response.status_code != 302)
+
+
+def limit_logins(app: Flask) -> Limiter:
+    """Count the app's failed logins: per login and address (``LOGIN_LIMIT``), and per address for
+    all logins together (``LOGIN_LIMIT_PER_ADDRESS``), in the storage ``RATELIMIT_STORAGE_URI``
+    names. A limiter of its own for each app: flask-limiter keeps the storage on the limiter, so one
+    shared by several apps would count in the storage of whichever app was made last."""
+    limiter = Limiter(key_func=get_remote_address, default_limits=[])
+    limiter.init_app(app)
+    per_login = limiter.limit(
+        lambda: current_app.config["LOGIN_LIMIT"],
+        methods=["POST"],
+        key_func=_login_key,
+        deduct_when=_failed,
+    )
+    per_address = limiter.limit(
+        lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed
+    )
+    app.view_functions["auth.login"] = per_login(per_address(app.view_functions["auth.login"]))
+    return limiter
