@@ -158,6 +158,7 @@ BLUEPRINTS: tuple[tuple[str, str, str | None], ...] = (
     ("web.hr_reports", "hr_reports", "/hr/reports"),
     ("web.explorer", "explorer", None),
     ("web.feeds", "feeds", None),
+    ("web.check_ins", "check_ins", None),
     ("web.api", "api", "/api"),
 )
 

@@ -20,7 +20,7 @@ from markupsafe import Markup
 from matcher.domain import reports
 from matcher.domain.talentmap import TalentMap
 from matcher.plans.facts import rounds_from_storage
-from matcher.services import reflections
+from matcher.services import notices, reflections
 from matcher.services import rounds as round_service
 from web import plots, words
 from web.auth import require_login, roles_required
@@ -264,6 +264,10 @@ def reflection_report() -> Any:
     round_names = {s.name for s in round_service.list_rounds(db)}
     by_round = {k: v for k, v in reflections.reflection_tallies(db, by="source").items() if k in round_names}
     quarters = reports.reflections_per_quarter(facts)
+    check_ins_by_kind = notices.check_in_counts(db, by="round_kind")
+    check_ins_by_round = {
+        k: v for k, v in notices.check_in_counts(db, by="source").items() if k in round_names
+    }
     total = len(facts)
     chart = None
     if total:
@@ -281,6 +285,8 @@ def reflection_report() -> Any:
         by_round=by_round,
         quarters=quarters,
         chart=chart,
+        check_ins_by_kind=check_ins_by_kind,
+        check_ins_by_round=check_ins_by_round,
     )
 
 

@@ -19,7 +19,17 @@ from tests.orgs import small_org
 from tests.webtools import add_account, log_in, make_app
 
 #: Routes anyone may reach without logging in.
-PUBLIC = {"auth.login", "static", "api.health", "feeds.feed", "language.choose"}
+#: Behind a secret token, not a login: a calendar feed and the answers to a "did you meet?" e-mail.
+PUBLIC = {
+    "auth.login",
+    "static",
+    "api.health",
+    "feeds.feed",
+    "language.choose",
+    "check_ins.answered",
+    "check_ins.confirm",
+    "check_ins.give",
+}
 #: Sample values for URL parameters: someone else's where it matters.
 SAMPLES = {
     "person_id": "eva",

@@ -72,6 +72,9 @@ TABLE = [
     ("GET", "/hr/reports/", {"anonymous": 302, "employee": 403, "manager": 403, "hr": 200}),
     ("GET", "/hr/reports/map", {"anonymous": 302, "employee": 403, "manager": 403, "hr": 200}),
     ("GET", "/feed/made-up-token.ics", {"anonymous": 404, "employee": 404, "manager": 404, "hr": 404}),
+    ("GET", "/check-in/made-up-token", {"anonymous": 404, "employee": 404, "manager": 404, "hr": 404}),
+    ("GET", "/check-in/made-up-token/yes", {"anonymous": 404, "employee": 404, "manager": 404, "hr": 404}),
+    ("POST", "/check-in/made-up-token/no", {"anonymous": 400, "employee": 404, "manager": 404, "hr": 404}),
 ]
 
 
