@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import secrets
+import signal
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,10 @@ from matcher.domain.phrases import counted, phrase
 from matcher.services import demo as demo_data
 from matcher.services import organisation
 from web.serving import default_workers
+
+
+def _exit(signum: int, frame: object) -> None:
+    raise SystemExit(0)
 
 
 def _serve(
@@ -55,6 +60,8 @@ def _serve(
         )
     beside = None
     if job_worker:
+        # SIGTERM ends the server through its ``finally``, which stops the worker too.
+        signal.signal(signal.SIGTERM, _exit)
         from cli.worker import start_beside
 
         chosen = {name: value for name, value in (defaults or {}).items() if not os.environ.get(name)}

@@ -7,6 +7,8 @@ import os
 import signal
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Mapping
 
 import click
@@ -55,6 +57,9 @@ def _threads() -> int:
     help="Run at this lower priority, so that pages stay quick while a solve runs.",
 )
 @click.option("--served-at", hidden=True, default="", help="Where the web server answers (for links).")
+@click.option(
+    "--beside", hidden=True, type=int, default=None, help="The server's process: stop when it is gone."
+)
 @click.pass_context
 def worker(
     ctx: click.Context,
@@ -64,8 +69,25 @@ def worker(
     list_schedules: bool,
     nice: int,
     served_at: str,
+    beside: int | None,
 ) -> None:
     """Work off the job queue: solves, publishing, sending, imports, and the scheduled work."""
+    try:
+        _work(ctx, threads, no_scheduler, run_now, list_schedules, nice, served_at, beside)
+    except KeyboardInterrupt:  # Ctrl+C, or the server stopping, while the worker still starts
+        return
+
+
+def _work(
+    ctx: click.Context,
+    threads: int,
+    no_scheduler: bool,
+    run_now: str | None,
+    list_schedules: bool,
+    nice: int,
+    served_at: str,
+    beside: int | None,
+) -> None:
     from matcher.services import queue
     from web import create_app
 
@@ -89,11 +111,26 @@ def worker(
         result = jobs.run_scheduled(run_now)
         click.echo(f"{run_now}: {result}")
         return
+    # Jobs that a worker which stopped left behind (this one, before a restart): run again or reported.
+    jobs.run_scheduled("reap")
     if nice:
         os.nice(nice)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if beside is not None:
+        _stop_with(beside)
     common.echo(phrase("the worker takes jobs from the queue ({where})", where=jobs.settings.where), err=True)
     jobs.work(workers=threads, scheduler=not no_scheduler)
+
+
+def _stop_with(server: int) -> None:
+    """Stop when the server that started this worker is gone, even if it was killed outright."""
+
+    def watch() -> None:
+        while os.getppid() == server:
+            time.sleep(1.0)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="meeloop-server-watch", daemon=True).start()
 
 
 def start_beside(
@@ -103,6 +140,7 @@ def start_beside(
     demo`` start one, so that the demo needs no server of any kind); it stops with the server."""
     child_env = {**os.environ, **env}
     command = [sys.executable, "-m", "cli", "--db", database.url, "worker", "--served-at", served_at]
+    command += ["--beside", str(os.getpid())]
     return subprocess.Popen(command, env=child_env, start_new_session=False)
 
 

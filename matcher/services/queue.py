@@ -335,6 +335,12 @@ class Queue:
         )
         consumer.run()
 
+    def close(self) -> None:
+        """Close the queue's connections of this thread (a PostgreSQL queue holds one)."""
+        close = getattr(self.huey.storage, "close", None)
+        if close is not None:
+            close()
+
     def pending(self) -> int:
         """How many jobs wait in the queue (not those waiting for a retry)."""
         return int(self.huey.pending_count())

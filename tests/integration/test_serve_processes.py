@@ -1,4 +1,5 @@
-"""``meeloop serve --workers 2`` answers from two worker processes, and SIGTERM stops them all. (That
+"""``meeloop serve --workers 2`` answers from two worker processes beside one job worker, and SIGTERM
+stops them all; a job worker whose server was killed outright stops by itself. (That
 writes through both land and are found afterwards is checked by ``meeloop bench-load``'s test, which
 serves the same way.)"""
 
@@ -61,7 +62,7 @@ def served(tmp_path):
             try:
                 if (
                     httpx.get(f"{base}/api/health", timeout=5).status_code == 200
-                    and len(_children(process.pid)) == 2
+                    and len(_children(process.pid)) == 3
                 ):
                     break
             except httpx.TransportError:
@@ -77,12 +78,35 @@ def served(tmp_path):
 
 def test_two_processes_answer_and_both_stop_with_the_server(served):
     process, base, log = served
-    workers = _children(process.pid)
-    assert len(workers) == 2
+    children = _children(process.pid)
+    # two processes answer requests; the third works off the job queue
+    job_workers = {pid for pid in children if b"\x00worker\x00" in Path(f"/proc/{pid}/cmdline").read_bytes()}
+    assert len(job_workers) == 1 and len(children) == 3
     # Each request on a new connection: the kernel hands them to either process.
     answers = [httpx.get(f"{base}/api/health", timeout=30) for _ in range(20)]
     assert {a.status_code for a in answers} == {200}
+    deadline = time.monotonic() + 60
+    while "the worker takes jobs from the queue" not in log.read_text():
+        assert time.monotonic() < deadline, log.read_text()
+        time.sleep(0.2)
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=60) == 0
     assert "2 processes answer requests side by side" in log.read_text()
-    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
+    assert not [pid for pid in children if Path(f"/proc/{pid}").exists()]
+
+
+def test_a_job_worker_stops_when_its_server_was_killed_outright(served):
+    process, _base, _log = served
+    children = _children(process.pid)
+    job_worker = next(
+        pid for pid in children if b"\x00worker\x00" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    )
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    deadline = time.monotonic() + 60
+    while (
+        Path(f"/proc/{job_worker}").exists()
+        and b"\x00worker\x00" in Path(f"/proc/{job_worker}/cmdline").read_bytes()
+    ):
+        assert time.monotonic() < deadline, "the job worker outlived its server"
+        time.sleep(0.2)
