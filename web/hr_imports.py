@@ -3,7 +3,8 @@
 An upload is saved in a temporary folder under its own name (made safe and short), so that the
 problem report names the file HR chose, and imported through the same service as
 ``meeloop import``: one transaction, every problem at once, nothing stored when one
-is found.
+is found. A previewed upload is imported by a worker (:mod:`matcher.services.work`): the request
+keeps the file with the job and shows the job's page.
 """
 
 from __future__ import annotations
@@ -30,8 +31,8 @@ from matcher.domain import ownership
 from matcher.domain.model import Level
 from matcher.domain.ownership import PersonReview
 from matcher.domain.problems import InvalidInput
-from matcher.services import organisation
-from web import params, uploads
+from matcher.services import organisation, work
+from web import params, uploads, work_pages
 from web.context import database
 
 EXPORTS = {"json": "organisation.json", "csv": "skills-matrix.csv", "xlsx": "skills-matrix.xlsx"}
@@ -114,20 +115,22 @@ def imports() -> Any:
             flash(_("That preview is no longer kept; upload the file again."), "error")
             return redirect(url_for("hr_people.imports"))
         path, skills_path = _files(folder)
+        # The import itself is a job for a worker: it has the upload, and the preview is used up.
         try:
-            result = organisation.import_file(
+            started = work.start_import(
                 database(),
-                path,
-                skills_path=skills_path,
+                path.name,
+                work.pack(path, skills_path),
                 replace=(folder / REPLACE_MARK).exists(),
                 takes=request.form.getlist("take"),
+                started_by=current_user.login,
                 now=dt.datetime.now(dt.UTC),
-                by=current_user.login,
             )
-            shutil.rmtree(folder, ignore_errors=True)
-            session.pop("import_preview", None)
-        except InvalidInput as exc:
-            status, report = 400, exc
+        except work.Busy as refused:
+            return work_pages.busy(refused)
+        shutil.rmtree(folder, ignore_errors=True)
+        session.pop("import_preview", None)
+        return work_pages.start(started)
     elif form.validate_on_submit():
         with tempfile.TemporaryDirectory(prefix="meeloop-import-") as tmp:
             path = uploads.save(form.file.data, Path(tmp), "upload")

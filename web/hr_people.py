@@ -25,7 +25,17 @@ from matcher.domain.problems import InvalidInput
 from matcher.domain.talentmap import TalentMap, UnknownSkill
 from matcher.services import accounts, history, profiles
 from web import history as history_words
-from web import hr_accounts, hr_history, hr_imports, hr_mail, hr_skills, params, typed_people, words
+from web import (
+    hr_accounts,
+    hr_history,
+    hr_imports,
+    hr_mail,
+    hr_skills,
+    params,
+    typed_people,
+    words,
+    work_pages,
+)
 from web.auth import require_login, roles_required
 from web.context import database, talent_map
 from web.profile_form import ProfileForm, changes, profile_form, show_problems, skill_name_list
@@ -334,6 +344,7 @@ ROUTES: tuple[tuple[str, str, Callable[..., Any], tuple[str, ...]], ...] = (
     ("/accounts", "accounts", hr_accounts.accounts, ("GET", "POST")),
     ("/accounts/many", "accounts_many", hr_accounts.make_many, ("POST",)),
     ("/mail", "mail", hr_mail.mail, ("GET", "POST")),
+    ("/work/<int:work_id>", "work", work_pages.work_page, ("GET",)),
     ("/accounts/<int:account_id>/role", "account_role", hr_accounts.change_role, ("POST",)),
     ("/accounts/<int:account_id>/active", "account_active", hr_accounts.switch, ("POST",)),
     ("/accounts/<int:account_id>/password", "account_password", hr_accounts.reset_password, ("POST",)),

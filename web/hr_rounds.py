@@ -15,7 +15,6 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from matcher.domain.invites import FAILED, QUEUED, SENT
@@ -23,10 +22,20 @@ from matcher.domain.problems import InvalidInput
 from matcher.plans.kinds import KINDS, PlanKind, is_round, kind
 from matcher.plans.rounds import PUBLISHED, RoundError, StoredRound, said_by
 from matcher.plans.solve_jobs import DONE, compare
-from matcher.services import background, plans, publishing, round_changes
+from matcher.services import background, plans, publishing, round_changes, work
 from matcher.services import rounds as round_service
 from matcher.services import why as why_service
-from web import params, plan_pages, round_forms, round_kinds, round_publishing, round_views, words, worker
+from web import (
+    params,
+    plan_pages,
+    round_forms,
+    round_kinds,
+    round_publishing,
+    round_views,
+    words,
+    work_pages,
+    worker,
+)
 from web.auth import require_login, roles_required
 from web.context import database, first_plan_day, talent_map
 from web.phrases import say
@@ -511,6 +520,7 @@ def compare_view(name: str) -> Any:
 @hr_rounds.post("/<path:name>/publish")
 @roles_required("hr")
 def publish(name: str) -> Any:
+    """Publish the round with its meetings and invites: a job for a worker, shown on its page."""
     stored = _stored_or_none(name)
     if stored is None:
         return plan_pages.publish(name)
@@ -519,21 +529,13 @@ def publish(name: str) -> Any:
     if meeting is None:
         return _review(name, status=400, publish=form)
     try:
-        _published, invites = round_changes.publish(
-            database(),
-            name,
-            meeting,
-            round_publishing.invite_settings(),
-            round_publishing.smtp(),
-            today=_today(),
-            now=_now(),
-        )
+        started = work.start_publish(database(), name, meeting, started_by=work_pages.by(), now=_now())
+    except work.Busy as refused:
+        return work_pages.busy(refused)
     except RoundError as exc:
         form.form_errors.append(exc.message)
         return _review(name, status=400, publish=form)
-    flash(_("Round '%(name)s' is published: its pairs or groups are in the history.", name=name), "info")
-    round_publishing.flash_invites(invites)
-    return redirect(url_for(".review", name=name))
+    return work_pages.start(started)
 
 
 @hr_rounds.post("/<path:name>/meetings")
@@ -547,12 +549,13 @@ def meetings(name: str) -> Any:
         if stored.status != PUBLISHED:
             form.form_errors.append(_("Publish the round before planning its meetings."))
         return _review(name, status=400, publish=form)
-    round_publishing.flash_invites(
-        round_changes.plan_and_send(
-            database(), name, meeting, round_publishing.invite_settings(), round_publishing.smtp(), now=_now()
+    try:
+        started = work.start_publish(
+            database(), name, meeting, again=True, started_by=work_pages.by(), now=_now()
         )
-    )
-    return redirect(url_for(".review", name=name))
+    except work.Busy as refused:
+        return work_pages.busy(refused)
+    return work_pages.start(started)
 
 
 @hr_rounds.post("/<path:name>/send")
@@ -564,18 +567,16 @@ def send(name: str) -> Any:
     stored = _stored_or_none(name)
     if stored is None:
         kept = plans.plan(database(), name) or abort(404)
-        round_publishing.flash_invites(
-            plans.send_plan(
-                database(), kept, round_publishing.invite_settings(), round_publishing.smtp(), now=_now()
-            )
-        )
+        sources, strict = plans.sources(kept), False
     else:
-        round_publishing.flash_invites(
-            round_changes.send(
-                database(), name, round_publishing.invite_settings(), round_publishing.smtp(), now=_now()
-            )
+        sources, strict = [name], True
+    try:
+        started = work.start_send(
+            database(), name, sources, strict=strict, started_by=work_pages.by(), now=_now()
         )
-    return redirect(url_for(".review", name=name))
+    except work.Busy as refused:
+        return work_pages.busy(refused)
+    return work_pages.start(started)
 
 
 @hr_rounds.post("/<path:name>/resend")
@@ -586,27 +587,19 @@ def resend(name: str) -> Any:
     if not round_forms.ConfirmForm().validate_on_submit():
         abort(400)
     _round_or_404(name)
-    settings, smtp = round_publishing.invite_settings(), round_publishing.smtp()
-    again = publishing.retry_failed(database(), settings, now=_now(), source=name)
-    flash(
-        ngettext(
-            "%(num)d failed e-mail is written again.", "%(num)d failed e-mails are written again.", again
-        ),
-        "info",
-    )
-    if smtp is not None and again:
-        delivery = publishing.deliver(database(), smtp, settings, now=_now(), source=name)
-        flash(
-            _(
-                "E-mail: %(sent)d sent, %(failed)d failed, %(waiting)d waiting in the outbox.",
-                sent=delivery.sent,
-                failed=len(delivery.failed),
-                waiting=delivery.waiting,
-            ),
-            "error" if delivery.failed else "info",
+    try:
+        started = work.start_send(
+            database(),
+            name,
+            [name],
+            queue_first=False,
+            retry_failed=True,
+            started_by=work_pages.by(),
+            now=_now(),
         )
-    # The page opens at its top, where the flashed outcome is.
-    return redirect(url_for(".review", name=name))
+    except work.Busy as refused:
+        return work_pages.busy(refused)
+    return work_pages.start(started)
 
 
 @hr_rounds.get("/<path:name>/round.ics")

@@ -24,7 +24,7 @@ def seed(url: str, tmp_path: Path, source: Path | None = None) -> None:
 
 
 def start_app(url: str):
-    app = make_app(url)
+    app = make_app(url, JOBS_INLINE=True)
     add_account(app, HR, "hr")
     add_account(app, MANAGER, "manager", "anna")
     add_account(app, EMPLOYEE, "employee", "bram")

@@ -113,8 +113,11 @@ def test_the_preview_lists_the_conflicts_and_the_import_takes_only_the_chosen_fi
         "take": ["bram:working_hours"],
         "csrf_token": csrf_token(hr, "/hr/import"),
     }
-    done = hr.post("/hr/import", data=confirm)
+    started = hr.post("/hr/import", data=confirm)
+    assert started.status_code == 302 and "/hr/work/" in started.headers["Location"]
+    done = hr.get(started.headers["Location"])
     assert done.status_code == 200 and "Imported" in page_text(done)
+    assert "2 fields stay as the colleagues entered them." in page_text(done)
     bram = organisation.load_organisation(_db(app)).person("bram")
     assert bram.working_hours == small_org().person("bram").working_hours
     assert (bram.host_capacity, bram.presenter) == (1, True)
