@@ -94,10 +94,10 @@ def _work(
     try:
         chosen = queue.schedules()
     except ValueError as exc:
-        raise click.UsageError(str(exc)) from None
+        raise click.UsageError(common.said(exc.args[0])) from None
     if list_schedules:
         for schedule in chosen:
-            click.echo(f"{schedule.name:16} {schedule.cron:18} {common.said(phrase(schedule.summary))}")
+            click.echo(f"{schedule.name:16} {schedule.cron:18} {common.said(schedule.summary)}")
         return
     database = common.open_db(ctx)
     settings = {"DATABASE_URL": database.url}

@@ -212,7 +212,9 @@ def recover(db: Database, *, now: dt.datetime, enqueue: Callable[[str, str], Non
     return reaped
 
 
-@queue.scheduled("reap", cron="* * * * *", summary="jobs of stopped workers: run again or reported failed")
+@queue.scheduled(
+    "reap", cron="* * * * *", summary=phrase("jobs of stopped workers: run again or reported failed")
+)
 def reap(context: queue.Context, now: dt.datetime) -> Reaped:
     return recover(context.db, now=now, enqueue=context.put)
 

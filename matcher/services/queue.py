@@ -47,6 +47,7 @@ from typing import Any
 from huey import Huey, MemoryHuey, PostgresHuey, RedisHuey, SqliteHuey, crontab
 from huey.consumer import Consumer
 
+from matcher.domain.phrases import phrase
 from matcher.io.ics import InviteSettings
 from matcher.io.mail import SmtpSettings
 from matcher.storage import Database
@@ -54,7 +55,7 @@ from matcher.storage import Database
 log = logging.getLogger(__name__)
 
 #: The modules whose handlers the queue runs; imported when a queue is made.
-HANDLER_MODULES: tuple[str, ...] = ("matcher.services.background",)
+HANDLER_MODULES: tuple[str, ...] = ("matcher.services.background", "matcher.services.notices")
 #: How often a handler that says :class:`TryAgain` is run again, and the first wait (seconds),
 #: doubled each time: 10 s, 20 s, 40 s ... about 2.8 hours in all.
 RETRIES = 10
@@ -145,7 +146,8 @@ def handler(kind: str) -> Callable[[Handler], Handler]:
 
 def scheduled(name: str, *, cron: str, summary: str) -> Callable[[ScheduledWork], ScheduledWork]:
     """Register ``work(context, now)`` to run at the times of ``cron`` (minute hour day month
-    weekday, UTC), unless ``MEELOOP_SCHEDULE_<NAME>`` says other times or ``off``."""
+    weekday, UTC), unless ``MEELOOP_SCHEDULE_<NAME>`` says other times or ``off``. ``summary`` is
+    a :func:`~matcher.domain.phrases.phrase`, shown by ``meeloop worker --list``."""
 
     def register(work: ScheduledWork) -> ScheduledWork:
         _SCHEDULES[name] = Schedule(name, cron, summary, work)
@@ -161,15 +163,26 @@ def _load_handlers() -> None:
 
 def schedules(env: Mapping[str, str] | None = None) -> list[Schedule]:
     """The scheduled work with the times in force: the default, or its ``MEELOOP_SCHEDULE_*``;
-    switched-off work is left out."""
+    switched-off work is left out. ValueError (a phrase) names a setting that is not a schedule."""
     _load_handlers()
     env = os.environ if env is None else env
     chosen = []
     for schedule in _SCHEDULES.values():
-        cron = env.get(setting_name(schedule.name), schedule.cron).strip()
+        setting = setting_name(schedule.name)
+        cron = env.get(setting, schedule.cron).strip()
         if cron.lower() == "off":
             continue
-        parse_cron(cron)
+        try:
+            parse_cron(cron)
+        except ValueError:
+            raise ValueError(
+                phrase(
+                    "{setting}: '{value}' is not a schedule; give five fields (minute hour day month "
+                    "weekday, in UTC) such as '*/15 * * * *', or 'off'",
+                    setting=setting,
+                    value=cron,
+                )
+            ) from None
         chosen.append(dataclasses.replace(schedule, cron=cron))
     return chosen
 
@@ -179,12 +192,10 @@ def setting_name(schedule: str) -> str:
 
 
 def parse_cron(cron: str) -> Callable[[dt.datetime], bool]:
-    """A five-field cron line as huey's test of a moment; ValueError names what is wrong."""
+    """A five-field cron line as huey's test of a moment; ValueError when it is not one."""
     fields = cron.split()
     if len(fields) != 5:
-        raise ValueError(
-            f"a schedule has five fields (minute hour day month weekday), not {len(fields)}: {cron!r}"
-        )
+        raise ValueError(cron)
     minute, hour, day, month, weekday = fields
     test = crontab(minute=minute, hour=hour, day=day, month=month, day_of_week=weekday)
     test(dt.datetime(2000, 1, 1))  # huey checks the fields when first used
