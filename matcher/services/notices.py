@@ -33,7 +33,7 @@ from babel.dates import format_date, format_datetime, format_time
 
 from matcher import storage
 from matcher.domain.model import Person
-from matcher.domain.phrases import Translator, counted, phrase, say
+from matcher.domain.phrases import Translator, counted, phrase, say, term
 from matcher.domain.problems import Location, Problems
 from matcher.domain.schedule import ScheduledEvent
 from matcher.io import catalogs
@@ -428,9 +428,19 @@ def _check_in(due: Due, settings: InviteSettings, words: Translator, token: str)
         "",
         phrase("You do not need to log in. Clicked the wrong one? Use the other link to change your answer."),
         phrase("HR only sees how many sessions took place, never who answered what."),
-        phrase("After a yes we ask what the session brought you; that is up to you."),
+        phrase("If it did, the page that follows asks what it brought you. That part is up to you."),
     ]
     return phrase("Did it take place? {title}", title=event.title), lines
+
+
+#: Wenger-Trayner's five value levels as the reflections page names them (DOMAIN.md).
+VALUE_LEVELS = (
+    (term("Immediate value"), term("the experience itself: it was worth the time")),
+    (term("Potential value"), term("an insight, a contact, a book to read")),
+    (term("Applied value"), term("I did something differently in my work")),
+    (term("Realised value"), term("it had an effect on clients, the team or the product")),
+    (term("Reframing value"), term("it changed how I look at my work")),
+)
 
 
 def _value_check(due: Due, settings: InviteSettings, words: Translator) -> tuple[str, list[str]]:
@@ -444,18 +454,14 @@ def _value_check(due: Due, settings: InviteSettings, words: Translator) -> tuple
             first=format_date(due.quarter.first_day, "d MMMM", locale=locale),
             last=format_date(due.quarter.last_day, "d MMMM y", locale=locale),
         ),
-        phrase("What did it bring you? Take a moment to look back, as we ask each quarter:"),
-        phrase("- the experience itself: was it worth your time?"),
-        phrase("- something you gained: an insight, a contact, a tip;"),
-        phrase("- something you now do differently in your work;"),
-        phrase("- what that changed for your clients, team or results;"),
-        phrase("- a new view of your work or of what matters in it."),
+        phrase("What did it bring you? Look back for a moment on the five kinds of value:"),
+        *(phrase("- {level} ({meaning})", level=level, meaning=meaning) for level, meaning in VALUE_LEVELS),
         "",
         phrase(
             "Write it down on your reflections page, for each session: {url}",
             url=f"{settings.base_url}/me/reflections",
         ),
-        phrase("Only you read what you write there; HR sees only counts."),
+        phrase("Only you read your stories; HR sees only counts."),
     ]
     return phrase("What did learning with colleagues bring you this quarter?"), lines
 

@@ -190,13 +190,23 @@ def test_each_session_of_a_series_and_a_lunch_audience_get_their_reminder(org_db
     assert abouts == {f"{series_id}/2026-12-03", f"{lunch_id}/2026-12-03"}
 
 
-def test_a_reminder_speaks_the_reader_s_own_language(org_db, mail):
-    bag, smtp = mail
-    with org_db.transaction() as session:
+def speaks_dutch(db: Database, person_id: str) -> None:
+    """The person has an account on which they chose Dutch."""
+    with db.transaction() as session:
         account = account_storage.add_account(
-            session, "bram@wadloo.example", role="employee", password_hash="x", person_id="bram", now=NOW
+            session,
+            f"{person_id}@wadloo.example",
+            role="employee",
+            password_hash="x",
+            person_id=person_id,
+            now=NOW,
         )
         account_storage.set_locale(session, account.id, "nl")
+
+
+def test_a_reminder_speaks_the_reader_s_own_language(org_db, mail):
+    bag, smtp = mail
+    speaks_dutch(org_db, "bram")
     add(org_db, event("Mentor meeting", {"anna": "mentor", "bram": "mentee"}, NOW + dt.timedelta(hours=3)))
     notices.send_reminders(context(org_db, smtp), NOW, NOTICES)
     bram = text_of(letter_to(bag, "bram@wadloo.example"))
@@ -281,6 +291,19 @@ def test_no_check_in_for_a_cancelled_event_an_old_session_or_someone_who_left(or
     assert bag.received == []
 
 
+def test_a_check_in_that_did_not_go_out_is_not_counted_until_a_retry_delivers_it(org_db, mail):
+    bag, smtp = mail
+    add(org_db, event("Mentor meeting", {"anna": "mentor", "bram": "mentee"}, NOW - dt.timedelta(hours=3)))
+    bag.refuse = {"bram@wadloo.example"}
+    assert notices.send_check_ins(context(org_db, smtp), NOW, NOTICES).sent == 1
+    assert notices.check_in_counts(org_db, by="kind")["meeting"] == notices.CheckInCount(no_answer=1)
+    bag.refuse = set()
+    assert notices.send_check_ins(context(org_db, smtp), NOW + dt.timedelta(minutes=15), NOTICES).sent == 1
+    assert notices.check_in_counts(org_db, by="kind")["meeting"] == notices.CheckInCount(no_answer=2)
+    (token, _answer), _no = LINK.findall(text_of(letter_to(bag, "bram@wadloo.example")))
+    assert notices.answer_check_in(org_db, SETTINGS, token, True, now=NOW) is not None
+
+
 def test_hr_counts_answers_per_kind_and_round_and_never_who(org_db, mail):
     bag, smtp = mail
     start = NOW - dt.timedelta(hours=3)
@@ -325,6 +348,7 @@ def test_the_value_check_goes_to_those_who_took_part_last_quarter(org_db, mail):
     notices.answer_check_in(org_db, SETTINGS, token, False, now=check_in_day)
     bag.received.clear()
 
+    speaks_dutch(org_db, "eva")
     new_year = at(dt.date(2027, 1, 1), 7)
     due = notices.due_value_checks(org_db, new_year, NOTICES)
     assert [(d.person_id, d.about, d.sessions) for d in due] == [
@@ -342,7 +366,13 @@ def test_the_value_check_goes_to_those_who_took_part_last_quarter(org_db, mail):
         "From 1 October to 31 December 2026 you took part in 2 sessions of learning with colleagues." in text
     )
     assert "https://meeloop.wadloo.example/me/reflections" in text
-    assert "- something you now do differently in your work;" in text
+    assert "- Applied value (I did something differently in my work)" in text
+    eva = text_of(letter_to(bag, "eva@wadloo.example"))
+    assert (
+        eva.startswith("Beste Eva Jansen,")
+        and "Toegepaste waarde (ik heb iets anders gedaan in mijn werk)" in eva
+    )
+    assert "1 oktober" in eva and "31 december 2026" in eva
     # Once a quarter: a rerun, or a run later in January, sends nothing; after the first fortnight
     # nothing is due at all.
     assert notices.send_value_checks(context(org_db, smtp), new_year, NOTICES) == notices.Sent()
