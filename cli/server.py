@@ -113,7 +113,8 @@ def demo(ctx: click.Context, host: str, port: int, no_serve: bool) -> None:
     explicit = ctx.obj["db_url"] or os.environ.get("MEELOOP_DEMO_DATABASE_URL")
     if explicit is None:
         # Its own file, made afresh; never the organisation's real database.
-        for suffix in ("", "-wal", "-shm"):
+        # Its queue too: jobs of a demo before this one must not run against this one.
+        for suffix in ("", "-wal", "-shm", ".queue", ".queue-wal", ".queue-shm"):
             Path(f"{DEMO_DATABASE}{suffix}").unlink(missing_ok=True)
     ctx.obj["db_url"] = explicit or f"sqlite:///{DEMO_DATABASE}"
     if explicit is not None and organisation.load_organisation(common.open_db(ctx)).people:

@@ -115,7 +115,9 @@ def _work(
     jobs.run_scheduled("reap")
     if nice:
         os.nice(nice)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Beside a server (the demo), only what needs attention; on its own, what it does.
+    level = logging.WARNING if beside is not None else logging.INFO
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if beside is not None:
         _stop_with(beside)
     common.echo(phrase("the worker takes jobs from the queue ({where})", where=jobs.settings.where), err=True)
