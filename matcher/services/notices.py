@@ -463,7 +463,7 @@ def _value_check(due: Due, settings: InviteSettings, words: Translator) -> tuple
         ),
         phrase("Only you read your stories; HR sees only counts."),
     ]
-    return phrase("What did learning with colleagues bring you this quarter?"), lines
+    return phrase("What did learning with colleagues bring you last quarter?"), lines
 
 
 def _event(due: Due) -> ScheduledEvent:

@@ -360,7 +360,7 @@ def test_the_value_check_goes_to_those_who_took_part_last_quarter(org_db, mail):
     ran = notices.send_value_checks(context(org_db, smtp), new_year, NOTICES)
     assert ran.sent == 4
     anna = letter_to(bag, "anna@wadloo.example")
-    assert anna["Subject"] == "What did learning with colleagues bring you this quarter?"
+    assert anna["Subject"] == "What did learning with colleagues bring you last quarter?"
     text = text_of(anna)
     assert (
         "From 1 October to 31 December 2026 you took part in 2 sessions of learning with colleagues." in text
