@@ -69,7 +69,7 @@ def start_job(
 
     ``settings`` is ``{"config": ...}`` (a round's config as a mapping) for pairing and group
     rounds, and the plan's settings for lunch and shadowing (see :func:`lunch_config`,
-    :func:`shadow_config`). ``runner`` says which process will run it (see :func:`fail_abandoned`).
+    :func:`shadow_config`). ``runner`` is empty until a worker claims the job (see :func:`recover`).
     """
     try:
         plan_kind(kind)
