@@ -255,6 +255,9 @@ def limit_logins(app: Flask) -> Limiter:
     shared by several apps would count in the storage of whichever app was made last."""
     limiter = Limiter(key_func=get_remote_address, default_limits=[])
     limiter.init_app(app)
+    # The limits hold their limiter weakly, and a limiter switched off (RATELIMIT_ENABLED) is not
+    # kept by the app otherwise.
+    app.extensions["meeloop"]["limiter"] = limiter
     per_login = limiter.limit(
         lambda: current_app.config["LOGIN_LIMIT"],
         methods=["POST"],

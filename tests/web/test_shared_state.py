@@ -5,6 +5,7 @@ changes at login, forms need their CSRF token, cookies are Secure, HttpOnly and 
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import subprocess
@@ -93,6 +94,16 @@ def test_without_redis_each_process_counts_its_own(sqlite_url, no_redis_from_the
     assert "_user_id" in signed.loads(_sid(second))
     for app in apps:
         app.extensions["meeloop"]["db"].dispose()
+
+
+def test_with_the_limit_switched_off_every_attempt_is_answered(sqlite_url, no_redis_from_the_environment):
+    app = make_app(sqlite_url, RATELIMIT_ENABLED=False, LOGIN_LIMIT="3 per hour")
+    add_account(app, LOGIN, "hr")
+    gc.collect()  # the app alone keeps its limiter
+    client = app.test_client()
+    assert [_attempt(client) for _ in range(5)] == [401] * 5
+    log_in(client, LOGIN)
+    app.extensions["meeloop"]["db"].dispose()
 
 
 def test_a_session_started_through_one_process_goes_on_in_the_other(two_apps, store):
