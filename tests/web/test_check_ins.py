@@ -1,5 +1,6 @@
 """The "did you meet?" pages: the links of a real check-in e-mail (sent through aiosmtpd) answered
-without logging in, on a real SQLite file and PostgreSQL server, and HR's counts."""
+without logging in, on a real SQLite file and PostgreSQL server, HR's counts, and axe-core on the pages
+in Chromium."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import html
 import re
 
 import pytest
+from flask import Flask
 
 from matcher.domain.schedule import ScheduledEvent
 from matcher.io import orgjson
@@ -15,9 +17,10 @@ from matcher.io.ics import InviteSettings
 from matcher.io.mail import SmtpSettings
 from matcher.services import accounts, notices, organisation, queue, scheduling
 from matcher.storage import schedule as schedule_storage
+from tests.e2e.test_accessibility import AXE, RUN_AXE, SKIPS, TAGS
 from tests.mailtools import smtp_server
 from tests.orgs import small_org
-from tests.webtools import add_account, csrf_token, log_in, make_app
+from tests.webtools import add_account, csrf_token, live_server, log_in, make_app
 
 #: The session: Thursday 19 November 2026, 10:00-11:00 UTC, before the app's day (21 November).
 START = dt.datetime(2026, 11, 19, 10, 0, tzinfo=dt.UTC)
@@ -28,20 +31,25 @@ SETTINGS = InviteSettings(
 LINK = re.compile(r"http://localhost(/check-in/[A-Za-z0-9_-]+)/(yes|no)")
 
 
-@pytest.fixture
-def app(db_url, tmp_path):
-    app = make_app(db_url, INVITES=SETTINGS)
-    db = app.extensions["meeloop"]["db"]
-    orgjson.write_json(small_org(), tmp_path / "org.json")
-    organisation.import_file(db, tmp_path / "org.json", now=START - dt.timedelta(days=30))
+def _app(url: str, folder) -> Flask:
+    app = make_app(url, INVITES=SETTINGS)
+    orgjson.write_json(small_org(), folder / "org.json")
+    organisation.import_file(
+        app.extensions["meeloop"]["db"], folder / "org.json", now=START - dt.timedelta(days=30)
+    )
     add_account(app, "bram@wadloo.example", "employee", "bram")
     add_account(app, "hr@wadloo.example", "hr")
-    yield app
-    db.dispose()
+    return app
 
 
 @pytest.fixture
-def links(app) -> dict[str, str]:
+def app(db_url, tmp_path):
+    app = _app(db_url, tmp_path)
+    yield app
+    app.extensions["meeloop"]["db"].dispose()
+
+
+def _asked(app: Flask) -> dict[str, str]:
     """Each participant's check-in address (without the answer), from the e-mail they were sent."""
     db = app.extensions["meeloop"]["db"]
     meeting = ScheduledEvent(
@@ -68,6 +76,11 @@ def links(app) -> dict[str, str]:
         assert yes == no
         found[message["To"].addresses[0].addr_spec.split("@")[0]] = yes
     return found
+
+
+@pytest.fixture
+def links(app) -> dict[str, str]:
+    return _asked(app)
 
 
 def page(response) -> str:
@@ -175,3 +188,47 @@ def test_hr_sees_how_many_met_per_kind_and_round_and_not_who(app, links):
     employee = app.test_client()
     log_in(employee, "bram@wadloo.example")
     assert employee.get("/hr/reports/reflections").status_code == 403
+
+
+@pytest.mark.browser
+def test_the_answer_pages_pass_axe_in_both_languages(sqlite_url, tmp_path, browser):
+    app = _app(sqlite_url, tmp_path)
+    db = app.extensions["meeloop"]["db"]
+    links = _asked(app)
+    bram = next(a for a in accounts.accounts(db) if a.person_id == "bram")
+    accounts.set_locale(db, bram.id, "nl")
+    engine = AXE.read_text(encoding="utf-8")
+    problems: list[str] = []
+
+    def check(tab, where: str) -> None:
+        tab.evaluate(engine)
+        found = tab.evaluate(RUN_AXE, TAGS)
+        problems.extend(
+            f"{where}: {v['id']} at {' '.join(map(str, node['target']))}: {v['help']}"
+            for v in found["violations"]
+            for node in v["nodes"]
+        )
+        if not tab.evaluate(SKIPS):
+            problems.append(f"{where}: no skip link to the content")
+
+    try:
+        with live_server(app) as base:
+            # Anna reads English (the organisation's language here), Bram Dutch (his account's).
+            for person, language in (("anna", "en"), ("bram", "nl")):
+                tab = browser.new_context().new_page()
+                tab.goto(f"{base}{links[person]}/yes")
+                assert tab.locator("html").get_attribute("lang") == language
+                check(tab, f"{person}: the question")
+                with tab.expect_navigation():
+                    tab.locator("main form button[type=submit]").click()
+                assert tab.locator(".check-in").get_attribute("data-answer") == "yes"
+                check(tab, f"{person}: thanks and the reflection")
+                with tab.expect_navigation():
+                    tab.locator("main form button[type=submit]").click()
+                assert tab.locator(".check-in").get_attribute("data-answer") == "no"
+                check(tab, f"{person}: noted that it did not take place")
+                tab.context.close()
+        assert problems == []
+        assert notices.check_in_counts(db, by="kind")["meeting"] == notices.CheckInCount(not_met=2)
+    finally:
+        db.dispose()
