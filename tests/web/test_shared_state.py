@@ -31,6 +31,8 @@ _TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 COOKIE = "meeloop_session"
 LOGIN = "hr@wadloo.example"
 OTHER = "hr2@wadloo.example"
+#: How long a server process may take to answer its first request.
+STARTUP = 120.0
 
 
 @pytest.fixture
@@ -250,13 +252,14 @@ def two_servers(tmp_path, sqlite_url, fresh_redis_url) -> Iterator[list[str]]:
 
 
 def _wait_for(process: subprocess.Popen[bytes], base: str, log: Path) -> None:
-    while process.poll() is None:
+    deadline = time.monotonic() + STARTUP
+    while process.poll() is None and time.monotonic() < deadline:
         try:
             if httpx.get(f"{base}/api/health", timeout=5).status_code == 200:
                 return
         except httpx.TransportError:
             time.sleep(0.1)
-    pytest.fail(f"the server stopped: {log.read_text(errors='replace')}")
+    pytest.fail(f"the server did not start: {log.read_text(errors='replace')}")
 
 
 def _token(client: httpx.Client, path: str) -> str:
