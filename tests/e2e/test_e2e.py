@@ -130,6 +130,9 @@ def test_hr_plans_and_publishes_a_mentor_round_and_the_mentee_downloads_it(
     # Publish with meetings every two weeks.
     with hr.expect_navigation():
         hr.click("form[action$='/publish'] button[type=submit]")
+    # The work's page, until it is done; then back to the round.
+    with hr.expect_navigation():
+        hr.locator("p.actions a.button:not(.secondary)").click()
     assert hr.locator(".status-published").count() >= 1
     assert hr.locator("a[href$='round.ics']").count() == 1
     _shot(hr, language, "published")

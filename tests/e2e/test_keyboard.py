@@ -214,5 +214,8 @@ def test_hr_proposes_reviews_and_publishes_a_round_with_the_keyboard(hr):
     assert page.locator("details:has(> summary h2)").first.evaluate("d => d.open")
     hr.to_text("Publish and plan the meetings", "button")
     hr.enter()
+    assert "/hr/work/" in page.url  # the work's page says what publishing did
+    hr.to_text("Back to mentoring by keyboard", "a")
+    hr.enter()
     assert page.locator(".status-published").count() >= 1
     assert not hr.hidden(), "focus not shown:\n" + "\n".join(hr.hidden())
