@@ -213,15 +213,15 @@ def test_a_session_keeps_what_a_signed_cookie_keeps():
 
 
 @pytest.fixture
-def two_servers(tmp_path, sqlite_url, fresh_redis_url) -> Iterator[list[str]]:
-    """Two web server processes (waitress) on one database and one Redis; their base URLs."""
-    app = make_app(sqlite_url)
+def two_servers(tmp_path, postgres_url, fresh_redis_url) -> Iterator[list[str]]:
+    """Two web server processes (waitress) on one PostgreSQL database and one Redis; their base URLs."""
+    app = make_app(postgres_url)
     add_account(app, LOGIN, "hr")
     add_account(app, OTHER, "hr")
     app.extensions["meeloop"]["db"].dispose()
     env = {k: v for k, v in os.environ.items() if not k.startswith("MEELOOP_")}
     env |= {
-        "MEELOOP_DATABASE_URL": sqlite_url,
+        "MEELOOP_DATABASE_URL": postgres_url,
         "MEELOOP_REDIS_URL": fresh_redis_url,
         "MEELOOP_SECRET_KEY": "shared by every web process",
         "MEELOOP_SECURE_COOKIES": "0",
@@ -268,6 +268,7 @@ def _token(client: httpx.Client, path: str) -> str:
     return found.group(1)
 
 
+@pytest.mark.postgres
 def test_two_server_processes_share_the_login_limit_and_the_sessions(two_servers):
     first, second = (httpx.Client(base_url=base, timeout=30) for base in two_servers)
     with first, second:
