@@ -140,8 +140,9 @@ class Due:
 
 @dataclass(frozen=True)
 class Sent:
-    """How a run went: notices sent, those that failed (person id, why), and those due but not
-    tried (no mail server set up, or the server went away during the run)."""
+    """How a run went: notices sent, those the server refused (person id, why), and those due but
+    not tried because no mail server is set up. A server that cannot be reached, or goes away
+    during the run, is :class:`~matcher.services.queue.TryAgain` instead."""
 
     sent: int = 0
     failed: tuple[tuple[str, str], ...] = ()
