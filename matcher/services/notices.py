@@ -181,18 +181,18 @@ def due_reminders(db: Database, now: dt.datetime, settings: NoticeSettings) -> l
     until = now + dt.timedelta(hours=settings.reminder_hours)
     with db.transaction() as session:
         events = schedule.events(session, ending_after=now)
-        done = store.settled(session, REMINDER, most_attempts=settings.most_attempts)
         people = storage.load_people(session, (p for e in events for p in participants(e)))
-    found = []
-    for event in events:
-        for day, start, end in _sessions(event):
-            if not now < start <= until:
-                continue
-            for person_id in participants(event):
-                about = _about(event, day)
-                if _here_on(people.get(person_id), day) and (about, person_id) not in done:
-                    found.append(Due(REMINDER, about, person_id, event, day, start, end))
-    return sorted(found, key=lambda d: (d.start or now, d.about, d.person_id))
+    found = [
+        Due(REMINDER, _about(event, day), person_id, event, day, start, end)
+        for event in events
+        for day, start, end in _sessions(event)
+        if now < start <= until
+        for person_id in participants(event)
+        if _here_on(people.get(person_id), day)
+    ]
+    return sorted(
+        _unsettled(db, REMINDER, found, settings), key=lambda d: (d.start or now, d.about, d.person_id)
+    )
 
 
 def due_check_ins(db: Database, now: dt.datetime, settings: NoticeSettings) -> list[Due]:
@@ -203,18 +203,18 @@ def due_check_ins(db: Database, now: dt.datetime, settings: NoticeSettings) -> l
     earliest_end = now - settings.check_in_within
     with db.transaction() as session:
         events = schedule.events(session, ending_after=earliest_end)
-        done = store.settled(session, CHECK_IN, most_attempts=settings.most_attempts)
         people = storage.load_people(session, (p for e in events for p in participants(e)))
-    found = []
-    for event in events:
-        for day, start, end in _sessions(event):
-            if not earliest_end < end <= latest_end:
-                continue
-            for person_id in participants(event):
-                about = _about(event, day)
-                if _here_on(people.get(person_id), now.date()) and (about, person_id) not in done:
-                    found.append(Due(CHECK_IN, about, person_id, event, day, start, end))
-    return sorted(found, key=lambda d: (d.end or now, d.about, d.person_id))
+    found = [
+        Due(CHECK_IN, _about(event, day), person_id, event, day, start, end)
+        for event in events
+        for day, start, end in _sessions(event)
+        if earliest_end < end <= latest_end
+        for person_id in participants(event)
+        if _here_on(people.get(person_id), now.date())
+    ]
+    return sorted(
+        _unsettled(db, CHECK_IN, found, settings), key=lambda d: (d.end or now, d.about, d.person_id)
+    )
 
 
 def due_value_checks(db: Database, now: dt.datetime, settings: NoticeSettings) -> list[Due]:
@@ -227,7 +227,6 @@ def due_value_checks(db: Database, now: dt.datetime, settings: NoticeSettings) -
     past = quarter.previous()
     with db.transaction() as session:
         events = schedule.events(session, ending_after=dt.datetime.combine(past.first_day, dt.time(), dt.UTC))
-        done = store.settled(session, VALUE_CHECK, most_attempts=settings.most_attempts)
         called_off = store.not_met(session)
         people = storage.load_people(session, (p for e in events for p in participants(e)))
     sessions: dict[str, int] = {}
@@ -238,11 +237,21 @@ def due_value_checks(db: Database, now: dt.datetime, settings: NoticeSettings) -
             for person_id in participants(event):
                 if (event.id, day, person_id) not in called_off:
                     sessions[person_id] = sessions.get(person_id, 0) + 1
-    return [
+    found = [
         Due(VALUE_CHECK, past.key, person_id, quarter=past, sessions=n)
         for person_id, n in sorted(sessions.items())
-        if _here_on(people.get(person_id), now.date()) and (past.key, person_id) not in done
+        if _here_on(people.get(person_id), now.date())
     ]
+    return _unsettled(db, VALUE_CHECK, found, settings)
+
+
+def _unsettled(db: Database, kind: str, found: list[Due], settings: NoticeSettings) -> list[Due]:
+    """The notices found, without those sent already or tried as often as allowed."""
+    if not found:
+        return []
+    with db.transaction() as session:
+        done = store.settled(session, kind, (d.about for d in found), most_attempts=settings.most_attempts)
+    return [d for d in found if (d.about, d.person_id) not in done]
 
 
 # -- the scheduled work ------------------------------------------------------------------------------

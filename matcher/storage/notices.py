@@ -44,16 +44,23 @@ def token_hash(token: str) -> str:
 # -- notices ------------------------------------------------------------------------------------------
 
 
-def settled(session: Session, kind: str, *, most_attempts: int) -> set[tuple[str, str]]:
-    """(about, person id) of the notices of ``kind`` that need no more sending: sent, or failed
-    ``most_attempts`` times."""
-    rows = session.execute(
-        select(NoticeRow.about, NoticeRow.person_id).where(
-            NoticeRow.kind == kind,
-            (NoticeRow.status == SENT) | (NoticeRow.attempts >= most_attempts),
+def settled(
+    session: Session, kind: str, abouts: Iterable[str], *, most_attempts: int
+) -> set[tuple[str, str]]:
+    """(about, person id) of the notices of ``kind`` about ``abouts`` that need no more sending:
+    sent, or failed ``most_attempts`` times."""
+    wanted = sorted(set(abouts))
+    found: set[tuple[str, str]] = set()
+    for first in range(0, len(wanted), 500):  # a bounded IN list, on every database alike
+        rows = session.execute(
+            select(NoticeRow.about, NoticeRow.person_id).where(
+                NoticeRow.kind == kind,
+                NoticeRow.about.in_(wanted[first : first + 500]),
+                (NoticeRow.status == SENT) | (NoticeRow.attempts >= most_attempts),
+            )
         )
-    )
-    return {(about, person) for about, person in rows}
+        found.update((about, person) for about, person in rows)
+    return found
 
 
 def failed(session: Session, kind: str, *, most_attempts: int) -> set[tuple[str, str]]:
