@@ -83,7 +83,9 @@ def redis_url() -> Iterator[str]:
 
 @pytest.fixture
 def fresh_redis_url(redis_url: str) -> str:
-    """The test server's URL, its database emptied before this test: nothing left from another one."""
+    """The test server's URL, its database 0 emptied before this test: nothing left from another one.
+    A fixture that outlives one test (a worker process for a module) keeps its keys in another of the
+    server's databases (``redis_url`` ending in ``/1``), which this one leaves alone."""
     client = redis.Redis.from_url(redis_url)
     try:
         client.flushdb()
