@@ -7,12 +7,15 @@ runs the three on a schedule (:func:`send_reminders`, :func:`send_check_ins`,
 :func:`send_value_checks`); each run works out what is due at ``now`` and sends it, in each
 reader's language (their account's, else the organisation's).
 
-Every run may repeat, and several workers may run the same schedule: each notice is claimed in
-the transaction that sends it (:func:`matcher.storage.notices.claim`, unique per kind, session or
-quarter and person) and marked sent before that transaction commits, so none goes out twice. A
-letter the server refuses is recorded as failed and tried again by a later run while it is still
-due, up to :attr:`NoticeSettings.most_attempts` times; a mail server that cannot be reached stops
-the run with :class:`~matcher.services.queue.TryAgain`, leaving the rest for the next one.
+Every run may repeat, and several workers may run the same schedule: each notice is claimed before
+it goes out (:func:`matcher.storage.notices.claim`, unique per kind, session or quarter and person,
+committed before the mail server is asked) and marked sent once the server took it, so none goes
+out twice. A letter the server refuses is recorded as failed and tried again by a later run while
+it is still due, up to :attr:`NoticeSettings.most_attempts` times; a mail server that cannot be
+reached stops the run with :class:`~matcher.services.queue.TryAgain`, leaving the rest for the
+next one. A worker that dies between the server's answer and the mark leaves its notice
+``sending``; after :attr:`NoticeSettings.sending_for` a later run sends it again, with the same
+Message-ID, so the one case that can send twice is recognisable as such.
 
 The check-in's two links carry a random token (only its SHA-256 is stored) that answers for one
 person and one session, without logging in. HR sees only counts (:func:`check_in_counts`).
@@ -68,6 +71,9 @@ class NoticeSettings:
     value_check_days: int = 14
     #: A notice the server refused is tried this many times in all.
     most_attempts: int = 5
+    #: A notice claimed this long ago and never marked sent or failed (its worker died while
+    #: sending) is taken over by the next run. Longer than any one letter takes to send.
+    sending_for: dt.timedelta = dt.timedelta(minutes=30)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> NoticeSettings:
@@ -324,8 +330,9 @@ def _send_one(
     settings: NoticeSettings,
     languages: Mapping[str, str],
 ) -> DeliveryError | Literal["sent"] | None:
-    """Claim, send and mark one notice in one transaction: ``"sent"`` when it went out, None when
-    another run has it, else why not."""
+    """Claim one notice, send it and mark how it went: ``"sent"`` when it went out, None when
+    another run has it, else why not. The claim is committed before the mail server is asked, so
+    no transaction waits for the server (on SQLite it would hold up every writer)."""
     event = due.event
     with ctx.db.transaction() as session:
         notice_id = store.claim(
@@ -337,26 +344,29 @@ def _send_one(
             session_day=due.day,
             now=now,
             most_attempts=settings.most_attempts,
+            stale_before=now - settings.sending_for,
         )
         if notice_id is None:
             return None
         people = storage.load_people(session, [due.person_id, *(participants(event) if event else ())])
-        person = people[due.person_id]
-        words = catalogs.translator(languages.get(due.person_id) or ctx.invites.language)
-        token = secrets.token_urlsafe(24) if due.kind == CHECK_IN else ""
-        subject, text = write(due, person, people, ctx.invites, words, token=token)
-        try:
-            postman.send_note(
-                person.email,
-                subject,
-                text,
-                to_name=person.name,
-                message_id=f"<meeloop-notice-{notice_id}@{ctx.invites.domain}>",
-                now=now,
-            )
-        except DeliveryError as error:
+    person = people[due.person_id]
+    words = catalogs.translator(languages.get(due.person_id) or ctx.invites.language)
+    token = secrets.token_urlsafe(24) if due.kind == CHECK_IN else ""
+    subject, text = write(due, person, people, ctx.invites, words, token=token)
+    try:
+        postman.send_note(
+            person.email,
+            subject,
+            text,
+            to_name=person.name,
+            message_id=f"<meeloop-notice-{notice_id}@{ctx.invites.domain}>",
+            now=now,
+        )
+    except DeliveryError as error:
+        with ctx.db.transaction() as session:
             store.mark_failed(session, notice_id, str(error))
-            return error
+        return error
+    with ctx.db.transaction() as session:
         if event is not None and event.id is not None and due.day is not None and token:
             store.ask(session, event.id, due.day, due.person_id, token, now=now)
         store.mark_sent(session, notice_id, now=now)

@@ -1,10 +1,10 @@
 """Scheduled notices in the database: which were sent to whom, and the check-in answers.
 
-A notice is claimed by the transaction that sends it: :func:`claim` writes its row (or takes back a
-failed one) as that transaction's first write, so a second run or worker that wants the same
-notice waits for the first to commit and then finds it taken. The row is marked sent or failed
-before the same transaction commits; a crash in between leaves no row, and the next run sends.
-Every function runs inside the caller's transaction and only flushes.
+A notice is claimed before it goes out: :func:`claim` writes its row as ``sending`` (or takes back
+a failed one, or one whose sender died) in a transaction of its own, so a second run or worker
+that wants the same notice finds it taken; after the mail server answered, :func:`mark_sent` or
+:func:`mark_failed` says how it went. No transaction stays open while the mail server is talked
+to. Every function runs inside the caller's transaction and only flushes.
 """
 
 from __future__ import annotations
@@ -83,10 +83,12 @@ def claim(
     session_day: dt.date | None,
     now: dt.datetime,
     most_attempts: int,
+    stale_before: dt.datetime,
 ) -> int | None:
-    """The notice's row id when this transaction may send it: a new row, or one that failed fewer
-    than ``most_attempts`` times. None when it was sent, or is being sent by a transaction that
-    has not committed yet (this one waits for it, then finds it sent)."""
+    """The notice's row id, now ``sending``, when this run may send it: a new row, one that failed
+    fewer than ``most_attempts`` times, or one claimed before ``stale_before`` and never marked
+    (its sender died). None when it was sent, gave up, or another run is sending it; a run that
+    claims at the same moment waits for this transaction and then finds it taken."""
     values = {
         "kind": kind,
         "about": about,
@@ -94,6 +96,7 @@ def claim(
         "event_id": event_id,
         "session_day": session_day,
         "status": SENDING,
+        "claimed": now,
         "attempts": 1,
         "last_error": "",
         "created": now,
@@ -107,16 +110,19 @@ def claim(
     ).one_or_none()
     if inserted is not None:
         return inserted
+    again = (NoticeRow.status == FAILED) | (
+        (NoticeRow.status == SENDING) & (NoticeRow.claimed < stale_before)
+    )
     return session.scalars(
         update(NoticeRow)
         .where(
             NoticeRow.kind == kind,
             NoticeRow.about == about,
             NoticeRow.person_id == person_id,
-            NoticeRow.status == FAILED,
             NoticeRow.attempts < most_attempts,
+            again,
         )
-        .values(status=SENDING, attempts=NoticeRow.attempts + 1)
+        .values(status=SENDING, claimed=now, attempts=NoticeRow.attempts + 1)
         .returning(NoticeRow.id)
     ).one_or_none()
 
@@ -128,8 +134,11 @@ def mark_sent(session: Session, notice_id: int, *, now: dt.datetime) -> None:
 
 
 def mark_failed(session: Session, notice_id: int, error: str) -> None:
+    """A failed attempt: tried again by a later run, while fewer than the most attempts were made."""
     session.execute(
-        update(NoticeRow).where(NoticeRow.id == notice_id).values(status=FAILED, last_error=error[:2000])
+        update(NoticeRow)
+        .where(NoticeRow.id == notice_id, NoticeRow.status == SENDING)
+        .values(status=FAILED, last_error=error[:2000])
     )
 
 

@@ -4,6 +4,7 @@ at once, refused addresses and a mail server that cannot be reached."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
 import re
@@ -11,18 +12,19 @@ import threading
 from email.message import EmailMessage
 
 import pytest
+from aiosmtpd.controller import Controller
 
 from matcher.domain.problems import InvalidInput
 from matcher.domain.schedule import ScheduledEvent
 from matcher.io import orgjson
 from matcher.io.ics import InviteSettings
 from matcher.io.mail import SmtpSettings
-from matcher.services import notices, organisation, queue
+from matcher.services import notices, organisation, queue, scheduling
 from matcher.storage import Database
 from matcher.storage import accounts as account_storage
 from matcher.storage import notices as notice_storage
 from matcher.storage import schedule as schedule_storage
-from tests.mailtools import free_port, smtp_server
+from tests.mailtools import Mailbag, free_port, smtp_server
 from tests.orgs import small_org
 
 #: Thursday 3 December 2026, 08:00 UTC (09:00 in Amsterdam).
@@ -455,6 +457,69 @@ def test_a_server_that_stops_taking_mail_leaves_the_rest_for_the_next_run(org_db
     again = notices.send_reminders(context(org_db, smtp), NOW + dt.timedelta(minutes=15), NOTICES)
     assert again.sent == 3
     assert to(bag) == [f"{p}@wadloo.example" for p in ("anna", "bram", "chen", "eva")]
+
+
+def test_a_notice_whose_sender_died_while_sending_is_sent_by_a_later_run(org_db, mail):
+    bag, smtp = mail
+    (meeting,) = add(
+        org_db, event("Mentor meeting", {"anna": "mentor", "bram": "mentee"}, NOW + dt.timedelta(hours=3))
+    )
+    with org_db.transaction() as session:  # a worker claims Bram's reminder and dies before marking it
+        claimed = notice_storage.claim(
+            session,
+            notices.REMINDER,
+            f"{meeting}/2026-12-03",
+            "bram",
+            event_id=meeting,
+            session_day=dt.date(2026, 12, 3),
+            now=NOW,
+            most_attempts=NOTICES.most_attempts,
+            stale_before=NOW - NOTICES.sending_for,
+        )
+    assert claimed is not None
+    soon = notices.send_reminders(context(org_db, smtp), NOW + dt.timedelta(minutes=15), NOTICES)
+    assert soon.sent == 1 and to(bag) == ["anna@wadloo.example"]
+    later = notices.send_reminders(context(org_db, smtp), NOW + dt.timedelta(minutes=45), NOTICES)
+    assert later.sent == 1 and to(bag) == ["anna@wadloo.example", "bram@wadloo.example"]
+    assert letter_to(bag, "bram@wadloo.example")["Message-ID"] == f"<meeloop-notice-{claimed}@wadloo.example>"
+
+
+class SlowServer(Mailbag):
+    """Holds each letter until ``release`` is set, and says when one arrived."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.arrived, self.release = threading.Event(), threading.Event()
+
+    async def handle_DATA(self, server, session, envelope):
+        self.arrived.set()
+        await asyncio.get_running_loop().run_in_executor(None, self.release.wait, 30)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_no_transaction_waits_for_the_mail_server(org_db):
+    """While the server takes its time over a letter, the database takes other writers (on SQLite a
+    transaction left open across the send would hold every writer up)."""
+    add(org_db, event("Mentor meeting", {"anna": "mentor", "bram": "mentee"}, NOW + dt.timedelta(hours=3)))
+    slow, port = SlowServer(), free_port()
+    controller = Controller(slow, hostname="127.0.0.1", port=port)
+    controller.start()
+    smtp = SmtpSettings(host="127.0.0.1", sender="mentoring@wadloo.example", port=port, security="none")
+    sending = threading.Thread(target=notices.send_reminders, args=(context(org_db, smtp), NOW, NOTICES))
+    try:
+        sending.start()
+        assert slow.arrived.wait(20), "the first letter never reached the server"
+        writer = threading.Thread(
+            target=scheduling.set_holiday, args=(org_db, dt.date(2026, 12, 25), "Kerst")
+        )
+        writer.start()
+        writer.join(timeout=10)
+        assert not writer.is_alive(), "a write waited for the mail server"
+    finally:
+        slow.release.set()
+        sending.join(timeout=30)
+        controller.stop()
+    assert len(slow.received) == 2 and scheduling.holidays(org_db) == {dt.date(2026, 12, 25): "Kerst"}
 
 
 def test_without_a_mail_server_nothing_is_recorded_and_the_notices_wait(org_db):

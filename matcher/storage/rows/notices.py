@@ -20,9 +20,10 @@ from matcher.storage.base import Base
 
 
 class NoticeRow(Base):
-    """One reminder, check-in or value check for one person: claimed in the transaction that sends
-    it, so that two runs never send the same one. ``about`` says what it is about: an event's
-    session (``12/2026-12-03``) or a quarter (``2026-Q4``)."""
+    """One reminder, check-in or value check for one person: claimed (``sending``) in a transaction
+    of its own before it goes out, so that two runs never send the same one, then marked sent or
+    failed. ``about`` says what it is about: an event's session (``12/2026-12-03``) or a quarter
+    (``2026-Q4``)."""
 
     __tablename__ = "notice"
     __table_args__ = (UniqueConstraint("kind", "about", "person_id"),)
@@ -35,8 +36,11 @@ class NoticeRow(Base):
         ForeignKey("scheduled_event.id", ondelete="CASCADE"), index=True
     )
     session_day: Mapped[dt.date | None] = mapped_column(Date)
-    #: sent | failed (tried again on a later run, up to a limit)
+    #: sending | sent | failed (tried again on a later run, up to a limit)
     status: Mapped[str] = mapped_column(String(16))
+    #: When the last attempt claimed it: a claim left ``sending`` long after (a worker that died
+    #: while sending) is taken over.
+    claimed: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
     created: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

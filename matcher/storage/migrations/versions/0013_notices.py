@@ -2,7 +2,8 @@
 
 ``notice`` records each reminder before a session, "did you meet?" check-in after it and quarterly
 value check sent to one person, unique per kind, subject (``about``) and person, so that a rerun
-or a second worker never sends one twice; a failed one is kept with its error and tried again.
+or a second worker never sends one twice; a failed one is kept with its error and tried again, and
+one claimed (``sending``) by a worker that died is taken over after a while (``claimed``).
 ``check_in`` holds each participant's answer to the check-in (met or not), found by the SHA-256
 of the token in the e-mail's links. Downgrading drops both tables.
 
@@ -32,6 +33,7 @@ def upgrade() -> None:
         sa.Column("event_id", sa.Integer(), nullable=True),
         sa.Column("session_day", sa.Date(), nullable=True),
         sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("claimed", sa.DateTime(timezone=True), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("last_error", sa.Text(), nullable=False),
         sa.Column("created", sa.DateTime(timezone=True), nullable=False),
