@@ -186,6 +186,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "command",
         "Reads and writes together: profile saves, shadow requests and reflections with concurrent clients.",
     ),
+    "bench-jobs": (
+        "bench.jobs",
+        "command",
+        "Pages while solves run on the job queue: two web processes, two workers, PostgreSQL and Redis.",
+    ),
 }
 
 

@@ -69,11 +69,19 @@ def _meetings(client: str, colleague: str, today: dt.date) -> ScheduledEvent:
 
 
 def prepare(
-    url: str, folder: Path, people: int, clients: int, seed: int, show: Callable[[str], None]
+    url: str,
+    folder: Path,
+    people: int,
+    clients: int,
+    seed: int,
+    show: Callable[[str], None],
+    *,
+    today: dt.date = DEFAULT_TODAY,
 ) -> Setup:
+    """``today``: the day the organisation is generated for, and the server serves."""
     seconds: dict[str, float] = {}
     start = time.perf_counter()
-    org = generate_organisation(people, seed=seed, today=DEFAULT_TODAY)
+    org = generate_organisation(people, seed=seed, today=today)
     seconds["generate"] = time.perf_counter() - start
     show(f"generated {len(org.people)} people, {len(org.skills)} skills, {len(org.holdings)} holdings")
     start = time.perf_counter()
@@ -97,7 +105,7 @@ def prepare(
                     person_id=person_id, now=now,
                 )  # fmt: skip
                 colleague = staying[(staying.index(person_id) + 1) % len(staying)]
-                event = _meetings(person_id, colleague, DEFAULT_TODAY)
+                event = _meetings(person_id, colleague, today)
                 (event_id,) = schedule_store.add_events(session, [event], now=now)
                 days = tuple(begin.date() for begin, _ in event.occurrences)
                 found.append(Client(login, person_id, event_id, days))
