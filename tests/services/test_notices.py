@@ -8,6 +8,8 @@ import asyncio
 import dataclasses
 import datetime as dt
 import re
+import subprocess
+import sys
 import threading
 from email.message import EmailMessage
 
@@ -575,13 +577,33 @@ def test_the_reminder_hours_come_from_the_environment_and_bad_ones_are_named():
         assert problem.where.field == "MEELOOP_REMINDER_HOURS" and bad.strip() in problem.message
 
 
-def test_the_three_are_on_the_queue_s_schedule_with_their_default_times():
+def test_a_worker_finds_the_three_on_its_schedule_with_their_default_times():
+    # A fresh interpreter, as a worker starts: the queue loads the notices itself.
+    listed = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from matcher.services import queue\n"
+            "for s in queue.schedules({'MEELOOP_SCHEDULE_VALUE_CHECK': 'off'}): print(s.name, s.cron)",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    assert "reminders */15 * * * *" in listed and "check-ins */15 * * * *" in listed
+    assert not [line for line in listed if line.startswith("value-check")]
     found = {s.name: s for s in queue.schedules({})}
-    assert found["reminders"].cron == found["check-ins"].cron == "*/15 * * * *"
     assert found["value-check"].cron == "0 7 1 1,4,7,10 *"
     assert found["reminders"].work is notices.send_reminders
-    off = {s.name for s in queue.schedules({"MEELOOP_SCHEDULE_VALUE_CHECK": "off"})}
-    assert "value-check" not in off and "reminders" in off
+
+
+def test_the_queue_runs_the_reminders_by_their_schedule_name(org_db, mail):
+    bag, smtp = mail
+    add(org_db, event("Mentor meeting", {"anna": "mentor", "bram": "mentee"}, NOW + dt.timedelta(hours=3)))
+    worker = queue.Queue(queue.QueueSettings(immediate=True), context(org_db, smtp))
+    ran = worker.run_scheduled("reminders", NOW)
+    assert isinstance(ran, notices.Sent) and ran.sent == 2 and len(bag.received) == 2
+    assert worker.run_scheduled("reminders", NOW) == notices.Sent()
 
 
 def test_quarters_and_their_days():
