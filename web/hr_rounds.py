@@ -269,6 +269,7 @@ def _review(name: str, *, status: int = 200, problem: str | None = None, **forms
         jobs=all_jobs,
         status_word=round_views.status_word,
         active=[j for j in all_jobs if j.active],
+        underway=work_pages.underway(name),
         versions=len(round_views.versions(stored, all_jobs)),
         published=published,
         events=round_changes.events_of(db, [name]) if published else [],

@@ -66,6 +66,11 @@ def work_page(work_id: int) -> Any:
     return response
 
 
+def underway(subject: str) -> list[tuple[WorkJob, str]]:
+    """The work on a round or plan that is queued or running, each with its title."""
+    return [(j, _title(j)) for j in work.jobs_of(database(), subject, limit=5) if j.active]
+
+
 def _title(job: WorkJob) -> str:
     if job.kind == PUBLISH:
         if job.params.get("again"):

@@ -83,6 +83,8 @@ def test_a_publish_waits_on_its_page_until_a_worker_does_it_then_the_page_says_w
 
     again = publish(hr)  # the same work while it waits: its page, no second job
     assert again.status_code == 302 and job_id(again) == number
+    review = hr.get(review_url()).get_data(as_text=True)
+    assert "Under way: Publishing 2027-Q1 mentoring." in review and f'href="/hr/work/{number}"' in review
 
     work.run_publish(queue_of(queued_app).context, str(number))
     page = hr.get(f"/hr/work/{number}")
@@ -92,6 +94,7 @@ def test_a_publish_waits_on_its_page_until_a_worker_does_it_then_the_page_says_w
     assert "Invitations in the outbox: 8 new, 0 updated, 0 cancelled." in html
     assert "E-mail is not set up: the invitations wait in the outbox until it is." in html
     assert 'href="/hr/rounds/2027-Q1%20mentoring"' in html
+    assert "Under way" not in hr.get(review_url()).get_data(as_text=True)
 
 
 def test_a_running_job_shows_its_step_and_how_far_it_is(queued_app):
