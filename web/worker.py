@@ -10,7 +10,6 @@ the request that started it.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import time
 from collections.abc import Callable
 from typing import Any
@@ -71,14 +70,10 @@ class JobRunner:
             time.sleep(POLL)
 
 
-def redis_url(config: Any) -> str | None:
-    """The Redis that web processes and workers share: ``REDIS_URL``, else ``MEELOOP_REDIS_URL``."""
-    return config.get("REDIS_URL") or os.environ.get("MEELOOP_REDIS_URL") or None
-
-
 def configure(app: Flask) -> JobRunner:
     """The app's queue and job runner, in ``app.extensions["meeloop"]``."""
     from web.round_publishing import smtp
+    from web.shared_state import redis_url
 
     meeloop = app.extensions["meeloop"]
     settings = queue.QueueSettings.of(

@@ -45,3 +45,12 @@ def test_the_command_installs_the_libraries_of_this_source_tree():
     assert result.exit_code == 0, result.output
     static = Path(__file__).resolve().parents[2] / "web" / "static" / "vendor" / "cytoscape.min.js"
     assert static.read_bytes() == BUILT.read_bytes()
+
+
+def test_an_installed_package_that_carries_the_libraries_needs_no_sources(tmp_path, capsys):
+    """A container image holds the vendor folder but no package-lock.json or node_modules: no warning."""
+    vendor = tmp_path / "vendor"
+    vendor.mkdir()
+    (vendor / "cytoscape.min.js").write_text("/* the library */")
+    assert install_assets(tmp_path / "installed", vendor)
+    assert capsys.readouterr().err == ""
