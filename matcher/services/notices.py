@@ -38,7 +38,7 @@ from matcher import storage
 from matcher.domain.model import Person
 from matcher.domain.phrases import Translator, counted, phrase, say, term
 from matcher.domain.problems import Location, Problems
-from matcher.domain.schedule import ScheduledEvent
+from matcher.domain.schedule import PLANNED, ScheduledEvent
 from matcher.io import catalogs
 from matcher.io.ics import InviteSettings, location, participants
 from matcher.io.invite_text import PREPARE, kind_word
@@ -505,6 +505,8 @@ class CheckInView:
     title: str
     language: str
     met: bool | None
+    #: Whether the session can be reflected on: its event is still planned.
+    reflectable: bool = True
 
 
 def _token_looks_right(token: str) -> bool:
@@ -547,6 +549,7 @@ def _view(session: Any, settings: InviteSettings, found: store.CheckIn) -> Check
         event.title,
         catalogs.language_of(chosen or settings.language),
         found.met,
+        event.status == PLANNED,
     )
 
 

@@ -143,6 +143,16 @@ def test_a_no_asks_nothing_more_and_the_other_link_changes_the_answer(app, links
     assert 'data-answer="yes"' in again and f'action="{links["anna"]}/no"' in again
 
 
+def test_a_yes_on_a_session_cancelled_since_offers_no_reflection(app, links):
+    with app.extensions["meeloop"]["db"].transaction() as session:
+        schedule_storage.cancel_events(session, source="mentor", kind="meeting", now=ASKED)
+    visitor = app.test_client()
+    answer(visitor, links["bram"], "yes")
+    thanks = page(visitor.get(links["bram"]))
+    assert 'data-answer="yes"' in thanks and "/me/reflections/" not in thanks
+    assert counts(app) == notices.CheckInCount(met=1, not_met=0, no_answer=1)
+
+
 def test_a_wrong_token_or_answer_is_not_found_and_changes_nothing(app, links):
     visitor = app.test_client()
     token = csrf_token(visitor, f"{links['bram']}/yes")
