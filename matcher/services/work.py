@@ -29,11 +29,11 @@ from pathlib import Path
 from typing import Any
 
 from matcher.domain.invites import FAILED, SENDING
-from matcher.domain.phrases import phrase
+from matcher.domain.phrases import counted, phrase
 from matcher.domain.problems import InvalidInput
 from matcher.engines.meetings import MeetingConfig
 from matcher.plans.rounds import PUBLISHED, RoundError
-from matcher.plans.work_jobs import IMPORT, PUBLISH, SEND, WorkJob
+from matcher.plans.work_jobs import IMPORT, PUBLISH, QUEUED, RUNNING, SEND, WorkJob
 from matcher.services import organisation, publishing, queue, round_changes, rounds
 from matcher.storage import Database
 from matcher.storage import rounds as round_storage
@@ -133,20 +133,60 @@ def release(db: Database, claimed: WorkJob, why: str) -> bool:
         return store.release(session, claimed.id, claimed.runner.get("token", ""), why)
 
 
-def requeue_orphans(db: Database, gone: Any) -> list[WorkJob]:
-    """Put back in the queue the running jobs whose worker is ``gone(runner)``; they are returned, to
-    be put on the queue again."""
-    back = []
+#: A job claimed this many times by workers that stopped is failed with a reason, not run again.
+ATTEMPTS = 3
+#: A running job this much older than its last claim is taken for abandoned, also on another host.
+STALE_AFTER = dt.timedelta(hours=1)
+#: A job queued this long since it was last started (or made) is put on the queue again: a copy
+#: that finds it claimed does nothing.
+LOST_AFTER = dt.timedelta(minutes=30)
+
+
+def recover(db: Database, *, now: dt.datetime, enqueue: Any) -> dict[str, list[int]]:
+    """Work left behind: a running job whose worker stopped (its process is gone on this host, or
+    its claim is older than :data:`STALE_AFTER`) is queued again and, after :data:`ATTEMPTS` claims,
+    failed with a reason; a job queued for long is put on the queue again. ``enqueue(kind, key)``
+    puts a job on the queue. Every step of a job sees what an earlier attempt did, so running it
+    again finishes the work without doing any of it twice."""
+    reaped: dict[str, list[int]] = {"retried": [], "failed": [], "requeued": []}
+    again: list[WorkJob] = []
     with db.transaction() as session:
-        for found in store.running(session):
-            if gone(found.runner) and store.release(
-                session,
-                found.id,
-                found.runner.get("token", ""),
-                phrase("its worker stopped; it is tried again"),
-            ):
-                back.append(found)
-    return back
+        for found in store.active_jobs(session):
+            since = found.started or found.created
+            token = found.runner.get("token", "")
+            if found.status == RUNNING and (queue.gone(found.runner) or now - since > STALE_AFTER):
+                if found.attempts < ATTEMPTS:
+                    store.release(session, found.id, token, phrase("its worker stopped; it is tried again"))
+                    reaped["retried"].append(found.id)
+                    again.append(found)
+                else:
+                    store.finish(
+                        session, found.id, None, message=_given_up(found.attempts), failed=True, now=now
+                    )
+                    reaped["failed"].append(found.id)
+            elif found.status == QUEUED and now - since > LOST_AFTER:
+                reaped["requeued"].append(found.id)
+                again.append(found)
+    for found in again:
+        enqueue(found.kind, str(found.id))
+    return reaped
+
+
+def _given_up(attempts: int) -> str:
+    return counted(
+        attempts,
+        "its worker stopped {n} time; start it again",
+        "its worker stopped {n} times; start it again",
+    )
+
+
+@queue.scheduled(
+    "reap-work",
+    cron="* * * * *",
+    summary=phrase("publishing, sending and imports of stopped workers: run again or reported failed"),
+)
+def reap(ctx: queue.Context, now: dt.datetime) -> dict[str, list[int]]:
+    return recover(ctx.db, now=now, enqueue=ctx.put)
 
 
 # -- publishing ---------------------------------------------------------------------------------------

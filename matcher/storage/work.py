@@ -179,7 +179,7 @@ def finish(
     return True
 
 
-def running(session: Session) -> list[WorkJob]:
-    """The jobs a worker claimed and has not finished, oldest first."""
-    rows = session.scalars(select(WorkJobRow).where(WorkJobRow.status == RUNNING).order_by(WorkJobRow.id))
+def active_jobs(session: Session) -> list[WorkJob]:
+    """The jobs queued or running, oldest first."""
+    rows = session.scalars(select(WorkJobRow).where(WorkJobRow.status.in_(ACTIVE)).order_by(WorkJobRow.id))
     return [_job(r) for r in rows]

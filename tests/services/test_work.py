@@ -8,6 +8,7 @@ import dataclasses
 import datetime as dt
 import email
 import email.policy
+import subprocess
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -147,14 +148,34 @@ def test_of_two_workers_claiming_the_same_job_at_once_exactly_one_gets_it(db):
         assert work.job(db, started.id).attempts == 1
 
 
-def test_a_worker_that_died_leaves_its_job_to_be_put_back_in_the_queue(db):
+def test_work_of_a_stopped_worker_runs_again_and_after_three_tries_is_reported_failed(db):
+    ended = subprocess.Popen(["true"])
+    ended.wait()
+    dead = {"host": queue.HOST, "pid": ended.pid, "token": "dead"}
+    put: list = []
     started = work.start(db, SEND, "mentor", {}, started_by="hr", now=NOW)
-    work.claim(db, started.id, RUNNER, now=NOW)
     other = work.start(db, SEND, "lunch", {}, started_by="hr", now=NOW)
-    work.claim(db, other.id, OTHER, now=NOW)
-    back = work.requeue_orphans(db, lambda runner: runner["token"] == RUNNER["token"])
-    assert [j.id for j in back] == [started.id]
-    assert work.job(db, started.id).status == QUEUED and work.job(db, other.id).status == RUNNING
+    work.claim(db, started.id, dead, now=NOW)
+    work.claim(db, other.id, OTHER, now=NOW)  # on another host: judged by its age
+
+    reaped = work.recover(db, now=NOW + dt.timedelta(minutes=1), enqueue=lambda *job: put.append(job))
+    assert reaped == {"retried": [started.id], "failed": [], "requeued": []}
+    assert put == [(SEND, str(started.id))]
+    back = work.job(db, started.id)
+    assert back.status == QUEUED and back.message == "its worker stopped; it is tried again"
+    assert work.job(db, other.id).status == RUNNING
+
+    later = NOW + dt.timedelta(hours=2)
+    reaped = work.recover(db, now=later, enqueue=lambda *job: put.append(job))
+    assert reaped == {"retried": [other.id], "failed": [], "requeued": [started.id]}
+
+    for _ in range(2):
+        work.claim(db, started.id, dead, now=later)
+        work.recover(db, now=later, enqueue=lambda *job: put.append(job))
+    failed = work.job(db, started.id)
+    assert failed.status == FAILED and failed.attempts == 3
+    assert failed.message == "its worker stopped 3 times; start it again"
+    assert work.start(db, SEND, "mentor", {}, started_by="hr", now=later).active
 
 
 # -- sending --------------------------------------------------------------------------------------------
