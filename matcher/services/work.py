@@ -336,9 +336,8 @@ def run_send(ctx: queue.Context, key: str) -> None:
     if claimed is None:
         return
     db, sources = ctx.db, list(claimed.params.get("sources", []))
-    first = claimed.attempts == 1
-    if first:
-        # Counted once: a retry finds nothing new to queue or to write again.
+    if not claimed.progress.get("prepared"):
+        # Once: a retry finds nothing new to queue or to write again, and keeps the first counts.
         _prepare(ctx, claimed, sources)
     seen = (job(db, claimed.id) or claimed).progress
     if seen.get("problem"):
@@ -417,6 +416,7 @@ def _prepare(ctx: queue.Context, claimed: WorkJob, sources: list[str]) -> None:
         cancelled=counts["cancelled"],
         too_late=late,
         problem=problem,
+        prepared=True,
     )
 
 

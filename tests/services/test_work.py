@@ -27,7 +27,9 @@ from matcher.io.mail import SmtpSettings
 from matcher.plans.rounds import PUBLISHED, RoundError
 from matcher.plans.work_jobs import DONE, FAILED, IMPORT, PUBLISH, QUEUED, RUNNING, SEND
 from matcher.services import organisation, publishing, queue, rounds, work
+from matcher.storage import Database
 from matcher.storage import invites as outbox_store
+from tests.job_workers import wait_until, worker_running
 from tests.mailtools import free_port
 from tests.optins import import_with_opt_ins
 from tests.orgs import mentoring_org
@@ -182,14 +184,17 @@ def test_work_of_a_stopped_worker_runs_again_and_after_three_tries_is_reported_f
 
 
 class Moody:
-    """An SMTP handler that answers 451 (try again later) while ``busy``, and keeps what it takes."""
+    """An SMTP handler that answers 451 (try again later) while ``busy`` and to the first ``put_off``
+    recipients, and keeps what it takes."""
 
-    def __init__(self) -> None:
-        self.busy = True
+    def __init__(self, put_off: int = 0) -> None:
+        self.busy = put_off == 0
+        self.put_off = put_off
         self.received: list[email.message.EmailMessage] = []
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if self.busy:
+        if self.busy or self.put_off > 0:
+            self.put_off -= 1
             return "451 4.3.0 mailbox busy, try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
@@ -251,6 +256,48 @@ def test_a_retried_send_delivers_every_message_exactly_once(proposed):
     assert done.outcome["sent"] == 8 and done.outcome["failed"] == 0 and done.outcome["waiting"] == 0
     assert done.outcome["new"] == 0  # publishing queued them already
     assert {m.status for m in publishing.outbox_messages(db, source="mentor")} == {SENT}
+
+
+def test_a_worker_process_retries_a_send_until_every_message_is_delivered_exactly_once(sqlite_url, tmp_path):
+    db = Database(sqlite_url)
+    try:
+        orgjson.write_json(mentoring_org(), tmp_path / "org.json")
+        import_with_opt_ins(db, tmp_path / "org.json", now=NOW)
+        rounds.propose_round(
+            db,
+            round_name="mentor",
+            config=PairingConfig(mode="mentor", time_limit=2),
+            today=NOW.date(),
+            now=NOW,
+            save=True,
+        )
+        recipients = published(db)
+        port = free_port()
+        mail = {
+            "MEELOOP_SMTP_HOST": "127.0.0.1",
+            "MEELOOP_SMTP_PORT": str(port),
+            "MEELOOP_SMTP_SECURITY": "none",
+            "MEELOOP_SMTP_FROM": "mentoring@wadloo.example",
+        }
+        jobs = queue.Queue(queue.QueueSettings.of(sqlite_url), context(db))
+        started = work.start_send(db, "mentor", ["mentor"], started_by="hr", now=NOW)
+        handler = Moody(put_off=1)
+        with worker_running(sqlite_url, env=mail):
+            jobs.enqueue(SEND, str(started.id))
+            # Nobody listens: refused, and tried again later by the queue.
+            wait_until(
+                lambda: work.job(db, started.id).attempts >= 1 and work.job(db, started.id).status == QUEUED,
+                what="a first try",
+            )
+            with server_on(port, handler):
+                # The next try delivers all but one (451), the one after that the last one.
+                wait_until(lambda: work.job(db, started.id).status == DONE, timeout=180, what="the send")
+        done = work.job(db, started.id)
+        assert done.attempts >= 3 and done.outcome["sent"] == 8 and done.outcome["waiting"] == 0
+        assert Counter(m["To"].addresses[0].addr_spec for m in handler.received) == Counter(recipients)
+        assert {m.status for m in publishing.outbox_messages(db, source="mentor")} == {SENT}
+    finally:
+        db.dispose()
 
 
 def test_a_message_a_dead_worker_claimed_is_never_sent_again_and_is_reported(proposed):
