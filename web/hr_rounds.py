@@ -374,12 +374,14 @@ def _change_units(
                 database(),
                 name,
                 round_publishing.invite_settings(),
-                round_publishing.smtp(),
+                None,
                 today=_today(),
                 now=_now(),
                 **published,
             )
             round_publishing.flash_invites(invites)
+            if invites.queued:
+                round_publishing.send_queued(name, [name])
         else:
             changed = in_proposal()
     except RoundError as exc:

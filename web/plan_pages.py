@@ -65,15 +65,13 @@ def publish(name: str) -> Any:
     if not round_forms.ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        _published, invites = plans.publish_plan(
-            database(),
-            name,
-            round_publishing.invite_settings(),
-            round_publishing.smtp(),
-            now=dt.datetime.now(dt.UTC),
+        published, invites = plans.publish_plan(
+            database(), name, round_publishing.invite_settings(), None, now=dt.datetime.now(dt.UTC)
         )
     except RoundError as exc:
         return review(name, status=400, problem=exc.message)
     flash(_("'%(name)s' is published: its times are in the calendars.", name=name), "info")
     round_publishing.flash_invites(invites)
+    if invites.queued:
+        round_publishing.send_queued(name, plans.sources(published))
     return redirect(url_for("hr_rounds.review", name=name))

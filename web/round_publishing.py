@@ -1,21 +1,27 @@
 """What the rounds pages share around publishing: the invite and e-mail settings of the app, a
-published round's meeting settings from the form, and telling HR what was queued and sent."""
+published round's meeting settings from the form, telling HR what was queued and sent, and sending
+what a change queued as a job for a worker."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+from collections.abc import Sequence
 from typing import Any
 
 from flask import current_app, flash
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from flask_login import current_user
 
 from matcher.domain.problems import InvalidInput
 from matcher.engines.meetings import MeetingConfig
 from matcher.io.mail import SmtpSettings
 from matcher.plans.rounds import said_by
-from matcher.services import publishing, round_changes
-from web import round_forms
+from matcher.plans.work_jobs import DONE, SEND
+from matcher.services import publishing, round_changes, work
+from web import round_forms, work_pages
+from web.context import database
 from web.phrases import say
 
 
@@ -80,8 +86,37 @@ def flash_invites(invites: round_changes.Invites) -> None:
             ),
             "error" if invites.delivery.failed else "info",
         )
-    elif invites.queued:
+    elif invites.queued and smtp() is None:
         flash(
             _("E-mail is not set up: the invitations wait in the outbox until it is."),
             "info",
         )
+
+
+def send_queued(name: str, sources: Sequence[str]) -> None:
+    """Send what a change queued for ``sources`` as a job for a worker, when e-mail is set up; say
+    how it went when it is done already, else that it is under way (the round's page links to it)."""
+    if smtp() is None:
+        return
+    try:
+        started = work.start_send(
+            database(),
+            name,
+            sources,
+            queue_first=False,
+            strict=False,
+            started_by=current_user.login,
+            now=dt.datetime.now(dt.UTC),
+        )
+    except work.Busy as busy:
+        started = busy.job  # a send that is to come sends this too
+    else:
+        from web.worker import queue_of
+
+        queue_of(current_app).enqueue(SEND, str(started.id))
+    found = work.job(database(), started.id)
+    if found is not None and found.status == DONE:
+        for category, text in work_pages.notes(found):
+            flash(text, category)
+    else:
+        flash(_("The e-mail is being sent in the background."), "info")

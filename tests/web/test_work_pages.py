@@ -16,11 +16,12 @@ from matcher.engines.pairing import PairingConfig
 from matcher.io.mail import SmtpSettings
 from matcher.plans.work_jobs import DONE, IMPORT, QUEUED
 from matcher.services import rounds, work
-from tests.mailtools import free_port
+from tests.mailtools import free_port, smtp_server
 from tests.orgs import mentoring_org
 from tests.web.rounds.support import (
     MEETINGS,
     MENTORING,
+    act,
     close_app,
     db_of,
     import_organisation,
@@ -173,3 +174,24 @@ def test_a_published_round_s_meetings_planned_again_are_a_job_too(sqlite_url, tm
         assert work.job(db_of(app), job_id(again)).status == DONE
     finally:
         close_app(app)
+
+
+def test_the_e_mail_a_change_after_publishing_calls_for_goes_out_as_a_send_job(sqlite_url, tmp_path):
+    with smtp_server() as (bag, port):
+        smtp = SmtpSettings(host="127.0.0.1", port=port, security="none", sender="mentoring@wadloo.example")
+        app = proposed_app(sqlite_url, tmp_path, SMTP=smtp)
+        try:
+            hr = app.test_client()
+            log_in(hr, "hr@wadloo.example")
+            publish(hr)
+            assert len(bag.received) == 8
+            swapped = act(hr, "swap", {"swap-first": "tom", "swap-second": "roos"})
+            assert swapped.status_code == 302 and swapped.headers["Location"].endswith("#units")
+            html = hr.get(review_url()).get_data(as_text=True)
+            assert "Invitations in the outbox: 0 new, 4 updated, 2 cancelled." in html
+            assert "E-mail: 6 sent, 0 failed, 0 waiting in the outbox." in html
+            assert "E-mail is not set up" not in html and len(bag.received) == 14
+            sends = [j for j in work.jobs_of(db_of(app), MENTORING) if j.kind == "send"]
+            assert len(sends) == 2 and all(j.status == DONE for j in sends)
+        finally:
+            close_app(app)
