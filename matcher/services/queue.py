@@ -55,7 +55,11 @@ from matcher.storage import Database
 log = logging.getLogger(__name__)
 
 #: The modules whose handlers the queue runs; imported when a queue is made.
-HANDLER_MODULES: tuple[str, ...] = ("matcher.services.background", "matcher.services.notices")
+HANDLER_MODULES: tuple[str, ...] = (
+    "matcher.services.background",
+    "matcher.services.work",
+    "matcher.services.notices",
+)
 #: How often a handler that says :class:`TryAgain` is run again, and the first wait (seconds),
 #: doubled each time: 10 s, 20 s, 40 s ... about 2.8 hours in all.
 RETRIES = 10
