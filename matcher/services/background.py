@@ -173,11 +173,21 @@ def _finish(
 
 
 def abandoned(found: SolveJob, now: dt.datetime) -> bool:
-    """Whether nobody will finish a running job: its worker on this host is gone, or it is far
-    older than its limit."""
-    if (now - found.created).total_seconds() > found.limit + STALE_AFTER:
-        return True
-    return found.status == RUNNING and queue.gone(found.best.get("runner"))
+    """Whether nobody will finish a running job: its worker on this host is gone, or it has run
+    far longer than its limit (a worker on another machine that stopped without a word). A queued
+    job is never abandoned: however long the queue, it waits for its turn."""
+    if found.status != RUNNING:
+        return False
+    began = found.started or found.created
+    return (now - began).total_seconds() > found.limit + STALE_AFTER or queue.gone(found.best.get("runner"))
+
+
+def _lost(found: SolveJob, now: dt.datetime) -> bool:
+    """Whether a queued job was put on the queue so long ago that the queue may have lost it (its
+    storage emptied); it is then put on the queue again, at most once every :data:`LOST_AFTER`."""
+    raw = found.best.get("queued")
+    last = dt.datetime.fromisoformat(raw) if raw else found.created
+    return found.status == QUEUED and (now - last).total_seconds() > LOST_AFTER
 
 
 @dataclass(frozen=True)
@@ -190,18 +200,20 @@ class Reaped:
 def recover(db: Database, *, now: dt.datetime, enqueue: Callable[[str, str], None]) -> Reaped:
     """Jobs left behind: a running job whose worker died is queued again (a solve starts over;
     nothing of the first try was written) and, after :data:`ATTEMPTS` tries, failed with a reason;
-    a job queued for long is put on the queue again (a second copy finds it claimed)."""
+    a job queued long ago is put on the queue again (a second copy finds it claimed)."""
     reaped = Reaped()
     with db.transaction() as session:
         for found in store.active_jobs(session):
             if abandoned(found, now):
-                if found.attempts < ATTEMPTS and found.status == RUNNING:
+                if found.attempts < ATTEMPTS:
                     store.requeue(session, found.id)
+                    store.update_best(session, found.id, {"queued": now.isoformat()})
                     reaped.retried.append(found.id)
                 else:
                     store.finish(session, found.id, status=FAILED, now=now, message=ABANDONED)
                     reaped.failed.append(found.id)
-            elif found.status == QUEUED and (now - found.created).total_seconds() > LOST_AFTER:
+            elif _lost(found, now):
+                store.update_best(session, found.id, {"queued": now.isoformat()})
                 reaped.requeued.append(found.id)
     for job_id in reaped.retried + reaped.requeued:
         enqueue("solve", str(job_id))

@@ -140,7 +140,7 @@ def requeue(session: Session, job_id: int) -> None:
     """Queue a running job again (its worker died): its progress is forgotten, its tries kept."""
     row = _row(session, job_id, for_update=True)
     assert row is not None, job_id
-    kept = {k: v for k, v in (row.best or {}).items() if k in ("attempts", "runner")}
+    kept = {k: v for k, v in (row.best or {}).items() if k in ("attempts", "runner", "queued")}
     row.status = QUEUED
     row.best = kept
     row.elapsed = 0.0

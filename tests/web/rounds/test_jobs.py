@@ -181,10 +181,12 @@ def test_a_job_whose_worker_died_runs_again_once_and_is_then_reported(app, sqlit
     later = now + dt.timedelta(seconds=background.LOST_AFTER + 1)
     reaped = background.recover(db, now=later, enqueue=lambda kind, key: put.append((kind, key)))
     assert reaped.requeued == [waiting] and put == [("solve", str(waiting))]
+    # put back once, not at every look
+    assert background.recover(db, now=later, enqueue=lambda kind, key: None).requeued == []
     much_later = now + dt.timedelta(seconds=10 + background.STALE_AFTER + 1)
     reaped = background.recover(db, now=much_later, enqueue=lambda kind, key: None)
-    # running ones get their second try; one that never started in all that time is reported
-    assert set(reaped.retried) == {elsewhere, ours} and reaped.failed == [waiting]
+    # running ones get their second try; a queued one is never failed for waiting, only put back
+    assert set(reaped.retried) == {elsewhere, ours} and reaped.failed == [] and reaped.requeued == [waiting]
 
     client = app.test_client()
     log_in(client, "hr@wadloo.example")
@@ -228,6 +230,14 @@ def test_jobs_are_stored_run_once_and_abandoned_ones_fail(db, tmp_path):
     left = background.start_job(
         db, round_name="r2", kind="mentor", settings={}, limit=1, started_by="hr", runner=runner, now=now
     )
+    with db.transaction() as session:
+        job_store.mark_running(session, left.id, now=now, runner=runner)
+        job_store.mark_running(session, left.id, now=now, runner=runner)  # claimed once only
     late = now + dt.timedelta(seconds=1 + background.STALE_AFTER + 1)
-    assert background.recover(db, now=late, enqueue=lambda kind, key: None).failed == [left.id]
+    reaped = background.recover(db, now=late, enqueue=lambda kind, key: None)
+    assert reaped.retried == [left.id] and background.job(db, left.id).status == "queued"
+    with db.transaction() as session:
+        job_store.mark_running(session, left.id, now=late, runner=runner)
+    even_later = late + dt.timedelta(seconds=1 + background.STALE_AFTER + 1)
+    assert background.recover(db, now=even_later, enqueue=lambda kind, key: None).failed == [left.id]
     assert background.job(db, left.id).status == "failed"
