@@ -149,6 +149,10 @@ def test_a_failed_import_says_why_and_only_hr_sees_the_page(queued_app, tmp_path
     assert 'role="alert"' in html and "nothing was changed" in html and "<li>" in html
     assert 'href="/hr/import"' in html
     assert hr.get("/hr/work/999").status_code == 404
+    # The reasons are kept as messages, said in the reader's language.
+    hr.environ_base["HTTP_ACCEPT_LANGUAGE"] = "nl"
+    dutch = main_of(hr.get(f"/hr/work/{started.id}").get_data(as_text=True))
+    assert "er is niets gewijzigd" in dutch and "nothing was changed" not in dutch
 
     pim = queued_app.test_client()
     log_in(pim, "pim@wadloo.example")
