@@ -263,14 +263,14 @@ def _unsettled(db: Database, kind: str, found: list[Due], settings: NoticeSettin
 # -- the scheduled work ------------------------------------------------------------------------------
 
 
-@queue.scheduled("reminders", cron="*/15 * * * *", summary="reminders before a session")
+@queue.scheduled("reminders", cron="*/15 * * * *", summary=phrase("reminders before a session"))
 def send_reminders(ctx: queue.Context, now: dt.datetime, settings: NoticeSettings | None = None) -> Sent:
     """Send the reminders due at ``now`` (see :func:`due_reminders`)."""
     settings = settings or NoticeSettings.from_env(os.environ)
     return _send(ctx, due_reminders(ctx.db, now, settings), now, settings)
 
 
-@queue.scheduled("check-ins", cron="*/15 * * * *", summary="'did you meet?' after a session")
+@queue.scheduled("check-ins", cron="*/15 * * * *", summary=phrase("'did you meet?' after a session"))
 def send_check_ins(ctx: queue.Context, now: dt.datetime, settings: NoticeSettings | None = None) -> Sent:
     """Send the check-ins due at ``now`` (see :func:`due_check_ins`), and try the value checks that
     failed again: the value check itself runs only once a quarter."""
@@ -281,7 +281,7 @@ def send_check_ins(ctx: queue.Context, now: dt.datetime, settings: NoticeSetting
     return _send(ctx, due_check_ins(ctx.db, now, settings) + retried, now, settings)
 
 
-@queue.scheduled("value-check", cron="0 7 1 1,4,7,10 *", summary="the quarterly value check")
+@queue.scheduled("value-check", cron="0 7 1 1,4,7,10 *", summary=phrase("the quarterly value check"))
 def send_value_checks(ctx: queue.Context, now: dt.datetime, settings: NoticeSettings | None = None) -> Sent:
     """Send the value checks due at ``now`` (see :func:`due_value_checks`)."""
     settings = settings or NoticeSettings.from_env(os.environ)
