@@ -1,13 +1,13 @@
 """HR's page of one piece of background work (publishing a round, sending its e-mail, an import):
 its progress while it runs, and once done what it did, in the words the pages flashed when the work
-ran inside the request. It looks again by itself while the work is active (a Refresh header and a
-meta tag, no script)."""
+ran inside the request. It looks again by itself while the work is active (a Refresh header, no
+script), unless HR switches that off."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, redirect, render_template, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -48,7 +48,9 @@ def work_page(work_id: int) -> Any:
     if found.kind == PUBLISH and found.outcome.get("send"):
         sending = work.job(database(), int(found.outcome["send"]))
     active = found.active or (sending is not None and sending.active)
-    every = 2 if active else None
+    # Looking again by itself is a timed change HR can switch off (WCAG 2.2.1): ``?still=1``.
+    still = request.args.get("still") == "1"
+    every = 2 if active and not still else None
     page = render_template(
         "work/job.html",
         job=found,
@@ -57,11 +59,12 @@ def work_page(work_id: int) -> Any:
         sending=sending,
         sending_notes=notes(sending) if sending is not None else [],
         refresh=every,
+        active=active,
         back=_back(found),
     )
     response = current_app.make_response(page)
     if every:
-        # The meta tag sits in the body; the header refreshes in every browser too, without JavaScript.
+        # The header refreshes in every browser, without JavaScript.
         response.headers["Refresh"] = str(every)
     return response
 
