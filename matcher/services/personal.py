@@ -22,6 +22,7 @@ from matcher.services.scheduling import request_source
 from matcher.storage import Database, schedule
 from matcher.storage import accounts as account_storage
 from matcher.storage import history as change_storage
+from matcher.storage import notices as notice_storage
 from matcher.storage import personal as store
 from matcher.storage import reflections as reflection_storage
 from matcher.storage import rounds as round_storage
@@ -250,6 +251,8 @@ def person_data(db: Database, person_id: str, *, now: dt.datetime) -> dict[str, 
         history = store.history_of(session, person_id)
         changes = change_storage.changes_of(session, person_id)
         written = reflection_storage.of_person(session, person_id)
+        notices = notice_storage.notices(session, person_id=person_id)
+        check_ins = notice_storage.check_ins_of(session, person_id)
         titles = {e.id: e.title for e in schedule.events(session, planned_only=False)}
     skills = {s.id: s for s in org.skills}
     names = {p.id: p.name for p in org.people}
@@ -326,6 +329,19 @@ def person_data(db: Database, person_id: str, *, now: dt.datetime) -> dict[str, 
         "reflections": [
             {**r.as_dict(), "event": titles.get(r.event_id, "")}
             for r in sorted(written, key=lambda r: (r.session_day, r.id))
+        ],
+        "notices": [
+            {"kind": n.kind, "about": n.about, "status": n.status, "sent": _iso(n.sent)} for n in notices
+        ],
+        "check_ins": [
+            {
+                "event": titles.get(c.event_id, ""),
+                "session": c.session_day.isoformat(),
+                "asked": c.asked.isoformat(),
+                "took_place": c.met,
+                "answered": _iso(c.answered),
+            }
+            for c in check_ins
         ],
         "calendar_uploads": [
             {key: _iso(value) for key, value in dataclasses.asdict(c).items()} for c in calendars

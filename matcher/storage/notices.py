@@ -153,11 +153,13 @@ class StoredNotice:
     sent: dt.datetime | None
 
 
-def notices(session: Session, *, kind: str | None = None) -> list[StoredNotice]:
-    """Every notice (of ``kind``), in the order they were first tried."""
+def notices(session: Session, *, kind: str | None = None, person_id: str | None = None) -> list[StoredNotice]:
+    """Every notice (of ``kind``, to ``person_id``), in the order they were first tried."""
     query = select(NoticeRow).order_by(NoticeRow.id)
     if kind is not None:
         query = query.where(NoticeRow.kind == kind)
+    if person_id is not None:
+        query = query.where(NoticeRow.person_id == person_id)
     return [
         StoredNotice(
             r.kind, r.about, r.person_id, r.status, r.attempts, r.last_error, utc(r.sent) if r.sent else None
@@ -199,6 +201,12 @@ def ask(
     row.token_hash = token_hash(token)
     row.asked = now
     session.flush()
+
+
+def check_ins_of(session: Session, person_id: str) -> list[CheckIn]:
+    """The person's check-ins, oldest session first."""
+    query = select(CheckInRow).where(CheckInRow.person_id == person_id)
+    return [_check_in(r) for r in session.scalars(query.order_by(CheckInRow.session_day, CheckInRow.id))]
 
 
 def by_token(session: Session, token: str) -> CheckIn | None:

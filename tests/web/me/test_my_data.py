@@ -15,6 +15,7 @@ from matcher.domain.schedule import ScheduledEvent
 from matcher.io import orgjson
 from matcher.services import organisation, profiles, reflections
 from matcher.storage import FeedTokenRow, ImportRunRow
+from matcher.storage import notices as notice_store
 from matcher.storage import schedule as schedule_store
 from tests.orgs import small_org
 from tests.web.me.support import BRAM, SETUP, ask_to_shadow, bram_meeting, page_text, submit
@@ -38,6 +39,12 @@ def test_the_export_holds_everything_about_me_and_no_secret(app, bram, app_db):
         {"levels": ["applied"], "story": "Goed."},
     )
     ask_to_shadow(bram, skill="sql")
+    meeting = bram_meeting(app_db)
+    asked = dt.datetime(2026, 11, 2, 15, tzinfo=dt.UTC)
+    with app_db.transaction() as session:
+        notice_store.ask(session, meeting.id, dt.date(2026, 11, 2), "bram", "a-secret-token", now=asked)
+        found = notice_store.by_token(session, "a-secret-token")
+        notice_store.answer(session, found.id, True, now=asked + dt.timedelta(hours=1))
     response = bram.get("/me/data.json")
     assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
     data = json.loads(response.data)
@@ -51,7 +58,12 @@ def test_the_export_holds_everything_about_me_and_no_secret(app, bram, app_db):
     assert data["shadow_requests"][0]["skill"] == "sql" and data["shadow_requests"][0]["role"] == "guest"
     assert data["account"]["login"] == BRAM and data["account"]["role"] == "employee"
     assert data["feed_tokens"] == {"active": 1, "revoked": 0}
+    [check_in] = data["check_ins"]
+    assert check_in["session"] == "2026-11-02" and check_in["took_place"] is True
+    assert check_in["event"] == meeting.title and check_in["answered"].startswith("2026-11-02T16:00")
+    assert data["notices"] == []  # no e-mail went out in this test
     text = response.get_data(as_text=True)
+    assert "a-secret-token" not in text
     assert "scrypt" not in text and "password_hash" not in text and "token_hash" not in text
     assert "denktank concept" not in text
     with app_db.transaction() as session:
