@@ -23,8 +23,8 @@ import io
 import tempfile
 import zipfile
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from functools import partial
+from collections.abc import Callable, Iterable, Sequence
+from functools import partial, wraps
 from pathlib import Path
 from typing import Any
 
@@ -189,6 +189,31 @@ def reap(ctx: queue.Context, now: dt.datetime) -> dict[str, list[int]]:
     return recover(ctx.db, now=now, enqueue=ctx.put)
 
 
+def _handler(kind: str) -> Callable[[Callable[[queue.Context, WorkJob], None]], queue.Handler]:
+    """Register ``work(context, job)`` as the handler of ``kind``: it runs with the job claimed for
+    this worker, and not at all when the job is not queued (another worker has it, or it ended). An
+    error that is not :class:`~matcher.services.queue.TryAgain` fails the job (the page says
+    something went wrong on our side) before the queue logs it."""
+
+    def register(work: Callable[[queue.Context, WorkJob], None]) -> queue.Handler:
+        @wraps(work)
+        def run(ctx: queue.Context, key: str) -> None:
+            claimed = claim(ctx.db, int(key), queue.identity(), now=ctx.clock())
+            if claimed is None:
+                return
+            try:
+                work(ctx, claimed)
+            except queue.TryAgain:
+                raise
+            except Exception:
+                finish(ctx.db, claimed, failed=True, now=ctx.clock())
+                raise
+
+        return queue.handler(kind)(run)
+
+    return register
+
+
 # -- publishing ---------------------------------------------------------------------------------------
 
 
@@ -239,13 +264,10 @@ def start_publish(
     return start(db, PUBLISH, name, params, started_by=started_by, now=now)
 
 
-@queue.handler(PUBLISH)
-def run_publish(ctx: queue.Context, key: str) -> None:
+@_handler(PUBLISH)
+def run_publish(ctx: queue.Context, claimed: WorkJob) -> None:
     """Publish the round (unless an earlier attempt did), plan its meetings, queue the invites;
     then start a send of them when e-mail is set up."""
-    claimed = claim(ctx.db, int(key), queue.identity(), now=ctx.clock())
-    if claimed is None:
-        return
     db, name = ctx.db, claimed.subject
     outcome: dict[str, Any] = {"again": bool(claimed.params.get("again"))}
     try:
@@ -330,11 +352,8 @@ def start_send(
     return start(db, SEND, subject, params, started_by=started_by, now=now)
 
 
-@queue.handler(SEND)
-def run_send(ctx: queue.Context, key: str) -> None:
-    claimed = claim(ctx.db, int(key), queue.identity(), now=ctx.clock())
-    if claimed is None:
-        return
+@_handler(SEND)
+def run_send(ctx: queue.Context, claimed: WorkJob) -> None:
     db, sources = ctx.db, list(claimed.params.get("sources", []))
     if not claimed.progress.get("prepared"):
         # Once: a retry finds nothing new to queue or to write again, and keeps the first counts.
@@ -476,12 +495,9 @@ def start_import(
     return start(db, IMPORT, file_name, params, started_by=started_by, now=now, upload=upload)
 
 
-@queue.handler(IMPORT)
-def run_import(ctx: queue.Context, key: str) -> None:
+@_handler(IMPORT)
+def run_import(ctx: queue.Context, claimed: WorkJob) -> None:
     """Apply the upload: one transaction, all of it or nothing; the outcome counts what changed."""
-    claimed = claim(ctx.db, int(key), queue.identity(), now=ctx.clock())
-    if claimed is None:
-        return
     db = ctx.db
     with db.transaction() as session:
         data = store.upload(session, claimed.id)

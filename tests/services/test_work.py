@@ -10,6 +10,7 @@ import email
 import email.policy
 import subprocess
 import threading
+import zipfile
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -398,3 +399,15 @@ def test_an_import_applies_the_upload_kept_with_its_job_all_of_it_or_nothing(db,
     failed = work.job(db, bad.id)
     assert failed.status == FAILED and "nothing was changed" in failed.message and failed.outcome["problems"]
     assert len(organisation.load_organisation(db).people) == len(mentoring_org().people)
+
+
+def test_a_job_that_breaks_on_our_side_is_reported_failed_not_left_running(db):
+    started = work.start_import(
+        db, "org.json", b"not a zip", replace=False, takes=[], started_by="hr", now=NOW
+    )
+    with pytest.raises(zipfile.BadZipFile):  # the queue logs it
+        work.run_import(context(db), str(started.id))
+    failed = work.job(db, started.id)
+    assert failed.status == FAILED and failed.message == "" and failed.finished == NOW
+    work.run_import(context(db), str(started.id))  # delivered again: no longer queued, nothing happens
+    assert work.job(db, started.id).attempts == 1
