@@ -23,6 +23,7 @@ from matcher.services import publishing, round_changes, work
 from web import round_forms, work_pages
 from web.context import database
 from web.phrases import say
+from web.worker import queue_of
 
 
 def invite_settings() -> Any:
@@ -111,8 +112,6 @@ def send_queued(name: str, sources: Sequence[str]) -> None:
     except work.Busy as busy:
         started = busy.job  # a send that is to come sends this too
     else:
-        from web.worker import queue_of
-
         queue_of(current_app).enqueue(SEND, str(started.id))
     found = work.job(database(), started.id)
     if found is not None and found.status == DONE:

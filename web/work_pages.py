@@ -17,6 +17,7 @@ from matcher.plans.work_jobs import IMPORT, PUBLISH, SEND, WorkJob
 from matcher.services import publishing, work
 from web.context import database
 from web.phrases import say
+from web.worker import queue_of
 
 #: A note on the page: its category (info or error, as a flash) and its text.
 Note = tuple[str, str]
@@ -24,8 +25,6 @@ Note = tuple[str, str]
 
 def start(started: WorkJob) -> Any:
     """Put a recorded job on the queue and go to its page (immediate, it has run by then)."""
-    from web.worker import queue_of
-
     queue_of(current_app).enqueue(started.kind, str(started.id))
     return redirect(url_for("hr_people.work", work_id=started.id))
 
