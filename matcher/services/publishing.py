@@ -423,6 +423,16 @@ def _letter(message: Queued, settings: InviteSettings) -> Letter:
     )
 
 
+def waiting_sources(db: Database) -> list[str]:
+    """The rounds and plans whose e-mail waits in the outbox (after a passing failure)."""
+    with db.transaction() as session:
+        waiting = {m.event_id for m in inv.messages(session, status=QUEUED)}
+        if not waiting:
+            return []
+        stored = store.events(session, planned_only=False)
+        return sorted({e.source for e, row in zip(stored, _row_ids(stored), strict=True) if row in waiting})
+
+
 def outbox_messages(db: Database, *, source: str | None = None) -> list[Queued]:
     with db.transaction() as session:
         ids = _row_ids(store.events(session, source=source, planned_only=False)) if source else None

@@ -332,6 +332,33 @@ def _start_or_join_send(
 
 # -- sending ------------------------------------------------------------------------------------------
 
+#: Who starts the sends of the scheduled ``retry-mail`` (the job page says so).
+SCHEDULER = "meeloop"
+
+
+@queue.scheduled(
+    "retry-mail",
+    cron="17 * * * *",
+    summary=phrase("e-mail still waiting in the outbox after a passing failure: sent again"),
+)
+def retry_mail(ctx: queue.Context, now: dt.datetime) -> list[int]:
+    """A send for each round or plan whose e-mail waits in the outbox: a mail server that was away
+    longer than a send's own retries, or e-mail queued while none was set up. A send already queued
+    or running for it is left to do the work. The numbers of the sends started."""
+    if ctx.smtp is None:
+        return []
+    started = []
+    for source in publishing.waiting_sources(ctx.db):
+        try:
+            sending = start(
+                ctx.db, SEND, source, {"sources": [source], "queue": False}, started_by=SCHEDULER, now=now
+            )
+        except Busy:
+            continue
+        ctx.put(SEND, str(sending.id))
+        started.append(sending.id)
+    return started
+
 
 def start_send(
     db: Database,

@@ -411,3 +411,23 @@ def test_a_job_that_breaks_on_our_side_is_reported_failed_not_left_running(db):
     assert failed.status == FAILED and failed.message == "" and failed.finished == NOW
     work.run_import(context(db), str(started.id))  # delivered again: no longer queued, nothing happens
     assert work.job(db, started.id).attempts == 1
+
+
+def test_retry_mail_starts_one_send_for_each_round_whose_e_mail_still_waits(proposed):
+    db = proposed
+    published(db)  # eight invitations wait: no mail server was set up when it was published
+    smtp = SmtpSettings(
+        host="127.0.0.1", port=free_port(), security="none", sender="mentoring@wadloo.example"
+    )
+    assert work.retry_mail(context(db), NOW) == []  # still no mail server: nothing to start
+    put: list = []
+    [started] = work.retry_mail(context(db, smtp, put), NOW)
+    assert put == [("send", str(started))] and work.job(db, started).started_by == work.SCHEDULER
+    # while that send is queued, a second look starts no other
+    assert work.retry_mail(context(db, smtp, put), NOW) == [] and len(put) == 1
+    handler = Moody()
+    handler.busy = False
+    with server_on(smtp.port, handler):
+        work.run_send(context(db, smtp), str(started))
+    assert len(handler.received) == 8 and work.job(db, started).status == DONE
+    assert work.retry_mail(context(db, smtp, put), NOW) == []  # nothing waits any more
