@@ -18,6 +18,7 @@ import pytest
 
 from tests.clitools import run
 from tests.conftest import ARTEFACTS
+from tests.job_workers import worker_running
 from tests.optins import opt_in_at
 from tests.parsers import libical, vobject_calendar
 from tests.webtools import live_server, make_app
@@ -48,7 +49,8 @@ def server(sqlite_url, tmp_path) -> Iterator[str]:
     )
     assert made.returncode == 0, made.stderr
     app = make_app(sqlite_url, TESTING=False)
-    with live_server(app) as base:
+    # Solves, publishing and sending run in a worker process, as beside `meeloop serve`.
+    with live_server(app) as base, worker_running(sqlite_url, env={"MEELOOP_BASE_URL": base}):
         yield base
     app.extensions["meeloop"]["db"].dispose()
 
