@@ -25,6 +25,7 @@ FAILED = "failed"
 #: A job in one of these may still change; the others are finished.
 ACTIVE = (QUEUED, RUNNING)
 
+
 @dataclass(frozen=True)
 class WorkJob:
     id: int
