@@ -118,6 +118,7 @@ def _work(
     # Beside a server (the demo), only what needs attention; on its own, what it does.
     level = logging.WARNING if beside is not None else logging.INFO
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger().setLevel(level)  # the app may have set up logging already
     if beside is not None:
         _stop_with(beside)
     common.echo(phrase("the worker takes jobs from the queue ({where})", where=jobs.settings.where), err=True)
