@@ -12,12 +12,16 @@ import pytest
 
 from matcher.engines.pairing import PairingConfig
 from matcher.services import rounds, work
+from tests.conftest import ARTEFACTS
 from tests.e2e.test_accessibility import AXE, WIDE, Findings, Visit
 from tests.orgs import mentoring_org
 from tests.web.rounds.support import MENTORING, close_app, db_of, import_organisation, start_app
 from tests.webtools import PASSWORD, live_server
 
 NOW = dt.datetime(2026, 12, 3, 9, 0, tzinfo=dt.UTC)
+
+
+PHONE = {"width": 390, "height": 844}
 
 
 @pytest.mark.parametrize("language", ["en", "nl"])
@@ -54,6 +58,8 @@ def test_the_work_page_follows_a_publish_by_itself_and_passes_axe(sqlite_url, tm
             tab.wait_for_url(re.compile(r"/hr/work/\d+$"))
             assert tab.locator("section.job.status-queued").count() == 1
             findings.check(tab, "hr", language, Visit("work waiting", tab.url), engine)
+            (ARTEFACTS / language).mkdir(parents=True, exist_ok=True)
+            tab.screenshot(path=str(ARTEFACTS / language / "work-waiting.png"), full_page=True)
 
             number = tab.url.rsplit("/", 1)[-1]
             work.run_publish(queue_of(app).context, number)
@@ -62,6 +68,10 @@ def test_the_work_page_follows_a_publish_by_itself_and_passes_axe(sqlite_url, tm
             assert tab.locator("p.actions a.button:not(.secondary)").count() == 1
             assert tab.locator("p.flash").count() >= 3
             findings.check(tab, "hr", language, Visit("work done", tab.url), engine)
+            tab.screenshot(path=str(ARTEFACTS / language / "work-done.png"), full_page=True)
+            tab.set_viewport_size(PHONE)
+            tab.screenshot(path=str(ARTEFACTS / language / "work-done-phone.png"), full_page=True)
+            assert tab.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
             context.close()
     finally:
         close_app(app)

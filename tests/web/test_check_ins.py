@@ -17,6 +17,7 @@ from matcher.io.ics import InviteSettings
 from matcher.io.mail import SmtpSettings
 from matcher.services import accounts, notices, organisation, queue, scheduling
 from matcher.storage import schedule as schedule_storage
+from tests.conftest import ARTEFACTS
 from tests.e2e.test_accessibility import AXE, RUN_AXE, SKIPS, TAGS
 from tests.mailtools import smtp_server
 from tests.orgs import small_org
@@ -225,7 +226,7 @@ def test_the_answer_pages_pass_axe_in_both_languages(sqlite_url, tmp_path, brows
         with live_server(app) as base:
             # Anna reads English (the organisation's language here), Bram Dutch (his account's).
             for person, language in (("anna", "en"), ("bram", "nl")):
-                tab = browser.new_context().new_page()
+                tab = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
                 tab.goto(f"{base}{links[person]}/yes")
                 assert tab.locator("html").get_attribute("lang") == language
                 check(tab, f"{person}: the question")
@@ -233,6 +234,12 @@ def test_the_answer_pages_pass_axe_in_both_languages(sqlite_url, tmp_path, brows
                     tab.locator("main form button[type=submit]").click()
                 assert tab.locator(".check-in").get_attribute("data-answer") == "yes"
                 check(tab, f"{person}: thanks and the reflection")
+                (ARTEFACTS / language).mkdir(parents=True, exist_ok=True)
+                tab.screenshot(path=str(ARTEFACTS / language / "check-in-yes.png"), full_page=True)
+                tab.set_viewport_size({"width": 390, "height": 844})
+                tab.screenshot(path=str(ARTEFACTS / language / "check-in-yes-phone.png"), full_page=True)
+                assert tab.evaluate("document.documentElement.scrollWidth") <= 390
+                tab.set_viewport_size({"width": 1280, "height": 720})
                 with tab.expect_navigation():
                     tab.locator("main form button[type=submit]").click()
                 assert tab.locator(".check-in").get_attribute("data-answer") == "no"
