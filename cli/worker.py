@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 from collections.abc import Mapping
+from typing import Any
 
 import click
 
@@ -20,6 +21,8 @@ from matcher.services import organisation
 #: Jobs one worker process runs at a time (``MEELOOP_JOB_THREADS``, else 1): a solve keeps a core
 #: busy, so a machine runs one worker process per core it gives to background work.
 DEFAULT_THREADS = 1
+#: The scheduled work a worker also runs when it starts: jobs of workers that stopped.
+RECOVERY = ("reap", "reap-work")
 
 
 def _threads() -> int:
@@ -61,25 +64,17 @@ def _threads() -> int:
     "--beside", hidden=True, type=int, default=None, help="The server's process: stop when it is gone."
 )
 @click.pass_context
-def worker(
-    ctx: click.Context,
-    threads: int,
-    no_scheduler: bool,
-    run_now: str | None,
-    list_schedules: bool,
-    nice: int,
-    served_at: str,
-    beside: int | None,
-) -> None:
+def worker(ctx: click.Context, **options: Any) -> None:
     """Work off the job queue: solves, publishing, sending, imports, and the scheduled work."""
     try:
-        _work(ctx, threads, no_scheduler, run_now, list_schedules, nice, served_at, beside)
+        _work(ctx, **options)
     except KeyboardInterrupt:  # Ctrl+C, or the server stopping, while the worker still starts
         return
 
 
 def _work(
     ctx: click.Context,
+    *,
     threads: int,
     no_scheduler: bool,
     run_now: str | None,
@@ -109,10 +104,12 @@ def _work(
         if run_now not in {schedule.name for schedule in chosen}:
             raise click.UsageError(common.said(phrase("no scheduled work is called {name}", name=run_now)))
         result = jobs.run_scheduled(run_now)
-        click.echo(f"{run_now}: {result}")
+        summary = getattr(result, "summary", None)
+        common.echo(summary() if callable(summary) else phrase("{name} has run", name=run_now))
         return
     # Jobs that a worker which stopped left behind (this one, before a restart): run again or reported.
-    jobs.run_scheduled("reap")
+    for recovery in RECOVERY:
+        jobs.run_scheduled(recovery)
     if nice:
         os.nice(nice)
     # Beside a server (the demo), only what needs attention; on its own, what it does.

@@ -15,15 +15,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+# The same life as a solve's: queued, running, then done or failed.
+from matcher.plans.solve_jobs import ACTIVE, DONE, FAILED, QUEUED, RUNNING
+
+__all__ = ["ACTIVE", "DONE", "FAILED", "IMPORT", "KINDS", "PUBLISH", "QUEUED", "RUNNING", "SEND", "WorkJob"]
+
 PUBLISH, SEND, IMPORT = "publish", "send", "import"
 KINDS = (PUBLISH, SEND, IMPORT)
-
-QUEUED = "queued"
-RUNNING = "running"
-DONE = "done"
-FAILED = "failed"
-#: A job in one of these may still change; the others are finished.
-ACTIVE = (QUEUED, RUNNING)
 
 
 @dataclass(frozen=True)
