@@ -44,9 +44,9 @@ from matcher.io.ics import InviteSettings, location, participants
 from matcher.io.invite_text import PREPARE, kind_word
 from matcher.io.mail import ENVIRONMENT, DeliveryError, Postman, one_line
 from matcher.services import queue
+from matcher.services.reflections import session_group
 from matcher.storage import Database, accounts, schedule
 from matcher.storage import notices as store
-from matcher.storage import rounds as round_storage
 
 log = logging.getLogger(__name__)
 
@@ -573,20 +573,12 @@ class CheckInCount:
 def check_in_counts(db: Database, *, by: str = "round_kind") -> dict[str, CheckInCount]:
     """Counts per group of sessions, grouped as :func:`matcher.services.reflections.reflection_tallies`
     groups: ``kind``, ``source`` (the round's name for its meetings) or ``round_kind``."""
-    if by not in ("kind", "source", "round_kind"):
-        raise ValueError(f"'{by}' is not a grouping; use kind, source or round_kind")
     with db.transaction() as session:
         rows = list(store.answers_with_events(session))
-        modes = {r.name: r.mode for r in round_storage.round_summaries(session)} if by == "round_kind" else {}
+        group = session_group(session, by)
     counts: dict[str, CheckInCount] = {}
     for met, kind, source in rows:
-        if by == "kind":
-            key = kind
-        elif by == "source":
-            key = source
-        else:
-            key = modes.get(source, kind) if kind == "meeting" else kind
-        count = counts.setdefault(key, CheckInCount())
+        count = counts.setdefault(group(kind, source), CheckInCount())
         if met is None:
             count.no_answer += 1
         elif met:

@@ -13,8 +13,9 @@ the counts (:func:`reflection_counts`, :func:`reflection_tallies`), never the st
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from matcher.domain.phrases import phrase
@@ -191,25 +192,30 @@ class ReflectionTally:
     levels: dict[str, int] = field(default_factory=lambda: dict.fromkeys(VALUE_LEVELS, 0))
 
 
+def session_group(session: Any, by: str) -> Callable[[str, str], str]:
+    """How sessions are grouped for HR's counts: ``group(kind, source)`` by ``kind``, ``source`` or
+    ``round_kind`` (see :func:`reflection_tallies`)."""
+    if by not in ("kind", "source", "round_kind"):
+        raise ValueError(f"'{by}' is not a grouping; use kind, source or round_kind")
+    if by == "kind":
+        return lambda kind, source: kind
+    if by == "source":
+        return lambda kind, source: source
+    modes = {r.name: r.mode for r in round_storage.round_summaries(session)}
+    return lambda kind, source: modes.get(source, kind) if kind == "meeting" else kind
+
+
 def reflection_tallies(db: Database, *, by: str = "round_kind") -> dict[str, ReflectionTally]:
     """Counts per group of sessions. ``by``: ``kind`` (meeting, shadowing, lunch), ``source``
     (the round's name for its meetings, the request or lunch plan otherwise) or ``round_kind``
     (the round's mode or group kind for meetings, else ``shadowing`` or ``lunch``: the kinds
     of ``web.words.ROUND_KINDS``)."""
-    if by not in ("kind", "source", "round_kind"):
-        raise ValueError(f"'{by}' is not a grouping; use kind, source or round_kind")
     with db.transaction() as session:
         rows = list(store.levels_with_events(session))
-        modes = {r.name: r.mode for r in round_storage.round_summaries(session)} if by == "round_kind" else {}
+        group = session_group(session, by)
     tallies: dict[str, ReflectionTally] = {}
     for levels, kind, source in rows:
-        if by == "kind":
-            key = kind
-        elif by == "source":
-            key = source
-        else:
-            key = modes.get(source, kind) if kind == "meeting" else kind
-        tally = tallies.setdefault(key, ReflectionTally())
+        tally = tallies.setdefault(group(kind, source), ReflectionTally())
         tally.reflections += 1
         for level in levels:
             if level in tally.levels:
