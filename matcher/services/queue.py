@@ -280,7 +280,6 @@ class Queue:
             context=True,
             name="meeloop.perform",
         )(self._run)
-        self._periodic: list[Any] = []
 
     @property
     def immediate(self) -> bool:
@@ -326,9 +325,8 @@ class Queue:
                 except Exception:
                     log.exception("scheduled %s failed", schedule.name)
 
-            self._periodic.append(
-                self.huey.periodic_task(parse_cron(schedule.cron), name=f"meeloop.{schedule.name}")(run)
-            )
+            # huey keeps the task in its registry; its scheduler finds it there.
+            self.huey.periodic_task(parse_cron(schedule.cron), name=f"meeloop.{schedule.name}")(run)
         return chosen
 
     def work(self, *, workers: int = 1, scheduler: bool = True, env: Mapping[str, str] | None = None) -> None:
