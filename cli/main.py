@@ -176,6 +176,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "command",
         "Page latency of the web UI: search, person and own profile pages with concurrent logged-in clients.",
     ),
+    "bench-fairness": (
+        "bench.fairness",
+        "command",
+        "Quarterly rounds with fairness over rounds, against the same engine without memory.",
+    ),
     "bench-review": (
         "bench.review",
         "bench_review",

@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from matcher.storage import Database, make_engine, migrate
+from tests.caldav_server import caldav_url, ics_server  # noqa: F401 (fixtures: a CalDAV and an ICS server)
 from tests.redis_server import fresh_redis_url, redis_url  # noqa: F401 (fixtures: a real Redis server)
 
 POSTGRES_HINT = (

@@ -38,6 +38,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # Wrong passwords: per login and address, and per address for all logins together.
         LOGIN_LIMIT="5 per minute;20 per hour",
         LOGIN_LIMIT_PER_ADDRESS="30 per minute;200 per hour",
+        # Requests with one API token (web/api_auth.py).
+        API_RATE_LIMIT=os.environ.get("MEELOOP_API_RATE_LIMIT", "120 per minute"),
         RATELIMIT_ENABLED=True,
         DEFAULT_TIMEZONE=os.environ.get("MEELOOP_TIMEZONE", "Europe/Amsterdam"),
         MAX_CONTENT_LENGTH=20 * 1024 * 1024,
@@ -62,6 +64,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     configure_i18n(app)
     configure_blueprints(app)
     configure_login_limits(app)
+    configure_api(app)
     configure_errors(app)
     configure_jobs(app)
     return app
@@ -140,6 +143,14 @@ def configure_login_limits(app: Flask) -> None:
     limit_logins(app)
 
 
+def configure_api(app: Flask) -> None:
+    """Tokens for the API: no CSRF token with them, and a rate limit per token."""
+    from web import api_auth
+    from web.api import api
+
+    api_auth.configure(app, api)
+
+
 def configure_i18n(app: Flask) -> None:
     from web import i18n, navigation
 
@@ -156,10 +167,14 @@ BLUEPRINTS: tuple[tuple[str, str, str | None], ...] = (
     ("web.hr_people", "hr_people", "/hr"),
     ("web.hr_rounds", "hr_rounds", "/hr/rounds"),
     ("web.hr_reports", "hr_reports", "/hr/reports"),
+    ("web.hr_transfer", "hr_transfer", None),
     ("web.explorer", "explorer", None),
     ("web.feeds", "feeds", None),
     ("web.check_ins", "check_ins", None),
+    ("web.surveys", "surveys", None),
     ("web.api", "api", "/api"),
+    ("web.calendars", "calendar_links", None),
+    ("web.api_tokens", "api_tokens", "/hr/api-tokens"),
 )
 
 

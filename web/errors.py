@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -30,9 +30,9 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         if _wants_json():
-            field = getattr(exc, "field", None)
-            extra = {"field": field} if field else {}
-            return jsonify(error=exc.name, message=exc.description, **extra), exc.code
+            from web.api_errors import json_error
+
+            return json_error(exc)
         title, usual = TITLES.get(exc.code or 500, (exc.name, exc.description))
         # The code that stopped may say why (already in the reader's language); werkzeug's own
         # description is English, so the page says its own words instead.

@@ -20,7 +20,7 @@ from markupsafe import Markup
 from matcher.domain import reports
 from matcher.domain.talentmap import TalentMap
 from matcher.plans.facts import rounds_from_storage
-from matcher.services import notices, reflections
+from matcher.services import notices, reflections, transfer
 from matcher.services import rounds as round_service
 from web import plots, words
 from web.auth import require_login, roles_required
@@ -151,6 +151,7 @@ def risks() -> Any:
     return render(
         "hr/reports/risks.html",
         filters.status,
+        transfer=transfer.coverage(database()),
         problems=filters.problems,
         lines=lines,
         departments=departments,

@@ -22,7 +22,7 @@ from matcher.domain.problems import InvalidInput
 from matcher.plans.kinds import KINDS, PlanKind, is_round, kind
 from matcher.plans.rounds import PUBLISHED, RoundError, StoredRound, said_by
 from matcher.plans.solve_jobs import DONE, compare
-from matcher.services import background, plans, publishing, round_changes, work
+from matcher.services import background, learning_loop, plans, publishing, round_changes, work
 from matcher.services import rounds as round_service
 from matcher.services import why as why_service
 from web import (
@@ -255,6 +255,7 @@ def _review(name: str, *, status: int = 200, problem: str | None = None, **forms
         units=review.units(params.integer("page", default=1, low=1, high=1_000_000)),
         left=review.left_out(params.integer("out", default=1, low=1, high=1_000_000)),
         since=round_views.since_last(stored, all_jobs),
+        earlier=learning_loop.what_changed(db, stored),
         people_list=round_forms.PEOPLE_LIST,
         people_choices=names.choices(everyone),
         names=names,

@@ -12,7 +12,7 @@ from typing import Any
 
 from babel import Locale
 from babel.dates import get_day_names
-from flask import Blueprint, Flask, current_app, redirect, request, session, url_for
+from flask import Blueprint, Flask, current_app, g, redirect, request, session, url_for
 from flask_babel import (
     Babel,
     format_date,
@@ -40,7 +40,8 @@ language = Blueprint("language", __name__)
 
 
 def select_locale() -> str:
-    chosen = session.get("locale")
+    # An API token's request without Accept-Language: its account's language (web/api_auth.py).
+    chosen = session.get("locale") or g.get("account_locale")
     if chosen in LANGUAGES:
         return chosen
     return request.accept_languages.best_match(list(LANGUAGES), default="en") or "en"

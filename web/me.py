@@ -34,6 +34,7 @@ from matcher.services import (
     publishing,
     reflections,
     scheduling,
+    transfer,
 )
 from web import history as history_words
 from web import uploads, words
@@ -196,6 +197,7 @@ def _plans_page(new_feed: publishing.FeedAddress | None = None) -> str:
         feed_form=FeedForm(),
         kinds=words.by_value(words.ROUND_KINDS),
         now=_now(),
+        transfer_plans=transfer.plans_for(db, person_id),
     )
 
 

@@ -1,10 +1,11 @@
-"""Query parameters, checked with a message that names the field."""
+"""Query parameters, checked with a message that names the field, in the reader's language."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
 from flask import request
+from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
 
 
@@ -20,10 +21,12 @@ def text(name: str, *, required: bool = False, max_length: int = 200) -> str | N
     value = (request.args.get(name) or "").strip()
     if not value:
         if required:
-            raise BadParameter(name, f"'{name}' is required")
+            raise BadParameter(name, _("'%(name)s' is required.", name=name))
         return None
     if len(value) > max_length:
-        raise BadParameter(name, f"'{name}' is longer than {max_length} characters")
+        raise BadParameter(
+            name, _("'%(name)s' is longer than %(limit)d characters.", name=name, limit=max_length)
+        )
     return value
 
 
@@ -34,10 +37,46 @@ def integer(name: str, *, default: int, low: int, high: int) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise BadParameter(name, f"'{name}' must be a whole number, not '{raw[:40]}'") from None
+        raise BadParameter(
+            name, _("'%(name)s' must be a whole number, not '%(value)s'.", name=name, value=raw[:40])
+        ) from None
     if not low <= value <= high:
-        raise BadParameter(name, f"'{name}' must be between {low} and {high}")
+        raise BadParameter(
+            name, _("'%(name)s' must be between %(low)d and %(high)d.", name=name, low=low, high=high)
+        )
     return value
+
+
+#: How a yes or no is written in a query: ``?dry_run=true``, ``?dry_run=1``, ``?dry_run``.
+_YES, _NO = frozenset({"", "1", "true", "yes", "on"}), frozenset({"0", "false", "no", "off"})
+
+
+def flag(name: str) -> bool:
+    """A yes-or-no parameter: absent is no."""
+    raw = request.args.get(name)
+    if raw is None:
+        return False
+    value = raw.strip().lower()
+    if value in _YES:
+        return True
+    if value in _NO:
+        return False
+    raise BadParameter(
+        name, _("'%(name)s' must be true or false, not '%(value)s'.", name=name, value=raw[:40])
+    )
+
+
+def texts(name: str, *, max_length: int = 200, most: int = 1000) -> list[str]:
+    """Every value of a parameter that may be given more than once, stripped, empty ones left out."""
+    values = [v.strip() for v in request.args.getlist(name) if v.strip()]
+    if len(values) > most:
+        raise BadParameter(name, _("'%(name)s' is given more than %(most)d times.", name=name, most=most))
+    for value in values:
+        if len(value) > max_length:
+            raise BadParameter(
+                name, _("'%(name)s' is longer than %(limit)d characters.", name=name, limit=max_length)
+            )
+    return values
 
 
 def local_path(target: str | None) -> str | None:

@@ -40,6 +40,8 @@ from matcher.plans.kinds import kind as plan_kind
 from matcher.plans.rounds import NAME_LENGTH
 from web.numbers import NumberField
 from web.round_settings import (
+    FAIRNESS,
+    LEARNING_LOOP,
     ODD_ONE_OUT_CHOICES,
     OTHER,
     PAIRING_SECTIONS,
@@ -175,7 +177,7 @@ class PairingForm(SelectionMixin, FlaskForm):
     )
 
 
-for _setting in (*RULES, *WEIGHTS, *OTHER):
+for _setting in (*RULES, *WEIGHTS, *FAIRNESS, *LEARNING_LOOP, *OTHER):
     setattr(PairingForm, _setting.name, _field(_setting, _value(PairingConfig(), _setting.path)))
 
 
@@ -190,7 +192,7 @@ def pairing_form(mode: str, org: Organisation, config: PairingConfig | None, *, 
     form.set_organisation(org)
     if config is not None and not form.is_submitted():
         form.fill_selection(config.select)
-    for setting in (*RULES, *WEIGHTS, *OTHER):
+    for setting in (*RULES, *WEIGHTS, *FAIRNESS, *LEARNING_LOOP, *OTHER):
         if not setting.applies(mode):
             del form[setting.name]
     if mode != "exchange":
@@ -203,7 +205,7 @@ def pairing_form(mode: str, org: Organisation, config: PairingConfig | None, *, 
 
 
 def _pairing_data(config: PairingConfig) -> dict[str, Any]:
-    data = {s.name: _value(config, s.path) for s in (*RULES, *WEIGHTS, *OTHER)}
+    data = {s.name: _value(config, s.path) for s in (*RULES, *WEIGHTS, *FAIRNESS, *LEARNING_LOOP, *OTHER)}
     data["odd_one_out"] = config.odd_one_out
     return data
 
@@ -211,8 +213,8 @@ def _pairing_data(config: PairingConfig) -> dict[str, Any]:
 def pairing_mapping(form: PairingForm, mode: str, base: PairingConfig | None) -> dict[str, Any]:
     """What the form says, as ``PairingConfig.from_mapping`` reads it; HR's locks and forbidden
     pairs come from the round as it is (``base``)."""
-    data: dict[str, Any] = {"mode": mode, "rules": {}, "weights": {}}
-    for setting in (*RULES, *WEIGHTS, *OTHER):
+    data: dict[str, Any] = {"mode": mode, "rules": {}, "weights": {}, "fairness": {}}
+    for setting in (*RULES, *WEIGHTS, *FAIRNESS, *LEARNING_LOOP, *OTHER):
         if setting.name not in form:
             continue
         section, _, key = setting.path.rpartition(".")

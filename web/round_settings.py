@@ -196,7 +196,87 @@ OTHER = (
     ),
 )
 
-PAIRING_SECTIONS = ((_l("Rules"), RULES), (_l("Weights"), WEIGHTS), (_l("Other settings"), OTHER))
+#: Fairness over rounds: what a round remembers of the earlier rounds of its kind.
+FAIRNESS = (
+    Setting(
+        "fairness.window",
+        _l("Rounds looked back on"),
+        _l("How many earlier rounds of this kind the settings below look back on; 0 switches them all off."),
+    ),
+    Setting(
+        "fairness.unplaced",
+        _l("Priority per round left out"),
+        _l(
+            "Raising it gives more priority to people left out in the last rounds, "
+            "more for each round in a row."
+        ),
+    ),
+    Setting(
+        "fairness.max_unplaced_rounds",
+        _l("Left out at most (rounds in a row)"),
+        _l(
+            "Someone left out this many rounds in a row is placed first where a place exists; "
+            "0 switches it off."
+        ),
+    ),
+    Setting(
+        "fairness.guarantee",
+        _l("Weight of that promise"),
+        _l("Raising it makes the promise above win over more of the other weights."),
+    ),
+    Setting(
+        "fairness.recent_load",
+        _l("Spread the load over rounds"),
+        _l(
+            "Raising it makes each learner a person took in the last rounds cost more, "
+            "so colleagues who carried many get a rest."
+        ),
+        _DIRECTED,
+    ),
+    Setting(
+        "fairness.fresh_partners",
+        _l("No repeat until everyone has been met"),
+        _l("Nobody meets a partner again while there is still a possible partner they have not met."),
+        ("exchange",),
+    ),
+)
+
+#: What sessions of earlier rounds of the same kind feed in (matcher.services.learning_loop).
+LEARNING_LOOP = (
+    Setting(
+        "rules.repeat_when_rated_highly",
+        _l("Meet again when both rated it highly"),
+        _l(
+            "A pair who both said their sessions together led to applied value or more may meet again "
+            "despite the cooldown."
+        ),
+    ),
+    Setting(
+        "rules.fewer_mentees_when_not_held",
+        _l("Fewer learners when sessions did not take place"),
+        _l(
+            "Whoever teaches gets one place fewer for every two of their sessions that did not take place "
+            "in recent rounds, never fewer than one."
+        ),
+        _DIRECTED,
+    ),
+    Setting(
+        "weights.valued_skills",
+        _l("Skills whose sessions brought applied value"),
+        _l(
+            "Raising it makes wishes count more in skills whose sessions led at least five colleagues to "
+            "applied value or more; 0 switches it off."
+        ),
+    ),
+)
+
+PAIRING_SECTIONS = (
+    (_l("Rules"), RULES),
+    (_l("Weights"), WEIGHTS),
+    (_l("Fairness over rounds"), FAIRNESS),
+    (_l("What earlier sessions feed in"), LEARNING_LOOP),
+    (_l("Other settings"), OTHER),
+)
 ODD_ONE_OUT_CHOICES = (("trio", _l("joins a pair as a third")), ("report", _l("is reported as left out")))
 
 ATTRIBUTE_WORDS = {
@@ -226,6 +306,14 @@ GROUP_OTHER = (
         "max_repeats",
         _l("Repeats allowed per group"),
         _l("Raising it allows more such repeats in one group."),
+    ),
+    Setting(
+        "fresh_groupmates",
+        _l("No repeat until everyone has been met"),
+        _l(
+            "Earlier groupmates from any round of this kind count as repeats, "
+            "except for someone who has already met everyone taking part."
+        ),
     ),
     Setting(
         "worst_group",

@@ -53,7 +53,13 @@ ROLE_WORDS = {
 }
 
 
+#: A shadowing slot of a knowledge transfer plan (its details name the plan) is called so.
+TRANSFER_WORD = term("knowledge transfer session")
+
+
 def kind_word(event: ScheduledEvent) -> str:
+    if event.kind == "shadowing" and "transfer" in event.details:
+        return TRANSFER_WORD
     return KIND_WORDS.get(event.kind, event.kind)
 
 

@@ -12,7 +12,10 @@ The organisation file (``data/demo/organisation.json``) describes Gemeente Wadlo
 * a reverse mentoring round was proposed and published some weeks ago, and its pairs meet every
   other week: their sessions so far took place, the next ones are coming up;
 * some colleagues reflected on the sessions they had, so that the reflection report has counts;
-* some of the team asked to shadow a colleague in the coming weeks, for HR to plan.
+* some of the team asked to shadow a colleague in the coming weeks, for HR to plan;
+* most colleagues answered the learning climate questions this quarter and the two before, so that
+  the report per team has a trend (the demo employee's answer for this quarter waits for whoever tries
+  the demo).
 
 Everything follows from the day and :data:`SEED`: the same day builds the same demo.
 """
@@ -29,10 +32,11 @@ from zoneinfo import ZoneInfo
 from matcher.domain.model import Level, Organisation, Person
 from matcher.domain.notice import Notice
 from matcher.domain.schedule import ScheduledEvent
+from matcher.domain.surveys import CLIMATE_ITEMS, SCALE, Quarter
 from matcher.engines.meetings import MeetingConfig
 from matcher.engines.pairing.config import PairingConfig
 from matcher.io.sample_calendar import sample_calendar
-from matcher.services import meeting_times, reflections, rounds, scheduling
+from matcher.services import meeting_times, reflections, rounds, scheduling, surveys
 from matcher.storage import Database
 from matcher.storage import reflections as reflection_storage
 from matcher.storage import schedule as schedule_storage
@@ -62,6 +66,10 @@ STORIES = (
 )
 #: How likely each value level is to be chosen, in the order of the scale.
 LEVEL_WEIGHTS = (0.8, 0.6, 0.35, 0.15, 0.08)
+#: Of each team, about this share answered the learning climate questions in each quarter.
+ANSWERING = 0.8
+#: The quarters answered: this one and the ones before it.
+CLIMATE_QUARTERS = 3
 
 
 def weeks_moved(day: dt.date) -> int:
@@ -122,7 +130,37 @@ def bring_to_life(db: Database, org: Organisation, calendars: Mapping[str, Path]
     name = past_round(db, now=now)
     reflect(db, name, now=now)
     ask_to_shadow(db, org, now=now)
+    answer_climate(db, org, now=now)
     return name
+
+
+def answer_climate(db: Database, org: Organisation, *, now: dt.datetime) -> int:
+    """Learning climate answers of about :data:`ANSWERING` of each team in each of the last
+    :data:`CLIMATE_QUARTERS` quarters: each team has its own level, a little better each quarter,
+    and each person answers around it. Says how many answered."""
+    chooser = random.Random(f"{SEED}:climate:{now.date().isoformat()}")
+    employee = next(person_id for person_id, role in ACCOUNTS if role == "employee")
+    quarters = [Quarter.of(now.date())]
+    while len(quarters) < CLIMATE_QUARTERS:
+        quarters.insert(0, quarters[0].previous())
+    team_level = {team: chooser.uniform(2.6, 3.8) for team in sorted({p.team for p in org.people if p.team})}
+    answered = 0
+    for step, quarter in enumerate(quarters):
+        day = min(now.date(), quarter.first_day + dt.timedelta(days=20))
+        at = min(now, dt.datetime.combine(day, dt.time(10), tzinfo=dt.UTC))
+        for person in sorted(org.people, key=lambda p: p.id):
+            this_quarter = step == len(quarters) - 1
+            if not person.team or chooser.random() >= ANSWERING or (this_quarter and person.id == employee):
+                continue
+            level = team_level[person.team] + 0.2 * step
+            scores = {item: str(_score(level + chooser.gauss(0, 0.8))) for item in CLIMATE_ITEMS}
+            surveys.save_climate(db, person.id, scores, today=day, now=at)
+            answered += 1
+    return answered
+
+
+def _score(value: float) -> int:
+    return min(SCALE[-1], max(SCALE[0], round(value)))
 
 
 def ask_to_shadow(db: Database, org: Organisation, *, now: dt.datetime) -> int:

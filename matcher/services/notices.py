@@ -17,8 +17,11 @@ next one. A worker that dies between the server's answer and the mark leaves its
 ``sending``; after :attr:`NoticeSettings.sending_for` a later run sends it again, with the same
 Message-ID, so the one case that can send twice is recognisable as such.
 
-The check-in's two links carry a random token (only its SHA-256 is stored) that answers for one
-person and one session, without logging in. HR sees only counts (:func:`check_in_counts`).
+The check-in's three links (held, moved, not held) carry a random token (only its SHA-256 is
+stored) that answers for one person and one session, without logging in; links of older e-mails
+(yes, no) still answer held and not held. The value check's link likewise opens its form
+(:mod:`matcher.services.surveys`). HR sees only counts (:func:`check_in_counts`); the learning
+loop reads the answers per session and person (:func:`check_in_answers`).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ import datetime as dt
 import logging
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
@@ -39,6 +42,7 @@ from matcher.domain.model import Person
 from matcher.domain.phrases import Translator, counted, phrase, say, term
 from matcher.domain.problems import Location, Problems
 from matcher.domain.schedule import PLANNED, ScheduledEvent
+from matcher.domain.surveys import Quarter
 from matcher.io import catalogs
 from matcher.io.ics import InviteSettings, location, participants
 from matcher.io.invite_text import PREPARE, kind_word
@@ -47,11 +51,17 @@ from matcher.services import queue
 from matcher.services.reflections import session_group
 from matcher.storage import Database, accounts, schedule
 from matcher.storage import notices as store
+from matcher.storage import surveys as survey_storage
 
 log = logging.getLogger(__name__)
 
 REMINDER, CHECK_IN, VALUE_CHECK = "reminder", "check-in", "value-check"
+#: The check-in answers: it took place; it takes place at another time; it did not take place.
+HELD, MOVED, NOT_HELD = store.HELD, store.MOVED, store.NOT_HELD
+CHECK_IN_ANSWERS: tuple[str, ...] = (HELD, MOVED, NOT_HELD)
+#: The two answers of check-in e-mails sent before "moved" existed, and what they mean now.
 YES, NO = "yes", "no"
+OLD_ANSWERS = {YES: HELD, NO: NOT_HELD}
 SENT: Literal["sent"] = "sent"
 
 
@@ -92,40 +102,6 @@ class NoticeSettings:
             )
         problems.raise_if_any()
         return cls(reminder_hours=int(text))
-
-
-@dataclass(frozen=True)
-class Quarter:
-    """A calendar quarter: ``Quarter(2026, 4)`` is October to December 2026.
-
-    >>> Quarter.of(dt.date(2027, 1, 1)).previous().key
-    '2026-Q4'
-    """
-
-    year: int
-    number: int
-
-    @classmethod
-    def of(cls, day: dt.date) -> Quarter:
-        return cls(day.year, (day.month - 1) // 3 + 1)
-
-    @property
-    def key(self) -> str:
-        return f"{self.year}-Q{self.number}"
-
-    @property
-    def first_day(self) -> dt.date:
-        return dt.date(self.year, 3 * self.number - 2, 1)
-
-    @property
-    def last_day(self) -> dt.date:
-        return self.next().first_day - dt.timedelta(days=1)
-
-    def next(self) -> Quarter:
-        return Quarter(self.year + 1, 1) if self.number == 4 else Quarter(self.year, self.number + 1)
-
-    def previous(self) -> Quarter:
-        return Quarter(self.year - 1, 4) if self.number == 1 else Quarter(self.year, self.number - 1)
 
 
 @dataclass(frozen=True)
@@ -233,7 +209,7 @@ def due_value_checks(db: Database, now: dt.datetime, settings: NoticeSettings) -
     past = quarter.previous()
     with db.transaction() as session:
         events = schedule.events(session, ending_after=dt.datetime.combine(past.first_day, dt.time(), dt.UTC))
-        called_off = store.not_met(session)
+        called_off = store.not_held(session)
         people = storage.load_people(session, (p for e in events for p in participants(e)))
     sessions: dict[str, int] = {}
     for event in events:
@@ -351,7 +327,7 @@ def _send_one(
         people = storage.load_people(session, [due.person_id, *(participants(event) if event else ())])
     person = people[due.person_id]
     words = catalogs.translator(languages.get(due.person_id) or ctx.invites.language)
-    token = secrets.token_urlsafe(24) if due.kind == CHECK_IN else ""
+    token = secrets.token_urlsafe(24) if due.kind in (CHECK_IN, VALUE_CHECK) else ""
     subject, text = write(due, person, people, ctx.invites, words, token=token)
     try:
         postman.send_note(
@@ -369,6 +345,8 @@ def _send_one(
     with ctx.db.transaction() as session:
         if event is not None and event.id is not None and due.day is not None and token:
             store.ask(session, event.id, due.day, due.person_id, token, now=now)
+        if due.kind == VALUE_CHECK and token:
+            survey_storage.ask_value_check(session, due.person_id, due.about, token, now=now)
         store.mark_sent(session, notice_id, now=now)
     return SENT
 
@@ -391,7 +369,7 @@ def write(
     elif due.kind == CHECK_IN:
         subject, lines = _check_in(due, settings, words, token)
     else:
-        subject, lines = _value_check(due, settings, words)
+        subject, lines = _value_check(due, settings, words, token)
     greeting = phrase("Dear {name},", name=one_line(person.name))
     return say(subject, words), "\n".join(
         [say(greeting, words), "", *(say(line, words) for line in lines)]
@@ -443,10 +421,11 @@ def _check_in(due: Due, settings: InviteSettings, words: Translator, token: str)
             day=day,
         ),
         "",
-        phrase("Yes, it took place: {url}", url=f"{link}/{YES}"),
-        phrase("No, it did not take place: {url}", url=f"{link}/{NO}"),
+        phrase("Yes, it took place: {url}", url=f"{link}/{HELD}"),
+        phrase("It was moved to another time: {url}", url=f"{link}/{MOVED}"),
+        phrase("No, it did not take place: {url}", url=f"{link}/{NOT_HELD}"),
         "",
-        phrase("You do not need to log in. Clicked the wrong one? Use the other link to change your answer."),
+        phrase("You do not need to log in. Clicked the wrong one? Use another link to change your answer."),
         phrase("HR only sees how many sessions took place, never who answered what."),
         phrase("If it did, the page that follows asks what it brought you. That part is up to you."),
     ]
@@ -463,7 +442,7 @@ VALUE_LEVELS = (
 )
 
 
-def _value_check(due: Due, settings: InviteSettings, words: Translator) -> tuple[str, list[str]]:
+def _value_check(due: Due, settings: InviteSettings, words: Translator, token: str) -> tuple[str, list[str]]:
     assert due.quarter is not None
     locale = _locale(words)
     lines = [
@@ -478,10 +457,16 @@ def _value_check(due: Due, settings: InviteSettings, words: Translator) -> tuple
         *(phrase("- {level} ({meaning})", level=level, meaning=meaning) for level, meaning in VALUE_LEVELS),
         "",
         phrase(
-            "Write it down on your reflections page, for each session: {url}",
-            url=f"{settings.base_url}/me/reflections",
+            "Tick the kinds of value it had, in a short form (you do not need to log in): {url}",
+            url=f"{settings.base_url}/value-check/{token}",
         ),
-        phrase("Only you read your stories; HR sees only counts."),
+        phrase("You can change your answer until the end of this quarter."),
+        "",
+        phrase(
+            "How does your team make room for learning? A few questions on the learning climate: {url}",
+            url=f"{settings.base_url}/me/learning-climate",
+        ),
+        phrase("Only you read your answers; HR sees only counts of groups too large to tell who said what."),
     ]
     return phrase("What did learning with colleagues bring you last quarter?"), lines
 
@@ -504,9 +489,12 @@ class CheckInView:
     kind: str
     title: str
     language: str
-    met: bool | None
+    #: held | moved | not-held; None until answered.
+    answer: str | None
     #: Whether the session can be reflected on: its event is still planned.
     reflectable: bool = True
+    #: With ``moved``: the new day, when the person gave it.
+    moved_to: dt.date | None = None
 
 
 def _token_looks_right(token: str) -> bool:
@@ -522,17 +510,45 @@ def check_in(db: Database, settings: InviteSettings, token: str) -> CheckInView 
         return _view(session, settings, found) if found else None
 
 
+#: How far from the session a moved session's new day may be.
+MOVED_WITHIN = dt.timedelta(days=366)
+
+
 def answer_check_in(
-    db: Database, settings: InviteSettings, token: str, met: bool, *, now: dt.datetime
+    db: Database,
+    settings: InviteSettings,
+    token: str,
+    answer: str,
+    *,
+    now: dt.datetime,
+    moved_to: dt.date | None = None,
 ) -> CheckInView | None:
-    """Store whether the session took place, replacing an earlier answer; None for a wrong token."""
+    """Store whether the session took place (:data:`CHECK_IN_ANSWERS`, or the old ``yes``/``no``),
+    replacing an earlier answer; None for a wrong token. A new day (``moved_to``) goes with
+    ``moved`` only, within a year of the session; anything wrong raises
+    :class:`~matcher.domain.problems.InvalidInput` and stores nothing."""
     if not _token_looks_right(token):
         return None
+    given = OLD_ANSWERS.get(answer, answer)
     with db.transaction() as session:
         found = store.by_token(session, token)
         if found is None:
             return None
-        return _view(session, settings, store.answer(session, found.id, met, now=now))
+        problems = Problems()
+        where = Location("check-in", found.session_day.isoformat(), "answer")
+        if given not in CHECK_IN_ANSWERS:
+            problems.add(
+                where,
+                phrase("'{answer}' is not an answer; choose held, moved or not held", answer=answer[:20]),
+            )
+        if moved_to is not None and given == MOVED and abs(moved_to - found.session_day) > MOVED_WITHIN:
+            problems.add(
+                Location("check-in", found.session_day.isoformat(), "moved_to"),
+                phrase("give a new day within a year of {day}", day=found.session_day),
+            )
+        problems.raise_if_any()
+        stored = store.answer(session, found.id, given, now=now, moved_to=moved_to)
+        return _view(session, settings, stored)
 
 
 def _view(session: Any, settings: InviteSettings, found: store.CheckIn) -> CheckInView | None:
@@ -548,8 +564,9 @@ def _view(session: Any, settings: InviteSettings, found: store.CheckIn) -> Check
         event.kind,
         event.title,
         catalogs.language_of(chosen or settings.language),
-        found.met,
+        found.answer,
         event.status == PLANNED,
+        found.moved_to,
     )
 
 
@@ -558,16 +575,17 @@ def _view(session: Any, settings: InviteSettings, found: store.CheckIn) -> Check
 
 @dataclass
 class CheckInCount:
-    """The check-ins on one group of sessions: how many said it took place, how many not, and how
-    many did not answer. Never who answered what."""
+    """The check-ins on one group of sessions: how many said it took place, was moved, did not take
+    place, and how many did not answer. Never who answered what."""
 
-    met: int = 0
-    not_met: int = 0
+    held: int = 0
+    moved: int = 0
+    not_held: int = 0
     no_answer: int = 0
 
     @property
     def asked(self) -> int:
-        return self.met + self.not_met + self.no_answer
+        return self.held + self.moved + self.not_held + self.no_answer
 
 
 def check_in_counts(db: Database, *, by: str = "round_kind") -> dict[str, CheckInCount]:
@@ -577,15 +595,50 @@ def check_in_counts(db: Database, *, by: str = "round_kind") -> dict[str, CheckI
         rows = list(store.answers_with_events(session))
         group = session_group(session, by)
     counts: dict[str, CheckInCount] = {}
-    for met, kind, source in rows:
+    for given, kind, source in rows:
         count = counts.setdefault(group(kind, source), CheckInCount())
-        if met is None:
-            count.no_answer += 1
-        elif met:
-            count.met += 1
+        if given == HELD:
+            count.held += 1
+        elif given == MOVED:
+            count.moved += 1
+        elif given == NOT_HELD:
+            count.not_held += 1
         else:
-            count.not_met += 1
+            count.no_answer += 1
     return dict(sorted(counts.items()))
+
+
+@dataclass(frozen=True)
+class CheckInAnswer:
+    """One participant's check-in on one session, for the learning loop to count with: the answer
+    (:data:`CHECK_IN_ANSWERS`, None when not answered) and, with ``moved``, the new day if given."""
+
+    event_id: int
+    session_day: dt.date
+    person_id: str
+    answer: str | None
+    moved_to: dt.date | None
+    answered: dt.datetime | None
+
+
+def check_in_answers(
+    db: Database,
+    *,
+    since: dt.date | None = None,
+    event_ids: Iterable[int] | None = None,
+    person_ids: Iterable[str] | None = None,
+) -> list[CheckInAnswer]:
+    """Every check-in asked (on sessions from ``since``, of ``event_ids``, to ``person_ids``), by
+    session day, event and person. For counting: who answered what is never shown to others."""
+    with db.transaction() as session:
+        found = store.check_ins(session, person_ids, since=since, event_ids=event_ids)
+    return sorted(
+        (
+            CheckInAnswer(c.event_id, c.session_day, c.person_id, c.answer, c.moved_to, c.answered)
+            for c in found
+        ),
+        key=lambda a: (a.session_day, a.event_id, a.person_id),
+    )
 
 
 def notices_sent(db: Database, *, kind: str | None = None) -> list[store.StoredNotice]:
@@ -596,8 +649,13 @@ def notices_sent(db: Database, *, kind: str | None = None) -> list[store.StoredN
 
 __all__ = [
     "CHECK_IN",
+    "CHECK_IN_ANSWERS",
+    "HELD",
+    "MOVED",
+    "NOT_HELD",
     "REMINDER",
     "VALUE_CHECK",
+    "CheckInAnswer",
     "CheckInCount",
     "CheckInView",
     "Due",
@@ -606,6 +664,7 @@ __all__ = [
     "Sent",
     "answer_check_in",
     "check_in",
+    "check_in_answers",
     "check_in_counts",
     "due_check_ins",
     "due_reminders",

@@ -15,17 +15,20 @@ from matcher import storage
 from matcher.domain.model import Person
 from matcher.domain.personal import CalendarFile, FeedTokens
 from matcher.domain.schedule import ScheduledEvent, StoredRequest
+from matcher.engines.pairing.feedback import PRIVATE_TEMPLATES
 from matcher.io.ics import participants
 from matcher.plans.kinds import directed
 from matcher.plans.rounds import PUBLISHED
 from matcher.services.scheduling import request_source
 from matcher.storage import Database, schedule
 from matcher.storage import accounts as account_storage
+from matcher.storage import calendars as linked_storage
 from matcher.storage import history as change_storage
 from matcher.storage import notices as notice_storage
 from matcher.storage import personal as store
 from matcher.storage import reflections as reflection_storage
 from matcher.storage import rounds as round_storage
+from matcher.storage import surveys as survey_storage
 
 # -- rounds -----------------------------------------------------------------------------------------
 
@@ -96,7 +99,7 @@ def my_rounds(db: Database, person_id: str) -> MyRounds:
             role=_role(stored.mode, unit.members, person_id),
             members=unit.members,
             others=tuple(people[m] for m in unit.members if m != person_id and m in people),
-            reasons=unit.reasons,
+            reasons=tuple(r for r in unit.reasons if getattr(r, "template", None) not in PRIVATE_TEMPLATES),
         )
         for stored, unit in found
     )
@@ -246,6 +249,8 @@ def person_data(db: Database, person_id: str, *, now: dt.datetime) -> dict[str, 
             return None
         account = account_storage.account_of_person(session, person_id)
         calendars = store.calendar_files(session, person_id)
+        linked = linked_storage.link_of(session, person_id)
+        linked_busy = linked_storage.busy_times(session, linked.id) if linked else []
         tokens = store.feed_tokens(session, person_id)
         messages = store.messages_to(session, person_id)
         history = store.history_of(session, person_id)
@@ -253,6 +258,8 @@ def person_data(db: Database, person_id: str, *, now: dt.datetime) -> dict[str, 
         written = reflection_storage.of_person(session, person_id)
         notices = notice_storage.notices(session, person_id=person_id)
         check_ins = notice_storage.check_ins_of(session, person_id)
+        value_checks = survey_storage.value_checks(session, person_ids=[person_id])
+        climate = survey_storage.climate_answers(session, person_ids=[person_id])
         titles = {e.id: e.title for e in schedule.events(session, planned_only=False)}
     skills = {s.id: s for s in org.skills}
     names = {p.id: p.name for p in org.people}
@@ -338,14 +345,54 @@ def person_data(db: Database, person_id: str, *, now: dt.datetime) -> dict[str, 
                 "event": titles.get(c.event_id, ""),
                 "session": c.session_day.isoformat(),
                 "asked": c.asked.isoformat(),
-                "took_place": c.met,
+                "answer": c.answer,
+                "moved_to": _iso(c.moved_to),
                 "answered": _iso(c.answered),
             }
             for c in check_ins
         ],
+        "value_checks": [
+            {
+                "quarter": c.quarter,
+                "levels": list(c.levels),
+                "story": c.story,
+                "department": c.department,
+                "team": c.team,
+                "tenure": c.tenure,
+                "programmes": list(c.programmes),
+                "answered": _iso(c.answered),
+            }
+            for c in value_checks
+            if c.answered is not None
+        ],
+        "learning_climate": [
+            {
+                "quarter": a.quarter,
+                "scores": dict(a.scores),
+                "department": a.department,
+                "team": a.team,
+                "answered": a.answered.isoformat(),
+            }
+            for a in climate
+        ],
         "calendar_uploads": [
             {key: _iso(value) for key, value in dataclasses.asdict(c).items()} for c in calendars
         ],
+        # The address only by its host (the rest is a key to the whole calendar), never the password.
+        "linked_calendar": (
+            {
+                "kind": linked.kind,
+                "address": linked.shown_address,
+                "user_name": linked.username,
+                "linked": _iso(linked.linked),
+                "last_read": _iso(linked.last_read),
+                "last_failed": _iso(linked.last_failed),
+                "last_error": linked.last_error,
+                "busy": [[i.start.isoformat(), i.end.isoformat()] for i in linked_busy],
+            }
+            if linked
+            else None
+        ),
         "messages": [{key: _iso(value) for key, value in dataclasses.asdict(m).items()} for m in messages],
         "account": (
             {

@@ -14,7 +14,15 @@ from matcher.domain.model import Organisation
 from matcher.domain.phrases import clauses, counted, phrase
 from matcher.domain.talentmap import TalentMap
 from matcher.engines import groups
-from matcher.engines.pairing import PairingConfig, Previous, Proposal, build_problem, propose, validate
+from matcher.engines.pairing import (
+    Memory,
+    PairingConfig,
+    Previous,
+    Proposal,
+    build_problem,
+    propose,
+    validate,
+)
 from matcher.engines.results import solver_word, status_word
 from matcher.plans.kinds import word
 from matcher.plans.rounds import (
@@ -27,6 +35,7 @@ from matcher.plans.rounds import (
     with_locks,
     without_lock,
 )
+from matcher.services import learning_loop
 from matcher.storage import Database
 from matcher.storage import rounds as round_storage
 
@@ -53,10 +62,17 @@ def propose_round(
         org = storage.load_organisation(session)
         existing = round_storage.load_round(session, round_name)
         previous = round_storage.previous_round(session, config.mode, other_than=round_name)
+        # The programme's earlier rounds: their pairs are in the history, who they left out is stored.
+        memory = Memory.of(org.history, config.mode, round_storage.left_out_by_round(session, config.mode))
     _check_may_propose(round_name, config.mode, existing, org)
     if existing is not None:
         config = with_locks(config, existing.locked_pairs)
-    problem = build_problem(TalentMap(org, today=today), config, today=today, previous=_previous(previous))
+    # What sessions of earlier rounds said; kept with the round, so its checks see what it saw.
+    fed = learning_loop.feedback_for(db, config.mode, round_name=round_name, today=today)
+    config = config.replace(feedback=fed)
+    problem = build_problem(
+        TalentMap(org, today=today), config, today=today, previous=_previous(previous), memory=memory
+    )
     proposal = propose(problem, round_name=round_name, on_progress=on_progress)
     if save:
         _save_proposal(db, proposal, config, existing, org, now=now, unit="pair")

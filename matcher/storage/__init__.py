@@ -24,12 +24,15 @@ from matcher.storage.base import (
     transaction,
 )
 from matcher.storage.rows.accounts import AccountRow
+from matcher.storage.rows.api_tokens import ApiTokenRow
+from matcher.storage.rows.calendars import LinkedBusyRow, LinkedCalendarRow, LinkedPushRow
 from matcher.storage.rows.history import PersonChangeRow
 from matcher.storage.rows.invites import FeedTokenRow, OutboxRow
 from matcher.storage.rows.notices import CheckInRow, NoticeRow
 from matcher.storage.rows.reflections import ReflectionRow
 from matcher.storage.rows.rounds import RoundEventRow, RoundLeftOutRow, RoundPairRow, RoundRow, SolveJobRow
 from matcher.storage.rows.schedule import CalendarUploadRow, HolidayRow, ScheduledEventRow, ShadowRequestRow
+from matcher.storage.rows.surveys import ClimateAnswerRow, ValueCheckRow
 from matcher.storage.rows.talentmap import (
     ArchivedPersonRow,
     HistoryRow,
@@ -42,6 +45,7 @@ from matcher.storage.rows.talentmap import (
     WishRow,
 )
 from matcher.storage.rows.time_plans import TimePlanItemRow, TimePlanLeftOutRow, TimePlanRow
+from matcher.storage.rows.transfer import TransferLevelRow, TransferPlanRow
 from matcher.storage.rows.work import WorkJobRow
 from matcher.storage.talentmap import (
     bump_data_version,
@@ -62,16 +66,21 @@ __all__ = [
     "DEFAULT_DATABASE",
     "ENV_URL",
     "AccountRow",
+    "ApiTokenRow",
     "ArchivedPersonRow",
     "Base",
     "CalendarUploadRow",
     "CheckInRow",
+    "ClimateAnswerRow",
     "Database",
     "FeedTokenRow",
     "HistoryRow",
     "HoldingRow",
     "HolidayRow",
     "ImportRunRow",
+    "LinkedBusyRow",
+    "LinkedCalendarRow",
+    "LinkedPushRow",
     "MetaRow",
     "NoticeRow",
     "OutboxRow",
@@ -90,6 +99,9 @@ __all__ = [
     "TimePlanItemRow",
     "TimePlanLeftOutRow",
     "TimePlanRow",
+    "TransferLevelRow",
+    "TransferPlanRow",
+    "ValueCheckRow",
     "WishRow",
     "WorkJobRow",
     "alembic_config",

@@ -1,4 +1,5 @@
-"""Scheduled notices in the database: which were sent to whom, and the check-in answers.
+"""Scheduled notices in the database: which were sent to whom, and the check-in answers (held,
+moved or not held).
 
 A notice is claimed before it goes out: :func:`claim` writes its row as ``sending`` (or takes back
 a failed one, or one whose sender died) in a transaction of its own, so a second run or worker
@@ -22,6 +23,8 @@ from matcher.storage import CheckInRow, NoticeRow, ScheduledEventRow
 from matcher.storage.base import utc
 
 SENDING, SENT, FAILED = "sending", "sent", "failed"
+#: The check-in answers: it took place, it takes place at another time, it did not take place.
+HELD, MOVED, NOT_HELD = "held", "moved", "not-held"
 
 
 @dataclass(frozen=True)
@@ -33,8 +36,11 @@ class CheckIn:
     session_day: dt.date
     person_id: str
     asked: dt.datetime
-    met: bool | None
+    #: held | moved | not-held; None until answered.
+    answer: str | None
     answered: dt.datetime | None
+    #: With ``moved``: the new day, when the person gave it.
+    moved_to: dt.date | None = None
 
 
 def token_hash(token: str) -> str:
@@ -178,8 +184,9 @@ def _check_in(row: CheckInRow) -> CheckIn:
         row.session_day,
         row.person_id,
         utc(row.asked),
-        row.met,
+        row.answer,
         utc(row.answered) if row.answered else None,
+        row.moved_to,
     )
 
 
@@ -214,38 +221,55 @@ def by_token(session: Session, token: str) -> CheckIn | None:
     return _check_in(row) if row is not None else None
 
 
-def answer(session: Session, check_in_id: int, met: bool, *, now: dt.datetime) -> CheckIn:
-    """Store the answer, replacing one given before."""
+def answer(
+    session: Session, check_in_id: int, given: str, *, now: dt.datetime, moved_to: dt.date | None = None
+) -> CheckIn:
+    """Store the answer (held, moved or not held), replacing one given before; a new day only
+    goes with ``moved``."""
     row = session.get(CheckInRow, check_in_id, with_for_update=True)
     assert row is not None, check_in_id
-    row.met = met
+    row.answer = given
+    row.moved_to = moved_to if given == MOVED else None
     row.answered = now
     session.flush()
     return _check_in(row)
 
 
-def not_met(session: Session) -> set[tuple[int, dt.date, str]]:
-    """(event id, session day, person id) of every session its participant said did not take place."""
+def not_held(session: Session) -> set[tuple[int, dt.date, str]]:
+    """(event id, session day, person id) of every session its participant said did not take place
+    (moved or not held)."""
     rows = session.execute(
         select(CheckInRow.event_id, CheckInRow.session_day, CheckInRow.person_id).where(
-            CheckInRow.met.is_(False)
+            CheckInRow.answer.in_([MOVED, NOT_HELD])
         )
     )
     return {(event, day, person) for event, day, person in rows}
 
 
-def answers_with_events(session: Session) -> list[tuple[bool | None, str, str]]:
-    """(met, event kind, event source) for every check-in asked: what HR's counts are made of."""
+def answers_with_events(session: Session) -> list[tuple[str | None, str, str]]:
+    """(answer, event kind, event source) for every check-in asked: what HR's counts are made of."""
     rows = session.execute(
-        select(CheckInRow.met, ScheduledEventRow.kind, ScheduledEventRow.source).join(
+        select(CheckInRow.answer, ScheduledEventRow.kind, ScheduledEventRow.source).join(
             ScheduledEventRow, ScheduledEventRow.id == CheckInRow.event_id
         )
     )
-    return [(met, kind, source) for met, kind, source in rows]
+    return [(given, kind, source) for given, kind, source in rows]
 
 
-def check_ins(session: Session, person_ids: Iterable[str] | None = None) -> list[CheckIn]:
+def check_ins(
+    session: Session,
+    person_ids: Iterable[str] | None = None,
+    *,
+    since: dt.date | None = None,
+    event_ids: Iterable[int] | None = None,
+) -> list[CheckIn]:
+    """The check-ins asked (of ``person_ids``, on ``event_ids``, on sessions from ``since``), in the
+    order they were asked."""
     query = select(CheckInRow).order_by(CheckInRow.id)
     if person_ids is not None:
         query = query.where(CheckInRow.person_id.in_(sorted(set(person_ids))))
+    if event_ids is not None:
+        query = query.where(CheckInRow.event_id.in_(sorted(set(event_ids))))
+    if since is not None:
+        query = query.where(CheckInRow.session_day >= since)
     return [_check_in(r) for r in session.scalars(query)]

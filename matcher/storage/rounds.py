@@ -90,6 +90,20 @@ def previous_round(session: Session, mode: str, *, other_than: str) -> StoredRou
     return _stored(session, row) if row is not None else None
 
 
+def left_out_by_round(session: Session, mode: str) -> dict[str, list[str]]:
+    """Who each published round of this mode or kind left out, by round name (for fairness)."""
+    rows = session.execute(
+        select(RoundRow.name, RoundLeftOutRow.person_id)
+        .join(RoundLeftOutRow, RoundLeftOutRow.round_id == RoundRow.id)
+        .where(RoundRow.mode == mode, RoundRow.status == PUBLISHED)
+        .order_by(RoundRow.id, RoundLeftOutRow.position)
+    )
+    found: dict[str, list[str]] = {}
+    for name, person in rows:
+        found.setdefault(name, []).append(person)
+    return found
+
+
 def round_summaries(session: Session) -> list[RoundSummary]:
     """Every round, newest first, with how many pairs and people left out it holds."""
     pairs = select(RoundPairRow.round_id, func.count().label("n")).group_by(RoundPairRow.round_id).subquery()

@@ -31,6 +31,7 @@ from matcher.storage import (
     ShadowRequestRow,
 )
 from matcher.storage.base import utc
+from matcher.storage.calendars import busy as linked_busy
 
 # -- calendar uploads and holidays ---------------------------------------------------------------
 
@@ -335,7 +336,7 @@ def _cancel(row: ScheduledEventRow, now: dt.datetime) -> None:
 
 
 def agenda(session: Session, org: Organisation, window: Window, *, besides: str | None = None) -> Agenda:
-    """Everyone's busy time in the window: their uploaded calendar and what meeloop planned
+    """Everyone's busy time in the window: their uploaded and linked calendars and what meeloop planned
     (except what belongs to ``besides``, which is being planned again), with the holidays."""
     busy: dict[str, list[Interval]] = defaultdict(list)
     people = {p.id: p for p in org.people}
@@ -344,6 +345,8 @@ def agenda(session: Session, org: Organisation, window: Window, *, besides: str 
         busy[person.id] += read_busy(
             upload.content, source=upload.filename, timezone=person.timezone, window=window
         )
+    for person_id, times in linked_busy(session, window, set(people)).items():
+        busy[person_id] += times
     for event in events(session, ending_after=window[0]):
         if event.source == besides:
             continue

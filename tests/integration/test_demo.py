@@ -18,8 +18,18 @@ import icalendar
 import pytest
 
 from matcher.domain.availability import read_busy
+from matcher.domain.surveys import Suppressed
 from matcher.io import orgjson
-from matcher.services import demo, demo_today, organisation, personal, reflections, rounds, scheduling
+from matcher.services import (
+    demo,
+    demo_today,
+    organisation,
+    personal,
+    reflections,
+    rounds,
+    scheduling,
+    surveys,
+)
 from tests.clitools import MEELOOP
 from tests.webtools import add_account, log_in, make_app
 
@@ -229,3 +239,16 @@ def test_some_of_the_team_wait_for_hr_to_plan_their_shadowing_in_the_coming_week
     assert all(NOW.date() < r.first_day < r.last_day for r in requests)
     team = {p.id for p in demo_today.calendar_people(organisation.load_organisation(built["db"]))}
     assert {r.guest_id for r in requests} <= team
+
+
+def test_the_learning_climate_report_has_a_trend_per_team_and_the_demo_employee_may_still_answer(built):
+    db = built["db"]
+    results = surveys.climate_results(db)
+    quarters = {quarter for cells in results.values() for quarter in cells}
+    assert len(quarters) == demo_today.CLIMATE_QUARTERS
+    shown = [
+        cell for cells in results.values() for cell in cells.values() if not isinstance(cell, Suppressed)
+    ]
+    assert shown, "some teams have enough answers to show"
+    employee = next(person_id for person_id, role in demo_today.ACCOUNTS if role == "employee")
+    assert surveys.climate_form(db, employee, today=NOW.date()).answer is None

@@ -38,7 +38,7 @@ SETTINGS = InviteSettings(
     language="en",
 )
 NOTICES = notices.NoticeSettings()
-LINK = re.compile(r"https://meeloop\.wadloo\.example/check-in/([A-Za-z0-9_-]+)/(yes|no)")
+LINK = re.compile(r"https://meeloop\.wadloo\.example/check-in/([A-Za-z0-9_-]+)/(held|moved|not-held)")
 
 
 def at(day: dt.date, hour: int, minutes: int = 0) -> dt.datetime:
@@ -241,26 +241,27 @@ def test_a_check_in_goes_an_hour_after_the_session_and_its_links_answer_it(org_d
     )
     assert "never who answered what" in text
     links = LINK.findall(text)
-    assert [answer for _token, answer in links] == ["yes", "no"] and links[0][0] == links[1][0]
+    assert [answer for _token, answer in links] == ["held", "moved", "not-held"]
+    assert links[0][0] == links[1][0] == links[2][0]
     token = links[0][0]
     # The links of Anna's letter are her own.
     assert LINK.findall(text_of(letter_to(bag, "anna@wadloo.example")))[0][0] != token
     view = notices.check_in(org_db, SETTINGS, token)
-    assert view is not None and (view.event_id, view.day, view.met, view.language) == (
+    assert view is not None and (view.event_id, view.day, view.answer, view.language) == (
         meeting,
         dt.date(2026, 12, 3),
         None,
         "en",
     )
-    yes = notices.answer_check_in(org_db, SETTINGS, token, True, now=NOW)
-    assert yes is not None and yes.met is True
+    yes = notices.answer_check_in(org_db, SETTINGS, token, "held", now=NOW)
+    assert yes is not None and yes.answer == "held"
     # The other link changes the answer; it never adds one.
-    no = notices.answer_check_in(org_db, SETTINGS, token, False, now=NOW + dt.timedelta(minutes=1))
-    assert no is not None and no.met is False
+    no = notices.answer_check_in(org_db, SETTINGS, token, "not-held", now=NOW + dt.timedelta(minutes=1))
+    assert no is not None and no.answer == "not-held"
     with org_db.transaction() as session:
-        stored = [(c.person_id, c.met) for c in notice_storage.check_ins(session)]
-    assert sorted(stored) == [("anna", None), ("bram", False)]
-    assert notices.answer_check_in(org_db, SETTINGS, token[:-1] + "x", True, now=NOW) is None
+        stored = [(c.person_id, c.answer) for c in notice_storage.check_ins(session)]
+    assert sorted(stored) == [("anna", None), ("bram", "not-held")]
+    assert notices.answer_check_in(org_db, SETTINGS, token[:-1] + "x", "held", now=NOW) is None
     assert notices.check_in(org_db, SETTINGS, "../../etc") is None
     # Asked once: a later run asks nothing.
     assert (
@@ -304,8 +305,8 @@ def test_a_check_in_that_did_not_go_out_is_not_counted_until_a_retry_delivers_it
     bag.refuse = set()
     assert notices.send_check_ins(context(org_db, smtp), NOW + dt.timedelta(minutes=15), NOTICES).sent == 1
     assert notices.check_in_counts(org_db, by="kind")["meeting"] == notices.CheckInCount(no_answer=2)
-    (token, _answer), _no = LINK.findall(text_of(letter_to(bag, "bram@wadloo.example")))
-    assert notices.answer_check_in(org_db, SETTINGS, token, True, now=NOW) is not None
+    (token, _answer), *_others = LINK.findall(text_of(letter_to(bag, "bram@wadloo.example")))
+    assert notices.answer_check_in(org_db, SETTINGS, token, "held", now=NOW) is not None
 
 
 def test_hr_counts_answers_per_kind_and_round_and_never_who(org_db, mail):
@@ -318,13 +319,13 @@ def test_hr_counts_answers_per_kind_and_round_and_never_who(org_db, mail):
     )
     notices.send_check_ins(context(org_db, smtp), NOW, NOTICES)
     tokens = {m["To"].addresses[0].addr_spec: LINK.findall(text_of(m))[0][0] for m in bag.received}
-    notices.answer_check_in(org_db, SETTINGS, tokens["anna@wadloo.example"], True, now=NOW)
-    notices.answer_check_in(org_db, SETTINGS, tokens["bram@wadloo.example"], True, now=NOW)
-    notices.answer_check_in(org_db, SETTINGS, tokens["chen@wadloo.example"], False, now=NOW)
+    notices.answer_check_in(org_db, SETTINGS, tokens["anna@wadloo.example"], "held", now=NOW)
+    notices.answer_check_in(org_db, SETTINGS, tokens["bram@wadloo.example"], "moved", now=NOW)
+    notices.answer_check_in(org_db, SETTINGS, tokens["chen@wadloo.example"], "not-held", now=NOW)
     by_kind = notices.check_in_counts(org_db, by="kind")
     assert by_kind == {
-        "meeting": notices.CheckInCount(met=2, not_met=0, no_answer=0),
-        "shadowing": notices.CheckInCount(met=0, not_met=1, no_answer=1),
+        "meeting": notices.CheckInCount(held=1, moved=1, not_held=0, no_answer=0),
+        "shadowing": notices.CheckInCount(held=0, moved=0, not_held=1, no_answer=1),
     }
     assert notices.check_in_counts(org_db, by="source")["mentor"].asked == 2
     with pytest.raises(ValueError, match="not a grouping"):
@@ -349,7 +350,7 @@ def test_the_value_check_goes_to_those_who_took_part_last_quarter(org_db, mail):
     check_in_day = at(dt.date(2026, 12, 1), 12)
     notices.send_check_ins(context(org_db, smtp), check_in_day, NOTICES)
     token = LINK.findall(text_of(letter_to(bag, "bram@wadloo.example")))[0][0]
-    notices.answer_check_in(org_db, SETTINGS, token, False, now=check_in_day)
+    notices.answer_check_in(org_db, SETTINGS, token, "no", now=check_in_day)
     bag.received.clear()
 
     speaks_dutch(org_db, "eva")
@@ -369,7 +370,8 @@ def test_the_value_check_goes_to_those_who_took_part_last_quarter(org_db, mail):
     assert (
         "From 1 October to 31 December 2026 you took part in 2 sessions of learning with colleagues." in text
     )
-    assert "https://meeloop.wadloo.example/me/reflections" in text
+    assert re.search(r"https://meeloop\.wadloo\.example/value-check/[A-Za-z0-9_-]{20,}\s", text)
+    assert "https://meeloop.wadloo.example/me/learning-climate" in text
     assert "- Applied value (I did something differently in my work)" in text
     eva = text_of(letter_to(bag, "eva@wadloo.example"))
     assert (

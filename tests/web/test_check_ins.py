@@ -29,7 +29,7 @@ ASKED = START + dt.timedelta(hours=3)
 SETTINGS = InviteSettings(
     organizer="mentoring@wadloo.example", domain="wadloo.example", base_url="http://localhost", language="en"
 )
-LINK = re.compile(r"http://localhost(/check-in/[A-Za-z0-9_-]+)/(yes|no)")
+LINK = re.compile(r"http://localhost(/check-in/[A-Za-z0-9_-]+)/(held|moved|not-held)")
 
 
 def _app(url: str, folder) -> Flask:
@@ -73,9 +73,9 @@ def _asked(app: Flask) -> dict[str, str]:
     found = {}
     for message in bag.received:
         text = message.get_body(("plain",)).get_content()
-        (yes, _), (no, _) = LINK.findall(text)
-        assert yes == no
-        found[message["To"].addresses[0].addr_spec.split("@")[0]] = yes
+        (held, _), (moved, _), (not_held, _) = LINK.findall(text)
+        assert held == moved == not_held
+        found[message["To"].addresses[0].addr_spec.split("@")[0]] = held
     return found
 
 
@@ -109,19 +109,20 @@ def test_a_yes_link_asks_for_one_click_then_thanks_and_leads_to_the_reflection(a
     assert opened.status_code == 200
     text = page(opened)
     assert "Mentor meeting" in text and "Thursday 19 November 2026" in text
-    assert f'action="{links["bram"]}/yes"' in text and "Yes, it took place" in text
+    # An old e-mail's yes link still works: it asks to confirm "held".
+    assert f'action="{links["bram"]}/held"' in text and "Yes, it took place" in text
     assert (
         opened.headers["Cache-Control"] == "private, no-store" and opened.headers["X-Robots-Tag"] == "noindex"
     )
     # Opening the link (as a mail program checking it would) answers nothing.
-    assert counts(app) == notices.CheckInCount(met=0, not_met=0, no_answer=2)
+    assert counts(app) == notices.CheckInCount(held=0, not_held=0, no_answer=2)
     given = answer(visitor, links["bram"], "yes")
     assert given.status_code == 302 and given.headers["Location"] == links["bram"]
-    assert counts(app) == notices.CheckInCount(met=1, not_met=0, no_answer=1)
+    assert counts(app) == notices.CheckInCount(held=1, not_held=0, no_answer=1)
     thanks = page(visitor.get(links["bram"]))
     reflection = f"/me/reflections/{event_id(app)}/2026-11-19"
     assert "Thank you" in thanks and f'href="{reflection}"' in thanks
-    assert 'data-answer="yes"' in thanks
+    assert 'data-answer="held"' in thanks
     # The reflection form itself is Bram's own page: after logging in he reaches it.
     assert visitor.get(reflection).headers["Location"].startswith("/login")
     log_in(visitor, "bram@wadloo.example")
@@ -132,16 +133,16 @@ def test_a_no_asks_nothing_more_and_the_other_link_changes_the_answer(app, links
     visitor = app.test_client()
     answer(visitor, links["anna"], "no")
     said = page(visitor.get(links["anna"]))
-    assert 'data-answer="no"' in said and "never who answered what" in said
+    assert 'data-answer="not-held"' in said and "never who answered what" in said
     assert "/me/reflections/" not in said
-    assert counts(app) == notices.CheckInCount(met=0, not_met=1, no_answer=1)
+    assert counts(app) == notices.CheckInCount(held=0, not_held=1, no_answer=1)
     # A second click changes the answer; there is never a second one.
     answer(visitor, links["anna"], "yes")
     answer(visitor, links["anna"], "yes")
-    assert counts(app) == notices.CheckInCount(met=1, not_met=0, no_answer=1)
+    assert counts(app) == notices.CheckInCount(held=1, not_held=0, no_answer=1)
     # The answer page, opened again, shows the answer and offers to change it.
     again = page(visitor.get(links["anna"]))
-    assert 'data-answer="yes"' in again and f'action="{links["anna"]}/no"' in again
+    assert 'data-answer="held"' in again and f'action="{links["anna"]}/not-held"' in again
 
 
 def test_a_yes_on_a_session_cancelled_since_offers_no_reflection(app, links):
@@ -150,8 +151,8 @@ def test_a_yes_on_a_session_cancelled_since_offers_no_reflection(app, links):
     visitor = app.test_client()
     answer(visitor, links["bram"], "yes")
     thanks = page(visitor.get(links["bram"]))
-    assert 'data-answer="yes"' in thanks and "/me/reflections/" not in thanks
-    assert counts(app) == notices.CheckInCount(met=1, not_met=0, no_answer=1)
+    assert 'data-answer="held"' in thanks and "/me/reflections/" not in thanks
+    assert counts(app) == notices.CheckInCount(held=1, not_held=0, no_answer=1)
 
 
 def test_a_wrong_token_or_answer_is_not_found_and_changes_nothing(app, links):
@@ -170,7 +171,7 @@ def test_a_wrong_token_or_answer_is_not_found_and_changes_nothing(app, links):
         assert response.status_code == 404, (method, path)
     # Without the form's token a POST is refused before anything is looked up.
     assert app.test_client().post(f"{links['bram']}/yes").status_code == 400
-    assert counts(app) == notices.CheckInCount(met=0, not_met=0, no_answer=2)
+    assert counts(app) == notices.CheckInCount(held=0, not_held=0, no_answer=2)
 
 
 def test_the_pages_speak_the_language_of_the_person_asked(app, links):
@@ -194,7 +195,7 @@ def test_hr_sees_how_many_met_per_kind_and_round_and_not_who(app, links):
     report = page(hr.get("/hr/reports/reflections"))
     section = report.split('id="check-ins"', 1)[1].split("</section>", 1)[0]
     cells = dict(re.findall(r'data-count="([a-z-]+)">(\d+)<', section))
-    assert cells == {"met": "1", "not-met": "0", "no-answer": "1"}
+    assert cells == {"held": "1", "moved": "0", "not-held": "0", "no-answer": "1"}
     assert "Bram" not in section and "Anna" not in section
     employee = app.test_client()
     log_in(employee, "bram@wadloo.example")
@@ -232,7 +233,7 @@ def test_the_answer_pages_pass_axe_in_both_languages(sqlite_url, tmp_path, brows
                 check(tab, f"{person}: the question")
                 with tab.expect_navigation():
                     tab.locator("main form button[type=submit]").click()
-                assert tab.locator(".check-in").get_attribute("data-answer") == "yes"
+                assert tab.locator(".check-in").get_attribute("data-answer") == "held"
                 check(tab, f"{person}: thanks and the reflection")
                 (ARTEFACTS / language).mkdir(parents=True, exist_ok=True)
                 tab.screenshot(path=str(ARTEFACTS / language / "check-in-yes.png"), full_page=True)
@@ -242,10 +243,10 @@ def test_the_answer_pages_pass_axe_in_both_languages(sqlite_url, tmp_path, brows
                 tab.set_viewport_size({"width": 1280, "height": 720})
                 with tab.expect_navigation():
                     tab.locator("main form button[type=submit]").click()
-                assert tab.locator(".check-in").get_attribute("data-answer") == "no"
+                assert tab.locator(".check-in").get_attribute("data-answer") == "not-held"
                 check(tab, f"{person}: noted that it did not take place")
                 tab.context.close()
         assert problems == []
-        assert notices.check_in_counts(db, by="kind")["meeting"] == notices.CheckInCount(not_met=2)
+        assert notices.check_in_counts(db, by="kind")["meeting"] == notices.CheckInCount(not_held=2)
     finally:
         db.dispose()

@@ -19,16 +19,19 @@ from tests.orgs import small_org
 from tests.webtools import add_account, log_in, make_app
 
 #: Routes anyone may reach without logging in.
-#: Behind a secret token, not a login: a calendar feed and the answers to a "did you meet?" e-mail.
+#: Behind a secret token, not a login: a calendar feed, the answers to a "did you meet?" e-mail and the
+#: value check form its e-mail links to.
 PUBLIC = {
     "auth.login",
     "static",
     "api.health",
+    "api.openapi",
     "feeds.feed",
     "language.choose",
     "check_ins.answered",
     "check_ins.confirm",
     "check_ins.give",
+    "surveys.value_check_link",
 }
 #: Sample values for URL parameters: someone else's where it matters.
 SAMPLES = {

@@ -75,6 +75,12 @@ TABLE = [
     ("GET", "/check-in/made-up-token", {"anonymous": 404, "employee": 404, "manager": 404, "hr": 404}),
     ("GET", "/check-in/made-up-token/yes", {"anonymous": 404, "employee": 404, "manager": 404, "hr": 404}),
     ("POST", "/check-in/made-up-token/no", {"anonymous": 400, "employee": 404, "manager": 404, "hr": 404}),
+    ("GET", "/value-check/made-up-token", {"anonymous": 404, "employee": 404, "manager": 404, "hr": 404}),
+    ("GET", "/me/value-check", {"anonymous": 302, "employee": 200, "manager": 200, "hr": 404}),
+    ("GET", "/me/learning-climate", {"anonymous": 302, "employee": 200, "manager": 200, "hr": 404}),
+    ("GET", "/hr/reports/value-checks", {"anonymous": 302, "employee": 403, "manager": 403, "hr": 200}),
+    ("GET", "/hr/reports/learning-climate", {"anonymous": 302, "employee": 403, "manager": 403, "hr": 200}),
+    ("GET", "/team/learning-climate", {"anonymous": 302, "employee": 403, "manager": 200, "hr": 403}),
 ]
 
 

@@ -12,6 +12,7 @@ from matcher.domain.talentmap import TalentMap
 from matcher.engines.groups.bands import band, band_labels, quantile_cuts
 from matcher.engines.groups.config import GroupConfig
 from matcher.engines.groups.criteria import CountRange
+from matcher.engines.groups.fairness import met_before
 from matcher.engines.groups.problem import HOLDS, HOLDS_NOT, HOLDS_OR_WANTS, NEITHER, NO_VALUE, GroupProblem
 from matcher.engines.groups.rules import lock_breaks
 from matcher.engines.groups.shared import week_slots
@@ -63,8 +64,10 @@ def build_problem(tmap: TalentMap, config: GroupConfig, *, today: dt.date) -> Gr
         skill: frozenset(p for p in people if tmap.levels_of(p).get(skill, 0) >= config.topic_level)
         for skill in config.topic_skills
     }
-    ago = rounds_ago(org.history, config.kind) if config.cooldown_rounds else {}
+    ago = rounds_ago(org.history, config.kind) if config.cooldown_rounds or config.fresh_groupmates else {}
     recent = frozenset(pair for pair, n in ago.items() if n <= config.cooldown_rounds)
+    if config.fresh_groupmates:
+        recent |= met_before(ago, people)
     groups, left_over = config.group_count(len(people))
     problem = GroupProblem(
         config=config,

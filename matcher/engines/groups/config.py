@@ -72,6 +72,9 @@ class GroupConfig:
     cooldown_rounds: int = 2
     #: ... and a group may hold at most this many such repeated pairs.
     max_repeats: int = 0
+    #: No repeat until you have met everyone: earlier groupmates from any round of the same kind
+    #: count as repeats, except for someone who has already met everyone taking part.
+    fresh_groupmates: bool = False
     select: Selection = field(default_factory=Selection)
     #: People HR put together, and pairs of people who must not share a group.
     locked: tuple[tuple[str, ...], ...] = ()
@@ -159,7 +162,12 @@ class GroupConfig:
                 values[key] = _texts(key, raw, fail, nested=key in ("locked", "forbidden"))
             elif key != "kind":
                 default = getattr(base, key)
-                if isinstance(default, bool) or not isinstance(raw, type(default) | int):
+                if isinstance(default, bool):
+                    if isinstance(raw, bool):
+                        values[key] = raw
+                    else:
+                        fail(key, _expected(default, raw))
+                elif isinstance(raw, bool) or not isinstance(raw, type(default) | int):
                     fail(key, _expected(default, raw))
                 else:
                     values[key] = type(default)(raw)

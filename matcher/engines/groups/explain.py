@@ -119,6 +119,10 @@ def group_reasons(problem: GroupProblem, members: tuple[str, ...]) -> list[str]:
                 "{n} pairs were groupmates in a recent round",
             )
         )
+    elif problem.config.fresh_groupmates:
+        reasons.append(
+            phrase("nobody here meets an earlier groupmate while they still have someone new to meet")
+        )
     return reasons
 
 

@@ -19,6 +19,7 @@ from matcher.domain.phrases import counted
 from matcher.engines.pairing.candidates import Previous, build_problem
 from matcher.engines.pairing.config import DIRECTED, MODES, PairingConfig, Rules, Selection, Weights
 from matcher.engines.pairing.explain import left_out, pair_reasons
+from matcher.engines.pairing.fairness import NO_MEMORY, Fairness, Memory, PastRound
 from matcher.engines.pairing.problem import SCALE, PairingProblem, pair_points
 from matcher.engines.pairing.rules import validate
 from matcher.engines.pairing.solver import Progress, load_penalty, solve
@@ -27,9 +28,13 @@ from matcher.engines.results import LeftOut, ProposedPair, Violation
 __all__ = [
     "DIRECTED",
     "MODES",
+    "NO_MEMORY",
+    "Fairness",
     "LeftOut",
+    "Memory",
     "PairingConfig",
     "PairingProblem",
+    "PastRound",
     "Previous",
     "Proposal",
     "ProposedPair",

@@ -14,6 +14,7 @@ import numpy as np
 from matcher.domain.phrases import counted, phrase
 from matcher.domain.talentmap import TalentMap
 from matcher.engines.pairing.config import PairingConfig
+from matcher.engines.pairing.fairness import MET_BEFORE, Memory, recall, stale_pairs
 from matcher.engines.pairing.problem import (
     SCALE,
     Candidate,
@@ -36,7 +37,12 @@ class Previous:
 
 
 def build_problem(
-    tmap: TalentMap, config: PairingConfig, *, today: dt.date, previous: Previous | None = None
+    tmap: TalentMap,
+    config: PairingConfig,
+    *,
+    today: dt.date,
+    previous: Previous | None = None,
+    memory: Memory | None = None,
 ) -> PairingProblem:
     teachers, learners = participants(tmap, config, today)
     previous = previous or Previous()
@@ -49,10 +55,13 @@ def build_problem(
         rounds_ago=rounds_ago(tmap.organisation.history, config.mode),
         previous_unmatched=frozenset(previous.unmatched),
         previous_pairs=previous.pairs,
+        recall=recall(memory, config.fairness),
     )
     _apply_locks(problem)
     if config.mode == "exchange":
         _exchange_candidates(problem)
+        if config.fairness.fresh_partners:
+            _keep_fresh(problem)
     else:
         _directed_candidates(problem)
     problem.arcs()
@@ -253,6 +262,16 @@ def _teachers_choice(
 
 def _teaches_in_lock(problem: PairingProblem, person: str) -> bool:
     return any(lock[0] == person for lock in problem.locks)
+
+
+def _keep_fresh(problem: PairingProblem) -> None:
+    """No repeat until you have met everyone: strike out partners met before in the programme
+    while one of the two still has a partner they have not met."""
+    for pair in stale_pairs(problem.candidates, problem.rounds_ago):
+        del problem.candidates[pair]
+        problem.rule_counts[MET_BEFORE] += 1
+        for person in pair:
+            problem.ruled_out[person][MET_BEFORE] += 1
 
 
 def _exchange_candidates(problem: PairingProblem) -> None:

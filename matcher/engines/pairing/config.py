@@ -18,6 +18,8 @@ from typing import Any
 
 from matcher.domain.phrases import phrase
 from matcher.domain.problems import SETTINGS, Location, Problems
+from matcher.engines.pairing.fairness import Fairness
+from matcher.engines.pairing.feedback import Feedback, read_feedback
 
 MODES: dict[str, str] = {
     "mentor": "more experienced colleagues teach less experienced ones what they want to learn",
@@ -49,6 +51,12 @@ class Rules:
     min_overlap_minutes: int = 120
     #: No pair of the same kind repeated within this many earlier rounds; 0 switches the rule off.
     cooldown_rounds: int = 2
+    #: A pair in which both rated their sessions together highly may meet again within the
+    #: cooldown. Off unless HR chooses it: people decide by their ratings, HR decides to listen.
+    repeat_when_rated_highly: bool = False
+    #: A teacher whose sessions repeatedly did not take place gets fewer learners (see
+    #: :mod:`.feedback`; the places go back once their sessions take place again).
+    fewer_mentees_when_not_held: bool = True
     #: In one round a person either teaches or learns, never both (directed modes).
     one_role: bool = True
     #: Buddies come from outside the newcomer's own team (otherwise only preferred, see weights).
@@ -84,6 +92,9 @@ class Weights:
     #: Buddy mode: same site as the newcomer, outside the newcomer's own team.
     buddy_same_site: float = 3.0
     buddy_other_team: float = 2.0
+    #: Extra share of the learning credit for a wish in a skill whose sessions led to applied
+    #: value or more (0.5: one and a half times the credit); 0 switches it off.
+    valued_skills: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -114,10 +125,15 @@ class PairingConfig:
     rules: Rules = field(default_factory=Rules)
     weights: Weights = field(default_factory=Weights)
     select: Selection = field(default_factory=Selection)
+    #: What the round remembers of earlier rounds of its kind (see :mod:`.fairness`).
+    fairness: Fairness = field(default_factory=Fairness)
     #: Pairs HR fixed: kept as they are, the rest is optimised around them.
     locked: tuple[tuple[str, ...], ...] = ()
     #: Pairs HR ruled out, in either order.
     forbidden: tuple[tuple[str, str], ...] = ()
+    #: What sessions of earlier rounds said (:mod:`.feedback`): filled in when the round is
+    #: proposed and kept with it, so that checking and publishing see what the proposal saw.
+    feedback: Feedback = field(default_factory=Feedback)
     #: Capacity for people who did not state one (buddies, managers in intern-manager rounds).
     default_capacity: int = 1
     #: Buddy mode: who counts as a newcomer (started this many days ago or fewer) ...
@@ -150,6 +166,7 @@ class PairingConfig:
         data["locked"] = [list(p) for p in self.locked]
         data["forbidden"] = [list(p) for p in self.forbidden]
         data["select"] = {k: list(v) for k, v in data["select"].items()}
+        data["feedback"] = self.feedback.as_dict()
         return data
 
     @classmethod
@@ -196,10 +213,12 @@ class _Reader:
             if f.name not in data:
                 continue
             raw = data[f.name]
-            if f.name in ("rules", "weights"):
+            if f.name in ("rules", "weights", "fairness"):
                 values[f.name] = self.section(f.name, raw, type(getattr(defaults, f.name)))
             elif f.name == "select":
                 values[f.name] = self.selection(raw)
+            elif f.name == "feedback":
+                values[f.name] = read_feedback(raw, self.fail)
             elif f.name in ("locked", "forbidden"):
                 values[f.name] = self.pairs(f.name, raw, exact_two=f.name == "forbidden")
             else:
@@ -228,6 +247,10 @@ class _Reader:
         for name in ("min_overlap_minutes", "cooldown_rounds"):
             if getattr(config.rules, name) < 0:
                 self.fail(f"rules.{name}", NOT_NEGATIVE)
+        if config.weights.valued_skills < 0:
+            self.fail("weights.valued_skills", NOT_NEGATIVE)
+        for name, why in config.fairness.problems():
+            self.fail(f"fairness.{name}", why)
         return config
 
     def scalar(self, path: str, raw: Any, default: Any) -> Any:

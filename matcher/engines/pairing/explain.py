@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from matcher.domain.model import Level
 from matcher.domain.phrases import clauses, counted, phrase, term
 from matcher.domain.wording import listing
+from matcher.engines.pairing import fairness, feedback
 from matcher.engines.pairing.problem import (
     Candidate,
     PairingProblem,
@@ -82,6 +83,8 @@ def pair_reasons(
         if not problem.config.directed:
             reasons += served_phrase(problem, b, a, served_wishes(problem, b, a))
         reasons += _mix_phrases(problem, a, b, candidate)
+        reasons += _fairness_phrases(problem, a, b, candidate)
+        reasons += _feedback_phrases(problem, a, b)
     if problem.config.directed and load > 1:
         reasons.append(
             counted(
@@ -109,6 +112,23 @@ def pair_reasons(
 def struck_detail(struck: Counter[str]) -> str:
     """How many candidates each rule struck out: "2 by 'own manager' and 1 by 'cooldown'"."""
     return listing(phrase("{n} by '{rule}'", rule=rule, n=n) for rule, n in struck.most_common())
+
+
+def _feedback_phrases(problem: PairingProblem, a: str, b: str) -> list[str]:
+    """What earlier sessions changed for this pair (see :mod:`.feedback`): a repeat the cooldown
+    allows only because both rated it highly, and wishes in skills whose sessions led to applied
+    value. The reduced places of a teacher whose sessions did not take place are said to HR only,
+    not in a pair's reasons, which the pair reads too."""
+    config = problem.config
+    said: list[str] = []
+    ago = problem.rounds_ago.get(frozenset((a, b)))
+    if ago is not None and ago <= config.rules.cooldown_rounds and feedback.may_repeat(config, a, b):
+        said.append(feedback.repeat_reason())
+    if config.weights.valued_skills and config.feedback.skill_ids:
+        served = [*served_wishes(problem, a, b), *(() if config.directed else served_wishes(problem, b, a))]
+        valued = {s.skill_id for s in served if s.skill_id in config.feedback.skill_ids}
+        said += [feedback.valued_skill_reason(problem.skill_name(s)) for s in sorted(valued)]
+    return said
 
 
 def _links(problem: PairingProblem, members: tuple[str, ...]) -> list[tuple[str, str, Candidate]]:
@@ -140,6 +160,27 @@ def _mix_phrases(problem: PairingProblem, a: str, b: str, candidate: Candidate) 
     }
     # One sentence once: across teams and a buddy's other team can say the same.
     return list(dict.fromkeys(said for name, _ in candidate.parts if (said := say.get(name))))
+
+
+def _fairness_phrases(problem: PairingProblem, a: str, b: str, candidate: Candidate) -> list[str]:
+    """What the programme's earlier rounds did for this pair (see :mod:`.fairness`)."""
+    settings, memory = problem.config.fairness, problem.recall
+    parts = dict(candidate.parts)
+    said: list[str] = []
+    if "left out before" in parts:
+        for person in (b,) if problem.config.directed else (a, b):
+            streak = memory.streak.get(person, 0)
+            if streak:
+                said.append(fairness.streak_reason(problem.name(person), streak))
+            if settings.max_unplaced_rounds and streak >= settings.max_unplaced_rounds:
+                said.append(fairness.placed_first_reason(problem.name(person), settings.max_unplaced_rounds))
+    if problem.config.directed and settings.recent_load and memory.load:
+        load = memory.load.get(a, 0)
+        if "recent load" in parts or not load:
+            said.append(fairness.load_reason(problem.name(a), load, memory.rounds))
+    if settings.fresh_partners and problem.mode == "exchange" and frozenset((a, b)) not in problem.rounds_ago:
+        said.append(fairness.fresh_reason())
+    return said
 
 
 def _across_teams(problem: PairingProblem, a: str, b: str) -> str | None:
@@ -179,6 +220,9 @@ def left_out(problem: PairingProblem, chosen: list[tuple[str, ...]]) -> list[tup
             reason = _exchange_reason(problem, learner, options[learner], in_pairs)
         else:
             reason = _learner_reason(problem, learner, options[learner], teaching, learning, demand_for)
+        streak = problem.recall.streak.get(learner, 0)
+        if fairness.left_out_points(problem.config.fairness, streak):
+            reason = clauses([reason, fairness.still_left_out(streak)])
         result.append((learner, learner_noun, reason))
     if problem.config.directed:
         for teacher in problem.teachers:

@@ -18,7 +18,9 @@ import numpy as np
 from matcher.domain.model import HistoryEntry, Level, Person
 from matcher.domain.overlap import overlap_minutes, utc_week
 from matcher.domain.talentmap import TalentMap, base_language
+from matcher.engines.pairing import feedback
 from matcher.engines.pairing.config import PairingConfig
+from matcher.engines.pairing.fairness import Recall, fairness_parts, most_priority
 
 SCALE = 100  # scores are whole hundredths inside the solvers
 
@@ -66,6 +68,8 @@ class PairingProblem:
     rounds_ago: dict[frozenset[str], int] = field(default_factory=dict)
     previous_unmatched: frozenset[str] = frozenset()
     previous_pairs: tuple[tuple[str, ...], ...] = ()
+    #: What earlier rounds of the programme left behind: runs of rounds left out, teachers' load.
+    recall: Recall = field(default_factory=Recall)
     #: Pairs left out by ``candidates_per_learner``, per learner: the teachers and the learning
     #: credit of each pair. The bound still counts them, see :func:`ceilings`.
     pruned: list[tuple[str, list[str], array]] = field(default_factory=list)
@@ -209,7 +213,7 @@ def participants(tmap: TalentMap, config: PairingConfig, today: dt.date) -> tupl
         managers = {p.manager_id for p in org.people if p.manager_id}
         learners = [p.id for p in chosen if p.intern]
         teachers = {p.id: capacity(p) for p in chosen if p.id in managers and not p.intern}
-    return teachers, learners
+    return feedback.capacities(config, teachers), learners
 
 
 def rounds_ago(history: tuple[HistoryEntry, ...], kind: str) -> dict[frozenset[str], int]:
@@ -246,14 +250,15 @@ def served_wishes(problem: PairingProblem, teacher: str, learner: str) -> tuple[
     for skill_id, priority in tmap.wished_by(learner).items():
         own = learner_levels.get(skill_id, Level.NONE)
         level = held.get(skill_id, Level.NONE)
+        factor = feedback.skill_factor(config, skill_id)  # 1 unless earlier sessions valued the skill
         best: Served | None = None
         if level > own and level >= minimum:
-            best = Served(skill_id, int(level), int(own), priority, float(priority * (level - own)))
+            best = Served(skill_id, int(level), int(own), priority, float(priority * (level - own) * factor))
         if related_credit > 0:
             for other, strength in tmap.related_to(skill_id).items():
                 level = held.get(other, Level.NONE)
                 if level > own and level >= minimum:
-                    credit = priority * (level - own) * strength * related_credit
+                    credit = priority * (level - own) * strength * related_credit * factor
                     if best is None or credit > best.credit:
                         best = Served(skill_id, int(level), int(own), priority, credit, via=other)
         if best is not None:
@@ -298,6 +303,9 @@ def score_parts(problem: PairingProblem, first: str, second: str, gain: float) -
     cooldown = problem.config.rules.cooldown_rounds
     if ago is not None and ago > cooldown and w.repeat:
         parts.append(("repeat", -w.repeat * w.repeat_fade ** (ago - cooldown - 1)))
+    parts += fairness_parts(
+        problem.config.fairness, problem.recall, first, second, directed=problem.config.directed
+    )
     return parts
 
 
@@ -324,8 +332,9 @@ def gains_from(problem: PairingProblem, learner: str) -> dict[str, float]:
     minimum = config.min_teacher_level
     related_credit = config.weights.related_credit
     total: dict[str, float] = defaultdict(float)
-    for skill_id, priority in tmap.wished_by(learner).items():
+    for skill_id, wish_priority in tmap.wished_by(learner).items():
         own = own_levels.get(skill_id, Level.NONE)
+        priority = wish_priority * feedback.skill_factor(config, skill_id)  # as in served_wishes
         best: dict[str, float] = {}
         for teacher, level in problem.teaching_levels(skill_id):
             if level > own and level >= minimum:
@@ -351,6 +360,7 @@ def max_bonus(problem: PairingProblem, learner: str) -> float:
     parts = [w.department, w.function, site, w.experience_gap, max(w.same_team, w.cross_team)]
     if learner in problem.previous_unmatched or problem.mode == "exchange":
         parts.append(w.unmatched_last_round * (2 if problem.mode == "exchange" else 1))
+    parts.append(most_priority(problem.config.fairness, problem.recall, learner))
     return sum(max(0.0, v) for v in parts)
 
 
@@ -376,6 +386,7 @@ def ceilings(problem: PairingProblem, learner: str, teachers: list[str], gains: 
     total = total + np.where(same_team, w.same_team, w.cross_team)
     if learner in problem.previous_unmatched:
         total = total + w.unmatched_last_round
+    total = total + most_priority(problem.config.fairness, problem.recall, learner)
     return np.ceil(SCALE * total + 1e-6).astype(np.int64)
 
 

@@ -14,6 +14,7 @@ from itertools import combinations
 
 from matcher.domain.phrases import counted, phrase, term
 from matcher.domain.wording import duration
+from matcher.engines.pairing.feedback import may_repeat
 from matcher.engines.pairing.problem import PairingProblem, make_candidate
 from matcher.engines.results import Violation  # re-exported for callers that import it from here
 
@@ -71,7 +72,7 @@ def not_forbidden(problem: PairingProblem, a: str, b: str) -> str | None:
 def not_recent_repeat(problem: PairingProblem, a: str, b: str) -> str | None:
     cooldown = problem.config.rules.cooldown_rounds
     ago = problem.rounds_ago.get(frozenset((a, b)))
-    if cooldown and ago is not None and ago <= cooldown:
+    if cooldown and ago is not None and ago <= cooldown and not may_repeat(problem.config, a, b):
         names = {
             "a": problem.name(a),
             "b": problem.name(b),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (
-    Boolean,
     Date,
     DateTime,
     ForeignKey,
@@ -48,9 +47,10 @@ class NoticeRow(Base):
 
 
 class CheckInRow(Base):
-    """Whether one participant's session took place, as they answered the "did you meet?" e-mail.
+    """Whether one participant's session took place, as they answered the "did you meet?" e-mail:
+    held, moved (it takes place at another time, perhaps ``moved_to`` a day they gave) or not held.
     The e-mail's links carry a random token of which only the SHA-256 is kept; answering again
-    changes ``met``."""
+    changes ``answer``."""
 
     __tablename__ = "check_in"
     __table_args__ = (UniqueConstraint("event_id", "session_day", "person_id"),)
@@ -61,6 +61,8 @@ class CheckInRow(Base):
     person_id: Mapped[str] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     asked: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    #: None until answered.
-    met: Mapped[bool | None] = mapped_column(Boolean)
+    #: held | moved | not-held; None until answered.
+    answer: Mapped[str | None] = mapped_column(String(16))
+    #: With ``moved``: the new day, when the person gave it.
+    moved_to: Mapped[dt.date | None] = mapped_column(Date)
     answered: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

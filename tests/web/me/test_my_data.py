@@ -44,7 +44,7 @@ def test_the_export_holds_everything_about_me_and_no_secret(app, bram, app_db):
     with app_db.transaction() as session:
         notice_store.ask(session, meeting.id, dt.date(2026, 11, 2), "bram", "a-secret-token", now=asked)
         found = notice_store.by_token(session, "a-secret-token")
-        notice_store.answer(session, found.id, True, now=asked + dt.timedelta(hours=1))
+        notice_store.answer(session, found.id, "held", now=asked + dt.timedelta(hours=1))
     response = bram.get("/me/data.json")
     assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
     data = json.loads(response.data)
@@ -59,7 +59,7 @@ def test_the_export_holds_everything_about_me_and_no_secret(app, bram, app_db):
     assert data["account"]["login"] == BRAM and data["account"]["role"] == "employee"
     assert data["feed_tokens"] == {"active": 1, "revoked": 0}
     [check_in] = data["check_ins"]
-    assert check_in["session"] == "2026-11-02" and check_in["took_place"] is True
+    assert check_in["session"] == "2026-11-02" and check_in["answer"] == "held"
     assert check_in["event"] == meeting.title and check_in["answered"].startswith("2026-11-02T16:00")
     assert data["notices"] == []  # no e-mail went out in this test
     text = response.get_data(as_text=True)
