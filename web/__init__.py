@@ -64,6 +64,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     configure_i18n(app)
     configure_blueprints(app)
     configure_login_limits(app)
+    configure_sso(app)
     configure_api(app)
     configure_errors(app)
     configure_jobs(app)
@@ -112,6 +113,13 @@ def configure_jobs(app: Flask) -> None:
     worker.configure(app)
 
 
+#: What pages may load and where their forms may go (web/oidc.py adds the provider's logout).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+)
+
+
 def configure_security(app: Flask) -> None:
     from flask_wtf.csrf import CSRFProtect
 
@@ -128,11 +136,7 @@ def configure_security(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-            "script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
-        )
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         return response
 
 
@@ -141,6 +145,13 @@ def configure_login_limits(app: Flask) -> None:
     from web.auth import limit_logins
 
     limit_logins(app)
+
+
+def configure_sso(app: Flask) -> None:
+    """Single sign-on with OpenID Connect, when ``MEELOOP_OIDC_ISSUER`` is set (web/oidc.py)."""
+    from web import oidc
+
+    oidc.configure(app)
 
 
 def configure_api(app: Flask) -> None:
@@ -174,6 +185,7 @@ BLUEPRINTS: tuple[tuple[str, str, str | None], ...] = (
     ("web.surveys", "surveys", None),
     ("web.api", "api", "/api"),
     ("web.calendars", "calendar_links", None),
+    ("web.hr_replies", "hr_replies", None),
     ("web.api_tokens", "api_tokens", "/hr/api-tokens"),
 )
 

@@ -211,13 +211,17 @@ def login() -> Any:
 @auth.post("/logout")
 @login_required
 def logout() -> Any:
+    from web.oidc import logout_target
+
+    # Logged in by single sign-on: the provider's session ends too, where it offers that.
+    provider = logout_target()
     # A signed cookie stays valid: without a new session version a copy of it would still log in.
     accounts.end_sessions(database(), current_user.id)
     new_session_id()
     logout_user()
     session.clear()
     flash(_("You are logged out."), "info")
-    return redirect(url_for("auth.login"))
+    return redirect(provider or url_for("auth.login"))
 
 
 @auth.route("/account/password", methods=["GET", "POST"])

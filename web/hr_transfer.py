@@ -84,10 +84,10 @@ def _choices(proposal: Proposal, problems: dict[str, str]) -> dict[str, list[str
     return found
 
 
-def _config(problems: dict[str, str]) -> TransferConfig:
+def _config(problems: dict[str, str], labels: dict[str, Any]) -> TransferConfig:
+    """The settings from the form; a problem names the field as the page labels it."""
     values: dict[str, int] = {}
     defaults = TransferConfig()
-    labels = _labels()
     for name, (low, high) in NUMBERS.items():
         raw = (request.form.get(name) or "").strip()
         try:
@@ -118,7 +118,7 @@ def leaver(person_id: str) -> Any:
     config = TransferConfig()
     status = 200
     if request.method == "POST":
-        config = _config(problems)
+        config = _config(problems, _labels())
         choices = _choices(proposal, problems)
         if not problems:
             try:
@@ -178,13 +178,25 @@ def _horizon() -> int:
     return int(raw) if raw.isdigit() and 0 < int(raw) <= LONGEST else 180
 
 
+def _default_deadline() -> dt.date:
+    """The deadline the form starts with: a plan's own (``deadline``, from "Plan again") while it
+    is still ahead, else the report's horizon from today."""
+    today = _now().date()
+    try:
+        day = dt.date.fromisoformat(request.args.get("deadline", ""))
+    except ValueError:
+        day = None
+    if day is not None and today < day <= today + dt.timedelta(days=LONGEST):
+        return day
+    return today + dt.timedelta(days=_horizon())
+
+
 def skill(skill_id: str) -> Any:
     talent = talent_map()
     if talent.skill(skill_id) is None:
         abort(404, _("There is no skill with id '%(id)s'.", id=skill_id))
-    default = _now().date() + dt.timedelta(days=_horizon())
     problems: dict[str, str] = {}
-    deadline = _deadline(problems, default)
+    deadline = _deadline(problems, _default_deadline())
     try:
         proposal = transfer.skill_proposal(talent, skill_id, deadline)
     except TransferError as exc:
@@ -192,7 +204,7 @@ def skill(skill_id: str) -> Any:
     config = TransferConfig()
     status = 200
     if request.method == "POST":
-        config = _config(problems)
+        config = _config(problems, _skill_labels())
         choices = _choices(proposal, problems).get(skill_id)
         if not problems:
             try:
@@ -236,7 +248,7 @@ def _visible(plan_id: int) -> StoredTransferPlan:
         and me not in stored.proposal.givers
         and me not in stored.proposal.successors()
     ):
-        abort(403, _("Only HR, the leaver and the successors see this plan."))
+        abort(403, _("Only HR, the colleagues passing it on and the successors see this plan."))
     return stored
 
 
@@ -301,7 +313,10 @@ def level(plan_id: int) -> Any:
     elif which == "confirm" and me in stored.proposal.givers:
         record = transfer.confirm_level
     else:
-        abort(403, _("Only the successor sets their own level, and only the leaver confirms it."))
+        abort(
+            403,
+            _("Only the successor sets their own level, and only the colleague passing it on confirms it."),
+        )
     raw = (request.form.get("level") or "").strip()
     if not raw.isdigit() or not 0 <= int(raw) <= 4:
         return plan(plan_id, status=400, problem=_("Level: choose a level from 0 to 4."))

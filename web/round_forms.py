@@ -279,6 +279,11 @@ class ShadowingForm(DatesMixin, FlaskForm):
         validators=[InputRequired(), NumberRange(min=MIN_TIME_LIMIT, max=MAX_TIME_LIMIT)],
         description=_l("How long the search may take; it returns the best plan found by then."),
     )
+    spread_recent_hosting = BooleanField(
+        _l("Spread hosts' load over recent plans"),
+        default=True,
+        description=_l("Slots a host had in the past year count against them, so popular hosts get a rest."),
+    )
 
 
 class NewShadowingForm(NameMixin, ShadowingForm):

@@ -83,6 +83,7 @@ def _slots(plan_kind: PlanKind, form: Any, base: Any) -> tuple[dict[str, Any], f
     settings = _dates(form) | {
         "capacity_period": form.capacity_period.data,
         "time_limit": form.time_limit.data,
+        "spread_recent_hosting": bool(form.spread_recent_hosting.data),
     }
     problems = background.shadow_config(settings).problems()
     if problems:

@@ -316,6 +316,14 @@ GROUP_OTHER = (
         ),
     ),
     Setting(
+        "left_out_first",
+        _l("Left out last time, placed first"),
+        _l(
+            "Where the sizes do not divide, who was left out of the last rounds of this kind "
+            "is placed before others, the longest waiting first."
+        ),
+    ),
+    Setting(
         "worst_group",
         _l("Protect the weakest group"),
         _l("Raising it makes the lowest group's score count more, so no group gets the leftovers."),

@@ -11,8 +11,15 @@ with the same engine without that memory. Per mode, side by side:
 - the Gini coefficient of participation (per person, the share of their rounds with a place in
   which they were placed) and of mentor load (learners per mentor over all rounds; directed modes);
 - the share of pairs after the first round whose members met before;
+- the guarantee as meant: the longest run of rounds left out while a place the person could have taken
+  went to someone who had waited fewer rounds in a row (or stayed free), and how many people had such a
+  run of more than K (2) rounds;
 - the longest run of rounds left out while a place was free (a possible partner still had room);
 - the pairs' score per round without the parts fairness adds: what fairness costs in learning and mix.
+
+One group kind (``--group-kind``, intervision by default) runs the same way, with
+``fresh_groupmates`` and ``left_out_first`` on in one arm and off in the other: the share of groups
+with two members who met before, and the runs left out.
 """
 
 from __future__ import annotations
@@ -26,16 +33,25 @@ from typing import Any
 
 import click
 
+from bench.fairness.groups import simulate_groups
 from bench.fairness.reporting import report
 from bench.fairness.simulation import QUARTER, RoundLog, measures, simulate
 from bench.pairing.instances import TODAY
 from bench.synthetic import generate_organisation
+from matcher.engines.groups.config import KINDS as GROUP_KINDS
 from matcher.engines.pairing import DIRECTED, MODES
 
 __all__ = ["QUARTER", "command", "run"]
 
 
-def run(people: int, rounds: int, seed: int, modes: tuple[str, ...], time_limit: float) -> dict[str, Any]:
+def run(
+    people: int,
+    rounds: int,
+    seed: int,
+    modes: tuple[str, ...],
+    time_limit: float,
+    group_kind: str | None = None,
+) -> dict[str, Any]:
     """Both arms on the same organisation, with their measures per mode."""
     org = generate_organisation(people, seed=seed, today=TODAY)
     # The simulation writes its own history; the synthetic one would only blur the comparison.
@@ -74,6 +90,23 @@ def run(people: int, rounds: int, seed: int, modes: tuple[str, ...], time_limit:
         results["modes"][mode] = {
             name: measures(arm.logs[mode], directed=mode in DIRECTED) for name, arm in arms.items()
         }
+    if group_kind:
+        results["modes"][group_kind] = {
+            name: measures(
+                simulate_groups(
+                    org,
+                    kind=group_kind,
+                    rounds=rounds,
+                    start=TODAY,
+                    memory=name == "memory",
+                    time_limit=time_limit,
+                    seed=seed,
+                    on_round=progress,
+                ),
+                directed=False,
+            )
+            for name in ("memory", "no memory")
+        }
     return results
 
 
@@ -91,14 +124,26 @@ def run(people: int, rounds: int, seed: int, modes: tuple[str, ...], time_limit:
     type=click.FloatRange(min=0.1),
     help="Seconds for each round's search.",
 )
+@click.option(
+    "--group-kind",
+    default="intervision",
+    show_default=True,
+    help="A group kind to run as well (fresh groupmates on and off); empty for none.",
+)
 @click.option("--out", type=click.Path(path_type=Path), help="Also write the figures as JSON.")
-def command(people: int, rounds: int, seed: int, modes: str, time_limit: float, out: Path | None) -> None:
+def command(
+    people: int, rounds: int, seed: int, modes: str, time_limit: float, group_kind: str, out: Path | None
+) -> None:
     """Quarterly rounds with fairness over rounds, against the same engine without memory."""
     chosen = tuple(m.strip() for m in modes.split(",") if m.strip())
     unknown = [m for m in chosen if m not in MODES]
     if unknown or not chosen:
         raise click.BadParameter("expected modes like mentor,exchange", param_hint="--modes")
-    results = run(people, rounds, seed, chosen, time_limit)
+    if group_kind and group_kind not in GROUP_KINDS:
+        raise click.BadParameter(
+            "expected a group kind: " + ", ".join(GROUP_KINDS), param_hint="--group-kind"
+        )
+    results = run(people, rounds, seed, chosen, time_limit, group_kind or None)
     click.echo(report(results))
     if out:
         out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

@@ -46,6 +46,9 @@ class RoundLog:
     #: Opted in, left out, and one of their possible partners still had room at the end: a place
     #: they could have taken was free.
     with_free_place: frozenset[str]
+    #: Opted in, left out, and a place they could have taken went to someone who had been left out
+    #: fewer rounds in a row before this one (or was still free): passed over.
+    passed_over: frozenset[str]
     teachers: frozenset[str]
     units: tuple[tuple[str, ...], ...]
     objective: float
@@ -116,11 +119,13 @@ def _one_round(
     # Learners are who opted in to be placed; in exchange rounds everyone is both.
     learners = frozenset(problem.learners)
     placed = frozenset(m for members in units for m in members)
+    free = _free_place(problem, units, placed) & learners
     return RoundLog(
         opted_in=learners,
         with_place=frozenset(m for pair in problem.candidates for m in pair) & learners,
         placed=placed & learners,
-        with_free_place=_free_place(problem, units, placed) & learners,
+        with_free_place=free,
+        passed_over=_passed_over(problem, units, learners - placed, current_runs(logs)) | free,
         teachers=frozenset(problem.teachers) if config.directed else frozenset(),
         units=units,
         objective=proposal.objective,
@@ -149,6 +154,29 @@ def _free_place(
         learner
         for teacher, learner in problem.candidates
         if teacher in room and learner not in placed and not (one_role and learner in teaching)
+    }
+
+
+def _passed_over(
+    problem: PairingProblem, units: tuple[tuple[str, ...], ...], out: frozenset[str], waited: dict[str, int]
+) -> set[str]:
+    """Who was left out while a place they could have taken went to someone who had been left out
+    fewer rounds in a row: a learner of a teacher they could have had (directed), or the partner of
+    a partner they could have had (exchange)."""
+    took: dict[str, list[str]] = {}
+    if problem.config.directed:
+        for unit in units:
+            took.setdefault(unit[0], []).extend(unit[1:])
+        possible = [(learner, teacher) for teacher, learner in problem.candidates]
+    else:
+        for unit in units:
+            for m in unit:
+                took.setdefault(m, []).extend(o for o in unit if o != m)
+        possible = [(a, b) for pair in problem.candidates for a, b in (pair, pair[::-1])]
+    return {
+        person
+        for person, place in possible
+        if person in out and any(waited.get(o, 0) < waited.get(person, 0) for o in took.get(place, ()))
     }
 
 
@@ -189,6 +217,30 @@ def longest_runs(logs: list[RoundLog], *, free: bool = False) -> dict[str, int]:
     return dict(best)
 
 
+def current_runs(logs: list[RoundLog]) -> dict[str, int]:
+    """Per person, the rounds in a row they were left out while a place existed, up to now."""
+    run: Counter[str] = Counter()
+    for log in logs:
+        out = log.with_place - log.placed
+        run = Counter({p: run[p] + 1 for p in out})
+    return dict(run)
+
+
+def passed_over_runs(logs: list[RoundLog]) -> dict[str, int]:
+    """Per person, the longest run of rounds left out in a row that counts against the guarantee:
+    a round left out starts it, and it goes on only through rounds left out in which a place they
+    could have taken went to someone who had waited fewer rounds (or stayed free). A round left out
+    in which every such place went to someone who had waited as long or longer starts it again."""
+    best: Counter[str] = Counter()
+    run: Counter[str] = Counter()
+    for log in logs:
+        out = log.with_place - log.placed
+        run = Counter({p: run[p] + 1 if p in log.passed_over and run[p] else 1 for p in out})
+        for person, n in run.items():
+            best[person] = max(best[person], n)
+    return dict(best)
+
+
 def participation(logs: list[RoundLog]) -> list[float]:
     """Per person who ever had a place: the share of those rounds in which they were placed."""
     chances: Counter[str] = Counter()
@@ -219,11 +271,17 @@ def repeat_share(logs: list[RoundLog]) -> float:
     return repeats / total if total else 0.0
 
 
-def measures(logs: list[RoundLog], *, directed: bool) -> dict[str, float | int | None]:
+def measures(
+    logs: list[RoundLog], *, directed: bool, most: int = Fairness().max_unplaced_rounds
+) -> dict[str, float | int | None]:
+    """The table's figures for one mode; ``most`` is K, the guarantee's rounds in a row."""
     runs = longest_runs(logs)
+    passed = passed_over_runs(logs)
     return {
         "longest_run": max(runs.values(), default=0),
         "out_4_or_more": sum(1 for n in runs.values() if n >= 4),
+        "longest_run_passed_over": max(passed.values(), default=0),
+        "out_more_than_k_passed_over": sum(1 for n in passed.values() if n > most),
         "longest_run_free": max(longest_runs(logs, free=True).values(), default=0),
         "gini_participation": round(gini(participation(logs)), 3),
         "gini_mentor_load": round(gini(mentor_load(logs)), 3) if directed else None,

@@ -9,6 +9,12 @@ and each holder's capacity is shared across the successors. Each successor's
 sessions for one skill get consecutive windows that divide the time before the leaving date, so
 that a series is spread out rather than packed into the first week.
 
+Planning again keeps what was published: the windows count from the day of the first plan of
+the same start, sessions that have begun stay as history, and every later session that still
+keeps every rule stays where it is; only the sessions missing (or no longer fitting) are placed,
+around the kept ones and within what is left of each week's capacity once the sessions held or
+kept in that week are counted.
+
 >>> import datetime as dt
 >>> windows(dt.date(2026, 5, 4), dt.date(2026, 5, 31), 4)[1]
 (datetime.date(2026, 5, 11), datetime.date(2026, 5, 17))
@@ -18,18 +24,28 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from matcher.domain.availability import Agenda
+from matcher.domain.intervals import Interval
 from matcher.domain.notice import Cutoff
 from matcher.domain.phrases import phrase, term
 from matcher.domain.talentmap import TalentMap
 from matcher.domain.transfer import Proposal, TransferError
 from matcher.engines import shadowing
 from matcher.engines.results import Violation
+from matcher.engines.shadowing.config import SCALE
+from matcher.engines.shadowing.problem import Candidate as Choice
+from matcher.engines.shadowing.problem import minute_of, person_time
+
+#: What the solver gains for keeping a session from before (see :func:`_place`): more than any
+#: choice of new sessions can score, so that it never gives a kept one up for a new one.
+KEPT_POINTS = 1000 * SCALE
+#: Request ids of the sessions from before, as the solver sees them.
+KEPT = "kept|"
 
 PROPOSED = "proposed"
 PUBLISHED = "published"
@@ -103,6 +119,9 @@ class SessionPlan:
     violations: tuple[Violation, ...]
     #: Sessions asked for in all.
     wanted: int
+    #: The day the windows count from: that of the first plan of the same start (None: unknown,
+    #: read as the day the plan was made).
+    first_day: dt.date | None = None
 
 
 def windows(first: dt.date, last: dt.date, n: int) -> list[tuple[dt.date, dt.date]]:
@@ -120,14 +139,23 @@ def _key(skill_id: str, successor_id: str, k: int) -> str:
 
 
 def requests(
-    proposal: Proposal, config: TransferConfig, first_day: dt.date, done: frozenset[str] = frozenset()
+    proposal: Proposal,
+    config: TransferConfig,
+    first_day: dt.date,
+    done: frozenset[str] = frozenset(),
+    *,
+    today: dt.date | None = None,
 ) -> list[shadowing.ShadowRequest]:
     """Each successor's sessions on each skill as shadowing requests with the one passing it on as
     host; with two holders, the sessions alternate between them (the n-th successor starting with
     the n-th holder, so that both share the successors' first sessions). The sessions in ``done``
-    (keys of sessions that have begun) are history, not asked again."""
+    (keys of sessions that have begun) are history, not asked again.
+
+    The windows divide ``first_day`` (the first plan's day) to the last day; seen from ``today``,
+    a window that has begun starts today, and one that has passed becomes every day left."""
+    today = max(today or first_day, first_day)
     last_day = proposal.leaving_date - dt.timedelta(days=1)
-    if last_day < first_day:
+    if last_day < today:
         if proposal.skill_id is not None:
             raise TransferError(
                 phrase("deadline: {date} leaves no days to plan sessions on", date=proposal.leaving_date)
@@ -146,6 +174,7 @@ def requests(
             for k, (first, last) in enumerate(windows(first_day, last_day, config.sessions)):
                 if _key(item.skill_id, successor.person_id, k) in done:
                     continue
+                first, last = (today, last_day) if last < today else (max(first, today), last)
                 found.append(
                     shadowing.ShadowRequest(
                         _key(item.skill_id, successor.person_id, k),
@@ -172,7 +201,20 @@ def problem_for(
 ) -> shadowing.ShadowProblem:
     """The sessions as a shadowing problem: each one passing it on hosts ``sessions_per_week``
     (whatever they said about hosting guests), at level 3 or higher, and nobody is free before
-    ``now``."""
+    ``now``. The windows count from ``first_day``."""
+    asked = requests(proposal, config, first_day, done, today=now.date())
+    return _problem(tmap, proposal, agenda, config, asked, now=now)
+
+
+def _problem(
+    tmap: TalentMap,
+    proposal: Proposal,
+    agenda: Agenda,
+    config: TransferConfig,
+    asked: list[shadowing.ShadowRequest],
+    *,
+    now: dt.datetime,
+) -> shadowing.ShadowProblem:
     org = tmap.organisation
     givers = set(proposal.givers)
     people = tuple(
@@ -190,7 +232,7 @@ def problem_for(
         time_limit=config.time_limit,
         work_limit=50.0,
     )
-    return shadowing.build_problem(changed, requests(proposal, config, first_day, done), agenda, shadow)
+    return shadowing.build_problem(changed, asked, agenda, shadow)
 
 
 def plan_sessions(
@@ -205,21 +247,36 @@ def plan_sessions(
 ) -> SessionPlan:
     """Place as many sessions as the rules allow; say per successor and skill what is missing and why.
 
-    ``earlier`` are the sessions published before for the same start. Those that have begun are
-    history: kept as they are, not planned again. Of the others, a session the solver put
-    elsewhere goes back to its earlier time wherever that still keeps every rule, so that
-    publishing the new plan leaves its invite alone.
+    ``first_day`` is the day the windows count from: that of the first plan of the same start
+    (default: today). ``earlier`` are the sessions published before for the same start. Those that
+    have begun are history: kept as they are, not planned again. Every other one stays at its time
+    wherever that still keeps every rule (taken in time order), so that publishing the new plan
+    leaves its invite alone; only the sessions missing are placed, around the kept ones, and each
+    week's capacity counts the sessions held or kept in it.
 
     A pure function: the answer is checked with :func:`validate` and what it finds (nothing,
     unless there is a bug) is in ``violations``.
     """
     first_day = first_day or now.date()
-    asked = {r.id for r in requests(proposal, config, first_day)}
+    asked = {r.id for r in requests(proposal, config, first_day, today=now.date())}
     history = tuple(s for s in earlier if s.start < now and s.key in asked)
     done = frozenset(s.key for s in history)
-    problem = problem_for(tmap, proposal, agenda, config, now=now, first_day=first_day, done=done)
-    found = shadowing.plan(problem)
-    sessions = tuple(
+    # A session published before is in the calendars already: the notice period, which is there
+    # for new invites, does not move it; it only has to lie ahead.
+    published = frozenset((s.key, s.start) for s in earlier)
+    notice = agenda.not_before.moment if agenda.not_before is not None else None
+    loose = dataclasses.replace(agenda, not_before=None)
+    problem = problem_for(tmap, proposal, loose, config, now=now, first_day=first_day, done=done)
+    kept: list[Session] = []
+    for old in sorted((s for s in earlier if s.key in problem.requests), key=lambda s: (s.start, s.key)):
+        if not validate(problem, proposal, (*history, *kept, old), now=now, done=done):
+            kept.append(old)
+    fixed = (*history, *kept)
+    taken = {s.key for s in kept}
+    missing = [r for r in problem.requests.values() if r.id not in taken]
+    solved = _problem(tmap, proposal, _busy_with(problem, agenda, fixed), config, missing, now=now)
+    found = _place(solved, fixed, now=now)
+    placed = tuple(
         Session(
             slot.request_id,
             str(slot.skill_id),
@@ -230,50 +287,69 @@ def plan_sessions(
             slot.timezone,
         )
         for slot in found.slots
+        if not slot.request_id.startswith(KEPT)
     )
-    if earlier:
-        sessions = _keep_earlier(problem, proposal, sessions, earlier, now=now)
-    sessions = tuple(sorted((*history, *sessions), key=lambda s: (s.start, s.key)))
-    missing: dict[tuple[str, str], list[str]] = defaultdict(list)
+    sessions = tuple(sorted((*fixed, *placed), key=lambda s: (s.start, s.key)))
+    missed: dict[tuple[str, str], list[str]] = defaultdict(list)
     for request_id, reason in found.unplaced:
+        if request_id.startswith(KEPT):
+            continue  # never, unless the solver ran out of time: validate then says what it broke
         skill_id, successor_id, _ = request_id.split("|")
-        missing[skill_id, successor_id].append(reason)
+        missed[skill_id, successor_id].append(reason)
     unserved = tuple(
         Unserved(
-            skill_id, successor_id, len(reasons), _why(problem, proposal, skill_id, successor_id, reasons)
+            skill_id, successor_id, len(reasons), _why(solved, proposal, skill_id, successor_id, reasons)
         )
-        for (skill_id, successor_id), reasons in missing.items()
+        for (skill_id, successor_id), reasons in missed.items()
     )
-    violations = tuple(validate(problem, proposal, sessions, now=now, done=done))
-    return SessionPlan(sessions, unserved, violations, len(problem.requests) + len(history))
+    violations = tuple(
+        validate(problem, proposal, sessions, now=now, done=done, not_before=notice, published=published)
+    )
+    return SessionPlan(sessions, unserved, violations, len(problem.requests) + len(history), first_day)
 
 
-def _keep_earlier(
-    problem: shadowing.ShadowProblem,
-    proposal: Proposal,
-    sessions: tuple[Session, ...],
-    earlier: tuple[Session, ...],
-    *,
-    now: dt.datetime,
-) -> tuple[Session, ...]:
-    """``sessions`` with each one moved back to its earlier time (same key, host and successor)
-    where the whole plan then still keeps every rule; one at a time, in the order of the plan."""
-    before = {s.key: s for s in earlier}
-    kept = list(sessions)
-    for n, session in enumerate(kept):
-        old = before.get(session.key)
-        if old is None or old.start == session.start:
-            continue
-        if (old.leaver_id, old.successor_id, old.skill_id) != (
-            session.leaver_id,
-            session.successor_id,
-            session.skill_id,
-        ):
-            continue
-        trial = [*kept[:n], old, *kept[n + 1 :]]
-        if not validate(problem, proposal, tuple(trial), now=now):
-            kept = trial
-    return tuple(sorted(kept, key=lambda s: (s.start, s.key)))
+def _busy_with(problem: shadowing.ShadowProblem, agenda: Agenda, fixed: tuple[Session, ...]) -> Agenda:
+    """The agenda with the sessions kept from before as busy time of both people: the one passing
+    it on for the session, the successor also for the travel around it."""
+    extra: dict[str, list[Interval]] = defaultdict(list)
+    for s in fixed:
+        request = problem.requests.get(s.key)
+        travel = dt.timedelta(minutes=problem.travel(request, s.leaver_id) if request else 0)
+        extra[s.leaver_id].append(Interval(s.start, s.end))
+        extra[s.successor_id].append(Interval(s.start - travel, s.end + travel))
+    return agenda.adding(extra)
+
+
+def _place(
+    problem: shadowing.ShadowProblem, fixed: tuple[Session, ...], *, now: dt.datetime
+) -> shadowing.ShadowPlan:
+    """Solve for the missing sessions, with each session kept from before in a week they could
+    fall in as a request of its own that has its one time only and counts more than any new one:
+    so it takes its part of the host's capacity in its week. (It takes no one's time the new
+    sessions could use: that is busy in the problem's agenda.)"""
+    if not problem.requests:
+        return shadowing.plan(problem)
+    first = min(r.first_day for r in problem.requests.values())
+    last = max(r.last_day for r in problem.requests.values())
+    grid = problem.config.grid_minutes
+    for s in fixed:
+        if s.leaver_id not in problem.times:
+            continue  # they host none of the missing sessions: their capacity is not at stake
+        day = s.start.astimezone(ZoneInfo(problem.person(s.leaver_id).timezone)).date()
+        if day.isocalendar()[:2] < now.date().isocalendar()[:2]:
+            continue  # a week gone by: nothing new lands in it
+        for person_id in (s.leaver_id, s.successor_id):
+            if person_id not in problem.times:
+                problem.times[person_id] = person_time(problem.person(person_id), problem.agenda, first, last)
+        request_id = KEPT + s.key
+        start = minute_of(s.start)
+        problem.requests[request_id] = shadowing.ShadowRequest(
+            request_id, s.successor_id, s.skill_id, s.leaver_id, minute_of(s.end) - start, day, day
+        )
+        problem.hosts[request_id] = (s.leaver_id,)
+        problem.options[request_id, s.leaver_id] = ((start, start + grid),)
+        problem.candidates.append(Choice(request_id, s.leaver_id, start, KEPT_POINTS))
+    return shadowing.plan(problem)
 
 
 def _why(
@@ -304,20 +380,35 @@ def validate(
     *,
     now: dt.datetime,
     done: frozenset[str] = frozenset(),
+    not_before: dt.datetime | None = None,
+    published: frozenset[tuple[str, dt.datetime]] = frozenset(),
 ) -> list[Violation]:
-    """Every rule the sessions break: the shadowing rules (free time, working hours, capacity, no
-    overlaps, the windows), and never before ``now`` nor on or after the leaving date. Sessions in
-    ``done`` are history from a plan published before, not checked again."""
-    sessions = tuple(s for s in sessions if s.key not in done)
+    """Every rule the sessions break: the shadowing rules (free time, working hours, no overlaps,
+    the windows), never before ``now`` nor on or after the leaving date, and each one passing it on
+    within their sessions a week. Sessions in ``done`` are history from a plan published before:
+    not checked again, but counted in the capacity of their week.
+
+    ``not_before`` is where the notice period ends: no session starts earlier, except those
+    ``published`` before at that time (key and start), which are in the calendars already."""
+    ahead = tuple(s for s in sessions if s.key not in done)
     slots = [
         shadowing.ShadowSlot(
             s.key, s.successor_id, s.leaver_id, s.skill_id, s.start, s.end, s.timezone, s.timezone
         )
-        for s in sessions
+        for s in ahead
     ]
-    found = list(shadowing.validate(problem, slots))
-    for s in sessions:
+    found = [v for v in shadowing.validate(problem, slots) if v.rule != CAPACITY]
+    found.extend(_over_capacity(problem, sessions, ahead))
+    for s in ahead:
         leaver = problem.person(s.leaver_id)
+        if not_before is not None and now <= s.start < not_before and (s.key, s.start) not in published:
+            found.append(
+                Violation(
+                    term("notice period"),
+                    (s.key,),
+                    phrase("session {id} starts before the notice period ends", id=s.key),
+                )
+            )
         if s.start < now:
             found.append(
                 Violation(
@@ -335,9 +426,41 @@ def validate(
     return found
 
 
+CAPACITY = term("capacity")
+
+
+def _over_capacity(
+    problem: shadowing.ShadowProblem, sessions: tuple[Session, ...], ahead: tuple[Session, ...]
+) -> list[Violation]:
+    """Each week, in the host's time zone, in which someone passing it on has more sessions than
+    their sessions a week, counting those held (or begun) in it; only weeks with a session still
+    to come, since nothing can change the others."""
+
+    def week(s: Session) -> tuple[str, tuple[int, int]]:
+        day = s.start.astimezone(ZoneInfo(problem.person(s.leaver_id).timezone)).date()
+        return s.leaver_id, day.isocalendar()[:2]
+
+    load = Counter(week(s) for s in sessions)
+    found = []
+    for host_id, period in sorted({week(s) for s in ahead}):
+        n, capacity = load[host_id, period], problem.capacity(host_id)
+        if n > capacity:
+            message = phrase(
+                "{name} hosts {n} guests in {when}, capacity {capacity} a {period}",
+                name=problem.name(host_id),
+                n=n,
+                when=problem.period_words(period),
+                capacity=capacity,
+                period=problem.period_word(),
+            )
+            found.append(Violation(CAPACITY, (host_id,), message))
+    return found
+
+
 @dataclass(frozen=True)
 class LevelRecord:
-    """A successor's level in a skill of the plan: their own view and the leaver's confirmation."""
+    """A successor's level in a skill of the plan: their own view, and the level confirmed by the
+    colleague passing it on (the leaver, or a holder)."""
 
     skill_id: str
     successor_id: str

@@ -28,7 +28,7 @@ from typing import Any
 from matcher.domain.phrases import counted, phrase
 from matcher.domain.problems import InvalidInput
 from matcher.engines.lunch import LunchConfig, LunchPlan
-from matcher.engines.shadowing import ShadowConfig, ShadowPlan
+from matcher.engines.shadowing import ShadowConfig, ShadowPlan, ShadowWeights
 from matcher.plans.kinds import Family, UnknownKind
 from matcher.plans.kinds import kind as plan_kind
 from matcher.plans.rounds import RoundError, StoredRound, listed, said_by
@@ -320,9 +320,12 @@ def lunch_config(settings: dict[str, Any]) -> LunchConfig:
 
 def shadow_config(settings: dict[str, Any]) -> ShadowConfig:
     """A shadowing plan's settings as the job keeps them."""
+    # Spreading hosts' load over recent plans is on unless HR switched it off.
+    spread = settings.get("spread_recent_hosting", True) is not False
     return ShadowConfig(
         capacity_period=settings.get("capacity_period", "month"),
         time_limit=float(settings.get("time_limit", 10.0)),
+        weights=ShadowWeights(recent_load=ShadowWeights.recent_load if spread else 0.0),
     )
 
 

@@ -27,6 +27,7 @@ from matcher.storage import history as change_storage
 from matcher.storage import notices as notice_storage
 from matcher.storage import personal as store
 from matcher.storage import reflections as reflection_storage
+from matcher.storage import replies as reply_storage
 from matcher.storage import rounds as round_storage
 from matcher.storage import surveys as survey_storage
 
@@ -260,6 +261,7 @@ def person_data(db: Database, person_id: str, *, now: dt.datetime) -> dict[str, 
         check_ins = notice_storage.check_ins_of(session, person_id)
         value_checks = survey_storage.value_checks(session, person_ids=[person_id])
         climate = survey_storage.climate_answers(session, person_ids=[person_id])
+        replies = reply_storage.answers_of(session, person_id)
         titles = {e.id: e.title for e in schedule.events(session, planned_only=False)}
     skills = {s.id: s for s in org.skills}
     names = {p.id: p.name for p in org.people}
@@ -374,6 +376,19 @@ def person_data(db: Database, person_id: str, *, now: dt.datetime) -> dict[str, 
                 "answered": a.answered.isoformat(),
             }
             for a in climate
+        ],
+        # Their answers to e-mailed invites, as their calendar program sent them back.
+        "invite_replies": [
+            {
+                "event": titles.get(r.event_id, ""),
+                "occurrence": _iso(r.occurrence),
+                "answer": r.answer,
+                "comment": r.comment,
+                "proposed_start": _iso(r.proposed_start),
+                "proposed_end": _iso(r.proposed_end),
+                "received": r.received.isoformat(),
+            }
+            for r in replies
         ],
         "calendar_uploads": [
             {key: _iso(value) for key, value in dataclasses.asdict(c).items()} for c in calendars

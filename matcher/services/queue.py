@@ -60,6 +60,7 @@ HANDLER_MODULES: tuple[str, ...] = (
     "matcher.services.work",
     "matcher.services.notices",
     "matcher.services.calendars",
+    "matcher.services.replies",
 )
 #: How often a handler that says :class:`TryAgain` is run again, and the first wait (seconds),
 #: doubled each time: 10 s, 20 s, 40 s ... about 2.8 hours in all.

@@ -15,6 +15,7 @@ from matcher.domain.phrases import clauses, counted, phrase
 from matcher.domain.talentmap import TalentMap
 from matcher.engines import groups
 from matcher.engines.pairing import (
+    Fairness,
     Memory,
     PairingConfig,
     Previous,
@@ -23,6 +24,7 @@ from matcher.engines.pairing import (
     propose,
     validate,
 )
+from matcher.engines.pairing.fairness import recall
 from matcher.engines.results import solver_word, status_word
 from matcher.plans.kinds import word
 from matcher.plans.rounds import (
@@ -97,10 +99,15 @@ def propose_group_round(
     with db.transaction() as session:
         org = storage.load_organisation(session)
         existing = round_storage.load_round(session, round_name)
+        # Who the kind's last rounds left out, and how many rounds in a row: placed first.
+        waiting = recall(
+            Memory.of(org.history, config.kind, round_storage.left_out_by_round(session, config.kind)),
+            Fairness(),
+        ).streak
     _check_may_propose(round_name, config.kind, existing, org)
     if existing is not None:
         config = with_locks(config, existing.locked_pairs)
-    problem = groups.build_problem(TalentMap(org, today=today), config, today=today)
+    problem = groups.build_problem(TalentMap(org, today=today), config, today=today, left_out=waiting)
     proposal = groups.propose(problem, round_name=round_name, on_progress=on_progress)
     if save:
         _save_proposal(db, proposal, config, existing, org, now=now, unit="group")

@@ -9,7 +9,9 @@ is written.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from matcher import storage
 from matcher.domain.availability import MAX_FILE_BYTES, Agenda, Window, read_busy
@@ -234,6 +236,7 @@ def shadow_problem(
         busy = store.agenda(session, org, days_window(first_day, last_day))
         # A slot someone declined is not offered to them again.
         busy = busy.adding(shadow_answers.declined_times(session, {r.id for r in open_requests}))
+        hosted = recent_hosting(session, first_day)
     busy = notice_agenda(busy, now=now, notice=notice)
     tmap = TalentMap(org, today=now.date())
     wanted = [
@@ -248,7 +251,22 @@ def shadow_problem(
         )
         for r in open_requests
     ]
-    return shadowing.build_problem(tmap, wanted, busy, config)
+    return shadowing.build_problem(tmap, wanted, busy, config, recent_hosting=hosted)
+
+
+#: How far back a host's earlier shadowing slots count as their recent load.
+RECENT_HOSTING_DAYS = 365
+
+
+def recent_hosting(session: Any, first_day: dt.date) -> dict[str, int]:
+    """Per host, the shadowing slots still planned in the year before ``first_day``."""
+    since = dt.datetime.combine(first_day - dt.timedelta(days=RECENT_HOSTING_DAYS), dt.time(), dt.UTC)
+    until = dt.datetime.combine(first_day, dt.time(), dt.UTC)
+    hosted: Counter[str] = Counter()
+    for event in store.events(session, kind="shadowing", ending_after=since):
+        if event.start < until:
+            hosted.update(p for p, role in event.roles.items() if role == "host")
+    return dict(hosted)
 
 
 def save_shadow_plan(

@@ -9,10 +9,13 @@ slot. Publishing stores the plan HR reviewed, checked first against today's cale
 no longer fits is refused, so HR plans again. Publishing a later plan of the same start reconciles
 its sessions with those published before, by key: an unchanged session keeps its invite, a moved
 one gets an update of the same invite, a dropped one is cancelled and only a new one is invited.
+Planning again keeps the published plan's windows and every session of it that still fits (see
+:func:`matcher.plans.transfer.plan_sessions`), and publishing carries the levels recorded over.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -28,7 +31,7 @@ from matcher.io.ics import InviteSettings
 from matcher.io.mail import SmtpSettings
 from matcher.plans import transfer as plans
 from matcher.plans.rounds import RoundError
-from matcher.plans.transfer import PUBLISHED, REPLACED, StoredTransferPlan, TransferConfig
+from matcher.plans.transfer import PROPOSED, PUBLISHED, REPLACED, StoredTransferPlan, TransferConfig
 from matcher.services import publishing, scheduling
 from matcher.services.round_changes import Invites
 from matcher.storage import Database
@@ -115,8 +118,15 @@ def _plan_and_store(
         db, found.leaving_date, now=now, besides=plans.source_of(found), notice=notice
     )
     earlier = [p for p in plans_of(db) if p.status == PUBLISHED and p.proposal.start == found.start]
+    # The windows count from the first plan's day, so that a later plan keeps the sessions in place.
     sessions = plans.plan_sessions(
-        tmap, found, agenda, config, now=now, earlier=earlier[0].plan.sessions if earlier else ()
+        tmap,
+        found,
+        agenda,
+        config,
+        now=now,
+        first_day=_first_day(earlier[0]) if earlier else now.date(),
+        earlier=earlier[0].plan.sessions if earlier else (),
     )
     if sessions.violations:
         raise TransferError(phrase("the planned sessions break the rules; plan again"))
@@ -125,6 +135,11 @@ def _plan_and_store(
     stored = plan(db, plan_id)
     assert stored is not None
     return stored
+
+
+def _first_day(stored: StoredTransferPlan) -> dt.date:
+    """The day the plan's windows count from."""
+    return stored.plan.first_day or stored.created.date()
 
 
 def _replaced(db: Database, stored: StoredTransferPlan) -> list[StoredTransferPlan]:
@@ -181,12 +196,28 @@ def publish(
         db, stored.proposal.leaving_date, now=now, besides=stored.source, notice=notice
     )
     # Sessions that began under the plan published before stay as they were: history, not checked.
-    before = {(s.key, s.start) for p in replaced for s in p.plan.sessions}
+    # Those it keeps at their time are in the calendars already: the notice period does not apply.
+    before = frozenset((s.key, s.start) for p in replaced for s in p.plan.sessions)
     done = frozenset(s.key for s in stored.plan.sessions if s.start < now and (s.key, s.start) in before)
+    notice_ends = agenda.not_before.moment if agenda.not_before is not None else None
     problem = plans.problem_for(
-        tmap, stored.proposal, agenda, stored.config, now=now, first_day=now.date(), done=done
+        tmap,
+        stored.proposal,
+        dataclasses.replace(agenda, not_before=None),
+        stored.config,
+        now=now,
+        first_day=_first_day(stored),
+        done=done,
     )
-    broken = plans.validate(problem, stored.proposal, stored.plan.sessions, now=now, done=done)
+    broken = plans.validate(
+        problem,
+        stored.proposal,
+        stored.plan.sessions,
+        now=now,
+        done=done,
+        not_before=notice_ends,
+        published=before,
+    )
     if broken:
         raise RoundError(
             phrase(
@@ -216,6 +247,7 @@ def publish(
         schedule_store.reconcile_events(session, stored.source, "shadowing", events, now=now)
         for earlier in replaced:
             store.mark_status(session, earlier.id, REPLACED)
+            store.copy_levels(session, earlier.id, plan_id)
         store.mark_published(session, plan_id, now)
     published = plan(db, plan_id)
     assert published is not None
@@ -261,7 +293,7 @@ def set_own_level(
 def confirm_level(
     db: Database, plan_id: int, skill_id: str, successor_id: str, level: int, *, now: dt.datetime
 ) -> None:
-    """The leaver confirms (or corrects) the successor's level."""
+    """The colleague passing it on (the leaver, or a holder) confirms or corrects the successor's level."""
     stored = plan(db, plan_id)
     if stored is None:
         raise TransferError(phrase("there is no transfer plan {id}", id=plan_id))
@@ -336,30 +368,42 @@ def progress(db: Database, stored: StoredTransferPlan) -> list[Progress]:
 
 @dataclass(frozen=True)
 class Coverage:
-    """What a leaver's latest transfer plan covers of one skill, and what stays at risk and why."""
+    """What the live transfer plan of a start covers of one skill, and what stays at risk and why:
+    the published plan's, or while none is, the latest draft's."""
 
     plan_id: int
     status: str
     planned: int
     held: int
-    #: Successors with the level the leaver confirmed (None when not yet).
+    #: Successors with the level confirmed by whoever passes it on (None when not yet).
     successors: tuple[tuple[str, int | None], ...]
     covered: bool
     stays: tuple[str, ...]
+    #: A plan made after the published one that waits to be published (None: there is none).
+    draft_id: int | None = None
 
 
 def coverage(db: Database) -> dict[tuple[str | None, str], Coverage]:
-    """(leaver id, skill id) to what the leaver's latest plan covers of it, and (None, skill id) to
-    what the latest plan opened from the skill covers."""
+    """(leaver id, skill id) to what the leaver's live plan covers of it, and (None, skill id) to
+    what the live plan opened from the skill covers. The live plan is the published one, with a
+    newer draft named beside it; while none is published, the latest draft."""
     found: dict[tuple[str | None, str], Coverage] = {}
-    for stored in plans_of(db):  # newest first: the latest plan of a start wins
-        lines = progress(db, stored)
-        for item in stored.proposal.items:
-            key = (None if stored.proposal.skill_id else stored.proposal.leaver_id, item.skill_id)
-            if key in found:
-                continue
-            mine = [line for line in lines if line.skill_id == item.skill_id]
-            found[key] = _coverage(stored, mine)
+    starts: dict[str, list[StoredTransferPlan]] = {}
+    for stored in plans_of(db):  # newest first
+        starts.setdefault(stored.proposal.start, []).append(stored)
+    for mine in starts.values():
+        live = next((p for p in mine if p.status == PUBLISHED), None)
+        draft = next((p for p in mine if p.status == PROPOSED), None)
+        if live is None:
+            live, draft = draft, None
+        if live is None:
+            continue  # only replaced plans: cannot happen, a replaced plan has a published successor
+        newer = draft.id if draft is not None and draft.created >= live.created else None
+        lines = progress(db, live)
+        for item in live.proposal.items:
+            key = (None if live.proposal.skill_id else live.proposal.leaver_id, item.skill_id)
+            mine_lines = [line for line in lines if line.skill_id == item.skill_id]
+            found[key] = dataclasses.replace(_coverage(live, mine_lines), draft_id=newer)
     return found
 
 
@@ -382,7 +426,9 @@ def _coverage(stored: StoredTransferPlan, lines: list[Progress]) -> Coverage:
                 )
             )
     if lines and not confirmed:
-        stays.append(phrase("no successor's level 3 or higher is confirmed by the leaver yet"))
+        stays.append(
+            phrase("no successor's level 3 or higher is confirmed yet by the colleague passing it on")
+        )
     return Coverage(
         stored.id,
         stored.status,

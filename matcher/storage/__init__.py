@@ -30,6 +30,7 @@ from matcher.storage.rows.history import PersonChangeRow
 from matcher.storage.rows.invites import FeedTokenRow, OutboxRow
 from matcher.storage.rows.notices import CheckInRow, NoticeRow
 from matcher.storage.rows.reflections import ReflectionRow
+from matcher.storage.rows.replies import InviteReplyRow, ReplyMailRow
 from matcher.storage.rows.rounds import RoundEventRow, RoundLeftOutRow, RoundPairRow, RoundRow, SolveJobRow
 from matcher.storage.rows.schedule import CalendarUploadRow, HolidayRow, ScheduledEventRow, ShadowRequestRow
 from matcher.storage.rows.surveys import ClimateAnswerRow, ValueCheckRow
@@ -78,6 +79,7 @@ __all__ = [
     "HoldingRow",
     "HolidayRow",
     "ImportRunRow",
+    "InviteReplyRow",
     "LinkedBusyRow",
     "LinkedCalendarRow",
     "LinkedPushRow",
@@ -87,6 +89,7 @@ __all__ = [
     "PersonChangeRow",
     "PersonRow",
     "ReflectionRow",
+    "ReplyMailRow",
     "RoundEventRow",
     "RoundLeftOutRow",
     "RoundPairRow",

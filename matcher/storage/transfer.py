@@ -28,6 +28,9 @@ from matcher.storage.rows.notices import CheckInRow
 from matcher.storage.rows.schedule import ScheduledEventRow
 from matcher.storage.rows.transfer import TransferLevelRow, TransferPlanRow
 
+#: The key in a plan's settings of the day its windows count from.
+FIRST_DAY = "first_day"
+
 
 def _candidate(c: Candidate) -> dict[str, Any]:
     return {
@@ -131,12 +134,21 @@ def _plan(session: DbSession, row: TransferPlanRow) -> StoredTransferPlan:
     unserved = tuple(
         Unserved(u["skill_id"], u["successor_id"], u["missing"], u["reason"]) for u in row.unserved
     )
+    # The day the windows count from rides along with the settings; plans stored before it did
+    # counted from the day they were made.
+    first_day = row.settings.get(FIRST_DAY)
     return StoredTransferPlan(
         row.id,
         row.status,
         TransferConfig.from_mapping(row.settings),
         _proposal(row.proposal),
-        SessionPlan(tuple(_session(s) for s in row.sessions), unserved, (), row.wanted),
+        SessionPlan(
+            tuple(_session(s) for s in row.sessions),
+            unserved,
+            (),
+            row.wanted,
+            dt.date.fromisoformat(first_day) if first_day else utc(row.created).date(),
+        ),
         utc(row.created),
         utc(row.published) if row.published else None,
         tuple(_level(r) for r in levels),
@@ -149,7 +161,7 @@ def add_plan(
     row = TransferPlanRow(
         leaver_id=proposal.leaver_id,
         status=PROPOSED,
-        settings=config.as_dict(),
+        settings=config.as_dict() | ({FIRST_DAY: plan.first_day.isoformat()} if plan.first_day else {}),
         proposal=_proposal_data(proposal),
         sessions=[_session_data(s) for s in plan.sessions],
         unserved=[
@@ -217,6 +229,30 @@ def set_level(
         row.own_level, row.own_set = own, now
     if confirmed is not None:
         row.confirmed_level, row.confirmed = confirmed, now
+    session.flush()
+
+
+def copy_levels(session: DbSession, from_plan: int, to_plan: int) -> None:
+    """Give ``to_plan`` the levels recorded on ``from_plan`` for every successor and skill it has
+    none for yet: what a successor said and had confirmed outlives a new plan of the same start."""
+    have = {
+        (r.skill_id, r.successor_id)
+        for r in session.scalars(select(TransferLevelRow).where(TransferLevelRow.plan_id == to_plan))
+    }
+    for r in session.scalars(select(TransferLevelRow).where(TransferLevelRow.plan_id == from_plan)):
+        if (r.skill_id, r.successor_id) in have:
+            continue
+        session.add(
+            TransferLevelRow(
+                plan_id=to_plan,
+                skill_id=r.skill_id,
+                successor_id=r.successor_id,
+                own_level=r.own_level,
+                own_set=r.own_set,
+                confirmed_level=r.confirmed_level,
+                confirmed=r.confirmed,
+            )
+        )
     session.flush()
 
 

@@ -27,6 +27,9 @@ WORDS = {
         "chosen": "chosen by HR",
         "givers": "Passed on by Dina and Bram",
         "deadline": "Sessions before",
+        "confirmed": "Confirmed by the colleague passing it on",
+        "again": "Plan again",
+        "waits": "A new plan waits to be published",
     },
     "nl": {
         "plan": "Kennis borgen: Lea",
@@ -35,6 +38,9 @@ WORDS = {
         "chosen": "gekozen door HR",
         "givers": "Overgedragen door Dina en Bram",
         "deadline": "Sessies vóór",
+        "confirmed": "Bevestigd door wie het overdraagt",
+        "again": "Opnieuw plannen",
+        "waits": "Een nieuw plan wacht op publicatie",
     },
 }
 
@@ -163,9 +169,24 @@ def test_hr_plans_the_transfer_of_a_skill_only_two_hold_to_two_successors(
             assert tab.locator("table.transfer-progress tbody tr").count() == 2
             findings.check(tab, "hr", language, Visit("skill transfer plan", tab.url), engine)
             _photograph(tab, language, "transfer-skill-plan")
+            assert words["confirmed"] in tab.locator("table.transfer-progress thead").inner_text()
+            live = tab.url
+            with tab.expect_navigation():
+                tab.click("#publish ~ form button[type=submit]")
+            # Planning again starts from the plan's own deadline; the new draft waits beside the live plan.
+            with tab.expect_navigation():
+                tab.click(f"a:text-is('{words['again']}')")
+            assert tab.locator("#deadline").input_value() == deadline.isoformat()
+            with tab.expect_navigation():
+                tab.click("section[aria-labelledby=session-settings] button[type=submit]")
+            tab.goto(f"{base}/hr/reports/risks")
+            cell = tab.locator("tr[data-skill=gis] td.transfer")
+            assert cell.locator(f"a[href='{live.removeprefix(base)}']").count() == 1
+            assert cell.locator("a.draft").inner_text() == words["waits"]
+            findings.check(tab, "hr", language, Visit("risk report with a draft", tab.url), engine)
             context.close()
         db = app.extensions["meeloop"]["db"]
-        (stored,) = transfer.plans_of(db)
+        stored, _draft = transfer.plans_of(db)[::-1]
         assert stored.proposal.skill_id == "gis" and stored.proposal.deadline == deadline
         assert stored.proposal.successors() == ["chen", "fay"]
         assert {s.leaver_id for s in stored.plan.sessions} == {"dina", "bram"}

@@ -92,7 +92,7 @@ def test_progress_counts_held_sessions_and_records_both_levels_and_the_risk_repo
     assert not before.covered
     assert [str(s) for s in before.stays] == [
         "the plan is not published yet: its sessions are not in the calendars",
-        "no successor's level 3 or higher is confirmed by the leaver yet",
+        "no successor's level 3 or higher is confirmed yet by the colleague passing it on",
     ]
     transfer.publish(wadloo, stored.id, SETTINGS, None, now=NOW, notice=NOTICE)
     held = next(e for e in scheduling.scheduled(wadloo, source=stored.source) if e.members[1] == "bram")
@@ -251,3 +251,55 @@ def test_replanning_after_a_session_was_held_keeps_it_and_its_check_in_and_repla
         p for p in transfer.progress(wadloo, transfer.plan(wadloo, second.id)) if p.skill_id == "archief"
     ]
     assert [(p.planned, p.held) for p in archief] == [(3, 1)]
+
+
+def test_the_risk_report_follows_the_published_plan_and_names_a_newer_draft_apart(wadloo):
+    config = transfer.TransferConfig(sessions=2)
+    live = transfer.plan_transfer(wadloo, "lea", {"woo": []}, config, now=NOW, notice=NOTICE)
+    transfer.publish(wadloo, live.id, SETTINGS, None, now=NOW, notice=NOTICE)
+    transfer.confirm_level(wadloo, live.id, "archief", "bram", 3, now=NOW)
+    draft = transfer.plan_transfer(wadloo, "lea", {"woo": ["chen"]}, config, now=NOW, notice=NOTICE)
+    cover = transfer.coverage(wadloo)[("lea", "archief")]
+    assert (cover.plan_id, cover.status, cover.draft_id) == (live.id, "published", draft.id)
+    assert cover.covered and cover.stays == () and cover.planned == 2
+    assert cover.successors == (("Bram", 3),)
+    # Woo is not in the live plan's successors: nobody takes it over there, whatever the draft says.
+    woo = transfer.coverage(wadloo)[("lea", "woo")]
+    assert woo.plan_id == live.id and [str(s) for s in woo.stays] == ["nobody was found to take it over"]
+    # Publishing the draft makes it the live plan; the level confirmed before comes along.
+    transfer.publish(wadloo, draft.id, SETTINGS, None, now=NOW, notice=NOTICE)
+    after = transfer.coverage(wadloo)[("lea", "archief")]
+    assert (after.plan_id, after.draft_id, after.covered) == (draft.id, None, True)
+    assert transfer.plan(wadloo, draft.id).level("archief", "bram").confirmed_level == 3
+
+
+def test_a_draft_older_than_the_published_plan_is_not_named_as_waiting(wadloo):
+    config = transfer.TransferConfig(sessions=1)
+    old = transfer.plan_transfer(wadloo, "lea", None, config, now=NOW, notice=NOTICE)
+    live = transfer.plan_transfer(
+        wadloo, "lea", None, config, now=NOW + dt.timedelta(minutes=5), notice=NOTICE
+    )
+    transfer.publish(wadloo, live.id, SETTINGS, None, now=NOW + dt.timedelta(minutes=5), notice=NOTICE)
+    cover = transfer.coverage(wadloo)[("lea", "archief")]
+    assert (cover.plan_id, cover.draft_id) == (live.id, None)
+    assert transfer.plan(wadloo, old.id).status == "proposed"
+
+
+def test_replanning_a_week_later_keeps_every_published_session_that_still_fits_and_sends_nothing_for_them(
+    wadloo,
+):
+    config = transfer.TransferConfig(sessions=3)
+    first = transfer.plan_transfer(wadloo, "lea", {"woo": []}, config, now=NOW, notice=NOTICE)
+    transfer.publish(wadloo, first.id, SETTINGS, None, now=NOW, notice=NOTICE)
+    before = {e.key: (e.id, e.start, e.sequence) for e in scheduling.scheduled(wadloo, source=first.source)}
+    later = NOW + dt.timedelta(days=7)
+    ahead = {s.key for s in first.plan.sessions if s.start >= later}
+    assert ahead  # some are still to come, some inside the new notice period
+    second = transfer.plan_transfer(wadloo, "lea", {"woo": ["chen"]}, config, now=later, notice=NOTICE)
+    assert second.plan.first_day == first.plan.first_day == NOW.date()
+    starts = {s.key: s.start for s in second.plan.sessions}
+    assert all(starts[k] == before[k][1] for k in ahead)
+    _, invites = transfer.publish(wadloo, second.id, SETTINGS, None, now=later, notice=NOTICE)
+    assert {d.event.key for d in invites.queued} == {k for k in starts if k.startswith("woo|chen|")}
+    events = {e.key: (e.id, e.start, e.sequence) for e in scheduling.scheduled(wadloo, source=second.source)}
+    assert all(events[k] == before[k] for k in ahead)

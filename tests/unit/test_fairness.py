@@ -12,6 +12,7 @@ from matcher.domain.problems import InvalidInput
 from matcher.domain.talentmap import TalentMap
 from matcher.engines.pairing import (
     NO_MEMORY,
+    SCALE,
     Fairness,
     Memory,
     PairingConfig,
@@ -226,3 +227,99 @@ def test_fairness_settings_are_checked_with_field_and_reason():
     config = PairingConfig.from_mapping({"fairness": {"window": 6, "fresh_partners": True}})
     assert config.fairness == Fairness(window=6, fresh_partners=True)
     assert PairingConfig.from_mapping(config.as_dict()) == config
+
+
+def trio_org(history: tuple[HistoryEntry, ...]) -> Organisation:
+    """Ann and Ben, Cas and Dex exchange most; Eve is left over and adds more to Ann and Ben's pair
+    (she and Ben teach each other) than to Cas and Dex's, but she met Ann before."""
+    people = [junior(p, years_experience=5) for p in ("ann", "ben", "cas", "dex", "eve")]
+    holdings = [
+        ("ann", "sql", 4),
+        ("ben", "excel", 4),
+        ("cas", "python", 4),
+        ("dex", "gis", 4),
+        ("eve", "wmo", 4),
+    ]
+    wishes = [
+        ("ann", "excel", 3),
+        ("ben", "sql", 3),
+        ("cas", "gis", 3),
+        ("dex", "python", 3),
+        ("eve", "excel", 2),
+        ("ben", "wmo", 2),
+        ("eve", "python", 1),
+        ("cas", "wmo", 1),
+    ]
+    return org_of(people, holdings, wishes, history=history)
+
+
+def test_a_third_does_not_join_a_partner_met_before_while_an_unmet_pair_is_open():
+    history = (HistoryEntry("x1", "exchange", ("ann", "eve"), TODAY - dt.timedelta(days=400)),)
+    org = trio_org(history)
+    found = {}
+    for fresh in (False, True):
+        config = PairingConfig(
+            mode="exchange",
+            rules=OPEN_RULES,
+            weights=Weights(repeat=0.0),
+            fairness=Fairness(fresh_partners=fresh),
+        )
+        problem = build_problem(
+            TalentMap(org, today=TODAY), config, today=TODAY, memory=Memory.of(history, "exchange")
+        )
+        proposal = propose(problem)
+        assert not validate(problem, [p.members for p in proposal.pairs])
+        found[fresh] = {frozenset(p.members) for p in proposal.pairs}
+    # Without the option Eve joins where she adds most, and meets Ann again.
+    assert frozenset(("ann", "ben", "eve")) in found[False]
+    assert found[True] == {frozenset(("ann", "ben")), frozenset(("cas", "dex", "eve"))}
+
+
+def test_why_not_in_an_exchange_round_names_the_met_before_rule():
+    history = (
+        HistoryEntry("x1", "exchange", ("ann", "ben"), TODAY - dt.timedelta(days=400)),
+        HistoryEntry("x1", "exchange", ("cas", "dex"), TODAY - dt.timedelta(days=400)),
+    )
+    org = exchange_org(history)
+    answers = {}
+    for fresh in (False, True):
+        config = PairingConfig(
+            mode="exchange",
+            rules=OPEN_RULES,
+            weights=Weights(repeat=0.0),
+            fairness=Fairness(fresh_partners=fresh),
+        )
+        problem = build_problem(
+            TalentMap(org, today=TODAY), config, today=TODAY, memory=Memory.of(history, "exchange")
+        )
+        plan = [p.members for p in propose(problem).pairs]
+        answers[fresh] = (problem, plan, {a.partner: a for a in why_not(problem, plan, "ann")})
+    _, _, off = answers[False]
+    assert off["ben"].allowed and off["ben"].current
+    problem, plan, on = answers[True]
+    assert (on["ben"].allowed, on["ben"].rule) == (False, "met before")
+    assert on["ben"].reason == (
+        "Ann and Ben met in an earlier round of this kind, "
+        "and one of them still has a partner they have not met"
+    )
+    assert on["cas"].allowed and on["cas"].current
+    assert (on["dex"].allowed, on["dex"].rule) == (False, "something to learn")
+    assert set(on) == {"ben", "cas", "dex"}
+
+
+def test_why_not_in_an_exchange_round_matches_the_round_again_around_the_pair():
+    org = exchange_org()
+    config = PairingConfig(mode="exchange", rules=OPEN_RULES)
+    problem = build_problem(TalentMap(org, today=TODAY), config, today=TODAY)
+    proposal = propose(problem)
+    plan = [p.members for p in proposal.pairs]
+    assert set(plan) == {("ann", "ben"), ("cas", "dex")}
+    (cas,) = why_not(problem, plan, "ann", "cas")
+    assert cas.allowed and not cas.current
+    assert set(cas.forms) == {("ann", "cas"), ("ben", "dex")} and set(cas.breaks_up) == set(plan)
+    # What forcing costs is the difference between the two matchings, each pair's points summed.
+    points = {c.members: c.points / SCALE for c in problem.candidates.values()}
+    assert cas.cost(proposal.objective) == pytest.approx(
+        points["ann", "ben"] + points["cas", "dex"] - points["ann", "cas"] - points["ben", "dex"]
+    )
+    assert cas.cost(proposal.objective) > 0

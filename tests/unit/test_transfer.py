@@ -251,3 +251,99 @@ def test_an_invite_for_a_transfer_session_calls_it_so_and_other_slots_stay_shado
 def test_the_examples_in_the_docstrings_hold() -> None:
     assert doctest.testmod(domain_transfer).failed == 0
     assert doctest.testmod(plans_transfer).failed == 0
+
+
+def test_a_window_that_has_passed_becomes_every_day_left_and_one_that_has_begun_starts_today() -> None:
+    proposal = propose(tmap(), "lea", choices={"woo": []})
+    config = TransferConfig(sessions=4)
+    later = dt.date(2026, 5, 13)  # the first window (4-9 May) has passed, the second began on the 10th
+    asked = {
+        r.id: (r.first_day, r.last_day)
+        for r in plans_transfer.requests(proposal, config, MONDAY, today=later)
+    }
+    assert asked == {
+        "archief|bram|0": (later, dt.date(2026, 5, 29)),
+        "archief|bram|1": (later, dt.date(2026, 5, 16)),
+        "archief|bram|2": (dt.date(2026, 5, 17), dt.date(2026, 5, 22)),
+        "archief|bram|3": (dt.date(2026, 5, 23), dt.date(2026, 5, 29)),
+    }
+
+
+def test_planning_again_on_a_later_day_leaves_every_session_that_still_fits_where_it_was() -> None:
+    talent = tmap()
+    proposal = propose(talent, "lea", choices={"archief": ["bram", "chen"], "woo": ["chen"]})
+    config = TransferConfig(sessions=4, sessions_per_week=3)
+    first = plan_sessions(talent, proposal, Agenda(), config, now=NOW)
+    assert first.violations == () and first.first_day == NOW.date()
+    later = NOW + dt.timedelta(days=8)
+    # From scratch on the later day, the windows start then and the series land elsewhere.
+    fresh = plan_sessions(talent, proposal, Agenda(), config, now=later)
+    ahead = {(s.key, s.start) for s in first.sessions if s.start >= later}
+    assert not ahead <= {(s.key, s.start) for s in fresh.sessions}
+    # Planned again from the first plan, every session still ahead stays where it was.
+    again = plan_sessions(
+        talent, proposal, Agenda(), config, now=later, first_day=NOW.date(), earlier=first.sessions
+    )
+    assert again.violations == ()
+    assert ahead <= {(s.key, s.start) for s in again.sessions}
+    assert again.sessions == first.sessions  # the ones begun are history, kept as they were
+    # One that now clashes with Bram's calendar moves, as the same session (same key), and only it.
+    clash = next(s for s in first.sessions if s.start >= later and s.successor_id == "bram")
+    busy = Agenda({"bram": [Interval(clash.start, clash.end)]})
+    moved = plan_sessions(
+        talent, proposal, busy, config, now=later, first_day=NOW.date(), earlier=first.sessions
+    )
+    assert moved.violations == ()
+    before = {(s.key, s.start) for s in first.sessions}
+    changed = {s.key for s in moved.sessions if (s.key, s.start) not in before}
+    assert changed == {clash.key}
+
+
+def _held(key: str, successor: str, day: int, hour: int) -> plans_transfer.Session:
+    start = local("Europe/Amsterdam", dt.date(2026, 5, day), hour)
+    skill = key.split("|")[0]
+    return plans_transfer.Session(
+        key, skill, successor, "lea", start, start + dt.timedelta(hours=1), "Europe/Amsterdam"
+    )
+
+
+def test_the_weekly_capacity_counts_the_sessions_already_held_in_that_week() -> None:
+    talent = tmap()
+    proposal = propose(talent, "lea", choices={"archief": ["bram"], "woo": ["chen", "dina"]})
+    config = TransferConfig(sessions=4, sessions_per_week=2)
+    # Monday and Tuesday of this week Lea held two sessions: her two of the week are used.
+    held = (_held("archief|bram|0", "bram", 4, 10), _held("woo|chen|0", "chen", 5, 10))
+    plan = plan_sessions(talent, proposal, Agenda(), config, now=NOW, first_day=MONDAY, earlier=held)
+    assert plan.violations == ()
+    assert set(held) <= set(plan.sessions)
+    per_week = Counter(s.start.isocalendar()[1] for s in plan.sessions)
+    assert per_week[19] == 2 and max(per_week.values()) <= 2
+    # Dina's first session, due this week, waits: Lea is full.
+    (late,) = [s for s in plan.sessions if s.key == "woo|dina|0"] or [None]
+    assert late is None or late.start.isocalendar()[1] > 19
+    # A plan that adds one this week is refused, counting the held ones.
+    problem = problem_for(
+        talent, proposal, Agenda(), config, now=NOW, first_day=MONDAY, done=frozenset(s.key for s in held)
+    )
+    extra = dataclasses.replace(_held("woo|dina|0", "dina", 7, 10), successor_id="dina")
+    broken = validate(problem, proposal, (*held, extra), now=NOW, done=frozenset(s.key for s in held))
+    assert [str(v.rule) for v in broken] == ["capacity"]
+    assert "hosts 3 guests in week 19 of 2026" in str(broken[0].message)
+
+
+def test_a_kept_session_counts_in_its_week_so_nothing_new_overfills_it() -> None:
+    talent = tmap()
+    config = TransferConfig(sessions=4, sessions_per_week=1)
+    only_bram = propose(talent, "lea", choices={"woo": []})
+    first = plan_sessions(talent, only_bram, Agenda(), config, now=NOW)
+    assert first.violations == () and len(first.sessions) == 4
+    # Chen joins for the archive act: Lea's one a week is taken by Bram's kept sessions.
+    both = propose(talent, "lea", choices={"archief": ["bram", "chen"], "woo": []})
+    again = plan_sessions(
+        talent, both, Agenda(), config, now=NOW, earlier=first.sessions, first_day=NOW.date()
+    )
+    assert again.violations == ()
+    assert set(first.sessions) <= set(again.sessions)
+    per_week = Counter(s.start.isocalendar()[1] for s in again.sessions)
+    assert max(per_week.values()) <= 1
+    assert {u.successor_id for u in again.unserved} == {"chen"}

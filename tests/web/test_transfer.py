@@ -230,3 +230,44 @@ def test_a_moved_session_shows_as_moved_in_the_progress(app):
         )
     body = text(client_of(app, "bram@wadloo.example").get(f"/transfer/{stored.id}"))
     assert re.search(r"0 of 2<br><span class=\"meta moved\">1 moved</span>", body)
+
+
+def test_the_risk_report_shows_the_live_plan_and_a_newer_draft_as_waiting_to_be_published(app):
+    db = app.extensions["meeloop"]["db"]
+    now = dt.datetime.combine(TODAY, dt.time(12), dt.UTC)
+    config = transfer.TransferConfig(sessions=2)
+    live = transfer.plan_transfer(db, "lea", {"woo": []}, config, now=now)
+    transfer.publish(db, live.id, SETTINGS, None, now=now)
+    draft = transfer.plan_transfer(db, "lea", {"woo": ["chen"]}, config, now=now)
+    hr = client_of(app, "hr@wadloo.example")
+    row = text(hr.get("/hr/reports/risks")).split('data-skill="archief"')[1].split("</tr>")[0]
+    assert f'href="/transfer/{live.id}"' in row and "0 of 2 sessions held" in row
+    assert f'<a class="draft" href="/transfer/{draft.id}">A new plan waits to be published</a>' in row
+    assert "not published yet" not in row
+
+
+def test_a_skill_plan_speaks_of_the_colleague_passing_it_on_and_plans_again_with_its_own_deadline(app):
+    db = app.extensions["meeloop"]["db"]
+    now = dt.datetime.combine(TODAY, dt.time(12), dt.UTC)
+    deadline = TODAY + dt.timedelta(days=40)
+    stored = transfer.plan_skill_transfer(
+        db, "gis", deadline, ["fay"], transfer.TransferConfig(sessions=1), now=now
+    )
+    path = f"/transfer/{stored.id}"
+    fay = client_of(app, "fay@wadloo.example")
+    page = text(fay.get(path))
+    assert "Confirmed by the colleague passing it on" in page and "leaver" not in page
+    form = {"skill": "gis", "successor": "fay", "level": "3", "which": "confirm"}
+    refused = post_form(fay, f"{path}/level", form, form_page=path)
+    assert refused.status_code == 403
+    assert "only the colleague passing it on confirms it" in text(refused)
+    assert "leaver" not in text(client_of(app, "chen@wadloo.example").get(path))
+    hr = client_of(app, "hr@wadloo.example")
+    again = f"/hr/transfer/skill/gis?deadline={deadline.isoformat()}"
+    assert f'href="{again}"' in text(hr.get(path))
+    assert f'id="deadline" name="deadline" type="date" value="{deadline.isoformat()}"' in text(hr.get(again))
+    # Without it, or with one that has passed, the form starts from the report's horizon.
+    default = (TODAY + dt.timedelta(days=180)).isoformat()
+    assert f'value="{default}"' in text(hr.get(f"/hr/transfer/skill/gis?deadline={TODAY.isoformat()}"))
+    bad = post_form(hr, "/hr/transfer/skill/gis", {"skill": "gis", "sessions_per_week": "0"})
+    assert "Sessions a week for each holder: give a whole number from 1 to 20." in text(bad)

@@ -20,9 +20,12 @@ from tests.webtools import add_account, log_in, make_app
 
 #: Routes anyone may reach without logging in.
 #: Behind a secret token, not a login: a calendar feed, the answers to a "did you meet?" e-mail and the
-#: value check form its e-mail links to.
+#: value check form its e-mail links to. Single sign-on starts and ends without a login (and is not
+#: there at all, a 404, where it is not set up).
 PUBLIC = {
     "auth.login",
+    "oidc.start",
+    "oidc.callback",
     "static",
     "api.health",
     "api.openapi",

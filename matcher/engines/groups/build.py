@@ -4,7 +4,7 @@ holders, earlier groupmates, and which of HR's locks can be kept."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from matcher.domain.model import Level
 from matcher.domain.phrases import counted, phrase
@@ -42,7 +42,11 @@ def attribute_values(
     return found
 
 
-def build_problem(tmap: TalentMap, config: GroupConfig, *, today: dt.date) -> GroupProblem:
+def build_problem(
+    tmap: TalentMap, config: GroupConfig, *, today: dt.date, left_out: Mapping[str, int] | None = None
+) -> GroupProblem:
+    """The round's problem; ``left_out`` is who the last rounds of the kind left out, and how many
+    rounds in a row (see :func:`matcher.engines.pairing.fairness.recall`)."""
     org = tmap.organisation
     people = tuple(
         sorted(
@@ -84,6 +88,9 @@ def build_problem(tmap: TalentMap, config: GroupConfig, *, today: dt.date) -> Gr
         numbers=tuple(numbers(tmap, rule.attribute, people, today) for rule in config.balance),
         bands=bands,
         available=_available(tmap, people) if config.shared_time is not None else {},
+        waiting={p: n for p, n in (left_out or {}).items() if n and p in people}
+        if config.left_out_first
+        else {},
     )
     for skill, holders in topic.items():
         if len(holders) < groups:

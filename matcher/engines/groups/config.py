@@ -75,6 +75,9 @@ class GroupConfig:
     #: No repeat until you have met everyone: earlier groupmates from any round of the same kind
     #: count as repeats, except for someone who has already met everyone taking part.
     fresh_groupmates: bool = False
+    #: Where the sizes do not divide: who was left out of the last rounds of the kind is placed
+    #: first, the longest waiting first.
+    left_out_first: bool = True
     select: Selection = field(default_factory=Selection)
     #: People HR put together, and pairs of people who must not share a group.
     locked: tuple[tuple[str, ...], ...] = ()

@@ -178,6 +178,9 @@ def _solve(
         else:
             model.add_at_most_one(mine)
     model.add(sum(x.values()) == place)
+    if place < len(people) and problem.waiting:
+        # Who waited longest is placed first (a wish, not a rule: locks and rules come before it).
+        model.maximize(sum(problem.waiting.get(p, 0) * v for (p, _), v in x.items()))
     for g in range(slots):
         size = sum(x[p, g] for p in by_slot[g])
         model.add(size >= config.size_min)

@@ -20,6 +20,7 @@ from matcher.engines.groups.problem import (
     range_tally,
     repeated_pairs,
 )
+from matcher.engines.pairing.fairness import streak_reason
 
 #: What a group mixes, per attribute: (number of values, the values).
 MIXES: dict[str, Callable[[int, list[str]], str]] = {
@@ -110,6 +111,8 @@ def group_reasons(problem: GroupProblem, members: tuple[str, ...]) -> list[str]:
         reasons.append(shares(hours_of(problem.shared_slots(members))))
     for person, attribute in isolated_members(problem, members):
         reasons.append(alone(problem, person, attribute, in_reason=True))
+    for person in sorted((m for m in members if m in problem.waiting), key=problem.name):
+        reasons.append(streak_reason(problem.name(person), problem.waiting[person]))
     repeats = repeated_pairs(problem, members)
     if repeats:
         reasons.append(

@@ -80,6 +80,9 @@ class GroupProblem:
     #: With ``shared_time`` set: each participant's working half hours of a usual week in UTC, as
     #: bits (:func:`~matcher.engines.groups.shared.week_slots`).
     available: dict[str, int] = field(default_factory=dict)
+    #: With ``left_out_first``: who was left out of the last rounds of the kind, and how many in a
+    #: row, placed before others where the sizes do not divide.
+    waiting: dict[str, int] = field(default_factory=dict)
 
     def shared_slots(self, members: Iterable[str]) -> int:
         """How many half hours of a usual week every one of ``members`` works."""

@@ -78,8 +78,11 @@ def construct(problem: GroupProblem) -> tuple[list[list[str]], list[str]]:
         )
 
     rest.sort(key=key)
-    left_out = rest[len(rest) - problem.left_over :] if problem.left_over else []
-    rest = rest[: len(rest) - len(left_out)]
+    # Who is left out comes from those who waited least (a stable sort keeps the order above).
+    waited = sorted(rest, key=lambda p: -problem.waiting.get(p, 0))
+    left_out = waited[len(waited) - problem.left_over :] if problem.left_over else []
+    outside = set(left_out)
+    rest = [p for p in rest if p not in outside]
     room = [sizes[i] - len(groups[i]) for i in range(len(groups))]
     # Gather: deal round a few groups at a time, so each few hold one similar value and still mix
     # the diverse one. Spread: deal round all groups.

@@ -494,9 +494,10 @@ def _trios(
     groups = {p: p for p in pairs}
     pair_of = {m: p for p in pairs for m in p}
     extra = bound = 0
+    fresh = problem.config.fairness.fresh_partners
     for person in leftover:
         bound += sum(sorted(neighbours[person].values(), reverse=True)[:2])
-        best: tuple[int, tuple[str, ...]] | None = None
+        best: tuple[bool, int, tuple[str, ...]] | None = None
         for pair in sorted({pair_of[n] for n in neighbours[person] if n in pair_of}):
             if len(groups[pair]) == 3:
                 continue
@@ -505,9 +506,13 @@ def _trios(
                 neighbours[person].get(m) is None and first_broken(problem, person, m) for m in pair
             ):
                 continue
-            if best is None or gain > best[0]:
-                best = (gain, pair)
+            # Fresh partners: a pair holding someone met before is taken only when no pair
+            # without one is open, whatever it adds.
+            new = not (fresh and any(frozenset((person, m)) in problem.rounds_ago for m in pair))
+            if best is None or (new, gain) > best[:2]:
+                best = (new, gain, pair)
         if best:
-            groups[best[1]] = (*best[1], person)
-            extra += best[0]
+            gain = best[1]
+            groups[best[2]] = (*best[2], person)
+            extra += gain
     return sorted(groups.values()), extra, bound

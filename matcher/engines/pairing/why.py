@@ -12,16 +12,19 @@ costs: a full re-solve could only find a smaller one.
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import combinations
 
 import numpy as np
 
 from matcher.domain.phrases import phrase, term
+from matcher.engines.pairing.fairness import MET_BEFORE
 from matcher.engines.pairing.problem import SCALE, PairingProblem, make_candidate, pair_points
 from matcher.engines.pairing.rules import first_broken, mode_reason
-from matcher.engines.pairing.solver import assign_by_flow, free_capacity, load_penalty, locked_loads
+from matcher.engines.pairing.solver import assign_by_flow, free_capacity, load_penalty, locked_loads, solve
 
 #: Partners whose forced plan is worked out, at most, the best candidates first (the one asked
 #: about always is).
@@ -91,10 +94,10 @@ def why_not(
 ) -> list[Alternative]:
     """Every partner ``person`` could have in this round (or only ``partner``): the allowed ones
     with the round's objective when the pair is forced, the best first, then the ones a rule
-    forbids, each with the rule in words. Only for rounds with a direction (mentor, reverse, buddy,
-    intern-manager); a person who does not take part has no partners."""
+    forbids, each with the rule in words. In exchange rounds every other participant is a possible
+    partner (see :func:`exchange_why_not`); a person who does not take part has no partners."""
     if not problem.config.directed:
-        raise ValueError("why-not answers are for rounds where one teaches the other")
+        return exchange_why_not(problem, plan, person, partner, solved=solved)
     plan = [tuple(p) for p in plan]
     others = [partner] if partner else sorted(set(problem.teachers) | problem.learner_set)
     pairs: list[tuple[str, str]] = []
@@ -231,3 +234,82 @@ def _with(
         forms=tuple(p for key, p in after.items() if key not in before),
         current=option.current,
     )
+
+
+# -- exchange rounds --------------------------------------------------------------------------------
+
+
+def exchange_why_not(
+    problem: PairingProblem,
+    plan: Iterable[tuple[str, ...]],
+    person: str,
+    partner: str | None = None,
+    *,
+    solved: int = SOLVED_PARTNERS,
+) -> list[Alternative]:
+    """:func:`why_not` for an exchange round: each other participant as a partner, with the round
+    matched again around the pair (a maximum matching, thirds joining as the round does), or the
+    rule that forbids it, "met before" among them when fresh partners struck the pair."""
+    plan = [tuple(p) for p in plan]
+    others = [partner] if partner else sorted(problem.learner_set - {person})
+    current = {frozenset(pair) for unit in plan for pair in combinations(unit, 2)}
+    found: list[Alternative] = []
+    for other in others:
+        pair = (min(person, other), max(person, other))
+        broken = _exchange_forbidding(problem, pair)
+        if broken:
+            found.append(Alternative(other, pair, False, *broken))
+            continue
+        points = pair_points(problem, pair) / SCALE
+        found.append(Alternative(other, pair, True, points=points, current=frozenset(pair) in current))
+    allowed = sorted((a for a in found if a.allowed), key=lambda a: (-(a.points or 0.0), a.partner))
+    worked = [_exchange_forced(problem, plan, a) for a in allowed[: max(solved, 1 if partner else 0)]]
+    worked.sort(key=lambda a: (-(a.objective or 0.0), a.partner))
+    refused = sorted((a for a in found if not a.allowed), key=lambda a: a.partner)
+    return [*worked, *allowed[len(worked) :], *refused]
+
+
+def _exchange_forbidding(problem: PairingProblem, pair: tuple[str, str]) -> tuple[str, str] | None:
+    a, b = pair
+    broken = first_broken(problem, a, b)
+    if broken:
+        return broken
+    for lock in problem.locks:
+        if (a in lock) != (b in lock):
+            held = a if a in lock else b
+            return LOCKED, phrase(
+                "{name} is locked with {other} by HR",
+                name=problem.name(held),
+                other=problem.name(next(m for m in lock if m != held)),
+            )
+    candidate = make_candidate(problem, a, b)
+    if candidate is None:
+        return WISHES, phrase(
+            "{name} and {other} do not each hold something the other wants to learn",
+            name=problem.name(a),
+            other=problem.name(b),
+        )
+    # Fresh partners strike a pair that met before while one of the two has someone new left.
+    struck = pair not in problem.candidates and candidate.points > 0
+    if problem.config.fairness.fresh_partners and struck and frozenset(pair) in problem.rounds_ago:
+        return MET_BEFORE, phrase(
+            "{name} and {other} met in an earlier round of this kind, and one of them still has "
+            "a partner they have not met",
+            name=problem.name(a),
+            other=problem.name(b),
+        )
+    return None
+
+
+def _exchange_forced(
+    problem: PairingProblem, plan: list[tuple[str, ...]], option: Alternative
+) -> Alternative:
+    """``option`` with the round matched again around its pair, the pair taken as a lock."""
+    if option.current:
+        return _with(option, plan_value(problem, plan), plan, plan)
+    taken = set(option.pair)
+    forced = copy.copy(problem)
+    forced.candidates = {k: c for k, c in problem.candidates.items() if not taken & set(k)}
+    forced.locks = (*problem.locks, option.pair)
+    chosen = [tuple(unit) for unit in solve(forced).chosen]
+    return _with(option, plan_value(problem, chosen), plan, chosen)

@@ -23,7 +23,7 @@ and the final fill-in pass see them all.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 from matcher.domain.availability import Agenda
 from matcher.domain.intervals import Span, clip, intersect, subtract
@@ -37,9 +37,15 @@ MAX_HORIZON_DAYS = 400
 
 
 def build_problem(
-    tmap: TalentMap, requests: Iterable[ShadowRequest], agenda: Agenda, config: ShadowConfig | None = None
+    tmap: TalentMap,
+    requests: Iterable[ShadowRequest],
+    agenda: Agenda,
+    config: ShadowConfig | None = None,
+    *,
+    recent_hosting: Mapping[str, int] | None = None,
 ) -> ShadowProblem:
-    """The requests, their hosts, every valid start and the candidates for the solver.
+    """The requests, their hosts, every valid start and the candidates for the solver;
+    ``recent_hosting`` is the slots each host hosted in recent plans.
 
     Raises :class:`~matcher.domain.problems.InvalidInput` naming every malformed request
     and setting at once (unknown people or skills, a window that ends before it
@@ -49,6 +55,7 @@ def build_problem(
     requests = list(requests)
     _check(tmap, requests, config)
     problem = ShadowProblem(tmap, agenda, config, {r.id: r for r in requests})
+    problem.recent_hosting = {h: n for h, n in (recent_hosting or {}).items() if n}
     for request in requests:
         problem.hosts[request.id] = _hosts(problem, request)
     if not requests:

@@ -67,6 +67,9 @@ class ShadowWeights:
     host_spread: float = 2.0
     #: A guest's k-th placed request costs ``guest_repeat * (k - 1)``: one each before a second.
     guest_repeat: float = 4.0
+    #: "recent load": per slot a host hosted in recent plans, each slot with them costs this much,
+    #: so popular hosts' load spreads over the plans (0: off).
+    recent_load: float = 1.0
 
 
 @dataclass(frozen=True)

@@ -79,7 +79,27 @@ def slot_reasons(
                 name=host.name,
             )
         )
+    reasons += _recent_load(problem, request, host_id)
     return reasons
+
+
+def _recent_load(problem: ShadowProblem, request: ShadowRequest, host_id: str) -> list[str]:
+    """The host's recent load, when it counts: their own, or that others of the request had more."""
+    if not problem.config.weights.recent_load:
+        return []
+    name, load = problem.name(host_id), problem.recent_hosting.get(host_id, 0)
+    if load:
+        return [
+            counted(
+                load,
+                "{name} hosted {n} slot in recent plans (a small penalty, to spread the load)",
+                "{name} hosted {n} slots in recent plans (a penalty, to spread the load)",
+                name=name,
+            )
+        ]
+    if any(problem.recent_hosting.get(h) for h in problem.hosts.get(request.id, ())):
+        return [phrase("{name} hosted no slots in recent plans, so the load is spread", name=name)]
+    return []
 
 
 #: The kinds of reasons :func:`unplaced_reason` gives.

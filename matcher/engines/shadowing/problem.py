@@ -114,6 +114,8 @@ class ShadowProblem:
     rule_counts: Counter[str] = field(default_factory=Counter)
     #: Whether the candidates are a spread-out part of the valid starts rather than all of them.
     pruned: bool = False
+    #: Host id to the slots they hosted in recent plans (see ``weights.recent_load``).
+    recent_hosting: dict[str, int] = field(default_factory=dict)
 
     def person(self, person_id: str) -> Person:
         person = self.tmap.person(person_id)
@@ -178,9 +180,10 @@ class ShadowProblem:
             yield from range(a, b, grid)
 
     def points(self, request: ShadowRequest, host_id: str, start: int) -> int:
-        """What the choice adds to the plan's score, in SCALE units: level, wish, site, earliness."""
+        """What the choice adds to the plan's score, in SCALE units: level, wish, site, earliness,
+        less the host's recent load."""
         w, config = self.config.weights, self.config
-        total = 0.0
+        total = -w.recent_load * self.recent_hosting.get(host_id, 0)
         if request.skill_id is not None:
             total += w.level * max(0, self.level(request, host_id) - config.min_host_level)
             total += w.wish * self.tmap.wished_by(request.guest_id).get(request.skill_id, 0)

@@ -7,8 +7,9 @@ import re
 
 import pytest
 
-from matcher.services import rounds
-from tests.web.rounds.support import db_of, propose, stored_round
+from matcher.services import background, rounds
+from tests.web.rounds.support import db_of, form_defaults, propose, stored_round
+from tests.webtools import log_in, post_form
 
 
 def test_the_settings_page_has_a_section_on_fairness_over_rounds(hr):
@@ -60,3 +61,36 @@ def test_a_group_round_can_ask_for_no_repeat_until_everyone_has_been_met(app, hr
     )
     assert response.status_code == 302
     assert stored_round(app, "denktank").config.fresh_groupmates is True
+
+
+def test_a_group_round_places_who_was_left_out_first_unless_switched_off(app, hr):
+    page = "/hr/rounds/new/think-tank"
+    html = hr.get(page).get_data(as_text=True)
+    assert "Left out last time, placed first" in html
+    data = {**form_defaults(html), "who": "all", "size_min": "3", "size_max": "4", "time_limit": "1"}
+    assert data.get("left_out_first") == "y"  # on by default
+    assert post_form(hr, page, {**data, "name": "denktank aan"}, form_page=page).status_code == 302
+    data.pop("left_out_first")
+    assert post_form(hr, page, {**data, "name": "denktank uit"}, form_page=page).status_code == 302
+    assert stored_round(app, "denktank aan").config.left_out_first is True
+    assert stored_round(app, "denktank uit").config.left_out_first is False
+
+
+def test_a_shadowing_plan_spreads_hosts_load_unless_switched_off(time_app):
+    client = time_app.test_client()
+    log_in(client, "hr@wadloo.example")
+    page = "/hr/rounds/new/shadowing"
+    html = client.get(page).get_data(as_text=True)
+    assert (
+        "Spread hosts&#39; load over recent plans" in html or "Spread hosts' load over recent plans" in html
+    )
+    data = {**form_defaults(html), "first_day": "2026-11-30", "last_day": "2026-12-11", "time_limit": "1"}
+    assert data.get("spread_recent_hosting") == "y"  # on by default
+    assert post_form(client, page, {**data, "name": "kijkstage aan"}, form_page=page).status_code == 302
+    data.pop("spread_recent_hosting")
+    assert post_form(client, page, {**data, "name": "kijkstage uit"}, form_page=page).status_code == 302
+    db = db_of(time_app)
+    settings = {n: background.jobs_of(db, n)[-1].settings for n in ("kijkstage aan", "kijkstage uit")}
+    assert settings["kijkstage aan"]["spread_recent_hosting"] is True
+    assert settings["kijkstage uit"]["spread_recent_hosting"] is False
+    assert background.shadow_config(settings["kijkstage uit"]).weights.recent_load == 0
