@@ -6,7 +6,10 @@
   (:func:`new_calendar`) so that none sees another's events.
 * ``ics_server``: an HTTP server (the standard library's, in a thread) that serves the calendars a
   test gives it by path, with an ETag each, answering ``If-None-Match`` with 304 as Outlook's and
-  Google's published addresses do; it can also answer with an error, redirect, or wait too long.
+  Google's published addresses do; it can also answer with an error, redirect, or wait too long,
+  send its answer in slow pieces or without a length. It answers a CalDAV request (PROPFIND,
+  REPORT, PUT) as a GET, so it also stands for a server that is no CalDAV server. ``other_server``
+  is a second one, to see whether anything was sent on to it.
 """
 
 from __future__ import annotations
@@ -126,13 +129,17 @@ def put_event(calendar_url: str, uid: str, text: str) -> None:
 @dataclass
 class Served:
     """What the server answers on one path: a body with its ETag, or a status (a redirect's
-    ``location``), or nothing for ``delay`` seconds first."""
+    ``location``), or nothing for ``delay`` seconds first; the body in ``pieces`` with ``pause``
+    seconds before each, and with its length said beforehand unless ``unsized``."""
 
     body: bytes = b""
     status: int = 200
     location: str = ""
     delay: float = 0.0
     content_type: str = "text/calendar; charset=utf-8"
+    pieces: int = 1
+    pause: float = 0.0
+    unsized: bool = False
 
     @property
     def etag(self) -> str:
@@ -156,6 +163,7 @@ def _handler(server: IcsServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             server.requests.append((self.path, self.headers.get("If-None-Match", "")))
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
             served = server.paths.get(self.path)
             if served is None:
                 self.send_error(404)
@@ -174,10 +182,17 @@ def _handler(server: IcsServer) -> type[BaseHTTPRequestHandler]:
             else:
                 self.send_response(200)
                 self.send_header("Content-Type", served.content_type)
-                self.send_header("Content-Length", str(len(served.body)))
+                if not served.unsized:
+                    self.send_header("Content-Length", str(len(served.body)))
                 self.send_header("ETag", served.etag)
                 self.end_headers()
-                self.wfile.write(served.body)
+                size = -(-len(served.body) // served.pieces)
+                for start in range(0, len(served.body), size):
+                    time.sleep(served.pause)
+                    self.wfile.write(served.body[start : start + size])
+                    self.wfile.flush()
+
+        do_PROPFIND = do_REPORT = do_PUT = do_GET
 
         def log_message(self, format: str, *args: object) -> None:
             pass
@@ -188,6 +203,16 @@ def _handler(server: IcsServer) -> type[BaseHTTPRequestHandler]:
 @pytest.fixture
 def ics_server() -> Iterator[IcsServer]:
     """A fresh HTTP server on loopback for one test."""
+    yield from _serve()
+
+
+@pytest.fixture
+def other_server() -> Iterator[IcsServer]:
+    """A second one, on another port."""
+    yield from _serve()
+
+
+def _serve() -> Iterator[IcsServer]:
     found = IcsServer("")
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(found))
     httpd.daemon_threads = True

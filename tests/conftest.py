@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from matcher.storage import Database, make_engine, migrate
-from tests.caldav_server import caldav_url, ics_server  # noqa: F401 (fixtures: a CalDAV and an ICS server)
+from tests.caldav_server import caldav_url, ics_server, other_server  # noqa: F401 (fixtures: a CalDAV and two HTTP servers)
 from tests.imap_server import imap_server, mailbox  # noqa: F401 (fixtures: a real IMAP server, dovecot)
 from tests.oidc_server import oidc_provider  # noqa: F401 (fixture: a real OpenID Connect provider)
 from tests.redis_server import fresh_redis_url, redis_url  # noqa: F401 (fixtures: a real Redis server)

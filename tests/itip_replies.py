@@ -19,6 +19,7 @@ Each builds the whole e-mail in the shape its vendor documents and sends:
 from __future__ import annotations
 
 import datetime as dt
+import re
 from email.message import EmailMessage
 from email.utils import format_datetime
 
@@ -61,13 +62,15 @@ def _head(message: EmailMessage, sender: str, name: str, subject: str, ident: st
     message["Message-ID"] = f"<{ident}@mail.example>"
 
 
-def imip(uid: str, attendee: str, answer: str, start: dt.datetime, *, sequence: int = 0) -> bytes:
-    """RFC 6047's own example shape: the calendar is the whole body."""
+def imip(
+    uid: str, attendee: str, answer: str, start: dt.datetime, *, sequence: int = 0, more: str = ""
+) -> bytes:
+    """RFC 6047's own example shape: the calendar is the whole body; ``more``: lines of the VEVENT."""
     calendar = (
         "BEGIN:VCALENDAR\r\nPRODID:-//Example Corp.//CalDAV Client//EN\r\nVERSION:2.0\r\nMETHOD:REPLY\r\n"
         "BEGIN:VEVENT\r\n"
         f"UID:{uid}\r\nDTSTAMP:{_z(SENT)}\r\nDTSTART:{_z(start)}\r\nSEQUENCE:{sequence}\r\n"
-        f"ORGANIZER:mailto:{ORGANIZER}\r\nATTENDEE;PARTSTAT={answer}:mailto:{attendee}\r\n"
+        f"ORGANIZER:mailto:{ORGANIZER}\r\nATTENDEE;PARTSTAT={answer}:mailto:{attendee}\r\n{more}"
         "END:VEVENT\r\nEND:VCALENDAR\r\n"
     )
     message = EmailMessage()
@@ -228,4 +231,25 @@ def broken_calendar(uid: str, attendee: str) -> bytes:
     _head(message, attendee, attendee, "Accepted: Mentorgesprek", f"broken-{uid}")
     text = f"BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nUID:{uid}\r\nATTENDEE;PARTSTAT=ACC"
     message.set_content(text.encode(), "text", "calendar", params={"method": "REPLY"})
+    return message.as_bytes()
+
+
+def with_header(raw: bytes, name: str, value: str) -> bytes:
+    """The message with the header ``name`` (any it had taken out) as its first line, as written:
+    a mail server adds its own headers on top, and a sender can write anything."""
+    found = re.search(rb"\r?\n\r?\n", raw)
+    assert found is not None
+    head, body = raw[: found.start()], raw[found.start() :]
+    newline = b"\r\n" if head.count(b"\r\n") else b"\n"
+    fields = re.split(rb"\r?\n(?![ \t])", head)
+    kept = [f for f in fields if not f.lower().startswith(name.lower().encode() + b":")]
+    return newline.join([f"{name}: {value}".encode(), *kept]) + body
+
+
+def oversized(sender: str, size: int) -> bytes:
+    """An ordinary message with an attachment that makes it ``size`` bytes or more."""
+    message = EmailMessage()
+    _head(message, sender, sender, "Photos", "oversized")
+    message.set_content("The photos of the outing.\n")
+    message.add_attachment(b"\0" * size, "application", "octet-stream", filename="photos.zip")
     return message.as_bytes()

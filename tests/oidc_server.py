@@ -34,10 +34,30 @@ HR_GROUP = "meeloop-hr"
 MANAGER_GROUP = "meeloop-managers"
 #: The provider's accounts by login, with their claims.
 ACCOUNTS = {
-    "olga": {"email": "Olga@wadloo.example", "employee_number": "olga", "groups": [HR_GROUP, "staff"]},
-    "niels": {"email": "niels@wadloo.example", "employee_number": "niels", "groups": [MANAGER_GROUP]},
-    "pim": {"email": "pim@wadloo.example", "employee_number": "pim", "groups": ["staff"]},
-    "stranger": {"email": "stranger@elsewhere.example", "employee_number": "x9", "groups": []},
+    "olga": {
+        "email": "Olga@wadloo.example",
+        "email_verified": True,
+        "employee_number": "olga",
+        "groups": [HR_GROUP, "staff"],
+    },
+    "niels": {
+        "email": "niels@wadloo.example",
+        "email_verified": True,
+        "employee_number": "niels",
+        "groups": [MANAGER_GROUP],
+    },
+    "pim": {
+        "email": "pim@wadloo.example",
+        "email_verified": True,
+        "employee_number": "pim",
+        "groups": ["staff"],
+    },
+    "stranger": {
+        "email": "stranger@elsewhere.example",
+        "email_verified": True,
+        "employee_number": "x9",
+        "groups": [],
+    },
 }
 
 

@@ -102,7 +102,11 @@ def need(scope: str) -> None:
 
 
 def _limit_key() -> str:
-    return "api-token:" + digest(request.headers.get("Authorization", ""))
+    """The token itself, however its header is written (any case of "Bearer", any spaces): a
+    caller cannot get a fresh count by writing the same token another way."""
+    header = request.headers.get("Authorization", "")
+    found = _BEARER.fullmatch(header)
+    return "api-token:" + digest(found.group(1) if found else header)
 
 
 def _not_a_token_request() -> bool:

@@ -240,7 +240,9 @@ def skill(skill_id: str) -> Any:
 
 def _visible(plan_id: int) -> StoredTransferPlan:
     stored = transfer.plan(database(), plan_id)
-    if stored is None:
+    # A plan HR has not published (yet, or any more) is HR's alone: a draft must not tell a chosen
+    # successor that a colleague leaves before HR announces it, nor even that it exists.
+    if stored is None or (current_user.role != "hr" and stored.status != PUBLISHED):
         abort(404, _("There is no transfer plan %(id)d.", id=plan_id))
     me = current_user.person_id
     if (

@@ -7,7 +7,19 @@ answer is no calendar). What counts as busy is read from those texts by
 
 A published address is read with a conditional GET (``If-None-Match`` with the ETag of the last
 read), so an unchanged calendar costs the peer a 304 and meeloop no parsing. Every read has a time
-limit, a limit on redirects and the calendar upload's size limit, also while the answer streams in.
+limit per step and one for the whole read, a limit on redirects and the calendar upload's size
+limit, also while the answer streams in (an answer that says it is larger is refused unread).
+
+The peer's address is the employee's to choose, so meeloop guards against being made to knock on
+its own or an internal network's services: the host is looked up and refused when any of its
+addresses is not public (also an IPv6 address that carries an internal IPv4 address, 6to4 and
+NAT64), a published address's every redirect is looked up again, and a CalDAV server is not
+followed anywhere it redirects to (its client cannot look the next host up first). The address is
+looked up again when connecting, so a host whose name is made to point elsewhere in between (DNS
+rebinding) is not caught here: run meeloop behind an egress proxy for that.
+
+The full address of a published calendar is a secret (whoever has it reads the calendar): the
+HTTP clients' own request logs, which name it, are kept to warnings.
 
 A CalDAV password is kept encrypted (:class:`SecretBox`, Fernet from ``cryptography``) with a key
 from the settings; without a key meeloop refuses to keep one.
@@ -18,9 +30,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import ipaddress
+import logging
 import re
 import socket
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -32,6 +46,10 @@ from cryptography.fernet import Fernet, InvalidToken
 
 from matcher.domain.availability import MAX_FILE_BYTES
 from matcher.domain.phrases import phrase
+
+# Their INFO lines name each request's full address, which for a published calendar is its secret.
+for _name in ("httpx", "httpcore", "niquests", "urllib3", "urllib3_future"):
+    logging.getLogger(_name).setLevel(logging.WARNING)
 
 #: The two kinds of link: a published iCalendar address, and a CalDAV calendar with an account.
 ICS_URL = "ics-url"
@@ -49,10 +67,12 @@ class PeerError(Exception):
 
 @dataclass(frozen=True)
 class Limits:
-    """How long one read may take (seconds, per step), how many redirects it follows and how
-    many bytes it accepts."""
+    """How long one read may take (seconds, per step and in all), how many redirects it follows
+    and how many bytes it accepts."""
 
     timeout: float = 20.0
+    #: A peer that sends a little just within each step's time would otherwise keep a read going.
+    total: float = 60.0
     redirects: int = 5
     max_bytes: int = MAX_FILE_BYTES
     #: Whether addresses on this machine or the internal network may be read. Off, an employee
@@ -97,9 +117,35 @@ def _check_host(url: str, limits: Limits) -> None:
     except (OSError, UnicodeError):
         raise PeerError(phrase("the address cannot be reached; is it right, and is the server up?")) from None
     for *_, address in found:
-        ip = ipaddress.ip_address(address[0])
-        if not ip.is_global:
+        if _internal(ipaddress.ip_address(address[0])):
             raise PeerError(phrase("meeloop does not read calendars on its own or an internal network"))
+
+
+#: NAT64 prefixes (RFC 6052, RFC 8215): the last 32 bits are the IPv4 address reached.
+_NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+
+
+def _internal(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Whether ``ip`` reaches this machine or an internal network, also through an IPv6 address
+    that carries an IPv4 one (6to4, NAT64, IPv4-mapped), which ``is_global`` counts as public."""
+    if isinstance(ip, ipaddress.IPv6Address):
+        carried = ip.sixtofour or ip.ipv4_mapped
+        if carried is None and any(ip in net for net in _NAT64):
+            carried = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        if carried is not None and not carried.is_global:
+            return True
+    return not ip.is_global
+
+
+def without_secret(text: str, url: str) -> str:
+    """``text`` (an error's trace) with the address's path and query, its secret, left out."""
+    if not url or not _parsable(url):
+        return text
+    parsed = httpx.URL(_http_address(url))
+    for secret in (url, str(parsed), parsed.raw_path.decode("ascii", "replace")):
+        if len(secret) > 1:
+            text = text.replace(secret, parsed.host + "/…" if "://" in secret else "/…")
+    return text
 
 
 def host_of(url: str) -> str:
@@ -117,6 +163,7 @@ def _http_address(url: str) -> str:
 def fetch_ics(url: str, *, etag: str = "", limits: Limits = Limits()) -> Fetched:
     """The calendar at a published address, or ``unchanged`` when its ETag is still ``etag``."""
     url = _http_address(url)
+    deadline = time.monotonic() + limits.total
     _check_host(url, limits)
     headers = {"Accept": "text/calendar, */*;q=0.5"}
     if etag:
@@ -134,7 +181,8 @@ def fetch_ics(url: str, *, etag: str = "", limits: Limits = Limits()) -> Fetched
             if response.status_code == 304:
                 return Fetched((), etag, unchanged=True)
             _check_status(response.status_code)
-            return Fetched((_read_capped(response, limits.max_bytes),), response.headers.get("ETag", ""))
+            body = _read_capped(response.headers, response.iter_bytes(), limits, deadline)
+            return Fetched((body,), response.headers.get("ETag", ""))
     except httpx.TooManyRedirects:
         raise PeerError(
             phrase(
@@ -159,13 +207,26 @@ def _check_status(status: int) -> None:
         raise PeerError(phrase("the calendar server answered with error {status}", status=status))
 
 
-def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
+def _read_capped(
+    headers: Mapping[str, str], chunks: Iterable[bytes], limits: Limits, deadline: float
+) -> bytes:
+    """The answer's body, read while it stays within the size limit and the read's deadline; an
+    answer that says beforehand that it is larger is not read at all."""
+    length = headers.get("Content-Length", "")
+    if length.strip().isdigit() and int(length) > limits.max_bytes:
+        raise _too_large(limits)
     data = bytearray()
-    for chunk in response.iter_bytes():
+    for chunk in chunks:
         data += chunk
-        if len(data) > max_bytes:
-            raise PeerError(phrase("the calendar is larger than {mib} MiB", mib=max_bytes // 2**20))
+        if len(data) > limits.max_bytes:
+            raise _too_large(limits)
+        if time.monotonic() > deadline:
+            raise PeerError(phrase("the address did not answer within {s} seconds", s=round(limits.total)))
     return bytes(data)
+
+
+def _too_large(limits: Limits) -> PeerError:
+    return PeerError(phrase("the calendar is larger than {mib} MiB", mib=limits.max_bytes // 2**20))
 
 
 # -- a CalDAV calendar ------------------------------------------------------------------------------
@@ -188,7 +249,7 @@ def fetch_caldav(
         found = calendar.search(start=window[0], end=window[1], event=True, expand=False)
         texts = tuple(_text(item.data) for item in found)
     if sum(len(t) for t in texts) > limits.max_bytes:
-        raise PeerError(phrase("the calendar is larger than {mib} MiB", mib=limits.max_bytes // 2**20))
+        raise _too_large(limits)
     return Fetched(texts)
 
 
@@ -219,6 +280,10 @@ def _dav_errors(limits: Limits) -> Iterator[None]:
         raise PeerError(phrase("the calendar server did not accept the user name or password")) from None
     except dav_error.NotFoundError:
         raise PeerError(phrase("there is no calendar at this address (any more)")) from None
+    except niquests.exceptions.TooManyRedirects:
+        raise PeerError(
+            phrase("the CalDAV server answered with a redirect; link the address it redirects to")
+        ) from None
     except niquests.exceptions.Timeout:
         raise PeerError(
             phrase("the address did not answer within {s} seconds", s=round(limits.timeout))
@@ -231,13 +296,32 @@ def _dav_errors(limits: Limits) -> Iterator[None]:
 
 def _client(url: str, username: str, password: str, limits: Limits) -> DAVClient:
     # The address is the calendar's own: no discovery (RFC 6764), which would look elsewhere.
-    return DAVClient(
+    client = DAVClient(
         url=url,
         username=username or None,
         password=password or None,
         timeout=round(limits.timeout),
         enable_rfc6764=False,
     )
+    # A redirect could lead to an internal address that was never checked: none is followed.
+    client.session.max_redirects = 0
+    deadline = time.monotonic() + limits.total
+
+    def read_capped(
+        response: niquests.PreparedRequest | niquests.Response, **_: object
+    ) -> niquests.PreparedRequest | niquests.Response:
+        # The hook runs before the client reads the body, which it would read whole into memory.
+        if not isinstance(response, niquests.Response):
+            return response
+        try:
+            response._content = _read_capped(response.headers, response.iter_content(2**16), limits, deadline)
+        except PeerError:
+            response.close()
+            raise
+        return response
+
+    client.session.hooks["response"].append(read_capped)
+    return client
 
 
 def _dav_failure(failure: dav_error.DAVError) -> str:

@@ -21,6 +21,7 @@ import datetime as dt
 import email
 import email.policy
 import imaplib
+import re
 import ssl
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
@@ -99,6 +100,8 @@ class ImapSettings:
     timeout: float = 30.0
     #: A file of CA certificates to trust besides the system's (an internal CA): MEELOOP_IMAP_CA_FILE.
     ca_file: str = ""
+    #: Apply only replies the organiser's own mail server found DMARC-aligned: MEELOOP_IMAP_REQUIRE_DMARC=1.
+    require_dmarc: bool = False
 
     @classmethod
     def parse(cls, url: str) -> ImapSettings:
@@ -150,7 +153,8 @@ class ImapSettings:
             raise ValueError(
                 phrase("{setting}: there is no file {path}", setting="MEELOOP_IMAP_CA_FILE", path=ca_file)
             )
-        return dataclasses.replace(found, ca_file=ca_file) if ca_file else found
+        require_dmarc = environ.get("MEELOOP_IMAP_REQUIRE_DMARC", "").strip().lower() in ("1", "true", "yes")
+        return dataclasses.replace(found, ca_file=ca_file, require_dmarc=require_dmarc)
 
     @property
     def where(self) -> str:
@@ -160,11 +164,17 @@ class ImapSettings:
 
 @dataclass(frozen=True)
 class Mail:
-    """An unread message: its key in the mailbox (UIDVALIDITY and UID) and its bytes."""
+    """An unread message: its key in the mailbox (UIDVALIDITY and UID) and its bytes; a message over
+    :data:`MAX_BYTES` is not downloaded (``raw`` is empty), only its ``size`` is known."""
 
     key: str
     uid: str
     raw: bytes
+    size: int = 0
+
+    @property
+    def too_large(self) -> bool:
+        return self.size > MAX_BYTES
 
 
 class Mailbox:
@@ -179,10 +189,26 @@ class Mailbox:
         if status != "OK":
             raise MailboxError(phrase("the mail server did not list the unread messages"))
         for uid in (found[0] or b"").decode().split()[:limit]:
+            key = f"{self.validity}:{uid}"
+            # The size first: a message over the cap is never downloaded.
+            size = self._size(uid)
+            if size > MAX_BYTES:
+                yield Mail(key, uid, b"", size)
+                continue
             # BODY.PEEK: reading does not mark it read; that waits until it is handled.
             status, data = self._client.uid("FETCH", uid, "(BODY.PEEK[])")
             raw = next((part[1] for part in data if isinstance(part, tuple)), b"") if status == "OK" else b""
-            yield Mail(f"{self.validity}:{uid}", uid, raw[:MAX_BYTES])
+            yield Mail(key, uid, raw[:MAX_BYTES], size)
+
+    def _size(self, uid: str) -> int:
+        """The message's RFC822.SIZE; a server that does not say is taken as over the cap."""
+        status, data = self._client.uid("FETCH", uid, "(RFC822.SIZE)")
+        for part in data if status == "OK" else []:
+            line = part[0] if isinstance(part, tuple) else part
+            found = re.search(rb"RFC822\.SIZE (\d+)", line or b"")
+            if found:
+                return int(found.group(1))
+        return MAX_BYTES + 1
 
     def mark_read(self, mail: Mail) -> None:
         self._client.uid("STORE", mail.uid, "+FLAGS.SILENT", r"(\Seen)")
@@ -245,9 +271,28 @@ class Envelope:
 
 
 def envelope(raw: bytes) -> Envelope:
+    """Sender and subject; a header that cannot be parsed (``From: a@[``) is taken as empty."""
     message = email.message_from_bytes(raw, policy=email.policy.default)
-    sender = parseaddr(str(message.get("From", "")))[1]
-    return Envelope(sender[:320], " ".join(str(message.get("Subject", "")).split())[:300])
+    sender = parseaddr(_header(message, "From"))[1]
+    return Envelope(sender.strip()[:320], " ".join(_header(message, "Subject").split())[:300])
+
+
+def _header(message: Message, name: str) -> str:
+    """The header's text; empty when it is missing or cannot be parsed."""
+    try:
+        return str(message.get(name, ""))
+    except Exception:  # any broken header is no header: the e-mail can come from anyone
+        return ""
+
+
+def authenticated(raw: bytes) -> bool:
+    """Whether the topmost ``Authentication-Results`` header (RFC 8601), the one the receiving
+    server added last, says ``dmarc=pass``. Headers further down may come from the sender."""
+    message = email.message_from_bytes(raw, policy=email.policy.compat32)
+    results = message.get_all("Authentication-Results") or []
+    if not results:
+        return False
+    return re.search(r"(?:^|[;\s])dmarc\s*=\s*pass\b", str(results[0]), flags=re.IGNORECASE) is not None
 
 
 def calendar_text(raw: bytes) -> str:
@@ -342,7 +387,9 @@ def _moment(item: Component, name: str) -> dt.datetime | None:
     prop = item.get(name)
     if prop is None:
         return None
-    value = prop.dt
+    value = getattr(prop, "dt", None)
+    if not isinstance(value, dt.date):  # a duration, a period, a list: not a moment
+        raise NotAReply(phrase("the reply's {property} is not a date and time", property=name.upper()))
     if not isinstance(value, dt.datetime):
         value = dt.datetime.combine(value, dt.time(), tzinfo=dt.UTC)
     if value.tzinfo is None:

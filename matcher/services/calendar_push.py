@@ -14,8 +14,11 @@ their time is already busy from meeloop's own records, and a re-plan must be abl
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import traceback
 from dataclasses import dataclass
 
+from matcher.domain.phrases import phrase
 from matcher.domain.schedule import PLANNED
 from matcher.io import ics
 from matcher.io import linked_calendars as peer
@@ -24,6 +27,8 @@ from matcher.services.publishing import event_calendar, seen_by
 from matcher.storage import Database, schedule
 from matcher.storage import calendars as store
 from matcher.storage import invites as inv
+
+log = logging.getLogger(__name__)
 
 #: Events that ended longer ago than this are not put into calendars any more.
 _PAST = dt.timedelta(days=1)
@@ -70,11 +75,20 @@ def push_events(
         ]
         peer.put_events(found.url, found.username, password, items, limits=limits)
     except peer.PeerError as failure:
-        with db.transaction() as session:
-            store.store_failure(session, found, failure.message, now=now)
-        return Pushed(error=failure.message)
+        return _failed(db, found, failure.message, now=now)
+    except Exception as failure:  # an answer the putting code did not foresee
+        # One peer's odd answer must not stop the reading of everyone else's calendar.
+        trace = peer.without_secret("".join(traceback.format_exception(failure)), found.url)
+        log.error("events into linked calendar %s of %s failed:\n%s", link_id, found.person_id, trace)
+        return _failed(db, found, phrase("the calendar could not be read"), now=now)
     with db.transaction() as session:
         for e in due:
             if e.id is not None:
                 store.mark_pushed(session, found, e.id, sequence=e.sequence, status=e.status, now=now)
     return Pushed(put=len(due))
+
+
+def _failed(db: Database, found: store.Access, message: str, *, now: dt.datetime) -> Pushed:
+    with db.transaction() as session:
+        store.store_failure(session, found, message, now=now)
+    return Pushed(error=message)

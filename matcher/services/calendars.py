@@ -15,7 +15,8 @@ and only if the link is still the one that was read.
 Settings (:meth:`CalendarSettings.from_env`): ``MEELOOP_CALENDAR_KEY`` (the Fernet key CalDAV
 passwords are encrypted with; without it no CalDAV password is kept), ``MEELOOP_CALENDAR_WEEKS``
 (how far ahead is read, default 8), ``MEELOOP_CALENDAR_TIMEOUT`` (seconds per step of a read,
-default 20) and ``MEELOOP_CALENDAR_PRIVATE`` (``1``: addresses on an internal network may be read).
+default 20; a whole read may take three times as long) and ``MEELOOP_CALENDAR_PRIVATE`` (``1``:
+addresses on an internal network may be read).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -66,7 +68,8 @@ class CalendarSettings:
         weeks = _whole(env, "MEELOOP_CALENDAR_WEEKS", DEFAULT_WEEKS, 1, 104)
         timeout = _whole(env, "MEELOOP_CALENDAR_TIMEOUT", 20, 1, 300)
         private = env.get("MEELOOP_CALENDAR_PRIVATE", "").strip().lower() in ("1", "yes", "true", "on")
-        return cls(key, weeks, peer.Limits(timeout=float(timeout), private_ok=private))
+        limits = peer.Limits(timeout=float(timeout), total=3.0 * timeout, private_ok=private)
+        return cls(key, weeks, limits)
 
     def window(self, now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
         return (now - _BEHIND, now + dt.timedelta(weeks=self.weeks))
@@ -205,15 +208,30 @@ def refresh(
     try:
         busy, etag = _read(found, person.timezone, now, settings)
     except peer.PeerError as failure:
-        with db.transaction() as session:
-            kept = store.store_failure(session, found, failure.message, now=now)
         log.info("linked calendar %s of %s: %s", link_id, found.person_id, failure.message)
-        return Refreshed("failed", error=failure.message) if kept else Refreshed("gone")
+        return _failed(db, found, failure.message, now=now)
+    except Exception as failure:  # an answer the reading code did not foresee
+        # One peer's odd answer must not stop the reading of everyone else's calendar.
+        trace = "".join(traceback.format_exception(failure))
+        log.error(
+            "linked calendar %s of %s could not be read:\n%s",
+            link_id,
+            found.person_id,
+            peer.without_secret(trace, found.url),
+        )
+        return _failed(db, found, phrase("the calendar could not be read"), now=now)
     with db.transaction() as session:
         kept = store.store_read(session, found, busy, etag=etag, until=settings.window(now)[1], now=now)
     if not kept:
         return Refreshed("gone")
     return Refreshed("unchanged") if busy is None else Refreshed("read", busy=len(busy))
+
+
+def _failed(db: Database, found: store.Access, message: str, *, now: dt.datetime) -> Refreshed:
+    """Note why the read failed, keeping the busy time of the last good read."""
+    with db.transaction() as session:
+        kept = store.store_failure(session, found, message, now=now)
+    return Refreshed("failed", error=message) if kept else Refreshed("gone")
 
 
 def _read(

@@ -4,11 +4,13 @@ schedule, and when HR asks), the answers per event for HR, and the messages that
 Each unread message in the folder of ``MEELOOP_IMAP_URL`` (see
 :class:`~matcher.io.replies.ImapSettings`) is read once: its iTIP reply is matched by UID (and
 RECURRENCE-ID) to a meeloop event and by the attendee's address (any case) to a person the event
-is for; the answer becomes that person's latest for the event. A reply to an older SEQUENCE than
-the event's is noted as stale and not applied; one that matches nothing or cannot be read is noted
-with why. A proposal of another time (COUNTER) is kept for HR, never applied. Every message read
-is marked read in the mailbox and noted by its UIDVALIDITY and UID, so nothing is read twice even
-when marking it failed.
+is for; the answer becomes that person's latest for the event. A reply is applied only when the
+message comes from the attendee's own address (and, with ``MEELOOP_IMAP_REQUIRE_DMARC=1``, when the
+organiser's mail server found it passed DMARC). A reply to an older SEQUENCE than the event's is
+noted as stale and not applied; one that matches nothing, cannot be read or is over
+:data:`~matcher.io.replies.MAX_BYTES` (not downloaded) is noted with why. A proposal of another
+time (COUNTER) is kept for HR, never applied. Every message read is marked read in the mailbox and
+noted by its UIDVALIDITY and UID, so nothing is read twice even when marking it failed.
 """
 
 from __future__ import annotations
@@ -73,11 +75,7 @@ def read_mailbox(
     try:
         with imip.open_mailbox(mailbox) as box:
             for mail in box.unread():
-                with db.transaction() as session:
-                    if store.was_read(session, mail.key):
-                        outcome = ""
-                    else:
-                        outcome = _handle(session, mail, invites, now=now)
+                outcome = _read_one(db, mail, invites, mailbox, now=now)
                 box.mark_read(mail)
                 if outcome:
                     tally.add(outcome)
@@ -94,24 +92,68 @@ def read_mailbox(
     return tally
 
 
-def _handle(session: Any, mail: imip.Mail, invites: InviteSettings, *, now: dt.datetime) -> str:
-    """Apply the replies of one message; its outcome, noted with the reason when not applied."""
-    envelope = imip.envelope(mail.raw)
+def _read_one(
+    db: Database, mail: imip.Mail, invites: InviteSettings, mailbox: imip.ImapSettings, *, now: dt.datetime
+) -> str:
+    """Handle one message in a transaction of its own; its outcome ("" when it was read before).
+
+    Anyone can send the organiser an e-mail, so a message that breaks the reading in a way not
+    foreseen is noted as unreadable and marked read like any other: else it would stop every read
+    of the mailbox from then on, at the same message."""
     try:
-        replies = imip.read_replies(mail.raw)
-    except imip.NotAReply as failure:
-        log.info("message %s from %s: %s", mail.key, envelope.sender, failure.message)
+        with db.transaction() as session:
+            if store.was_read(session, mail.key):
+                return ""
+            return _handle(session, mail, invites, mailbox, now=now)
+    except Exception:
+        log.exception("message %s in %s could not be read", mail.key, mailbox.where)
+    envelope = imip.envelope(mail.raw)
+    with db.transaction() as session:
         store.note_mail(
             session,
             mail.key,
             outcome=MALFORMED,
-            reason=failure.message,
+            reason=phrase("the message could not be read"),
             sender=envelope.sender,
             subject=envelope.subject,
             now=now,
         )
-        return MALFORMED
-    results = [_apply(session, reply, invites, now=now) for reply in replies]
+    return MALFORMED
+
+
+def _handle(
+    session: Any, mail: imip.Mail, invites: InviteSettings, mailbox: imip.ImapSettings, *, now: dt.datetime
+) -> str:
+    """Apply the replies of one message; its outcome, noted with the reason when not applied."""
+    envelope = imip.envelope(mail.raw)
+
+    def refused(outcome: str, reason: str) -> str:
+        log.info("message %s from %s: %s", mail.key, envelope.sender, reason)
+        store.note_mail(
+            session,
+            mail.key,
+            outcome=outcome,
+            reason=reason,
+            sender=envelope.sender,
+            subject=envelope.subject,
+            now=now,
+        )
+        return outcome
+
+    if mail.too_large:
+        limit = str(imip.MAX_BYTES // 1_000_000) + " MB"
+        return refused(MALFORMED, phrase("the message is larger than {limit}", limit=limit))
+    if mailbox.require_dmarc and not imip.authenticated(mail.raw):
+        why = phrase("the message did not pass the DMARC check of the organiser's mail server")
+        return refused(UNMATCHED, why)
+    try:
+        replies = imip.read_replies(mail.raw)
+    except imip.NotAReply as failure:
+        return refused(MALFORMED, failure.message)
+    results = [
+        _from_attendee(envelope.sender, reply) or _apply(session, reply, invites, now=now)
+        for reply in replies
+    ]
     applied = [r for r in results if r[0] == APPLIED]
     outcome, reason, event_id = applied[0] if applied else results[0]
     if outcome != APPLIED:
@@ -127,6 +169,22 @@ def _handle(session: Any, mail: imip.Mail, invites: InviteSettings, *, now: dt.d
         now=now,
     )
     return outcome
+
+
+def _from_attendee(sender: str, reply: imip.Reply) -> tuple[str, str, int | None] | None:
+    """None when the message comes from the attendee's own address (as Outlook, Google and Apple send
+    it), else why the reply is not applied: UIDs can be guessed, so anyone could answer for anyone."""
+    if sender.strip().lower() == reply.attendee.strip().lower():
+        return None
+    if not sender.strip():
+        why = phrase(
+            "sent without a readable sender, not by the attendee {attendee}", attendee=reply.attendee
+        )
+    else:
+        why = phrase(
+            "sent from {sender}, not by the attendee {attendee}", sender=sender, attendee=reply.attendee
+        )
+    return UNMATCHED, why, None
 
 
 def _event_id(uid: str, domain: str) -> int | None:

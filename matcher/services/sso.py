@@ -124,6 +124,16 @@ def sign_in(
             ),
         )
     wanted = str(value).strip()
+    # An address the provider says it has not checked could be anyone's (a guest's, one a user
+    # typed in themselves): it never finds a person.
+    verified = claims.get("email_verified")
+    if settings.claim == "email" and (verified is False or str(verified).lower() == "false"):
+        raise AccountError(
+            "claim",
+            phrase(
+                "Your sign-in service has not verified your e-mail address, so it cannot say who you are."
+            ),
+        )
     role = role_of(claims, settings)
     with db.transaction() as session:
         if settings.claim == "email":
@@ -140,9 +150,10 @@ def sign_in(
                 ),
             )
         account = store.account_of_person(session, person.id)
-        if account is None and person.email:
-            # An account made by hand with the person's address as its login (the first HR account);
-            # one linked to someone else is not theirs: making a new one below refuses then.
+        if account is None and person.email and verified is True:
+            # An account made by hand with the person's address as its login (the first HR account),
+            # handed over only on an address the provider has verified; one linked to someone else is
+            # not theirs: making a new one below refuses then.
             by_login = store.account_by_login(session, normal_login(person.email))
             account = by_login if by_login is not None and by_login.person_id is None else None
         if account is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ import sqlalchemy
 from matcher.domain.intervals import Interval
 from matcher.domain.problems import InvalidInput
 from matcher.io import orgjson
-from matcher.io.linked_calendars import Limits, SecretBox
+from matcher.io.linked_calendars import Limits, PeerError, SecretBox, fetch_ics
 from matcher.services import calendars, queue, scheduling
 from matcher.storage import Database
 from matcher.storage import calendars as calendar_store
@@ -325,3 +326,80 @@ def test_the_scheduled_work_and_a_read_now_job_read_the_linked_calendars(org_db,
     assert calendars.linked_busy(org_db, link_id) == BUSY
     assert jobs.run_scheduled("calendars", NOW) == {"unchanged": 1}
     assert "calendars" in {s.name for s in queue.schedules({})}
+
+
+# -- what a peer cannot make meeloop do --------------------------------------------------------------
+
+
+def test_a_caldav_server_that_redirects_is_not_followed_to_the_address_it_names(
+    org_db, ics_server, other_server
+):
+    target = other_server.serve("/internal/", CALENDAR)
+    link_id = link_caldav(org_db, ics_server.serve("/cal/", Served(status=307, location=target)))
+    result = calendars.refresh(org_db, link_id, now=NOW, settings=SETTINGS)
+    assert result.outcome == "failed" and "link the address it redirects to" in result.error
+    assert ics_server.requests and other_server.requests == []
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["http://[2002:7f00:1::]/cal/", "http://[2002:a00:1::]/cal/", "http://[64:ff9b::a9fe:a9fe]/cal/"],
+)
+def test_an_ipv6_address_that_carries_an_internal_ipv4_address_is_refused(address):
+    strict = Limits(timeout=2.0)
+    with pytest.raises(PeerError) as refused:
+        fetch_ics(address, limits=strict)
+    assert "internal network" in refused.value.message
+
+
+def test_a_caldav_server_whose_answer_is_not_caldav_does_not_stop_the_next_links_read(
+    org_db, ics_server, caplog
+):
+    garbage = ics_server.serve("/anna/cal/", Served(b"<html>Sign in</html>", content_type="text/html"))
+    broken = link_caldav(org_db, garbage)
+    good = calendars.link_calendar(
+        org_db, "bram", kind=calendars.ICS_URL, url=ics_server.serve("/bram.ics", CALENDAR), by="bram",
+        now=NOW, settings=SETTINGS,
+    ).id  # fmt: skip
+    context = queue.Context(db=org_db, invites=None, smtp=None, clock=lambda: NOW, today=NOW.date)  # type: ignore[arg-type]
+    assert calendars.refresh_all(context, NOW, SETTINGS) == {"failed": 1, "read": 1}
+    assert calendars.linked_busy(org_db, good) == BUSY
+    linked = calendars.linked_calendar(org_db, "anna")
+    assert linked.id == broken and linked.last_error == "the calendar could not be read"
+    assert "could not be read" in caplog.text and "/anna/cal/" not in caplog.text
+
+
+TOO_LARGE = {
+    "says its length": Served(b"x" * 2001, content_type="text/xml"),
+    "without a length": Served(b"x" * 2001, content_type="text/xml", pieces=4, unsized=True),
+}
+
+
+@pytest.mark.parametrize("case", list(TOO_LARGE))
+def test_a_caldav_answer_over_the_size_limit_fails_with_the_size(org_db, ics_server, case):
+    link_id = link_caldav(org_db, ics_server.serve("/cal/", TOO_LARGE[case]))
+    small = dataclasses.replace(SETTINGS, limits=Limits(timeout=2.0, max_bytes=2000, private_ok=True))
+    result = calendars.refresh(org_db, link_id, now=NOW, settings=small)
+    assert result.outcome == "failed" and "larger than" in result.error
+
+
+def test_a_published_answer_that_says_it_is_over_the_size_limit_is_not_read(org_db, ics_server):
+    # Sent slower than a step may take: only a refusal before reading says why.
+    link_id = link_ics(org_db, ics_server.serve("/anna.ics", Served(b"x" * 2001, pieces=2, pause=3.0)))
+    small = dataclasses.replace(SETTINGS, limits=Limits(timeout=2.0, max_bytes=2000, private_ok=True))
+    result = calendars.refresh(org_db, link_id, now=NOW, settings=small)
+    assert result.outcome == "failed" and "larger than" in result.error
+
+
+def test_a_published_calendar_sent_slowly_stops_at_the_time_for_the_whole_read(org_db, ics_server):
+    link_id = link_ics(org_db, ics_server.serve("/anna.ics", Served(CALENDAR.encode(), pieces=8, pause=0.3)))
+    hurried = dataclasses.replace(SETTINGS, limits=Limits(timeout=2.0, total=1.0, private_ok=True))
+    result = calendars.refresh(org_db, link_id, now=NOW, settings=hurried)
+    assert result.outcome == "failed" and "did not answer within 1 seconds" in result.error
+
+
+def test_reading_a_published_calendar_logs_no_part_of_its_secret_address(org_db, ics_server, caplog):
+    caplog.set_level(logging.DEBUG)
+    link_id = link_ics(org_db, ics_server.serve("/s3cr3t-token/anna.ics", CALENDAR))
+    assert calendars.refresh(org_db, link_id, now=NOW, settings=SETTINGS).outcome == "read"
+    assert "s3cr3t-token" not in caplog.text

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 from pathlib import Path
 
 import caldav
@@ -17,11 +18,11 @@ from matcher.domain.problems import InvalidInput
 from matcher.domain.schedule import ScheduledEvent
 from matcher.io import orgjson
 from matcher.io.ics import InviteSettings
-from matcher.io.linked_calendars import Limits, SecretBox
+from matcher.io.linked_calendars import Limits, PeerError, SecretBox, put_events
 from matcher.services import calendars, queue
 from matcher.storage import Database
 from matcher.storage import schedule as schedule_store
-from tests.caldav_server import PASSWORD, USER, new_calendar
+from tests.caldav_server import PASSWORD, USER, Served, new_calendar
 from tests.optins import import_with_opt_ins
 from tests.orgs import small_org
 
@@ -135,3 +136,37 @@ def test_only_a_caldav_link_can_take_in_events(org_db):
             push=True, settings=SETTINGS,
         )  # fmt: skip
     assert refused.value.problems[0].where.field == "push"
+
+
+def test_events_are_not_put_where_a_caldav_server_redirects_to(ics_server, other_server):
+    target = other_server.serve("/internal/", Served(status=201))
+    name = hashlib.sha256(b"meeloop-event-1").hexdigest()[:32]  # where the event is put
+    calendar = ics_server.serve(f"/cal/{name}.ics", Served(status=307, location=target)).removesuffix(
+        f"{name}.ics"
+    )
+    with pytest.raises(PeerError) as refused:
+        put_events(
+            calendar, USER, PASSWORD, [("meeloop-event-1", b"BEGIN:VCALENDAR\r\n")], limits=SETTINGS.limits
+        )
+    assert "link the address it redirects to" in refused.value.message
+    assert other_server.requests == []
+
+
+def test_a_calendar_that_answers_a_put_with_garbage_does_not_stop_the_next_links_read(
+    org_db, ics_server, caplog
+):
+    with org_db.transaction() as session:
+        (event_id,) = schedule_store.add_events(session, [meeting()], now=NOW)
+    name = hashlib.sha256(f"meeloop-event-{event_id}@wadloo.example".encode()).hexdigest()[:32]
+    garbage = ics_server.serve(f"/anna/cal/{name}.ics", Served(b"<not xml", content_type="text/xml"))
+    link(org_db, garbage.removesuffix(f"{name}.ics"))
+    calendar = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//meeloop tests//EN\r\nEND:VCALENDAR\r\n"
+    good = calendars.link_calendar(
+        org_db, "bram", kind="ics-url", url=ics_server.serve("/bram.ics", calendar), by="bram", now=NOW,
+        settings=SETTINGS,
+    ).id  # fmt: skip
+    assert calendars.refresh_all(context(org_db), NOW, SETTINGS) == {"failed": 1, "read": 1}
+    assert calendars.linked_calendar(org_db, "bram").last_read == NOW
+    anna = calendars.linked_calendar(org_db, "anna")
+    assert anna.last_error == "the calendar could not be read" and good != anna.id
+    assert "/anna/cal/" not in caplog.text

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import imaplib
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ import sqlalchemy
 from matcher.domain.replies import ACCEPTED, COUNTER, DECLINED, MALFORMED, STALE, TENTATIVE, UNMATCHED
 from matcher.domain.schedule import ScheduledEvent
 from matcher.io import orgjson
+from matcher.io import replies as imip
 from matcher.io.ics import InviteSettings
 from matcher.io.replies import ImapSettings
 from matcher.services import organisation, personal, queue, replies
@@ -294,3 +296,124 @@ def test_a_persons_data_export_holds_their_replies_and_not_their_colleagues(
     ]
     bram = personal.person_data(org_db, "bram", now=NOW)
     assert bram is not None and [r["answer"] for r in bram["invite_replies"]] == [DECLINED]
+
+
+def test_mails_that_break_the_reading_are_noted_and_the_next_reply_is_still_applied(
+    org_db: Database, mailbox: ImapServer
+) -> None:
+    event_id = add_meeting(org_db)
+    bad_sender = shapes.google(uid(event_id), "anna@wadloo.example", "Anna", ACCEPTED, START)
+    mailbox.append(shapes.with_header(bad_sender, "From", "a@["))
+    mailbox.append(
+        shapes.imip(uid(event_id), "anna@wadloo.example", DECLINED, START, more="RECURRENCE-ID:PT1H\r\n")
+    )
+    mailbox.append(shapes.google(uid(event_id), "bram@wadloo.example", "Bram", DECLINED, START))
+
+    assert read(org_db, mailbox) == {UNMATCHED: 1, MALFORMED: 1, "applied": 1}
+
+    assert answers(org_db, event_id) == {"anna": None, "bram": DECLINED}
+    assert sorted(m.reason for m in replies.unapplied(org_db)) == [
+        "sent without a readable sender, not by the attendee anna@wadloo.example",
+        "the reply's RECURRENCE-ID is not a date and time",
+    ]
+    assert mailbox.unseen() == 0
+
+
+def test_a_mail_that_fails_in_a_way_not_foreseen_is_noted_marked_read_and_reading_goes_on(
+    org_db: Database, mailbox: ImapServer, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    event_id = add_meeting(org_db)
+    mailbox.append(shapes.google(uid(event_id), "anna@wadloo.example", "Anna", ACCEPTED, START))
+    mailbox.append(shapes.google(uid(event_id), "bram@wadloo.example", "Bram", DECLINED, START))
+    reading = imip.read_replies
+
+    def breaks_on_anna(raw: bytes) -> list[imip.Reply]:
+        if b"anna@" in raw:
+            raise RuntimeError("a bug")
+        return reading(raw)
+
+    monkeypatch.setattr(imip, "read_replies", breaks_on_anna)
+
+    assert read(org_db, mailbox) == {MALFORMED: 1, "applied": 1}
+
+    assert answers(org_db, event_id) == {"anna": None, "bram": DECLINED}
+    (noted,) = replies.unapplied(org_db)
+    assert (noted.outcome, noted.reason, noted.sender) == (
+        MALFORMED, "the message could not be read", "anna@wadloo.example"
+    )  # fmt: skip
+    assert "a bug" in caplog.text
+    assert mailbox.unseen() == 0
+    assert read(org_db, mailbox, NOW + dt.timedelta(minutes=10)) == {}
+
+
+def test_a_reply_sent_from_another_address_than_the_attendees_is_not_applied(
+    org_db: Database, mailbox: ImapServer
+) -> None:
+    event_id = add_meeting(org_db)
+    forged = shapes.google(uid(event_id), "anna@wadloo.example", "Anna", DECLINED, START)
+    mailbox.append(shapes.with_header(forged, "From", "Anna <anna@wadloo.example.evil.example>"))
+
+    assert read(org_db, mailbox) == {UNMATCHED: 1}
+
+    assert answers(org_db, event_id) == {"anna": None, "bram": None}
+    (noted,) = replies.unapplied(org_db)
+    assert (
+        noted.reason == "sent from anna@wadloo.example.evil.example, not by the attendee anna@wadloo.example"
+    )
+    assert mailbox.unseen() == 0
+
+
+def test_with_dmarc_required_only_replies_the_own_server_found_dmarc_aligned_are_applied(
+    org_db: Database, mailbox: ImapServer
+) -> None:
+    event_id = add_meeting(org_db)
+    passed = "mx.wadloo.example; spf=pass smtp.mailfrom=wadloo.example; dmarc=pass header.from=wadloo.example"
+    bram = shapes.google(uid(event_id), "bram@wadloo.example", "Bram", DECLINED, START)
+    mailbox.append(shapes.with_header(bram, "Authentication-Results", passed))
+    mailbox.append(shapes.outlook(uid(event_id), "anna@wadloo.example", "Anna", ACCEPTED, START))
+    # A header the sender wrote below the one the organiser's server put on top does not count.
+    written = shapes.with_header(
+        shapes.apple(uid(event_id), "anna@wadloo.example", "Anna", TENTATIVE, START),
+        "Authentication-Results",
+        passed,
+    )
+    mailbox.append(
+        b"Authentication-Results: mx.wadloo.example; dmarc=fail header.from=wadloo.example\r\n" + written
+    )
+    settings = ImapSettings.from_env({"MEELOOP_IMAP_URL": mailbox.url, "MEELOOP_IMAP_REQUIRE_DMARC": "1"})
+    assert settings is not None and settings.require_dmarc
+
+    tally = replies.read_mailbox(org_db, SETTINGS, settings, now=NOW)
+
+    assert tally.outcomes == {"applied": 1, UNMATCHED: 2}
+    assert answers(org_db, event_id) == {"anna": None, "bram": DECLINED}
+    assert {m.reason for m in replies.unapplied(org_db)} == {
+        "the message did not pass the DMARC check of the organiser's mail server"
+    }
+    off = ImapSettings.from_env({"MEELOOP_IMAP_URL": mailbox.url})
+    assert off is not None and not off.require_dmarc
+
+
+def test_a_message_over_the_size_cap_is_not_downloaded_but_noted_and_marked_read(
+    org_db: Database, mailbox: ImapServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    event_id = add_meeting(org_db)
+    mailbox.append(shapes.oversized("anna@wadloo.example", imip.MAX_BYTES + 1000))
+    mailbox.append(shapes.google(uid(event_id), "bram@wadloo.example", "Bram", DECLINED, START))
+    fetched: list[str] = []
+    command = imaplib.IMAP4.uid
+
+    def noting(client: imaplib.IMAP4, name: str, *args: str) -> tuple[str, list[object]]:
+        if name == "FETCH":
+            fetched.append(args[1])
+        return command(client, name, *args)
+
+    monkeypatch.setattr(imaplib.IMAP4, "uid", noting)
+
+    assert read(org_db, mailbox) == {MALFORMED: 1, "applied": 1}
+
+    assert fetched == ["(RFC822.SIZE)", "(RFC822.SIZE)", "(BODY.PEEK[])"]
+    assert answers(org_db, event_id) == {"anna": None, "bram": DECLINED}
+    (noted,) = replies.unapplied(org_db)
+    assert noted.reason == "the message is larger than 2 MB"
+    assert mailbox.unseen() == 0

@@ -52,9 +52,21 @@ def test_an_account_made_by_hand_with_the_address_as_login_is_used(mapped):
     first = accounts.add_account(
         mapped, "niels@wadloo.example", role="hr", password="x" * 12, person_id=None, now=NOW
     )
-    signed = sso.sign_in(mapped, {"email": "niels@wadloo.example", "groups": ["hr"]}, SETTINGS, now=NOW)
+    # Handed over only on an address the provider has verified.
+    with pytest.raises(AccountError):
+        sso.sign_in(mapped, {"email": "niels@wadloo.example", "groups": ["hr"]}, SETTINGS, now=NOW)
+    verified = {"email": "niels@wadloo.example", "email_verified": True, "groups": ["hr"]}
+    signed = sso.sign_in(mapped, verified, SETTINGS, now=NOW)
     assert signed.id == first.id
     assert len(accounts.accounts(mapped)) == 1
+
+
+def test_an_address_the_provider_has_not_verified_finds_nobody(mapped):
+    claims = {"email": "marit@wadloo.example", "email_verified": False, "groups": ["hr"]}
+    with pytest.raises(AccountError) as refused:
+        sso.sign_in(mapped, claims, SETTINGS, now=NOW)
+    assert "has not verified your e-mail address" in str(refused.value.message)
+    assert accounts.accounts(mapped) == []
 
 
 def test_an_account_with_the_address_as_login_but_for_someone_else_is_not_used(mapped):

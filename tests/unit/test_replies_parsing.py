@@ -6,7 +6,7 @@ from email.message import EmailMessage
 
 import pytest
 
-from matcher.io.replies import NotAReply, read_replies
+from matcher.io.replies import NotAReply, authenticated, envelope, read_replies
 
 
 def mail(calendar: str, *, kind: str = "calendar") -> bytes:
@@ -43,6 +43,14 @@ ANNA = "ATTENDEE;PARTSTAT={p}:mailto:anna@wadloo.example\r\n"
             "the reply's SEQUENCE is not a number",
         ),
         (calendar("COUNTER", EVENT.format(more=ANNA.format(p="TENTATIVE"))), "has no start"),
+        (
+            calendar("REPLY", EVENT.format(more=ANNA.format(p="ACCEPTED") + "RECURRENCE-ID:PT1H\r\n")),
+            "the reply's RECURRENCE-ID is not a date and time",
+        ),
+        (
+            calendar("COUNTER", EVENT.format(more=ANNA.format(p="TENTATIVE") + "DTSTART:PT1H\r\n")),
+            "the reply's DTSTART is not a date and time",
+        ),
     ],
 )
 def test_a_reply_that_cannot_be_used_says_why(text: str, why: str) -> None:
@@ -59,3 +67,30 @@ def test_a_reply_says_who_answered_what_in_lower_case() -> None:
         "DECLINED",
         0,
     )
+
+
+@pytest.mark.parametrize("sender", ["a@[", "<a@[>", ""])
+def test_a_from_that_cannot_be_parsed_gives_no_sender_rather_than_an_error(sender: str) -> None:
+    raw = f"From: {sender}\r\nSubject: =?utf-8?q?Caf=C3=A9?=\r\n\r\nHallo\r\n".encode()
+    found = envelope(raw)
+    assert found.subject == "Café"
+    assert found.sender == ""
+
+
+@pytest.mark.parametrize(
+    ("headers", "passed"),
+    [
+        ("Authentication-Results: mx.example; dmarc=pass header.from=example.org\r\n", True),
+        ("Authentication-Results: mx.example; spf=pass;\r\n DMARC = Pass header.from=example.org\r\n", True),
+        ("Authentication-Results: mx.example; dmarc=fail header.from=example.org\r\n", False),
+        ("Authentication-Results: mx.example; x-dmarc=pass\r\n", False),
+        ("", False),
+        (
+            "Authentication-Results: mx.example; dmarc=none\r\n"
+            "Authentication-Results: forged.example; dmarc=pass\r\n",
+            False,
+        ),
+    ],
+)
+def test_only_the_topmost_authentication_results_with_dmarc_pass_counts(headers: str, passed: bool) -> None:
+    assert authenticated(f"{headers}From: anna@example.org\r\n\r\nHallo\r\n".encode()) is passed

@@ -116,6 +116,10 @@ def test_the_successor_sets_their_level_the_leaver_confirms_and_others_are_kept_
     path = f"/transfer/{stored.id}"
     form = {"skill": "archief", "successor": "bram", "level": "3"}
     bram = client_of(app, "bram@wadloo.example")
+    # Until HR publishes it, the plan is HR's alone: Bram must not learn from it that Lea leaves.
+    assert bram.get(path).status_code == 404
+    assert post_form(bram, f"{path}/level", {**form, "which": "own"}, form_page="/me").status_code == 404
+    transfer.publish(db, stored.id, SETTINGS, None, now=now)
     assert bram.get(path).status_code == 200
     assert post_form(bram, f"{path}/level", {**form, "which": "own"}, form_page=path).status_code == 302
     assert post_form(bram, f"{path}/level", {**form, "which": "confirm"}, form_page=path).status_code == 403
@@ -253,6 +257,7 @@ def test_a_skill_plan_speaks_of_the_colleague_passing_it_on_and_plans_again_with
     stored = transfer.plan_skill_transfer(
         db, "gis", deadline, ["fay"], transfer.TransferConfig(sessions=1), now=now
     )
+    transfer.publish(db, stored.id, SETTINGS, None, now=now)
     path = f"/transfer/{stored.id}"
     fay = client_of(app, "fay@wadloo.example")
     page = text(fay.get(path))

@@ -60,6 +60,15 @@ def test_a_token_that_calls_too_often_gets_429_with_retry_after(sqlite_url, tmp_
             assert http.get("/api/people").status_code == 200
 
 
+def test_writing_the_same_token_another_way_does_not_start_a_fresh_count(sqlite_url, tmp_path):
+    with served(sqlite_url, tmp_path, API_RATE_LIMIT="3 per minute") as api:
+        secret = api.token()
+        ways = ["Bearer {}", "bearer  {}", "BEARER   {}", "Bearer\t{}"]
+        with api.client() as http:
+            answers = [http.get("/api/people", headers={"Authorization": w.format(secret)}) for w in ways]
+        assert [a.status_code for a in answers] == [200, 200, 200, 429]
+
+
 def test_a_session_that_changes_data_through_the_api_needs_its_csrf_token(sqlite_url, tmp_path):
     from tests.webtools import PASSWORD
 

@@ -84,7 +84,7 @@ def test_a_token_form_with_a_mistake_says_which_field_and_why(hr, fields, says):
 
 def test_the_token_page_is_in_dutch_for_a_dutch_reader(hr):
     html = hr.get(PAGE, headers={"Accept-Language": "nl"}).get_data(as_text=True)
-    assert "Een sleutel maken" in html
+    assert "Een sleutel aanmaken" in html
 
 
 def test_only_hr_reaches_the_token_page(app):

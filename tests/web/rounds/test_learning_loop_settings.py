@@ -90,4 +90,4 @@ def test_the_review_page_says_what_earlier_sessions_changed(app, hr):
     hr.environ_base["HTTP_ACCEPT_LANGUAGE"] = "nl"
     page = html.unescape(hr.get(review_url()).get_data(as_text=True))
     assert "Wat eerdere sessies veranderden" in page
-    assert "niets uit eerdere sessies veranderde deze ronde" in page
+    assert "eerdere sessies hebben aan deze ronde niets veranderd" in page
