@@ -36,7 +36,7 @@ WORDS = {
         "skill": "Kennis borgen: GIS",
         "progress": "Voortgang",
         "chosen": "gekozen door HR",
-        "givers": "Overgedragen door Dina en Bram",
+        "givers": "Dina en Bram dragen de kennis over",
         "deadline": "Sessies vóór",
         "confirmed": "Bevestigd door wie het overdraagt",
         "again": "Opnieuw plannen",
