@@ -23,8 +23,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-#: Wenger-Trayner's five value levels, in the order of the scale.
-VALUE_LEVELS: tuple[str, ...] = ("immediate", "potential", "applied", "realised", "reframing")
+from matcher.domain.reflections import VALUE_LEVELS
+
 #: The learning climate statements, by key, in the guide's order (the words are in ``web.surveys``).
 CLIMATE_ITEMS: tuple[str, ...] = (
     "changes",
@@ -39,8 +39,6 @@ CLIMATE_ITEMS: tuple[str, ...] = (
 SCALE: tuple[int, ...] = (1, 2, 3, 4, 5)
 #: Fewer answers than this in a group and the group is not shown.
 MIN_GROUP = 5
-#: The longest story kept with a value check, in characters.
-STORY_LENGTH = 2000
 #: How value checks can be grouped in a report.
 VALUE_GROUPINGS: tuple[str, ...] = ("programme", "department", "tenure")
 

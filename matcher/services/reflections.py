@@ -19,8 +19,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from matcher.domain.phrases import phrase
-from matcher.domain.problems import Location, Problems
-from matcher.domain.reflections import Reflection
+from matcher.domain.problems import Location
+from matcher.domain.reflections import STORY_LENGTH, VALUE_LEVELS, Reflection, checked_answer
 from matcher.domain.reports import ReflectionFact
 from matcher.domain.schedule import PLANNED, ScheduledEvent
 from matcher.io.ics import participants
@@ -43,10 +43,6 @@ __all__ = [
     "session_of",
 ]
 
-#: The five value levels, in the order of the scale.
-VALUE_LEVELS: tuple[str, ...] = ("immediate", "potential", "applied", "realised", "reframing")
-#: The longest story kept, in characters: a few sentences.
-STORY_LENGTH = 2000
 SOURCE = "reflection"
 
 
@@ -120,37 +116,13 @@ def save_reflection(
 ) -> Reflection:
     """Store what the session brought the person (replacing what they wrote before): at least one
     value level or a story of at most :data:`STORY_LENGTH` characters."""
-    chosen = set(levels)
-    story = story.replace("\r\n", "\n").strip()
-    problems = Problems()
     where = f"event {event_id} on {day.isoformat()}"
-    unknown = sorted(chosen - set(VALUE_LEVELS))
-    if unknown:
-        problems.add(
-            Location(SOURCE, where, "levels"),
-            phrase(
-                "unknown value level {levels}; choose from {known}",
-                levels=", ".join(unknown),
-                known=", ".join(VALUE_LEVELS),
-            ),
-        )
-    if len(story) > STORY_LENGTH:
-        problems.add(
-            Location(SOURCE, where, "story"),
-            phrase(
-                "the story has {length} characters; keep it to {most}", length=len(story), most=STORY_LENGTH
-            ),
-        )
-    if not chosen and not story:
-        problems.add(
-            Location(SOURCE, where, "levels"), phrase("choose at least one value level or write a story")
-        )
+    ordered, story, problems = checked_answer(levels, story, SOURCE, where)
     if session_of(db, person_id, event_id, day, today=today) is None:
         problems.add(
             Location(SOURCE, where, "session"), phrase("there is no session of yours to reflect on then")
         )
     problems.raise_if_any()
-    ordered = tuple(level for level in VALUE_LEVELS if level in chosen)
     with db.transaction() as session:
         return store.save(session, person_id, event_id, day, ordered, story, now=now)
 

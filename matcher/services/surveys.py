@@ -27,15 +27,14 @@ from zoneinfo import ZoneInfo
 from matcher import storage
 from matcher.domain.phrases import phrase
 from matcher.domain.problems import Location, Problems
+from matcher.domain.reflections import STORY_LENGTH, VALUE_LEVELS, checked_answer
 from matcher.domain.reports import tenure_band
 from matcher.domain.schedule import ScheduledEvent
 from matcher.domain.surveys import (
     CLIMATE_ITEMS,
     MIN_GROUP,
     SCALE,
-    STORY_LENGTH,
     VALUE_GROUPINGS,
-    VALUE_LEVELS,
     ClimateAnswer,
     ClimateCell,
     Quarter,
@@ -198,10 +197,6 @@ def value_check_by_token(
         return _form(session, person_id, quarter, today, catalogs.language_of(chosen or settings.language))
 
 
-def _story(story: str) -> str:
-    return story.replace("\r\n", "\n").strip()
-
-
 def save_value_check(
     db: Database,
     person_id: str,
@@ -216,32 +211,8 @@ def save_value_check(
     level or a story of at most :data:`STORY_LENGTH` characters, while the check is open and about
     a quarter in which the person had sessions. Anything wrong raises
     :class:`~matcher.domain.problems.InvalidInput` and stores nothing."""
-    chosen = set(levels)
-    story = _story(story)
-    problems = Problems()
     where = quarter.key
-    unknown = sorted(chosen - set(VALUE_LEVELS))
-    if unknown:
-        problems.add(
-            Location(VALUE_SOURCE, where, "levels"),
-            phrase(
-                "unknown value level {levels}; choose from {known}",
-                levels=", ".join(unknown),
-                known=", ".join(VALUE_LEVELS),
-            ),
-        )
-    if len(story) > STORY_LENGTH:
-        problems.add(
-            Location(VALUE_SOURCE, where, "story"),
-            phrase(
-                "the story has {length} characters; keep it to {most}", length=len(story), most=STORY_LENGTH
-            ),
-        )
-    if not chosen and not story:
-        problems.add(
-            Location(VALUE_SOURCE, where, "levels"),
-            phrase("choose at least one value level or write a story"),
-        )
+    chosen, story, problems = checked_answer(levels, story, VALUE_SOURCE, where)
     with db.transaction() as session:
         form = _form(session, person_id, quarter, today, "en")
         person = storage.load_person(session, person_id)
@@ -260,7 +231,7 @@ def save_value_check(
         answer = ValueCheck(
             person_id,
             quarter.key,
-            tuple(level for level in VALUE_LEVELS if level in chosen),
+            chosen,
             story,
             person.department,
             person.team,

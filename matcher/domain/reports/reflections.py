@@ -7,8 +7,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-#: Wenger-Trayner's five value levels, in order.
-VALUE_LEVELS = ("immediate", "potential", "applied", "realised", "reframing")
+from matcher.domain.reflections import VALUE_LEVELS
 
 
 @dataclass(frozen=True)
