@@ -20,11 +20,13 @@ from matcher.domain.talentmap import TalentMap, UnknownSkill, normalise
 from web import params, words
 from web.auth import require_login
 from web.context import talent_map
+from web.datalists import name_options
 from web.hosting import HOST_LEVEL, hosts_skill, skill_hosts
 from web.views import person_view, skill_view
 
 pages = Blueprint("pages", __name__)
 pages.before_request(require_login)
+pages.add_app_template_global(name_options, "name_options")
 
 #: The most skills and people a search lists.
 LISTED = 12
@@ -36,7 +38,7 @@ def index() -> str:
     return render_template(
         "index.html",
         organisation=talent.organisation,
-        skills=sorted(talent.organisation.skills, key=lambda s: s.name.casefold()),
+        skill_names=talent.skill_names,
         levels=words.LEVELS,
     )
 
@@ -48,11 +50,10 @@ def ask() -> tuple[str, int] | str:
     # You ask as yourself; HR may look from someone else's point of view.
     asker_id = (params.text("as") if current_user.is_hr else None) or current_user.person_id
     limit = params.integer("limit", default=10, low=1, high=100)
-    skills = talent.skills_by_name
     context = {
         "query": query or "",
         "asker_id": asker_id or "",
-        "skills": skills,
+        "skill_names": talent.skill_names,
         "result": None,
         "problem": None,
         "found": None,

@@ -204,9 +204,9 @@ def profile_form(
     return form
 
 
-def skill_name_list(talent: TalentMap) -> list[str]:
+def skill_name_list(talent: TalentMap) -> tuple[str, ...]:
     """Every skill name, for the suggestion list of the "add" fields."""
-    return list(talent.skill_names)
+    return talent.skill_names
 
 
 def _skill_id(talent: TalentMap, text: str) -> str:

@@ -79,6 +79,11 @@ def run_benchmark(
                 results["load_average_before"] = round(os.getloadavg()[0], 2)
                 measured = measure(setup, server, clients, seconds, seed)
                 results["load_average_after"] = round(os.getloadavg()[0], 2)
+                if server.process.poll() is not None:
+                    # Refused connections say only that nobody listens; the server's log says why.
+                    measured["login_errors"].append(
+                        f"the server stopped during the run:\n{server.log_tail()}"
+                    )
             finally:
                 server.stop()
             show("checking every write in the database")

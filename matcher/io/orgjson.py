@@ -34,7 +34,7 @@ from matcher.domain.parsed import Parsed
 from matcher.domain.phrases import AsWritten, counted, phrase, term
 from matcher.domain.problems import InvalidInput, Location, Locator, Problem, Problems
 from matcher.io import fields, json_text
-from matcher.io.limits import MAX_EMAIL, MAX_ID, MAX_TEXT
+from matcher.io.limits import MAX_EMAIL, MAX_FILE_BYTES, MAX_ID, MAX_TEXT
 
 FORMAT = "meeloop-organisation"
 VERSION = 1
@@ -443,5 +443,12 @@ def to_document(org: Organisation) -> dict[str, Any]:
 
 
 def write_json(org: Organisation, path: Path) -> None:
-    text = json.dumps(to_document(org), ensure_ascii=False, indent=1)
+    """Write the organisation indented, or without spaces when indented it would pass the import's size limit.
+
+    An export must always import again: at about 100,000 people the indentation alone passes the limit.
+    """
+    document = to_document(org)
+    text = json.dumps(document, ensure_ascii=False, indent=1)
+    if len(text.encode()) >= MAX_FILE_BYTES:
+        text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
     path.write_text(text + "\n", encoding="utf-8")

@@ -261,10 +261,27 @@ def _huey(settings: QueueSettings) -> Huey:
     if settings.redis_url:
         return RedisHuey(settings.name, url=settings.redis_url, **common)
     if settings.postgres_dsn:
-        return PostgresHuey(settings.name, dsn=settings.postgres_dsn, **common)
+        found = PostgresHuey(settings.name, dsn=settings.postgres_dsn, create_tables=False, **common)
+        _make_tables_one_at_a_time(found.storage)
+        return found
     assert settings.path is not None
     settings.path.parent.mkdir(parents=True, exist_ok=True)
     return SqliteHuey(settings.name, filename=str(settings.path), **common)
+
+
+#: The PostgreSQL advisory lock that processes making huey's tables take turns on ("meeloop" in ASCII).
+_TABLES_LOCK = 0x6D65656C6F6F70
+
+
+def _make_tables_one_at_a_time(storage: Any) -> None:
+    """huey's tables in PostgreSQL, made by one process at a time. ``create table if not exists`` in
+    two processes at once (gunicorn's workers starting together on a new database) fails in one of
+    them on a duplicate key in PostgreSQL's catalogue, and a gunicorn worker that fails to start
+    stops the whole server."""
+    with storage.db(commit=True, close=True) as cursor:
+        cursor.execute("select pg_advisory_xact_lock(%s)", (_TABLES_LOCK,))
+        for statement in storage.ddl:
+            cursor.execute(statement)
 
 
 class Queue:

@@ -4,6 +4,7 @@ as a map built afresh from the stored organisation; skills or history changing b
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import random
 
@@ -14,7 +15,7 @@ from matcher import storage
 from matcher.domain.problems import InvalidInput
 from matcher.domain.talentmap import TalentMap
 from matcher.io import orgjson
-from matcher.services import organisation, profiles, scheduling
+from matcher.services import mapcache, organisation, profiles, scheduling
 from matcher.services.mapcache import MapCache
 from matcher.storage import changes
 from matcher.storage.changes import changes_since
@@ -165,3 +166,20 @@ def test_only_the_latest_versions_stay_listed_and_a_map_older_than_them_is_built
         assert changes_since(session, current - 3) == (current, None)
     assert cache.get().person(stored.people[4].id).host_capacity == 3
     assert (cache.builds, cache.updates) == (2, 0)
+
+
+def test_a_large_map_built_anew_is_kept_out_of_full_garbage_collections(db, stored, monkeypatch):
+    monkeypatch.setattr(mapcache, "SETTLE_FROM", len(stored.people))
+    gc.unfreeze()
+    try:
+        talent = MapCache(db, today=lambda: DEFAULT_TODAY).get()
+        frozen = gc.get_freeze_count()
+        assert frozen > len(stored.people) and talent.person(stored.people[0].id) is not None
+    finally:
+        gc.unfreeze()
+
+
+def test_a_small_map_is_left_to_the_garbage_collector(db, stored):
+    gc.unfreeze()
+    MapCache(db, today=lambda: DEFAULT_TODAY).get()
+    assert gc.get_freeze_count() == 0

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import multiprocessing
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -84,3 +86,29 @@ def test_an_immediate_queue_runs_the_job_in_the_caller_and_a_passing_failure_is_
     assert "test-broken job 2 failed" in said
     with pytest.raises(KeyError):
         jobs.enqueue("no-such-kind", "1")
+
+
+def _make_queue_storage(url: str, start: Any, outcome: Any) -> None:
+    start.wait()
+    try:
+        queue._huey(queue.QueueSettings.of(url))
+    except Exception as exc:  # the outcome of each process is what the test compares
+        outcome.put(f"{type(exc).__name__}: {exc}")
+    else:
+        outcome.put("made")
+
+
+@pytest.mark.postgres
+def test_server_processes_starting_together_on_a_new_database_all_get_the_queue(empty_postgres_url):
+    # gunicorn's workers make their apps at the same moment; one that fails to start stops the server
+    processes = multiprocessing.get_context("fork")
+    start, outcome = processes.Barrier(4), processes.Queue()
+    started = [
+        processes.Process(target=_make_queue_storage, args=(empty_postgres_url, start, outcome))
+        for _ in range(4)
+    ]
+    for process in started:
+        process.start()
+    for process in started:
+        process.join(timeout=120)
+    assert [outcome.get(timeout=5) for _ in started] == ["made"] * 4

@@ -241,7 +241,8 @@ class MapIndex:
         for h in self.organisation.holdings:
             if h.level < Level.AWARE or h.person_id not in self._people or h.skill_id not in self._skills:
                 continue
-            level = max(Level(h.level), held[h.person_id].get(h.skill_id, Level.NONE))
+            level = h.level if type(h.level) is Level else Level(h.level)
+            level = max(level, held[h.person_id].get(h.skill_id, Level.NONE))
             self._levels[h.skill_id][h.person_id] = level
             held[h.person_id][h.skill_id] = level
         self._wanted: dict[str, dict[str, int]] = defaultdict(dict)  # skill -> person -> priority
@@ -284,20 +285,18 @@ class MapIndex:
             if entry.active_on(self.today)
             for member in dict.fromkeys(entry.members)
         )
-        bonus = {p.id: self._willingness(p) for p in self.organisation.people}
         w = self.weights
+        # Only people who opted in are ever asked; their bonus is the same for every skill.
+        bonus = {p.id: self._willingness(p) for p in self.organisation.people if p.ask_me}
+        order = self._order
         # Best first without fit; fit is bounded, so a question can stop scanning early.
-        self._ranked = {
-            skill_id: sorted(
-                (
-                    (w.level * level + bonus[pid], pid, level)
-                    for pid, level in holders.items()
-                    if self._people[pid].ask_me
-                ),
-                key=lambda item: (-item[0], self._order[item[1]]),
-            )
-            for skill_id, holders in self._levels.items()
-        }
+        self._ranked: dict[str, list[tuple[float, str, Level]]] = {}
+        for skill_id, holders in self._levels.items():
+            ranked = [
+                (w.level * level + bonus[pid], pid, level) for pid, level in holders.items() if pid in bonus
+            ]
+            ranked.sort(key=lambda item: (-item[0], order[item[1]]))
+            self._ranked[skill_id] = ranked
         self._max_fit = w.language + w.site + w.overlap
         self._languages: Mapping[str, frozenset[str]] = {
             p.id: frozenset(base_language(c) for c in p.languages) for p in self._people.values()
