@@ -17,12 +17,16 @@ for a skill (one the guest wishes to learn, when one has a host), the rest name
 a host (half of those also a skill); an hour, half a day or a day; a window of
 five days to two weeks.
 
-The baseline (:func:`greedy`) is what one would do by hand: requests in the
-order they came in, each at the earliest start any eligible host shares with
-the guest that breaks no rule with what is already planned.
+Two baselines, on the same problem, scored and checked the same way. The
+arrival-order greedy (:func:`greedy`) is what one would do by hand: requests
+in the order they came in, each at the earliest start any eligible host
+shares with the guest that breaks no rule with what is already planned. The
+most-constrained-first greedy (:func:`matcher.engines.shadowing.solver.greedy`,
+the engine's own starting plan) takes the requests with the fewest candidate
+slots first, each at its best-scoring candidate that still fits.
 
 :func:`run` measures building the problem, the engine (:func:`matcher.engines.shadowing.plan`)
-and the baseline, each in a forked child process (``measured`` from
+and both baselines, each in a forked child process (``measured`` from
 :mod:`bench.measuring`), so that its time and memory are its own; peak
 memory is the child's high-water mark, the problem in memory included.
 """
@@ -34,7 +38,7 @@ import heapq
 import json
 import random
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -59,6 +63,7 @@ from matcher.engines.shadowing import (
 from matcher.engines.shadowing.config import SCALE
 from matcher.engines.shadowing.problem import moment_of
 from matcher.engines.shadowing.solver import Choice, Ledger, score
+from matcher.engines.shadowing.solver import greedy as most_constrained_greedy
 
 FIRST_DAY = dt.date(2026, 10, 12)
 PEOPLE_PER_HOST = 4
@@ -245,6 +250,8 @@ def _engine(problem: ShadowProblem) -> dict[str, Any]:
         "bound": result.bound,
         "status": result.status,
         "score": result.score,
+        "score_bound": result.score_bound,
+        "score_gap": result.score_gap,
         "solve_seconds": round(result.seconds, 3),
         "violations": len(result.violations),
         "stats": dict(result.stats),
@@ -252,8 +259,10 @@ def _engine(problem: ShadowProblem) -> dict[str, Any]:
     }
 
 
-def _greedy(problem: ShadowProblem) -> dict[str, Any]:
-    chosen = greedy(problem)
+def _greedy(
+    problem: ShadowProblem, method: Callable[[ShadowProblem], list[Choice]] = greedy
+) -> dict[str, Any]:
+    chosen = method(problem)
     return {
         "placed": len(chosen),
         "score": score(problem, chosen) / SCALE,
@@ -282,6 +291,7 @@ def run(
     problem = build_problem(tmap, wanted, agenda, config)
     engine, engine_seconds, engine_growth, engine_peak = measured(lambda: _engine(problem))
     baseline, greedy_seconds, greedy_growth, greedy_peak = measured(lambda: _greedy(problem))
+    constrained, mc_seconds, mc_growth, mc_peak = measured(lambda: _greedy(problem, most_constrained_greedy))
     return {
         "requests": requests,
         "hosts": hosts,
@@ -296,36 +306,59 @@ def run(
         "bound": engine["bound"],
         "engine": {**engine, **_figures(engine_seconds, engine_growth, engine_peak)},
         "greedy": {**baseline, **_figures(greedy_seconds, greedy_growth, greedy_peak)},
+        "most_constrained": {**constrained, **_figures(mc_seconds, mc_growth, mc_peak)},
     }
 
 
 def table(results: dict[str, Any]) -> str:
     """The figures as a Markdown table for the README, with the goals checked below it."""
-    engine, baseline, build = results["engine"], results["greedy"], results["build"]
+    engine, build = results["engine"], results["build"]
+    arrival, constrained = results["greedy"], results["most_constrained"]
+    bound = results["bound"]
     rows = [
-        "| method | placed | upper bound | seconds | peak MiB | rules broken |",
-        "|---|---:|---:|---:|---:|---:|",
-        f"| engine `plan()` ({engine['status']}) | {engine['placed']} | {results['bound']} | "
-        f"{engine['seconds']:.1f} | {engine['peak_mib']:.0f} | {engine['violations']} |",
-        f"| greedy earliest common free slot | {baseline['placed']} | | {baseline['seconds']:.2f} | "
-        f"{baseline['peak_mib']:.0f} | {baseline['violations']} |",
-        f"| building the problem ({build['candidates']:,} candidate slots) | | | {build['seconds']:.1f} | "
-        f"{build['peak_mib']:.0f} | |",
+        "| method | placed | upper bound | score | score bound | seconds | peak MiB | rules broken |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        f"| engine `plan()` ({engine['status']}) | {engine['placed']} | {bound} | {engine['score']:.1f} | "
+        f"{_number(engine['score_bound'])} | {engine['seconds']:.1f} | {engine['peak_mib']:.0f} | "
+        f"{engine['violations']} |",
     ]
-    every = engine["placed"] >= results["bound"]
-    fast = engine["seconds"] <= results["time_limit"] + 1
-    ratio = engine["placed"] / baseline["placed"] if baseline["placed"] else float("inf")
+    for name, row in (("most constrained first", constrained), ("arrival order, earliest slot", arrival)):
+        rows.append(
+            f"| greedy, {name} | {row['placed']} | | {row['score']:.1f} | | {row['seconds']:.2f} | "
+            f"{row['peak_mib']:.0f} | {row['violations']} |"
+        )
+    rows.append(
+        f"| building the problem ({build['candidates']:,} candidate slots) | | | | | "
+        f"{build['seconds']:.1f} | {build['peak_mib']:.0f} | |"
+    )
+    every = engine["placed"] >= bound
+    total = build["seconds"] + engine["seconds"]
+    gap = engine["score_gap"]
     rows += [
         "",
-        f"{results['requests']:,} requests, {results['hosts']} hosts, {results['people']:,} people, "
+        f"{results['requests']:,} requests, {results['hosts']:,} hosts, {results['people']:,} people, "
         f"{results['weeks']} weeks on a 15-minute grid, calendars {results['busy_share']:.0%} busy.",
         f"- [{'pass' if every else 'FAIL'}] every request that can be placed is placed: "
-        f"{engine['placed']} of at most {results['bound']}",
-        f"- [{'pass' if fast else 'FAIL'}] within {results['time_limit']:g} s: {engine['seconds']:.1f} s",
-        f"- engine places {ratio:.2f}x as many as the greedy baseline "
-        f"({engine['placed']} vs {baseline['placed']})",
+        f"{engine['placed']} of at most {bound}",
+        f"- building and planning together: {total:.1f} s (time limit {results['time_limit']:g} s)",
+        f"- fit and fairness: score {engine['score']:.1f}, proven at most {_number(engine['score_bound'])}"
+        + (
+            f", {engine['score_bound'] - engine['score']:.1f} points below the bound ({gap:.2%} of its size)"
+            if gap is not None
+            else ""
+        ),
+        f"- placed, engine ÷ most-constrained greedy: {_ratio(engine['placed'], constrained['placed'])}; "
+        f"engine ÷ arrival-order greedy: {_ratio(engine['placed'], arrival['placed'])}",
     ]
     return "\n".join(rows)
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:.1f}"
+
+
+def _ratio(a: float, b: float) -> str:
+    return f"{a / b:.3f}" if b else "inf"
 
 
 @click.command("bench-shadowing")
@@ -336,7 +369,7 @@ def table(results: dict[str, Any]) -> str:
 @click.option("--time-limit", type=click.FloatRange(min=0.1), default=30.0, show_default=True)
 @click.option("--out", type=click.Path(path_type=Path), help="Also write the figures as JSON.")
 def command(requests: int, hosts: int, weeks: int, seed: int, time_limit: float, out: Path | None) -> None:
-    """Place shadow requests with the engine and with a greedy earliest-slot baseline."""
+    """Place shadow requests with the engine and with two greedy baselines."""
     results = run(requests, hosts, weeks, seed, time_limit)
     click.echo(table(results))
     if out is not None:

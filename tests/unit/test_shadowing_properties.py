@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bench.shadowing import as_slots, busy_share, greedy, instance, run
+from bench.shadowing import as_slots, busy_share, greedy, instance, run, table
 from matcher.domain.availability import Agenda, Interval, working_intervals
 from matcher.domain.model import Holding, Level, Organisation
 from matcher.domain.talentmap import TalentMap
@@ -145,7 +145,10 @@ def test_the_benchmark_instance_is_seeded_and_every_plan_in_it_passes_validate()
     problem = build_problem(tmap, requests, agenda, CONFIG)
     assert validate(problem, as_slots(problem, greedy(problem))) == []
     figures = run(requests=60, hosts=15, weeks=2, seed=3, time_limit=3.0)
-    engine, baseline = figures["engine"], figures["greedy"]
-    assert engine["violations"] == baseline["violations"] == 0
+    engine, baseline, constrained = figures["engine"], figures["greedy"], figures["most_constrained"]
+    assert engine["violations"] == baseline["violations"] == constrained["violations"] == 0
     assert baseline["placed"] <= engine["placed"] <= figures["bound"]
+    assert constrained["placed"] <= engine["placed"]
+    assert engine["score_bound"] is not None and engine["score"] <= engine["score_bound"]
+    assert "greedy, most constrained first" in table(figures)
     assert engine["peak_mib"] > 0 and figures["build"]["candidates"] > 0

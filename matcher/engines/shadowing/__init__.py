@@ -106,7 +106,11 @@ class ShadowPlan:
     ``gap = (bound - objective) / bound``. ``status`` is "optimal" when the two
     meet, else "feasible" (which may still be the best possible: the bound
     ignores time conflicts). ``score`` is the plan's points for fit and
-    fairness, what decides between plans that place as many. ``seconds`` is the
+    fairness, what decides between plans that place as many; ``score_bound`` the
+    most any plan placing as many can score (the smaller of a min-cost flow's,
+    see :func:`matcher.engines.shadowing.bounds.score_bound`, and CP-SAT's when its
+    model held every valid start), and ``score_gap = (score_bound - score) /
+    |score_bound|``. ``seconds`` is the
     wall time of :func:`plan`, explanations and the check with :func:`validate`
     included.
     """
@@ -125,6 +129,13 @@ class ShadowPlan:
     #: Counts: candidates, the greedy and flow figures, constraints, and unplaced requests per kind
     #: of reason (``"unplaced: capacity"`` ...; see :data:`matcher.engines.shadowing.explain.KINDS`).
     stats: tuple[tuple[str, int], ...] = ()
+    score_bound: float | None = None
+
+    @property
+    def score_gap(self) -> float | None:
+        if self.score_bound is None:
+            return None
+        return round((self.score_bound - self.score) / max(abs(self.score_bound), 1e-9), 6)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -133,6 +144,8 @@ class ShadowPlan:
             "bound": self.bound,
             "gap": self.gap,
             "score": self.score,
+            "score_bound": self.score_bound,
+            "score_gap": self.score_gap,
             "seconds": round(self.seconds, 3),
             "slots": [s.as_dict() for s in self.slots],
             "unplaced": [{"request_id": r, "reason": why} for r, why in self.unplaced],
@@ -193,4 +206,5 @@ def plan(problem: ShadowProblem) -> ShadowPlan:
         violations=violations,
         notes=tuple(outcome.notes),
         stats=tuple(sorted(stats.items())),
+        score_bound=None if outcome.score_bound is None else outcome.score_bound / SCALE,
     )

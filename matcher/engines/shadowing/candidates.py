@@ -22,16 +22,17 @@ and the final fill-in pass see them all.
 
 from __future__ import annotations
 
+import bisect
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 
 from matcher.domain.availability import Agenda
-from matcher.domain.intervals import Span, clip, intersect, subtract
+from matcher.domain.intervals import Span, clip, subtract
 from matcher.domain.problems import Location, Problems
 from matcher.domain.talentmap import TalentMap
 from matcher.engines.shadowing.config import ShadowConfig, ShadowRequest
 from matcher.engines.shadowing.problem import Candidate, ShadowProblem, person_time
-from matcher.engines.shadowing.rules import first_broken, host_reason
+from matcher.engines.shadowing.rules import host_reason
 
 MAX_HORIZON_DAYS = 400
 
@@ -80,14 +81,10 @@ def build_problem(
                 starts = spread_starts(problem, request, host_id, per_host)
             else:
                 starts = list(problem.starts(request.id, host_id))
-            for start in starts:
-                broken = first_broken(problem, request, host_id, start)
-                if broken:
-                    problem.rule_counts[broken[0]] += 1
-                    continue
-                problem.candidates.append(
-                    Candidate(request.id, host_id, start, problem.points(request, host_id, start))
-                )
+            # The ranges keep every slot rule by construction, and validate() checks the plan
+            # again, so each start is not run through the rules here (that was most of the time).
+            points = problem.pair_points(request, host_id)
+            problem.candidates.extend(Candidate(request.id, host_id, s, points(s)) for s in starts)
     return problem
 
 
@@ -95,8 +92,16 @@ def _hosts(problem: ShadowProblem, request: ShadowRequest) -> tuple[str, ...]:
     if request.host_id is not None:
         return () if host_reason(problem, request, request.host_id) else (request.host_id,)
     assert request.skill_id is not None, "_check refuses a request that names neither skill nor host"
-    holders = problem.tmap.levels_in(request.skill_id)
-    eligible = [pid for pid in holders if host_reason(problem, request, pid) is None]
+    holders, needed = problem.tmap.levels_in(request.skill_id), problem.config.min_host_level
+    # host_reason() for every holder, its quick tests first: most holders do not host at all.
+    eligible = [
+        pid
+        for pid, level in holders.items()
+        if level >= needed
+        and pid != request.guest_id
+        and problem.capacity(pid) > 0
+        and host_reason(problem, request, pid) is None
+    ]
     return tuple(sorted(eligible, key=lambda pid: (-holders[pid], problem.name(pid).casefold(), pid)))
 
 
@@ -111,13 +116,36 @@ def start_ranges(
     travel = problem.travel(request, host_id) if travel is None else travel
     first, last = problem.pair_window(request, host_id)
     guest, host = problem.times[request.guest_id], problem.times[host_id]
-    common = intersect(clip(guest.free, first, last), clip(host.free, first, last))
-    ranges = [(a, b - length + 1) for a, b in common if b - a >= length]
+    ranges = _common(guest.free, host.free, first, last, length)
     if travel and ranges:
         busy = clip(guest.busy, first - travel, last + travel)
         ranges = subtract(ranges, [(b - length - travel + 1, e + travel) for b, e in busy])
     aligned = ((-(-a // grid) * grid, -(-b // grid) * grid) for a, b in ranges)
     return tuple((a, b) for a, b in aligned if a < b)
+
+
+def _common(a: list[Span], b: list[Span], first: int, last: int, length: int) -> list[Span]:
+    """The starts (as ranges ``[s, e)``) of a ``length`` inside both merged lists and ``[first,
+    last)``; the same as intersecting the clipped lists, written out because it runs for every
+    request and host."""
+    i = max(0, bisect.bisect_right(a, (first, first)) - 1)
+    j = max(0, bisect.bisect_right(b, (first, first)) - 1)
+    found = []
+    while i < len(a) and j < len(b):
+        (a0, a1), (b0, b1) = a[i], b[j]
+        start = first if first > a0 else a0
+        start = b0 if b0 > start else start
+        end = last if last < a1 else a1
+        end = b1 if b1 < end else end
+        if end - start >= length:
+            found.append((start, end - length + 1))
+        if a0 >= last or b0 >= last:
+            break
+        if a1 <= b1:
+            i += 1
+        else:
+            j += 1
+    return found
 
 
 def spread(n: int) -> Iterator[int]:

@@ -110,6 +110,11 @@ class ShadowConfig:
     #: hosts (never fewer than two per host). The flow bound still counts every start, so the
     #: reported gap includes whatever pruning may lose.
     starts_per_request: int = 96
+    #: Up to this many candidates CP-SAT solves the round as one model. Beyond, it improves the
+    #: greedy plan a part at a time, the rest of the plan fixed, each part's model holding about
+    #: ``part_candidates`` candidates (see :mod:`matcher.engines.shadowing.neighbourhoods`).
+    model_candidates: int = 150_000
+    part_candidates: int = 10_000
     weights: ShadowWeights = field(default_factory=ShadowWeights)
 
     def problems(self) -> list[Problem]:
@@ -132,7 +137,14 @@ class ShadowConfig:
                 fail(name, phrase("must not be negative"))
         if self.time_limit <= 0:
             fail("time_limit", phrase("must be more than 0 seconds"))
-        for name in ("workers", "max_candidates", "starts_per_host", "starts_per_request"):
+        for name in (
+            "workers",
+            "max_candidates",
+            "starts_per_host",
+            "starts_per_request",
+            "model_candidates",
+            "part_candidates",
+        ):
             if getattr(self, name) < 1:
                 fail(name, phrase("must be at least 1"))
         for f in dataclasses.fields(self.weights):

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from matcher.domain.availability import Agenda
@@ -110,12 +110,13 @@ class ShadowProblem:
     options: dict[tuple[str, str], tuple[Span, ...]] = field(default_factory=dict)
     candidates: list[Candidate] = field(default_factory=list)
     times: dict[str, PersonTime] = field(default_factory=dict)
-    #: Rule name to how many candidate starts it struck out (none, unless the ranges are wrong).
-    rule_counts: Counter[str] = field(default_factory=Counter)
     #: Whether the candidates are a spread-out part of the valid starts rather than all of them.
     pruned: bool = False
     #: Host id to the slots they hosted in recent plans (see ``weights.recent_load``).
     recent_hosting: dict[str, int] = field(default_factory=dict)
+    #: Looked up often: each host's capacity periods, and each request and host's points.
+    _periods: dict[str, tuple[list[int], list[tuple[int, int]]]] = field(default_factory=dict, repr=False)
+    _points: dict[tuple[str, str], Callable[[int], int]] = field(default_factory=dict, repr=False)
 
     def person(self, person_id: str) -> Person:
         person = self.tmap.person(person_id)
@@ -157,6 +158,28 @@ class ShadowProblem:
 
     def period(self, host_id: str, start: int) -> tuple[int, int]:
         """The host's capacity period of a start: (ISO year, ISO week) or (year, month), host's time."""
+        table = self.period_table(host_id)
+        index = bisect.bisect_right(table[0], start) - 1
+        return table[1][index] if index >= 0 else self._period_of(host_id, start)
+
+    def period_table(self, host_id: str) -> tuple[list[int], list[tuple[int, int]]]:
+        """The minutes the host's periods begin within the horizon, and the periods: asked for
+        every start of every request, so looked up rather than worked out each time."""
+        table = self._periods.get(host_id)
+        if table is None:
+            table = self._periods[host_id] = self._make_period_table(host_id)
+        return table
+
+    def _make_period_table(self, host_id: str) -> tuple[list[int], list[tuple[int, int]]]:
+        time, starts, keys = self.times[host_id], [], list[tuple[int, int]]()
+        for minute in time.midnights:
+            key = self._period_of(host_id, minute)
+            if not keys or key != keys[-1]:
+                starts.append(minute)
+                keys.append(key)
+        return starts, keys
+
+    def _period_of(self, host_id: str, start: int) -> tuple[int, int]:
         day = self.times[host_id].day(start)
         if self.config.capacity_period == "week":
             year, week, _ = day.isocalendar()
@@ -182,6 +205,17 @@ class ShadowProblem:
     def points(self, request: ShadowRequest, host_id: str, start: int) -> int:
         """What the choice adds to the plan's score, in SCALE units: level, wish, site, earliness,
         less the host's recent load."""
+        return self.pair_points(request, host_id)(start)
+
+    def pair_points(self, request: ShadowRequest, host_id: str) -> Callable[[int], int]:
+        """:meth:`points` of this request and host as a function of the start: all but the
+        earliness is worked out once per pair."""
+        found = self._points.get((request.id, host_id))
+        if found is None:
+            found = self._points[request.id, host_id] = self._pair_points(request, host_id)
+        return found
+
+    def _pair_points(self, request: ShadowRequest, host_id: str) -> Callable[[int], int]:
         w, config = self.config.weights, self.config
         total = -w.recent_load * self.recent_hosting.get(host_id, 0)
         if request.skill_id is not None:
@@ -190,5 +224,9 @@ class ShadowProblem:
         if not self.travel(request, host_id):
             total += w.same_site
         first, last = self.pair_window(request, host_id)
-        total += w.early * (last - start - request.minutes) / max(1, last - first - request.minutes)
-        return round(SCALE * total)
+        end, width, early = last - request.minutes, max(1, last - first - request.minutes), w.early
+        return partial(_points_at, total, early, end, width)
+
+
+def _points_at(total: float, early: float, end: int, width: int, start: int) -> int:
+    return round(SCALE * (total + early * (end - start) / width))

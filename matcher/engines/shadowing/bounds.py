@@ -1,0 +1,118 @@
+"""Upper bounds: on how many requests any plan places, and on the score of any plan placing a number."""
+
+from __future__ import annotations
+
+from ortools.graph.python import max_flow, min_cost_flow
+
+from matcher.engines.shadowing.config import SCALE
+from matcher.engines.shadowing.problem import ShadowProblem
+from matcher.engines.shadowing.rules import capacity_key
+
+Earliest = dict[tuple[str, tuple[str, tuple[int, int]]], int]
+
+
+def upper_bound(problem: ShadowProblem, earliest: Earliest | None = None) -> int:
+    """The most requests any plan can place: a maximum flow from the requests (1 each) through
+    (host, capacity period) nodes, with an arc wherever the request has any valid start with that
+    host in that period, to the sink (the host's capacity). Time conflicts are ignored and every
+    valid start counts, pruned or not, so no plan can place more. ``earliest`` is
+    :func:`earliest_starts`, when already worked out."""
+    arcs = earliest_starts(problem) if earliest is None else earliest
+    if not arcs:
+        return 0
+    requests = {r: i for i, r in enumerate(sorted({r for r, _ in arcs}))}
+    periods = {key: i for i, key in enumerate(sorted({key for _, key in arcs}))}
+    source, sink, first_period = 0, 1, 2 + len(requests)
+    flow = max_flow.SimpleMaxFlow()
+    for index in requests.values():
+        flow.add_arc_with_capacity(source, 2 + index, 1)
+    for request_id, key in sorted(arcs):
+        flow.add_arc_with_capacity(2 + requests[request_id], first_period + periods[key], 1)
+    for (host_id, _), period in periods.items():
+        flow.add_arc_with_capacity(first_period + period, sink, problem.capacity(host_id))
+    if flow.solve(source, sink) != flow.OPTIMAL:
+        raise RuntimeError("the maximum flow for the bound did not solve")
+    return flow.optimal_flow()
+
+
+def earliest_starts(problem: ShadowProblem) -> Earliest:
+    """(request, (host, period)) to the earliest valid start of the request with that host in
+    that capacity period: the one with the most points, since only earliness varies with the start."""
+    grid = problem.config.grid_minutes
+    found: Earliest = {}
+    for (request_id, host_id), ranges in problem.options.items():
+        for a, b in ranges:
+            key = capacity_key(problem, host_id, a)
+            found.setdefault((request_id, key), a)
+            if capacity_key(problem, host_id, b - grid) == key:
+                continue
+            # Rare: the range runs into the next period (a night shift over a period's end).
+            begins, _ = problem.period_table(host_id)
+            for minute in begins:
+                if a < minute < b:
+                    start = -(-minute // grid) * grid
+                    if start < b:
+                        found.setdefault((request_id, capacity_key(problem, host_id, start)), start)
+    return found
+
+
+def score_bound(
+    problem: ShadowProblem, placed: int, most: int, earliest: Earliest | None = None
+) -> int | None:
+    """The most score (SCALE units) a plan placing at least ``placed`` requests can have; None when
+    no plan places that many.
+
+    A min-cost flow relaxes only "nobody in two places at once": one unit per placed request
+    from the source through its guest, the request, a (host, capacity period) it has a valid start
+    in, and that host, to the sink. The guest's k-th unit costs ``guest_repeat * (k - 1)`` and the
+    host's ``host_spread * (k - 1)`` (arcs of rising cost, taken cheapest first, so a flow pays
+    exactly the plan's fairness costs); the request's arc gains the points of its earliest start
+    there, the most any of its starts there has. Units beyond ``placed`` may bypass the network.
+    Every plan is such a flow with at least its score, so the flow's best bounds every plan.
+    ``most`` is :func:`upper_bound`, ``earliest`` :func:`earliest_starts`.
+    """
+    if placed > most:
+        return None
+    earliest = earliest_starts(problem) if earliest is None else earliest
+    if not earliest:
+        return 0
+    w, scale = problem.config.weights, SCALE
+    guest_step, host_step = round(scale * w.guest_repeat), round(scale * w.host_spread)
+    nodes: dict[object, int] = {"source": 0, "sink": 1}
+
+    def node(key: object) -> int:
+        return nodes.setdefault(key, len(nodes))
+
+    flow = min_cost_flow.SimpleMinCostFlow()
+    requests = sorted({r for r, _ in earliest})
+    guests: dict[str, int] = {}
+    hosts: dict[str, int] = {}
+    for request_id in requests:
+        guest = problem.requests[request_id].guest_id
+        flow.add_arc_with_capacity_and_unit_cost(node(("g", guest)), node(("r", request_id)), 1, 0)
+        guests[guest] = guests.get(guest, 0) + 1
+    periods: dict[tuple[str, tuple[int, int]], set[str]] = {}
+    for (request_id, key), start in sorted(earliest.items()):
+        request, host_id = problem.requests[request_id], key[0]
+        gain = problem.points(request, host_id, start)
+        flow.add_arc_with_capacity_and_unit_cost(node(("r", request_id)), node(("p", key)), 1, -gain)
+        periods.setdefault(key, set()).add(request_id)
+    for key, reaching in sorted(periods.items()):
+        host_id = key[0]
+        flow.add_arc_with_capacity_and_unit_cost(
+            node(("p", key)), node(("h", host_id)), min(len(reaching), problem.capacity(host_id)), 0
+        )
+        hosts[host_id] = hosts.get(host_id, 0) + min(len(reaching), problem.capacity(host_id))
+    for guest, units in sorted(guests.items()):
+        for k in range(units):
+            flow.add_arc_with_capacity_and_unit_cost(0, node(("g", guest)), 1, guest_step * k)
+    for host_id, units in sorted(hosts.items()):
+        for k in range(units):
+            flow.add_arc_with_capacity_and_unit_cost(node(("h", host_id)), 1, 1, host_step * k)
+    if most > placed:
+        flow.add_arc_with_capacity_and_unit_cost(0, 1, most - max(0, placed), 0)
+    flow.set_node_supply(0, most)
+    flow.set_node_supply(1, -most)
+    if flow.solve() != flow.OPTIMAL:
+        raise RuntimeError("the minimum-cost flow for the score bound did not solve")
+    return -flow.optimal_cost()
