@@ -11,7 +11,7 @@ import numpy as np
 from matcher.domain.model import Organisation, Person
 from matcher.domain.talentmap import TalentMap
 from matcher.engines.pairing import PairingConfig, PairingProblem, Rules, Weights
-from matcher.engines.pairing.problem import SCALE, Candidate
+from matcher.engines.pairing.problem import SCALE, Candidate, pair_points
 from matcher.engines.pairing.solver import load_penalty
 
 TODAY = dt.date(2026, 11, 2)
@@ -90,8 +90,9 @@ Plan = list[tuple[int, int]]  # (tail, head) index pairs
 
 
 def plan_points(problem: PairingProblem, pairs: list[tuple[str, str]]) -> int:
-    """A plan's value in points, from the problem's own candidates and load penalty."""
-    points = sum(problem.candidates[p].points for p in pairs)
+    """A plan's value in points, from the problem's own candidates and load penalty. A pair that
+    pricing added to the candidates in the engine's own process is scored anew."""
+    points = sum(pair_points(problem, p) for p in pairs)
     if problem.config.mode == "exchange":
         return points
     loads = Counter(teacher for teacher, _ in pairs)

@@ -1,7 +1,8 @@
 """An upper bound on a group round's objective: no plan, rule-keeping or not, scores more.
 
 Each criterion counts at its best over all groups at once, and each similar criterion is also
-bounded together with the diverse ones as a small linear programme; the lower is taken. From it go
+bounded together with the diverse ones as a small linear programme, which also counts what members
+alone in their value cost where nobody should be; the lower is taken. From it go
 the penalties no plan escapes, counted with the score's own :func:`penalty`: everyone who is the
 only participant of their value of a ``no_isolated`` attribute is alone in any group, and locked
 people who met in a recent round are together in any plan.
@@ -86,7 +87,8 @@ def _coupled_bound(problem: GroupProblem, similar: Criterion, diverse: list[Crit
     linear programme whose integer points include every plan.
 
     ``spread[s]`` counts the groups holding similar value s (the similar score is everyone placed
-    less their sum). A group holds diverse value d only through someone of value d who brings
+    less their sum; where nobody should be alone in it, the members who are cost what
+    :func:`_lone_penalty` counts). A group holds diverse value d only through someone of value d who brings
     their similar value s along, so the groups holding d number at most the sum over s of
     min(people with d and s, spread[s]), and at most min(people with d, groups).
     """
@@ -101,6 +103,7 @@ def _coupled_bound(problem: GroupProblem, similar: Criterion, diverse: list[Crit
         spread[value] = solver.NumVar(fewest, min(n, g), "")
     solver.Add(solver.Sum(list(spread.values())) >= min(g, placed))
     objective = similar.weight * (placed - solver.Sum(list(spread.values())))
+    objective -= _lone_penalty(problem, solver, similar, spread)
     for c in diverse:
         values = problem.values[c.attribute]
         both = Counter((values[p], of[p]) for p in problem.people)
@@ -121,3 +124,23 @@ def _coupled_bound(problem: GroupProblem, similar: Criterion, diverse: list[Crit
     if solver.Solve() != pywraplp.Solver.OPTIMAL:
         return None
     return solver.Objective().Value()
+
+
+def _lone_penalty(problem: GroupProblem, solver: pywraplp.Solver, similar: Criterion, spread: dict) -> object:
+    """Where nobody should be the only one of their value of the similar attribute, what members
+    alone in it cost: of the ``spread[s]`` groups holding value s, those holding two or more hold
+    two each at least, so at least 2 x spread[s] - (people of s) hold exactly one, each costing
+    :func:`penalty`. Values only one person has are left out: :func:`unavoidable_penalty` counts
+    them already (when nobody is left out; otherwise they are counted here)."""
+    if similar.attribute not in problem.config.no_isolated:
+        return 0
+    counts = Counter(problem.values[similar.attribute].values())
+    lone = []
+    for value, groups in spread.items():
+        n = counts[value]
+        if n == 1 and not problem.left_over:
+            continue
+        alone = solver.NumVar(0, n, "")
+        solver.Add(alone >= 2 * groups - n)
+        lone.append(alone)
+    return penalty(1, 0) * solver.Sum(lone) if lone else 0

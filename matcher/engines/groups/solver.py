@@ -1,7 +1,9 @@
 """Forming groups, rules first: a construction that already mixes or gathers by the weightiest
-criteria, repairs until every hard rule holds, then a seeded local search of moves and swaps (late
-acceptance hill climbing) that never breaks a rule the plan keeps, until the time limit or until
-nothing improves.
+criteria and evens out hard count ranges and balances, repairs until every hard rule holds, then a
+seeded local search of moves and swaps (late acceptance hill climbing) that never breaks a rule the
+plan keeps, until the time limit or until nothing improves. A share of its steps is aimed at one
+criterion (:mod:`matcher.engines.groups.aimed`): a duplicate in a diverse value, a group short of
+shared time, a group off a balance; members alone in their value are paired up at the end.
 
 The objective is the sum of the groups' scores plus ``worst_group`` times the lowest group score
 (CATME Team-Maker's criterion: no group is left with the leftovers). Plans are compared on the
@@ -17,7 +19,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from matcher.engines.groups import exact
+from matcher.engines.groups.aimed import BalanceStep, SharedStep, join_alone
 from matcher.engines.groups.build import place_locks
+from matcher.engines.groups.even import even_balances, even_ranges
 from matcher.engines.groups.problem import GroupProblem
 from matcher.engines.groups.repair import repair
 from matcher.engines.groups.state import State
@@ -43,6 +47,17 @@ LATE = 50
 #: in theirs, 0.3 of them end 5% higher than single moves and swaps alone: a group can only take
 #: people of another site two at a time.
 PAIRS = 0.3
+#: The share of the other steps aimed at a group short of shared working time
+#: (:class:`~matcher.engines.groups.aimed.SharedStep`), where a shared time is set.
+SHARED = 0.05
+#: The share of them aimed at a group whose average is off a balance's (:class:`BalanceStep`).
+BALANCE = 0.1
+#: The share of single moves that send someone who shares a value of a diverse criterion in
+#: their group to a group without it (:func:`_mixing_swap`).
+MIX = 0.25
+#: The share of the time limit kept at its end for pairing up members alone in their value
+#: (:func:`~matcher.engines.groups.aimed.join_alone`).
+POLISH = 0.02
 #: Steps without a new best plan before the search stops (at least, and per person who may move).
 PATIENCE_MIN = 20_000
 PATIENCE_PER_PERSON = 500
@@ -90,6 +105,8 @@ def construct(problem: GroupProblem) -> tuple[list[list[str]], list[str]]:
     for person, i in zip(rest, order, strict=False):
         groups[i].append(person)
     _cover_topics(problem, groups, placed)
+    even_ranges(problem, groups, placed)
+    even_balances(problem, groups, placed)
     return groups, left_out
 
 
@@ -166,6 +183,7 @@ def improve(
     fixed: set[str],
     *,
     deadline: float,
+    polish: float = 0.0,
     on_progress: Progress | None = None,
     started: float | None = None,
 ) -> tuple[list[list[str]], int, int, float]:
@@ -176,8 +194,11 @@ def improve(
     plan of ``LATE`` steps ago, so the search can cross small dips between local optima. Where
     nobody may be alone in a value, a share of the steps (:data:`PAIRS`) exchange two people alike
     in it for two others alike in theirs (:func:`_pair_swap`): one at a time, each would be alone
-    in the other group. The best plan seen (fewest rules broken, then the best objective) is
-    returned. It stops at the deadline, or when the best has not improved for a while; only a
+    in the other group; other shares are aimed at a duplicate in a diverse value (:data:`MIX`),
+    shared time (:data:`SHARED`) and balance (:data:`BALANCE`). The best plan seen (fewest rules
+    broken, then the best objective) is polished for ``polish`` seconds more by pairing up members
+    alone in their value (:func:`~matcher.engines.groups.aimed.join_alone`) and returned. It stops
+    at the deadline, or when the best has not improved for a while; only a
     search cut off by the deadline depends on the machine's speed. ``on_progress`` hears of a
     better plan at most every :data:`REPORT_EVERY` seconds. Returns the best plan, the moves
     taken, and the best plan's rules broken and objective.
@@ -188,6 +209,7 @@ def improve(
     if len(groups) < 2 or not movable:
         return state.groups, 0, state.broken, state.objective()
     pairs = PAIRS if state.isolating else 0.0
+    aimed, balancing = SharedStep(state, fixed), BalanceStep(state, fixed)
     history = [state.objective()] * LATE
     best_key = (state.broken, -state.objective())
     # The best plan is the current one with the groups changed since then as they were.
@@ -205,8 +227,14 @@ def improve(
             taken = _pair_swap(state, rng, movable, fixed)
         else:
             taken = False
-            picked = _pick(state, rng, movable, fixed)
-            move = state.judge(*picked) if picked is not None else None
+            chance = rng.random()
+            if aimed.needed is not None and chance < SHARED:
+                move = aimed.pick(state, rng)
+            elif balancing.balances and chance > 1 - BALANCE:
+                move = balancing.pick(state, rng)
+            else:
+                picked = _pick(state, rng, movable, fixed)
+                move = state.judge(*picked) if picked is not None else None
             if move is not None and (
                 move.broken < state.broken
                 or (
@@ -228,9 +256,12 @@ def improve(
         if on_progress and unreported and best_is_current and time.perf_counter() - reported >= REPORT_EVERY:
             reported, unreported = time.perf_counter(), False
             on_progress(state.objective(), reported - started)
-    best = [list(state.before.get(i, g)) for i, g in enumerate(state.groups)]
+    if not best_is_current:
+        # Back to the best plan, to polish it.
+        state.regroup({i: list(g) for i, g in state.before.items()})
     state.before = None
-    return best, accepted, best_key[0], -best_key[1]
+    accepted += join_alone(state, fixed, rng, deadline=deadline + polish)
+    return [list(g) for g in state.groups], accepted, state.broken, state.objective()
 
 
 def _pick(
@@ -247,6 +278,11 @@ def _pick(
     a = state.where[p]
     b = a
     q: str | None = None
+    if state.mixing and rng.random() < MIX:
+        found = _mixing_swap(state, rng, p, a)
+        if found is not None:
+            q, b = found
+            return None if q in fixed else (p, a, q, b)
     if state.alike and rng.random() < 0.7:
         k, by_value = state.alike[rng.randrange(len(state.alike))]
         same = by_value[state.code[p][k]]
@@ -265,6 +301,26 @@ def _pick(
     if q is None and not (len(state.groups[a]) > config.size_min and len(state.groups[b]) < config.size_max):
         return None
     return p, a, q, b
+
+
+def _mixing_swap(state: State, rng: random.Random, p: str, a: int) -> tuple[str, int] | None:
+    """For ``p`` who shares a value of a diverse criterion with someone in their group: someone
+    alike in the similar criteria (so the swap keeps the gathering) from a group without that
+    value, or None when ``p`` shares no value or the one found is in such a group."""
+    k = state.mixing[rng.randrange(len(state.mixing))]
+    value = state.code[p][k]
+    if state.counts[a][k][value] < 2:
+        return None
+    if state.alike:
+        s, by_value = state.alike[rng.randrange(len(state.alike))]
+        same = by_value[state.code[p][s]]
+        q = same[rng.randrange(len(same))]
+    else:
+        q = rng.choice(state.groups[rng.randrange(len(state.groups))])
+    b = state.where[q]
+    if b == a or state.counts[b][k][value]:
+        return None
+    return q, b
 
 
 def _pair_swap(state: State, rng: random.Random, movable: list[str], fixed: set[str]) -> bool:
@@ -347,7 +403,13 @@ def solve(problem: GroupProblem, *, on_progress: Progress | None = None) -> Grou
         exact_until=started + EXACT_SHARE * limit,
     )
     groups, accepted, broken, value = improve(
-        state, rng, fixed, deadline=started + limit, on_progress=on_progress, started=started
+        state,
+        rng,
+        fixed,
+        deadline=started + (1 - POLISH) * limit,
+        polish=POLISH * limit,
+        on_progress=on_progress,
+        started=started,
     )
     if on_progress:
         on_progress(value, time.perf_counter() - started)

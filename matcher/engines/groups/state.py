@@ -93,6 +93,8 @@ class State:
             if c.goal != "ignore" and c.weight
         ]
         self.isolating = [at[a] for a in config.no_isolated]
+        #: The attribute index of every diverse criterion.
+        self.mixing = [k for k, _, diverse in self.criteria if diverse]
         self.tallies = Tallies(problem, at)
         self.ranges, self.balances = self.tallies.ranges, self.tallies.balances
         codes: dict[tuple[str, str], int] = {}
@@ -203,13 +205,15 @@ class State:
     def broken_in(self, parts: Parts) -> int:
         """The rules a group breaks on its own (isolation is counted across the plan)."""
         config = self.problem.config
-        return (
+        found = (
             size_broken(config, parts.size)
             + forbidden_broken(parts.clashes)
             + cooldown_broken(config, parts.repeats)
-            + sum(topic_broken(n) for n in parts.holders)
             + self.tallies.broken(parts.size, parts.tallied)
         )
+        for n in parts.holders:
+            found += topic_broken(n)
+        return found
 
     def broken_by_rule(self) -> Counter[str]:
         """The rules broken, by rule, as :func:`~matcher.engines.groups.rules.broken_by_rule`

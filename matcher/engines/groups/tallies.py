@@ -52,6 +52,18 @@ class Tallies:
         self.people = len(problem.people)
         self.shared = config.shared_time
         self.available = problem.available
+        # What can cost points and what can break a rule, by place: judging a move asks both of
+        # every group it touches, and the rest would only add noughts.
+        self.scored_ranges = [(r, rule) for r, (rule, _, _) in enumerate(self.ranges) if not rule.hard]
+        self.hard_ranges = [(r, rule) for r, (rule, _, _) in enumerate(self.ranges) if rule.hard]
+        self.scored_balances = [
+            (b, rule, whole) for b, (rule, _, whole) in enumerate(self.balances) if rule.weight
+        ]
+        self.hard_balances = [
+            (b, rule, whole) for b, (rule, _, whole) in enumerate(self.balances) if rule.tolerance is not None
+        ]
+        self.scored_shared = self.shared is not None and not self.shared.hard
+        self.hard_shared = self.shared is not None and self.shared.hard
 
     def count(self, members: set[str], counts: list[Counter[int]]) -> Held:
         """A group's tallies, counted afresh from its members and value counts."""
@@ -106,22 +118,20 @@ class Tallies:
     def points(self, size: int, held: Held) -> float:
         """Points these criteria take off a group of ``size``."""
         total = 0.0
-        for (rule, _, _), n in zip(self.ranges, held[0], strict=True):
-            total += range_points(rule, n)
-        for (balance, _, whole), summed in zip(self.balances, held[1], strict=True):
-            total += balance_points(balance, deviation(summed, size, whole, self.people))
-        return total + (shared_points(self.shared, held[2]) if self.shared is not None else 0.0)
+        for r, rule in self.scored_ranges:
+            total += range_points(rule, held[0][r])
+        for b, balance, whole in self.scored_balances:
+            total += balance_points(balance, deviation(held[1][b], size, whole, self.people))
+        return total + (shared_points(self.shared, held[2]) if self.scored_shared else 0.0)
 
     def broken(self, size: int, held: Held) -> int:
         """How many times a group of ``size`` breaks the rules of these criteria."""
-        return (
-            sum(range_broken(rule, n) for (rule, _, _), n in zip(self.ranges, held[0], strict=True))
-            + sum(
-                balance_broken(balance, summed, size, whole, self.people)
-                for (balance, _, whole), summed in zip(self.balances, held[1], strict=True)
-            )
-            + shared_broken(self.shared, held[2])
-        )
+        found = 0
+        for r, rule in self.hard_ranges:
+            found += range_broken(rule, held[0][r])
+        for b, balance, whole in self.hard_balances:
+            found += balance_broken(balance, held[1][b], size, whole, self.people)
+        return found + (shared_broken(self.shared, held[2]) if self.hard_shared else 0)
 
     def by_rule(self, size: int, held: Held) -> Counter[str]:
         """The same, by rule."""

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import heapq
-import math
-from array import array
 from collections import Counter
 from dataclasses import dataclass
 
@@ -13,14 +10,14 @@ import numpy as np
 
 from matcher.domain.phrases import counted, phrase
 from matcher.domain.talentmap import TalentMap
+from matcher.engines.pairing.arrays import ALLOWED, INELIGIBLE, OWN_TEAM, RULE_CODES, Table
 from matcher.engines.pairing.config import PairingConfig
 from matcher.engines.pairing.fairness import MET_BEFORE, Memory, recall, stale_pairs
 from matcher.engines.pairing.problem import (
-    SCALE,
     Candidate,
     PairingProblem,
+    Pruned,
     gains_from,
-    max_bonus,
     participants,
     rounds_ago,
     scored,
@@ -170,94 +167,114 @@ def _locked_people(problem: PairingProblem) -> set[str]:
 
 
 def _directed_candidates(problem: PairingProblem) -> None:
-    """Candidates per learner, best first.
+    """Candidates per learner, best first, computed as arrays (see :mod:`.arrays`).
 
-    With ``candidates_per_learner`` = k, a learner keeps the k best pairs that pass the rules,
-    found lazily: teachers are scored in order of an upper bound on their score and the rules
-    checked in order of the actual score, so the search stops as soon as nothing left can beat
-    the k-th. Where teachers are scarce, a teacher's best learners may not have that teacher
-    among their own k, so each teacher also keeps the k x capacity learners they could teach
-    most. What is left out is remembered, with its learning credit, for the bound.
+    With ``candidates_per_learner`` = k, a learner keeps the k best pairs that pass the rules.
+    Where teachers are scarce, a teacher's best learners may not have that teacher among their
+    own k, so each teacher also keeps the k x capacity learners they could teach most. The
+    other pairs that pass the rules are kept as arrays in ``problem.pruned``, for the bound.
     """
-    locked = _locked_people(problem)
+    table = Table.of(problem)
+    index = problem.codes().index
+    rows = _rows(problem, table)
     keep = problem.config.candidates_per_learner
+    nominated = _teachers_choice(problem, rows, keep) if keep else None
+    pruned: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
+    for at, (learner, teachers, gains, points) in enumerate(rows):
+        order = np.lexsort((table.rank[teachers], -points))
+        if keep:
+            kept = np.zeros(len(teachers), dtype=bool)
+            kept[order[:keep]] = True
+            assert nominated is not None
+            kept |= nominated[at]
+            if not kept.all():
+                left = ~kept
+                pruned.append((index[learner], teachers[left], points[left], gains[left]))
+            order = order[kept[order]]
+        names = table.names
+        for t, p, g in zip(
+            teachers[order].tolist(), points[order].tolist(), gains[order].tolist(), strict=True
+        ):
+            members = (names[t], learner)
+            problem.candidates[members] = Candidate(members, p, gain=g, problem=problem)
+    if pruned:
+        problem.pruned = Pruned(
+            learner=np.repeat(
+                np.asarray([p[0] for p in pruned], dtype=np.int32), [len(p[1]) for p in pruned]
+            ),
+            teacher=np.concatenate([p[1] for p in pruned]),
+            points=np.concatenate([p[2] for p in pruned]),
+            gains=np.concatenate([p[3] for p in pruned]),
+        )
+        problem.pruned_count = problem.pruned.size
+
+
+_Row = tuple[str, np.ndarray, np.ndarray, np.ndarray]
+
+
+def _rows(problem: PairingProblem, table: Table) -> list[_Row]:
+    """For each learner not in a lock: the teachers of the pairs that score and pass every rule,
+    with their learning credit and points. Each rule a scoring pair breaks is counted for the
+    explanations, as the reference does."""
+    locked = _locked_people(problem)
+    index = problem.codes().index
+    usable = table.teacher.copy()
+    for person in locked:
+        if not _teaches_in_lock(problem, person):
+            usable[index[person]] = False
     open_pool = problem.mode in ("buddy", "intern-manager")
-    options: list[tuple[str, list[str], dict[str, float]]] = []
+    everyone = np.flatnonzero(table.teacher)
+    names = {code: name for name, code in RULE_CODES.items()}
+    rows: list[_Row] = []
     for learner in problem.learners:
         if learner in locked:
             continue
-        gains = gains_from(problem, learner)
+        teachers, gains = table.gains(learner)
         if open_pool:
-            gains = {t: gains.get(t, 0.0) for t in problem.teachers if t != learner}
-        usable = [t for t in gains if t not in locked or _teaches_in_lock(problem, t)]
-        options.append((learner, sorted(usable, key=lambda t: (-gains[t], t)), gains))
-    nominated = _teachers_choice(problem, options, keep) if keep else {}
-    for learner, order, gains in options:
-        kept, rest = _best_for(problem, learner, order, gains, keep)
-        chosen = nominated.get(learner, ())
-        left: list[str] = []
-        for teacher, candidate in rest:
-            if teacher in chosen:
-                candidate = candidate or scored(problem, teacher, learner, gains[teacher])
-                if candidate.points > 0 and _allowed(problem, teacher, learner):
-                    kept.append(candidate)
-                continue
-            left.append(teacher)
-        if left:
-            problem.pruned.append((learner, left, array("d", (gains[t] for t in left))))
-            problem.pruned_count += len(left)
-        for candidate in sorted(kept, key=lambda c: (-c.points, c.members)):
-            problem.candidates[candidate.members] = candidate
+            credit = np.zeros(len(table.names))
+            credit[teachers] = gains
+            teachers = everyone[everyone != index[learner]]
+            gains = credit[teachers]
+        ok = usable[teachers]
+        teachers, gains = teachers[ok], gains[ok]
+        points = table.points(learner, teachers, gains)
+        code = np.full(len(teachers), INELIGIBLE, dtype=np.int64)
+        positive = points > 0
+        code[positive] = table.broken(learner, teachers[positive])
+        for value, count in zip(*np.unique(code[code > 0], return_counts=True), strict=True):
+            problem.rule_counts[names[int(value)]] += int(count)
+            problem.ruled_out[learner][names[int(value)]] += int(count)
+            for teacher in teachers[code == value].tolist():
+                problem.ruled_out[table.names[teacher]][names[int(value)]] += 1
+        own_team = int((code == OWN_TEAM).sum())
+        if own_team:
+            problem.rule_counts[names[OWN_TEAM]] += own_team
+            problem.ruled_out[learner][names[OWN_TEAM]] += own_team
+        allowed = code == ALLOWED
+        rows.append((learner, teachers[allowed].astype(np.int32), gains[allowed], points[allowed]))
+    return rows
 
 
-def _best_for(
-    problem: PairingProblem, learner: str, order: list[str], gains: dict[str, float], keep: int
-) -> tuple[list[Candidate], list[tuple[str, Candidate | None]]]:
-    """The learner's ``keep`` best allowed pairs (all when 0), and the teachers not looked at."""
-    learning = SCALE * problem.config.weights.learning
-    bonus = SCALE * max_bonus(problem, learner)
-    scored_heap: list[tuple[int, str, Candidate]] = []  # best actual score first
-    kept: list[Candidate] = []
-    index = 0
-    while not keep or len(kept) < keep:
-        ceiling = math.ceil(learning * gains[order[index]] + bonus) if index < len(order) else None
-        if scored_heap and (ceiling is None or -scored_heap[0][0] >= ceiling):
-            candidate = heapq.heappop(scored_heap)[2]
-            if _allowed(problem, *candidate.members):
-                kept.append(candidate)
-            continue
-        if ceiling is None:
-            break
-        teacher = order[index]
-        index += 1
-        candidate = scored(problem, teacher, learner, gains[teacher])
-        if candidate.points > 0:
-            heapq.heappush(scored_heap, (-candidate.points, teacher, candidate))
-    rest: list[tuple[str, Candidate | None]] = [(item[1], item[2]) for item in scored_heap]
-    rest += [(t, None) for t in order[index:]]
-    return kept, rest
-
-
-def _teachers_choice(
-    problem: PairingProblem, options: list[tuple[str, list[str], dict[str, float]]], keep: int
-) -> dict[str, set[str]]:
-    """For each teacher, the keep x capacity learners with the most to learn from them."""
-    teacher_index = {t: i for i, t in enumerate(problem.teachers)}
-    sizes = [len(order) for _, order, _ in options]
-    teachers = np.fromiter((teacher_index[t] for _, order, _ in options for t in order), np.int64, sum(sizes))
-    gains = np.fromiter((g[t] for _, order, g in options for t in order), np.float64, sum(sizes))
-    learners = np.repeat(np.arange(len(options)), sizes)
-    ranked = np.lexsort((-gains, teachers))
+def _teachers_choice(problem: PairingProblem, rows: list[_Row], keep: int) -> list[np.ndarray]:
+    """For each teacher, the keep x capacity learners with the most to learn from them among the
+    pairs that pass the rules (ties: the learner first in order), as a mask over each learner's
+    teachers."""
+    if not rows:
+        return []
+    sizes = [len(row[1]) for row in rows]
+    teachers = np.concatenate([row[1] for row in rows])
+    gains = np.concatenate([row[2] for row in rows])
+    ranked = np.lexsort((-gains, teachers))  # stable: equal credit keeps the learners' order
     grouped = teachers[ranked]
     starts = np.searchsorted(grouped, grouped, side="left")
     rank = np.arange(len(grouped)) - starts
-    limit = np.asarray([keep * max(1, c) for c in problem.teachers.values()], dtype=np.int64)
-    picked = ranked[rank < limit[grouped]]
-    names = list(problem.teachers)
-    chosen: dict[str, set[str]] = {}
-    for learner_at, teacher_at in zip(learners[picked].tolist(), teachers[picked].tolist(), strict=True):
-        chosen.setdefault(options[learner_at][0], set()).add(names[teacher_at])
-    return chosen
+    index = problem.codes().index
+    limit = np.zeros(len(index), dtype=np.int64)
+    for teacher, capacity in problem.teachers.items():
+        limit[index[teacher]] = keep * max(1, capacity)
+    picked = np.zeros(len(teachers), dtype=bool)
+    picked[ranked[rank < limit[grouped]]] = True
+    return np.split(picked, np.cumsum(sizes)[:-1])
 
 
 def _teaches_in_lock(problem: PairingProblem, person: str) -> bool:

@@ -261,13 +261,12 @@ def _learner_reason(
     teachers = sorted({c.members[0] for c in mine}, key=problem.name)
     full = [t for t in teachers if teaching[t] >= max(problem.capacity(t), 1)]
     busy_learning = [t for t in teachers if t in learning]
-    wished = _top_wish(problem, learner, mine)
+    served = {c.members[0]: served_wishes(problem, *c.members) for c in mine}  # worked out once
+    wished = _top_wish(problem, served)
     parts = []
     if wished and problem.mode in ("mentor", "reverse"):
         demand = demand_for[wished]
-        able = [
-            t for t in teachers if any(s.skill_id == wished for s in served_wishes(problem, t, learner))
-        ] or teachers
+        able = [t for t in teachers if any(s.skill_id == wished for s in served[t])] or teachers
         names = some_names([problem.name(t) for t in able])
         places = counted(sum(problem.capacity(t) for t in able), "{n} place", "{n} places")
         parts.append(
@@ -336,10 +335,10 @@ def _learner_reason(
     return clauses(parts)
 
 
-def _top_wish(problem: PairingProblem, learner: str, mine: list[Candidate]) -> str | None:
+def _top_wish(problem: PairingProblem, served: dict[str, tuple[Served, ...]]) -> str | None:
     credit: Counter[str] = Counter()
-    for c in mine:
-        for s in served_wishes(problem, *c.members):
+    for wishes in served.values():
+        for s in wishes:
             credit[s.skill_id] = max(credit[s.skill_id], s.priority)
     return min(credit, key=lambda s: (-credit[s], problem.skill_name(s))) if credit else None
 

@@ -169,11 +169,6 @@ def fairness_parts(
     return parts
 
 
-def most_priority(fairness: Fairness, memory: Recall, learner: str) -> float:
-    """The most :func:`fairness_parts` can add to a pair with this learner (for the bound)."""
-    return left_out_points(fairness, memory.streak.get(learner, 0))
-
-
 # -- fresh partners ---------------------------------------------------------------------------------
 
 

@@ -9,7 +9,6 @@ left are the candidates, each scored in named parts with the wishes it serves.
 from __future__ import annotations
 
 import datetime as dt
-from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -20,7 +19,7 @@ from matcher.domain.overlap import overlap_minutes, utc_week
 from matcher.domain.talentmap import TalentMap, base_language
 from matcher.engines.pairing import feedback
 from matcher.engines.pairing.config import PairingConfig
-from matcher.engines.pairing.fairness import Recall, fairness_parts, most_priority
+from matcher.engines.pairing.fairness import Recall, fairness_parts
 
 SCALE = 100  # scores are whole hundredths inside the solvers
 
@@ -41,11 +40,41 @@ class Served:
 class Candidate:
     """A pair that may form. ``members`` puts the teacher first in directed modes;
     in exchange mode the ids are in sorted order. The wishes it serves are worked
-    out again when it is explained (see :func:`served_wishes`)."""
+    out again when it is explained (see :func:`served_wishes`).
+
+    Candidates built as arrays carry no named parts: ``parts`` works them out from the
+    learning credit (``gain``) when the pair is explained, so only pairs shown pay for them."""
 
     members: tuple[str, str]
     points: int
-    parts: tuple[tuple[str, float], ...]
+    given: tuple[tuple[str, float], ...] | None = None
+    gain: float = 0.0
+    problem: PairingProblem | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def parts(self) -> tuple[tuple[str, float], ...]:
+        if self.given is not None or self.problem is None:
+            return self.given or ()
+        return tuple(score_parts(self.problem, *self.members, self.gain))
+
+
+@dataclass(frozen=True)
+class Pruned:
+    """Pairs that pass every rule but were left out of the search by ``candidates_per_learner``:
+    learner and teacher (indices into ``problem.codes().index``) and the points of each pair."""
+
+    learner: np.ndarray
+    teacher: np.ndarray
+    points: np.ndarray
+    gains: np.ndarray  # the learning credit, for the pairs that join the candidates after all
+
+    @property
+    def size(self) -> int:
+        return len(self.points)
+
+    def without(self, mask: np.ndarray) -> Pruned:
+        keep = ~mask
+        return Pruned(self.learner[keep], self.teacher[keep], self.points[keep], self.gains[keep])
 
 
 @dataclass
@@ -70,9 +99,9 @@ class PairingProblem:
     previous_pairs: tuple[tuple[str, ...], ...] = ()
     #: What earlier rounds of the programme left behind: runs of rounds left out, teachers' load.
     recall: Recall = field(default_factory=Recall)
-    #: Pairs left out by ``candidates_per_learner``, per learner: the teachers and the learning
-    #: credit of each pair. The bound still counts them, see :func:`ceilings`.
-    pruned: list[tuple[str, list[str], array]] = field(default_factory=list)
+    #: Pairs left out by ``candidates_per_learner``. The bound still counts them: the solver
+    #: prices them against the flow's duals (see :mod:`matcher.engines.pairing.pricing`).
+    pruned: Pruned | None = None
     pruned_count: int = 0
 
     def __post_init__(self) -> None:
@@ -139,6 +168,14 @@ class PairingProblem:
             found = [(p, level) for p, level in self.tmap.levels_in(skill_id).items() if p in teachers]
             self._teaching[skill_id] = found
         return found
+
+    def add_candidates(self, found: list[Candidate], first: np.ndarray, second: np.ndarray) -> None:
+        """Add candidates (new pairs, teacher and learner as person indices), keeping the arcs."""
+        arcs = self.arcs()
+        for candidate in found:
+            self.candidates[candidate.members] = candidate
+        points = np.asarray([c.points for c in found], dtype=np.int64)
+        self._arcs = arcs.extended([c.members for c in found], first, second, points)
 
     def arcs(self) -> Arcs:
         """The candidates as arrays, in the order of ``candidates``; built once."""
@@ -353,43 +390,6 @@ def gains_from(problem: PairingProblem, learner: str) -> dict[str, float]:
     return total
 
 
-def max_bonus(problem: PairingProblem, learner: str) -> float:
-    """The most the parts other than learning can add to any pair with this learner."""
-    w = problem.config.weights
-    site = max(w.buddy_same_site, 0.0) + max(w.buddy_other_team, 0.0) if problem.mode == "buddy" else w.site
-    parts = [w.department, w.function, site, w.experience_gap, max(w.same_team, w.cross_team)]
-    if learner in problem.previous_unmatched or problem.mode == "exchange":
-        parts.append(w.unmatched_last_round * (2 if problem.mode == "exchange" else 1))
-    parts.append(most_priority(problem.config.fairness, problem.recall, learner))
-    return sum(max(0.0, v) for v in parts)
-
-
-def ceilings(problem: PairingProblem, learner: str, teachers: list[str], gains: array) -> np.ndarray:
-    """The most each pair of the learner with these teachers could score, in points, for many
-    pairs at once: every part of :func:`score_parts` except the repeat penalty (never positive),
-    with no hard rule applied. An upper bound, which is all the bound needs."""
-    codes = problem.codes()
-    w = problem.config.weights
-    index = np.fromiter((codes.index[t] for t in teachers), np.int64, len(teachers))
-    me = codes.index[learner]
-    total = w.learning * np.frombuffer(gains, dtype=np.float64)
-    total = total + w.department * (codes.department[index] != codes.department[me])
-    total = total + w.function * (codes.function[index] != codes.function[me])
-    if problem.mode == "buddy":
-        total = total + w.buddy_same_site * (codes.site[index] == codes.site[me])
-        total = total + w.buddy_other_team * (codes.team[index] != codes.team[me])
-    else:
-        total = total + w.site * (codes.site[index] != codes.site[me])
-    gap = np.abs(codes.experience[index] - codes.experience[me]) >= w.experience_gap_years
-    total = total + w.experience_gap * gap
-    same_team = (codes.team[index] == codes.team[me]) & codes.has_team[me]
-    total = total + np.where(same_team, w.same_team, w.cross_team)
-    if learner in problem.previous_unmatched:
-        total = total + w.unmatched_last_round
-    total = total + most_priority(problem.config.fairness, problem.recall, learner)
-    return np.ceil(SCALE * total + 1e-6).astype(np.int64)
-
-
 @dataclass(frozen=True)
 class PersonCodes:
     """People's attributes as integer arrays, for scoring many pairs at once."""
@@ -416,6 +416,18 @@ class Arcs:
     @property
     def size(self) -> int:
         return len(self.members)
+
+    def extended(
+        self, members: list[tuple[str, str]], first: np.ndarray, second: np.ndarray, points: np.ndarray
+    ) -> Arcs:
+        """These arcs and more, appended in the order they join ``candidates``."""
+        return Arcs(
+            members=self.members + members,
+            names=self.names,
+            first=np.concatenate([self.first, first]),
+            second=np.concatenate([self.second, second]),
+            points=np.concatenate([self.points, points]),
+        )
 
     @classmethod
     def of(cls, problem: PairingProblem) -> Arcs:

@@ -22,6 +22,7 @@ PairRule = Callable[[PairingProblem, str, str], str | None]
 
 ELIGIBLE = term("eligible")
 ONE_PAIR_EACH = term("one pair each")
+OWN_TEAM_RULE = term("own team")
 
 
 def not_own_manager(problem: PairingProblem, a: str, b: str) -> str | None:
@@ -214,7 +215,7 @@ def mode_reason(problem: PairingProblem, teacher: str, learner: str) -> tuple[st
     if mode == "buddy" and problem.config.rules.buddy_outside_team:
         a, b = problem.people[teacher], problem.people[learner]
         if a.team and a.team == b.team:
-            return term("own team"), phrase("{teacher} is in {learner}'s own team", **names)
+            return OWN_TEAM_RULE, phrase("{teacher} is in {learner}'s own team", **names)
     return None
 
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from array import array
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -31,12 +30,15 @@ from ortools.graph.python import min_cost_flow
 from ortools.sat.python import cp_model
 
 from matcher.domain.phrases import counted, phrase
-from matcher.engines.pairing.problem import SCALE, Candidate, PairingProblem, ceilings, pair_points
+from matcher.engines.pairing.pricing import priced_flow, role_bound
+from matcher.engines.pairing.problem import SCALE, Candidate, PairingProblem, pair_points
 from matcher.engines.pairing.rules import first_broken
 
 #: Above this many candidate pairs CP-SAT does not load and improve the model within a usual
 #: time limit on a small machine; the flow-based plans are returned with their proven gap.
 CP_SAT_MAX_PAIRS = 150_000
+#: Subgradient steps of the one-role bound (each a min-cost flow over the candidates).
+ROLE_STEPS = 12
 
 #: Called with (objective, bound, seconds) whenever the search finds a better plan.
 Progress = Callable[[float, float, float], None]
@@ -98,22 +100,24 @@ def _solve_directed(problem: PairingProblem, on_progress: Progress | None) -> Ou
     loads = locked_loads(problem)
     free = free_capacity(problem, loads)
     constant = _lock_points(problem, loads)
+    # The bound: the same round without one-role coupling, over all pairs. Pairs pruned away are
+    # priced against the flow's duals; any that could improve the flow join the candidates.
+    pruned = problem.pruned_count
+    if pruned:
+        flow_pairs, flow_value, bound = priced_flow(problem, free, loads)
+    else:
+        flow_pairs, flow_value = assign_by_flow(problem, None, free, loads)
+        bound = flow_value
     arcs = problem.arcs()
-    flow_pairs, flow_value = assign_by_flow(problem, None, free, loads)
-    # The bound: the same round without one-role coupling, over all pairs, each pruned pair at
-    # the most it could score. Every plan over all pairs scores at most this.
-    bound = flow_value
-    if problem.pruned:
-        _, bound = assign_by_flow(problem, None, free, loads, pruned=problem.pruned)
     notes = []
     if problem.pruned_count:
         notes.append(
             counted(
                 problem.pruned_count,
-                "{n} weaker candidate pair was left out of the search; "
-                "the bound counts it at the most it could score, so the gap shows what that may cost",
-                "{n} weaker candidate pairs were left out of the search; "
-                "the bound counts each at the most it could score, so the gap shows what that may cost",
+                "{n} weaker candidate pair was left out of the search; the bound still counts it, "
+                "so the gap shows what that may cost",
+                "{n} weaker candidate pairs were left out of the search; the bound still counts them, "
+                "so the gap shows what that may cost",
             )
         )
     teachers_learn = np.isin(arcs.second, arcs.first)  # pairs whose learner could also teach
@@ -138,6 +142,9 @@ def _solve_directed(problem: PairingProblem, on_progress: Progress | None) -> Ou
     if earlier:
         plans.append((earlier, _value(problem, earlier, loads)))
     best_pairs, best_value = max(plans, key=lambda plan: plan[1])
+    if best_value < bound:
+        # Often proves the best plan optimal, or nearly, without CP-SAT (see :mod:`.pricing`).
+        bound = role_bound(problem, free, loads, (flow_pairs, bound), best_value, ROLE_STEPS)
     if best_value >= bound or not small:
         if not small:
             notes.append(
@@ -158,14 +165,14 @@ def _solve_directed(problem: PairingProblem, on_progress: Progress | None) -> Ou
         )
     every = list(problem.candidates.values())
     pairs, value, cp_bound, optimal = _cp_sat(problem, every, free, loads, best_pairs, constant, on_progress)
-    if not problem.pruned:
+    if not problem.pruned_count:
         bound = min(bound, cp_bound)
     if value < best_value:  # the search ran out of time before it beat its own hint
         pairs, value = best_pairs, best_value
     notes.append(phrase("one role per round couples teachers and learners; CP-SAT kept it"))
     return Outcome(
         chosen=(*problem.locks, *pairs),
-        status="optimal" if value >= bound or (optimal and not problem.pruned) else "feasible",
+        status="optimal" if value >= bound or (optimal and not problem.pruned_count) else "feasible",
         objective=constant + value,
         bound=constant + max(bound, value),
         solver="CP-SAT",
@@ -179,18 +186,64 @@ def assign_by_flow(
     use: np.ndarray | None,
     free: dict[str, int],
     loads: dict[str, int],
-    pruned: list[tuple[str, list[str], array]] | None = None,
     prefer: np.ndarray | None = None,
 ) -> tuple[list[tuple[str, str]], int]:
     """Maximum-score assignment of learners to teachers with capacities, ignoring one-role coupling.
 
-    ``use`` masks the candidates to consider (all when None). ``pruned`` adds the pairs left out
-    of the search at the most each could score; the value is then an upper bound, and only
-    candidates are returned. ``prefer`` marks candidates to prefer among plans that score the same
-    (a plan to change as little as possible): the score stays the best there is.
+    ``use`` masks the candidates to consider (all when None). ``prefer`` marks candidates to
+    prefer among plans that score the same (a plan to change as little as possible): the score
+    stays the best there is.
     """
+    found = _flow(problem, use, free, loads, prefer)
+    return found.pairs, found.value
+
+
+def flow_with_prices(
+    problem: PairingProblem, free: dict[str, int], loads: dict[str, int], toll: np.ndarray | None = None
+) -> tuple[list[tuple[str, str]], int, np.ndarray]:
+    """The relaxed assignment over every candidate, and each teacher's price in the optimal dual
+    (points, per person index; 0 for people who teach nobody here): what a further learner
+    would have to bring to be worth a place. See :mod:`.pricing`."""
+    found = _flow(problem, None, free, loads, None, toll, network=True)
+    prices = np.zeros(len(problem.codes().index), dtype=np.int64)
+    if found.network is not None:
+        tails, heads, costs, caps, flows, teacher_ids, first_teacher = found.network
+        distance = _potentials(tails, heads, costs, caps, flows)
+        # v_t = d(sink) - d(t): the marginal value of a place with teacher t.
+        prices[teacher_ids] = np.maximum(
+            0, distance[1] - distance[first_teacher : first_teacher + len(teacher_ids)]
+        )
+    return found.pairs, found.value, prices
+
+
+def assign_with_toll(
+    problem: PairingProblem, free: dict[str, int], loads: dict[str, int], toll: np.ndarray
+) -> tuple[list[tuple[str, str]], int]:
+    """The relaxed assignment with one-role tolls (see :func:`.pricing.role_bound`); the value
+    includes the tolls paid."""
+    found = _flow(problem, None, free, loads, None, toll)
+    return found.pairs, found.value
+
+
+@dataclass(frozen=True)
+class _Flow:
+    pairs: list[tuple[str, str]]
+    value: int
+    network: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, int] | None
+
+
+def _flow(
+    problem: PairingProblem,
+    use: np.ndarray | None,
+    free: dict[str, int],
+    loads: dict[str, int],
+    prefer: np.ndarray | None,
+    toll: np.ndarray | None = None,
+    network: bool = False,
+) -> _Flow:
+    """``toll`` (points per person index): each place of that teacher costs that much more, and
+    learning costs that much times the person's places (the one-role multipliers of :mod:`.pricing`)."""
     arcs = problem.arcs()
-    pruned = pruned or []
     names = arcs.names
     index = problem.codes().index
     capacity = np.zeros(len(names), dtype=np.int64)
@@ -203,21 +256,12 @@ def assign_by_flow(
     if use is not None:
         mask &= use
     chosen_arcs = np.flatnonzero(mask)
-    teachers_of, learners_of = arcs.first[chosen_arcs], arcs.second[chosen_arcs]
-    extra_t: list[np.ndarray] = []
-    extra_l: list[np.ndarray] = []
-    extra_points: list[np.ndarray] = []
-    for learner, ids, gains in pruned:
-        at = np.fromiter((index[t] for t in ids), np.int64, len(ids))
-        keep = capacity[at] > 0
-        extra_t.append(at[keep])
-        extra_l.append(np.full(int(keep.sum()), index[learner], dtype=np.int64))
-        extra_points.append(ceilings(problem, learner, ids, gains)[keep])
-    all_t = np.concatenate([teachers_of, *extra_t])
-    all_l = np.concatenate([learners_of, *extra_l])
-    all_points = np.concatenate([arcs.points[chosen_arcs], *extra_points])
+    all_t, all_l = arcs.first[chosen_arcs], arcs.second[chosen_arcs]
+    all_points = arcs.points[chosen_arcs]
+    if toll is not None:
+        all_points = all_points - toll[all_l] * capacity[all_l]
     if not len(all_t):
-        return [], 0
+        return _Flow([], 0, None)
     # Nodes: 0 source, 1 sink, then learners, then teachers (each person once per side).
     learner_ids, learner_node = _renumber(all_l, len(names))
     teacher_ids, teacher_node = _renumber(all_t, len(names))
@@ -231,13 +275,21 @@ def assign_by_flow(
     slot_teacher = np.repeat(np.arange(len(teacher_ids)), places)
     slot_rank = np.arange(len(slot_teacher)) - np.repeat(np.cumsum(places) - places, places)
     slot_cost = step * (base[teacher_ids][slot_teacher] + slot_rank)
+    if toll is not None:
+        slot_cost = slot_cost + toll[teacher_ids][slot_teacher]
     tails = np.concatenate(
         [np.zeros(n_learners + 1, dtype=np.int64), learner_node, slot_teacher + 2 + n_learners]
     )
     heads = np.concatenate(
         [np.arange(2, n_learners + 2), [1], teacher_node, np.ones(len(slot_teacher), dtype=np.int64)]
     )
-    caps = np.concatenate([np.ones(n_learners), [n_learners], np.ones(len(all_t) + len(slot_teacher))])
+    caps = np.concatenate(
+        [
+            np.ones(n_learners, dtype=np.int64),
+            [n_learners],
+            np.ones(len(all_t) + len(slot_teacher), dtype=np.int64),
+        ]
+    )
     costs = np.concatenate([np.zeros(n_learners + 1, dtype=np.int64), -all_points, slot_cost])
     # Ties broken towards ``prefer``: every cost times more than the learners, less 1 for a preferred pair.
     scale = n_learners + 1 if prefer is not None else 1
@@ -259,7 +311,30 @@ def assign_by_flow(
     total = flow.optimal_cost()
     if prefer is not None:
         total = (total + int(prefer[chosen_arcs[np.flatnonzero(used)]].sum())) // scale
-    return sorted(pairs), -total
+    if not network:
+        return _Flow(sorted(pairs), -total, None)
+    flows = flow.flows(np.arange(len(tails)))
+    return _Flow(sorted(pairs), -total, (tails, heads, costs, caps, flows, teacher_ids, 2 + n_learners))
+
+
+def _potentials(
+    tails: np.ndarray, heads: np.ndarray, costs: np.ndarray, caps: np.ndarray, flows: np.ndarray
+) -> np.ndarray:
+    """Shortest distances in the residual network of an optimal flow (Bellman-Ford from every node
+    at once, vectorised): node potentials that prove the flow optimal, i.e. the optimal dual."""
+    forward = flows < caps
+    backward = flows > 0
+    rt = np.concatenate([tails[forward], heads[backward]])
+    rh = np.concatenate([heads[forward], tails[backward]])
+    rc = np.concatenate([costs[forward], -costs[backward]])
+    distance = np.zeros(int(max(tails.max(), heads.max())) + 1, dtype=np.int64)
+    for _ in range(len(distance)):
+        relaxed = distance.copy()
+        np.minimum.at(relaxed, rh, distance[rt] + rc)
+        if np.array_equal(relaxed, distance):
+            break
+        distance = relaxed
+    return distance
 
 
 def _renumber(people: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:

@@ -1,0 +1,187 @@
+"""A proven bound over every pair, the pruned ones included, without searching them all.
+
+The round without "one role per round" is a linear programme whose dual has a price v_t >= 0
+per teacher and a value u_l >= 0 per learner with u_l + v_t >= points(t, l) for every pair. For
+any prices v, every plan scores at most
+
+    B(v) = sum over learners of max(0, max over pairs (points - v_t))
+         + sum over teachers and places j of max(0, v_t - cost of place j)
+
+(weak duality), whatever pairs were left out. With the prices of the optimal flow over the kept
+candidates, B(v) equals that flow's value unless a pruned pair has a positive reduced cost:
+such pairs are added to the candidates and the flow solved again (column generation), so the
+bound proves that no pair left out could improve the relaxed plan.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from matcher.engines.pairing.problem import SCALE, Candidate, PairingProblem
+
+#: At most this many times are pruned pairs added and the flow solved again; the bound holds after any.
+ROUNDS = 6
+#: The one-role bound stops after this many steps in a row that did not lower it.
+STALLED = 4
+
+
+def priced_flow(
+    problem: PairingProblem, free: dict[str, int], loads: dict[str, int]
+) -> tuple[list[tuple[str, str]], int, int]:
+    """The relaxed assignment over the candidates (with every pruned pair that prices positive
+    added), its value, and the bound B(v) over all pairs."""
+    from matcher.engines.pairing.solver import flow_with_prices  # the solver calls this module
+
+    capacity = _capacity(problem, free)
+    for _ in range(ROUNDS):
+        pairs, value, prices = flow_with_prices(problem, free, loads)
+        pruned = problem.pruned
+        if pruned is None or not pruned.size:
+            return pairs, value, value
+        kept = _learner_values(problem, prices, capacity)
+        usable = capacity[pruned.teacher] > 0
+        positive = usable & (pruned.points - prices[pruned.teacher] > kept[pruned.learner])
+        if not positive.any():
+            break
+        _add(problem, positive)
+    return pairs, value, bound(problem, prices, free, loads)
+
+
+def bound(
+    problem: PairingProblem,
+    prices: np.ndarray,
+    free: dict[str, int],
+    loads: dict[str, int],
+    toll: np.ndarray | None = None,
+) -> int:
+    """B(v) for the teacher prices ``prices`` (per person index): an upper bound on every plan
+    over all pairs, kept and pruned, for any prices >= 0. With one-role multipliers ``toll``
+    (see :func:`role_bound`), the Lagrangian bound of the round with one role per person."""
+    capacity = _capacity(problem, free)
+    toll = np.zeros(len(prices), dtype=np.int64) if toll is None else toll
+    values = _learner_values(problem, prices, capacity, toll)
+    pruned = problem.pruned
+    if pruned is not None and pruned.size:
+        # Each learner's pruned pairs lie together: the best of each run, without a scatter.
+        reduced = pruned.points - prices[pruned.teacher] - toll[pruned.learner] * capacity[pruned.learner]
+        reduced[capacity[pruned.teacher] == 0] = np.iinfo(np.int64).min // 2
+        starts = np.flatnonzero(np.r_[True, pruned.learner[1:] != pruned.learner[:-1]])
+        np.maximum.at(values, pruned.learner[starts], np.maximum.reduceat(reduced, starts))
+    total = int(values.sum()) + int((toll * capacity).sum())
+    step = round(SCALE * problem.config.weights.spread)
+    index = problem.codes().index
+    base = np.zeros(len(index), dtype=np.int64)
+    for name, n in loads.items():
+        base[index[name]] = n
+    for teacher in np.flatnonzero((prices > 0) & (capacity > 0)).tolist():
+        # Place j of a teacher with ``base`` locked learners costs spread * (base + j).
+        places = np.arange(int(capacity[teacher]), dtype=np.int64)
+        cost = step * (base[teacher] + places) + toll[teacher]
+        total += int(np.maximum(0, prices[teacher] - cost).sum())
+    return total
+
+
+def role_bound(
+    problem: PairingProblem,
+    free: dict[str, int],
+    loads: dict[str, int],
+    relaxed: tuple[list[tuple[str, str]], int],
+    target: int,
+    iterations: int,
+) -> int:
+    """A bound that counts one role per person: for each person who could both teach and learn,
+    "places taken + places x learning <= places" is moved into the score with a multiplier (a
+    toll on each place taken and on learning), which keeps the round a flow. Every toll >= 0 gives
+    a bound (Lagrangian relaxation). The tolls are improved by subgradient steps towards
+    ``target`` (the best plan known), judged on the candidates alone; the best tolls are then
+    priced over every pair, pruned ones included. ``relaxed``: the plan without the rule (tolls
+    0) and its bound over every pair, which is returned when nothing lower is found."""
+    from matcher.engines.pairing.solver import assign_with_toll, flow_with_prices
+
+    pairs, best = relaxed
+    capacity = _capacity(problem, free)
+    arcs = problem.arcs()
+    both = np.zeros(len(capacity), dtype=bool)
+    both[np.intersect1d(arcs.first[capacity[arcs.first] > 0], arcs.second)] = True
+    if not both.any() or best <= target:
+        return best
+    toll = np.zeros(len(capacity), dtype=np.int64)
+    index = problem.codes().index
+    found = lowest = best
+    chosen: np.ndarray | None = None
+    scale, stalled = 1.0, 0
+    for _ in range(iterations):
+        load = np.zeros(len(capacity), dtype=np.int64)
+        learns = np.zeros(len(capacity), dtype=np.int64)
+        for teacher, learner in pairs:
+            load[index[teacher]] += 1
+            learns[index[learner]] = 1
+        # The slack of each relaxed constraint; negative where someone teaches and learns.
+        slack = np.where(both, capacity - load - capacity * learns, 0)
+        norm = float((slack.astype(np.float64) ** 2).sum())
+        if not norm:
+            break
+        toll = np.maximum(0, np.rint(toll - scale * (found - target) / norm * slack)).astype(np.int64)
+        pairs, value = assign_with_toll(problem, free, loads, toll)
+        found = value + int((toll * capacity).sum())
+        if found < lowest:
+            lowest, chosen, stalled = found, toll, 0
+        else:
+            stalled += 1
+            if stalled > 1:
+                scale /= 2  # the steps overshoot: make them shorter
+            if stalled == STALLED:
+                break
+        if lowest <= target:
+            break
+    if chosen is None:
+        return best
+    _, _, prices = flow_with_prices(problem, free, loads, chosen)
+    return min(best, bound(problem, prices, free, loads, chosen))
+
+
+def _capacity(problem: PairingProblem, free: dict[str, int]) -> np.ndarray:
+    """Places per person index; without the capacity rule, every pair a teacher has, pruned or not."""
+    index = problem.codes().index
+    capacity = np.zeros(len(index), dtype=np.int64)
+    for teacher, n in free.items():
+        capacity[index[teacher]] = n
+    pruned = problem.pruned
+    if not problem.config.rules.capacity and pruned is not None:
+        capacity += np.bincount(pruned.teacher, minlength=len(index))
+    return capacity
+
+
+def _learner_values(
+    problem: PairingProblem, prices: np.ndarray, capacity: np.ndarray, toll: np.ndarray | None = None
+) -> np.ndarray:
+    """u_l = max(0, the best points - price over the learner's candidates), per person index."""
+    arcs = problem.arcs()
+    values = np.zeros(len(prices), dtype=np.int64)
+    ok = capacity[arcs.first] > 0
+    reduced = arcs.points[ok] - prices[arcs.first[ok]]
+    if toll is not None:
+        reduced = reduced - toll[arcs.second[ok]] * capacity[arcs.second[ok]]
+    np.maximum.at(values, arcs.second[ok], reduced)
+    return values
+
+
+def _add(problem: PairingProblem, chosen: np.ndarray) -> None:
+    """Move the chosen pruned pairs into the candidates."""
+    pruned = problem.pruned
+    assert pruned is not None
+    names = problem.arcs().names
+    learners, teachers = pruned.learner[chosen], pruned.teacher[chosen]
+    found = [
+        Candidate((names[t], names[lr]), points, gain=gain, problem=problem)
+        for lr, t, points, gain in zip(
+            learners.tolist(),
+            teachers.tolist(),
+            pruned.points[chosen].tolist(),
+            pruned.gains[chosen].tolist(),
+            strict=True,
+        )
+    ]
+    problem.add_candidates(found, teachers.astype(np.int64), learners.astype(np.int64))
+    problem.pruned = pruned.without(chosen)
+    problem.pruned_count = problem.pruned.size
