@@ -217,6 +217,8 @@ def _pairs_apart(
     here = set(people)
     for lock in problem.locks:
         if lock[0] in here:
+            # A lock is kept only in a group: its people are never the ones left over.
+            model.add_exactly_one(x[lock[0], g] for g in range(slots) if (lock[0], g) in x)
             for m in lock[1:]:
                 for g in range(slots):
                     first, other = x.get((lock[0], g)), x.get((m, g))
