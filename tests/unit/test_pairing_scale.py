@@ -16,7 +16,7 @@ from matcher.engines.pairing.candidates import Previous
 from matcher.engines.pairing.fairness import Memory
 from matcher.engines.pairing.problem import Candidate, PairingProblem, gains_from, scored
 from matcher.engines.pairing.rules import ELIGIBLE, first_broken, mode_reason
-from matcher.engines.pairing.solver import load_penalty
+from matcher.engines.pairing.solver import free_capacity, load_penalty
 from tests.unit.test_pairing_properties import PROPERTY, rounds
 
 TODAY = dt.date(2026, 11, 2)
@@ -88,7 +88,9 @@ def exact_optimum(problem: PairingProblem) -> int:
     """The best plan over every candidate pair of an unpruned, unlocked directed round, by CP-SAT
     without a time limit, written here apart from the engine's model."""
     model = cp_model.CpModel()
-    pairs = [c for c in problem.candidates.values() if problem.capacity(c.members[0]) > 0]
+    # Places as the round gives them: with the capacity rule off, one per learner who wants a teacher.
+    free = free_capacity(problem, {})
+    pairs = [c for c in problem.candidates.values() if free.get(c.members[0], 0) > 0]
     x = {c.members: model.new_bool_var("") for c in pairs}
     people = {m for c in pairs for m in c.members}
     objective = []
@@ -97,7 +99,7 @@ def exact_optimum(problem: PairingProblem) -> int:
         learning = [x[c.members] for c in pairs if c.members[1] == person]
         model.add(sum(learning) <= 1)
         if teaching:
-            places = [model.new_bool_var("") for _ in range(problem.capacity(person))]
+            places = [model.new_bool_var("") for _ in range(free[person])]
             model.add(sum(teaching) == sum(places))
             # The k-th learner costs more than the one before, so the cheapest places fill first.
             objective += [
@@ -149,6 +151,19 @@ def test_every_reported_bound_is_at_least_the_exact_optimum() -> None:
             bound = round(proposal.bound * 100)
             assert bound >= optimum, (people, seed, keep)
             assert round(proposal.objective * 100) <= optimum
+
+
+def test_without_the_capacity_rule_a_pruned_round_keeps_the_places_of_its_pruned_pairs() -> None:
+    # A teacher may then take every learner who wants them, pruned pairs included: counting only the
+    # kept ones gave too few places, a worse plan and a bound below the optimum, called optimal.
+    for mode in ("reverse", "mentor"):
+        config = PairingConfig(mode=mode, rules=Rules(capacity=False, one_role=False), time_limit=2.0, seed=1)
+        optimum = exact_optimum(round_of(40, 0, config))
+        for keep in (1, 2):
+            problem = round_of(40, 0, config.replace(candidates_per_learner=keep))
+            proposal = propose(problem)
+            assert round(proposal.bound * 100) >= optimum, (mode, keep)
+            assert round(proposal.objective * 100) == optimum, (mode, keep)
 
 
 @PROPERTY

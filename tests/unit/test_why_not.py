@@ -117,3 +117,27 @@ def test_in_a_group_round_each_other_group_is_offered_with_the_round_score_after
         assert group_objective(problem, stepped) == pytest.approx(move.objective)
         assert move.cost == pytest.approx(max(0.0, now - move.objective), abs=0.01)
         assert bool(move.breaks) == bool(groups.validate(problem, stepped))
+
+
+def test_a_round_pruned_to_each_learners_best_pair_answers_why_not_as_the_whole_round_does():
+    # Around a fixed pair, pairs the search left out may be the best; the answer must count them.
+    org = generate_organisation(80, seed=2, today=TODAY)
+    settings = {"mode": "mentor", "time_limit": 2, "rules": {"one_role": False}}
+    whole_config = PairingConfig.from_mapping(settings)
+    tmap = TalentMap(org, today=TODAY)
+    whole = build_problem(tmap, whole_config, today=TODAY)
+    pruned = build_problem(tmap, whole_config.replace(candidates_per_learner=1), today=TODAY)
+    whole_plan = [p.members for p in propose(whole).pairs]
+    pruned_plan = [p.members for p in propose(pruned).pairs]
+    assert pruned.pruned_count > 0
+    compared = 0
+    for person in sorted(pruned.learner_set)[:15]:
+        expected = {o.pair: o for o in why_not(whole, whole_plan, person, solved=50)}
+        for option in why_not(pruned, pruned_plan, person, solved=50):
+            if option.objective is None or option.pair not in expected:
+                continue
+            assert option.allowed == expected[option.pair].allowed
+            # Plans that score the same may differ by a tie; the score may not.
+            assert option.objective == pytest.approx(expected[option.pair].objective, abs=0.011)
+            compared += 1
+    assert compared >= 20

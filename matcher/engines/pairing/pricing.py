@@ -15,6 +15,8 @@ bound proves that no pair left out could improve the relaxed plan.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from matcher.engines.pairing.problem import SCALE, Candidate, PairingProblem
@@ -141,24 +143,57 @@ def role_bound(
 
 
 def _capacity(problem: PairingProblem, free: dict[str, int]) -> np.ndarray:
-    """Places per person index; without the capacity rule, every pair a teacher has, pruned or not."""
+    """Places per person index (without the capacity rule ``free`` already counts every pair a
+    teacher has, pruned or not: :func:`~matcher.engines.pairing.solver.free_capacity`)."""
     index = problem.codes().index
     capacity = np.zeros(len(index), dtype=np.int64)
     for teacher, n in free.items():
         capacity[index[teacher]] = n
-    pruned = problem.pruned
-    if not problem.config.rules.capacity and pruned is not None:
-        capacity += np.bincount(pruned.teacher, minlength=len(index))
     return capacity
 
 
+def price_in(
+    problem: PairingProblem,
+    free: dict[str, int],
+    loads: dict[str, int],
+    allowed: Callable[[np.ndarray, np.ndarray], np.ndarray],
+) -> None:
+    """For a flow over only the pairs ``allowed`` (teacher and learner person indices -> mask)
+    keeps, as "why not X?" solves around a fixed pair: move every pruned pair that could improve
+    that flow into the candidates, until none can, so the flow over the candidates is the best over
+    every allowed pair, pruned or not."""
+    from matcher.engines.pairing.solver import flow_with_prices  # the solver calls this module
+
+    capacity = _capacity(problem, free)
+    for _ in range(ROUNDS):
+        pruned = problem.pruned
+        if pruned is None or not pruned.size:
+            return
+        arcs = problem.arcs()
+        use = allowed(arcs.first, arcs.second)
+        _, _, prices = flow_with_prices(problem, free, loads, use=use)
+        kept = _learner_values(problem, prices, capacity, use=use)
+        usable = (capacity[pruned.teacher] > 0) & allowed(pruned.teacher, pruned.learner)
+        positive = usable & (pruned.points - prices[pruned.teacher] > kept[pruned.learner])
+        if not positive.any():
+            return
+        _add(problem, positive)
+
+
 def _learner_values(
-    problem: PairingProblem, prices: np.ndarray, capacity: np.ndarray, toll: np.ndarray | None = None
+    problem: PairingProblem,
+    prices: np.ndarray,
+    capacity: np.ndarray,
+    toll: np.ndarray | None = None,
+    use: np.ndarray | None = None,
 ) -> np.ndarray:
-    """u_l = max(0, the best points - price over the learner's candidates), per person index."""
+    """u_l = max(0, the best points - price over the learner's candidates (those ``use`` marks)),
+    per person index."""
     arcs = problem.arcs()
     values = np.zeros(len(prices), dtype=np.int64)
     ok = capacity[arcs.first] > 0
+    if use is not None:
+        ok &= use
     reduced = arcs.points[ok] - prices[arcs.first[ok]]
     if toll is not None:
         reduced = reduced - toll[arcs.second[ok]] * capacity[arcs.second[ok]]

@@ -88,10 +88,17 @@ def _lock_points(problem: PairingProblem, loads: dict[str, int]) -> int:
 
 def free_capacity(problem: PairingProblem, loads: dict[str, int]) -> dict[str, int]:
     if not problem.config.rules.capacity:
-        # Without the capacity rule a teacher may take every learner who wants them.
+        # Without the capacity rule a teacher may take every learner who wants them: the pairs
+        # pruned from the search count too, so the places stay the same when pricing brings some back.
         counts: dict[str, int] = defaultdict(int)
         for teacher, _ in problem.candidates:
             counts[teacher] += 1
+        pruned = problem.pruned
+        if pruned is not None and pruned.size:
+            index = problem.codes().index
+            per_index = np.bincount(pruned.teacher, minlength=len(index))
+            for teacher in problem.teachers:
+                counts[teacher] += int(per_index[index[teacher]])
         return {t: counts.get(t, 0) for t in problem.teachers}
     return {t: max(0, cap - loads.get(t, 0)) for t, cap in problem.teachers.items()}
 
@@ -199,12 +206,16 @@ def assign_by_flow(
 
 
 def flow_with_prices(
-    problem: PairingProblem, free: dict[str, int], loads: dict[str, int], toll: np.ndarray | None = None
+    problem: PairingProblem,
+    free: dict[str, int],
+    loads: dict[str, int],
+    toll: np.ndarray | None = None,
+    use: np.ndarray | None = None,
 ) -> tuple[list[tuple[str, str]], int, np.ndarray]:
-    """The relaxed assignment over every candidate, and each teacher's price in the optimal dual
-    (points, per person index; 0 for people who teach nobody here): what a further learner
-    would have to bring to be worth a place. See :mod:`.pricing`."""
-    found = _flow(problem, None, free, loads, None, toll, network=True)
+    """The relaxed assignment over every candidate (or those ``use`` marks), and each teacher's
+    price in the optimal dual (points, per person index; 0 for people who teach nobody here): what
+    a further learner would have to bring to be worth a place. See :mod:`.pricing`."""
+    found = _flow(problem, use, free, loads, None, toll, network=True)
     prices = np.zeros(len(problem.codes().index), dtype=np.int64)
     if found.network is not None:
         tails, heads, costs, caps, flows, teacher_ids, first_teacher = found.network

@@ -22,6 +22,7 @@ import numpy as np
 
 from matcher.domain.phrases import phrase, term
 from matcher.engines.pairing.fairness import MET_BEFORE
+from matcher.engines.pairing.pricing import price_in
 from matcher.engines.pairing.problem import SCALE, PairingProblem, make_candidate, pair_points
 from matcher.engines.pairing.rules import first_broken, mode_reason
 from matcher.engines.pairing.solver import assign_by_flow, free_capacity, load_penalty, locked_loads, solve
@@ -200,13 +201,20 @@ def _forced(problem: PairingProblem, plan: list[tuple[str, ...]], option: Altern
             fixed[index[m]] = True
     may_teach = np.array([n not in learning for n in names], dtype=bool)
     may_learn = np.array([n not in teaching for n in names], dtype=bool)
+    followers = [index[m] for lock in locks for m in lock[1:]]
+
+    def allowed(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+        return may_teach[first] & may_learn[second] & ~fixed[second] & ~np.isin(first, followers)
+
+    # Pairs the search left out (candidates_per_learner) may be the best around the fixed pair.
+    price_in(problem, free, loads, allowed)
+    arcs = problem.arcs()
     planned = {tuple(p) for p in plan}
     keep = np.fromiter((m in planned for m in arcs.members), dtype=np.int64, count=arcs.size)
     pairs: list[tuple[str, str]] = []
     value = 0
     for _ in range(ROLE_ROUNDS):
-        use = may_teach[arcs.first] & may_learn[arcs.second] & ~fixed[arcs.second]
-        use &= ~np.isin(arcs.first, [index[m] for lock in locks for m in lock[1:]])
+        use = allowed(arcs.first, arcs.second)
         pairs, value = assign_by_flow(problem, use, free, loads, prefer=keep)
         doubled = {t for t, _ in pairs} & {learner_ for _, learner_ in pairs}
         if not doubled:
