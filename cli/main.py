@@ -169,7 +169,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "bench-shadowing": (
         "bench.shadowing",
         "command",
-        "Place shadow requests with the engine and with a greedy earliest-slot baseline.",
+        "Place shadow requests with the engine and with two greedy baselines.",
     ),
     "bench-web": (
         "bench.web",

@@ -22,6 +22,7 @@ import pytest
 
 from cli.main import demo_data_dir
 from matcher.domain.model import Organisation
+from matcher.engines.groups import GroupConfig
 from matcher.engines.pairing import PairingConfig
 from matcher.plans.solve_jobs import DONE, RUNNING
 from matcher.services import background, organisation, rounds
@@ -139,10 +140,12 @@ def test_a_worker_killed_mid_job_leaves_nothing_half_written_and_the_next_worker
     first = start_worker(url, env=env)
     second = None
     try:
+        # A group round searches until its time limit; a pairing round is proven in well under a
+        # second, too soon to be caught running.
         job = app.extensions["meeloop"]["jobs"].start(
             round_name="killed",
-            kind="mentor",
-            settings={"config": PairingConfig(mode="mentor", time_limit=30.0).as_dict()},
+            kind="think-tank",
+            settings={"config": GroupConfig(kind="think-tank", time_limit=30.0).as_dict()},
             limit=30.0,
             started_by="hr",
         )

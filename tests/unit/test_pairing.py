@@ -10,7 +10,16 @@ import pytest
 from matcher.domain.model import HistoryEntry, Holding, Level, Organisation, Skill, Wish
 from matcher.domain.problems import InvalidInput
 from matcher.domain.talentmap import TalentMap
-from matcher.engines.pairing import PairingConfig, Previous, Rules, Weights, build_problem, propose, validate
+from matcher.engines.pairing import (
+    PairingConfig,
+    Previous,
+    Rules,
+    Weights,
+    build_problem,
+    propose,
+    solver,
+    validate,
+)
 from tests.orgs import person
 
 TODAY = dt.date(2026, 11, 2)
@@ -302,3 +311,29 @@ def test_an_empty_round_is_a_valid_answer():
     _, proposal = run(org_of([senior("m")]), mode="buddy")
     assert proposal.pairs == () and proposal.status == "optimal"
     assert proposal.as_dict()["unmatched"][0]["person_id"] == "m"
+
+
+def test_cp_sat_reports_each_plan_it_finds_with_its_bound():
+    # The one-role case above, given to CP-SAT itself: each report is a plan and its proven bound.
+    people = [senior("top", years_experience=30), senior("mid", years_experience=10), junior("low")]
+    holdings = [("top", "sql", 4), ("mid", "excel", 4)]
+    wishes = [("mid", "sql", 3), ("low", "excel", 3)]
+    problem, proposal = run(org_of(people, holdings, wishes))
+    loads = solver.locked_loads(problem)
+    free = solver.free_capacity(problem, loads)
+    heard: list[tuple[float, float, float]] = []
+    pairs, value, bound, optimal = solver._cp_sat(
+        problem, list(problem.candidates.values()), free, loads, [], 0, lambda *a: heard.append(a)
+    )
+    assert optimal and len(pairs) == 1 and heard and value <= bound
+    assert all(objective <= top + 1e-6 for objective, top, _ in heard)
+    assert heard[-1][0] == pytest.approx(value / 100) == pytest.approx(proposal.objective)
+
+
+def test_a_round_the_flows_prove_reports_its_plan_once():
+    people = [senior("top"), junior("low")]
+    problem, _ = run(org_of(people, [("top", "sql", 4)], [("low", "sql", 3)]))
+    heard: list[tuple[float, float, float]] = []
+    outcome = solver.solve(problem, on_progress=lambda *a: heard.append(a))
+    assert outcome.solver == "min-cost flow"
+    assert heard == [(outcome.objective / 100, outcome.bound / 100, pytest.approx(heard[0][2]))]

@@ -67,7 +67,11 @@ def solve(problem: PairingProblem, *, on_progress: Progress | None = None) -> Ou
         outcome = _solve_exchange(problem)
     else:
         outcome = _solve_directed(problem, on_progress)
-    return dataclasses.replace(outcome, seconds=time.perf_counter() - started)
+    seconds = time.perf_counter() - started
+    if on_progress is not None and outcome.solver != "CP-SAT":
+        # An exact flow finds its plan at once: the caller hears of it as of any plan CP-SAT finds.
+        on_progress(outcome.objective / SCALE, outcome.bound / SCALE, seconds)
+    return dataclasses.replace(outcome, seconds=seconds)
 
 
 # -- directed modes ---------------------------------------------------------------------------------

@@ -106,8 +106,9 @@ def test_a_queued_job_returns_at_once_and_a_worker_process_finishes_it(sqlite_ur
         close_app(app)
 
 
-def test_pairing_progress_reaches_the_caller_from_cp_sat(sqlite_url, tmp_path):
-    """In a demo mentor round people could both teach and learn: CP-SAT searches and reports."""
+def test_pairing_progress_reaches_the_caller(sqlite_url, tmp_path):
+    """The demo mentor round is proven optimal by its flows; the caller hears of the plan all the
+    same (CP-SAT's reports are checked in the engine's tests)."""
     import_organisation(sqlite_url, demo_data_dir() / "organisation.json", tmp_path)
     db = organisation.Database(sqlite_url)
     try:
@@ -121,9 +122,9 @@ def test_pairing_progress_reaches_the_caller_from_cp_sat(sqlite_url, tmp_path):
             save=False,
             on_progress=lambda *a: heard.append(a),
         )
-        assert proposal.solver == "CP-SAT" and heard
+        assert heard
         assert all(objective <= bound + 1e-6 for objective, bound, _ in heard)
-        assert heard[-1][0] <= proposal.objective + 1e-6
+        assert heard[-1][0] == pytest.approx(proposal.objective)
     finally:
         db.dispose()
 
