@@ -90,7 +90,7 @@ class SharedStep:
             if b == a:
                 continue
             move = state.judge(p, a, q, b)
-            if best is None or (move.broken, -move.value) < (best.broken, -best.value):
+            if move.better_than(best):
                 best = move
         return best
 
@@ -143,7 +143,7 @@ class BalanceStep:
             if other == a or (numbers[q] < numbers[p]) != high:
                 continue
             move = state.judge(p, a, q, other)
-            if best is None or (move.broken, -move.value) < (best.broken, -best.value):
+            if move.better_than(best):
                 best = move
         return best
 
@@ -190,7 +190,7 @@ def _join(state: State, p: str, j: int, fixed: set[str], rng: random.Random) -> 
             options.append(None)  # join without sending anyone back
         for q in options:
             move = state.judge(p, a, q, b)
-            if best is None or (move.broken, -move.value) < (best.broken, -best.value):
+            if move.better_than(best):
                 best = move
     if best is not None and best.broken <= broken and best.value > value + 1e-9:
         state.apply(best)
@@ -206,7 +206,7 @@ def _join(state: State, p: str, j: int, fixed: set[str], rng: random.Random) -> 
                     if r in fixed:
                         continue
                     move = state.judge(q, a, r, c)
-                    if second is None or (move.broken, -move.value) < (second.broken, -second.value):
+                    if move.better_than(second):
                         second = move
             if second is not None and second.broken <= broken and second.value > value + 1e-9:
                 state.apply(second)

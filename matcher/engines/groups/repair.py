@@ -65,7 +65,7 @@ def best_move(state: State, person: str, targets: list[int], fixed: set[str]) ->
             options.append(None)
         for q in options:
             move = state.judge(person, a, q, b)
-            if best is None or (move.broken, -move.value) < (best.broken, -best.value):
+            if move.better_than(best):
                 best = move
         if best is not None and best.broken < state.broken:
             break

@@ -75,6 +75,10 @@ class Move:
     isolation: int
     value: float
 
+    def better_than(self, other: Move | None) -> bool:
+        """Fewer broken rules, then a higher value: the order every search step picks moves by."""
+        return other is None or (self.broken, -self.value) < (other.broken, -other.value)
+
 
 class State:
     def __init__(self, problem: GroupProblem, groups: list[list[str]]) -> None:

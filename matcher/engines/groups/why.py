@@ -55,7 +55,7 @@ def group_moves(problem: GroupProblem, plan: Iterable[Iterable[str]], person: st
         best: Move | None = None
         for q in options:
             move = state.judge(person, a, q, b)
-            if best is None or (move.broken, -move.value) < (best.broken, -best.value):
+            if move.better_than(best):
                 best = move
         if best is None:
             continue
