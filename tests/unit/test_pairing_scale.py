@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
+import pytest
 from hypothesis import given
 from ortools.sat.python import cp_model
 
 from bench.synthetic import generate_organisation
+from matcher.domain.problems import InvalidInput
 from matcher.domain.talentmap import TalentMap
 from matcher.engines.pairing import PairingConfig, Rules, build_problem, propose
 from matcher.engines.pairing.candidates import Previous
@@ -177,3 +179,22 @@ def test_the_bound_of_a_pruned_round_is_at_least_the_exact_optimum(case):
     proposal = propose(build_problem(tmap, config.replace(candidates_per_learner=1), today=TODAY))
     assert round(proposal.bound * 100) >= optimum
     assert round(proposal.objective * 100) <= optimum
+
+
+def test_a_gap_limit_stops_proving_once_the_plan_is_within_it() -> None:
+    proven = propose(round_of(250, 1, PairingConfig()))
+    limited = propose(round_of(250, 1, PairingConfig(gap_limit=0.02)))
+    assert proven.status == "optimal"
+    # The same plan, proven only as far as HR asked: a looser bound, still above the optimum,
+    # and no CP-SAT search to close the rest.
+    assert limited.objective == proven.objective
+    assert proven.bound < limited.bound <= proven.objective / (1 - 0.02)
+    assert (limited.status, limited.solver) == ("feasible", "min-cost flow")
+
+
+def test_a_gap_limit_outside_zero_to_one_is_refused_with_its_field() -> None:
+    for wrong in (-0.1, 1.0):
+        with pytest.raises(InvalidInput) as caught:
+            PairingConfig.from_mapping({"gap_limit": wrong})
+        said = {(p.where.field, str(p.message)) for p in caught.value.problems}
+        assert said == {("gap_limit", "must be between 0 and 1")}

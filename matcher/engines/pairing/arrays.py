@@ -115,6 +115,7 @@ class Table:
     def __post_init__(self) -> None:
         self._total = np.zeros(len(self.names))
         self._best = np.full(len(self.names), -np.inf)
+        self._last = np.zeros(len(self.names), dtype=np.int64)  # scratch of :meth:`gains`
 
     def held(self, skill_id: str) -> tuple[np.ndarray, np.ndarray]:
         """The teachers taking part who hold the skill, and their levels."""
@@ -167,10 +168,15 @@ class Table:
             touched.append(at)
         if not touched:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
-        teachers = np.unique(np.concatenate(touched))
+        # Each teacher once, in index order: the last mention of each is kept (cheaper than a
+        # sort or hash of every mention), then the few left are sorted.
+        at = np.concatenate(touched)
+        mention = np.arange(len(at))
+        self._last[at] = mention
+        teachers = np.sort(at[self._last[at] == mention])
         teachers = teachers[teachers != self.problem.codes().index[learner]]
         gains = total[teachers]
-        total[np.concatenate(touched)] = 0.0
+        total[at] = 0.0
         return teachers, gains
 
     def points(self, learner: str, teachers: np.ndarray, gains: np.ndarray) -> np.ndarray:

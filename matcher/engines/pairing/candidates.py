@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,12 +17,12 @@ from matcher.engines.pairing.fairness import MET_BEFORE, Memory, recall, stale_p
 from matcher.engines.pairing.problem import (
     Candidate,
     PairingProblem,
-    Pruned,
     gains_from,
     participants,
     rounds_ago,
     scored,
 )
+from matcher.engines.pairing.pruned import BLOCK_PAIRS, Collector, TeachersChoice
 from matcher.engines.pairing.rules import first_broken, mode_reason
 
 
@@ -166,53 +167,58 @@ def _locked_people(problem: PairingProblem) -> set[str]:
     return {m for lock in problem.locks for m in lock}
 
 
-def _directed_candidates(problem: PairingProblem) -> None:
+def _directed_candidates(problem: PairingProblem, block_pairs: int = BLOCK_PAIRS) -> None:
     """Candidates per learner, best first, computed as arrays (see :mod:`.arrays`).
 
     With ``candidates_per_learner`` = k, a learner keeps the k best pairs that pass the rules.
     Where teachers are scarce, a teacher's best learners may not have that teacher among their
     own k, so each teacher also keeps the k x capacity learners they could teach most. The
-    other pairs that pass the rules are kept as arrays in ``problem.pruned``, for the bound.
+    other pairs that pass the rules are kept in ``problem.pruned``, for the bound. The learners'
+    pairs stream past a learner at a time (see :mod:`.pruned`): only the pairs the search keeps
+    become candidates, and the rest are stored compactly, never all as full arrays at once.
     """
     table = Table.of(problem)
-    index = problem.codes().index
-    rows = _rows(problem, table)
     keep = problem.config.candidates_per_learner
-    nominated = _teachers_choice(problem, rows, keep) if keep else None
-    pruned: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
-    for at, (learner, teachers, gains, points) in enumerate(rows):
+    struck = _Struck(problem, table)
+    store = Collector(block_pairs)
+    choice = TeachersChoice(_choice_limits(problem, keep), block_pairs) if keep else None
+    heads: list[np.ndarray] = []
+    head_gains: list[np.ndarray] = []
+    for learner, teachers, gains, points in _rows(problem, table, struck):
         order = np.lexsort((table.rank[teachers], -points))
-        if keep:
-            kept = np.zeros(len(teachers), dtype=bool)
-            kept[order[:keep]] = True
-            assert nominated is not None
-            kept |= nominated[at]
-            if not kept.all():
-                left = ~kept
-                pruned.append((index[learner], teachers[left], points[left], gains[left]))
-            order = order[kept[order]]
-        names = table.names
-        for t, p, g in zip(
-            teachers[order].tolist(), points[order].tolist(), gains[order].tolist(), strict=True
-        ):
-            members = (names[t], learner)
-            problem.candidates[members] = Candidate(members, p, gain=g, problem=problem)
-    if pruned:
-        problem.pruned = Pruned(
-            learner=np.repeat(
-                np.asarray([p[0] for p in pruned], dtype=np.int32), [len(p[1]) for p in pruned]
-            ),
-            teacher=np.concatenate([p[1] for p in pruned]),
-            points=np.concatenate([p[2] for p in pruned]),
-            gains=np.concatenate([p[3] for p in pruned]),
-        )
-        problem.pruned_count = problem.pruned.size
+        teachers, gains, points = teachers[order], gains[order], points[order]
+        first = store.add(problem.codes().index[learner], teachers, points)
+        head = len(teachers) if not keep else min(keep, len(teachers))
+        heads.append(np.arange(first, first + head))
+        head_gains.append(gains[:head])
+        if choice is not None:
+            choice.offer(teachers, gains, first)
+    struck.tell()
+    if not heads:
+        return
+    kept, kept_gains = np.concatenate(heads), np.concatenate(head_gains)
+    if choice is not None:
+        chosen, chosen_gains = choice.chosen()
+        kept, at = np.unique(np.concatenate([kept, chosen]), return_index=True)
+        kept_gains = np.concatenate([kept_gains, chosen_gains])[at]
+    pruned = store.finish(np.zeros(0, dtype=np.int64))
+    assert pruned is not None
+    learners, teachers, points = pruned.take(kept)
+    names = table.names
+    for lr, t, p, g in zip(
+        learners.tolist(), teachers.tolist(), points.tolist(), kept_gains.tolist(), strict=True
+    ):
+        members = (names[t], names[lr])
+        problem.candidates[members] = Candidate(members, p, gain=g, problem=problem)
+    if pruned.size:
+        problem.pruned = pruned
+        problem.pruned_count = pruned.size
 
 
 _Row = tuple[str, np.ndarray, np.ndarray, np.ndarray]
 
 
-def _rows(problem: PairingProblem, table: Table) -> list[_Row]:
+def _rows(problem: PairingProblem, table: Table, struck: _Struck) -> Iterator[_Row]:
     """For each learner not in a lock: the teachers of the pairs that score and pass every rule,
     with their learning credit and points. Each rule a scoring pair breaks is counted for the
     explanations, as the reference does."""
@@ -224,8 +230,6 @@ def _rows(problem: PairingProblem, table: Table) -> list[_Row]:
             usable[index[person]] = False
     open_pool = problem.mode in ("buddy", "intern-manager")
     everyone = np.flatnonzero(table.teacher)
-    names = {code: name for name, code in RULE_CODES.items()}
-    rows: list[_Row] = []
     for learner in problem.learners:
         if learner in locked:
             continue
@@ -241,40 +245,66 @@ def _rows(problem: PairingProblem, table: Table) -> list[_Row]:
         code = np.full(len(teachers), INELIGIBLE, dtype=np.int64)
         positive = points > 0
         code[positive] = table.broken(learner, teachers[positive])
-        for value, count in zip(*np.unique(code[code > 0], return_counts=True), strict=True):
-            problem.rule_counts[names[int(value)]] += int(count)
-            problem.ruled_out[learner][names[int(value)]] += int(count)
-            for teacher in teachers[code == value].tolist():
-                problem.ruled_out[table.names[teacher]][names[int(value)]] += 1
-        own_team = int((code == OWN_TEAM).sum())
-        if own_team:
-            problem.rule_counts[names[OWN_TEAM]] += own_team
-            problem.ruled_out[learner][names[OWN_TEAM]] += own_team
+        struck.count(index[learner], teachers, code)
         allowed = code == ALLOWED
-        rows.append((learner, teachers[allowed].astype(np.int32), gains[allowed], points[allowed]))
-    return rows
+        if allowed.any():
+            yield learner, teachers[allowed].astype(np.int32), gains[allowed], points[allowed]
 
 
-def _teachers_choice(problem: PairingProblem, rows: list[_Row], keep: int) -> list[np.ndarray]:
-    """For each teacher, the keep x capacity learners with the most to learn from them among the
-    pairs that pass the rules (ties: the learner first in order), as a mask over each learner's
-    teachers."""
-    if not rows:
-        return []
-    sizes = [len(row[1]) for row in rows]
-    teachers = np.concatenate([row[1] for row in rows])
-    gains = np.concatenate([row[2] for row in rows])
-    ranked = np.lexsort((-gains, teachers))  # stable: equal credit keeps the learners' order
-    grouped = teachers[ranked]
-    starts = np.searchsorted(grouped, grouped, side="left")
-    rank = np.arange(len(grouped)) - starts
+class _Struck:
+    """How many would-be partners each rule struck out, per person, for the explanations: the
+    same counts, and the rules in the same order per person (the order of ``most_common``'s
+    ties), as counting pair by pair, but added up as arrays and told to the problem once."""
+
+    #: Rule codes in the order they are counted for a learner: the pair rules, then own team.
+    ORDER = (*sorted(c for c in RULE_CODES.values() if c > 0), OWN_TEAM)
+
+    def __init__(self, problem: PairingProblem, table: Table) -> None:
+        self.problem, self.names = problem, table.names
+        people = len(table.names)
+        self.counts = np.zeros((len(self.ORDER), people), dtype=np.int64)
+        self.first = np.full((len(self.ORDER), people), np.iinfo(np.int64).max)
+        self.slot = np.full(max(RULE_CODES.values()) + 1 - OWN_TEAM, -1)
+        for at, code in enumerate(self.ORDER):
+            self.slot[code - OWN_TEAM] = at
+        self.totals = np.zeros(len(self.ORDER), dtype=np.int64)  # pairs struck, each once
+        self.seen = 0
+
+    def count(self, learner: int, teachers: np.ndarray, code: np.ndarray) -> None:
+        """One learner's pairs with the code of the first rule each breaks."""
+        struck = (code > 0) | (code == OWN_TEAM)
+        if not struck.any():
+            return
+        slot = self.slot[code[struck] - OWN_TEAM]
+        when = self.seen * len(self.ORDER) + slot
+        self.seen += 1
+        self.totals += np.bincount(slot, minlength=len(self.ORDER))
+        # The learner: every rule that struck a pair; the teachers: the pair rules only.
+        np.add.at(self.counts[:, learner], slot, 1)
+        np.minimum.at(self.first[:, learner], slot, when)
+        rule = code[struck] > 0
+        flat = slot[rule] * self.counts.shape[1] + teachers[struck][rule]
+        np.add.at(self.counts.reshape(-1), flat, 1)
+        np.minimum.at(self.first.reshape(-1), flat, when[rule])
+
+    def tell(self) -> None:
+        rules = {code: name for name, code in RULE_CODES.items()}
+        slot, person = np.nonzero(self.counts)
+        order = np.lexsort((self.first[slot, person], person))
+        for s, p in zip(slot[order].tolist(), person[order].tolist(), strict=True):
+            self.problem.ruled_out[self.names[p]][rules[self.ORDER[s]]] += int(self.counts[s, p])
+        for s in np.argsort(self.first.min(axis=1), kind="stable").tolist():
+            if self.totals[s]:
+                self.problem.rule_counts[rules[self.ORDER[s]]] += int(self.totals[s])
+
+
+def _choice_limits(problem: PairingProblem, keep: int) -> np.ndarray:
+    """How many learners each teacher keeps (person index): k x capacity, at least k."""
     index = problem.codes().index
     limit = np.zeros(len(index), dtype=np.int64)
     for teacher, capacity in problem.teachers.items():
         limit[index[teacher]] = keep * max(1, capacity)
-    picked = np.zeros(len(teachers), dtype=bool)
-    picked[ranked[rank < limit[grouped]]] = True
-    return np.split(picked, np.cumsum(sizes)[:-1])
+    return limit
 
 
 def _teaches_in_lock(problem: PairingProblem, person: str) -> bool:

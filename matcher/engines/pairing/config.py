@@ -156,6 +156,9 @@ class PairingConfig:
     #: Candidate teachers kept per learner, best first; 0 keeps all. The reported bound
     #: is computed on all candidates, so the gap includes whatever pruning may lose.
     candidates_per_learner: int = 0
+    #: When the plan is proven within this fraction of the bound (0.001: 0.1%), the bound is not
+    #: tightened further; 0 tightens it as far as the solver's steps get it.
+    gap_limit: float = 0.0
 
     @property
     def directed(self) -> bool:
@@ -240,6 +243,8 @@ class _Reader:
             self.fail("min_teacher_level", phrase("must be a level from 0 to 4"))
         if config.work_limit < 0 or config.junior_years < 0:
             self.fail("work_limit" if config.work_limit < 0 else "junior_years", NOT_NEGATIVE)
+        if not 0 <= config.gap_limit < 1:
+            self.fail("gap_limit", phrase("must be between 0 and 1"))
         if config.time_limit <= 0:
             self.fail("time_limit", phrase("must be more than 0 seconds"))
         if config.weights.repeat_fade < 0 or config.weights.repeat_fade > 1:

@@ -13,6 +13,7 @@ from matcher.engines.pairing.problem import (
     Candidate,
     PairingProblem,
     Served,
+    can_serve,
     gains_from,
     link_candidate,
     served_wishes,
@@ -261,12 +262,12 @@ def _learner_reason(
     teachers = sorted({c.members[0] for c in mine}, key=problem.name)
     full = [t for t in teachers if teaching[t] >= max(problem.capacity(t), 1)]
     busy_learning = [t for t in teachers if t in learning]
-    served = {c.members[0]: served_wishes(problem, *c.members) for c in mine}  # worked out once
-    wished = _top_wish(problem, served)
+    wished, able = (
+        _top_wish(problem, learner, teachers) if problem.mode in ("mentor", "reverse") else (None, [])
+    )
     parts = []
-    if wished and problem.mode in ("mentor", "reverse"):
+    if wished:
         demand = demand_for[wished]
-        able = [t for t in teachers if any(s.skill_id == wished for s in served[t])] or teachers
         names = some_names([problem.name(t) for t in able])
         places = counted(sum(problem.capacity(t) for t in able), "{n} place", "{n} places")
         parts.append(
@@ -335,12 +336,16 @@ def _learner_reason(
     return clauses(parts)
 
 
-def _top_wish(problem: PairingProblem, served: dict[str, tuple[Served, ...]]) -> str | None:
-    credit: Counter[str] = Counter()
-    for wishes in served.values():
-        for s in wishes:
-            credit[s.skill_id] = max(credit[s.skill_id], s.priority)
-    return min(credit, key=lambda s: (-credit[s], problem.skill_name(s))) if credit else None
+def _top_wish(problem: PairingProblem, learner: str, teachers: list[str]) -> tuple[str | None, list[str]]:
+    """The learner's most wanted wish that one of ``teachers`` can serve (ties: the skill's name),
+    and the teachers who can serve it. The wishes are tried most wanted first, so most learners
+    need only their first."""
+    wishes = problem.tmap.wished_by(learner)
+    for skill_id in sorted(wishes, key=lambda s: (-wishes[s], problem.skill_name(s))):
+        able = [t for t in teachers if can_serve(problem, t, learner, skill_id)]
+        if able:
+            return skill_id, able
+    return None, []
 
 
 def _no_candidate_reason(problem: PairingProblem, learner: str) -> str:

@@ -20,6 +20,7 @@ from collections.abc import Callable
 import numpy as np
 
 from matcher.engines.pairing.problem import SCALE, Candidate, PairingProblem
+from matcher.engines.pairing.pruned import Block
 
 #: At most this many times are pruned pairs added and the flow solved again; the bound holds after any.
 ROUNDS = 6
@@ -41,9 +42,8 @@ def priced_flow(
         if pruned is None or not pruned.size:
             return pairs, value, value
         kept = _learner_values(problem, prices, capacity)
-        usable = capacity[pruned.teacher] > 0
-        positive = usable & (pruned.points - prices[pruned.teacher] > kept[pruned.learner])
-        if not positive.any():
+        positive = pruned.where(_improves(capacity, prices, kept))
+        if not len(positive):
             break
         _add(problem, positive)
     return pairs, value, bound(problem, prices, free, loads)
@@ -64,11 +64,14 @@ def bound(
     values = _learner_values(problem, prices, capacity, toll)
     pruned = problem.pruned
     if pruned is not None and pruned.size:
-        # Each learner's pruned pairs lie together: the best of each run, without a scatter.
-        reduced = pruned.points - prices[pruned.teacher] - toll[pruned.learner] * capacity[pruned.learner]
-        reduced[capacity[pruned.teacher] == 0] = np.iinfo(np.int64).min // 2
-        starts = np.flatnonzero(np.r_[True, pruned.learner[1:] != pruned.learner[:-1]])
-        np.maximum.at(values, pruned.learner[starts], np.maximum.reduceat(reduced, starts))
+        learning_toll = toll * capacity
+
+        def reduced(block: Block, learner: np.ndarray) -> np.ndarray:
+            found = block.points - prices[block.teacher] - learning_toll[learner]
+            found[capacity[block.teacher] == 0] = np.iinfo(np.int64).min // 2
+            return found
+
+        pruned.raise_best(values, reduced)
     total = int(values.sum()) + int((toll * capacity).sum())
     step = round(SCALE * problem.config.weights.spread)
     index = problem.codes().index
@@ -134,8 +137,8 @@ def role_bound(
                 scale /= 2  # the steps overshoot: make them shorter
             if stalled == STALLED:
                 break
-        if lowest <= target:
-            break
+        if lowest - target <= problem.config.gap_limit * lowest:
+            break  # proven optimal, or within the gap HR accepts
     if chosen is None:
         return best
     _, _, prices = flow_with_prices(problem, free, loads, chosen)
@@ -173,11 +176,28 @@ def price_in(
         use = allowed(arcs.first, arcs.second)
         _, _, prices = flow_with_prices(problem, free, loads, use=use)
         kept = _learner_values(problem, prices, capacity, use=use)
-        usable = (capacity[pruned.teacher] > 0) & allowed(pruned.teacher, pruned.learner)
-        positive = usable & (pruned.points - prices[pruned.teacher] > kept[pruned.learner])
-        if not positive.any():
+        positive = pruned.where(_improves(capacity, prices, kept, allowed))
+        if not len(positive):
             return
         _add(problem, positive)
+
+
+def _improves(
+    capacity: np.ndarray,
+    prices: np.ndarray,
+    kept: np.ndarray,
+    allowed: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
+) -> Callable[[Block, np.ndarray], np.ndarray]:
+    """Which pruned pairs could improve the flow: a teacher with places and points above the
+    teacher's price plus what the learner gets from the candidates (a positive reduced cost)."""
+
+    def test(block: Block, learner: np.ndarray) -> np.ndarray:
+        found = (capacity[block.teacher] > 0) & (block.points - prices[block.teacher] > kept[learner])
+        if allowed is not None:
+            found &= allowed(block.teacher, learner)
+        return found
+
+    return test
 
 
 def _learner_values(
@@ -201,22 +221,16 @@ def _learner_values(
     return values
 
 
-def _add(problem: PairingProblem, chosen: np.ndarray) -> None:
-    """Move the chosen pruned pairs into the candidates."""
+def _add(problem: PairingProblem, positions: np.ndarray) -> None:
+    """Move the pruned pairs at ``positions`` into the candidates (their learning credit is
+    worked out again only if they are explained)."""
     pruned = problem.pruned
     assert pruned is not None
     names = problem.arcs().names
-    learners, teachers = pruned.learner[chosen], pruned.teacher[chosen]
+    learners, teachers, points = pruned.take(positions)
     found = [
-        Candidate((names[t], names[lr]), points, gain=gain, problem=problem)
-        for lr, t, points, gain in zip(
-            learners.tolist(),
-            teachers.tolist(),
-            pruned.points[chosen].tolist(),
-            pruned.gains[chosen].tolist(),
-            strict=True,
-        )
+        Candidate((names[t], names[lr]), p, gain=None, problem=problem)
+        for lr, t, p in zip(learners.tolist(), teachers.tolist(), points.tolist(), strict=True)
     ]
-    problem.add_candidates(found, teachers.astype(np.int64), learners.astype(np.int64))
-    problem.pruned = pruned.without(chosen)
-    problem.pruned_count = problem.pruned.size
+    problem.add_candidates(found, teachers, learners)
+    problem.pruned_count = pruned.size

@@ -20,6 +20,7 @@ from matcher.domain.talentmap import TalentMap, base_language
 from matcher.engines.pairing import feedback
 from matcher.engines.pairing.config import PairingConfig
 from matcher.engines.pairing.fairness import Recall, fairness_parts
+from matcher.engines.pairing.pruned import Pruned
 
 SCALE = 100  # scores are whole hundredths inside the solvers
 
@@ -43,38 +44,25 @@ class Candidate:
     out again when it is explained (see :func:`served_wishes`).
 
     Candidates built as arrays carry no named parts: ``parts`` works them out from the
-    learning credit (``gain``) when the pair is explained, so only pairs shown pay for them."""
+    learning credit (``gain``) when the pair is explained, so only pairs shown pay for them. A
+    pair brought back from the pruned ones carries no credit either (``None``): it is worked out
+    again then."""
 
     members: tuple[str, str]
     points: int
     given: tuple[tuple[str, float], ...] | None = None
-    gain: float = 0.0
+    gain: float | None = 0.0
     problem: PairingProblem | None = field(default=None, compare=False, repr=False)
 
     @property
     def parts(self) -> tuple[tuple[str, float], ...]:
         if self.given is not None or self.problem is None:
             return self.given or ()
-        return tuple(score_parts(self.problem, *self.members, self.gain))
-
-
-@dataclass(frozen=True)
-class Pruned:
-    """Pairs that pass every rule but were left out of the search by ``candidates_per_learner``:
-    learner and teacher (indices into ``problem.codes().index``) and the points of each pair."""
-
-    learner: np.ndarray
-    teacher: np.ndarray
-    points: np.ndarray
-    gains: np.ndarray  # the learning credit, for the pairs that join the candidates after all
-
-    @property
-    def size(self) -> int:
-        return len(self.points)
-
-    def without(self, mask: np.ndarray) -> Pruned:
-        keep = ~mask
-        return Pruned(self.learner[keep], self.teacher[keep], self.points[keep], self.gains[keep])
+        teacher, learner = self.members
+        gain = self.gain
+        if gain is None:
+            gain = gains_from(self.problem, learner).get(teacher, 0.0)
+        return tuple(score_parts(self.problem, teacher, learner, gain))
 
 
 @dataclass
@@ -301,6 +289,22 @@ def served_wishes(problem: PairingProblem, teacher: str, learner: str) -> tuple[
         if best is not None:
             served.append(best)
     return tuple(served)
+
+
+def can_serve(problem: PairingProblem, teacher: str, learner: str, skill_id: str) -> bool:
+    """Whether the teacher can serve the learner's wish for the skill, as :func:`served_wishes`
+    counts it: a higher level (at least the minimum) in the skill or, with related credit, in a
+    related skill."""
+    tmap, config = problem.tmap, problem.config
+    held = tmap.levels_of(teacher)
+    own = tmap.levels_of(learner).get(skill_id, Level.NONE)
+    minimum = config.min_teacher_level
+    others = tmap.related_to(skill_id) if config.weights.related_credit > 0 else {}
+    for skill in (skill_id, *others):
+        level = held.get(skill, Level.NONE)
+        if level > own and level >= minimum:
+            return True
+    return False
 
 
 def score_parts(problem: PairingProblem, first: str, second: str, gain: float) -> list[tuple[str, float]]:

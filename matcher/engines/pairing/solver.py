@@ -100,7 +100,7 @@ def free_capacity(problem: PairingProblem, loads: dict[str, int]) -> dict[str, i
         pruned = problem.pruned
         if pruned is not None and pruned.size:
             index = problem.codes().index
-            per_index = np.bincount(pruned.teacher, minlength=len(index))
+            per_index = pruned.per_teacher(len(index))
             for teacher in problem.teachers:
                 counts[teacher] += int(per_index[index[teacher]])
         return {t: counts.get(t, 0) for t in problem.teachers}
@@ -156,7 +156,7 @@ def _solve_directed(problem: PairingProblem, on_progress: Progress | None) -> Ou
     if best_value < bound:
         # Often proves the best plan optimal, or nearly, without CP-SAT (see :mod:`.pricing`).
         bound = role_bound(problem, free, loads, (flow_pairs, bound), best_value, ROLE_STEPS)
-    if best_value >= bound or not small:
+    if best_value >= bound or not small or bound - best_value <= problem.config.gap_limit * bound:
         if not small:
             notes.append(
                 phrase(
