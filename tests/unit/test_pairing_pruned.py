@@ -13,7 +13,7 @@ from bench.synthetic import generate_organisation
 from matcher.domain.talentmap import TalentMap
 from matcher.engines.pairing import PairingConfig, Rules, build_problem, propose
 from matcher.engines.pairing import candidates as building
-from matcher.engines.pairing.problem import PairingProblem, gains_from, scored
+from matcher.engines.pairing.problem import PairingProblem, gain_of, gains_from, scored
 from matcher.engines.pairing.pruned import Collector, TeachersChoice
 from matcher.engines.pairing.rules import ELIGIBLE, first_broken, mode_reason
 from tests.unit.test_pairing_scale import reference_candidates
@@ -133,9 +133,33 @@ def test_pairs_taken_from_the_store_are_gone_from_every_sum() -> None:
     assert pruned is not None and pruned.size == 4
     assert pruned.per_teacher(10).tolist() == [0, 0, 0, 0, 0, 2, 1, 0, 1, 0]
     values = np.zeros(3, dtype=np.int64)
-    pruned.raise_best(values, lambda block, learner: block.points.astype(np.int64) - learner)
+    values[2] = 48  # learner 2's pair is no better than what they have
+    improving = pruned.price(values, lambda block, learner: block.points.astype(np.int64) - learner)
     assert values.tolist() == [10, 2**40 - 1, 48]
+    assert improving.tolist() == [0, 2, 4]
     learners, teachers, points = pruned.take(np.array([4]))
     assert (learners.tolist(), teachers.tolist(), points.tolist()) == ([1], [8], [2**40])
     assert pruned.size == 3
     assert pruned.where(lambda block, learner: block.points > 0).tolist() == [0, 2, 5]
+
+
+def test_one_pairs_learning_credit_is_the_credit_of_every_teacher_at_once() -> None:
+    problem = built(300, 3, PairingConfig(mode="mentor"), 1 << 30)
+    checked = 0
+    for learner in problem.learners:
+        for teacher, credit in gains_from(problem, learner).items():
+            assert gain_of(problem, teacher, learner) == credit
+            checked += 1
+    assert checked > 1000
+
+
+def test_pairs_brought_back_by_pricing_explain_their_points_as_the_reference() -> None:
+    problem = built(300, 5, PairingConfig(candidates_per_learner=1), 1 << 30)
+    propose(problem)
+    brought = [c for c in problem.candidates.values() if c.gain is None]
+    assert brought
+    for candidate in brought:
+        teacher, learner = candidate.members
+        expected = scored(problem, teacher, learner, gains_from(problem, learner)[teacher])
+        assert candidate.parts == expected.parts
+        assert candidate.points == expected.points

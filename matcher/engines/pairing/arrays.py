@@ -29,6 +29,19 @@ RULE_CODES = {OWN_TEAM_RULE: OWN_TEAM} | {name: i + 1 for i, name in enumerate(P
 
 
 @dataclass
+class Held:
+    """A skill's holders among the teachers, highest level first: person indices and levels."""
+
+    who: np.ndarray
+    levels: np.ndarray  # as floats, for the credit (level - own)
+    descending: np.ndarray  # minus the levels, ascending, to search
+
+    def above(self, floor: int) -> int:
+        """How many hold the skill at ``floor`` or higher (they come first)."""
+        return int(np.searchsorted(self.descending, -floor, side="right"))
+
+
+@dataclass
 class Table:
     """People's attributes as arrays (index: ``problem.codes().index``) and the skills' holders."""
 
@@ -43,7 +56,7 @@ class Table:
     overlap: np.ndarray  # [week, week] minutes
     left_out: np.ndarray  # "left out before" points per learner (fairness)
     recent_load: np.ndarray  # "recent load" points per teacher (fairness, not yet negated)
-    holders: dict[str, tuple[np.ndarray, np.ndarray]]
+    holders: dict[str, Held]
     forbidden: dict[int, np.ndarray]
     met: dict[int, dict[int, int]]  # rounds ago, both ways
 
@@ -82,7 +95,7 @@ class Table:
         fairness, recall = problem.config.fairness, problem.recall
         left_out = np.asarray([left_out_points(fairness, recall.streak.get(p, 0)) for p in names])
         recent_load = np.asarray([float(recall.load.get(p, 0) or 0) for p in names])
-        holders: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        holders: dict[str, Held] = {}
         forbidden: dict[int, list[int]] = defaultdict(list)
         for pair in problem.forbidden:
             found = [index[m] for m in pair if m in index]
@@ -117,16 +130,16 @@ class Table:
         self._best = np.full(len(self.names), -np.inf)
         self._last = np.zeros(len(self.names), dtype=np.int64)  # scratch of :meth:`gains`
 
-    def held(self, skill_id: str) -> tuple[np.ndarray, np.ndarray]:
-        """The teachers taking part who hold the skill, and their levels."""
+    def held(self, skill_id: str) -> Held:
+        """The teachers taking part who hold the skill, highest level first."""
         found = self.holders.get(skill_id)
         if found is None:
             pairs = self.problem.teaching_levels(skill_id)
             index = self.problem.codes().index
-            found = (
-                np.asarray([index[t] for t, _ in pairs], dtype=np.int64),
-                np.asarray([int(level) for _, level in pairs], dtype=np.int64),
-            )
+            who = np.asarray([index[t] for t, _ in pairs], dtype=np.int64)
+            level = np.asarray([int(level) for _, level in pairs], dtype=np.int64)
+            order = np.argsort(-level, kind="stable")
+            found = Held(who[order], level[order].astype(np.float64), -level[order])
             self.holders[skill_id] = found
         return found
 
@@ -144,19 +157,21 @@ class Table:
         touched = []
         for skill_id, wish_priority in tmap.wished_by(learner).items():
             own = int(own_levels.get(skill_id, Level.NONE))
+            floor = max(own + 1, minimum)  # the lowest level that can teach this learner
             priority = wish_priority * feedback.skill_factor(config, skill_id)
-            who, level = self.held(skill_id)
-            ok = (level > own) & (level >= minimum)
-            found = [who[ok]]
-            credits = [priority * (level[ok] - own).astype(np.float64)]
+            held = self.held(skill_id)
+            cut = held.above(floor)
+            found = [held.who[:cut]]
+            credits = [priority * (held.levels[:cut] - own)]
             if related_credit > 0:
                 for other, strength in tmap.related_to(skill_id).items():
-                    who_r, level_r = self.held(other)
                     factor = priority * strength * related_credit
-                    credit = factor * (level_r - own).astype(np.float64)
-                    ok = (level_r > own) & (level_r >= minimum) & (credit > 0)
-                    found.append(who_r[ok])
-                    credits.append(credit[ok])
+                    if factor <= 0:
+                        continue  # no credit: the reference keeps only pairs with credit > 0
+                    held = self.held(other)
+                    cut = held.above(floor)
+                    found.append(held.who[:cut])
+                    credits.append(factor * (held.levels[:cut] - own))
             at = np.concatenate(found)
             if not len(at):
                 continue

@@ -13,7 +13,7 @@ from matcher.engines.pairing.problem import (
     Candidate,
     PairingProblem,
     Served,
-    can_serve,
+    able_to_serve,
     gains_from,
     link_candidate,
     served_wishes,
@@ -342,7 +342,7 @@ def _top_wish(problem: PairingProblem, learner: str, teachers: list[str]) -> tup
     need only their first."""
     wishes = problem.tmap.wished_by(learner)
     for skill_id in sorted(wishes, key=lambda s: (-wishes[s], problem.skill_name(s))):
-        able = [t for t in teachers if can_serve(problem, t, learner, skill_id)]
+        able = able_to_serve(problem, teachers, learner, skill_id)
         if able:
             return skill_id, able
     return None, []

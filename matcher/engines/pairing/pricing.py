@@ -32,19 +32,25 @@ def priced_flow(
     problem: PairingProblem, free: dict[str, int], loads: dict[str, int]
 ) -> tuple[list[tuple[str, str]], int, int]:
     """The relaxed assignment over the candidates (with every pruned pair that prices positive
-    added), its value, and the bound B(v) over all pairs."""
+    added), its value, and the bound B(v) over all pairs. With a ``gap_limit``, pricing stops
+    once the pairs left out could add at most half that gap (the other half is the one-role
+    bound's, see :func:`role_bound`)."""
     from matcher.engines.pairing.solver import flow_with_prices  # the solver calls this module
 
     capacity = _capacity(problem, free)
+    accepted = problem.config.gap_limit / 2
     for _ in range(ROUNDS):
         pairs, value, prices = flow_with_prices(problem, free, loads)
         pruned = problem.pruned
         if pruned is None or not pruned.size:
             return pairs, value, value
-        kept = _learner_values(problem, prices, capacity)
-        positive = pruned.where(_improves(capacity, prices, kept))
-        if not len(positive):
-            break
+        # One pass over the pruned pairs: the bound, and the pairs that could improve the flow
+        # (above what their learner gets from the candidates).
+        values = _learner_values(problem, prices, capacity)
+        positive = pruned.price(values, _reduced(capacity, prices))
+        total = _total(problem, prices, capacity, loads, values)
+        if not len(positive) or total - value <= accepted * total:
+            return pairs, value, total
         _add(problem, positive)
     return pairs, value, bound(problem, prices, free, loads)
 
@@ -64,14 +70,37 @@ def bound(
     values = _learner_values(problem, prices, capacity, toll)
     pruned = problem.pruned
     if pruned is not None and pruned.size:
-        learning_toll = toll * capacity
+        pruned.price(values, _reduced(capacity, prices, toll * capacity))
+    return _total(problem, prices, capacity, loads, values, toll)
 
-        def reduced(block: Block, learner: np.ndarray) -> np.ndarray:
-            found = block.points - prices[block.teacher] - learning_toll[learner]
-            found[capacity[block.teacher] == 0] = np.iinfo(np.int64).min // 2
-            return found
 
-        pruned.raise_best(values, reduced)
+def _reduced(
+    capacity: np.ndarray, prices: np.ndarray, learning_toll: np.ndarray | None = None
+) -> Callable[[Block, np.ndarray], np.ndarray]:
+    """A pruned pair's reduced cost: its points less the teacher's price (and the learner's
+    one-role toll); none for a teacher without places."""
+
+    def reduced(block: Block, learner: np.ndarray) -> np.ndarray:
+        found = block.points - prices[block.teacher]
+        if learning_toll is not None:
+            found -= learning_toll[learner]
+        found[capacity[block.teacher] == 0] = np.iinfo(np.int64).min // 2
+        return found
+
+    return reduced
+
+
+def _total(
+    problem: PairingProblem,
+    prices: np.ndarray,
+    capacity: np.ndarray,
+    loads: dict[str, int],
+    values: np.ndarray,
+    toll: np.ndarray | None = None,
+) -> int:
+    """B(v) from each learner's value: what the learners get, the tolls, and what each
+    teacher's places are worth at their price."""
+    toll = np.zeros(len(prices), dtype=np.int64) if toll is None else toll
     total = int(values.sum()) + int((toll * capacity).sum())
     step = round(SCALE * problem.config.weights.spread)
     index = problem.codes().index

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -54,14 +55,12 @@ class Candidate:
     gain: float | None = 0.0
     problem: PairingProblem | None = field(default=None, compare=False, repr=False)
 
-    @property
+    @cached_property
     def parts(self) -> tuple[tuple[str, float], ...]:
         if self.given is not None or self.problem is None:
             return self.given or ()
         teacher, learner = self.members
-        gain = self.gain
-        if gain is None:
-            gain = gains_from(self.problem, learner).get(teacher, 0.0)
+        gain = self.gain if self.gain is not None else gain_of(self.problem, teacher, learner)
         return tuple(score_parts(self.problem, teacher, learner, gain))
 
 
@@ -291,20 +290,16 @@ def served_wishes(problem: PairingProblem, teacher: str, learner: str) -> tuple[
     return tuple(served)
 
 
-def can_serve(problem: PairingProblem, teacher: str, learner: str, skill_id: str) -> bool:
-    """Whether the teacher can serve the learner's wish for the skill, as :func:`served_wishes`
+def able_to_serve(problem: PairingProblem, teachers: list[str], learner: str, skill_id: str) -> list[str]:
+    """The teachers who can serve the learner's wish for the skill, as :func:`served_wishes`
     counts it: a higher level (at least the minimum) in the skill or, with related credit, in a
     related skill."""
     tmap, config = problem.tmap, problem.config
-    held = tmap.levels_of(teacher)
     own = tmap.levels_of(learner).get(skill_id, Level.NONE)
-    minimum = config.min_teacher_level
-    others = tmap.related_to(skill_id) if config.weights.related_credit > 0 else {}
-    for skill in (skill_id, *others):
-        level = held.get(skill, Level.NONE)
-        if level > own and level >= minimum:
-            return True
-    return False
+    floor = max(own + 1, config.min_teacher_level)
+    skills = (skill_id, *(tmap.related_to(skill_id) if config.weights.related_credit > 0 else ()))
+    levels_of = tmap.levels_of
+    return [t for t in teachers if any(levels_of(t).get(s, Level.NONE) >= floor for s in skills)]
 
 
 def score_parts(problem: PairingProblem, first: str, second: str, gain: float) -> list[tuple[str, float]]:
@@ -391,6 +386,34 @@ def gains_from(problem: PairingProblem, learner: str) -> dict[str, float]:
         for teacher, credit in best.items():
             total[teacher] += credit
     total.pop(learner, None)
+    return total
+
+
+def gain_of(problem: PairingProblem, teacher: str, learner: str) -> float:
+    """One pair's learning credit, added up as :func:`gains_from` adds it for every teacher."""
+    tmap, config = problem.tmap, problem.config
+    held = tmap.levels_of(teacher)
+    own_levels = tmap.levels_of(learner)
+    minimum = config.min_teacher_level
+    related_credit = config.weights.related_credit
+    total = 0.0
+    for skill_id, wish_priority in tmap.wished_by(learner).items():
+        own = own_levels.get(skill_id, Level.NONE)
+        priority = wish_priority * feedback.skill_factor(config, skill_id)
+        best: float | None = None
+        level = held.get(skill_id, Level.NONE)
+        if level > own and level >= minimum:
+            best = priority * (level - own)
+        if related_credit > 0:
+            for other, strength in tmap.related_to(skill_id).items():
+                factor = priority * strength * related_credit
+                level = held.get(other, Level.NONE)
+                if level > own and level >= minimum:
+                    credit = factor * (level - own)
+                    if credit > (0.0 if best is None else best):
+                        best = credit
+        if best is not None:
+            total += best
     return total
 
 

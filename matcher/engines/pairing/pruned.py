@@ -75,15 +75,20 @@ class Pruned:
             found.append(np.flatnonzero(mask) + block.offset)
         return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
-    def raise_best(self, values: np.ndarray, reduced: Callable[[Block, np.ndarray], np.ndarray]) -> None:
-        """values[l] = max(values[l], the best ``reduced(block, learner of each pair)`` of learner
-        l's pairs), for every learner with pairs here; gone pairs do not count."""
+    def price(self, values: np.ndarray, reduced: Callable[[Block, np.ndarray], np.ndarray]) -> np.ndarray:
+        """Raise values[l] to the best ``reduced(block, learner of each pair)`` of learner l's
+        pairs here (gone pairs do not count), and return the positions of the pairs whose reduced
+        value was above their learner's value before: those that could improve the flow."""
+        found = []
         for block in self.blocks:
-            found = reduced(block, block.learner())
-            found[~block.live()] = np.iinfo(np.int64).min // 2
-            best = np.maximum.reduceat(found, block.starts[:-1])
+            learner = block.learner()
+            cost = reduced(block, learner)
+            cost[~block.live()] = np.iinfo(np.int64).min // 2
+            found.append(np.flatnonzero(cost > values[learner]) + block.offset)
+            best = np.maximum.reduceat(cost, block.starts[:-1])
             rows = block.learners
             values[rows] = np.maximum(values[rows], best)
+        return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
     def take(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Learner, teacher and points of the pairs at ``positions`` (sorted), which are then gone."""
