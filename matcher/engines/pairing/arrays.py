@@ -34,11 +34,11 @@ class Held:
 
     who: np.ndarray
     levels: np.ndarray  # as floats, for the credit (level - own)
-    descending: np.ndarray  # minus the levels, ascending, to search
+    at_least: list[int]  # at_least[k]: how many hold it at level k or higher (k from 0 to 5)
 
     def above(self, floor: int) -> int:
         """How many hold the skill at ``floor`` or higher (they come first)."""
-        return int(np.searchsorted(self.descending, -floor, side="right"))
+        return self.at_least[min(max(floor, 0), len(self.at_least) - 1)]
 
 
 @dataclass
@@ -139,7 +139,8 @@ class Table:
             who = np.asarray([index[t] for t, _ in pairs], dtype=np.int64)
             level = np.asarray([int(level) for _, level in pairs], dtype=np.int64)
             order = np.argsort(-level, kind="stable")
-            found = Held(who[order], level[order].astype(np.float64), -level[order])
+            at_least = [int((level >= k).sum()) for k in range(int(Level.EXPERT) + 2)]
+            found = Held(who[order], level[order].astype(np.float64), at_least)
             self.holders[skill_id] = found
         return found
 
