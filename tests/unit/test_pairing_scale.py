@@ -13,7 +13,7 @@ from ortools.sat.python import cp_model
 from bench.synthetic import generate_organisation
 from matcher.domain.problems import InvalidInput
 from matcher.domain.talentmap import TalentMap
-from matcher.engines.pairing import PairingConfig, Rules, build_problem, propose
+from matcher.engines.pairing import PairingConfig, Rules, Weights, build_problem, propose
 from matcher.engines.pairing.candidates import Previous
 from matcher.engines.pairing.fairness import Memory
 from matcher.engines.pairing.problem import Candidate, PairingProblem, gains_from, scored
@@ -198,3 +198,16 @@ def test_a_gap_limit_outside_zero_to_one_is_refused_with_its_field() -> None:
             PairingConfig.from_mapping({"gap_limit": wrong})
         said = {(p.where.field, str(p.message)) for p in caught.value.problems}
         assert said == {("gap_limit", "must be between 0 and 1")}
+
+
+def test_a_gap_limit_is_judged_on_the_gap_reported_with_the_locks_points() -> None:
+    # Locks worth less than nothing (a heavy load spread on a teacher locked to all their places):
+    # judged without them, the engine would stop short of the limit on a larger base.
+    for seed, people, limit in ((1, 250, 0.02), (4, 150, 0.05)):
+        base = PairingConfig(mode="mentor", seed=seed, weights=Weights(spread=12.0))
+        first = round_of(people, seed, base)
+        teacher = max(first.teachers, key=lambda t: first.teachers[t])
+        others = [p for p in first.learners if p not in first.teachers and (teacher, p) not in first.candidates]
+        locks = tuple((teacher, learner) for learner in others[: first.teachers[teacher]])
+        limited = propose(round_of(people, seed, base.replace(locked=locks, gap_limit=limit)))
+        assert limited.gap <= limit, (seed, limited.objective, limited.bound)

@@ -28,17 +28,23 @@ ROUNDS = 6
 STALLED = 4
 
 
+def within(problem: PairingProblem, bound: int, value: int, constant: int, share: float = 1.0) -> bool:
+    """Whether a plan worth ``value`` is proven within ``share`` of the round's ``gap_limit`` of
+    ``bound``; both leave out the points of HR's locks (``constant``), which the gap reported
+    counts, so the limit is judged on the same totals."""
+    return bound - value <= share * problem.config.gap_limit * abs(constant + bound)
+
+
 def priced_flow(
-    problem: PairingProblem, free: dict[str, int], loads: dict[str, int]
+    problem: PairingProblem, free: dict[str, int], loads: dict[str, int], constant: int = 0
 ) -> tuple[list[tuple[str, str]], int, int]:
     """The relaxed assignment over the candidates (with every pruned pair that prices positive
     added), its value, and the bound B(v) over all pairs. With a ``gap_limit``, pricing stops
     once the pairs left out could add at most half that gap (the other half is the one-role
-    bound's, see :func:`role_bound`)."""
+    bound's, see :func:`role_bound`); ``constant``: the points of HR's locks."""
     from matcher.engines.pairing.solver import flow_with_prices  # the solver calls this module
 
     capacity = _capacity(problem, free)
-    accepted = problem.config.gap_limit / 2
     for _ in range(ROUNDS):
         pairs, value, prices = flow_with_prices(problem, free, loads)
         pruned = problem.pruned
@@ -49,7 +55,7 @@ def priced_flow(
         values = _learner_values(problem, prices, capacity)
         positive = pruned.price(values, _reduced(capacity, prices))
         total = _total(problem, prices, capacity, loads, values)
-        if not len(positive) or total - value <= accepted * total:
+        if not len(positive) or within(problem, total, value, constant, share=0.5):
             return pairs, value, total
         _add(problem, positive)
     return pairs, value, bound(problem, prices, free, loads)
@@ -122,6 +128,7 @@ def role_bound(
     relaxed: tuple[list[tuple[str, str]], int],
     target: int,
     iterations: int,
+    constant: int = 0,
 ) -> int:
     """A bound that counts one role per person: for each person who could both teach and learn,
     "places taken + places x learning <= places" is moved into the score with a multiplier (a
@@ -166,8 +173,8 @@ def role_bound(
                 scale /= 2  # the steps overshoot: make them shorter
             if stalled == STALLED:
                 break
-        if lowest - target <= problem.config.gap_limit * lowest:
-            break  # proven optimal, or within the gap HR accepts
+        if lowest <= target or within(problem, lowest, target, constant, share=0.5):
+            break  # proven optimal, or within the one-role bound's half of the gap HR accepts
     if chosen is None:
         return best
     _, _, prices = flow_with_prices(problem, free, loads, chosen)

@@ -30,7 +30,7 @@ from ortools.graph.python import min_cost_flow
 from ortools.sat.python import cp_model
 
 from matcher.domain.phrases import counted, phrase
-from matcher.engines.pairing.pricing import priced_flow, role_bound
+from matcher.engines.pairing.pricing import priced_flow, role_bound, within
 from matcher.engines.pairing.problem import SCALE, Candidate, PairingProblem, pair_points
 from matcher.engines.pairing.rules import first_broken
 
@@ -115,7 +115,7 @@ def _solve_directed(problem: PairingProblem, on_progress: Progress | None) -> Ou
     # priced against the flow's duals; any that could improve the flow join the candidates.
     pruned = problem.pruned_count
     if pruned:
-        flow_pairs, flow_value, bound = priced_flow(problem, free, loads)
+        flow_pairs, flow_value, bound = priced_flow(problem, free, loads, constant)
     else:
         flow_pairs, flow_value = assign_by_flow(problem, None, free, loads)
         bound = flow_value
@@ -155,8 +155,8 @@ def _solve_directed(problem: PairingProblem, on_progress: Progress | None) -> Ou
     best_pairs, best_value = max(plans, key=lambda plan: plan[1])
     if best_value < bound:
         # Often proves the best plan optimal, or nearly, without CP-SAT (see :mod:`.pricing`).
-        bound = role_bound(problem, free, loads, (flow_pairs, bound), best_value, ROLE_STEPS)
-    if best_value >= bound or not small or bound - best_value <= problem.config.gap_limit * bound:
+        bound = role_bound(problem, free, loads, (flow_pairs, bound), best_value, ROLE_STEPS, constant)
+    if best_value >= bound or not small or within(problem, bound, best_value, constant):
         if not small:
             notes.append(
                 phrase(
