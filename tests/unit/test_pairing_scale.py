@@ -207,7 +207,9 @@ def test_a_gap_limit_is_judged_on_the_gap_reported_with_the_locks_points() -> No
         base = PairingConfig(mode="mentor", seed=seed, weights=Weights(spread=12.0))
         first = round_of(people, seed, base)
         teacher = max(first.teachers, key=lambda t: first.teachers[t])
-        others = [p for p in first.learners if p not in first.teachers and (teacher, p) not in first.candidates]
+        others = [
+            p for p in first.learners if p not in first.teachers and (teacher, p) not in first.candidates
+        ]
         locks = tuple((teacher, learner) for learner in others[: first.teachers[teacher]])
         limited = propose(round_of(people, seed, base.replace(locked=locks, gap_limit=limit)))
         assert limited.gap <= limit, (seed, limited.objective, limited.bound)

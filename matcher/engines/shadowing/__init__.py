@@ -105,14 +105,14 @@ class ShadowPlan:
     plan could place (see :func:`matcher.engines.shadowing.solver.upper_bound`);
     ``gap = (bound - objective) / bound``. ``status`` is "optimal" when the two
     meet, else "feasible" (which may still be the best possible: the bound
-    ignores time conflicts). ``score`` is the plan's points for fit and
-    fairness, what decides between plans that place as many; ``score_bound`` the
-    most any plan placing as many can score (the smaller of a min-cost flow's,
-    see :func:`matcher.engines.shadowing.bounds.score_bound`, and CP-SAT's when its
+    sees what fits apart on each guest's time and on each host's, not on both
+    at once). ``score`` is the plan's points for fit and fairness, what decides
+    between plans that place as many; ``score_bound`` the most any plan placing
+    as many can score (the smaller of a min-cost flow's, see
+    :func:`matcher.engines.shadowing.bounds.score_bound`, and CP-SAT's when its
     model held every valid start), and ``score_gap = (score_bound - score) /
-    |score_bound|``. ``seconds`` is the
-    wall time of :func:`plan`, explanations and the check with :func:`validate`
-    included.
+    |score_bound|``. ``seconds`` is the wall time of :func:`plan`, explanations
+    and the check with :func:`validate` included.
     """
 
     slots: tuple[ShadowSlot, ...]

@@ -5,34 +5,97 @@ from __future__ import annotations
 from ortools.graph.python import max_flow, min_cost_flow
 
 from matcher.engines.shadowing.config import SCALE
+from matcher.engines.shadowing.disjoint import NEVER, Choices, most_apart
 from matcher.engines.shadowing.problem import ShadowProblem
 from matcher.engines.shadowing.rules import capacity_key
 
 Earliest = dict[tuple[str, tuple[str, tuple[int, int]]], int]
 
 
-def upper_bound(problem: ShadowProblem, earliest: Earliest | None = None) -> int:
-    """The most requests any plan can place: a maximum flow from the requests (1 each) through
-    (host, capacity period) nodes, with an arc wherever the request has any valid start with that
-    host in that period, to the sink (the host's capacity). Time conflicts are ignored and every
-    valid start counts, pruned or not, so no plan can place more. ``earliest`` is
-    :func:`earliest_starts`, when already worked out."""
+def upper_bound(problem: ShadowProblem, earliest: Earliest | None = None, *, apart: bool = True) -> int:
+    """:func:`bound_flow`'s bound alone."""
+    return bound_flow(problem, earliest, apart=apart)[0]
+
+
+def bound_flow(
+    problem: ShadowProblem, earliest: Earliest | None = None, *, apart: bool = True
+) -> tuple[int, set[str]]:
+    """The most requests any plan can place: a maximum flow from each guest (as many units as
+    their requests) through their requests (1 each) and (host, capacity period) nodes, with an arc
+    wherever the request has any valid start with that host in that period, to the sink (the
+    host's capacity). Every valid start counts, pruned or not. With ``apart``, a guest passes on
+    no more units, and a (host, period) node no more than its capacity, than the most of its
+    requests whose slots fit apart on that person's time (:mod:`~matcher.engines.shadowing.disjoint`);
+    without, time conflicts are ignored altogether. Either way no plan can place more.
+    ``earliest`` is :func:`earliest_starts`, when already worked out.
+
+    Also the requests the flow places: where a plan placing fewer might find room for more."""
     arcs = earliest_starts(problem) if earliest is None else earliest
     if not arcs:
-        return 0
+        return 0, set()
     requests = {r: i for i, r in enumerate(sorted({r for r, _ in arcs}))}
     periods = {key: i for i, key in enumerate(sorted({key for _, key in arcs}))}
-    source, sink, first_period = 0, 1, 2 + len(requests)
+    guests: dict[str, list[str]] = {}
+    for request_id in requests:
+        guests.setdefault(problem.requests[request_id].guest_id, []).append(request_id)
+    guest_nodes = {g: i for i, g in enumerate(sorted(guests))}
+    source, sink, first_guest = 0, 1, 2
+    first_request = first_guest + len(guest_nodes)
+    first_period = first_request + len(requests)
     flow = max_flow.SimpleMaxFlow()
-    for index in requests.values():
-        flow.add_arc_with_capacity(source, 2 + index, 1)
+    for guest_id, index in guest_nodes.items():
+        units = len(guests[guest_id])
+        if apart and units > 1:
+            units = most_apart(_guest_choices(problem, guests[guest_id]), units, problem.config.grid_minutes)
+        flow.add_arc_with_capacity(source, first_guest + index, units)
+    into: dict[int, str] = {}  # the arc into each request
+    for request_id, index in requests.items():
+        guest_id = problem.requests[request_id].guest_id
+        arc = flow.add_arc_with_capacity(first_guest + guest_nodes[guest_id], first_request + index, 1)
+        into[arc] = request_id
+    reaching: dict[tuple[str, tuple[int, int]], list[str]] = {}
     for request_id, key in sorted(arcs):
-        flow.add_arc_with_capacity(2 + requests[request_id], first_period + periods[key], 1)
-    for (host_id, _), period in periods.items():
-        flow.add_arc_with_capacity(first_period + period, sink, problem.capacity(host_id))
+        flow.add_arc_with_capacity(first_request + requests[request_id], first_period + periods[key], 1)
+        reaching.setdefault(key, []).append(request_id)
+    for key, period in periods.items():
+        room = problem.capacity(key[0])
+        if apart and room > 1 and len(reaching[key]) > 1:
+            room = most_apart(_host_choices(problem, key, reaching[key]), room, problem.config.grid_minutes)
+        flow.add_arc_with_capacity(first_period + period, sink, room)
     if flow.solve(source, sink) != flow.OPTIMAL:
         raise RuntimeError("the maximum flow for the bound did not solve")
-    return flow.optimal_flow()
+    return flow.optimal_flow(), {request_id for arc, request_id in into.items() if flow.flow(arc)}
+
+
+def _guest_choices(problem: ShadowProblem, request_ids: list[str]) -> dict[str, list[Choices]]:
+    """A guest's requests, each with its starts with every host, travel before and after."""
+    found: dict[str, list[Choices]] = {}
+    for request_id in request_ids:
+        request = problem.requests[request_id]
+        found[request_id] = [
+            Choices(ranges, request.minutes, travel, travel)
+            for host_id in problem.hosts[request_id]
+            if (ranges := problem.options.get((request_id, host_id)))
+            for travel in (problem.travel(request, host_id),)
+        ]
+    return found
+
+
+def _host_choices(
+    problem: ShadowProblem, key: tuple[str, tuple[int, int]], request_ids: list[str]
+) -> dict[str, list[Choices]]:
+    """The requests reaching a host in a capacity period, each with its starts in that period."""
+    host_id, period = key
+    begins, keys = problem.period_table(host_id)
+    index = keys.index(period) if period in keys else -1
+    # A start before the horizon's first period has its own key (see ShadowProblem.period); the
+    # bound then takes every start of the request with the host, which is never too few.
+    first = begins[index] if index > 0 else -NEVER
+    last = begins[index + 1] if 0 <= index < len(begins) - 1 else NEVER
+    return {
+        r: [Choices(problem.options[r, host_id], problem.requests[r].minutes, first=first, last=last)]
+        for r in request_ids
+    }
 
 
 def earliest_starts(problem: ShadowProblem) -> Earliest:

@@ -1,10 +1,13 @@
 """Building the problem: who may host each request, every valid start, and the ones the solver sees.
 
-The valid starts of a request with one host are worked out on ranges, not one
-by one: the common free time of guest and host inside both windows, less the
-starts whose slot would not fit, less (when the guest travels) the starts whose
-travel time before or after would touch the guest's busy time. A busy block
-``[b, e)`` rules out exactly the starts in ``[b - length - travel + 1, e + travel)``.
+The valid starts of a request are worked out for all its hosts at once on the
+grid (:mod:`~matcher.engines.shadowing.grid`). :func:`start_ranges` works out
+the same for one host on ranges, not one by one: the common free time of guest
+and host inside both windows, less the starts whose slot would not fit, less
+(when the guest travels) the starts whose travel time before or after would
+touch the guest's busy time. A busy block ``[b, e)`` rules out exactly the
+starts in ``[b - length - travel + 1, e + travel)``. The explanations use it to
+tell whether travel alone rules a request out.
 
 Every valid start is a candidate as long as there are at most
 ``max_candidates`` of them; the model is then the whole problem. Beyond,
@@ -31,6 +34,7 @@ from matcher.domain.intervals import Span, clip, subtract
 from matcher.domain.problems import Location, Problems
 from matcher.domain.talentmap import TalentMap
 from matcher.engines.shadowing.config import ShadowConfig, ShadowRequest
+from matcher.engines.shadowing.grid import StartGrid
 from matcher.engines.shadowing.problem import Candidate, ShadowProblem, person_time
 from matcher.engines.shadowing.rules import host_reason
 
@@ -65,15 +69,21 @@ def build_problem(
     people = {r.guest_id for r in requests} | {h for hosts in problem.hosts.values() for h in hosts}
     for person_id in sorted(people):
         problem.times[person_id] = person_time(problem.person(person_id), agenda, first, last)
+    on_grid = StartGrid(problem)  # every valid start, all hosts of a request at once
     for request in requests:
-        for host_id in problem.hosts[request.id]:
-            ranges = start_ranges(problem, request, host_id)
-            if ranges:
-                problem.options[request.id, host_id] = ranges
-    grid = config.grid_minutes
+        for host_id, ranges in on_grid.ranges(request.id):
+            problem.options[request.id, host_id] = ranges
+    add_candidates(problem)
+    return problem
+
+
+def add_candidates(problem: ShadowProblem) -> None:
+    """The candidates the solver sees, from ``problem.options``: every valid start, or when there
+    are more than ``max_candidates`` of them a spread-out few (see the module docstring)."""
+    config, grid = problem.config, problem.config.grid_minutes
     total = sum((b - a) // grid for ranges in problem.options.values() for a, b in ranges)
     problem.pruned = total > config.max_candidates
-    for request in requests:
+    for request in problem.requests.values():
         with_options = [h for h in problem.hosts[request.id] if (request.id, h) in problem.options]
         per_host = min(config.starts_per_host, max(2, config.starts_per_request // max(1, len(with_options))))
         for host_id in with_options:
@@ -85,7 +95,6 @@ def build_problem(
             # again, so each start is not run through the rules here (that was most of the time).
             points = problem.pair_points(request, host_id)
             problem.candidates.extend(Candidate(request.id, host_id, s, points(s)) for s in starts)
-    return problem
 
 
 def _hosts(problem: ShadowProblem, request: ShadowRequest) -> tuple[str, ...]:
@@ -172,11 +181,10 @@ def spread(n: int) -> Iterator[int]:
 def spread_starts(problem: ShadowProblem, request: ShadowRequest, host_id: str, keep: int) -> list[int]:
     """Up to ``keep`` valid starts over distinct local days of the guest and times of day."""
     grid, time = problem.config.grid_minutes, problem.times[request.guest_id]
-    days: dict[object, list[Span]] = {}
+    days: dict[int, list[Span]] = {}  # by the guest's local day (its index: time.day() is slower)
     for a, b in problem.options.get((request.id, host_id), ()):
-        days.setdefault(time.day(a), []).append((a, b))
+        days.setdefault(bisect.bisect_right(time.midnights, a), []).append((a, b))
     per_day = list(days.values())
-    orders = [spread(sum((b - a) // grid for a, b in ranges)) for ranges in per_day]
     day_order = list(spread(len(per_day)))
     # The host's capacity periods (weeks or months) each get a day first, so that a request
     # whose window crosses into the next period can move there when a host is full in this one.
@@ -184,6 +192,10 @@ def spread_starts(problem: ShadowProblem, request: ShadowRequest, host_id: str, 
     for d in day_order:
         firsts.setdefault(problem.period(host_id, per_day[d][0][0]), d)
     day_order = [*firsts.values(), *(d for d in day_order if d not in firsts.values())]
+    if keep <= len(day_order):
+        # The usual case on large rounds: the first round over the days, each day's earliest start.
+        return sorted(per_day[d][0][0] for d in day_order[:keep])
+    orders = [spread(sum((b - a) // grid for a, b in ranges)) for ranges in per_day]
     chosen: list[int] = []
     while len(chosen) < keep and day_order:
         still = []

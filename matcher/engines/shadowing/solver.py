@@ -5,14 +5,16 @@ bound on the score.
    candidates), each at the candidate that still fits with the most points
    less its host's fairness cost. It is the hint CP-SAT starts from and the
    plan returned should CP-SAT find nothing.
-2. :func:`~matcher.engines.shadowing.bounds.upper_bound`: a maximum flow from requests (1 each) through
-   (host, capacity period) nodes, with an arc wherever the request has any
-   valid start with that host in that period, to the sink (the host's
-   capacity). Time conflicts are ignored and every start counts, pruned or
-   not, so no plan can place more. A request without any valid start has no
-   arc at all. When the candidates are every valid start (not pruned), the
-   bound CP-SAT proves in phase one holds for the whole problem too, and the
-   smaller of the two is reported.
+2. :func:`~matcher.engines.shadowing.bounds.upper_bound`: a maximum flow from guests through their
+   requests (1 each) and (host, capacity period) nodes, with an arc wherever
+   the request has any valid start with that host in that period, to the sink
+   (the host's capacity). A guest passes on, and a host takes in a period, no
+   more than the most of their requests that fit apart on their time
+   (:mod:`~matcher.engines.shadowing.disjoint`); other time conflicts are
+   ignored and every start counts, pruned or not, so no plan can place more. A
+   request without any valid start has no arc at all. When the candidates are
+   every valid start (not pruned), the bound CP-SAT proves in phase one holds
+   for the whole problem too, and the smaller of the two is reported.
 3. CP-SAT, one Boolean per candidate: at most one per request; host capacity
    per period; and nobody in two places at once. Each candidate takes a span
    of the guest's time (travel included) and of the host's, from
@@ -52,7 +54,7 @@ import time
 from dataclasses import dataclass, field
 
 from matcher.domain.phrases import counted, phrase
-from matcher.engines.shadowing.bounds import earliest_starts, score_bound, upper_bound
+from matcher.engines.shadowing.bounds import bound_flow, earliest_starts, score_bound, upper_bound
 from matcher.engines.shadowing.config import SCALE
 from matcher.engines.shadowing.model import Model
 from matcher.engines.shadowing.neighbourhoods import improve_score, place_more
@@ -88,14 +90,20 @@ def solve(problem: ShadowProblem) -> Outcome:
     config = problem.config
     hint = greedy(problem)
     earliest = earliest_starts(problem)
-    bound = upper_bound(problem, earliest)
-    stats = {"candidates": len(problem.candidates), "greedy": len(hint), "flow_bound": bound}
+    bound, routed = bound_flow(problem, earliest)
+    stats = {
+        "candidates": len(problem.candidates),
+        "greedy": len(hint),
+        "flow_bound": bound,
+        "flow_bound_time_ignored": upper_bound(problem, earliest, apart=False),
+    }
     notes: list[str] = []
     deadline = started + (1 - EXPLAIN_SHARE) * config.time_limit
     best_score: float | None = None
     if len(problem.candidates) > config.model_candidates:
         # Filling in, the score bound and the explanations take longer on a large round.
-        chosen, parts = _in_parts(problem, hint, bound, started, started + LARGE_SHARE * config.time_limit)
+        until = started + LARGE_SHARE * config.time_limit
+        chosen, parts = _in_parts(problem, hint, (bound, routed), started, until)
         stats.update(parts)
         notes.append(
             counted(
@@ -157,15 +165,21 @@ def solve(problem: ShadowProblem) -> Outcome:
 
 
 def _in_parts(
-    problem: ShadowProblem, hint: list[Choice], bound: int, started: float, deadline: float
+    problem: ShadowProblem,
+    hint: list[Choice],
+    flow: tuple[int, set[str]],
+    started: float,
+    deadline: float,
 ) -> tuple[list[Choice], dict[str, int]]:
     """A large round: the greedy plan improved by CP-SAT a part at a time (see
-    :mod:`~matcher.engines.shadowing.neighbourhoods`): first placing more, then the score."""
+    :mod:`~matcher.engines.shadowing.neighbourhoods`): first placing more, the requests the
+    bound's ``flow`` places first, then the score."""
     rng = random.Random(problem.config.seed)
     chosen, placing = hint, 0
+    bound, routed = flow
     if len(hint) < bound:
         placing_until = started + PLACING_SHARE * (deadline - started)
-        chosen, placing = place_more(problem, hint, bound, placing_until, rng)
+        chosen, placing = place_more(problem, hint, bound, placing_until, rng, routed)
     placed = len(chosen)
     # Filled in before the score is improved, so that the parts can move the slots it adds.
     chosen = fill(problem, chosen)
