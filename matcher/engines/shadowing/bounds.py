@@ -5,11 +5,13 @@ from __future__ import annotations
 from ortools.graph.python import max_flow, min_cost_flow
 
 from matcher.engines.shadowing.config import SCALE
-from matcher.engines.shadowing.disjoint import NEVER, Choices, most_apart
+from matcher.engines.shadowing.disjoint import NEVER, Choices, most_apart, never_together
 from matcher.engines.shadowing.problem import ShadowProblem
 from matcher.engines.shadowing.rules import capacity_key
 
 Earliest = dict[tuple[str, tuple[str, tuple[int, int]]], int]
+#: The most requests of one host in one period tried in pairs for groups that never fit apart.
+MOST_PINNED = 64
 
 
 def upper_bound(problem: ShadowProblem, earliest: Earliest | None = None, *, apart: bool = True) -> int:
@@ -25,8 +27,9 @@ def bound_flow(
     wherever the request has any valid start with that host in that period, to the sink (the
     host's capacity). Every valid start counts, pruned or not. With ``apart``, a guest passes on
     no more units, and a (host, period) node no more than its capacity, than the most of its
-    requests whose slots fit apart on that person's time (:mod:`~matcher.engines.shadowing.disjoint`);
-    without, time conflicts are ignored altogether. Either way no plan can place more.
+    requests whose slots fit apart on that person's time (:mod:`~matcher.engines.shadowing.disjoint`),
+    and a guest's requests of which no two fit apart share one unit, as do a host's in a period.
+    Without ``apart``, time conflicts are ignored altogether. Either way no plan can place more.
     ``earliest`` is :func:`earliest_starts`, when already worked out.
 
     Also the requests the flow places: where a plan placing fewer might find room for more."""
@@ -43,24 +46,42 @@ def bound_flow(
     first_request = first_guest + len(guest_nodes)
     first_period = first_request + len(requests)
     flow = max_flow.SimpleMaxFlow()
+    # The node each request's unit comes from: its guest's, or a group of the guest's requests
+    # that never fit together (one unit between them), numbered after the periods.
+    feeds = {r: first_guest + guest_nodes[problem.requests[r].guest_id] for r in requests}
+    group_node = first_period + len(periods)
     for guest_id, index in guest_nodes.items():
         units = len(guests[guest_id])
         if apart and units > 1:
-            units = most_apart(_guest_choices(problem, guests[guest_id]), units, problem.config.grid_minutes)
+            choices = _guest_choices(problem, guests[guest_id])
+            units = most_apart(choices, units, problem.config.grid_minutes)
+            for group in never_together(choices, problem.config.grid_minutes) if units > 1 else ():
+                flow.add_arc_with_capacity(first_guest + index, group_node, 1)
+                feeds.update(dict.fromkeys(group, group_node))
+                group_node += 1
         flow.add_arc_with_capacity(source, first_guest + index, units)
     into: dict[int, str] = {}  # the arc into each request
     for request_id, index in requests.items():
-        guest_id = problem.requests[request_id].guest_id
-        arc = flow.add_arc_with_capacity(first_guest + guest_nodes[guest_id], first_request + index, 1)
+        arc = flow.add_arc_with_capacity(feeds[request_id], first_request + index, 1)
         into[arc] = request_id
     reaching: dict[tuple[str, tuple[int, int]], list[str]] = {}
     for request_id, key in sorted(arcs):
-        flow.add_arc_with_capacity(first_request + requests[request_id], first_period + periods[key], 1)
         reaching.setdefault(key, []).append(request_id)
     for key, period in periods.items():
         room = problem.capacity(key[0])
+        # The node each request's arc enters: the period's, or that of a group of its requests no
+        # two of which fit apart on the host's time (one unit between them).
+        lands = dict.fromkeys(reaching[key], first_period + period)
         if apart and room > 1 and len(reaching[key]) > 1:
-            room = most_apart(_host_choices(problem, key, reaching[key]), room, problem.config.grid_minutes)
+            choices = _host_choices(problem, key, reaching[key])
+            room = most_apart(choices, room, problem.config.grid_minutes)
+            pinned = _pinned(choices) if room > 1 else {}
+            for group in never_together(pinned, problem.config.grid_minutes, MOST_PINNED):
+                flow.add_arc_with_capacity(group_node, first_period + period, 1)
+                lands.update(dict.fromkeys(group, group_node))
+                group_node += 1
+        for request_id in reaching[key]:
+            flow.add_arc_with_capacity(first_request + requests[request_id], lands[request_id], 1)
         flow.add_arc_with_capacity(first_period + period, sink, room)
     if flow.solve(source, sink) != flow.OPTIMAL:
         raise RuntimeError("the maximum flow for the bound did not solve")
@@ -96,6 +117,20 @@ def _host_choices(
         r: [Choices(problem.options[r, host_id], problem.requests[r].minutes, first=first, last=last)]
         for r in request_ids
     }
+
+
+def _pinned(choices: dict[str, list[Choices]]) -> dict[str, list[Choices]]:
+    """The requests whose starts in a period lie closer together than their length: each takes
+    the host's time from its latest start to its earliest end whatever the start, so two such
+    stretches that overlap never fit apart. Only these are tried in pairs: a host-month may have
+    a hundred requests, and trying all pairs would take long for the few groups found."""
+    found: dict[str, list[Choices]] = {}
+    for request_id, (c,) in choices.items():
+        spans = [(max(a, c.first), min(b, c.last)) for a, b in c.ranges]
+        spans = [(a, b) for a, b in spans if a < b]
+        if spans and spans[-1][1] - spans[0][0] <= c.minutes:
+            found[request_id] = [c]
+    return found
 
 
 def earliest_starts(problem: ShadowProblem) -> Earliest:

@@ -16,11 +16,14 @@ another, so the set fits when some order of it fits, each placed as early as
 it can after the one before: the earliest end of a set is the least, over its
 last request, of that request's earliest end after the rest's earliest end. Going
 up one size at a time from the sets that fit finds the largest that fits, exactly.
+:func:`never_together` finds groups of requests no two of which fit apart: the
+bound lets each group pass on one unit, which a count alone does not say.
 """
 
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -96,6 +99,31 @@ def most_apart(requests: Mapping[str, Sequence[Choices]], most: int, grid: int) 
         level = bigger
         size += bool(level)
     return size
+
+
+def never_together(
+    requests: Mapping[str, Sequence[Choices]], grid: int, most: int = MOST_REQUESTS
+) -> list[list[str]]:
+    """Groups of these requests no two of which fit apart on one person's time, so that no plan
+    places more than one of each group (groups of one left out). The bound's count alone lets a
+    guest's units go to two such requests while a third, which would fit with either, waits.
+    Each request joins the first group it clashes with all of: any such groups are right."""
+    ids = sorted(requests)
+    if len(ids) > most:
+        return []  # too many pairs to try quickly; the count alone is still a bound
+    apart = {
+        (a, b)
+        for a, b in itertools.combinations(ids, 2)
+        if most_apart({a: requests[a], b: requests[b]}, 2, grid) == 2
+    }
+    groups: list[list[str]] = []
+    for request_id in ids:
+        group = next((g for g in groups if all((m, request_id) not in apart for m in g)), None)
+        if group is None:
+            groups.append([request_id])
+        else:
+            group.append(request_id)
+    return [g for g in groups if len(g) > 1]
 
 
 def _one_after_another(requests: Mapping[str, Sequence[Choices]], most: int, grid: int) -> int:

@@ -32,7 +32,9 @@ bound on the score.
    already reaches the bound, ends as soon as it does, and gets at most
    60% of the time left. Above ``model_candidates`` candidates one model
    would take gigabytes: CP-SAT then improves the greedy plan one part at a
-   time, the rest of the plan fixed (:mod:`~matcher.engines.shadowing.neighbourhoods`).
+   time, the rest of the plan fixed (:mod:`~matcher.engines.shadowing.neighbourhoods`),
+   and then places open requests the bound's flow places by moving one or two
+   placed requests elsewhere (:mod:`~matcher.engines.shadowing.chains`).
 4. :func:`fill` then tries every start of every request still unplaced, pruned
    or not, against the plan: whatever fits is added. So an unplaced request
    has no valid start left that is free of clashes and within capacity.
@@ -55,6 +57,7 @@ from dataclasses import dataclass, field
 
 from matcher.domain.phrases import counted, phrase
 from matcher.engines.shadowing.bounds import bound_flow, earliest_starts, score_bound, upper_bound
+from matcher.engines.shadowing.chains import place_by_chains
 from matcher.engines.shadowing.config import SCALE
 from matcher.engines.shadowing.model import Model
 from matcher.engines.shadowing.neighbourhoods import improve_score, place_more
@@ -67,6 +70,8 @@ __all__ = ["Choice", "Ledger", "Outcome", "fill", "greedy", "score", "solve", "u
 EXPLAIN_SHARE = 0.03
 #: On large rounds, the part of the time for placing more requests; the rest improves the score.
 PLACING_SHARE = 0.4
+#: On large rounds, the most of the time for placing requests by chains of moves, after the parts.
+CHAIN_SHARE = 0.25
 #: On large rounds, the part of the time limit for CP-SAT's parts.
 LARGE_SHARE = 0.8
 
@@ -180,6 +185,12 @@ def _in_parts(
     if len(hint) < bound:
         placing_until = started + PLACING_SHARE * (deadline - started)
         chosen, placing = place_more(problem, hint, bound, placing_until, rng, routed)
+    if len(chosen) < bound:
+        # After the parts: a chain of moves reaches requests no part frees (see chains).
+        placed_ids = {request_id for request_id, _, _ in chosen}
+        waiting = [r for r in sorted(routed) if r not in placed_ids]
+        chains_until = time.perf_counter() + CHAIN_SHARE * (deadline - started)
+        chosen = place_by_chains(problem, chosen, waiting, chains_until)
     placed = len(chosen)
     # Filled in before the score is improved, so that the parts can move the slots it adds.
     chosen = fill(problem, chosen)
