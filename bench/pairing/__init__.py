@@ -7,22 +7,27 @@ the points of its pairs minus the load penalty (a teacher's k-th learner costs
 with :func:`matcher.engines.pairing.validate`. The baselines:
 
 - greedy, a spreadsheet's way: pairs by points, best first, taken while the
-  learner is free and the teacher has room;
+  learner is free and the teacher has room; and the same keeping "one role per
+  round" (nobody both teaches and learns), where the round asks for it;
+- teachers-only min-cost flow, where the round asks for one role per round: the
+  roles chosen first (everyone who can teach teaches), then one exact flow;
 - networkx ``max_weight_matching`` (what Yelp's "beans" uses). In directed modes
   each teacher is expanded into ``capacity`` copies, copy j weighing the pair's
   points minus ``spread * j``, which makes the matching exact for capacities;
 - stable matching (Gale–Shapley): learners propose in order of points, teachers
   keep their best by points up to capacity;
+- rustworkx ``max_weight_matching`` called directly on the same edges (the
+  library the engine's exchange rounds call: the limit of their solve);
 - exact polynomial solvers for the directed modes: scipy ``linear_sum_assignment``
   on the dense capacity-expanded matrix (when it fits), scipy
   ``min_weight_full_bipartite_matching`` on the sparse one (a dummy column per
   learner lets anyone stay unpaired), and OR-Tools' ``SimpleMinCostFlow`` built
   from numpy arrays, timed on the solve alone and on build plus solve.
 
-None of the baselines knows the rule "one role per round", so where it is on
-their plans may break it; the report counts what :func:`validate` finds. The
-exact baselines then solve the round without that rule: an upper bound for
-any plan over the same candidates.
+Apart from the two that keep it, none of the baselines knows the rule "one role
+per round", so where it is on their plans may break it; the report counts what
+:func:`validate` finds. The exact baselines then solve the round without that
+rule: an upper bound for any plan over the same candidates.
 
 Scenarios, for each ``--people`` size: "every rule on" (the default config;
 from 20,000 people with ``candidates_per_learner=20``), "pure capacity"
@@ -74,7 +79,7 @@ __all__ = ["TODAY", "MethodFailed", "command", "measured", "report"]
 def command(
     people: str | None, seed: int, time_limit: float | None, out: Path | None, plans: bool, quick: bool
 ) -> None:
-    """Compare the pairing engine with greedy, stable matching, networkx and exact solvers."""
+    """Compare the pairing engine with greedy, stable matching, networkx, rustworkx and exact solvers."""
     try:
         sizes = [int(n) for n in (people or ("200" if quick else "200,2000,20000")).split(",")]
     except ValueError:

@@ -11,13 +11,15 @@ from typing import Any
 
 import networkx as nx
 import numpy as np
+import rustworkx as rx
 from ortools.graph.python import min_cost_flow
 
 from bench.pairing.instances import Instance, Plan
 
-#: Beyond these sizes a baseline is skipped with a note: networkx's pure-Python blossom on the
-#: (expanded) graph, and a dense matrix for linear_sum_assignment.
+#: Beyond these sizes a baseline is skipped with a note: networkx's pure-Python blossom and
+#: rustworkx's on the (expanded) graph, and a dense matrix for linear_sum_assignment.
 NETWORKX_MAX_EDGES = 250_000
+RUSTWORKX_MAX_EDGES = 1_000_000
 DENSE_MAX_CELLS = 200_000_000
 
 
@@ -38,6 +40,44 @@ def greedy(inst: Instance) -> Plan:
         else:
             taken[t] = True
     return plan
+
+
+def greedy_one_role(inst: Instance) -> Plan:
+    """The spreadsheet's way with "one role per round" kept: best pairs first, taken while the
+    learner is free and teaches nobody, and the teacher has room and learns from nobody."""
+    room = inst.capacity.tolist()
+    tail, head = inst.tail.tolist(), inst.head.tolist()
+    teaching: set[str] = set()
+    learning: set[str] = set()
+    plan = []
+    for c in np.lexsort((inst.head, inst.tail, -inst.points)).tolist():
+        teacher, learner = inst.teachers[tail[c]], inst.learners[head[c]]
+        if room[tail[c]] <= 0 or learner in learning or learner in teaching or teacher in learning:
+            continue
+        plan.append((tail[c], head[c]))
+        room[tail[c]] -= 1
+        teaching.add(teacher)
+        learning.add(learner)
+    return plan
+
+
+def teachers_only_flow(inst: Instance) -> tuple[Plan, dict[str, float]]:
+    """One role per round kept by choosing the roles first: everyone who can teach teaches and
+    learns from nobody, and one exact min-cost flow pairs them with everyone else."""
+    teachers = set(inst.teachers)
+    keep = np.array([inst.learners[h] not in teachers for h in inst.head.tolist()], dtype=bool)
+    kept = Instance(
+        directed=True,
+        teachers=inst.teachers,
+        learners=inst.learners,
+        capacity=inst.capacity,
+        tail=inst.tail[keep],
+        head=inst.head[keep],
+        points=inst.points[keep],
+        step=inst.step,
+        one_role=True,
+    )
+    return ortools_flow(kept)
 
 
 def stable(inst: Instance) -> Plan:
@@ -110,6 +150,24 @@ def networkx_matching(inst: Instance) -> Plan:
     return [(min(a, b), max(a, b)) for a, b in nx.max_weight_matching(graph)]
 
 
+def rustworkx_matching(inst: Instance) -> Plan:
+    """rustworkx's blossom (the library the engine calls for exchange rounds) on the same edges,
+    capacity-expanded in directed modes: the solve alone, nothing around it."""
+    graph = rx.PyGraph()
+    if inst.directed:
+        x = expand(inst)
+        offset = len(x.slot_teacher)
+        graph.add_nodes_from(range(offset + len(inst.learners)))
+        graph.add_edges_from(
+            list(zip(x.slot.tolist(), (x.head + offset).tolist(), x.weight.tolist(), strict=True))
+        )
+        matching = rx.max_weight_matching(graph, weight_fn=int)
+        return [(int(x.slot_teacher[min(a, b)]), max(a, b) - offset) for a, b in matching]
+    graph.add_nodes_from(range(len(inst.learners)))
+    graph.add_edges_from(list(zip(inst.tail.tolist(), inst.head.tolist(), inst.points.tolist(), strict=True)))
+    return [(min(a, b), max(a, b)) for a, b in rx.max_weight_matching(graph, weight_fn=int)]
+
+
 def scipy_dense(inst: Instance) -> Plan:
     """linear_sum_assignment on learners × slots; a zero cell means "not paired"."""
     from scipy.optimize import linear_sum_assignment  # the bench extra: pip install meeloop[bench]
@@ -172,12 +230,17 @@ def ortools_flow(inst: Instance) -> tuple[Plan, dict[str, float]]:
 
 BASELINES: dict[str, Callable[[Instance], Any]] = {
     "greedy": greedy,
+    "greedy, one role": greedy_one_role,
     "stable matching": stable,
     "networkx max_weight_matching": networkx_matching,
+    "rustworkx max_weight_matching": rustworkx_matching,
     "scipy linear_sum_assignment": scipy_dense,
     "scipy min_weight_full_bipartite": scipy_sparse,
     "or-tools min-cost flow": ortools_flow,
+    "teachers-only min-cost flow": teachers_only_flow,
 }
+#: The baselines that keep "one role per round" by construction.
+ONE_ROLE = ("greedy, one role", "teachers-only min-cost flow")
 EXACT = ("scipy linear_sum_assignment", "scipy min_weight_full_bipartite", "or-tools min-cost flow")
 
 
@@ -185,14 +248,20 @@ def skip_reason(name: str, inst: Instance) -> str | None:
     """Why a baseline does not run on this instance, or None."""
     if name.startswith("scipy") and importlib.util.find_spec("scipy") is None:
         return f"{name}: scipy is not installed (pip install 'meeloop[bench]')"
-    if not inst.directed and name in ("stable matching", *EXACT):
+    if not inst.directed and name in ("stable matching", *EXACT, *ONE_ROLE):
         return f"{name}: bipartite only; an exchange round is a matching in a general graph"
-    if name == "networkx max_weight_matching":
+    if name in ONE_ROLE and not inst.one_role:
+        return f"{name}: the round does not ask for one role per round"
+    limits = {
+        "networkx max_weight_matching": NETWORKX_MAX_EDGES,
+        "rustworkx max_weight_matching": RUSTWORKX_MAX_EDGES,
+    }
+    if name in limits:
         edges = len(expand(inst).head) if inst.directed else len(inst.tail)
-        if edges > NETWORKX_MAX_EDGES:
+        if edges > limits[name]:
             return (
                 f"{name}: skipped, {edges:,} edges in the {'capacity-expanded ' if inst.directed else ''}"
-                f"graph (limit {NETWORKX_MAX_EDGES:,}; its pure-Python blossom is roughly cubic)"
+                f"graph (limit {limits[name]:,}; a blossom algorithm is roughly cubic)"
             )
     if name == "scipy linear_sum_assignment":
         cells = len(inst.learners) * int(inst.capacity.sum())

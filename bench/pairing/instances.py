@@ -30,6 +30,7 @@ class Instance:
     head: np.ndarray
     points: np.ndarray
     step: int  # points the k-th learner of one teacher costs, times (k - 1)
+    one_role: bool = False  # the round's rule "one role per round": a person teaches or learns
 
 
 def instance_of(problem: PairingProblem) -> Instance:
@@ -49,6 +50,7 @@ def instance_of(problem: PairingProblem) -> Instance:
         head=np.array([l_index[b] for _, b in keys], dtype=np.int64),
         points=np.array([problem.candidates[k].points for k in keys], dtype=np.int64),
         step=round(SCALE * problem.config.weights.spread) if directed else 0,
+        one_role=directed and problem.config.rules.one_role,
     )
 
 
