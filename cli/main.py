@@ -159,7 +159,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "bench-pairing": (
         "bench.pairing",
         "command",
-        "Compare the pairing engine with greedy, stable matching, networkx and exact solvers.",
+        "Compare the pairing engine with greedy, stable matching, networkx, rustworkx and exact solvers.",
     ),
     "bench-groups": (
         "bench.groups",
