@@ -6,7 +6,8 @@ import heapq
 import importlib.util
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 import networkx as nx
@@ -23,15 +24,21 @@ RUSTWORKX_MAX_EDGES = 1_000_000
 DENSE_MAX_CELLS = 200_000_000
 
 
-def greedy(inst: Instance) -> Plan:
-    """Best pairs first; take one while both sides are free (the teacher: has room)."""
+def greedy(inst: Instance, *, one_role: bool = False) -> Plan:
+    """Best pairs first; take one while both sides are free (the teacher: has room). With
+    ``one_role`` (directed rounds), "one role per round" is kept as well: a pair is skipped when
+    its learner already teaches or its teacher already learns."""
     room = inst.capacity.tolist()
     taken = [False] * len(inst.learners)
     tail, head = inst.tail.tolist(), inst.head.tolist()
+    teaching: set[str] = set()  # people, by id: a person may be both a teacher and a learner index
+    learning: set[str] = set()
     plan = []
     for c in np.lexsort((inst.head, inst.tail, -inst.points)).tolist():
         t, h = tail[c], head[c]
         if taken[h] or (room[t] <= 0 if inst.directed else taken[t]):
+            continue
+        if one_role and (inst.learners[h] in teaching or inst.teachers[t] in learning):
             continue
         plan.append((t, h))
         taken[h] = True
@@ -39,25 +46,9 @@ def greedy(inst: Instance) -> Plan:
             room[t] -= 1
         else:
             taken[t] = True
-    return plan
-
-
-def greedy_one_role(inst: Instance) -> Plan:
-    """The spreadsheet's way with "one role per round" kept: best pairs first, taken while the
-    learner is free and teaches nobody, and the teacher has room and learns from nobody."""
-    room = inst.capacity.tolist()
-    tail, head = inst.tail.tolist(), inst.head.tolist()
-    teaching: set[str] = set()
-    learning: set[str] = set()
-    plan = []
-    for c in np.lexsort((inst.head, inst.tail, -inst.points)).tolist():
-        teacher, learner = inst.teachers[tail[c]], inst.learners[head[c]]
-        if room[tail[c]] <= 0 or learner in learning or learner in teaching or teacher in learning:
-            continue
-        plan.append((tail[c], head[c]))
-        room[tail[c]] -= 1
-        teaching.add(teacher)
-        learning.add(learner)
+        if one_role:
+            teaching.add(inst.teachers[t])
+            learning.add(inst.learners[h])
     return plan
 
 
@@ -66,18 +57,9 @@ def teachers_only_flow(inst: Instance) -> tuple[Plan, dict[str, float]]:
     learns from nobody, and one exact min-cost flow pairs them with everyone else."""
     teachers = set(inst.teachers)
     keep = np.array([inst.learners[h] not in teachers for h in inst.head.tolist()], dtype=bool)
-    kept = Instance(
-        directed=True,
-        teachers=inst.teachers,
-        learners=inst.learners,
-        capacity=inst.capacity,
-        tail=inst.tail[keep],
-        head=inst.head[keep],
-        points=inst.points[keep],
-        step=inst.step,
-        one_role=True,
+    return ortools_flow(
+        replace(inst, tail=inst.tail[keep], head=inst.head[keep], points=inst.points[keep], one_role=True)
     )
-    return ortools_flow(kept)
 
 
 def stable(inst: Instance) -> Plan:
@@ -133,39 +115,40 @@ def expand(inst: Instance) -> Expansion:
     )
 
 
-def networkx_matching(inst: Instance) -> Plan:
-    """networkx's blossom, on the capacity-expanded graph in directed modes."""
-    graph = nx.Graph()
+def _blossom_graph(
+    inst: Instance,
+) -> tuple[int, list[tuple[int, int, int]], Callable[[int, int], tuple[int, int]]]:
+    """What both blossom baselines solve: the number of nodes, the weighted edges (the
+    capacity-expanded graph in directed modes) and how a matched edge reads as a (tail, head) pair."""
     if inst.directed:
         x = expand(inst)
         offset = len(x.slot_teacher)  # learner nodes follow the slot nodes
-        graph.add_weighted_edges_from(
-            zip(x.slot.tolist(), (x.head + offset).tolist(), x.weight.tolist(), strict=True)
+        edges = list(zip(x.slot.tolist(), (x.head + offset).tolist(), x.weight.tolist(), strict=True))
+        return (
+            offset + len(inst.learners),
+            edges,
+            lambda a, b: (int(x.slot_teacher[min(a, b)]), max(a, b) - offset),
         )
-        matching = nx.max_weight_matching(graph)
-        return [(int(x.slot_teacher[min(a, b)]), max(a, b) - offset) for a, b in matching]
-    graph.add_weighted_edges_from(
-        zip(inst.tail.tolist(), inst.head.tolist(), inst.points.tolist(), strict=True)
-    )
-    return [(min(a, b), max(a, b)) for a, b in nx.max_weight_matching(graph)]
+    edges = list(zip(inst.tail.tolist(), inst.head.tolist(), inst.points.tolist(), strict=True))
+    return len(inst.learners), edges, lambda a, b: (min(a, b), max(a, b))
+
+
+def networkx_matching(inst: Instance) -> Plan:
+    """networkx's blossom, on the capacity-expanded graph in directed modes."""
+    _, edges, pair = _blossom_graph(inst)
+    graph = nx.Graph()
+    graph.add_weighted_edges_from(edges)
+    return [pair(a, b) for a, b in nx.max_weight_matching(graph)]
 
 
 def rustworkx_matching(inst: Instance) -> Plan:
     """rustworkx's blossom (the library the engine calls for exchange rounds) on the same edges,
     capacity-expanded in directed modes: the solve alone, nothing around it."""
+    nodes, edges, pair = _blossom_graph(inst)
     graph = rx.PyGraph()
-    if inst.directed:
-        x = expand(inst)
-        offset = len(x.slot_teacher)
-        graph.add_nodes_from(range(offset + len(inst.learners)))
-        graph.add_edges_from(
-            list(zip(x.slot.tolist(), (x.head + offset).tolist(), x.weight.tolist(), strict=True))
-        )
-        matching = rx.max_weight_matching(graph, weight_fn=int)
-        return [(int(x.slot_teacher[min(a, b)]), max(a, b) - offset) for a, b in matching]
-    graph.add_nodes_from(range(len(inst.learners)))
-    graph.add_edges_from(list(zip(inst.tail.tolist(), inst.head.tolist(), inst.points.tolist(), strict=True)))
-    return [(min(a, b), max(a, b)) for a, b in rx.max_weight_matching(graph, weight_fn=int)]
+    graph.add_nodes_from(range(nodes))
+    graph.add_edges_from(edges)
+    return [pair(a, b) for a, b in rx.max_weight_matching(graph, weight_fn=int)]
 
 
 def scipy_dense(inst: Instance) -> Plan:
@@ -230,7 +213,7 @@ def ortools_flow(inst: Instance) -> tuple[Plan, dict[str, float]]:
 
 BASELINES: dict[str, Callable[[Instance], Any]] = {
     "greedy": greedy,
-    "greedy, one role": greedy_one_role,
+    "greedy, one role": partial(greedy, one_role=True),
     "stable matching": stable,
     "networkx max_weight_matching": networkx_matching,
     "rustworkx max_weight_matching": rustworkx_matching,

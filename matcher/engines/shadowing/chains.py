@@ -19,6 +19,9 @@ from matcher.engines.shadowing.placing import Choice, Ledger
 from matcher.engines.shadowing.problem import ShadowProblem
 from matcher.engines.shadowing.rules import capacity_key, occupied
 
+#: The longest chain tried: an open request placed by moving one request, which may move one more.
+MOST_MOVES = 2
+
 
 class Board(Ledger):
     """A :class:`Ledger` that also knows which request is where, so that slots can be taken back."""
@@ -89,30 +92,23 @@ def place_by_chains(
         if time.perf_counter() > deadline:
             break
         if request_id not in board.at and not board.place(request_id):
-            _make_room(board, request_id, deadline)
+            _make_room(board, request_id, MOST_MOVES, frozenset(), deadline)
     return board.chosen
 
 
-def _make_room(board: Board, request_id: str, deadline: float) -> bool:
-    for moved in sorted(board.alone_in_the_way(request_id)):
+def _make_room(board: Board, request_id: str, moves: int, kept: frozenset[str], deadline: float) -> bool:
+    """Places the request by moving one placed request in its way elsewhere, which may in turn
+    move another, up to ``moves`` in all; the ``kept`` requests, just placed, stay where they are.
+    The board is as it was when no chain is found."""
+    for moved in sorted(board.alone_in_the_way(request_id) - kept):
         if time.perf_counter() > deadline:
             return False
         before = board.unbook(moved)
         if board.place(request_id):
-            if board.place(moved) or _second_move(board, moved, request_id):
+            if board.place(moved) or (
+                moves > 1 and _make_room(board, moved, moves - 1, kept | {request_id}, deadline)
+            ):
                 return True
             board.unbook(request_id)
-        board.book(*before)
-    return False
-
-
-def _second_move(board: Board, moved: str, placed: str) -> bool:
-    """Places ``moved`` by moving one more placed request, other than ``placed``, elsewhere."""
-    for second in sorted(board.alone_in_the_way(moved) - {placed}):
-        before = board.unbook(second)
-        if board.place(moved):
-            if board.place(second):
-                return True
-            board.unbook(moved)
         board.book(*before)
     return False
